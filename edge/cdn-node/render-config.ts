@@ -1,0 +1,34 @@
+/** Values that turn the nginx template into one node's configuration. */
+export interface CdnNodeConfigValues {
+  nodeId: string;
+  /** `127.0.0.1:8081` locally, `0.0.0.0:80` on a farm host. */
+  listen: string;
+  /** host:port of the origin's streaming gateway. */
+  originHostPort: string;
+  /** Folder for the node's cache, temp files and pid file. */
+  nodeDir: string;
+  /** `user www-data;` when the master runs as root, empty otherwise. */
+  userDirective: string;
+  workerProcesses?: number;
+  cacheMaxSize?: string;
+}
+
+/** Fills every `{{NAME}}` placeholder; a placeholder left unfilled is an error, not a broken nginx. */
+export function renderNginxConfig(template: string, values: CdnNodeConfigValues): string {
+  const fill: Record<string, string> = {
+    NODE_ID: values.nodeId,
+    LISTEN: values.listen,
+    ORIGIN_HOSTPORT: values.originHostPort,
+    NODE_DIR: values.nodeDir,
+    USER_DIRECTIVE: values.userDirective,
+    WORKER_PROCESSES: String(values.workerProcesses ?? 1),
+    CACHE_MAX_SIZE: values.cacheMaxSize ?? '2g',
+  };
+  for (const [key, value] of Object.entries(fill)) {
+    if (/[;{}\n]/.test(value) && key !== 'USER_DIRECTIVE') throw new Error(`nginx value ${key} contains a control character: ${JSON.stringify(value)}`);
+  }
+  const rendered = template.replace(/\{\{([A-Z_]+)\}\}/g, (match, name: string) => fill[name] ?? match);
+  const left = rendered.match(/\{\{[A-Z_]+\}\}/);
+  if (left) throw new Error(`nginx template placeholder ${left[0]} has no value`);
+  return rendered;
+}

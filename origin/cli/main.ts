@@ -1,0 +1,48 @@
+/** The `vora` CLI: operator commands against the origin, and the local stack's developer commands. */
+import { Command } from 'commander';
+import { devCommand } from './commands/dev.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { testCommand, testTiers, type TestTier } from './commands/test.ts';
+import { provision } from '../../stack/provision.ts';
+
+const program = new Command('vora')
+  .description('Vora: edge-first video platform — operator and developer CLI')
+  .option('--verbose', 'print stack traces with errors');
+
+program
+  .command('dev')
+  .description('start the whole local stack in the foreground (npm start); Ctrl-C stops it')
+  .action(devCommand);
+
+program
+  .command('doctor')
+  .description('check every tool and component: found / version / missing and the fix')
+  .action(async () => {
+    process.exitCode = (await doctorCommand()) ? 0 : 1;
+  });
+
+program
+  .command('provision')
+  .description('install the servers the stack needs into ~/.cache/vora (idempotent)')
+  .action(async () => {
+    const seconds = await provision((line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`provisioning took ${seconds.toFixed(1)} s\n`);
+  });
+
+program
+  .command('test')
+  .argument('[tiers...]', `tiers to run (${testTiers.join(', ')}); all when none`)
+  .description('typecheck, provision, and run the test tiers (npm test)')
+  .action(async (tiers: string[]) => {
+    const unknown = tiers.filter((tier) => !(testTiers as readonly string[]).includes(tier));
+    if (unknown.length > 0) throw new Error(`unknown test tier ${unknown.join(', ')}: choose from ${testTiers.join(', ')}`);
+    process.exitCode = await testCommand(tiers.length > 0 ? (tiers as TestTier[]) : [...testTiers]);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const verbose = program.opts<{ verbose?: boolean }>().verbose;
+  process.stderr.write(`vora: ${verbose ? (error as Error).stack : (error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { dataDir } from '../../stack/paths.ts';
+
+/** The origin's configuration: read from the environment once, validated, defaults as in README. */
+const schema = z.object({
+  ORIGIN_HOST: z.string().default('127.0.0.1'),
+  ORIGIN_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  VORA_DATA_DIR: z.string().default(dataDir),
+  DATABASE_URL: z.string().url().optional(),
+  S3_ENDPOINT: z.string().url().default('http://127.0.0.1:9000'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY: z.string().min(1, 'S3_ACCESS_KEY (MinIO root user) is required'),
+  S3_SECRET_KEY: z.string().min(1, 'S3_SECRET_KEY (MinIO root password) is required'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  EDGE_URL: z.string().url().default('http://127.0.0.1:8787'),
+  VORA_API_TOKEN: z.string().min(16, 'VORA_API_TOKEN must be at least 16 characters'),
+  VORA_INTERNAL_SECRET: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export type OriginConfig = ReturnType<typeof loadOriginConfig>;
+
+export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`origin configuration is invalid — ${problems} (npm start sets these; see README "Configuration")`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    pgliteDir: join(c.VORA_DATA_DIR, 'origin-db'),
+    kafkaBrokers: c.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,68 @@
+import { VIDEO_STATES } from '../videos/states.ts';
+
+/** One schema step. Append new ones with the next version; never edit one that has shipped. */
+export interface Migration {
+  version: number;
+  name: string;
+  /** Single statements, run in order inside the migration transaction. */
+  statements: string[];
+}
+
+const stateList = VIDEO_STATES.map((state) => `'${state}'`).join(', ');
+const sha256Hex = `~ '^[0-9a-f]{64}$'`;
+// Millisecond precision, so a JS Date round-trips exactly and list cursors stay exact.
+const nowMs = `date_trunc('milliseconds', now())`;
+
+export const schemaMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'videos, renditions, api tokens, upload grants',
+    statements: [
+      `CREATE TABLE videos (
+        id text PRIMARY KEY,
+        title text NOT NULL DEFAULT '',
+        description text NOT NULL DEFAULT '',
+        channel_id text,
+        state text NOT NULL DEFAULT 'CREATED' CHECK (state IN (${stateList})),
+        failure_reason text,
+        duration_seconds double precision CHECK (duration_seconds >= 0),
+        source jsonb,
+        progress double precision NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 1),
+        max_duration_seconds integer CHECK (max_duration_seconds > 0),
+        thumbnail_key text,
+        created_at timestamptz NOT NULL DEFAULT ${nowMs},
+        updated_at timestamptz NOT NULL DEFAULT ${nowMs}
+      )`,
+      `CREATE INDEX videos_newest_first ON videos (created_at DESC, id DESC)`,
+      `CREATE INDEX videos_by_channel ON videos (channel_id, created_at DESC, id DESC)`,
+      `CREATE TABLE renditions (
+        video_id text NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        width integer NOT NULL CHECK (width > 0),
+        height integer NOT NULL CHECK (height > 0),
+        bandwidth integer NOT NULL CHECK (bandwidth > 0),
+        average_bandwidth integer CHECK (average_bandwidth > 0),
+        codecs text NOT NULL,
+        frame_rate double precision CHECK (frame_rate > 0),
+        playlist_key text NOT NULL,
+        published_at timestamptz NOT NULL DEFAULT ${nowMs},
+        UNIQUE (video_id, name)
+      )`,
+      `CREATE TABLE api_tokens (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        token_hash text NOT NULL UNIQUE CHECK (token_hash ${sha256Hex}),
+        created_at timestamptz NOT NULL DEFAULT ${nowMs},
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      )`,
+      `CREATE TABLE upload_grants (
+        token_hash text PRIMARY KEY CHECK (token_hash ${sha256Hex}),
+        video_id text NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      )`,
+      `CREATE INDEX upload_grants_by_video ON upload_grants (video_id)`,
+    ],
+  },
+];

@@ -1,0 +1,22 @@
+/**
+ * A long-running process of the local stack (MinIO, Kafka, the origin, …).
+ * `vora dev` and the test harness start the same specs; only the set differs.
+ */
+export interface ComponentSpec {
+  /** Short name: also the log file `.vora/logs/{name}.log`. */
+  name: string;
+  /** What a person opens or connects to, shown in the readiness table. */
+  url: string;
+  /** Ports that must be free before start (a taken one is a clear error). */
+  ports: number[];
+  /** Resolves the command line at start time (after provisioning found the binaries). */
+  command(): Promise<{ cmd: string; args: string[]; env?: Record<string, string>; cwd?: string }>;
+  /** Resolves once the component answers; throws with the cause if it cannot. Polled by the runner. */
+  probe(): Promise<void>;
+  /** One-time setup after the first successful probe (buckets, topics). Must be idempotent. */
+  afterReady?(): Promise<void>;
+  /** Names of components that must be ready first. */
+  dependsOn?: string[];
+  /** Upper bound for time to ready, in ms. */
+  readyTimeoutMs?: number;
+}

@@ -1,0 +1,73 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
+import type { ComponentSpec } from '../component.ts';
+import type { StackContext } from '../context.ts';
+import { isRoot, run } from '../exec.ts';
+import { repoRoot } from '../paths.ts';
+import { nginxTool } from '../tools/nginx.ts';
+
+const templatePath = join(repoRoot, 'edge/cdn-node/nginx.conf.template');
+
+/** Is this node listed as live by the edge? That is what "ready" means for a CDN node. */
+async function listedByEdge(ctx: StackContext, nodeId: string): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${ctx.ports.edge}/internal/nodes`, {
+    headers: { authorization: `Bearer ${ctx.secrets.internalSecret}` },
+    signal: AbortSignal.timeout(2_000),
+  });
+  if (!response.ok) throw new Error(`edge /internal/nodes answered ${response.status}`);
+  const body = (await response.json()) as { nodes?: Array<{ nodeId: string; state?: string }> };
+  return (body.nodes ?? []).some((node) => node.nodeId === nodeId);
+}
+
+/** CDN node `index` (1-based): nginx run by its agent, which heartbeats to the edge. */
+export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpec {
+  const port = ctx.ports.cdnNodes[index - 1]!;
+  const nodeId = `local-${index}`;
+  const nodeDir = join(ctx.dataDir, 'cdn', nodeId);
+  const nodeUrl = `http://127.0.0.1:${port}`;
+  return {
+    name: `cdn-${index}`,
+    url: nodeUrl,
+    ports: [port],
+    dependsOn: ['edge'],
+    readyTimeoutMs: 30_000,
+    async command() {
+      const nginx = await nginxTool.locate();
+      if (!nginx) throw new Error(`nginx not found: ${nginxTool.fix}`);
+      for (const sub of ['cache', 'tmp']) await mkdir(join(nodeDir, sub), { recursive: true });
+      const config = renderNginxConfig(await readFile(templatePath, 'utf8'), {
+        nodeId,
+        listen: `127.0.0.1:${port}`,
+        originHostPort: `127.0.0.1:${ctx.ports.origin}`,
+        nodeDir,
+        userDirective: isRoot ? 'user www-data;' : '',
+      });
+      const confPath = join(nodeDir, 'nginx.conf');
+      await writeFile(confPath, config);
+      // Workers drop to www-data when the master runs as root: they must write the cache.
+      if (isRoot) await run('chown', ['-R', 'www-data:www-data', join(nodeDir, 'cache'), join(nodeDir, 'tmp')]);
+      await run(nginx, ['-t', '-q', '-c', confPath]);
+      return {
+        cmd: process.execPath,
+        args: ['--import', 'tsx', join(repoRoot, 'edge/cdn-node/agent.ts')],
+        cwd: repoRoot,
+        env: {
+          NODE_ID: nodeId,
+          NODE_URL: nodeUrl,
+          NODE_REGION: 'local',
+          EDGE_URL: `http://127.0.0.1:${ctx.ports.edge}`,
+          INTERNAL_SECRET: ctx.secrets.internalSecret,
+          NGINX_CONF: confPath,
+          NGINX_BIN: nginx,
+          HEARTBEAT_INTERVAL_MS: '5000',
+        },
+      };
+    },
+    async probe() {
+      const health = await fetch(`${nodeUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (!health.ok) throw new Error(`nginx /healthz answered ${health.status}`);
+      if (!(await listedByEdge(ctx, nodeId))) throw new Error('not yet registered with the edge');
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import type { ComponentSpec } from '../component.ts';
+import type { StackContext } from '../context.ts';
+import { repoRoot } from '../paths.ts';
+
+/** The environment the origin (and the CLI talking to it) reads; one place maps stack → env. */
+export function originEnv(ctx: StackContext): Record<string, string> {
+  return {
+    ORIGIN_HOST: '127.0.0.1',
+    ORIGIN_PORT: String(ctx.ports.origin),
+    VORA_DATA_DIR: ctx.dataDir,
+    S3_ENDPOINT: `http://127.0.0.1:${ctx.ports.minio}`,
+    S3_ACCESS_KEY: ctx.secrets.minioUser,
+    S3_SECRET_KEY: ctx.secrets.minioPassword,
+    TEMPORAL_ADDRESS: `127.0.0.1:${ctx.ports.temporal}`,
+    KAFKA_BROKERS: `127.0.0.1:${ctx.ports.kafka}`,
+    EDGE_URL: `http://127.0.0.1:${ctx.ports.edge}`,
+    VORA_API_TOKEN: ctx.secrets.apiToken,
+    VORA_INTERNAL_SECRET: ctx.secrets.internalSecret,
+  };
+}
+
+export function originComponent(ctx: StackContext): ComponentSpec {
+  const url = `http://127.0.0.1:${ctx.ports.origin}`;
+  return {
+    name: 'origin',
+    url,
+    ports: [ctx.ports.origin],
+    dependsOn: ['minio', 'temporal', 'kafka'],
+    readyTimeoutMs: 60_000,
+    async command() {
+      return {
+        cmd: process.execPath,
+        args: ['--import', 'tsx', join(repoRoot, 'origin/src/main.ts')],
+        cwd: repoRoot,
+        env: originEnv(ctx),
+      };
+    },
+    async probe() {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3_000) });
+      const body = (await response.json()) as { status?: string; checks?: Record<string, { status: string; error?: string }> };
+      if (body.status !== 'ok') {
+        const failing = Object.entries(body.checks ?? {}).filter(([, check]) => check.status !== 'ok');
+        throw new Error(`healthz ${body.status}: ${failing.map(([name, check]) => `${name} (${check.error})`).join(', ')}`);
+      }
+    },
+  };
+}

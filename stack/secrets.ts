@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StackSecrets } from './context.ts';
+
+const envNames: Record<keyof StackSecrets, string> = {
+  apiToken: 'VORA_API_TOKEN',
+  internalSecret: 'VORA_INTERNAL_SECRET',
+  nodeKey: 'VORA_NODE_KEY',
+  minioUser: 'MINIO_ROOT_USER',
+  minioPassword: 'MINIO_ROOT_PASSWORD',
+};
+
+function generate(): StackSecrets {
+  const token = (bytes: number) => randomBytes(bytes).toString('base64url');
+  return {
+    apiToken: `vora_${token(24)}`,
+    internalSecret: token(32),
+    nodeKey: token(32),
+    minioUser: 'vora',
+    minioPassword: token(18),
+  };
+}
+
+export function secretsPath(dataDir: string): string {
+  return join(dataDir, 'secrets.json');
+}
+
+/**
+ * The stack's secrets: generated on first start into `{dataDir}/secrets.json` (owner-only),
+ * then reused. A variable from the environment wins over the file, one secret at a time.
+ */
+export async function loadOrCreateSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<StackSecrets> {
+  const path = secretsPath(dataDir);
+  let stored: Partial<StackSecrets> = {};
+  try {
+    stored = JSON.parse(await readFile(path, 'utf8')) as Partial<StackSecrets>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${path} is unreadable (${(error as Error).message}): fix or delete it`);
+  }
+  const fresh = generate();
+  const filled = { ...fresh, ...stored };
+  if (Object.keys(stored).length < Object.keys(fresh).length) {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await writeFile(path, `${JSON.stringify(filled, null, 2)}\n`, { mode: 0o600 });
+    await chmod(path, 0o600);
+  }
+  const fromEnv = Object.fromEntries(
+    (Object.keys(envNames) as Array<keyof StackSecrets>).flatMap((key) => {
+      const value = env[envNames[key]];
+      return value ? [[key, value]] : [];
+    }),
+  );
+  return { ...filled, ...fromEnv };
+}

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
+import { nodeLoad, parseStubStatus } from '../../edge/cdn-node/stub-status.ts';
+
+const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', userDirective: '' };
+
+describe('renderNginxConfig', () => {
+  it('fills every placeholder of the shipped template', async () => {
+    const template = await readFile(new URL('../../edge/cdn-node/nginx.conf.template', import.meta.url), 'utf8');
+    const config = renderNginxConfig(template, values);
+    expect(config).not.toMatch(/\{\{/);
+    expect(config).toContain('listen 127.0.0.1:8081;');
+    expect(config).toContain('server 127.0.0.1:8080;');
+    expect(config).toContain('proxy_cache_path /tmp/node/cache');
+  });
+
+  it('refuses a template placeholder it has no value for', () => {
+    expect(() => renderNginxConfig('listen {{LISTEN}}; {{MYSTERY}}', values)).toThrow(/MYSTERY/);
+  });
+
+  it('refuses values that would inject nginx directives', () => {
+    expect(() => renderNginxConfig('{{NODE_ID}}', { ...values, nodeId: 'a; include /etc/passwd' })).toThrow(/control character/);
+  });
+});
+
+describe('parseStubStatus', () => {
+  const page = 'Active connections: 5 \nserver accepts handled requests\n 120 120 340 \nReading: 1 Writing: 3 Waiting: 1 \n';
+
+  it('reads the counters', () => {
+    expect(parseStubStatus(page)).toEqual({ active: 5, accepts: 120, handled: 120, requests: 340, reading: 1, writing: 3, waiting: 1 });
+  });
+
+  it('reports an error value for anything else', () => {
+    expect(parseStubStatus('<html>502 Bad Gateway</html>')).toEqual({ error: 'not an nginx stub_status page' });
+  });
+
+  it('derives load from busy connections, without the agent’s own request, capped at 1', () => {
+    const status = parseStubStatus(page);
+    if ('error' in status) throw new Error(status.error);
+    expect(nodeLoad(status, 100)).toBeCloseTo(0.03);
+    expect(nodeLoad(status, 2)).toBe(1);
+    expect(nodeLoad({ ...status, reading: 0, writing: 1 }, 100)).toBe(0);
+  });
+});
