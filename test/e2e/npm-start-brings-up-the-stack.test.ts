@@ -1,0 +1,153 @@
+/**
+ * `npm start` as a newcomer runs it: the real CLI, every real server, on ports shifted by 10000 and
+ * a temporary VORA_HOME so it can run beside a developer's own stack. Ctrl-C must leave nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedPorts } from '../../stack/context.ts';
+import { groupRssKib } from '../../stack/memory.ts';
+import { repoRoot } from '../../stack/paths.ts';
+
+const offset = 10_000;
+const ports = shiftedPorts(offset);
+let home: string;
+let dev: ChildProcess;
+let output = '';
+let stackPids: number[] = [];
+
+function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (pattern.test(output)) done(resolve);
+      else if (dev.exitCode !== null) done(() => reject(new Error(`vora dev exited (${dev.exitCode}):\n${output.slice(-3000)}`)));
+    }, 200);
+    const deadline = setTimeout(() => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output.slice(-3000)}`))), timeoutMs);
+    const done = (then: () => void) => {
+      clearInterval(timer);
+      clearTimeout(deadline);
+      then();
+    };
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'vora-e2e-'));
+  dev = spawn(process.execPath, [join(repoRoot, 'bin/vora.js'), 'dev'], {
+    cwd: repoRoot,
+    env: { ...process.env, VORA_HOME: home, VORA_PORT_OFFSET: String(offset) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  dev.stdout!.on('data', (chunk) => (output += chunk));
+  dev.stderr!.on('data', (chunk) => (output += chunk));
+  await waitForOutput(/all green in/, 300_000);
+  const state = JSON.parse(await readFile(join(home, 'stack.json'), 'utf8')) as { components: Array<{ pid: number }> };
+  stackPids = state.components.map((c) => c.pid);
+});
+
+afterAll(async () => {
+  if (dev && dev.exitCode === null) {
+    dev.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    if (dev.exitCode === null) dev.kill('SIGKILL');
+  }
+  for (const pid of stackPids) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone, as it should be */
+    }
+  }
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('prints a readiness table with every component ready and where its log is', () => {
+    for (const name of ['minio', 'temporal', 'kafka', 'origin', 'transcoder', 'edge', 'cdn-1', 'cdn-2', 'cdn-3']) {
+      expect(output).toMatch(new RegExp(`^${name}\\s+\\S.*\\sready\\s.*logs/${name}\\.log`, 'm'));
+    }
+  });
+
+  it('writes its secrets owner-only and never prints the API token', async () => {
+    const secrets = JSON.parse(await readFile(join(home, 'secrets.json'), 'utf8')) as { apiToken: string };
+    expect(output).not.toContain(secrets.apiToken);
+  });
+
+  it('serves the origin health with every dependency ok', async () => {
+    const { status, body } = await json(`http://127.0.0.1:${ports.origin}/healthz`);
+    expect(status).toBe(200);
+    expect(body.status).toBe('ok');
+    expect(Object.keys(body.checks).sort()).toEqual(['database', 'kafka', 'minio', 'temporal']);
+  });
+
+  it('serves the edge health and lists the three CDN nodes as live', async () => {
+    const health = await json(`http://127.0.0.1:${ports.edge}/healthz`);
+    expect(health.status).toBe(200);
+    const secrets = JSON.parse(await readFile(join(home, 'secrets.json'), 'utf8')) as { internalSecret: string };
+    const nodes = await json(`http://127.0.0.1:${ports.edge}/internal/nodes`, { headers: { authorization: `Bearer ${secrets.internalSecret}` } });
+    expect(nodes.body.nodes.map((n: { nodeId: string }) => n.nodeId).sort()).toEqual(['local-1', 'local-2', 'local-3']);
+  });
+
+  it('creates the Kafka topics', async () => {
+    const admin = new Kafka({ brokers: [`127.0.0.1:${ports.kafka}`], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      expect(topics).toEqual(expect.arrayContaining(['video-events', 'channel-events', 'config-updates', 'config-requests', 'playback-events']));
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('has CDN nodes that proxy /media/ to the origin gateway and refuse everything else', async () => {
+    const media = await fetch(`http://127.0.0.1:${ports.cdnNodes[0]}/media/unknown-video/master.m3u8`);
+    expect(media.headers.get('x-vora-node')).toBe('local-1');
+    expect(media.status).toBe(404);
+    expect(((await media.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const other = await fetch(`http://127.0.0.1:${ports.cdnNodes[0]}/etc/passwd`);
+    expect(other.status).toBe(404);
+  });
+
+  it('reports the resident memory of the whole stack', async () => {
+    const rss = await groupRssKib(stackPids);
+    const totalMib = [...rss.values()].reduce((a, b) => a + b, 0) / 1024;
+    expect(totalMib).toBeGreaterThan(100);
+    console.log(`whole stack resident memory: ${totalMib.toFixed(0)} MiB`);
+  });
+
+  it('stops every process it started on Ctrl-C', async () => {
+    expect(stackPids.length).toBe(9);
+    expect(stackPids.every(alive)).toBe(true);
+    dev.kill('SIGINT');
+    await waitForOutput(/nothing left running/, 60_000);
+    await new Promise((resolve) => dev.once('exit', resolve));
+    expect(dev.exitCode).toBe(0);
+    expect(stackPids.filter(alive)).toEqual([]);
+    const leftovers = stackPids.filter((pid) => {
+      try {
+        process.kill(-pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(leftovers).toEqual([]);
+  });
+});
