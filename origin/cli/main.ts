@@ -1,5 +1,6 @@
 /** The `vora` CLI: operator commands against the origin, and the local stack's developer commands. */
 import { Command } from 'commander';
+import { benchCommand } from './commands/bench.ts';
 import { devCommand } from './commands/dev.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { testCommand, testTiers, type TestTier } from './commands/test.ts';
@@ -37,6 +38,14 @@ program
     const unknown = tiers.filter((tier) => !(testTiers as readonly string[]).includes(tier));
     if (unknown.length > 0) throw new Error(`unknown test tier ${unknown.join(', ')}: choose from ${testTiers.join(', ')}`);
     process.exitCode = await testCommand(tiers.length > 0 ? (tiers as TestTier[]) : [...testTiers]);
+  });
+
+program
+  .command('bench')
+  .argument('[names...]', 'benchmarks to run (files in bench/); all when none')
+  .description('run the benchmarks, each against its baseline in the same run (npm run bench)')
+  .action(async (names: string[]) => {
+    process.exitCode = await benchCommand(names);
   });
 
 try {

@@ -6,7 +6,7 @@ import { createOriginApp } from './app.ts';
 import { loadOriginConfig } from './config.ts';
 import { databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { openDatabase } from './db/index.ts';
-import { ensureBootstrapToken } from './db/api-tokens.ts';
+import { ensureBootstrapToken } from './db/bootstrap-token.ts';
 
 const config = loadOriginConfig();
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'origin' } });
