@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { ComponentSpec } from '../component.ts';
+import type { StackContext } from '../context.ts';
+import { repoRoot } from '../paths.ts';
+import { ffprobeTool } from '../tools/ffmpeg.ts';
+import { withTemporalConnection } from './temporal.ts';
+
+const taskQueue = 'vora-transcode'; // transcoder/src/contract.ts; the runner does not import the transcoder's code
+
+/** The transcoder's Temporal worker (Node + tsx), polling `vora-transcode` on the stack's Temporal. */
+export function transcoderComponent(ctx: StackContext): ComponentSpec {
+  const address = `127.0.0.1:${ctx.ports.temporal}`;
+  // A fresh identity per start: readiness means *this* process polls, not a stale poller of a previous one.
+  let identity = '';
+  return {
+    name: 'transcoder',
+    url: `temporal ${address}, task queue ${taskQueue}`,
+    ports: [],
+    dependsOn: ['temporal'],
+    async command() {
+      identity = `transcoder-${randomBytes(4).toString('hex')}`;
+      const ffprobe = await ffprobeTool.locate();
+      if (!ffprobe) throw new Error(`ffprobe not found: ${ffprobeTool.fix}`);
+      return {
+        cmd: process.execPath,
+        args: ['--import', 'tsx', join(repoRoot, 'transcoder', 'src', 'worker.ts')],
+        cwd: repoRoot, // `--import tsx` resolves from here
+        env: {
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_NAMESPACE: 'default',
+          TEMPORAL_WORKER_IDENTITY: identity,
+          FFPROBE_PATH: ffprobe,
+          S3_ENDPOINT: `http://127.0.0.1:${ctx.ports.minio}`,
+          S3_ACCESS_KEY_ID: ctx.secrets.minioUser,
+          S3_SECRET_ACCESS_KEY: ctx.secrets.minioPassword,
+        },
+      };
+    },
+    async probe() {
+      const response = await withTemporalConnection(address, (connection) =>
+        connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue } }),
+      );
+      const pollers = response.pollers ?? [];
+      if (!pollers.some((poller) => poller.identity === identity)) {
+        const seen = pollers.map((poller) => poller.identity).join(', ') || 'none';
+        throw new Error(`worker ${identity} is not polling ${taskQueue} yet (pollers: ${seen})`);
+      }
+    },
+    readyTimeoutMs: 60_000, // bundling the workflows takes a few seconds on 2 cores
+  };
+}

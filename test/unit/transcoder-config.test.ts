@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadTranscoderConfig } from '../../transcoder/src/config.ts';
+
+describe('loadTranscoderConfig', () => {
+  it('defaults to the local stack', () => {
+    const config = loadTranscoderConfig({});
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', identity: undefined });
+    expect(config.ffprobe).toEqual({ path: 'ffprobe', timeoutMs: 60_000 });
+    expect(config.s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000', rawBucket: 'vora-raw', mediaBucket: 'vora-media' });
+  });
+
+  it('reads the environment', () => {
+    const config = loadTranscoderConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', FFPROBE_TIMEOUT_MS: '5000', LOG_LEVEL: 'warn' });
+    expect(config.temporal.address).toBe('temporal.internal:7233');
+    expect(config.ffprobe.timeoutMs).toBe(5000);
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadTranscoderConfig({ TEMPORAL_ADDRESS: 'http://x', FFPROBE_TIMEOUT_MS: '-1', S3_ENDPOINT: 'nope' })).toThrow(
+      /TEMPORAL_ADDRESS: expected host:port.*FFPROBE_TIMEOUT_MS.*S3_ENDPOINT/,
+    );
+  });
+});

@@ -1,0 +1,55 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../contract.ts';
+import { classifyFfprobeFailure, ffprobeArgs, resolveSourceLocation } from '../probe/ffprobe-command.ts';
+import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
+import { runFfprobe } from '../probe/run-ffprobe.ts';
+
+export interface ProbeSourceDeps {
+  ffprobePath: string;
+  ffprobeTimeoutMs: number;
+  logger: Logger;
+}
+
+/** The workflow this activity runs for, when it runs inside one (undefined in a bare call). */
+function currentWorkflowId(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Activity `probeSource`: ffprobe the source and describe it; inputs no retry can fix fail non-retryably. */
+export function createProbeSource(deps: ProbeSourceDeps) {
+  return async function probeSource({ videoId, sourceKey }: TranscodeVideoInput): Promise<SourceProbe> {
+    const log = deps.logger.child({ videoId, workflowId: currentWorkflowId(), activity: 'probeSource' });
+    const location = resolveSourceLocation(sourceKey);
+    if (!location.ok) throw ApplicationFailure.nonRetryable(location.reason, sourceFailureTypes.unsupportedLocation);
+
+    const startedAt = Date.now();
+    const outcome = await runFfprobe(deps.ffprobePath, ffprobeArgs(location), deps.ffprobeTimeoutMs);
+    if (outcome.kind === 'could-not-run') {
+      log.error({ ffprobePath: deps.ffprobePath, error: outcome.message }, 'ffprobe could not run');
+      throw new Error(`ffprobe could not run at "${deps.ffprobePath}" (${outcome.message}) — install ffmpeg or set FFPROBE_PATH`);
+    }
+    if (outcome.kind === 'timed-out') {
+      log.warn({ afterMs: outcome.afterMs }, 'ffprobe timed out');
+      throw new Error(`ffprobe gave no answer within ${outcome.afterMs} ms for ${sourceKey}`);
+    }
+    if (outcome.exitCode !== 0) {
+      const failure = classifyFfprobeFailure(outcome.stderr);
+      log.warn({ exitCode: outcome.exitCode, reason: failure.reason, retryable: failure.retryable }, 'ffprobe rejected the source');
+      if (!failure.retryable) throw ApplicationFailure.nonRetryable(failure.reason, failure.type);
+      throw new Error(`ffprobe failed on ${sourceKey}: ${failure.reason}`);
+    }
+
+    const parsed = parseFfprobeOutput(outcome.stdout);
+    if (!parsed.ok) {
+      log.warn({ reason: parsed.reason }, 'source is not a video');
+      throw ApplicationFailure.nonRetryable(parsed.reason, sourceFailureTypes.notAVideo);
+    }
+    log.info({ ...parsed.probe, ms: Date.now() - startedAt }, 'source probed');
+    return parsed.probe;
+  };
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** The transcoder's environment; defaults match the local stack (see transcoder/README.md). */
+const transcoderEnv = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port, e.g. 127.0.0.1:7233').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Lets `vora dev` recognise this very process among the task queue's pollers. */
+  TEMPORAL_WORKER_IDENTITY: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).default('ffprobe'),
+  FFPROBE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  // S3 (MinIO) settings: read now so a bad value fails at startup; used by the encoding activities next.
+  S3_ENDPOINT: z.url().default('http://127.0.0.1:9000'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_RAW_BUCKET: z.string().min(3).default('vora-raw'),
+  S3_MEDIA_BUCKET: z.string().min(3).default('vora-media'),
+});
+
+export interface TranscoderConfig {
+  temporal: { address: string; namespace: string; identity: string | undefined };
+  ffprobe: { path: string; timeoutMs: number };
+  logLevel: (typeof logLevels)[number];
+  s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
+}
+
+/** Reads and checks the environment once, at startup; a bad value is an error naming the variable. */
+export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): TranscoderConfig {
+  const parsed = transcoderEnv.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`transcoder configuration is invalid — ${problems} (see transcoder/README.md for the variables)`);
+  }
+  const e = parsed.data;
+  return {
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, identity: e.TEMPORAL_WORKER_IDENTITY },
+    ffprobe: { path: e.FFPROBE_PATH, timeoutMs: e.FFPROBE_TIMEOUT_MS },
+    logLevel: e.LOG_LEVEL,
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      rawBucket: e.S3_RAW_BUCKET,
+      mediaBucket: e.S3_MEDIA_BUCKET,
+    },
+  };
+}

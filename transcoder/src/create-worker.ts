@@ -1,0 +1,41 @@
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from './activities/index.ts';
+import type { TranscoderConfig } from './config.ts';
+import { transcodeTaskQueue } from './contract.ts';
+
+const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
+export interface TranscodeWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  identity: string;
+}
+
+/** Connects to Temporal, bundles the workflows and registers the activities on `vora-transcode`. */
+export async function createTranscodeWorker(config: TranscoderConfig, logger: Logger): Promise<TranscodeWorker> {
+  const { address, namespace } = config.temporal;
+  const identity = config.temporal.identity ?? `transcoder@${hostname()}-${process.pid}`;
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address });
+  } catch (error) {
+    throw new Error(`Temporal is not reachable at ${address} — is \`npm start\` running? (${(error as Error).message})`);
+  }
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue: transcodeTaskQueue,
+      identity,
+      workflowsPath,
+      activities: createActivities({ ffprobePath: config.ffprobe.path, ffprobeTimeoutMs: config.ffprobe.timeoutMs, logger }),
+    });
+    return { worker, connection, identity };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
