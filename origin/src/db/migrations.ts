@@ -18,8 +18,9 @@ export const schemaMigrations: Migration[] = [
     version: 1,
     name: 'videos, renditions, api tokens, upload grants',
     statements: [
+      // Byte-wise collation on ids: the same page order on every server, whatever its locale.
       `CREATE TABLE videos (
-        id text PRIMARY KEY,
+        id text COLLATE "C" PRIMARY KEY,
         title text NOT NULL DEFAULT '',
         description text NOT NULL DEFAULT '',
         channel_id text,

@@ -58,6 +58,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         client.release(brokenConnection);
       }
     },
-    close: () => pool.end(),
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
   };
 }

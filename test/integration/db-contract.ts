@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../origin/src/db/migrate.ts';
+import { schemaMigrations } from '../../origin/src/db/migrations.ts';
+import { isUniqueViolation, type Sql } from '../../origin/src/db/sql.ts';
+import { createApiToken, revokeApiToken, verifyApiToken } from '../../origin/src/db/api-tokens.ts';
+import { consumeUploadGrant, issueUploadGrant } from '../../origin/src/db/upload-grants.ts';
+import { listRenditions, recordRendition } from '../../origin/src/db/renditions.ts';
+import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, type Video } from '../../origin/src/db/videos.ts';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const uniqueChannel = () => `chan_${Math.random().toString(36).slice(2)}`;
+
+async function videoIn(sql: Sql, state: 'CREATED' | 'PROCESSING'): Promise<Video> {
+  const video = await createVideo(sql, { title: 'contract' });
+  if (state === 'CREATED') return video;
+  await transitionVideo(sql, video.id, ['CREATED'], 'UPLOADING');
+  const moved = await transitionVideo(sql, video.id, ['UPLOADING'], 'PROCESSING');
+  if (!moved.ok) throw new Error('setup could not reach PROCESSING');
+  return moved.video;
+}
+
+/**
+ * One suite for every metadata-database backend (as tus-node-server tests every store).
+ * `open` returns a migrated handle on the same database each time it is called.
+ */
+export function describeDatabaseContract(name: string, open: () => Promise<Sql>): void {
+  describe(`metadata database contract: ${name}`, () => {
+    let sql: Sql;
+    beforeAll(async () => {
+      const started = performance.now();
+      sql = await open();
+      console.info(`[${name}] open + migrate: ${Math.round(performance.now() - started)} ms`);
+    }, 120_000);
+    afterAll(() => sql?.close());
+
+    it('applies migrations once, however often and however concurrently it is opened', async () => {
+      const before = (await sql.query<{ version: number; applied_at: Date }>('SELECT version, applied_at FROM schema_migrations ORDER BY version')).rows;
+      expect(before.map((row) => row.version)).toEqual(schemaMigrations.map((migration) => migration.version));
+      expect(await Promise.all([migrate(sql), migrate(sql)])).toEqual([[], []]);
+      const kept = await createVideo(sql, { title: 'survives reopening' });
+      await sql.close();
+      sql = await open();
+      const after = (await sql.query<{ version: number; applied_at: Date }>('SELECT version, applied_at FROM schema_migrations ORDER BY version')).rows;
+      expect(after).toEqual(before);
+      expect(await getVideo(sql, kept.id)).toEqual(kept);
+    }, 60_000);
+
+    it('creates and gets a video; a duplicate id is a unique violation', async () => {
+      const video = await createVideo(sql, { title: 'Cats', description: 'two', channelId: 'c1', maxDurationSeconds: 600, source: { bucket: 'vora-raw', key: 'k' } });
+      expect(video).toMatchObject({ title: 'Cats', state: 'CREATED', progress: 0, source: { bucket: 'vora-raw', key: 'k' }, failureReason: null });
+      expect(video.id).toMatch(/^vid_/);
+      expect(await getVideo(sql, video.id)).toEqual(video);
+      expect(await getVideo(sql, 'vid_missing')).toBeNull();
+      const duplicate = await createVideo(sql, { id: video.id }).catch((error: unknown) => error);
+      expect(isUniqueViolation(duplicate)).toBe(true);
+    });
+
+    it('pages newest first by (created_at, id) with ties, without skips or repeats', async () => {
+      const channelId = uniqueChannel();
+      const base = Date.now();
+      const times = [0, 1000, 1000, 1000, 2000, 3000, 3000];
+      const created = await Promise.all(times.map((offset) => createVideo(sql, { channelId }, new Date(base + offset))));
+      const expected = [...created].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).map((video) => video.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const result = await listVideos(sql, { channelId, limit: 2, ...(cursor ? { cursor } : {}) });
+        seen.push(...result.videos.map((video) => video.id));
+        if (!result.nextCursor) break;
+        cursor = result.nextCursor;
+      }
+      expect(seen).toEqual(expected);
+      await expect(listVideos(sql, { cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+
+    it('leaves DELETED videos out of lists unless asked', async () => {
+      const channelId = uniqueChannel();
+      const video = await createVideo(sql, { channelId });
+      expect((await transitionVideo(sql, video.id, ['CREATED'], 'DELETED')).ok).toBe(true);
+      expect((await listVideos(sql, { channelId })).videos).toEqual([]);
+      expect((await listVideos(sql, { channelId, includeDeleted: true })).videos.map((v) => v.id)).toEqual([video.id]);
+    });
+
+    it('moves along the state machine and applies the patch', async () => {
+      const video = await videoIn(sql, 'PROCESSING');
+      const playable = await transitionVideo(sql, video.id, ['PROCESSING'], 'PLAYABLE', { progress: 0.5, durationSeconds: 12.5 });
+      expect(playable).toMatchObject({ ok: true, video: { state: 'PLAYABLE', progress: 0.5, durationSeconds: 12.5 } });
+      const ready = await transitionVideo(sql, video.id, ['PROCESSING', 'PLAYABLE'], 'READY', { progress: 1, thumbnailKey: `${video.id}/thumb.jpg` });
+      expect(ready).toMatchObject({ ok: true, video: { state: 'READY', progress: 1, durationSeconds: 12.5, thumbnailKey: `${video.id}/thumb.jpg` } });
+      expect(await getVideo(sql, video.id)).toMatchObject({ state: 'READY' });
+    });
+
+    it('refuses illegal moves and moves from another state, leaving the row unchanged', async () => {
+      const video = await videoIn(sql, 'CREATED');
+      expect(await transitionVideo(sql, video.id, ['CREATED'], 'READY', { progress: 1 })).toEqual({ ok: false, reason: 'illegal-transition' });
+      expect(await transitionVideo(sql, video.id, ['PROCESSING'], 'FAILED', { failureReason: 'x' })).toEqual({ ok: false, reason: 'state-mismatch', current: 'CREATED' });
+      expect(await getVideo(sql, video.id)).toEqual(video);
+      expect(await transitionVideo(sql, 'vid_missing', ['CREATED'], 'UPLOADING')).toEqual({ ok: false, reason: 'not-found' });
+    });
+
+    it('lets exactly one of two concurrent transitions from PROCESSING win', async () => {
+      const videos = await Promise.all(Array.from({ length: 8 }, () => videoIn(sql, 'PROCESSING')));
+      await Promise.all(videos.map(async (video) => {
+        const [ready, failed] = await Promise.all([
+          transitionVideo(sql, video.id, ['PROCESSING'], 'READY', { progress: 1 }),
+          transitionVideo(sql, video.id, ['PROCESSING'], 'FAILED', { failureReason: 'encoder crashed' }),
+        ]);
+        expect([ready.ok, failed.ok].filter(Boolean)).toHaveLength(1);
+        const loser = ready.ok ? failed : ready;
+        const winnerState = ready.ok ? 'READY' : 'FAILED';
+        expect(loser).toEqual({ ok: false, reason: 'state-mismatch', current: winnerState });
+        const stored = await getVideo(sql, video.id);
+        expect(stored).toMatchObject({ state: winnerState, failureReason: ready.ok ? null : 'encoder crashed', progress: ready.ok ? 1 : 0 });
+      }));
+    });
+
+    it('rolls a failed transaction back', async () => {
+      const id = `vid_rollback_${Math.random().toString(36).slice(2)}`;
+      await expect(sql.transaction(async (tx) => {
+        await createVideo(tx, { id });
+        throw new Error('abort on purpose');
+      })).rejects.toThrow('abort on purpose');
+      expect(await getVideo(sql, id)).toBeNull();
+    });
+
+    it('stores only the hash of an API token, verifies it, and stops after revocation', async () => {
+      const { token, apiToken } = await createApiToken(sql, 'ci');
+      expect(token).toMatch(/^vora_[A-Za-z0-9_-]{43}$/);
+      const stored = (await sql.query<{ token_hash: string; whole: string }>('SELECT token_hash, row_to_json(t)::text AS whole FROM api_tokens t WHERE id = $1', [apiToken.id])).rows[0]!;
+      expect(stored.token_hash).toBe(sha256(token));
+      expect(stored.whole).not.toContain(token.slice(5));
+      const verified = await verifyApiToken(sql, token);
+      expect(verified).toMatchObject({ id: apiToken.id, name: 'ci', revokedAt: null });
+      expect(verified?.lastUsedAt).toBeInstanceOf(Date);
+      expect(await verifyApiToken(sql, `${token}x`)).toBeNull();
+      expect(await verifyApiToken(sql, '')).toBeNull();
+      expect(await revokeApiToken(sql, apiToken.id)).toBe(true);
+      expect(await verifyApiToken(sql, token)).toBeNull();
+      expect(await revokeApiToken(sql, apiToken.id)).toBe(false);
+    });
+
+    it('consumes an upload grant once, even when consumed concurrently', async () => {
+      const video = await videoIn(sql, 'CREATED');
+      const grant = await issueUploadGrant(sql, video.id);
+      const stored = (await sql.query<{ token_hash: string }>('SELECT token_hash FROM upload_grants WHERE video_id = $1', [video.id])).rows;
+      expect(stored).toEqual([{ token_hash: sha256(grant.token) }]);
+      const results = await Promise.all(Array.from({ length: 4 }, () => consumeUploadGrant(sql, grant.token)));
+      expect(results.filter((result) => result.ok)).toEqual([{ ok: true, videoId: video.id }]);
+      expect(results.filter((result) => !result.ok)).toEqual(Array(3).fill({ ok: false, reason: 'used' }));
+      expect(await consumeUploadGrant(sql, grant.token)).toEqual({ ok: false, reason: 'used' });
+      expect(await consumeUploadGrant(sql, 'upl_unknown')).toEqual({ ok: false, reason: 'unknown' });
+    });
+
+    it('refuses an expired upload grant', async () => {
+      const video = await videoIn(sql, 'CREATED');
+      const now = new Date();
+      const grant = await issueUploadGrant(sql, video.id, { ttlSeconds: 60, now });
+      expect(await consumeUploadGrant(sql, grant.token, new Date(now.getTime() + 61_000))).toEqual({ ok: false, reason: 'expired' });
+      expect(await consumeUploadGrant(sql, grant.token, new Date(now.getTime() + 59_000))).toEqual({ ok: true, videoId: video.id });
+    });
+
+    it('records a rendition once and lists highest bandwidth first', async () => {
+      const video = await videoIn(sql, 'PROCESSING');
+      const low = { videoId: video.id, name: '360p', width: 640, height: 360, bandwidth: 800_000, averageBandwidth: null, codecs: 'avc1.4d401e,mp4a.40.2', frameRate: 30, playlistKey: `${video.id}/360p/index.m3u8` };
+      const first = await recordRendition(sql, low);
+      expect(await recordRendition(sql, { ...low, bandwidth: 1 })).toEqual(first);
+      await recordRendition(sql, { ...low, name: '720p', width: 1280, height: 720, bandwidth: 2_800_000 });
+      expect((await listRenditions(sql, video.id)).map((rendition) => [rendition.name, rendition.bandwidth])).toEqual([['720p', 2_800_000], ['360p', 800_000]]);
+    });
+  });
+}

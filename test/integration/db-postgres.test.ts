@@ -1,0 +1,74 @@
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgresServer, type PostgresServer } from '../../stack/postgres-server.ts';
+import { isRoot } from '../../stack/exec.ts';
+import { migrate } from '../../origin/src/db/migrate.ts';
+import { openDatabase } from '../../origin/src/db/open.ts';
+import { openPostgres } from '../../origin/src/db/postgres.ts';
+import { describeDatabaseContract } from './db-contract.ts';
+
+/** A port the OS says is free on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'vora-postgres-'));
+let server: PostgresServer | undefined;
+
+beforeAll(async () => {
+  const started = performance.now();
+  server = await startPostgresServer({ dataDir: dir, port: await freePort(), durable: false });
+  console.info(`[PostgreSQL] initdb + start: ${Math.round(performance.now() - started)} ms`);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+}, 60_000);
+
+describeDatabaseContract('PostgreSQL', () => openDatabase({ databaseUrl: server!.url, pgliteDir: join(dir, 'unused') }));
+
+describe('PostgreSQL backend', () => {
+  it('applies each migration once when two processes migrate a fresh database at once', async () => {
+    const admin = new pg.Client({ connectionString: server!.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE migrate_race');
+    await admin.end();
+    const raceUrl = server!.url.replace(/\/vora$/, '/migrate_race');
+    const [a, b] = await Promise.all([openPostgres(raceUrl), openPostgres(raceUrl)]);
+    try {
+      const applied = await Promise.all([migrate(a), migrate(b)]);
+      expect(applied.flat().sort()).toEqual([1]);
+      expect((await a.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 30_000);
+
+  it('names the cause when the server is not reachable', async () => {
+    const url = `postgres://vora@127.0.0.1:${await freePort()}/vora`;
+    await expect(openPostgres(url)).rejects.toThrow(/PostgreSQL is not reachable at 127\.0\.0\.1:\d+\/vora .*DATABASE_URL/);
+  });
+
+  it('runs the server as a non-root user and stops exactly its PID', async () => {
+    const { pid } = server!;
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    if (isRoot) expect(uid).not.toBe(0);
+    expect(/^Name:\s+(\S+)/m.exec(status)?.[1]).toBe('postgres');
+    await server!.stop();
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    server = undefined;
+  }, 60_000);
+});
