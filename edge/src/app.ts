@@ -1,0 +1,17 @@
+import { Hono } from 'hono';
+import type { EdgeApp } from './env.ts';
+import { healthRoutes } from './health/routes.ts';
+import { handleError, handleNotFound } from './http/errors.ts';
+import { nodeRoutes } from './nodes/routes.ts';
+import { roomRoutes } from './rooms/routes.ts';
+
+/** The edge worker's routes. Static files (edge/public) are served by the assets binding before this app runs. */
+export function createEdgeApp(): Hono<EdgeApp> {
+  const app = new Hono<EdgeApp>();
+  app.route('/', healthRoutes);
+  app.route('/internal/nodes', nodeRoutes);
+  app.route('/rooms', roomRoutes);
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}

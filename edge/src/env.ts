@@ -1,0 +1,18 @@
+import type { ChatRoom } from '../../durable-objects/chat-room.ts';
+
+/** The worker's bindings, as declared in wrangler.toml (plus the INTERNAL_SECRET secret). */
+export interface EdgeEnv {
+  CHAT_ROOMS: DurableObjectNamespace<ChatRoom>;
+  /** CDN node registry: `node:{nodeId}` → NodeRecord, value and list metadata, TTL-bounded. */
+  NODES: KVNamespace;
+  /** Public playback keys under `jwks`. */
+  KEYS: KVNamespace;
+  /** Channel configuration under `config:{rootHash}`. */
+  CONFIG: KVNamespace;
+  ASSETS: Fetcher;
+  ORIGIN_URL: string;
+  /** Shared with the origin and node agents for `/internal/*`; `.dev.vars` locally, `wrangler secret` in production. */
+  INTERNAL_SECRET?: string;
+}
+
+export type EdgeApp = { Bindings: EdgeEnv };

@@ -1,0 +1,106 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { ApiErrorBody } from '../../contracts/http.ts';
+import { NodeRecord, nodeKey, type NodeHeartbeat } from '../../contracts/nodes.ts';
+import { edgeFetch } from './helpers.ts';
+
+const auth = () => ({ Authorization: `Bearer ${env.INTERNAL_SECRET}` });
+
+function heartbeat(nodeId: string, overrides: Partial<NodeHeartbeat> = {}): NodeHeartbeat {
+  return { nodeId, url: 'http://127.0.0.1:8081', region: 'local', capacity: 100, load: 0.03, state: 'live', ...overrides };
+}
+
+function postHeartbeat(body: unknown, headers: Record<string, string> = auth()): Promise<Response> {
+  return edgeFetch('/internal/nodes/heartbeat', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function errorOf(response: Response) {
+  return ApiErrorBody.parse(await response.json()).error;
+}
+
+describe('internal auth', () => {
+  it('refuses a heartbeat without a bearer token', async () => {
+    const response = await postHeartbeat(heartbeat('no-auth'), {});
+    expect(response.status).toBe(401);
+    expect(response.headers.get('WWW-Authenticate')).toBe('Bearer');
+    expect((await errorOf(response)).code).toBe('unauthorized');
+    expect(await env.NODES.get(nodeKey('no-auth'))).toBeNull();
+  });
+
+  it('refuses a wrong secret, a secret with extra characters, and a non-Bearer scheme', async () => {
+    for (const header of ['Bearer wrong', `Bearer ${env.INTERNAL_SECRET}x`, `Basic ${env.INTERNAL_SECRET}`]) {
+      const response = await postHeartbeat(heartbeat('bad-auth'), { Authorization: header });
+      expect(response.status, header).toBe(401);
+    }
+    expect(await env.NODES.get(nodeKey('bad-auth'))).toBeNull();
+  });
+
+  it('guards the node list too', async () => {
+    expect((await edgeFetch('/internal/nodes')).status).toBe(401);
+  });
+});
+
+describe('POST /internal/nodes/heartbeat', () => {
+  it('refuses a body that breaks the contract and names the fields', async () => {
+    const response = await postHeartbeat({ ...heartbeat('bad-body'), capacity: 0, load: 1.5, state: 'sleeping', url: 'ftp://x' });
+    expect(response.status).toBe(400);
+    const error = await errorOf(response);
+    expect(error.code).toBe('invalid_body');
+    expect(error.message).toMatch(/capacity/);
+    expect(error.message).toMatch(/state/);
+    expect(error.message).toMatch(/url/);
+    expect(error.message).toMatch(/load/);
+    expect(await env.NODES.get(nodeKey('bad-body'))).toBeNull();
+  });
+
+  it('refuses malformed JSON and a node id that could not be a KV key segment', async () => {
+    expect((await postHeartbeat('{"nodeId":')).status).toBe(400);
+    expect((await postHeartbeat(heartbeat('../../etc'))).status).toBe(400);
+  });
+
+  it('refuses a body over 4 KiB', async () => {
+    const response = await postHeartbeat({ ...heartbeat('too-big'), padding: 'x'.repeat(5000) });
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe('too_large');
+  });
+
+  it('stores the node with value, list metadata and seenAt, and lists it', async () => {
+    const before = Date.now();
+    const response = await postHeartbeat(heartbeat('node-a', { load: 0.7 }));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { node: NodeRecord; ttlSeconds: number };
+    expect(body.ttlSeconds).toBe(60);
+    expect(body.node.seenAt).toBeGreaterThanOrEqual(before);
+
+    const stored = await env.NODES.getWithMetadata<NodeRecord>(nodeKey('node-a'), 'json');
+    expect(stored.value).toEqual(body.node);
+    expect(stored.metadata).toEqual(body.node);
+
+    await postHeartbeat(heartbeat('node-b', { state: 'draining', region: 'eu-west' }));
+    const list = await edgeFetch('/internal/nodes', { headers: auth() });
+    expect(list.status).toBe(200);
+    const { nodes } = (await list.json()) as { nodes: NodeRecord[] };
+    const ours = nodes.filter((node) => node.nodeId === 'node-a' || node.nodeId === 'node-b');
+    expect(ours.map((node) => [node.nodeId, node.state, node.load])).toEqual([
+      ['node-a', 'live', 0.7],
+      ['node-b', 'draining', 0.03],
+    ]);
+  });
+
+  it('a second heartbeat replaces the first', async () => {
+    await postHeartbeat(heartbeat('node-c', { load: 0.1 }));
+    await postHeartbeat(heartbeat('node-c', { load: 0.42 }));
+    const stored = await env.NODES.getWithMetadata<NodeRecord>(nodeKey('node-c'), 'json');
+    expect(stored.value?.load).toBe(0.42);
+  });
+
+  it('skips registry keys whose metadata does not parse instead of failing the list', async () => {
+    await env.NODES.put(nodeKey('garbage'), 'x', { metadata: { nodeId: 'garbage' } });
+    const { nodes } = (await (await edgeFetch('/internal/nodes', { headers: auth() })).json()) as { nodes: NodeRecord[] };
+    expect(nodes.some((node) => node.nodeId === 'garbage')).toBe(false);
+  });
+});

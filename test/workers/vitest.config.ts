@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Test-only secret; the real one lives in `.vora/secrets.json` and reaches wrangler dev through an env file. */
+export const TEST_INTERNAL_SECRET = 'workers-tier-internal-secret';
+
+// The workers tier: tests run inside workerd next to the edge worker and its ChatRoom objects (wrangler.toml).
+export default defineConfig({
+  root: repoRoot,
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: `${repoRoot}/wrangler.toml` },
+      miniflare: {
+        bindings: {
+          INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+          // Port 9 (discard) is closed on 127.0.0.1: the origin probe fails fast unless a test mocks fetch.
+          ORIGIN_URL: 'http://127.0.0.1:9',
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/workers/**/*.test.ts'],
+    testTimeout: 15_000,
+  },
+});
