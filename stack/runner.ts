@@ -64,7 +64,6 @@ export class StackRunner {
   private async startOne(spec: ComponentSpec): Promise<void> {
     const state = this.states.get(spec.name)!;
     state.startedAt = Date.now();
-    this.events.onStatus?.(state);
     try {
       const { cmd, args, env, cwd } = await spec.command();
       const log = createWriteStream(state.logPath, { flags: 'a' });
@@ -75,6 +74,7 @@ export class StackRunner {
       child.stderr?.pipe(log, { end: false });
       this.children.set(spec.name, child);
       state.pid = child.pid;
+      this.events.onStatus?.(state);
       child.on('exit', (code, signal) => {
         if (this.stopping || state.status !== 'ready') return;
         state.status = 'failed';

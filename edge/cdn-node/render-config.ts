@@ -7,7 +7,9 @@ export interface CdnNodeConfigValues {
   originHostPort: string;
   /** Folder for the node's cache, temp files and pid file. */
   nodeDir: string;
-  /** `user www-data;` when the master runs as root, empty otherwise. */
+  /** Where nginx writes its JSON access log (a file: stdout may be a socket nginx cannot open). */
+  accessLog: string;
+  /** A `user …;` line for the worker processes when the master runs as root, empty otherwise. */
   userDirective: string;
   workerProcesses?: number;
   cacheMaxSize?: string;
@@ -20,6 +22,7 @@ export function renderNginxConfig(template: string, values: CdnNodeConfigValues)
     LISTEN: values.listen,
     ORIGIN_HOSTPORT: values.originHostPort,
     NODE_DIR: values.nodeDir,
+    ACCESS_LOG: values.accessLog,
     USER_DIRECTIVE: values.userDirective,
     WORKER_PROCESSES: String(values.workerProcesses ?? 1),
     CACHE_MAX_SIZE: values.cacheMaxSize ?? '2g',

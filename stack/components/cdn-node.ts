@@ -41,12 +41,13 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
         listen: `127.0.0.1:${port}`,
         originHostPort: `127.0.0.1:${ctx.ports.origin}`,
         nodeDir,
-        userDirective: isRoot ? 'user www-data;' : '',
+        accessLog: join(ctx.logDir, `cdn-${index}.access.log`),
+        // As root, nginx would drop its workers to nobody, who may not reach a checkout under /root:
+        // the local stack keeps them as the developer (loopback only). Farm hosts use a service user.
+        userDirective: isRoot ? 'user root;' : '',
       });
       const confPath = join(nodeDir, 'nginx.conf');
       await writeFile(confPath, config);
-      // Workers drop to www-data when the master runs as root: they must write the cache.
-      if (isRoot) await run('chown', ['-R', 'www-data:www-data', join(nodeDir, 'cache'), join(nodeDir, 'tmp')]);
       await run(nginx, ['-t', '-q', '-c', confPath]);
       return {
         cmd: process.execPath,

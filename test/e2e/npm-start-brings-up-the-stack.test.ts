@@ -137,7 +137,7 @@ describe('npm start', () => {
     expect(stackPids.every(alive)).toBe(true);
     dev.kill('SIGINT');
     await waitForOutput(/nothing left running/, 60_000);
-    await new Promise((resolve) => dev.once('exit', resolve));
+    if (dev.exitCode === null) await new Promise((resolve) => dev.once('exit', resolve));
     expect(dev.exitCode).toBe(0);
     expect(stackPids.filter(alive)).toEqual([]);
     const leftovers = stackPids.filter((pid) => {

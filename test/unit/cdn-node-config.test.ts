@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
 import { nodeLoad, parseStubStatus } from '../../edge/cdn-node/stub-status.ts';
 
-const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', userDirective: '' };
+const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', accessLog: '/tmp/node/access.log', userDirective: '' };
 
 describe('renderNginxConfig', () => {
   it('fills every placeholder of the shipped template', async () => {

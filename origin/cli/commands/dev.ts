@@ -14,7 +14,7 @@ function statusLine(state: ComponentState): void {
   const name = state.spec.name.padEnd(10);
   if (state.status === 'starting') say(`  ${name} starting (pid ${state.pid ?? '…'})`);
   if (state.status === 'ready') say(`  ${name} ready in ${((state.readyMs ?? 0) / 1000).toFixed(1)} s`);
-  if (state.status === 'failed') say(`  ${name} FAILED: ${state.error}`);
+  if (state.status === 'failed') say(`  ${name} FAILED: ${state.error?.split('\n')[0]}`);
 }
 
 async function readinessTable(runner: StackRunner): Promise<string> {
