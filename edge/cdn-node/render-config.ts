@@ -1,3 +1,5 @@
+import { renderNginxSegmentTokenSnippet } from '../src/playback/segment-token.ts';
+
 /** Values that turn the nginx template into one node's configuration. */
 export interface CdnNodeConfigValues {
   nodeId: string;
@@ -17,6 +19,7 @@ export interface CdnNodeConfigValues {
 
 /** Fills every `{{NAME}}` placeholder; a placeholder left unfilled is an error, not a broken nginx. */
 export function renderNginxConfig(template: string, values: CdnNodeConfigValues): string {
+  const tokenCheck = renderNginxSegmentTokenSnippet(values.nodeKey);
   const fill: Record<string, string> = {
     NODE_ID: values.nodeId,
     LISTEN: values.listen,
@@ -30,8 +33,14 @@ export function renderNginxConfig(template: string, values: CdnNodeConfigValues)
   for (const [key, value] of Object.entries(fill)) {
     if (/[;{}\n]/.test(value) && key !== 'USER_DIRECTIVE') throw new Error(`nginx value ${key} contains a control character: ${JSON.stringify(value)}`);
   }
+  // The token snippets are our own nginx text (the secret inside is validated), added after the check above.
+  Object.assign(fill, { SEGMENT_TOKEN_HTTP: indent(tokenCheck.http, 2), SEGMENT_TOKEN_CHECK: indent(tokenCheck.location, 6) });
   const rendered = template.replace(/\{\{([A-Z_]+)\}\}/g, (match, name: string) => fill[name] ?? match);
   const left = rendered.match(/\{\{[A-Z_]+\}\}/);
   if (left) throw new Error(`nginx template placeholder ${left[0]} has no value`);
   return rendered;
+}
+
+function indent(text: string, spaces: number): string {
+  return text.split('\n').join(`\n${' '.repeat(spaces)}`);
 }

@@ -41,6 +41,7 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
         listen: `127.0.0.1:${port}`,
         originHostPort: `127.0.0.1:${ctx.ports.origin}`,
         nodeDir,
+        nodeKey: ctx.secrets.nodeKey,
         accessLog: join(ctx.logDir, `cdn-${index}.access.log`),
         // As root, nginx would drop its workers to nobody, who may not reach a checkout under /root:
         // the local stack keeps them as the developer (loopback only). Farm hosts use a service user.

@@ -13,7 +13,9 @@ export const minioTool: ToolSpec = {
   locate: () => locateGoBinary('minio'),
   async version(path) {
     const out = await run(path, ['--version'], { timeoutMs: 10_000 });
-    return out.split('\n')[0]?.replace(/^minio version /, '').trim() ?? 'unknown';
+    const reported = out.split('\n')[0]?.replace(/^minio version /, '').trim() ?? 'unknown';
+    // `go install` builds carry no release stamp; name the module version we pinned instead.
+    return reported.startsWith('DEVELOPMENT.GOGET') ? `${minioVersion} (go install)` : reported;
   },
   install: (progress) => goInstall(`${minioModule}@${minioVersion}`, progress),
   fix: `go install ${minioModule}@${minioVersion} (needs Go), or put a minio binary on PATH`,

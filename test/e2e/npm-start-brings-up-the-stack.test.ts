@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSegmentToken } from '../../edge/src/playback/segment-token.ts';
 import { shiftedPorts } from '../../stack/context.ts';
 import { groupRssKib } from '../../stack/memory.ts';
 import { repoRoot } from '../../stack/paths.ts';
@@ -116,13 +117,16 @@ describe('npm start', () => {
     }
   });
 
-  it('has CDN nodes that proxy /media/ to the origin gateway and refuse everything else', async () => {
-    const media = await fetch(`http://127.0.0.1:${ports.cdnNodes[0]}/media/unknown-video/master.m3u8`);
+  it('has CDN nodes that check segment tokens with the generated node key and proxy to the origin gateway', async () => {
+    const secrets = JSON.parse(await readFile(join(home, 'secrets.json'), 'utf8')) as { nodeKey: string };
+    const node = `http://127.0.0.1:${ports.cdnNodes[0]}`;
+    expect((await fetch(`${node}/media/unknown-video/360p/playlist.m3u8`)).status).toBe(403);
+    const token = signSegmentToken({ videoId: 'unknown-video', expires: Math.floor(Date.now() / 1000) + 60, secret: secrets.nodeKey });
+    const media = await fetch(`${node}/media/unknown-video/360p/playlist.m3u8?${token.query}`);
     expect(media.headers.get('x-vora-node')).toBe('local-1');
     expect(media.status).toBe(404);
     expect(((await media.json()) as { error: { code: string } }).error.code).toBe('not_found');
-    const other = await fetch(`http://127.0.0.1:${ports.cdnNodes[0]}/etc/passwd`);
-    expect(other.status).toBe(404);
+    expect((await fetch(`${node}/etc/passwd`)).status).toBe(404);
   });
 
   it('reports the resident memory of the whole stack', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
 import { nodeLoad, parseStubStatus } from '../../edge/cdn-node/stub-status.ts';
 
-const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', accessLog: '/tmp/node/access.log', userDirective: '' };
+const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', accessLog: '/tmp/node/access.log', nodeKey: 'node-key-0123456789abcdef', userDirective: '' };
 
 describe('renderNginxConfig', () => {
   it('fills every placeholder of the shipped template', async () => {
@@ -13,6 +13,11 @@ describe('renderNginxConfig', () => {
     expect(config).toContain('listen 127.0.0.1:8081;');
     expect(config).toContain('server 127.0.0.1:8080;');
     expect(config).toContain('proxy_cache_path /tmp/node/cache');
+    expect(config).toContain('secure_link_md5 "$secure_link_expires$vora_token_prefix node-key-0123456789abcdef";');
+  });
+
+  it('refuses a node key that could break out of the nginx string', () => {
+    expect(() => renderNginxConfig('{{SEGMENT_TOKEN_CHECK}}', { ...values, nodeKey: 'short"; return 200; #' })).toThrow(/secret/);
   });
 
   it('refuses a template placeholder it has no value for', () => {
