@@ -11,6 +11,8 @@ export interface CdnNodeConfigValues {
   nodeDir: string;
   /** Where nginx writes its JSON access log (a file: stdout may be a socket nginx cannot open). */
   accessLog: string;
+  /** Shared with the edge, which signs segment URLs with it (VORA_NODE_KEY). */
+  nodeKey: string;
   /** A `user …;` line for the worker processes when the master runs as root, empty otherwise. */
   userDirective: string;
   workerProcesses?: number;

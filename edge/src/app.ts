@@ -2,7 +2,10 @@ import { Hono } from 'hono';
 import type { EdgeApp } from './env.ts';
 import { healthRoutes } from './health/routes.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
+import { keyRoutes } from './keys/routes.ts';
 import { nodeRoutes } from './nodes/routes.ts';
+import { playbackRoutes } from './playback/routes.ts';
+import { internalRoomRoutes } from './rooms/internal-routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
 
 /** The edge worker's routes. Static files (edge/public) are served by the assets binding before this app runs. */
@@ -10,6 +13,9 @@ export function createEdgeApp(): Hono<EdgeApp> {
   const app = new Hono<EdgeApp>();
   app.route('/', healthRoutes);
   app.route('/internal/nodes', nodeRoutes);
+  app.route('/internal/keys', keyRoutes);
+  app.route('/v', playbackRoutes);
+  app.route('/internal/rooms', internalRoomRoutes);
   app.route('/rooms', roomRoutes);
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -13,6 +13,8 @@ export interface EdgeEnv {
   ORIGIN_URL: string;
   /** Shared with the origin and node agents for `/internal/*`; `.dev.vars` locally, `wrangler secret` in production. */
   INTERNAL_SECRET?: string;
+  /** Key the edge signs segment URLs with and every CDN node's nginx verifies (secret, like INTERNAL_SECRET). */
+  NODE_KEY?: string;
 }
 
 export type EdgeApp = { Bindings: EdgeEnv };

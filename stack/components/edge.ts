@@ -10,7 +10,11 @@ export function edgeDevVars(ctx: StackContext): string {
   if (!/^[A-Za-z0-9_-]+$/.test(ctx.secrets.internalSecret)) {
     throw new Error('the internal secret must be base64url (A-Z, a-z, 0-9, _ or -): delete it from .vora/secrets.json to have it regenerated');
   }
-  return `# Written by stack/components/edge.ts at every start; edit that file, not this one.\nINTERNAL_SECRET=${ctx.secrets.internalSecret}\n`;
+  // The segment-token key is pasted into nginx.conf too, hence the stricter shape (edge/src/playback/segment-token.ts).
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(ctx.secrets.nodeKey)) {
+    throw new Error('the node key must be 16-128 base64url characters (A-Z, a-z, 0-9, _ or -): delete nodeKey from .vora/secrets.json to have it regenerated');
+  }
+  return `# Written by stack/components/edge.ts at every start; edit that file, not this one.\nINTERNAL_SECRET=${ctx.secrets.internalSecret}\nNODE_KEY=${ctx.secrets.nodeKey}\n`;
 }
 
 /** The `wrangler dev` command line for this stack: ports, state and the origin's address all come from ctx. */

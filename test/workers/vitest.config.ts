@@ -6,6 +6,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Test-only secret; the real one lives in `.vora/secrets.json` and reaches wrangler dev through an env file. */
 export const TEST_INTERNAL_SECRET = 'workers-tier-internal-secret';
+/** Test-only segment-token key (the stack's is `nodeKey` in `.vora/secrets.json`). */
+export const TEST_NODE_KEY = 'workers-tier-node-key-0123456789';
 
 // The workers tier: tests run inside workerd next to the edge worker and its ChatRoom objects (wrangler.toml).
 export default defineConfig({
@@ -16,6 +18,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+          NODE_KEY: TEST_NODE_KEY,
           // Port 9 (discard) is closed on 127.0.0.1: the origin probe fails fast unless a test mocks fetch.
           ORIGIN_URL: 'http://127.0.0.1:9',
         },

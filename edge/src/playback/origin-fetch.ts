@@ -1,0 +1,59 @@
+import { MAX_PLAYLIST_CHARS } from './hls-strict.ts';
+import { sharedCacheSeconds } from './cache-control.ts';
+
+/** An origin that has not answered (headers) by then is down as far as a viewer is concerned. */
+export const ORIGIN_TIMEOUT_MS = 4000;
+
+export type OriginFailure = { ok: false; status: 404 | 502 | 504; code: string; message: string };
+export type OriginResponse = { ok: true; response: Response } | OriginFailure;
+export type OriginText = { ok: true; text: string; maxAgeSeconds: number; cached: boolean } | OriginFailure;
+
+// Decoded by hand: workerd warns that .text() on an application/vnd.apple.mpegurl body may be corrupted.
+const playlistText = async (response: Response): Promise<string> => new TextDecoder().decode(await response.arrayBuffer());
+
+const failure = (status: 404 | 502 | 504, code: string, message: string): OriginFailure => ({ ok: false, status, code, message });
+
+/** GET `{originUrl}{path}` from the origin gateway, bounded by ORIGIN_TIMEOUT_MS; any non-200 becomes a failure value. */
+export async function fetchOrigin(originUrl: string, path: string, timeoutMs = ORIGIN_TIMEOUT_MS): Promise<OriginResponse> {
+  const url = `${originUrl.replace(/\/+$/, '')}${path}`;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, redirect: 'manual' });
+  } catch (error) {
+    if (signal.aborted) return failure(504, 'origin_timeout', `the origin did not answer ${path} within ${timeoutMs} ms`);
+    return failure(502, 'origin_unreachable', `the origin is not reachable for ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (response.status === 200) return { ok: true, response };
+  await response.body?.cancel();
+  if (response.status === 404) return failure(404, 'not_found', `the origin has no ${path}`);
+  return failure(502, 'origin_error', `the origin answered ${response.status} for ${path}`);
+}
+
+/**
+ * A playlist from the origin, through the Cache API: kept as long as the origin's Cache-Control allows,
+ * at most EDGE_CACHE_MAX_SECONDS. The text is bounded (MAX_PLAYLIST_CHARS) before it is read whole.
+ */
+export async function fetchOriginPlaylist(originUrl: string, path: string, cache: Cache | null): Promise<OriginText> {
+  const key = new Request(`${originUrl.replace(/\/+$/, '')}${path}`);
+  const hit = await cache?.match(key);
+  if (hit) return { ok: true, text: await playlistText(hit), maxAgeSeconds: sharedCacheSeconds(hit.headers.get('Cache-Control')), cached: true };
+
+  const fetched = await fetchOrigin(originUrl, path);
+  if (!fetched.ok) return fetched;
+  const { response } = fetched;
+  const declared = Number(response.headers.get('Content-Length') ?? 0);
+  if (declared > MAX_PLAYLIST_CHARS) {
+    await response.body?.cancel();
+    return failure(502, 'bad_origin_playlist', `the origin's ${path} is ${declared} bytes, over the ${MAX_PLAYLIST_CHARS} limit`);
+  }
+  const text = await playlistText(response);
+  if (text.length > MAX_PLAYLIST_CHARS) return failure(502, 'bad_origin_playlist', `the origin's ${path} is over the ${MAX_PLAYLIST_CHARS} character limit`);
+
+  const maxAgeSeconds = sharedCacheSeconds(response.headers.get('Cache-Control'));
+  if (cache && maxAgeSeconds > 0) {
+    const headers = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
+    await cache.put(key, new Response(text, { headers }));
+  }
+  return { ok: true, text, maxAgeSeconds, cached: false };
+}

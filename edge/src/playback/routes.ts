@@ -1,0 +1,90 @@
+import { Hono, type Context } from 'hono';
+import { listNodes } from '../nodes/registry.ts';
+import { EdgeError } from '../http/errors.ts';
+import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';
+import { viewerCacheControl } from './cache-control.ts';
+import { chooseNode } from './choose-node.ts';
+import { fetchOrigin, fetchOriginPlaylist, type OriginFailure } from './origin-fetch.ts';
+import { rewriteMaster } from './rewrite-master.ts';
+import { rewriteMedia } from './rewrite-media.ts';
+import { assertSegmentTokenSecret, segmentTokenExpiry, signSegmentToken } from './segment-token.ts';
+
+/** `/v/{token}/…`: the viewer's door. The token names the video (`sub`); nothing else in the URL can change it. */
+export const playbackRoutes = new Hono<PlaybackApp>();
+
+const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+const RENDITION = /^[A-Za-z0-9_-]{1,32}$/;
+
+playbackRoutes.use('/:token/*', requirePlaybackToken());
+
+const refuse = (failure: OriginFailure): never => {
+  throw new EdgeError(failure.status, failure.code, failure.message);
+};
+const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : caches.default);
+
+playbackRoutes.get('/:token/master.m3u8', async (c) => {
+  const claims = c.get('claims');
+  const origin = await fetchOriginPlaylist(c.env.ORIGIN_URL, `/media/${claims.sub}/master.m3u8`, edgeCache());
+  if (!origin.ok) return refuse(origin);
+  const rewritten = rewriteMaster(origin.text, { tokenPath: `/v/${c.req.param('token')}/`, maxHeight: claims.maxHeight });
+  if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's master playlist is malformed: ${rewritten.error}`);
+  return c.body(rewritten.text, 200, { 'Content-Type': PLAYLIST_TYPE, 'Cache-Control': viewerCacheControl(origin.maxAgeSeconds, claims.exp, Date.now()) });
+});
+
+playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
+  const claims = c.get('claims');
+  const videoId = claims.sub;
+  const rendition = c.req.param('rendition');
+  if (!RENDITION.test(rendition)) throw new EdgeError(404, 'not_found', 'a rendition name is 1-32 characters of A-Z, a-z, 0-9, _ or -');
+  const secret = segmentTokenSecret(c.env.NODE_KEY);
+  const mediaPathPrefix = `/media/${videoId}/${rendition}/`;
+  const [origin, nodes] = await Promise.all([fetchOriginPlaylist(c.env.ORIGIN_URL, `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);
+  if (!origin.ok) return refuse(origin);
+
+  const node = chooseNode(nodes, videoId, { viewerRegion: c.get('viewer').region });
+  if (!node) {
+    const cause = nodes.length === 0 ? `no CDN node has sent a heartbeat within its liveness bound` : `all ${nodes.length} registered CDN nodes are draining`;
+    throw new EdgeError(503, 'no_cdn_node', `no live CDN node to serve segments: ${cause} (check the node agents and GET /internal/nodes)`, { 'Retry-After': '5' });
+  }
+  const now = Date.now();
+  const rewritten = rewriteMedia(origin.text, {
+    nodeBaseUrl: node.url,
+    mediaPathPrefix,
+    segmentQuery: ({ durationSeconds }) => signSegmentToken({ videoId, secret, expires: segmentTokenExpiry(now, durationSeconds) }).query,
+  });
+  if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${rendition} playlist is malformed: ${rewritten.error}`);
+  return c.body(rewritten.text, 200, {
+    'Content-Type': PLAYLIST_TYPE,
+    'Cache-Control': viewerCacheControl(origin.maxAgeSeconds, claims.exp, now),
+    // Which node this viewer was sent to: for operators following a request, not a secret.
+    'X-Vora-Cdn-Node': node.nodeId,
+  });
+});
+
+/** Images and the storyboard's WebVTT: streamed from the origin gateway as they come, never buffered. */
+async function streamFromOrigin(c: Context<PlaybackApp>, file: string): Promise<Response> {
+  const claims = c.get('claims');
+  const origin = await fetchOrigin(c.env.ORIGIN_URL, `/media/${claims.sub}/${file}`);
+  if (!origin.ok) return refuse(origin);
+  const headers = new Headers({ 'Cache-Control': viewerCacheControl(Number.POSITIVE_INFINITY, claims.exp, Date.now()) });
+  for (const name of ['Content-Type', 'Content-Length', 'ETag', 'Last-Modified']) {
+    const value = origin.response.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return new Response(origin.response.body, { status: 200, headers });
+}
+
+for (const file of ['thumbnail.jpg', 'storyboard.jpg', 'storyboard.vtt']) {
+  playbackRoutes.get(`/:token/${file}`, (c) => streamFromOrigin(c, file));
+}
+
+function segmentTokenSecret(secret: string | undefined): string {
+  const fix = 'set NODE_KEY (the same key every CDN node verifies with): the local stack writes it to {dataDir}/edge.dev.vars; production: `wrangler secret put NODE_KEY`';
+  if (!secret) throw new EdgeError(500, 'misconfigured', `NODE_KEY is not set on the edge: ${fix}`);
+  try {
+    assertSegmentTokenSecret(secret);
+  } catch (error) {
+    throw new EdgeError(500, 'misconfigured', `NODE_KEY is unusable (${error instanceof Error ? error.message : String(error)}): ${fix}`);
+  }
+  return secret;
+}
