@@ -1,0 +1,65 @@
+// Named imports: hls-parser is CommonJS with __esModule, so a default import is undefined under some interop modes.
+import { stringify } from 'hls-parser';
+import { MasterPlaylist, Variant } from 'hls-parser/types.js';
+import type { Rendition } from '../db/renditions.ts';
+
+/** The fields of a recorded rendition a master playlist needs (a subset of the DB row). */
+export type MasterRendition = Pick<Rendition, 'videoId' | 'name' | 'width' | 'height' | 'bandwidth' | 'averageBandwidth' | 'codecs' | 'frameRate' | 'playlistKey' | 'publishedAt'>;
+
+/** Only renditions published at or before `now` are offered (a row dated in the future is not out yet). */
+export function publishedRenditions<T extends Pick<Rendition, 'publishedAt'>>(renditions: readonly T[], now: Date): T[] {
+  return renditions.filter((rendition) => rendition.publishedAt.getTime() <= now.getTime());
+}
+
+/**
+ * The variant's URI relative to the master (`{videoId}/master.m3u8`): its playlist key without the
+ * `{videoId}/` prefix, so the master works under any mount point (the gateway, the edge, a CDN node).
+ */
+export function variantUri(rendition: Pick<Rendition, 'videoId' | 'name' | 'playlistKey'>): string {
+  const prefix = `${rendition.videoId}/`;
+  return rendition.playlistKey.startsWith(prefix) ? rendition.playlistKey.slice(prefix.length) : `${rendition.name}/playlist.m3u8`;
+}
+
+const safeUri = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*\.m3u8$/;
+const safeCodecs = /^[A-Za-z0-9.+_-]+(,[A-Za-z0-9.+_-]+)*$/;
+
+/** A row whose text could break the playlist (a quote, a newline, a `..`) is left out rather than written. */
+export function isWellFormed(rendition: MasterRendition): boolean {
+  const uri = variantUri(rendition);
+  return (
+    safeUri.test(uri) &&
+    !uri.split('/').includes('..') &&
+    safeCodecs.test(rendition.codecs) &&
+    Number.isInteger(rendition.width) && rendition.width > 0 &&
+    Number.isInteger(rendition.height) && rendition.height > 0 &&
+    rendition.bandwidth > 0 &&
+    (rendition.frameRate == null || rendition.frameRate > 0)
+  );
+}
+
+/**
+ * The HLS master (multivariant) playlist of one video, per RFC 8216 §4.3.4.2: one EXT-X-STREAM-INF per
+ * rendition with BANDWIDTH (peak bps), AVERAGE-BANDWIDTH, CODECS, RESOLUTION and FRAME-RATE (3 decimals).
+ * Variants are sorted by ascending bandwidth: players that start on the first variant (Safari) start fast.
+ * Returns null when there is nothing (well-formed) to play. Pure: the caller filters by publication and reads the DB.
+ */
+export function buildMasterPlaylist(renditions: readonly MasterRendition[]): string | null {
+  const playable = renditions.filter(isWellFormed);
+  if (playable.length === 0) return null;
+  const sorted = [...playable].sort((a, b) => a.bandwidth - b.bandwidth || a.height - b.height || a.name.localeCompare(b.name));
+  const variants = sorted.map(
+    (rendition) =>
+      new Variant({
+        uri: variantUri(rendition),
+        bandwidth: Math.round(rendition.bandwidth),
+        // hls-parser leaves out a missing (undefined) AVERAGE-BANDWIDTH or FRAME-RATE, as the spec allows.
+        averageBandwidth: rendition.averageBandwidth == null ? undefined : Math.round(rendition.averageBandwidth),
+        codecs: rendition.codecs,
+        resolution: { width: rendition.width, height: rendition.height },
+        frameRate: rendition.frameRate ?? undefined,
+      }),
+  );
+  // Every segment starts with a key frame of a closed GOP (the ladder's contract), so segments decode alone.
+  const playlist = new MasterPlaylist({ independentSegments: true, variants });
+  return `${stringify(playlist)}\n`;
+}

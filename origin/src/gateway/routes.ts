@@ -1,0 +1,53 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Hono, type Context } from 'hono';
+import type { Logger } from 'pino';
+import type { Sql } from '../db/sql.ts';
+import { mediaError } from './media-error.ts';
+import { serveMaster } from './serve-master.ts';
+import { serveStoredObject } from './serve-object.ts';
+import { parseMediaPath } from './media-path.ts';
+import { cachedVideoStates, videoStatesFromDb } from './video-states.ts';
+
+export interface GatewayDeps {
+  sql: Sql;
+  s3: S3Client;
+  mediaBucket: string;
+  log: Logger;
+  /** Longest wait for storage to answer before a 503 (default 2000 ms): a dead MinIO never hangs a player. */
+  storageTimeoutMs?: number;
+}
+
+/**
+ * The streaming gateway, mounted at `/media`: `GET|HEAD /media/{videoId}/master.m3u8` is generated from
+ * the DB; every other file of the media layout streams from the media bucket.
+ */
+export function gatewayRoutes(deps: GatewayDeps): Hono {
+  const app = new Hono();
+  const videoState = cachedVideoStates(videoStatesFromDb(deps.sql));
+  const storageTimeoutMs = deps.storageTimeoutMs ?? 2_000;
+
+  // Hono decodes params, so `..%2f` arrives as `../` and fails the name patterns like any other bad name.
+  const handle = async (c: Context, segments: string[]) => {
+    const parsed = parseMediaPath(segments);
+    if (!parsed.ok) return mediaError(c, 400, 'bad_request', parsed.reason);
+    const { target } = parsed;
+    if (target.kind === 'master') return serveMaster(c, { sql: deps.sql, log: deps.log }, target);
+    const state = await videoState(target.videoId);
+    if (state === null || state === 'DELETED') return mediaError(c, 404, 'not_found', `no video ${target.videoId}`);
+    return serveStoredObject(c, { s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs: storageTimeoutMs }, target, state);
+  };
+
+  // GET routes answer HEAD too (Hono dispatches HEAD to them and drops the body); the handlers avoid reading bytes for HEAD.
+  app.get('/:videoId/:file', (c) => handle(c, [c.req.param('videoId'), c.req.param('file')]));
+  app.get('/:videoId/:rendition/:file', (c) => handle(c, [c.req.param('videoId'), c.req.param('rendition'), c.req.param('file')]));
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], '/*', (c) =>
+    mediaError(c, 405, 'method_not_allowed', `${c.req.method} is not supported on media: use GET or HEAD`, { Allow: 'GET, HEAD' }),
+  );
+  app.all('/*', (c) => mediaError(c, 400, 'bad_request', 'media paths are /media/{videoId}/{file} or /media/{videoId}/{rendition}/{file}'));
+
+  app.onError((error, c) => {
+    deps.log.error({ event: 'media_request_failed', err: error, path: c.req.path }, 'media request failed');
+    return mediaError(c, 500, 'internal', 'internal error; the origin log has the details');
+  });
+  return app;
+}

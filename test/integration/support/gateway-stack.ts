@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { openDatabase } from '../../../origin/src/db/open.ts';
+import type { Sql } from '../../../origin/src/db/sql.ts';
+import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
+import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
+import { shiftedPorts, stackContext } from '../../../stack/context.ts';
+import { StackRunner } from '../../../stack/runner.ts';
+
+/** Real MinIO (its own ports and temp data), a PGlite DB and the gateway mounted at /media on a free port. */
+export interface GatewayStack {
+  sql: Sql;
+  s3: S3Client;
+  minio: StackRunner;
+  minioUrl: string;
+  /** The same app, for calls without a Node server (the web-stream path other runtimes take). */
+  app: Hono;
+  /** e.g. http://127.0.0.1:41234 — the gateway answers under `${gatewayUrl}/media/…`. */
+  gatewayUrl: string;
+  put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startGatewayStack(portOffset: number, options: { storageTimeoutMs?: number } = {}): Promise<GatewayStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'vora-gateway-'));
+  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', minioUser: 'vora-test', minioPassword: 'vora-test-password' };
+  const ctx = stackContext(shiftedPorts(portOffset), secrets, dataDir);
+  const minio = new StackRunner([minioComponent(ctx)], ctx.logDir);
+  let sql: Sql | undefined;
+  let server: ServerType | undefined;
+  const s3 = minioClient(ctx);
+  const close = async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    s3.destroy();
+    await sql?.close();
+    await minio.stop(5_000);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await minio.start();
+    sql = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
+    const log = pino({ level: process.env.GATEWAY_TEST_LOG ?? 'silent' });
+    const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, storageTimeoutMs: options.storageTimeoutMs }));
+    server = await new Promise<ServerType>((resolve) => {
+      const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+    });
+    const { port } = server.address() as AddressInfo;
+    const db = sql;
+    return {
+      sql: db,
+      s3,
+      minio,
+      minioUrl: minioEndpoint(ctx),
+      app,
+      gatewayUrl: `http://127.0.0.1:${port}`,
+      put: async (key, body, contentType = 'application/octet-stream') => {
+        await s3.send(new PutObjectCommand({ Bucket: 'vora-media', Key: key, Body: body, ContentType: contentType }));
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
