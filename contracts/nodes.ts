@@ -5,24 +5,53 @@ export const NODE_TTL_SECONDS = 60;
 
 export const NodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'nodeId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 
+const NodeUrl = z.url({ protocol: /^https?$/ }).max(512); // bounded so a record fits KV's 1024-byte list metadata
+const Region = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'region must be 1-32 characters of A-Z, a-z, 0-9, _ or -');
+const NodeState = z.enum(['live', 'draining']);
+
+/** What a node measures of itself: busy connections, egress, and host CPU as a fraction of all cores. */
+export const NodeLoadReport = z.object({
+  connections: z.number().int().nonnegative(),
+  egressMbps: z.number().nonnegative().max(1_000_000),
+  cpu: z.number().min(0).max(1),
+});
+export type NodeLoadReport = z.infer<typeof NodeLoadReport>;
+
 /**
- * What a CDN node agent (edge/cdn-node/agent.ts) POSTs to the edge every few seconds.
- * `capacity`: how many busy connections the node is sized for; `load`: the fraction of it in use, 0..1.
+ * What a CDN node agent (edge/cdn-node/agent.ts) POSTs to the edge every few seconds, authenticated
+ * with its own node token. `capacity`: how many busy connections the node is sized for.
  */
 export const NodeHeartbeat = z.object({
-  nodeId: NodeId,
-  // Bounded so the whole record fits KV's 1024-byte list metadata.
-  url: z.url({ protocol: /^https?$/ }).max(512),
-  region: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'region must be 1-32 characters of A-Z, a-z, 0-9, _ or -'),
+  id: NodeId,
+  url: NodeUrl,
+  region: Region,
   capacity: z.number().int().positive(),
-  load: z.number().min(0).max(1),
-  state: z.enum(['live', 'draining']),
+  load: NodeLoadReport,
+  state: NodeState,
 });
 export type NodeHeartbeat = z.infer<typeof NodeHeartbeat>;
 
-/** The KV value and list metadata of `node:{nodeId}`: the heartbeat plus when the edge saw it (epoch ms). */
-export const NodeRecord = NodeHeartbeat.extend({ seenAt: z.number().int().nonnegative() });
+/**
+ * The KV value and list metadata of `node:{nodeId}`, as node choice reads it: `load` is one figure in
+ * 0..1 (the busier of connections over capacity and CPU), `seenAt` when the edge heard it (epoch ms).
+ */
+export const NodeRecord = z.object({
+  nodeId: NodeId,
+  url: NodeUrl,
+  region: Region,
+  capacity: z.number().int().positive(),
+  load: z.number().min(0).max(1),
+  state: NodeState,
+  seenAt: z.number().int().nonnegative(),
+  report: NodeLoadReport.optional(),
+});
 export type NodeRecord = z.infer<typeof NodeRecord>;
+
+/** Folds a heartbeat into the record node choice uses. */
+export function nodeRecordFromHeartbeat(heartbeat: NodeHeartbeat, seenAt: number): NodeRecord {
+  const load = Math.min(1, Math.max(heartbeat.load.connections / heartbeat.capacity, heartbeat.load.cpu));
+  return { nodeId: heartbeat.id, url: heartbeat.url, region: heartbeat.region, capacity: heartbeat.capacity, load, state: heartbeat.state, seenAt, report: heartbeat.load };
+}
 
 export const nodeKey = (nodeId: string): string => `node:${nodeId}`;
 export const NODE_KEY_PREFIX = 'node:';

@@ -5,9 +5,13 @@
  * (local stack); on a farm host nginx is a system service and the agent only heartbeats.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import pino from 'pino';
 import { z } from 'zod';
-import { nodeLoad, parseStubStatus } from './stub-status.ts';
+import type { NodeHeartbeat, NodeLoadReport } from '../../contracts/nodes.ts';
+import { cpuFraction, egressMbps, parseTransmittedBytes } from './host-load.ts';
+import { busyConnections, parseStubStatus } from './stub-status.ts';
 
 const config = z
   .object({
@@ -16,7 +20,8 @@ const config = z
     NODE_REGION: z.string().default('local'),
     NODE_CAPACITY: z.coerce.number().int().positive().default(500),
     EDGE_URL: z.string().url().default('http://127.0.0.1:8787'),
-    INTERNAL_SECRET: z.string().min(16, 'the edge internal secret (VORA_INTERNAL_SECRET)'),
+    // This node's own heartbeat token (edge/src/nodes/node-token.ts), never the edge's internal secret.
+    NODE_TOKEN: z.string().min(16, 'NODE_TOKEN: the heartbeat token derived for this node id'),
     HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).default(10_000),
     NGINX_CONF: z.string().optional(),
     NGINX_BIN: z.string().default('nginx'),
@@ -28,21 +33,32 @@ let nginx: ChildProcess | undefined;
 let state: 'live' | 'draining' = 'live';
 let lastHeartbeatOk: boolean | undefined;
 
-async function currentLoad(): Promise<number> {
+let lastTransmit: { at: number; bytes: Map<string, number> } | undefined;
+
+async function measureEgress(): Promise<number> {
+  const bytes = parseTransmittedBytes(await readFile('/proc/net/dev', 'utf8').catch(() => ''));
+  const now = performance.now();
+  const mbps = lastTransmit ? egressMbps(lastTransmit.bytes, bytes, (now - lastTransmit.at) / 1000) : 0;
+  lastTransmit = { at: now, bytes };
+  return mbps;
+}
+
+async function currentLoad(): Promise<NodeLoadReport> {
   const response = await fetch(new URL('/nginx-status', config.NODE_URL), { signal: AbortSignal.timeout(2_000) });
   const status = parseStubStatus(await response.text());
   if ('error' in status) throw new Error(status.error);
-  return nodeLoad(status, config.NODE_CAPACITY);
+  return { connections: busyConnections(status), egressMbps: await measureEgress(), cpu: cpuFraction(loadavg()[0] ?? 0, cpus().length) };
 }
 
 async function heartbeat(): Promise<void> {
   try {
     // While draining nginx may already be stopping: report full load rather than nothing.
-    const load = state === 'draining' ? await currentLoad().catch(() => 1) : await currentLoad();
-    const body = { nodeId: config.NODE_ID, url: config.NODE_URL, region: config.NODE_REGION, capacity: config.NODE_CAPACITY, load, state };
+    const full: NodeLoadReport = { connections: config.NODE_CAPACITY, egressMbps: 0, cpu: 1 };
+    const load = state === 'draining' ? await currentLoad().catch(() => full) : await currentLoad();
+    const body: NodeHeartbeat = { id: config.NODE_ID, url: config.NODE_URL, region: config.NODE_REGION, capacity: config.NODE_CAPACITY, load, state };
     const response = await fetch(new URL('/internal/nodes/heartbeat', config.EDGE_URL), {
       method: 'POST',
-      headers: { authorization: `Bearer ${config.INTERNAL_SECRET}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${config.NODE_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(3_000),
     });

@@ -27,9 +27,7 @@ export function parseStubStatus(text: string): StubStatus | { error: string } {
   };
 }
 
-/** Load in [0, 1]: connections doing work (not idle keep-alives) over the node's capacity. */
-export function nodeLoad(status: StubStatus, capacity: number): number {
-  // The agent's own status request is one of the writing connections.
-  const busy = Math.max(0, status.reading + status.writing - 1);
-  return Math.min(1, busy / Math.max(1, capacity));
+/** Connections doing work (not idle keep-alives), without the agent's own status request. */
+export function busyConnections(status: StubStatus): number {
+  return Math.max(0, status.reading + status.writing - 1);
 }

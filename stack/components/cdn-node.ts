@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
+import { nodeHeartbeatToken } from '../../edge/src/nodes/node-token.ts';
 import type { ComponentSpec } from '../component.ts';
 import type { StackContext } from '../context.ts';
 import { isRoot, run } from '../exec.ts';
@@ -59,7 +60,7 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
           NODE_URL: nodeUrl,
           NODE_REGION: 'local',
           EDGE_URL: `http://127.0.0.1:${ctx.ports.edge}`,
-          INTERNAL_SECRET: ctx.secrets.internalSecret,
+          NODE_TOKEN: await nodeHeartbeatToken(ctx.secrets.internalSecret, nodeId),
           NGINX_CONF: confPath,
           NGINX_BIN: nginx,
           HEARTBEAT_INTERVAL_MS: '5000',

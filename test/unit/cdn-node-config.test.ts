@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
-import { nodeLoad, parseStubStatus } from '../../edge/cdn-node/stub-status.ts';
+import { cpuFraction, egressMbps, parseTransmittedBytes } from '../../edge/cdn-node/host-load.ts';
+import { busyConnections, parseStubStatus } from '../../edge/cdn-node/stub-status.ts';
 
 const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', accessLog: '/tmp/node/access.log', nodeKey: 'node-key-0123456789abcdef', userDirective: '' };
 
@@ -40,11 +41,34 @@ describe('parseStubStatus', () => {
     expect(parseStubStatus('<html>502 Bad Gateway</html>')).toEqual({ error: 'not an nginx stub_status page' });
   });
 
-  it('derives load from busy connections, without the agent’s own request, capped at 1', () => {
+  it('counts busy connections without the agent’s own status request', () => {
     const status = parseStubStatus(page);
     if ('error' in status) throw new Error(status.error);
-    expect(nodeLoad(status, 100)).toBeCloseTo(0.03);
-    expect(nodeLoad(status, 2)).toBe(1);
-    expect(nodeLoad({ ...status, reading: 0, writing: 1 }, 100)).toBe(0);
+    expect(busyConnections(status)).toBe(3);
+    expect(busyConnections({ ...status, reading: 0, writing: 1 })).toBe(0);
+  });
+});
+
+describe('host load', () => {
+  const procNetDev = (eth0Sent: number) =>
+    'Inter-|   Receive                                                |  Transmit\n' +
+    ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
+    `    lo: 9999999  100 0 0 0 0 0 0 9999999 100 0 0 0 0 0 0\n` +
+    `  eth0: 123456  200 0 0 0 0 0 0 ${eth0Sent} 300 0 0 0 0 0 0\n`;
+
+  it('reads transmitted bytes per interface, leaving loopback out', () => {
+    expect([...parseTransmittedBytes(procNetDev(5_000_000))]).toEqual([['eth0', 5_000_000]]);
+    expect(parseTransmittedBytes('garbage').size).toBe(0);
+  });
+
+  it('turns two readings into Mbit/s and ignores counters that went backwards', () => {
+    const before = parseTransmittedBytes(procNetDev(5_000_000));
+    expect(egressMbps(before, parseTransmittedBytes(procNetDev(17_500_000)), 10)).toBeCloseTo(10);
+    expect(egressMbps(before, parseTransmittedBytes(procNetDev(1_000)), 10)).toBe(0);
+  });
+
+  it('expresses CPU as the load average over all cores, capped at 1', () => {
+    expect(cpuFraction(1, 4)).toBe(0.25);
+    expect(cpuFraction(9, 2)).toBe(1);
   });
 });

@@ -2,18 +2,22 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '../../contracts/http.ts';
 import { NodeRecord, nodeKey, type NodeHeartbeat } from '../../contracts/nodes.ts';
+import { nodeHeartbeatToken } from '../../edge/src/nodes/node-token.ts';
 import { edgeFetch } from './helpers.ts';
 
 const auth = () => ({ Authorization: `Bearer ${env.INTERNAL_SECRET}` });
+const nodeAuth = async (nodeId: string) => ({ Authorization: `Bearer ${await nodeHeartbeatToken(env.INTERNAL_SECRET!, nodeId)}` });
 
-function heartbeat(nodeId: string, overrides: Partial<NodeHeartbeat> = {}): NodeHeartbeat {
-  return { nodeId, url: 'http://127.0.0.1:8081', region: 'local', capacity: 100, load: 0.03, state: 'live', ...overrides };
+function heartbeat(id: string, overrides: Partial<NodeHeartbeat> = {}): NodeHeartbeat {
+  return { id, url: 'http://127.0.0.1:8081', region: 'local', capacity: 100, load: { connections: 3, egressMbps: 12.5, cpu: 0.01 }, state: 'live', ...overrides };
 }
 
-function postHeartbeat(body: unknown, headers: Record<string, string> = auth()): Promise<Response> {
+/** Posts a heartbeat with the token of the node it names, unless headers are given. */
+async function postHeartbeat(body: unknown, headers?: Record<string, string>): Promise<Response> {
+  const id = typeof body === 'object' && body !== null && 'id' in body ? String((body as { id: unknown }).id) : 'unknown';
   return edgeFetch('/internal/nodes/heartbeat', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...headers },
+    headers: { 'Content-Type': 'application/json', ...(headers ?? (await nodeAuth(id))) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -31,22 +35,25 @@ describe('internal auth', () => {
     expect(await env.NODES.get(nodeKey('no-auth'))).toBeNull();
   });
 
-  it('refuses a wrong secret, a secret with extra characters, and a non-Bearer scheme', async () => {
-    for (const header of ['Bearer wrong', `Bearer ${env.INTERNAL_SECRET}x`, `Basic ${env.INTERNAL_SECRET}`]) {
+  it('refuses a wrong token, the internal secret itself, another node’s token, and a non-Bearer scheme', async () => {
+    const own = (await nodeAuth('bad-auth')).Authorization.slice('Bearer '.length);
+    const other = (await nodeAuth('node-z')).Authorization;
+    for (const header of ['Bearer wrong', `Bearer ${own}x`, `Bearer ${env.INTERNAL_SECRET}`, other, `Basic ${own}`]) {
       const response = await postHeartbeat(heartbeat('bad-auth'), { Authorization: header });
       expect(response.status, header).toBe(401);
     }
     expect(await env.NODES.get(nodeKey('bad-auth'))).toBeNull();
   });
 
-  it('guards the node list too', async () => {
+  it('guards the node list too, which a node token does not open', async () => {
     expect((await edgeFetch('/internal/nodes')).status).toBe(401);
+    expect((await edgeFetch('/internal/nodes', { headers: await nodeAuth('node-a') })).status).toBe(401);
   });
 });
 
 describe('POST /internal/nodes/heartbeat', () => {
   it('refuses a body that breaks the contract and names the fields', async () => {
-    const response = await postHeartbeat({ ...heartbeat('bad-body'), capacity: 0, load: 1.5, state: 'sleeping', url: 'ftp://x' });
+    const response = await postHeartbeat({ ...heartbeat('bad-body'), capacity: 0, load: { connections: 1, egressMbps: 0, cpu: 1.5 }, state: 'sleeping', url: 'ftp://x' });
     expect(response.status).toBe(400);
     const error = await errorOf(response);
     expect(error.code).toBe('invalid_body');
@@ -58,7 +65,7 @@ describe('POST /internal/nodes/heartbeat', () => {
   });
 
   it('refuses malformed JSON and a node id that could not be a KV key segment', async () => {
-    expect((await postHeartbeat('{"nodeId":')).status).toBe(400);
+    expect((await postHeartbeat('{"id":', await nodeAuth('x'))).status).toBe(400);
     expect((await postHeartbeat(heartbeat('../../etc'))).status).toBe(400);
   });
 
@@ -70,7 +77,7 @@ describe('POST /internal/nodes/heartbeat', () => {
 
   it('stores the node with value, list metadata and seenAt, and lists it', async () => {
     const before = Date.now();
-    const response = await postHeartbeat(heartbeat('node-a', { load: 0.7 }));
+    const response = await postHeartbeat(heartbeat('node-a', { load: { connections: 70, egressMbps: 300, cpu: 0.2 } }));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { node: NodeRecord; ttlSeconds: number };
     expect(body.ttlSeconds).toBe(60);
@@ -89,11 +96,18 @@ describe('POST /internal/nodes/heartbeat', () => {
       ['node-a', 'live', 0.7],
       ['node-b', 'draining', 0.03],
     ]);
+    expect(ours[0]!.report).toEqual({ connections: 70, egressMbps: 300, cpu: 0.2 });
+  });
+
+  it('takes the busier of connections over capacity and CPU as the node’s load', async () => {
+    await postHeartbeat(heartbeat('node-cpu', { load: { connections: 5, egressMbps: 1, cpu: 0.9 } }));
+    const stored = await env.NODES.getWithMetadata<NodeRecord>(nodeKey('node-cpu'), 'json');
+    expect(stored.value?.load).toBe(0.9);
   });
 
   it('a second heartbeat replaces the first', async () => {
-    await postHeartbeat(heartbeat('node-c', { load: 0.1 }));
-    await postHeartbeat(heartbeat('node-c', { load: 0.42 }));
+    await postHeartbeat(heartbeat('node-c', { load: { connections: 10, egressMbps: 0, cpu: 0 } }));
+    await postHeartbeat(heartbeat('node-c', { load: { connections: 42, egressMbps: 0, cpu: 0 } }));
     const stored = await env.NODES.getWithMetadata<NodeRecord>(nodeKey('node-c'), 'json');
     expect(stored.value?.load).toBe(0.42);
   });

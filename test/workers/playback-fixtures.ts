@@ -1,3 +1,4 @@
+import { nodeHeartbeatToken } from '../../edge/src/nodes/node-token.ts';
 import { env } from 'cloudflare:workers';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { vi } from 'vitest';
@@ -35,8 +36,9 @@ export function putKeys(body: unknown, headers: Record<string, string> = auth())
 }
 
 export async function registerNode(nodeId: string, overrides: Partial<NodeHeartbeat> = {}): Promise<void> {
-  const heartbeat: NodeHeartbeat = { nodeId, url: `http://${nodeId}.cdn.test:8081`, region: 'local', capacity: 100, load: 0.1, state: 'live', ...overrides };
-  const response = await edgeFetch('/internal/nodes/heartbeat', { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth() }, body: JSON.stringify(heartbeat) });
+  const heartbeat: NodeHeartbeat = { id: nodeId, url: `http://${nodeId}.cdn.test:8081`, region: 'local', capacity: 100, load: { connections: 10, egressMbps: 0, cpu: 0.05 }, state: 'live', ...overrides };
+  const token = await nodeHeartbeatToken(env.INTERNAL_SECRET!, nodeId);
+  const response = await edgeFetch('/internal/nodes/heartbeat', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(heartbeat) });
   if (response.status !== 200) throw new Error(`heartbeat refused: ${response.status} ${await response.text()}`);
 }
 

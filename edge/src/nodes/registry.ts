@@ -1,8 +1,8 @@
-import { NODE_KEY_PREFIX, NODE_TTL_SECONDS, NodeRecord, nodeKey, type NodeHeartbeat } from '../../../contracts/nodes.ts';
+import { NODE_KEY_PREFIX, NODE_TTL_SECONDS, NodeRecord, nodeKey, nodeRecordFromHeartbeat, type NodeHeartbeat } from '../../../contracts/nodes.ts';
 
 /** Stores the heartbeat as both value and list metadata, so listing nodes needs no per-key reads. */
 export async function recordHeartbeat(kv: KVNamespace, heartbeat: NodeHeartbeat, now: number): Promise<NodeRecord> {
-  const record: NodeRecord = { ...heartbeat, seenAt: now };
+  const record = nodeRecordFromHeartbeat(heartbeat, now);
   await kv.put(nodeKey(record.nodeId), JSON.stringify(record), { expirationTtl: NODE_TTL_SECONDS, metadata: record });
   return record;
 }

@@ -3,17 +3,22 @@ import { bodyLimit } from 'hono/body-limit';
 import { NODE_TTL_SECONDS, NodeHeartbeat } from '../../../contracts/nodes.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
-import { requireInternalSecret } from '../http/internal-auth.ts';
+import { bearerToken, requireInternalSecret, secretsEqual } from '../http/internal-auth.ts';
 import { jsonBody } from '../http/json-body.ts';
+import { nodeHeartbeatToken } from './node-token.ts';
 import { listNodes, recordHeartbeat } from './registry.ts';
 
 /** `/internal/nodes`: the CDN node registry, written by node agents' heartbeats, read by the origin and tools. */
 export const nodeRoutes = new Hono<EdgeApp>();
 
-nodeRoutes.use('*', requireInternalSecret());
+const unauthorized = (message: string) => new EdgeError(401, 'unauthorized', message, { 'WWW-Authenticate': 'Bearer' });
 
 nodeRoutes.post(
   '/heartbeat',
+  async (c, next) => {
+    if (!bearerToken(c.req.header('Authorization'))) throw unauthorized('a heartbeat needs `Authorization: Bearer <node token>` (the token derived for this node id)');
+    await next();
+  },
   bodyLimit({
     maxSize: 4 * 1024,
     onError: () => {
@@ -22,12 +27,20 @@ nodeRoutes.post(
   }),
   jsonBody(NodeHeartbeat),
   async (c) => {
-    const node = await recordHeartbeat(c.env.NODES, c.req.valid('json'), Date.now());
+    const heartbeat = c.req.valid('json');
+    const secret = c.env.INTERNAL_SECRET;
+    if (!secret) throw new EdgeError(500, 'misconfigured', 'INTERNAL_SECRET is not set on the edge: node tokens are derived from it');
+    // Each node holds only its own token, so it can register or drain itself and no other node.
+    const expected = await nodeHeartbeatToken(secret, heartbeat.id);
+    if (!(await secretsEqual(bearerToken(c.req.header('Authorization'))!, expected))) {
+      throw unauthorized(`wrong token for node ${heartbeat.id}: use the token derived for this node id (edge/src/nodes/node-token.ts)`);
+    }
+    const node = await recordHeartbeat(c.env.NODES, heartbeat, Date.now());
     return c.json({ node, ttlSeconds: NODE_TTL_SECONDS });
   },
 );
 
-nodeRoutes.get('/', async (c) => {
+nodeRoutes.get('/', requireInternalSecret(), async (c) => {
   const nodes = await listNodes(c.env.NODES);
   return c.json({ nodes }, 200, { 'Cache-Control': 'no-store' });
 });
