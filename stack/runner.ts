@@ -21,13 +21,17 @@ export interface RunnerEvents {
   onStatus?(state: ComponentState): void;
 }
 
-/** Orders components so each starts after its dependencies; those of one wave start together. */
+/**
+ * Orders components so each starts after its dependencies; those of one wave start together.
+ * A dependency that is not in `specs` is taken as already running elsewhere (a test's own server).
+ */
 export function startWaves(specs: ComponentSpec[]): ComponentSpec[][] {
+  const names = new Set(specs.map((spec) => spec.name));
   const done = new Set<string>();
   const remaining = [...specs];
   const waves: ComponentSpec[][] = [];
   while (remaining.length > 0) {
-    const wave = remaining.filter((spec) => (spec.dependsOn ?? []).every((dep) => done.has(dep)));
+    const wave = remaining.filter((spec) => (spec.dependsOn ?? []).every((dep) => done.has(dep) || !names.has(dep)));
     if (wave.length === 0) throw new Error(`unsatisfiable dependencies among ${remaining.map((s) => s.name).join(', ')}`);
     for (const spec of wave) {
       done.add(spec.name);

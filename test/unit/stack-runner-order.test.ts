@@ -21,7 +21,10 @@ describe('startWaves', () => {
 
   it('names the components whose dependencies can never be met', () => {
     expect(() => startWaves([spec('a', ['b']), spec('b', ['a']), spec('c')])).toThrow(/a, b/);
-    expect(() => startWaves([spec('origin', ['postgres'])])).toThrow(/origin/);
+  });
+
+  it('takes a dependency outside the set as running elsewhere', () => {
+    expect(startWaves([spec('transcoder', ['temporal'])]).map((wave) => wave.map((s) => s.name))).toEqual([['transcoder']]);
   });
 });
 
