@@ -1,12 +1,27 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { operatorAuth, type VerifyToken } from './api/auth.ts';
+import { errorBody } from './api/errors.ts';
+import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
+import { uploadRoutes } from './uploads/routes.ts';
+import type { TusUploads } from './uploads/tus-server.ts';
 
 export interface OriginDeps {
   log: Logger;
   healthChecks: HealthCheck[];
+  /** The operator API `/v1` (videos) and TUS uploads; absent in tests that only need /healthz. */
+  api?: {
+    verifyToken: VerifyToken;
+    videos: VideoRoutesDeps;
+    uploads: TusUploads;
+  };
+  /** The streaming gateway, mounted at `/media`. */
+  media?: Hono;
 }
+
+export const uploadsPath = '/v1/uploads';
 
 /** The origin's HTTP surface. Routes are mounted per resource; errors become one JSON shape. */
 export function createOriginApp(deps: OriginDeps): Hono {
@@ -17,20 +32,23 @@ export function createOriginApp(deps: OriginDeps): Hono {
     return c.json(report, report.status === 'down' ? 503 : 200);
   });
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  if (deps.api) {
+    // TUS uploads carry their own credential (the one-time grant, then the unguessable upload URL).
+    app.use('/v1/*', operatorAuth(deps.api.verifyToken, { except: [uploadsPath] }));
+    app.route(uploadsPath, uploadRoutes(deps.api.uploads));
+    app.route('/v1/videos', videoRoutes(deps.api.videos));
+  }
+  if (deps.media) app.route('/media', deps.media);
+
+  app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
-      return c.json({ error: { code: codeFor(error.status), message: error.message } }, error.status);
+      return c.json(errorBody(error.status, error.message), error.status);
     }
     deps.log.error({ event: 'unhandled_error', err: error, path: c.req.path }, 'request failed');
-    return c.json({ error: { code: 'internal', message: 'internal error; the origin log has the details' } }, 500);
+    return c.json(errorBody(500, 'internal error; the origin log has the details'), 500);
   });
 
   return app;
-}
-
-function codeFor(status: number): string {
-  const names: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 422: 'invalid', 429: 'rate_limited' };
-  return names[status] ?? (status >= 500 ? 'unavailable' : 'error');
 }

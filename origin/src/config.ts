@@ -18,6 +18,16 @@ const schema = z.object({
   EDGE_URL: z.string().url().default('http://127.0.0.1:8787'),
   VORA_API_TOKEN: z.string().min(16, 'VORA_API_TOKEN must be at least 16 characters'),
   VORA_INTERNAL_SECRET: z.string().min(16).optional(),
+  /** Base of the URLs the API hands out (upload URLs); defaults to http://ORIGIN_HOST:ORIGIN_PORT. */
+  ORIGIN_PUBLIC_URL: z.string().url().optional(),
+  S3_RAW_BUCKET: z.string().min(3).default('vora-raw'),
+  S3_MEDIA_BUCKET: z.string().min(3).default('vora-media'),
+  /** Largest Upload-Length accepted (413 above); 20 GiB by default. */
+  VORA_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
+  /** How long a one-time upload URL can be used to start an upload. */
+  VORA_UPLOAD_GRANT_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** An upload not finished this long after it started is removed (and its video FAILED). */
+  VORA_UPLOAD_EXPIRATION_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -33,6 +43,7 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     ...c,
     pgliteDir: join(c.VORA_DATA_DIR, 'origin-db'),
+    publicUrl: (c.ORIGIN_PUBLIC_URL ?? `http://${c.ORIGIN_HOST}:${c.ORIGIN_PORT}`).replace(/\/+$/, ''),
     kafkaBrokers: c.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
   };
 }

@@ -1,12 +1,23 @@
 /** The origin process: config → dependencies → HTTP server; stops cleanly on SIGTERM/SIGINT. */
 import { serve } from '@hono/node-server';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { createOriginApp } from './app.ts';
+import { startTranscode } from '../../transcoder/src/start-transcode.ts';
+import { transcodeWorkflowId } from '../../transcoder/src/contract.ts';
+import { createOriginApp, uploadsPath } from './app.ts';
 import { loadOriginConfig } from './config.ts';
 import { databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { openDatabase } from './db/index.ts';
+import { verifyApiToken } from './db/api-tokens.ts';
 import { ensureBootstrapToken } from './db/bootstrap-token.ts';
+import { createVideoEventPublisher } from './events/video-events.ts';
+import { gatewayRoutes } from './gateway/routes.ts';
+import { startUploadExpiry } from './uploads/expiry.ts';
+import { createTusUploads } from './uploads/tus-server.ts';
+import { videoUploadGate } from './uploads/video-upload-gate.ts';
+import { startOriginWorker } from './workflow/origin-worker.ts';
 
 const config = loadOriginConfig();
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'origin' } });
@@ -17,6 +28,40 @@ log.info({ event: 'database_ready', backend: config.DATABASE_URL ? 'postgres' : 
 
 const kafka = new Kafka({ clientId: 'vora-origin', brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1_500 });
 const kafkaAdmin = kafka.admin();
+const events = createVideoEventPublisher({ brokers: config.kafkaBrokers, log });
+
+const s3Config = {
+  endpoint: config.S3_ENDPOINT,
+  region: config.S3_REGION,
+  forcePathStyle: true,
+  credentials: { accessKeyId: config.S3_ACCESS_KEY, secretAccessKey: config.S3_SECRET_KEY },
+};
+const s3 = new S3Client(s3Config);
+
+// Lazy: the origin starts (and answers /healthz) while Temporal is still coming up.
+const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE });
+
+const gate = videoUploadGate({ sql: db, events, log, startTranscode: (input) => startTranscode(temporal, input) });
+const uploads = createTusUploads({
+  s3: s3Config,
+  bucket: config.S3_RAW_BUCKET,
+  path: uploadsPath,
+  maxSizeBytes: config.VORA_MAX_UPLOAD_BYTES,
+  expirationMs: config.VORA_UPLOAD_EXPIRATION_SECONDS * 1000,
+  gate,
+  log,
+});
+const stopUploadExpiry = startUploadExpiry({ uploads, expireStaleUploads: gate.expireStaleUploads, log });
+
+/** DELETE of a video stops its transcode; a workflow that never started or already ended is fine. */
+async function stopTranscode(videoId: string): Promise<void> {
+  try {
+    await temporal.workflow.getHandle(transcodeWorkflowId(videoId)).cancel();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
 
 const app = createOriginApp({
   log,
@@ -26,16 +71,49 @@ const app = createOriginApp({
     temporalCheck(config.TEMPORAL_ADDRESS),
     kafkaCheck(kafkaAdmin),
   ],
+  api: {
+    verifyToken: (token) => verifyApiToken(db, token),
+    uploads,
+    videos: {
+      sql: db,
+      s3,
+      buckets: { raw: config.S3_RAW_BUCKET, media: config.S3_MEDIA_BUCKET },
+      events,
+      log,
+      publicUrl: config.publicUrl,
+      grantTtlSeconds: config.VORA_UPLOAD_GRANT_TTL_SECONDS,
+      stopTranscode,
+    },
+  },
+  media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
 
-const server = serve({ fetch: app.fetch, hostname: config.ORIGIN_HOST, port: config.ORIGIN_PORT }, (info) => {
+// The activities worker on `vora-origin`: if Temporal is not up yet, the API serves anyway and the worker retries.
+let originWorker: { stop(): Promise<void> } | undefined;
+let stopping = false;
+async function runOriginWorker(): Promise<void> {
+  try {
+    originWorker = await startOriginWorker({ sql: db, s3, events, temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log });
+  } catch (error) {
+    log.error({ event: 'origin_worker_start_failed', err: error }, 'origin worker could not start; retrying in 5 s');
+    if (!stopping) setTimeout(() => void runOriginWorker(), 5_000).unref();
+  }
+}
+await runOriginWorker();
+
+// requestTimeout 0: one PATCH of a large file over a slow link may take hours (Node's default cuts it at 5 min).
+const server = serve({ fetch: app.fetch, hostname: config.ORIGIN_HOST, port: config.ORIGIN_PORT, serverOptions: { requestTimeout: 0 } }, (info) => {
   log.info({ event: 'listening', url: `http://${info.address}:${info.port}` }, 'origin listening');
 });
 
 async function shutdown(signal: string): Promise<void> {
   log.info({ event: 'shutdown', signal }, 'stopping');
+  stopping = true;
+  stopUploadExpiry();
   server.close();
-  await Promise.allSettled([kafkaAdmin.disconnect(), db.close()]);
+  await Promise.allSettled([originWorker?.stop(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
+  s3.destroy();
+  await db.close();
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -10,8 +10,13 @@ const transcoderEnv = z.object({
   TEMPORAL_WORKER_IDENTITY: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   FFPROBE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  /** x264 speed/size trade-off; `veryfast` keeps a 2-core machine near real time at 1080p. */
+  X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  /** Local scratch space for encodes (defaults to the OS temp dir). */
+  TRANSCODE_WORK_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
-  // S3 (MinIO) settings: read now so a bad value fails at startup; used by the encoding activities next.
+  // S3 (MinIO): raw uploads are read through presigned URLs, media written to the media bucket.
   S3_ENDPOINT: z.url().default('http://127.0.0.1:9000'),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
@@ -23,6 +28,7 @@ const transcoderEnv = z.object({
 export interface TranscoderConfig {
   temporal: { address: string; namespace: string; identity: string | undefined };
   ffprobe: { path: string; timeoutMs: number };
+  ffmpeg: { path: string; x264Preset: string; workDir: string | undefined };
   logLevel: (typeof logLevels)[number];
   s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
 }
@@ -38,6 +44,7 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
   return {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, identity: e.TEMPORAL_WORKER_IDENTITY },
     ffprobe: { path: e.FFPROBE_PATH, timeoutMs: e.FFPROBE_TIMEOUT_MS },
+    ffmpeg: { path: e.FFMPEG_PATH, x264Preset: e.X264_PRESET, workDir: e.TRANSCODE_WORK_DIR },
     logLevel: e.LOG_LEVEL,
     s3: {
       endpoint: e.S3_ENDPOINT,

@@ -13,7 +13,7 @@ export function transcodeWorkflowId(videoId: string): string {
 
 export interface TranscodeVideoInput {
   videoId: string;
-  /** Where the source is: an absolute local path, a `file://` URL or an `http(s)://` URL (bucket keys come with the S3 issue). */
+  /** The object key of the upload in bucket `vora-raw` (an absolute local path, `file://` or `http(s)://` URL also work, for tests and tools). */
   sourceKey: string;
 }
 
@@ -29,12 +29,61 @@ export interface SourceProbe {
   frameRate: number;
 }
 
-/** For now the workflow ends after probing (the ladder comes next), so its result is the probe. */
-export type TranscodeVideoResult = SourceProbe;
+/** What the workflow returns once the video is READY: the probe, and what was published. */
+export interface TranscodeVideoResult extends SourceProbe {
+  renditions: PublishedRendition[];
+  thumbnailKey: string;
+}
+
+export type RenditionName = '1080p' | '720p' | '360p';
+
+/** One encoded HLS variant, as recorded by the origin (a row of `renditions`). */
+export interface PublishedRendition {
+  name: RenditionName;
+  width: number;
+  height: number;
+  /** Peak segment bitrate, bits/s (HLS BANDWIDTH). */
+  bandwidth: number;
+  /** Whole-rendition bitrate, bits/s (HLS AVERAGE-BANDWIDTH). */
+  averageBandwidth: number;
+  /** RFC 6381, e.g. `avc1.64001f,mp4a.40.2`. */
+  codecs: string;
+  frameRate: number;
+  /** `{videoId}/{name}/playlist.m3u8` in `vora-media`. */
+  playlistKey: string;
+}
+
+/** Signal the encode activity sends its workflow every ~10 % (a number 0..1), so the origin can record progress. */
+export const progressSignalName = 'transcodeProgress';
+
+/** The task queue of the origin's worker: the activities that touch the DB, the state and the events. */
+export const originTaskQueue = 'vora-origin';
+
+/** Whether the origin lets a probed source be transcoded (its policy, e.g. maxDurationSeconds). */
+export type ProbeVerdict = { accepted: true } | { accepted: false; reason: string };
+
+/**
+ * The activities the origin runs on `vora-origin`; the transcode workflow calls them by these names.
+ * Every one is idempotent: a retry after a lost reply changes nothing and publishes no second event.
+ */
+export interface OriginActivities {
+  /** Records duration and source facts; refuses what the video's policy forbids. */
+  acceptProbe(input: { videoId: string; probe: SourceProbe }): Promise<ProbeVerdict>;
+  /** Transcoding progress 0..1; never moves backwards. */
+  setProgress(input: { videoId: string; progress: number }): Promise<void>;
+  recordRenditions(input: { videoId: string; renditions: PublishedRendition[] }): Promise<void>;
+  /** PROCESSING → PLAYABLE (the lowest rendition is published). */
+  markPlayable(input: { videoId: string }): Promise<void>;
+  /** PROCESSING|PLAYABLE → READY with the thumbnail. */
+  markReady(input: { videoId: string; thumbnailKey: string }): Promise<void>;
+  /** Any live state → FAILED with a reason for people. */
+  markFailed(input: { videoId: string; reason: string }): Promise<void>;
+}
 
 /** ApplicationFailure types the transcoder raises for inputs no retry can fix. */
 export const sourceFailureTypes = {
   notAVideo: 'SourceNotAVideo',
   notFound: 'SourceNotFound',
   unsupportedLocation: 'SourceLocationUnsupported',
+  tooLong: 'SourceTooLong',
 } as const;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createActivities } from './activities/index.ts';
 import type { TranscoderConfig } from './config.ts';
 import { transcodeTaskQueue } from './contract.ts';
+import { createTranscoderStorage } from './storage/s3-client.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
@@ -31,7 +32,16 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       taskQueue: transcodeTaskQueue,
       identity,
       workflowsPath,
-      activities: createActivities({ ffprobePath: config.ffprobe.path, ffprobeTimeoutMs: config.ffprobe.timeoutMs, logger }),
+      activities: createActivities({
+        ffprobePath: config.ffprobe.path,
+        ffprobeTimeoutMs: config.ffprobe.timeoutMs,
+        ffmpegPath: config.ffmpeg.path,
+        x264Preset: config.ffmpeg.x264Preset,
+        workRoot: config.ffmpeg.workDir,
+        // Without credentials the worker still starts (and probes paths/URLs); encoding then fails with the fix.
+        storage: config.s3.accessKeyId && config.s3.secretAccessKey ? createTranscoderStorage(config.s3) : undefined,
+        logger,
+      }),
     });
     return { worker, connection, identity };
   } catch (error) {

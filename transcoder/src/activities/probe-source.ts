@@ -1,18 +1,21 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../contract.ts';
-import { classifyFfprobeFailure, ffprobeArgs, resolveSourceLocation } from '../probe/ffprobe-command.ts';
+import { classifyFfprobeFailure, ffprobeArgs } from '../probe/ffprobe-command.ts';
 import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
 import { runFfprobe } from '../probe/run-ffprobe.ts';
+import { sourceInput } from '../storage/source-input.ts';
 
 export interface ProbeSourceDeps {
   ffprobePath: string;
   ffprobeTimeoutMs: number;
   logger: Logger;
+  /** Presigns reads of `vora-raw` keys; without it only paths and URLs are accepted. */
+  presignRaw?: (key: string, expiresSeconds: number) => string;
 }
 
 /** The workflow this activity runs for, when it runs inside one (undefined in a bare call). */
-function currentWorkflowId(): string | undefined {
+export function currentWorkflowId(): string | undefined {
   try {
     return Context.current().info.workflowExecution?.workflowId;
   } catch {
@@ -24,7 +27,7 @@ function currentWorkflowId(): string | undefined {
 export function createProbeSource(deps: ProbeSourceDeps) {
   return async function probeSource({ videoId, sourceKey }: TranscodeVideoInput): Promise<SourceProbe> {
     const log = deps.logger.child({ videoId, workflowId: currentWorkflowId(), activity: 'probeSource' });
-    const location = resolveSourceLocation(sourceKey);
+    const location = sourceInput(sourceKey, deps.presignRaw);
     if (!location.ok) throw ApplicationFailure.nonRetryable(location.reason, sourceFailureTypes.unsupportedLocation);
 
     const startedAt = Date.now();
@@ -38,7 +41,8 @@ export function createProbeSource(deps: ProbeSourceDeps) {
       throw new Error(`ffprobe gave no answer within ${outcome.afterMs} ms for ${sourceKey}`);
     }
     if (outcome.exitCode !== 0) {
-      const failure = classifyFfprobeFailure(outcome.stderr);
+      // A presigned URL carries a signature: reasons name the key instead (they reach the DB and Kafka).
+      const failure = classifyFfprobeFailure(outcome.stderr.replaceAll(location.input, sourceKey));
       log.warn({ exitCode: outcome.exitCode, reason: failure.reason, retryable: failure.retryable }, 'ffprobe rejected the source');
       if (!failure.retryable) throw ApplicationFailure.nonRetryable(failure.reason, failure.type);
       throw new Error(`ffprobe failed on ${sourceKey}: ${failure.reason}`);

@@ -17,7 +17,7 @@ export function resolveSourceLocation(sourceKey: string): SourceLocation {
   if (/^https?:\/\//.test(sourceKey)) return { ok: true, input: sourceKey, protocols: ['http', 'https', 'tcp', 'tls'], remote: true };
   return {
     ok: false,
-    reason: `source "${sourceKey}" is neither an absolute path nor an http(s)/file URL (bucket keys are not supported yet)`,
+    reason: `source "${sourceKey}" is neither an absolute path nor an http(s)/file URL (bucket keys are read through a presigned URL: see storage/source-input.ts)`,
   };
 }
 

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Kafka topic of every video state change; the message key is the video id (one partition per video: ordered). */
+export const VIDEO_EVENTS_TOPIC = 'video-events';
+
+/** The lifecycle of ARCHITECTURE.md (kept equal to origin/src/videos/states.ts by a unit test). */
+export const VideoEventState = z.enum(['CREATED', 'UPLOADING', 'PROCESSING', 'PLAYABLE', 'READY', 'FAILED', 'DELETED']);
+export type VideoEventState = z.infer<typeof VideoEventState>;
+
+/** `video.created`, `video.uploading`, … `video.deleted`: one type per state the video entered. */
+export const VideoEventType = z.enum([
+  'video.created',
+  'video.uploading',
+  'video.processing',
+  'video.playable',
+  'video.ready',
+  'video.failed',
+  'video.deleted',
+]);
+export type VideoEventType = z.infer<typeof VideoEventType>;
+
+export function videoEventType(state: VideoEventState): VideoEventType {
+  return `video.${state.toLowerCase()}` as VideoEventType;
+}
+
+/**
+ * One message on `video-events`. `id` is unique per event, so a consumer can drop the duplicates
+ * that at-least-once delivery (or a retried activity) produces; `at` is ISO 8601.
+ */
+export const VideoEvent = z
+  .object({
+    id: z.string().min(1).max(100),
+    type: VideoEventType,
+    videoId: z.string().min(1).max(100),
+    state: VideoEventState,
+    at: z.iso.datetime(),
+    /** Why the video FAILED, in words for people. */
+    reason: z.string().max(2000).optional(),
+  })
+  .refine((event) => event.type === videoEventType(event.state), { message: 'type must be video.<state in lower case>', path: ['type'] });
+export type VideoEvent = z.infer<typeof VideoEvent>;

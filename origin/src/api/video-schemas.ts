@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Channel ids are path-safe names chosen by the operator. */
+const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+
+/** `POST /v1/videos`. Unknown fields are refused, so a typo (`titel`) is a 400, not silently lost. */
+export const CreateVideoBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(5000).optional(),
+  channelId: ChannelId.optional(),
+  /** Longer sources FAIL at probe time (at most 24 h). */
+  maxDurationSeconds: z.number().int().positive().max(24 * 3600).optional(),
+});
+export type CreateVideoBody = z.infer<typeof CreateVideoBody>;
+
+/** `GET /v1/videos?limit=&cursor=&channelId=`. */
+export const ListVideosQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(500).optional(),
+  channelId: ChannelId.optional(),
+});
+
+/** Video ids are ours (`vid_…`), but any path text arrives here: bound it before it reaches SQL or S3. */
+export const VideoIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'is not a video id') });

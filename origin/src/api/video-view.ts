@@ -1,0 +1,70 @@
+import type { Rendition } from '../db/renditions.ts';
+import type { Video } from '../db/videos.ts';
+
+/** Source fields kept out of API answers: where the raw bytes sit is the origin's business. */
+const internalSourceFields = new Set(['bucket', 'key', 'uploadId']);
+
+/** Playback exists once the lowest rendition is published. */
+const playableStates = new Set(['PLAYABLE', 'READY']);
+
+export interface VideoView {
+  id: string;
+  title: string;
+  description: string;
+  channelId: string | null;
+  state: Video['state'];
+  /** Transcoding progress, 0–1. */
+  progress: number;
+  durationSeconds: number | null;
+  maxDurationSeconds: number | null;
+  source: Record<string, unknown> | null;
+  failureReason: string | null;
+  thumbnailUrl: string | null;
+  playback: { masterUrl: string } | null;
+  renditions?: RenditionView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A rendition as the API shows it: no storage keys, dates as ISO text. */
+export type RenditionView = Omit<Rendition, 'videoId' | 'playlistKey' | 'publishedAt'> & { publishedAt: string };
+
+/** The JSON of one video; `renditions` only on single-video reads (a list would cost one query per row). */
+export function videoView(video: Video, mediaBaseUrl: string, renditions?: Rendition[]): VideoView {
+  const source = video.source === null ? null : Object.fromEntries(Object.entries(video.source).filter(([field]) => !internalSourceFields.has(field)));
+  return {
+    id: video.id,
+    title: video.title,
+    description: video.description,
+    channelId: video.channelId,
+    state: video.state,
+    progress: video.progress,
+    durationSeconds: video.durationSeconds,
+    maxDurationSeconds: video.maxDurationSeconds,
+    source,
+    failureReason: video.failureReason,
+    thumbnailUrl: video.thumbnailKey && video.state !== 'DELETED' ? `${mediaBaseUrl}/${video.thumbnailKey}` : null,
+    playback: playableStates.has(video.state) ? { masterUrl: `${mediaBaseUrl}/${video.id}/master.m3u8` } : null,
+    ...(renditions === undefined ? {} : { renditions: renditions.map(renditionView) }),
+    createdAt: video.createdAt.toISOString(),
+    updatedAt: video.updatedAt.toISOString(),
+  };
+}
+
+function renditionView(rendition: Rendition): RenditionView {
+  return {
+    name: rendition.name,
+    width: rendition.width,
+    height: rendition.height,
+    bandwidth: rendition.bandwidth,
+    averageBandwidth: rendition.averageBandwidth,
+    codecs: rendition.codecs,
+    frameRate: rendition.frameRate,
+    publishedAt: rendition.publishedAt.toISOString(),
+  };
+}
+
+/** The one-time TUS creation URL handed out with a new video: the grant is its only credential. */
+export function uploadUrl(publicUrl: string, grantToken: string): string {
+  return `${publicUrl}/v1/uploads?grant=${encodeURIComponent(grantToken)}`;
+}

@@ -1,0 +1,100 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { Sql } from '../db/index.ts';
+import { listRenditions } from '../db/renditions.ts';
+import { issueUploadGrant } from '../db/upload-grants.ts';
+import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo } from '../db/videos.ts';
+import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
+import { VIDEO_STATES } from '../videos/states.ts';
+import { jsonError } from './errors.ts';
+import { deleteVideoObjects, type MediaBuckets } from './media-objects.ts';
+import { CreateVideoBody, ListVideosQuery, VideoIdParam } from './video-schemas.ts';
+import { uploadUrl, videoView } from './video-view.ts';
+import { validate } from './validate.ts';
+
+export interface VideoRoutesDeps {
+  sql: Sql;
+  s3: S3Client;
+  buckets: MediaBuckets;
+  events: VideoEventPublisher;
+  log: Logger;
+  /** Base of the URLs handed out (upload URLs, thumbnails, playlists), e.g. http://127.0.0.1:8080. */
+  publicUrl: string;
+  grantTtlSeconds: number;
+  /** Stops `video-{id}` if it runs; a missing workflow is not an error. */
+  stopTranscode?: (videoId: string) => Promise<void>;
+}
+
+const deletableStates = VIDEO_STATES.filter((state) => state !== 'DELETED');
+
+/** `/v1/videos`: create (with a one-time upload URL), list, read, delete. Operator auth is applied by the caller. */
+export function videoRoutes(deps: VideoRoutesDeps): Hono {
+  const { sql, log } = deps;
+  // Read per request: the public URL may be known only once the server listens (port 0 in tests).
+  const mediaBase = () => `${deps.publicUrl}/media`;
+  const app = new Hono();
+
+  app.post('/', validate('json', CreateVideoBody), async (c) => {
+    const body = c.req.valid('json');
+    const { video, grant } = await sql.transaction(async (tx) => {
+      const created = await createVideo(tx, body);
+      return { video: created, grant: await issueUploadGrant(tx, created.id, { ttlSeconds: deps.grantTtlSeconds }) };
+    });
+    log.info({ event: 'video_created', videoId: video.id }, 'video created');
+    await deps.events.publish(newVideoEvent(video.id, 'CREATED', { at: video.createdAt }));
+    const upload = { url: uploadUrl(deps.publicUrl, grant.token), expiresAt: grant.expiresAt.toISOString() };
+    return c.json({ ...videoView(video, mediaBase()), upload }, 201, { Location: `${deps.publicUrl}/v1/videos/${video.id}` });
+  });
+
+  app.get('/', validate('query', ListVideosQuery), async (c) => {
+    const query = c.req.valid('query');
+    try {
+      const page = await listVideos(sql, query);
+      return c.json({ videos: page.videos.map((video) => videoView(video, mediaBase())), nextCursor: page.nextCursor });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) return jsonError(c, 400, error.message);
+      throw error;
+    }
+  });
+
+  app.get('/:id', validate('param', VideoIdParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const video = await getVideo(sql, id);
+    if (!video) return jsonError(c, 404, `no video ${id}`);
+    return c.json(videoView(video, mediaBase(), await listRenditions(sql, id)));
+  });
+
+  /** A fresh one-time upload URL, while nothing was uploaded yet (the first one expired or got lost). */
+  app.post('/:id/upload-url', validate('param', VideoIdParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const video = await getVideo(sql, id);
+    if (!video) return jsonError(c, 404, `no video ${id}`);
+    if (video.state !== 'CREATED') return jsonError(c, 409, `video ${id} is ${video.state}: an upload exists already; create a new video to upload another file`);
+    const grant = await issueUploadGrant(sql, id, { ttlSeconds: deps.grantTtlSeconds });
+    return c.json({ url: uploadUrl(deps.publicUrl, grant.token), expiresAt: grant.expiresAt.toISOString() }, 201);
+  });
+
+  /** Idempotent: the state moves to DELETED once, and every call removes whatever objects are left. */
+  app.delete('/:id', validate('param', VideoIdParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const moved = await transitionVideo(sql, id, deletableStates, 'DELETED');
+    if (!moved.ok && moved.reason === 'not-found') return jsonError(c, 404, `no video ${id}`);
+    if (moved.ok) {
+      log.info({ event: 'video_deleted', videoId: id }, 'video deleted');
+      await deps.events.publish(newVideoEvent(id, 'DELETED'));
+      await deps.stopTranscode?.(id).catch((error: unknown) => log.warn({ event: 'transcode_stop_failed', videoId: id, err: error }, 'could not stop the transcode workflow'));
+    }
+    try {
+      const removed = await deleteVideoObjects(deps.s3, deps.buckets, id);
+      log.info({ event: 'video_objects_deleted', videoId: id, ...removed }, 'video objects removed');
+    } catch (error) {
+      log.error({ event: 'video_objects_delete_failed', videoId: id, err: error }, 'could not remove video objects');
+      return jsonError(c, 503, `video ${id} is DELETED but its objects could not be removed (${(error as Error).message}); is MinIO up? Repeat the DELETE to finish`);
+    }
+    const video = await getVideo(sql, id);
+    return c.json(videoView(video!, mediaBase()));
+  });
+
+  return app;
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { VIDEO_EVENTS_TOPIC, VideoEvent, videoEventType, type VideoEventState } from '../../../contracts/video-events.ts';
+
+export { VideoEvent } from '../../../contracts/video-events.ts';
+
+/** Where state changes go. Best-effort (ARCHITECTURE rule 4): `publish` never throws and never waits long. */
+export interface VideoEventPublisher {
+  publish(event: VideoEvent): Promise<void>;
+}
+
+export interface PublisherStats {
+  sent: number;
+  /** Events that did not reach Kafka (broker down, timeout, invalid event); each one was logged. */
+  dropped: number;
+}
+
+export interface PublisherOptions {
+  brokers: string[];
+  log: Logger;
+  topic?: string;
+  /** Upper bound of one publish, so a dead broker cannot hold up an upload (default 3 s). */
+  timeoutMs?: number;
+  /** After a failed publish, further events are dropped at once for this long (default 5 s). */
+  pauseAfterFailureMs?: number;
+}
+
+/** A fresh event for `videoId` entering `state`. */
+export function newVideoEvent(videoId: string, state: VideoEventState, options: { reason?: string; at?: Date } = {}): VideoEvent {
+  return {
+    id: `evt_${randomUUID()}`,
+    type: videoEventType(state),
+    videoId,
+    state,
+    at: (options.at ?? new Date()).toISOString(),
+    ...(options.reason === undefined ? {} : { reason: options.reason }),
+  };
+}
+
+/**
+ * A kafkajs producer on `video-events`, keyed by video id (per-video order), idempotent (no
+ * duplicates from its own retries), connected on first use and reconnected after a failure.
+ */
+export function createVideoEventPublisher(options: PublisherOptions): VideoEventPublisher & { close(): Promise<void>; stats(): PublisherStats } {
+  const { log } = options;
+  const topic = options.topic ?? VIDEO_EVENTS_TOPIC;
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5_000;
+  const kafka = new Kafka({
+    clientId: 'vora-origin-events',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_500,
+    requestTimeout: timeoutMs,
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+  });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const stats: PublisherStats = { sent: 0, dropped: 0 };
+  let connected: Promise<void> | undefined;
+  let closed = false;
+  // After a failure, drop at once for a while rather than make every caller wait out the timeout again.
+  let brokenUntil = 0;
+
+  const connect = () =>
+    (connected ??= producer.connect().catch((error: unknown) => {
+      connected = undefined; // the next publish tries again
+      throw error;
+    }));
+
+  const drop = (event: unknown, cause: string) => {
+    stats.dropped += 1;
+    const videoId = (event as { videoId?: unknown }).videoId;
+    log.warn({ event: 'video_event_dropped', videoId, cause, dropped: stats.dropped }, `video event not published: ${cause}`);
+  };
+
+  async function send(event: VideoEvent): Promise<void> {
+    await connect();
+    await producer.send({ topic, acks: -1, messages: [{ key: event.videoId, value: JSON.stringify(event), headers: { type: event.type } }] });
+  }
+
+  return {
+    async publish(event) {
+      const checked = VideoEvent.safeParse(event);
+      if (!checked.success) return drop(event, `invalid event (${checked.error.issues[0]?.message})`);
+      if (closed) return drop(event, 'publisher is closed');
+      if (Date.now() < brokenUntil) return drop(event, `Kafka failed moments ago; publishing resumes after ${new Date(brokenUntil).toISOString()}`);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([send(checked.data), timeout]);
+        stats.sent += 1;
+        log.debug({ event: 'video_event_published', videoId: event.videoId, type: event.type }, 'video event published');
+      } catch (error) {
+        brokenUntil = Date.now() + pauseAfterFailureMs;
+        drop(event, `${(error as Error).message} (brokers ${options.brokers.join(',')})`);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      closed = true;
+      await producer.disconnect().catch(() => {});
+    },
+  };
+}

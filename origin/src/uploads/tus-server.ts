@@ -1,0 +1,102 @@
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { Server, type ServerOptions } from '@tus/server';
+import { S3Store } from '@tus/s3-store';
+import type { Logger } from 'pino';
+import type { UploadGate, UploadRefusal } from './upload-gate.ts';
+import { newUploadId, ownerOfUpload } from './upload-ids.ts';
+
+type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0];
+
+export interface TusUploadsOptions {
+  /** Where the bytes go: a bucket on MinIO/S3 (path-style endpoint and credentials). */
+  s3: S3ClientConfig;
+  bucket: string;
+  /** The route the server answers, e.g. `/v1/uploads`. */
+  path: string;
+  /** Largest Upload-Length accepted; larger → 413 before anything is stored. */
+  maxSizeBytes: number;
+  /** Unfinished uploads older than this are removed by `cleanUpExpired()` (0 = never). */
+  expirationMs: number;
+  /** S3 part size (default 8 MiB); the store spills each part to a temp file, so memory stays flat. */
+  partSizeBytes?: number;
+  gate: UploadGate;
+  log: Logger;
+}
+
+export interface TusUploads {
+  /** Answers one TUS request (creation, creation-with-upload, PATCH, HEAD, OPTIONS, termination). */
+  handle(request: Request): Promise<Response>;
+  /** Removes unfinished uploads past their expiration; resolves with how many objects went. */
+  cleanUpExpired(): Promise<number>;
+  readonly expirationMs: number;
+}
+
+/** tus's hooks reject by throwing `{status_code, body}`. */
+const reject = (refusal: UploadRefusal) => ({ status_code: refusal.status, body: refusal.message });
+
+/**
+ * TUS 1.0.0 (@tus/server) over @tus/s3-store. A creation URL carries a one-time grant
+ * (`?grant=…`); the gate checks it before the size limit (so an unauthorised client learns
+ * nothing), and uses it up only once the size is accepted.
+ */
+export function createTusUploads(options: TusUploadsOptions): TusUploads {
+  const { gate, log, bucket } = options;
+  const store = new S3Store({
+    partSize: options.partSizeBytes ?? 8 * 1024 * 1024,
+    expirationPeriodInMilliseconds: options.expirationMs,
+    s3ClientConfig: { ...options.s3, bucket },
+  });
+  // The grant and owner found while naming the upload, for the creation hook of the same request.
+  const creations = new WeakMap<TusRequest, { grant: string; owner: string }>();
+  const stored = (uploadId: string, owner: string, size: number | undefined) => ({ uploadId, owner, bucket, key: uploadId, size });
+
+  const server = new Server({
+    path: options.path,
+    datastore: store,
+    maxSize: options.maxSizeBytes,
+    respectForwardedHeaders: true,
+    disableTerminationForFinishedUploads: true, // a finished upload is a transcoder input: read-only
+    async namingFunction(req) {
+      const grant = new URL(req.url).searchParams.get('grant');
+      if (!grant) throw reject({ status: 401, message: 'this upload URL has no grant: use the upload.url that POST /v1/videos returned' });
+      const answer = await gate.check(grant);
+      if (!answer.ok) throw reject(answer.refusal);
+      creations.set(req, { grant, owner: answer.value.owner });
+      return newUploadId(answer.value.owner);
+    },
+    async onIncomingRequest(req, uploadId) {
+      if (req.method !== 'POST' && ownerOfUpload(uploadId) === null) throw reject({ status: 404, message: `no upload ${uploadId}` });
+    },
+    async onUploadCreate(req, upload) {
+      const creation = creations.get(req);
+      if (!creation) throw reject({ status: 401, message: 'upload creation without a checked grant' });
+      const answer = await gate.claim(creation.grant, stored(upload.id, creation.owner, upload.size));
+      if (!answer.ok) throw reject(answer.refusal);
+      log.info({ event: 'upload_created', uploadId: upload.id, videoId: creation.owner, size: upload.size }, 'upload created');
+      return {};
+    },
+    async onUploadFinish(_req, upload) {
+      const owner = ownerOfUpload(upload.id)!;
+      log.info({ event: 'upload_finished', uploadId: upload.id, videoId: owner, size: upload.size }, 'upload finished');
+      await gate.finished({ ...stored(upload.id, owner, upload.size), size: upload.size ?? upload.offset });
+      return {};
+    },
+    onResponseError(_req, error) {
+      if (!('status_code' in error) || error.status_code >= 500) log.error({ event: 'upload_error', err: error }, 'upload request failed');
+      return undefined;
+    },
+  });
+
+  server.on('POST_TERMINATE', (_req: unknown, _res: unknown, uploadId: string) => {
+    const owner = ownerOfUpload(uploadId);
+    if (!owner) return;
+    log.info({ event: 'upload_terminated', uploadId, videoId: owner }, 'upload terminated by the client');
+    gate.terminated({ uploadId, owner }).catch((error: unknown) => log.error({ event: 'upload_terminate_hook_failed', uploadId, err: error }, 'termination hook failed'));
+  });
+
+  return {
+    handle: (request) => server.handleWeb(request),
+    cleanUpExpired: () => server.cleanUpExpiredUploads(),
+    expirationMs: options.expirationMs,
+  };
+}

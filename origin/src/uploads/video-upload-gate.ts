@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import type { TranscodeVideoInput } from '../../../transcoder/src/contract.ts';
+import type { Sql } from '../db/index.ts';
+import { hashSecret } from '../db/secrets.ts';
+import { consumeUploadGrant } from '../db/upload-grants.ts';
+import { transitionVideo } from '../db/videos.ts';
+import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
+import type { VideoState } from '../videos/states.ts';
+import { conflictMessage, judgeGrant, type GrantRecord } from './grant-rules.ts';
+import { refuse, type StoredUpload, type UploadGate } from './upload-gate.ts';
+
+export interface VideoUploadGateDeps {
+  sql: Sql;
+  events: VideoEventPublisher;
+  log: Logger;
+  /** `startTranscode(client, input)` with its client bound; a duplicate start is a no-op. */
+  startTranscode: (input: TranscodeVideoInput) => Promise<{ started: boolean }>;
+  /** Waits between attempts to start the workflow when Temporal does not answer. */
+  startRetryDelaysMs?: number[];
+}
+
+/** Rolls the claim transaction back when the video is no longer waiting for an upload. */
+class VideoHasUpload extends Error {
+  constructor(readonly state: VideoState) {
+    super(state);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Binds uploads to videos: a grant names the video, creation moves it CREATED → UPLOADING, the
+ * finished file moves it to PROCESSING and starts `video-{id}`; each change is an event.
+ */
+export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expireStaleUploads(startedBefore: Date): Promise<number> } {
+  const { sql, events, log } = deps;
+  const sourceOf = (upload: StoredUpload) => ({ bucket: upload.bucket, key: upload.key, uploadId: upload.uploadId, size: upload.size ?? null });
+
+  async function fail(videoId: string, from: VideoState[], reason: string): Promise<boolean> {
+    const moved = await transitionVideo(sql, videoId, from, 'FAILED', { failureReason: reason });
+    if (moved.ok) await events.publish(newVideoEvent(videoId, 'FAILED', { reason }));
+    return moved.ok;
+  }
+
+  async function startWorkflow(videoId: string, sourceKey: string): Promise<void> {
+    const delays = deps.startRetryDelaysMs ?? [500, 1_500];
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const { started } = await deps.startTranscode({ videoId, sourceKey });
+        log.info({ event: 'transcode_started', videoId, workflowId: `video-${videoId}`, started }, started ? 'transcode started' : 'transcode already started');
+        return;
+      } catch (error) {
+        if (attempt >= delays.length) {
+          log.error({ event: 'transcode_start_failed', videoId, err: error }, 'could not start the transcode workflow: is Temporal up? The video stays PROCESSING until it is started');
+          return;
+        }
+        await sleep(delays[attempt]!);
+      }
+    }
+  }
+
+  return {
+    async check(grant) {
+      const { rows } = await sql.query<{ video_id: string; expires_at: Date; used_at: Date | null; state: VideoState }>(
+        'SELECT g.video_id, g.expires_at, g.used_at, v.state FROM upload_grants g JOIN videos v ON v.id = g.video_id WHERE g.token_hash = $1',
+        [hashSecret(grant)],
+      );
+      const row = rows[0];
+      const record: GrantRecord | null = row ? { videoId: row.video_id, expiresAt: new Date(row.expires_at), usedAt: row.used_at && new Date(row.used_at), videoState: row.state } : null;
+      return judgeGrant(record, new Date());
+    },
+
+    async claim(grant, upload) {
+      try {
+        const claimed = await sql.transaction(async (tx) => {
+          const consumed = await consumeUploadGrant(tx, grant);
+          if (!consumed.ok) return refuse(401, `this upload URL cannot be used: it is ${consumed.reason === 'unknown' ? 'not valid' : consumed.reason}`);
+          if (consumed.videoId !== upload.owner) return refuse(401, 'this upload URL belongs to another video');
+          const moved = await transitionVideo(tx, upload.owner, ['CREATED'], 'UPLOADING', { source: sourceOf(upload) });
+          if (!moved.ok) throw new VideoHasUpload(moved.reason === 'state-mismatch' ? moved.current : 'DELETED');
+          return { ok: true as const, value: undefined };
+        });
+        if (claimed.ok) await events.publish(newVideoEvent(upload.owner, 'UPLOADING'));
+        return claimed;
+      } catch (error) {
+        if (error instanceof VideoHasUpload) return refuse(409, conflictMessage(upload.owner, error.state));
+        throw error;
+      }
+    },
+
+    async finished(upload) {
+      const moved = await transitionVideo(sql, upload.owner, ['UPLOADING'], 'PROCESSING', { source: sourceOf(upload) });
+      if (moved.ok) await events.publish(newVideoEvent(upload.owner, 'PROCESSING'));
+      else if (!(moved.reason === 'state-mismatch' && moved.current === 'PROCESSING')) {
+        log.warn({ event: 'upload_finished_unwanted', videoId: upload.owner, uploadId: upload.uploadId, outcome: moved }, 'upload finished for a video that no longer waits for it; not transcoding');
+        return;
+      }
+      await startWorkflow(upload.owner, upload.key);
+    },
+
+    async terminated(upload) {
+      await fail(upload.owner, ['UPLOADING'], 'the upload was cancelled (TUS termination) before it finished; create a new video to upload again');
+    },
+
+    async expireStaleUploads(startedBefore) {
+      const { rows } = await sql.query<{ id: string }>(`SELECT id FROM videos WHERE state = 'UPLOADING' AND updated_at < $1`, [startedBefore]);
+      let failed = 0;
+      for (const { id } of rows) {
+        if (await fail(id, ['UPLOADING'], 'the upload did not finish in time and was removed; create a new video and upload again')) failed += 1;
+      }
+      return failed;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { originTaskQueue } from '../../../transcoder/src/contract.ts';
+import type { Sql } from '../db/sql.ts';
+import type { VideoEventPublisher } from '../events/video-events.ts';
+import { createOriginActivities } from './origin-activities.ts';
+
+export interface OriginWorkerDeps {
+  sql: Sql;
+  /** Kept for activities that will touch media from the origin (e.g. deleting a video's objects). */
+  s3: S3Client;
+  events: VideoEventPublisher;
+  temporalAddress: string;
+  namespace: string;
+  log: Logger;
+}
+
+/**
+ * Polls `vora-origin` for the transcode workflow's DB/state/event activities. Activities only (no
+ * workflows), so it needs no bundling and starts in well under a second. `stop()` drains in-flight calls.
+ */
+export async function startOriginWorker(deps: OriginWorkerDeps): Promise<{ stop(): Promise<void> }> {
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect({ address: deps.temporalAddress });
+  } catch (error) {
+    throw new Error(`Temporal is not reachable at ${deps.temporalAddress} — is \`npm start\` running? (${(error as Error).message})`);
+  }
+  let worker: Worker;
+  try {
+    worker = await Worker.create({
+      connection,
+      namespace: deps.namespace,
+      taskQueue: originTaskQueue,
+      activities: createOriginActivities({ sql: deps.sql, events: deps.events, log: deps.log.child({ component: 'origin-worker' }) }),
+    });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const running = worker.run();
+  running.catch((error: unknown) => deps.log.error({ event: 'origin_worker_failed', err: error }, 'origin worker stopped with an error'));
+  deps.log.info({ event: 'origin_worker_polling', taskQueue: originTaskQueue, address: deps.temporalAddress }, 'origin worker polling');
+  return {
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { pino } from 'pino';
+import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
+import { temporalComponent } from '../../../stack/components/temporal.ts';
+import { shiftedPorts, stackContext, type StackContext } from '../../../stack/context.ts';
+import { run } from '../../../stack/exec.ts';
+import { StackRunner } from '../../../stack/runner.ts';
+import { openPglite } from '../../../origin/src/db/pglite.ts';
+import { migrate } from '../../../origin/src/db/migrate.ts';
+import type { Sql } from '../../../origin/src/db/sql.ts';
+import { createVideo, transitionVideo } from '../../../origin/src/db/videos.ts';
+import type { VideoEvent, VideoEventPublisher } from '../../../origin/src/events/video-events.ts';
+import { startOriginWorker } from '../../../origin/src/workflow/origin-worker.ts';
+import { loadTranscoderConfig, type TranscoderConfig } from '../../../transcoder/src/config.ts';
+import { createTranscodeWorker } from '../../../transcoder/src/create-worker.ts';
+
+/** MinIO + Temporal dev server on shifted ports, a PGlite DB, and both workers in-process. */
+export interface LadderStack {
+  ctx: StackContext;
+  dataDir: string;
+  s3: S3Client;
+  sql: Sql;
+  client: Client;
+  events: VideoEvent[];
+  transcoderEnv: Record<string, string>;
+  /** Starts an in-process transcode worker; returns its stop function. */
+  startTranscoder(): Promise<() => Promise<void>>;
+  stop(): Promise<void>;
+}
+
+const secrets = { apiToken: 'ladder-test-token-0000', internalSecret: 't', nodeKey: 't', minioUser: 'ladder', minioPassword: 'ladder-password' };
+
+export async function startLadderStack(offset = 13000): Promise<LadderStack> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dataDir = mkdtempSync(join(tmpdir(), 'vora-ladder-'));
+  const ctx = stackContext(shiftedPorts(offset), secrets, dataDir);
+  const runner = new StackRunner([minioComponent(ctx), temporalComponent(ctx)], ctx.logDir);
+  const cleanups: (() => Promise<unknown>)[] = [() => runner.stop(), async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse().reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    await runner.start();
+    const s3 = minioClient(ctx);
+    const sql = await openPglite(join(dataDir, 'pglite'));
+    await migrate(sql);
+    cleanups.unshift(() => sql.close());
+    const address = `127.0.0.1:${ctx.ports.temporal}`;
+    const connection = await Connection.connect({ address });
+    cleanups.unshift(() => connection.close());
+    const client = new Client({ connection });
+    const events: VideoEvent[] = [];
+    const publisher: VideoEventPublisher = { publish: async (event) => void events.push(event) };
+    const log = pino({ level: 'warn' });
+    const originWorker = await startOriginWorker({ sql, s3, events: publisher, temporalAddress: address, namespace: 'default', log });
+    cleanups.unshift(() => originWorker.stop());
+    const transcoderEnv = {
+      TEMPORAL_ADDRESS: address,
+      S3_ENDPOINT: minioEndpoint(ctx),
+      S3_ACCESS_KEY_ID: secrets.minioUser,
+      S3_SECRET_ACCESS_KEY: secrets.minioPassword,
+      TRANSCODE_WORK_DIR: join(dataDir, 'work'),
+      LOG_LEVEL: 'warn',
+    };
+    const startTranscoder = async () => {
+      const config: TranscoderConfig = loadTranscoderConfig(transcoderEnv);
+      const { worker, connection: workerConnection } = await createTranscodeWorker(config, log);
+      const running = worker.run();
+      const stopWorker = async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+        await workerConnection.close();
+      };
+      cleanups.unshift(stopWorker);
+      return stopWorker;
+    };
+    return { ctx, dataDir, s3, sql, client, events, transcoderEnv, startTranscoder, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** An H.264 + AAC test clip from lavfi (`testsrc2` + a sine tone). */
+export async function makeClip(path: string, seconds: number, size: string, rate = 30): Promise<void> {
+  await run('ffmpeg', [
+    '-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=duration=${seconds}:size=${size}:rate=${rate}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-shortest', '-movflags', '+faststart', path,
+  ], { timeoutMs: 300_000 });
+}
+
+/** A video row in PROCESSING, as the upload hook leaves it. */
+export async function processingVideo(sql: Sql, id: string, maxDurationSeconds?: number): Promise<void> {
+  await createVideo(sql, { id, title: id, maxDurationSeconds: maxDurationSeconds ?? null });
+  await transitionVideo(sql, id, ['CREATED'], 'UPLOADING');
+  await transitionVideo(sql, id, ['UPLOADING'], 'PROCESSING');
+}
+
+export async function putRaw(s3: S3Client, key: string, path: string): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: 'vora-raw', Key: key, Body: await readFile(path) }));
+}
+
+/** Every key under a prefix of `vora-media`, with sizes. */
+export async function listMedia(s3: S3Client, prefix: string): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: 'vora-media', Prefix: prefix, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) found.set(object.Key!, object.Size ?? 0);
+    token = page.NextContinuationToken;
+  } while (token);
+  return found;
+}
+
+/** Copies a video's media tree to a local dir (so ffprobe reads exactly what viewers would). */
+export async function downloadMedia(s3: S3Client, videoId: string, toDir: string): Promise<void> {
+  for (const key of (await listMedia(s3, `${videoId}/`)).keys()) {
+    const object = await s3.send(new GetObjectCommand({ Bucket: 'vora-media', Key: key }));
+    const path = join(toDir, key);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, await object.Body!.transformToByteArray());
+  }
+}

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import type { LadderPlan, RenditionPlan } from '../ladder/plan-ladder.ts';
+
+/** An input FFmpeg may open, with the only protocols it may use (from `resolveSourceLocation`). */
+export interface FfmpegInput {
+  input: string;
+  protocols: string[];
+  remote: boolean;
+}
+
+export interface LadderCommandOptions {
+  source: FfmpegInput;
+  plan: Pick<LadderPlan, 'gopFrames' | 'segmentSeconds' | 'resampleTo'>;
+  /** The rungs this process encodes (all of them, or a subset: the first pass encodes only the lowest). */
+  renditions: RenditionPlan[];
+  /** Each rung goes to `{outputDir}/{name}/` as init.mp4, seg_00001.m4s…, playlist.m3u8. */
+  outputDir: string;
+  /** x264 preset: speed against size. */
+  preset: string;
+}
+
+/** Input options shared by every FFmpeg run on an untrusted source: a protocol whitelist and bounded network reads. */
+export function inputArgs(source: FfmpegInput): string[] {
+  const network = source.remote ? ['-rw_timeout', String(15_000_000), '-reconnect', '1', '-reconnect_on_network_error', '1'] : [];
+  return ['-protocol_whitelist', source.protocols.join(','), ...network, '-i', source.input];
+}
+
+/** One decode, split into one scaler per rung (`-filter_complex`), each feeding its own output. */
+export function ladderFilterGraph(plan: Pick<LadderPlan, 'resampleTo'>, renditions: RenditionPlan[]): string {
+  const resample = plan.resampleTo ? `fps=${plan.resampleTo},` : '';
+  const branches = renditions.map((_, index) => `[s${index}]`).join('');
+  const scalers = renditions.map(
+    (rendition, index) => `[s${index}]scale=w=${rendition.width}:h=${rendition.height}:flags=bicubic,setsar=1,format=yuv420p[v${index}]`,
+  );
+  return [`[0:v:0]${resample}split=${renditions.length}${branches}`, ...scalers].join(';');
+}
+
+/** Encoder + HLS muxer options of one rung: a fixed, closed GOP of `segmentSeconds` so every rung cuts at the same instants. */
+function renditionOutputArgs(rendition: RenditionPlan, index: number, options: LadderCommandOptions): string[] {
+  const { gopFrames, segmentSeconds } = options.plan;
+  const dir = join(options.outputDir, rendition.name);
+  const audio = rendition.audioBitrate === null
+    ? ['-an']
+    : ['-map', '0:a:0', '-c:a', 'aac', '-b:a', String(rendition.audioBitrate), '-ac', '2', '-ar', '48000'];
+  return [
+    '-map', `[v${index}]`,
+    ...audio,
+    '-c:v', 'libx264', '-preset', options.preset, '-profile:v', 'high', '-level:v', rendition.level,
+    '-b:v', String(rendition.videoBitrate), '-maxrate', String(rendition.maxrate), '-bufsize', String(rendition.bufsize),
+    '-g', String(gopFrames), '-keyint_min', String(gopFrames), '-sc_threshold', '0', '-flags', '+cgop',
+    '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
+    '-map_metadata', '-1', '-map_chapters', '-1',
+    '-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'vod', '-hls_list_size', '0',
+    '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4',
+    '-hls_segment_filename', join(dir, 'seg_%05d.m4s'), '-start_number', '1',
+    '-hls_flags', 'independent_segments',
+    join(dir, 'playlist.m3u8'),
+  ];
+}
+
+/**
+ * The whole FFmpeg command line of a ladder pass: one process decodes the source once and encodes
+ * every rung given. Separate HLS outputs (not `-var_stream_map`): each rung names its own files exactly,
+ * has its own audio bitrate, and no master playlist is written (the gateway builds it from the DB). Pure.
+ */
+export function ladderArgs(options: LadderCommandOptions): string[] {
+  if (options.renditions.length === 0) throw new Error('ladderArgs needs at least one rendition');
+  return [
+    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
+    '-progress', 'pipe:1', '-stats_period', '1',
+    ...inputArgs(options.source),
+    '-filter_complex', ladderFilterGraph(options.plan, options.renditions),
+    ...options.renditions.flatMap((rendition, index) => renditionOutputArgs(rendition, index, options)),
+  ];
+}

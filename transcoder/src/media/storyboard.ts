@@ -1,0 +1,44 @@
+/** How a storyboard sprite is laid out: one tile every `intervalSeconds`, `columns` tiles per row. */
+export interface StoryboardLayout {
+  intervalSeconds: number;
+  tileCount: number;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  rows: number;
+}
+
+const maxTiles = 100;
+const tileLongSide = 160;
+const maxColumns = 10;
+const even = (value: number) => Math.max(2, Math.round(value / 2) * 2);
+
+/** At most 100 tiles of 160 px (long side), at least one second apart. Pure. */
+export function storyboardLayout(durationSeconds: number, width: number, height: number): StoryboardLayout {
+  const intervalSeconds = Math.max(1, Math.ceil(durationSeconds / maxTiles));
+  const tileCount = Math.max(1, Math.ceil(durationSeconds / intervalSeconds));
+  const landscape = width >= height;
+  const tileWidth = landscape ? tileLongSide : even((tileLongSide * width) / height);
+  const tileHeight = landscape ? even((tileLongSide * height) / width) : tileLongSide;
+  const columns = Math.min(maxColumns, tileCount);
+  return { intervalSeconds, tileCount, tileWidth, tileHeight, columns, rows: Math.ceil(tileCount / columns) };
+}
+
+const timestamp = (seconds: number) => {
+  const ms = Math.round(seconds * 1000);
+  const pad = (value: number, size = 2) => String(value).padStart(size, '0');
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
+};
+
+/** WebVTT for scrubbing previews: one cue per tile, pointing into the sprite with a `#xywh=` fragment. Pure. */
+export function storyboardVtt(layout: StoryboardLayout, durationSeconds: number, spriteUri: string): string {
+  const cues: string[] = ['WEBVTT', ''];
+  for (let index = 0; index < layout.tileCount; index += 1) {
+    const start = index * layout.intervalSeconds;
+    const end = Math.min(durationSeconds, start + layout.intervalSeconds);
+    const x = (index % layout.columns) * layout.tileWidth;
+    const y = Math.floor(index / layout.columns) * layout.tileHeight;
+    cues.push(`${timestamp(start)} --> ${timestamp(end)}`, `${spriteUri}#xywh=${x},${y},${layout.tileWidth},${layout.tileHeight}`, '');
+  }
+  return cues.join('\n');
+}

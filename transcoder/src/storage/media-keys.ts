@@ -1,0 +1,11 @@
+import type { RenditionName } from '../contract.ts';
+
+/** Layout of `vora-media` (issue 4): everything of a video under `{videoId}/`. */
+export const mediaKeys = {
+  prefix: (videoId: string) => `${videoId}/`,
+  rendition: (videoId: string, name: RenditionName, file: string) => `${videoId}/${name}/${file}`,
+  playlist: (videoId: string, name: RenditionName) => `${videoId}/${name}/playlist.m3u8`,
+  thumbnail: (videoId: string) => `${videoId}/thumbnail.jpg`,
+  storyboard: (videoId: string) => `${videoId}/storyboard.jpg`,
+  storyboardVtt: (videoId: string) => `${videoId}/storyboard.vtt`,
+};
