@@ -5,6 +5,7 @@ import { operatorAuth, type VerifyToken } from './api/auth.ts';
 import { errorBody } from './api/errors.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
+import { keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
 
@@ -16,6 +17,8 @@ export interface OriginDeps {
     verifyToken: VerifyToken;
     videos: VideoRoutesDeps;
     uploads: TusUploads;
+    /** Playback signing keys and tokens; absent in tests that do not sign. */
+    keys?: KeyRoutesDeps;
   };
   /** The streaming gateway, mounted at `/media`. */
   media?: Hono;
@@ -37,6 +40,10 @@ export function createOriginApp(deps: OriginDeps): Hono {
     app.use('/v1/*', operatorAuth(deps.api.verifyToken, { except: [uploadsPath] }));
     app.route(uploadsPath, uploadRoutes(deps.api.uploads));
     app.route('/v1/videos', videoRoutes(deps.api.videos));
+    if (deps.api.keys) {
+      app.route('/v1/keys', keyRoutes(deps.api.keys));
+      app.route('/v1/videos', playbackTokenRoutes(deps.api.keys));
+    }
   }
   if (deps.media) app.route('/media', deps.media);
 

@@ -16,6 +16,8 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   EDGE_URL: z.string().url().default('http://127.0.0.1:8787'),
+  /** Where viewers reach the edge (playback URLs); defaults to EDGE_URL. */
+  EDGE_PUBLIC_URL: z.string().url().optional(),
   VORA_API_TOKEN: z.string().min(16, 'VORA_API_TOKEN must be at least 16 characters'),
   VORA_INTERNAL_SECRET: z.string().min(16).optional(),
   /** Base of the URLs the API hands out (upload URLs); defaults to http://ORIGIN_HOST:ORIGIN_PORT. */

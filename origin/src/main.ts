@@ -14,6 +14,7 @@ import { verifyApiToken } from './db/api-tokens.ts';
 import { ensureBootstrapToken } from './db/bootstrap-token.ts';
 import { createVideoEventPublisher } from './events/video-events.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
+import { startJwksSync } from './keys/edge-sync.ts';
 import { startUploadExpiry } from './uploads/expiry.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
@@ -63,6 +64,9 @@ async function stopTranscode(videoId: string): Promise<void> {
   }
 }
 
+// Playback keys live in the DB; the edge verifies with the public set pushed to its KV.
+const jwksSync = startJwksSync({ sql: db, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log });
+
 const app = createOriginApp({
   log,
   healthChecks: [
@@ -84,6 +88,7 @@ const app = createOriginApp({
       grantTtlSeconds: config.VORA_UPLOAD_GRANT_TTL_SECONDS,
       stopTranscode,
     },
+    keys: { sql: db, sync: jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
   },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
@@ -110,6 +115,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ event: 'shutdown', signal }, 'stopping');
   stopping = true;
   stopUploadExpiry();
+  jwksSync.stop();
   server.close();
   await Promise.allSettled([originWorker?.stop(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
   s3.destroy();

@@ -66,4 +66,21 @@ export const schemaMigrations: Migration[] = [
       `CREATE INDEX upload_grants_by_video ON upload_grants (video_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'playback signing keys',
+    statements: [
+      // Operator keys keep only their public half; the one managed key (for /v1/videos/:id/token) keeps both.
+      `CREATE TABLE signing_keys (
+        kid text PRIMARY KEY,
+        alg text NOT NULL CHECK (alg IN ('ES256', 'RS256')),
+        kind text NOT NULL CHECK (kind IN ('operator', 'managed')),
+        public_jwk jsonb NOT NULL,
+        private_jwk jsonb,
+        created_at timestamptz NOT NULL DEFAULT ${nowMs},
+        CHECK ((kind = 'managed') = (private_jwk IS NOT NULL))
+      )`,
+      `CREATE UNIQUE INDEX one_managed_signing_key ON signing_keys (kind) WHERE kind = 'managed'`,
+    ],
+  },
 ];

@@ -1,0 +1,26 @@
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { PlaybackClaims } from '../../../edge/src/playback/claims-schema.ts';
+
+export interface PlaybackTokenRequest {
+  videoId: string;
+  ttlSeconds: number;
+  countries?: { allow?: string[]; block?: string[] };
+  ipRanges?: string[];
+  maxHeight?: number;
+}
+
+/** Signs a playback token the edge accepts: ES256 with `kid`, claims in the edge's own schema. */
+export async function mintPlaybackToken(key: { kid: string; privateJwk: JWK }, request: PlaybackTokenRequest, nowMs = Date.now()): Promise<{ token: string; expiresAt: Date }> {
+  const iat = Math.floor(nowMs / 1000);
+  const claims = PlaybackClaims.parse({
+    sub: request.videoId,
+    iat,
+    exp: iat + request.ttlSeconds,
+    ...(request.countries ? { countries: request.countries } : {}),
+    ...(request.ipRanges ? { ipRanges: request.ipRanges } : {}),
+    ...(request.maxHeight ? { maxHeight: request.maxHeight } : {}),
+  });
+  const privateKey = await importJWK(key.privateJwk, 'ES256');
+  const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' }).sign(privateKey);
+  return { token, expiresAt: new Date(claims.exp * 1000) };
+}
