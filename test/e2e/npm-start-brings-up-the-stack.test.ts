@@ -2,38 +2,21 @@
  * `npm start` as a newcomer runs it: the real CLI, every real server, on ports shifted by 10000 and
  * a temporary VORA_HOME so it can run beside a developer's own stack. Ctrl-C must leave nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSegmentToken } from '../../edge/src/playback/segment-token.ts';
 import { shiftedPorts } from '../../stack/context.ts';
 import { groupRssKib } from '../../stack/memory.ts';
-import { repoRoot } from '../../stack/paths.ts';
+import { startDevStack, type DevStack } from './support/dev-stack.ts';
 
 const offset = 10_000;
 const ports = shiftedPorts(offset);
+let stack: DevStack;
 let home: string;
-let dev: ChildProcess;
-let output = '';
 let stackPids: number[] = [];
-
-function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (pattern.test(output)) done(resolve);
-      else if (dev.exitCode !== null) done(() => reject(new Error(`vora dev exited (${dev.exitCode}):\n${output.slice(-3000)}`)));
-    }, 200);
-    const deadline = setTimeout(() => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output.slice(-3000)}`))), timeoutMs);
-    const done = (then: () => void) => {
-      clearInterval(timer);
-      clearTimeout(deadline);
-      then();
-    };
-  });
-}
+const output = () => stack.output();
 
 function alive(pid: number): boolean {
   try {
@@ -50,45 +33,25 @@ async function json(url: string, init: RequestInit = {}): Promise<{ status: numb
 }
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'vora-e2e-'));
-  dev = spawn(process.execPath, [join(repoRoot, 'bin/vora.js'), 'dev'], {
-    cwd: repoRoot,
-    env: { ...process.env, VORA_HOME: home, VORA_PORT_OFFSET: String(offset) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  dev.stdout!.on('data', (chunk) => (output += chunk));
-  dev.stderr!.on('data', (chunk) => (output += chunk));
-  await waitForOutput(/all green in/, 300_000);
-  const state = JSON.parse(await readFile(join(home, 'stack.json'), 'utf8')) as { components: Array<{ pid: number }> };
-  stackPids = state.components.map((c) => c.pid);
+  stack = await startDevStack(offset);
+  home = stack.home;
+  stackPids = Object.values(stack.pids);
 });
 
 afterAll(async () => {
-  if (dev && dev.exitCode === null) {
-    dev.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 15_000));
-    if (dev.exitCode === null) dev.kill('SIGKILL');
-  }
-  for (const pid of stackPids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone, as it should be */
-    }
-  }
-  await rm(home, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe('npm start', () => {
   it('prints a readiness table with every component ready and where its log is', () => {
     for (const name of ['minio', 'temporal', 'kafka', 'origin', 'transcoder', 'edge', 'cdn-1', 'cdn-2', 'cdn-3']) {
-      expect(output).toMatch(new RegExp(`^${name}\\s+\\S.*\\sready\\s.*logs/${name}\\.log`, 'm'));
+      expect(output()).toMatch(new RegExp(`^${name}\\s+\\S.*\\sready\\s.*logs/${name}\\.log`, 'm'));
     }
   });
 
   it('writes its secrets owner-only and never prints the API token', async () => {
     const secrets = JSON.parse(await readFile(join(home, 'secrets.json'), 'utf8')) as { apiToken: string };
-    expect(output).not.toContain(secrets.apiToken);
+    expect(output()).not.toContain(secrets.apiToken);
   });
 
   it('serves the origin health with every dependency ok', async () => {
@@ -139,9 +102,11 @@ describe('npm start', () => {
   it('stops every process it started on Ctrl-C', async () => {
     expect(stackPids.length).toBe(9);
     expect(stackPids.every(alive)).toBe(true);
+    const dev = stack.process;
+    const exited = new Promise((resolve) => dev.once('exit', resolve));
     dev.kill('SIGINT');
-    await waitForOutput(/nothing left running/, 60_000);
-    if (dev.exitCode === null) await new Promise((resolve) => dev.once('exit', resolve));
+    await stack.waitForOutput(/nothing left running/, 60_000);
+    if (dev.exitCode === null) await exited;
     expect(dev.exitCode).toBe(0);
     expect(stackPids.filter(alive)).toEqual([]);
     const leftovers = stackPids.filter((pid) => {

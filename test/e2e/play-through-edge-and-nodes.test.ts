@@ -1,0 +1,132 @@
+/**
+ * A viewer's whole path on the real local stack: upload with tus-js-client → READY → a signed URL →
+ * the edge rewrites the playlists → every segment comes from a CDN node, byte-identical to MinIO.
+ * Then nodes leave: a drained node at once, a killed node within its liveness bound.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { Upload } from 'tus-js-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../stack/exec.ts';
+import { startDevStack, type DevStack } from './support/dev-stack.ts';
+
+let stack: DevStack;
+let work: string;
+let videoId: string;
+let playbackUrl: string;
+const origin = () => `http://127.0.0.1:${stack.ports.origin}`;
+const api = async (path: string, init: RequestInit = {}) => {
+  const response = await fetch(`${origin()}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${stack.secrets.apiToken}`, 'content-type': 'application/json', ...init.headers },
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Segment and init URLs of a media playlist, as the player would request them. */
+function mediaUris(playlist: string): string[] {
+  const uris = [...playlist.matchAll(/#EXT-X-MAP:URI="([^"]+)"/g)].map((m) => m[1]!);
+  return [...uris, ...playlist.split('\n').filter((line) => line && !line.startsWith('#'))];
+}
+
+async function mediaPlaylist(rendition: string): Promise<string> {
+  const response = await fetch(playbackUrl.replace('master.m3u8', `${rendition}/playlist.m3u8`));
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'vora-e2e-play-'));
+  const clip = join(work, 'clip.mp4');
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=6:size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=duration=6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+  stack = await startDevStack(11_000);
+
+  const created = await api('/v1/videos', { method: 'POST', body: JSON.stringify({ title: 'e2e clip' }) });
+  expect(created.status).toBe(201);
+  videoId = created.body.id;
+  await new Promise<void>((resolve, reject) => {
+    const upload = new Upload(createReadStream(clip), { endpoint: created.body.upload.url, uploadSize: statSync(clip).size, chunkSize: 1024 * 1024, onError: reject, onSuccess: () => resolve() });
+    upload.start();
+  });
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const { body } = await api(`/v1/videos/${videoId}`);
+    if (body.state === 'READY') break;
+    if (body.state === 'FAILED') throw new Error(`video failed: ${body.failureReason}`);
+    if (Date.now() > deadline) throw new Error(`video still ${body.state} after 240 s`);
+    await sleep(1_000);
+  }
+  const token = await api(`/v1/videos/${videoId}/token`, { method: 'POST', body: JSON.stringify({ ttlSeconds: 900 }) });
+  expect(token.status).toBe(200);
+  playbackUrl = token.body.url;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('playback through the edge and the CDN nodes', () => {
+  it('serves a master whose variants stay on the edge under the token', async () => {
+    const response = await fetch(playbackUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('mpegurl');
+    const master = await response.text();
+    expect(master.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['360p/playlist.m3u8']);
+  });
+
+  it('sends every segment to one live CDN node, byte-identical to what MinIO stores', async () => {
+    const uris = mediaUris(await mediaPlaylist('360p'));
+    expect(uris.length).toBeGreaterThanOrEqual(3);
+    const nodes = new Set(uris.map((uri) => new URL(uri).port));
+    expect(nodes.size).toBe(1);
+    expect(stack.ports.cdnNodes.map(String)).toContain([...nodes][0]);
+    const s3 = new S3Client({ endpoint: `http://127.0.0.1:${stack.ports.minio}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: stack.secrets.minioUser, secretAccessKey: stack.secrets.minioPassword } });
+    try {
+      for (const uri of uris) {
+        const viaNode = Buffer.from(await (await fetch(uri)).arrayBuffer());
+        const key = new URL(uri).pathname.replace(/^\/media\//, '');
+        const stored = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'vora-media', Key: key }))).Body!.transformToByteArray());
+        expect(viaNode.equals(stored), key).toBe(true);
+      }
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('refuses a token signed by a key the edge does not know, and a segment without its token', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    expect((await exportJWK(publicKey)).kty).toBe('EC');
+    const forged = await new SignJWT({ sub: videoId }).setProtectedHeader({ alg: 'ES256', kid: 'key_forged' }).setExpirationTime('10m').sign(privateKey);
+    expect((await fetch(`http://127.0.0.1:${stack.ports.edge}/v/${forged}/master.m3u8`)).status).toBe(401);
+    const segment = mediaUris(await mediaPlaylist('360p'))[1]!;
+    expect((await fetch(segment.split('?')[0]!)).status).toBe(403);
+  });
+
+  it('stops sending viewers to a node as soon as it drains, and to a killed node within its liveness bound', async () => {
+    const nodeOf = async () => new URL(mediaUris(await mediaPlaylist('360p'))[0]!).port;
+    const portToComponent = (port: string) => `cdn-${stack.ports.cdnNodes.indexOf(Number(port)) + 1}`;
+
+    const drained = await nodeOf();
+    process.kill(-stack.pids[portToComponent(drained)]!, 'SIGTERM'); // the agent announces `draining`, then stops nginx
+    await sleep(1_000);
+    for (let i = 0; i < 3; i += 1) expect(await nodeOf()).not.toBe(drained);
+
+    const killed = await nodeOf();
+    process.kill(-stack.pids[portToComponent(killed)]!, 'SIGKILL'); // no goodbye: only the KV expiry removes it
+    const started = Date.now();
+    while ((await nodeOf()) === killed) {
+      expect(Date.now() - started, 'killed node still in playlists').toBeLessThan(90_000);
+      await sleep(2_000);
+    }
+    console.log(`killed node left the playlists after ${((Date.now() - started) / 1000).toFixed(0)} s (KV liveness bound 60 s)`);
+    const survivor = await nodeOf();
+    expect([drained, killed]).not.toContain(survivor);
+  });
+});
