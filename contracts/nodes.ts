@@ -44,6 +44,8 @@ export const NodeRecord = z.object({
   state: NodeState,
   seenAt: z.number().int().nonnegative(),
   report: NodeLoadReport.optional(),
+  /** Set when an operator drained the node (it may still say `live` itself). */
+  drainedByOperator: z.boolean().optional(),
 });
 export type NodeRecord = z.infer<typeof NodeRecord>;
 
@@ -55,3 +57,6 @@ export function nodeRecordFromHeartbeat(heartbeat: NodeHeartbeat, seenAt: number
 
 export const nodeKey = (nodeId: string): string => `node:${nodeId}`;
 export const NODE_KEY_PREFIX = 'node:';
+/** `drain:{nodeId}`: an operator's drain, kept (no expiry) until undrained, applied when nodes are listed. */
+export const drainKey = (nodeId: string): string => `drain:${nodeId}`;
+export const DRAIN_KEY_PREFIX = 'drain:';

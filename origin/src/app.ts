@@ -6,6 +6,7 @@ import { errorBody } from './api/errors.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
 import { keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
+import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
 
@@ -19,6 +20,8 @@ export interface OriginDeps {
     uploads: TusUploads;
     /** Playback signing keys and tokens; absent in tests that do not sign. */
     keys?: KeyRoutesDeps;
+    /** The CDN node registry at the edge, for operators. */
+    nodes?: NodeRoutesDeps;
   };
   /** The streaming gateway, mounted at `/media`. */
   media?: Hono;
@@ -44,6 +47,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
       app.route('/v1/keys', keyRoutes(deps.api.keys));
       app.route('/v1/videos', playbackTokenRoutes(deps.api.keys));
     }
+    if (deps.api.nodes) app.route('/v1/nodes', nodeRoutes(deps.api.nodes));
   }
   if (deps.media) app.route('/media', deps.media);
 

@@ -89,6 +89,7 @@ const app = createOriginApp({
       stopTranscode,
     },
     keys: { sql: db, sync: jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
+    nodes: { edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET },
   },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });

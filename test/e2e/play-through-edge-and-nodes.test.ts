@@ -109,6 +109,18 @@ describe('playback through the edge and the CDN nodes', () => {
     expect((await fetch(segment.split('?')[0]!)).status).toBe(403);
   });
 
+  it('lets an operator drain a node through the origin API and put it back', async () => {
+    const nodeOf = async () => new URL(mediaUris(await mediaPlaylist('360p'))[0]!).port;
+    const chosen = await nodeOf();
+    const nodeId = `local-${stack.ports.cdnNodes.indexOf(Number(chosen)) + 1}`;
+    const drained = await api(`/v1/nodes/${nodeId}/drain`, { method: 'POST' });
+    expect(drained.status).toBe(200);
+    for (let i = 0; i < 3; i += 1) expect(await nodeOf()).not.toBe(chosen);
+    expect((await api(`/v1/nodes/${nodeId}/undrain`, { method: 'POST' })).status).toBe(200);
+    const listed = await api('/v1/nodes');
+    expect(listed.body.nodes.find((n: { nodeId: string }) => n.nodeId === nodeId).state).toBe('live');
+  });
+
   it('stops sending viewers to a node as soon as it drains, and to a killed node within its liveness bound', async () => {
     const nodeOf = async () => new URL(mediaUris(await mediaPlaylist('360p'))[0]!).port;
     const portToComponent = (port: string) => `cdn-${stack.ports.cdnNodes.indexOf(Number(port)) + 1}`;

@@ -118,3 +118,18 @@ describe('POST /internal/nodes/heartbeat', () => {
     expect(nodes.some((node) => node.nodeId === 'garbage')).toBe(false);
   });
 });
+
+describe('operator drain', () => {
+  it('takes a live node out of rotation until undrained, whatever its heartbeats say', async () => {
+    await postHeartbeat(heartbeat('node-d'));
+    expect((await edgeFetch('/internal/nodes/node-d/drain', { method: 'POST' })).status).toBe(401);
+    const drained = await edgeFetch('/internal/nodes/node-d/drain', { method: 'POST', headers: auth() });
+    expect(drained.status).toBe(200);
+    await postHeartbeat(heartbeat('node-d', { state: 'live' }));
+    const listed = async () => ((await (await edgeFetch('/internal/nodes', { headers: auth() })).json()) as { nodes: NodeRecord[] }).nodes.find((n) => n.nodeId === 'node-d');
+    expect(await listed()).toMatchObject({ state: 'draining', drainedByOperator: true });
+    expect((await edgeFetch('/internal/nodes/node-d/undrain', { method: 'POST', headers: auth() })).status).toBe(200);
+    expect((await listed())?.state).toBe('live');
+    expect((await edgeFetch('/internal/nodes/bad%20id/drain', { method: 'POST', headers: auth() })).status).toBe(400);
+  });
+});

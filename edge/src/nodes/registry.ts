@@ -1,4 +1,4 @@
-import { NODE_KEY_PREFIX, NODE_TTL_SECONDS, NodeRecord, nodeKey, nodeRecordFromHeartbeat, type NodeHeartbeat } from '../../../contracts/nodes.ts';
+import { DRAIN_KEY_PREFIX, drainKey, NODE_KEY_PREFIX, NODE_TTL_SECONDS, NodeRecord, nodeKey, nodeRecordFromHeartbeat, type NodeHeartbeat } from '../../../contracts/nodes.ts';
 
 /** Stores the heartbeat as both value and list metadata, so listing nodes needs no per-key reads. */
 export async function recordHeartbeat(kv: KVNamespace, heartbeat: NodeHeartbeat, now: number): Promise<NodeRecord> {
@@ -15,16 +15,31 @@ const MAX_LIST_PAGES = 20;
  * playback code's job). Keys whose metadata does not parse are skipped: KV content is untrusted too.
  */
 export async function listNodes(kv: KVNamespace): Promise<NodeRecord[]> {
+  const [keys, drains] = await Promise.all([listKeys(kv, NODE_KEY_PREFIX), listKeys(kv, DRAIN_KEY_PREFIX)]);
+  const drained = new Set(drains.map((key) => key.name.slice(DRAIN_KEY_PREFIX.length)));
   const nodes: NodeRecord[] = [];
+  for (const key of keys) {
+    const parsed = NodeRecord.safeParse(key.metadata);
+    if (!parsed.success) continue;
+    nodes.push(drained.has(parsed.data.nodeId) ? { ...parsed.data, state: 'draining', drainedByOperator: true } : parsed.data);
+  }
+  return nodes.sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+}
+
+async function listKeys(kv: KVNamespace, prefix: string): Promise<KVNamespaceListKey<unknown>[]> {
+  const keys: KVNamespaceListKey<unknown>[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    const listed: KVNamespaceListResult<unknown> = await kv.list({ prefix: NODE_KEY_PREFIX, ...(cursor ? { cursor } : {}) });
-    for (const key of listed.keys) {
-      const parsed = NodeRecord.safeParse(key.metadata);
-      if (parsed.success) nodes.push(parsed.data);
-    }
+    const listed: KVNamespaceListResult<unknown> = await kv.list({ prefix, ...(cursor ? { cursor } : {}) });
+    keys.push(...listed.keys);
     if (listed.list_complete) break;
     cursor = listed.cursor;
   }
-  return nodes.sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+  return keys;
+}
+
+/** An operator's drain: viewers stop being sent to the node at once, whatever its heartbeats say. */
+export async function setDrained(kv: KVNamespace, nodeId: string, drained: boolean, now: number): Promise<void> {
+  if (drained) await kv.put(drainKey(nodeId), JSON.stringify({ at: now }));
+  else await kv.delete(drainKey(nodeId));
 }

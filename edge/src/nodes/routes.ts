@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { NODE_TTL_SECONDS, NodeHeartbeat } from '../../../contracts/nodes.ts';
+import { NODE_TTL_SECONDS, NodeHeartbeat, NodeId } from '../../../contracts/nodes.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
 import { bearerToken, requireInternalSecret, secretsEqual } from '../http/internal-auth.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { nodeHeartbeatToken } from './node-token.ts';
-import { listNodes, recordHeartbeat } from './registry.ts';
+import { listNodes, recordHeartbeat, setDrained } from './registry.ts';
 
 /** `/internal/nodes`: the CDN node registry, written by node agents' heartbeats, read by the origin and tools. */
 export const nodeRoutes = new Hono<EdgeApp>();
@@ -44,3 +44,14 @@ nodeRoutes.get('/', requireInternalSecret(), async (c) => {
   const nodes = await listNodes(c.env.NODES);
   return c.json({ nodes }, 200, { 'Cache-Control': 'no-store' });
 });
+
+/** `POST /internal/nodes/:id/drain` and `/undrain`: operators take a node out of (and back into) rotation. */
+for (const [action, drained] of [['drain', true], ['undrain', false]] as const) {
+  nodeRoutes.post(`/:id/${action}`, requireInternalSecret(), async (c) => {
+    const id = NodeId.safeParse(c.req.param('id'));
+    if (!id.success) throw new EdgeError(400, 'invalid_node_id', id.error.issues[0]?.message ?? 'bad node id');
+    await setDrained(c.env.NODES, id.data, drained, Date.now());
+    const node = (await listNodes(c.env.NODES)).find((n) => n.nodeId === id.data) ?? null;
+    return c.json({ nodeId: id.data, drained, node });
+  });
+}
