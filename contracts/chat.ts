@@ -1,19 +1,46 @@
 import { z } from 'zod';
 
+/** Version of the wire protocol below; clients may send `?v=1` on the upgrade, any other value is refused. */
+export const CHAT_PROTOCOL_VERSION = 1;
+
 /** Room names are path segments and Durable Object names: short, URL-safe, no dots or slashes. */
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const RoomName = z.string().regex(ROOM_NAME_PATTERN, 'room must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 
 export const CHAT_LIMITS = {
   /** A bigger frame is refused before JSON.parse, so a client cannot make the room parse megabytes. */
-  maxFrameBytes: 8 * 1024,
+  maxFrameBytes: 4 * 1024,
+  /** Hard ceiling of any room's `maxLength` rule. */
   maxTextLength: 2000,
   maxNonceLength: 64,
+  /** Messages kept in the room's SQLite history. */
+  historySize: 200,
+  /** Live event ids remembered for deduplication. */
+  eventIdsKept: 1000,
 } as const;
 
-/** Who wrote a message. Until chat tokens exist (issue 6) every socket is an anonymous placeholder. */
-export const ChatUser = z.object({ id: z.string().min(1), name: z.string().min(1) });
+export const ChatRole = z.enum(['viewer', 'moderator', 'broadcaster']);
+export type ChatRole = z.infer<typeof ChatRole>;
+
+export const UserId = z.string().regex(/^[A-Za-z0-9_:.@-]{1,128}$/, 'user ids are 1-128 characters of A-Z, a-z, 0-9, _ : . @ or -');
+
+/** Who wrote a message: the verified chat token's `sub`, `name` and `role`. */
+export const ChatUser = z.object({ id: UserId, name: z.string().min(1).max(64), role: ChatRole });
 export type ChatUser = z.infer<typeof ChatUser>;
+
+// ── per-room rules (issue 7 brings per-channel configuration; `PUT /internal/rooms/{room}/rules` sets them now) ──
+
+export const ChatRules = z.object({
+  maxLength: z.number().int().min(1).max(CHAT_LIMITS.maxTextLength).default(500),
+  /** Token bucket per user: `burst` messages at once, refilled at `ratePerSecond`. */
+  burst: z.number().int().min(1).max(1000).default(5),
+  ratePerSecond: z.number().positive().max(1000).default(1),
+  /** 0 = off; otherwise viewers wait this long between two messages (moderators and the broadcaster do not). */
+  slowModeSeconds: z.number().int().min(0).max(3600).default(0),
+  /** Case-insensitive whole words (or phrases); a message containing one is refused. */
+  bannedWords: z.array(z.string().min(1).max(64)).max(500).default([]),
+});
+export type ChatRules = z.infer<typeof ChatRules>;
 
 // ── client → room ──────────────────────────────────────────────────────────
 
@@ -29,7 +56,13 @@ export const SendFrame = z.object({
 });
 export type SendFrame = z.infer<typeof SendFrame>;
 
-export const ClientFrame = z.discriminatedUnion('type', [SendFrame]);
+/** Moderators and the broadcaster only. */
+export const DeleteFrame = z.object({ type: z.literal('delete'), id: z.string().min(1).max(64) });
+export const TimeoutFrame = z.object({ type: z.literal('timeout'), userId: UserId, seconds: z.number().int().min(1).max(14 * 24 * 3600) });
+export const BanFrame = z.object({ type: z.literal('ban'), userId: UserId });
+export type ModerationFrame = z.infer<typeof DeleteFrame> | z.infer<typeof TimeoutFrame> | z.infer<typeof BanFrame>;
+
+export const ClientFrame = z.discriminatedUnion('type', [SendFrame, DeleteFrame, TimeoutFrame, BanFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 // ── room → client ──────────────────────────────────────────────────────────
@@ -46,16 +79,65 @@ export const MessageFrame = z.object({
 });
 export type MessageFrame = z.infer<typeof MessageFrame>;
 
-/** Number of sockets connected to the room, sent to everyone on each join and leave. */
+/**
+ * Sent first to every new socket: the stored messages after `?since=` (or the last 200), oldest first.
+ * `lastSeq` is the room's counter at that moment; `truncated` says messages after `since` were already pruned.
+ */
+export const HistoryFrame = z.object({
+  type: z.literal('history'),
+  messages: z.array(MessageFrame),
+  lastSeq: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+});
+export type HistoryFrame = z.infer<typeof HistoryFrame>;
+
+/** Number of sockets connected to the room: sent to a joiner, and to everyone on change (throttled). */
 export const PresenceFrame = z.object({ type: z.literal('presence'), count: z.number().int().nonnegative() });
 export type PresenceFrame = z.infer<typeof PresenceFrame>;
 
-export const ChatErrorCode = z.enum(['invalid_json', 'invalid_frame', 'frame_too_large', 'unsupported_frame']);
+/** A live event pushed by the origin (`POST /internal/rooms/{room}/events`); `id` deduplicates retries. */
+export const LiveEvent = z.object({
+  id: z.string().min(1).max(128),
+  type: z.string().regex(/^[a-z0-9_.:-]{1,64}$/, 'type is 1-64 characters of a-z, 0-9, _ . : or -'),
+  at: z.iso.datetime(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type LiveEvent = z.infer<typeof LiveEvent>;
+
+export const EventFrame = z.object({ type: z.literal('event'), event: LiveEvent });
+export type EventFrame = z.infer<typeof EventFrame>;
+
+/** A moderator removed a message: clients hide it; it is gone from history. */
+export const DeletedFrame = z.object({ type: z.literal('deleted'), id: z.string().min(1) });
+export type DeletedFrame = z.infer<typeof DeletedFrame>;
+
+export const ChatErrorCode = z.enum([
+  'invalid_json',
+  'invalid_frame',
+  'invalid_utf8',
+  'frame_too_large',
+  'unsupported_frame',
+  'too_long',
+  'rate_limited',
+  'slow_mode',
+  'banned_word',
+  'timed_out',
+  'forbidden',
+  'not_found',
+]);
 export type ChatErrorCode = z.infer<typeof ChatErrorCode>;
 
-/** Sent only to the socket whose frame was refused; the socket stays open. */
-export const ErrorFrame = z.object({ type: z.literal('error'), code: ChatErrorCode, message: z.string() });
+/** Sent only to the socket whose frame was refused; the socket stays open (until repeated abuse closes it with 4008). */
+export const ErrorFrame = z.object({
+  type: z.literal('error'),
+  code: ChatErrorCode,
+  message: z.string(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
-export const ServerFrame = z.discriminatedUnion('type', [MessageFrame, PresenceFrame, ErrorFrame]);
+export const ServerFrame = z.discriminatedUnion('type', [MessageFrame, HistoryFrame, PresenceFrame, EventFrame, DeletedFrame, ErrorFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** Close codes the room uses (4000-4999 are the application's). */
+export const CHAT_CLOSE_CODES = { banned: 4003, policyViolation: 4008 } as const;

@@ -4,7 +4,11 @@ import {
   ChatUser,
   ClientFrame,
   type ChatErrorCode,
+  type DeletedFrame,
   type ErrorFrame,
+  type EventFrame,
+  type HistoryFrame,
+  type LiveEvent,
   type MessageFrame,
   type PresenceFrame,
   type ServerFrame,
@@ -17,6 +21,9 @@ export type ParsedClientFrame = { ok: true; frame: ClientFrame } | { ok: false; 
 export function errorFrame(code: ChatErrorCode, message: string): ErrorFrame {
   return { type: 'error', code, message };
 }
+
+// U+FFFD is what the runtime's decoder leaves for invalid UTF-8 bytes; a lone surrogate (from a `\ud800` escape) is not text either.
+const NOT_UTF8 = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function parseClientFrame(raw: string | ArrayBuffer): ParsedClientFrame {
   if (typeof raw !== 'string') {
@@ -34,6 +41,9 @@ export function parseClientFrame(raw: string | ArrayBuffer): ParsedClientFrame {
   }
   const parsed = ClientFrame.safeParse(json);
   if (!parsed.success) return { ok: false, error: errorFrame('invalid_frame', describeIssues(parsed.error)) };
+  if (parsed.data.type === 'send' && NOT_UTF8.test(parsed.data.text)) {
+    return { ok: false, error: errorFrame('invalid_utf8', 'text is not valid UTF-8 (or contains U+FFFD or a lone surrogate)') };
+  }
   return { ok: true, frame: parsed.data };
 }
 
@@ -41,25 +51,54 @@ export function messageFrame(input: { seq: number; id: string; user: ChatUser; t
   return { type: 'message', seq: input.seq, id: input.id, user: input.user, text: input.text, at: input.at.toISOString(), nonce: input.nonce };
 }
 
+export function historyFrame(messages: MessageFrame[], lastSeq: number, truncated: boolean): HistoryFrame {
+  return { type: 'history', messages, lastSeq, truncated };
+}
+
 export function presenceFrame(count: number): PresenceFrame {
   return { type: 'presence', count };
+}
+
+export function eventFrame(event: LiveEvent): EventFrame {
+  return { type: 'event', event };
+}
+
+export function deletedFrame(id: string): DeletedFrame {
+  return { type: 'deleted', id };
 }
 
 export function encodeFrame(frame: ServerFrame): string {
   return JSON.stringify(frame);
 }
 
-/** What each socket carries through hibernation (serializeAttachment): kept small, it is stored per socket. */
-export const SocketAttachment = z.object({ user: ChatUser, joinedAt: z.number().int() });
+/** What each socket carries through hibernation (serializeAttachment, ≤ 2 KiB): the verified user and its recent strikes. */
+export const SocketAttachment = z.object({ user: ChatUser, joinedAt: z.number().int(), strikes: z.array(z.number()).default([]) });
 export type SocketAttachment = z.infer<typeof SocketAttachment>;
 
-/** TODO(issue 6): replace with the user from the verified chat token; every socket is anonymous until then. */
-export function placeholderUser(randomId: string): ChatUser {
-  return { id: `anon-${randomId.replaceAll('-', '').slice(0, 12)}`, name: 'anonymous' };
+/** Null when the attachment does not parse (older layout, corruption): the room then asks the client to reconnect. */
+export function readAttachment(value: unknown): SocketAttachment | null {
+  const parsed = SocketAttachment.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
-/** An attachment that does not parse (older layout, corruption) degrades to an anonymous user instead of dropping the message. */
-export function readAttachment(value: unknown, fallbackId: string): SocketAttachment {
-  const parsed = SocketAttachment.safeParse(value);
-  return parsed.success ? parsed.data : { user: placeholderUser(fallbackId), joinedAt: 0 };
+/** `?since=SEQ` as a number, null when absent; anything else is refused at the edge before the upgrade. */
+export function parseSince(value: string | null | undefined): number | null | 'invalid' {
+  if (value === null || value === undefined || value === '') return null;
+  return /^\d{1,15}$/.test(value) ? Number(value) : 'invalid';
 }
+
+/** The header the edge forwards the verified user in; the object is reachable only through the edge. */
+export const CHAT_USER_HEADER = 'X-Vora-Chat-User';
+
+/** The user the edge verified, or null when the header is missing or not a ChatUser. */
+export function readForwardedUser(header: string | null): ChatUser | null {
+  try {
+    const parsed = ChatUser.safeParse(JSON.parse(header ?? 'null'));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The hibernation tag of a user's sockets (`ctx.getWebSockets(tag)`); tags are ≤ 256 chars, user ids ≤ 128. */
+export const userTag = (userId: string) => `user:${userId}`;

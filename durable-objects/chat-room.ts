@@ -1,22 +1,31 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { ServerFrame } from '../contracts/chat.ts';
-import { encodeFrame, messageFrame, parseClientFrame, placeholderUser, presenceFrame, readAttachment, type SocketAttachment } from './chat-protocol.ts';
+import { CHAT_CLOSE_CODES, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
+import { recordStrike } from './chat-abuse.ts';
+import { refuseModeration } from './chat-moderation.ts';
+import {
+  CHAT_USER_HEADER, deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, parseClientFrame, parseSince,
+  presenceFrame, readAttachment, readForwardedUser, userTag, type SocketAttachment,
+} from './chat-protocol.ts';
+import { decideSend } from './chat-rules.ts';
 import { MessageSeq } from './message-seq.ts';
+import { planPresence } from './presence-throttle.ts';
+import { RoomStore } from './room-store.ts';
 
-/** The room needs no bindings yet; history, rate limits and moderation (later issues) may add some. */
-export type ChatRoomEnv = Record<string, unknown>;
+const jsonError = (status: number, code: string, message: string, headers = {}) => Response.json({ error: { code, message } }, { status, headers });
 
 /**
- * One chat room (one object per room name). Uses the hibernation API: sockets are accepted with
- * `ctx.acceptWebSocket`, so the object can be evicted between frames and every per-socket fact
- * lives in the socket's attachment, never in instance fields.
+ * One chat room (one object per room name), a thin shell around the pure modules beside it. Uses the
+ * hibernation API: every per-socket fact lives in the socket's attachment, every per-room fact in SQLite.
  */
-export class ChatRoom extends DurableObject<ChatRoomEnv> {
+export class ChatRoom extends DurableObject {
   private readonly seq: MessageSeq;
+  private readonly store: RoomStore;
 
-  constructor(ctx: DurableObjectState, env: ChatRoomEnv) {
+  /** The room needs no bindings. */
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     this.seq = new MessageSeq(ctx.storage.sql);
+    this.store = new RoomStore(ctx.storage.sql);
   }
 
   /** Liveness probe for the edge's /healthz (RPC); touches no storage. */
@@ -29,62 +38,162 @@ export class ChatRoom extends DurableObject<ChatRoomEnv> {
     return this.seq.current();
   }
 
+  rules(): ChatRules {
+    return this.store.rules();
+  }
+
+  setRules(rules: ChatRules): ChatRules {
+    return this.store.setRules(rules);
+  }
+
+  /** Broadcasts a live event once per event id (the origin's bridge retries: at-least-once in, once out). */
+  publishEvent(event: LiveEvent): { delivered: number; duplicate: boolean } {
+    if (!this.store.rememberEvent(event.id)) return { delivered: 0, duplicate: true };
+    return { delivered: this.broadcast(eventFrame(event)), duplicate: false };
+  }
+
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
-      const body = { error: { code: 'upgrade_required', message: 'a chat room only speaks WebSocket: send `Upgrade: websocket`' } };
-      return Response.json(body, { status: 426, headers: { Upgrade: 'websocket' } });
+      return jsonError(426, 'upgrade_required', 'a chat room only speaks WebSocket: send `Upgrade: websocket`', { Upgrade: 'websocket' });
     }
+    const user = readForwardedUser(request.headers.get(CHAT_USER_HEADER));
+    if (!user) return jsonError(401, 'unauthorized', 'no verified user: connect through the edge with ?token=<chat token>');
+    if (this.store.isBanned(user.id)) return jsonError(403, 'banned', 'you are banned from this room');
+    const since = parseSince(new URL(request.url).searchParams.get('since'));
+
     const { 0: client, 1: server } = new WebSocketPair();
-    // TODO(issue 6): the edge will forward the verified chat user; until then every socket is anonymous.
-    const attachment: SocketAttachment = { user: placeholderUser(crypto.randomUUID()), joinedAt: Date.now() };
-    this.ctx.acceptWebSocket(server);
-    server.serializeAttachment(attachment);
-    this.broadcast(presenceFrame(this.openSockets().length));
+    // The tag finds a user's sockets (timeout notice, ban) without reading every attachment.
+    this.ctx.acceptWebSocket(server, [userTag(user.id)]);
+    server.serializeAttachment({ user, joinedAt: Date.now(), strikes: [] } satisfies SocketAttachment);
+    // No await between accept and the history: no message can slip between the two, so resume has no gap or duplicate.
+    const lastSeq = this.seq.current();
+    const { messages, truncated } = this.store.history(since === 'invalid' || (since ?? 0) > lastSeq ? null : since);
+    server.send(encodeFrame(historyFrame(messages, lastSeq, truncated)));
+    if (!(await this.presenceChanged())) server.send(encodeFrame(presenceFrame(this.connectedUsers())));
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const parsed = parseClientFrame(message);
-    if (!parsed.ok) {
-      ws.send(encodeFrame(parsed.error));
+    const attachment = readAttachment(ws.deserializeAttachment());
+    if (!attachment) {
+      ws.close(1011, 'session state lost: reconnect');
       return;
     }
-    const { user } = readAttachment(ws.deserializeAttachment(), crypto.randomUUID());
-    const { text, nonce } = parsed.frame;
-    this.broadcast(messageFrame({ seq: this.seq.next(), id: crypto.randomUUID(), user, text, nonce, at: new Date() }));
+    const parsed = parseClientFrame(message);
+    if (!parsed.ok) return this.strike(ws, attachment, parsed.error);
+    return parsed.frame.type === 'send' ? this.send(ws, attachment, parsed.frame) : this.moderate(ws, attachment.user, parsed.frame);
+  }
+
+  private async send(ws: WebSocket, attachment: SocketAttachment, frame: SendFrame): Promise<void> {
+    const now = Date.now();
+    const { user } = attachment;
+    const decision = decideSend({ user, text: frame.text, now, rules: this.store.rules(), ...this.store.user(user.id) });
+    if (!decision.ok) {
+      // Only flooding counts as abuse; a refused word or a too-long message is an honest mistake.
+      if (decision.error.code === 'rate_limited') return this.strike(ws, attachment, decision.error);
+      ws.send(encodeFrame(decision.error));
+      return;
+    }
+    const message = messageFrame({ seq: this.seq.next(), id: crypto.randomUUID(), user, text: frame.text, nonce: frame.nonce, at: new Date(now) });
+    this.store.appendMessage(message);
+    this.store.recordSend(user.id, decision.bucket, now);
+    this.broadcast(message);
+  }
+
+  private async moderate(ws: WebSocket, actor: ChatUser, frame: ModerationFrame): Promise<void> {
+    const target = frame.type === 'delete' ? this.store.authorOf(frame.id) : { id: frame.userId, role: this.roleOf(frame.userId) };
+    if (!target) return void ws.send(encodeFrame(errorFrame('not_found', 'no such message (already deleted, or older than the history)')));
+    const refusal = refuseModeration(actor, frame, target);
+    if (refusal) return void ws.send(encodeFrame(refusal));
+    const now = Date.now();
+    if (frame.type === 'delete') {
+      if (this.store.deleteMessage(frame.id)) this.broadcast(deletedFrame(frame.id));
+      return;
+    }
+    if (frame.type === 'timeout') {
+      this.store.timeOut(frame.userId, now + frame.seconds * 1000);
+      const notice = { ...errorFrame('timed_out', `a moderator timed you out for ${frame.seconds} s`), retryAfterMs: frame.seconds * 1000 };
+      for (const socket of this.socketsOf(frame.userId)) socket.send(encodeFrame(notice));
+      return;
+    }
+    this.store.ban(frame.userId, actor.id, now);
+    for (const socket of this.socketsOf(frame.userId)) socket.close(CHAT_CLOSE_CODES.banned, 'banned from this room');
+    await this.presenceChanged();
+  }
+
+  /** Sends the error; past the abuse limit closes this socket only (4008), the room goes on. */
+  private async strike(ws: WebSocket, attachment: SocketAttachment, error: ServerFrame): Promise<void> {
+    const { strikes, close } = recordStrike(attachment.strikes, Date.now());
+    ws.serializeAttachment({ ...attachment, strikes } satisfies SocketAttachment);
+    ws.send(encodeFrame(error));
+    if (!close) return;
+    ws.close(CHAT_CLOSE_CODES.policyViolation, 'too many refused frames');
+    await this.presenceChanged();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.leave(ws);
     // 1005/1006 describe a missing close frame and may not be sent back; answer those with a normal close.
-    const replyCode = code === 1005 || code === 1006 ? 1000 : code;
     try {
-      ws.close(replyCode, reason);
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
     } catch {
       // Already closed (the runtime may have answered the close handshake itself).
     }
+    await this.presenceChanged();
   }
 
-  override async webSocketError(ws: WebSocket): Promise<void> {
-    this.leave(ws);
+  override async webSocketError(): Promise<void> {
+    await this.presenceChanged();
   }
 
-  private leave(ws: WebSocket): void {
-    this.broadcast(presenceFrame(this.openSockets(ws).length), ws);
+  /** The throttle window ended: send the count if it moved since the last presence frame. */
+  override async alarm(): Promise<void> {
+    await this.presenceChanged();
   }
 
-  private openSockets(except?: WebSocket): WebSocket[] {
-    return this.ctx.getWebSockets().filter((socket) => socket !== except && socket.readyState === WebSocket.OPEN);
+  /** Broadcasts the count now, or arms an alarm for the end of the throttle window. True when it broadcast. */
+  private async presenceChanged(): Promise<boolean> {
+    const now = Date.now();
+    const count = this.connectedUsers();
+    const plan = planPresence(this.store.presenceSent(), count, now);
+    if (plan.kind === 'send') {
+      this.broadcast(presenceFrame(count));
+      this.store.setPresenceSent({ at: now, count });
+      return true;
+    }
+    if (plan.kind === 'later' && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(plan.at);
+    return false;
   }
 
-  private broadcast(frame: ServerFrame, except?: WebSocket): void {
+  private roleOf(userId: string): ChatUser['role'] {
+    const connected = this.socketsOf(userId).map((socket) => readAttachment(socket.deserializeAttachment())?.user.role)[0];
+    return connected ?? this.store.lastRoleOf(userId) ?? 'viewer';
+  }
+
+  private socketsOf(userId: string): WebSocket[] {
+    return this.ctx.getWebSockets(userTag(userId)).filter((socket) => socket.readyState === WebSocket.OPEN);
+  }
+
+  /** Presence counts people, not tabs: distinct user ids among open sockets. */
+  private connectedUsers(): number {
+    return new Set(this.openSockets().map((socket) => this.ctx.getTags(socket)[0])).size;
+  }
+
+  private openSockets(): WebSocket[] {
+    return this.ctx.getWebSockets().filter((socket) => socket.readyState === WebSocket.OPEN);
+  }
+
+  /** Sends to every open socket; returns how many got the frame. */
+  private broadcast(frame: ServerFrame): number {
     const data = encodeFrame(frame);
-    for (const socket of this.openSockets(except)) {
+    let delivered = 0;
+    for (const socket of this.openSockets()) {
       try {
         socket.send(data);
+        delivered += 1;
       } catch {
         // A socket that died mid-broadcast gets its own close/error event; the others still get the frame.
       }
     }
+    return delivered;
   }
 }

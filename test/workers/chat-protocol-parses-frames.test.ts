@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHAT_LIMITS, ServerFrame } from '../../contracts/chat.ts';
-import { encodeFrame, messageFrame, parseClientFrame, placeholderUser, presenceFrame, readAttachment } from '../../durable-objects/chat-protocol.ts';
+import { encodeFrame, messageFrame, parseClientFrame, presenceFrame, readAttachment } from '../../durable-objects/chat-protocol.ts';
 
 describe('parseClientFrame', () => {
   it('accepts a send frame and drops unknown fields', () => {
@@ -35,16 +35,16 @@ describe('parseClientFrame', () => {
 
 describe('server frames', () => {
   it('build frames that satisfy the wire contract', () => {
-    const user = placeholderUser('0f8fad5b-d9cb-469f-a165-70867728950e');
-    expect(user).toEqual({ id: 'anon-0f8fad5bd9cb', name: 'anonymous' });
+    const user = { id: 'u1', name: 'Ada', role: 'viewer' as const };
     const message = messageFrame({ seq: 7, id: 'm', user, text: 't', nonce: 'n', at: new Date(0) });
     expect(message.at).toBe('1970-01-01T00:00:00.000Z');
     for (const frame of [message, presenceFrame(3)]) expect(ServerFrame.parse(JSON.parse(encodeFrame(frame)))).toEqual(frame);
   });
 
-  it('an unreadable attachment degrades to an anonymous user', () => {
-    expect(readAttachment(null, 'abcdef123456').user.id).toBe('anon-abcdef123456');
-    const good = { user: { id: 'u1', name: 'Ada' }, joinedAt: 5 };
-    expect(readAttachment(good, 'x')).toEqual(good);
+  it('an unreadable attachment is null (the room asks the client to reconnect); an old one without strikes gets none', () => {
+    expect(readAttachment(null)).toBeNull();
+    expect(readAttachment({ user: { id: 'u1', name: 'Ada' }, joinedAt: 5 })).toBeNull();
+    const good = { user: { id: 'u1', name: 'Ada', role: 'moderator' }, joinedAt: 5 };
+    expect(readAttachment(good)).toEqual({ ...good, strikes: [] });
   });
 });

@@ -4,13 +4,13 @@ import { openRoom, uniqueRoom } from './helpers.ts';
 
 describe('ChatRoom over a real WebSocket', () => {
   it('announces presence, then broadcasts a sent message with seq 1', async () => {
-    const client = await openRoom(uniqueRoom('first'));
+    const client = await openRoom(uniqueRoom('first'), { user: { id: 'ada', name: 'Ada' } });
     expect(await client.next('presence')).toEqual({ type: 'presence', count: 1 });
 
     client.sendJson({ type: 'send', text: 'hello room', nonce: 'n-1' });
     const message = await client.next('message');
     expect(message).toMatchObject({ type: 'message', seq: 1, text: 'hello room', nonce: 'n-1' });
-    expect(message.user.id).toMatch(/^anon-/);
+    expect(message.user).toEqual({ id: 'ada', name: 'Ada', role: 'viewer' });
     expect(Date.parse(message.at)).not.toBeNaN();
 
     client.sendJson({ type: 'send', text: 'again', nonce: 'n-2' });

@@ -1,5 +1,6 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { ServerFrame } from '../../contracts/chat.ts';
+import { chatToken, installTestKeys, type TestUser } from './chat-keys.ts';
 
 /** Calls the edge worker's default export (same isolate as the test), like a client on the internet would. */
 export function edgeFetch(path: string, init?: RequestInit): Promise<Response> {
@@ -13,21 +14,42 @@ export interface RoomClient {
   next<T extends ServerFrame['type']>(type: T, timeoutMs?: number): Promise<Extract<ServerFrame, { type: T }>>;
   sendJson(value: unknown): void;
   close(): Promise<void>;
+  /** Resolves with the close code once the room (or the client) closed the socket. */
+  closed: Promise<number>;
 }
 
-export async function openRoom(room: string): Promise<RoomClient> {
-  const response = await edgeFetch(`/rooms/${room}/ws`, { headers: { Upgrade: 'websocket' } });
+export interface OpenRoomOptions {
+  user?: TestUser;
+  /** `?since=` for a resuming client. */
+  since?: number;
+  /** A ready token (else one is signed for `user` and the room). */
+  token?: string;
+}
+
+/** The upgrade request a browser would send, with a freshly signed chat token unless one is given. */
+export async function upgradeToRoom(room: string, options: OpenRoomOptions = {}): Promise<Response> {
+  await installTestKeys();
+  const query = new URLSearchParams({ token: options.token ?? (await chatToken(room, options.user)) });
+  if (options.since !== undefined) query.set('since', String(options.since));
+  return edgeFetch(`/rooms/${room}/ws?${query}`, { headers: { Upgrade: 'websocket' } });
+}
+
+export async function openRoom(room: string, options: OpenRoomOptions = {}): Promise<RoomClient> {
+  const response = await upgradeToRoom(room, options);
   if (response.status !== 101 || !response.webSocket) throw new Error(`upgrade refused: ${response.status} ${await response.text()}`);
   const socket = response.webSocket;
   const frames: ServerFrame[] = [];
   let wake: () => void = () => {};
   let closed = false;
+  let closeCode: (code: number) => void = () => {};
+  const closedPromise = new Promise<number>((resolve) => (closeCode = resolve));
   socket.addEventListener('message', (event) => {
     frames.push(ServerFrame.parse(JSON.parse(String(event.data))));
     wake();
   });
-  socket.addEventListener('close', () => {
+  socket.addEventListener('close', (event) => {
     closed = true;
+    closeCode(event.code);
     wake();
   });
   socket.accept();
@@ -50,6 +72,7 @@ export async function openRoom(room: string): Promise<RoomClient> {
   return {
     socket,
     next,
+    closed: closedPromise,
     sendJson: (value) => socket.send(JSON.stringify(value)),
     close: async () => {
       if (closed) return;
@@ -63,4 +86,17 @@ export async function openRoom(room: string): Promise<RoomClient> {
 /** A room name no other test uses, so tests sharing storage cannot see each other's messages. */
 export function uniqueRoom(label: string): string {
   return `${label}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** A call to an `/internal/*` route with the test INTERNAL_SECRET, JSON in and out. */
+export function internalFetch(path: string, method: string, body?: unknown, secret: string | null = env.INTERNAL_SECRET ?? null): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (secret !== null) headers.Authorization = `Bearer ${secret}`;
+  return edgeFetch(path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+}
+
+/** Replaces a room's rules (omitted fields take their defaults). */
+export async function setRoomRules(room: string, rules: Record<string, unknown>): Promise<void> {
+  const response = await internalFetch(`/internal/rooms/${room}/rules`, 'PUT', rules);
+  if (response.status !== 200) throw new Error(`rules refused: ${response.status} ${await response.text()}`);
 }

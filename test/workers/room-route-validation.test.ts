@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '../../contracts/http.ts';
-import { edgeFetch } from './helpers.ts';
+import { edgeFetch, upgradeToRoom } from './helpers.ts';
 
 describe('GET /rooms/:room/ws', () => {
   it.each([
@@ -16,7 +16,7 @@ describe('GET /rooms/:room/ws', () => {
   });
 
   it('accepts the longest legal room name', async () => {
-    const response = await edgeFetch(`/rooms/${'a'.repeat(64)}/ws`, { headers: { Upgrade: 'websocket' } });
+    const response = await upgradeToRoom('a'.repeat(64));
     expect(response.status).toBe(101);
     response.webSocket?.accept();
     response.webSocket?.close(1000, 'done');
