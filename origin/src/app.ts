@@ -5,7 +5,7 @@ import { operatorAuth, type VerifyToken } from './api/auth.ts';
 import { errorBody } from './api/errors.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
-import { keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
+import { chatTokenRoutes, keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
@@ -46,6 +46,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
     if (deps.api.keys) {
       app.route('/v1/keys', keyRoutes(deps.api.keys));
       app.route('/v1/videos', playbackTokenRoutes(deps.api.keys));
+      app.route('/v1/chat', chatTokenRoutes(deps.api.keys));
     }
     if (deps.api.nodes) app.route('/v1/nodes', nodeRoutes(deps.api.nodes));
   }

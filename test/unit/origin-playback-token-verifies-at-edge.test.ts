@@ -1,6 +1,8 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { verifyPlaybackToken } from '../../edge/src/playback/claims.ts';
+import { verifyChatToken } from '../../edge/src/rooms/chat-token.ts';
+import { mintChatToken } from '../../origin/src/keys/chat-token.ts';
 import { mintPlaybackToken } from '../../origin/src/keys/playback-token.ts';
 
 async function keyPair(kid: string) {
@@ -33,5 +35,17 @@ describe('playback tokens minted by the origin', () => {
     const key = await keyPair('key_a');
     await expect(mintPlaybackToken(key, { videoId: '../etc', ttlSeconds: 60 })).rejects.toThrow(/sub/);
     await expect(mintPlaybackToken(key, { videoId: 'vid_1', ttlSeconds: 60, ipRanges: ['not a range'] })).rejects.toThrow(/CIDR/);
+  });
+});
+
+describe('chat tokens minted by the origin', () => {
+  it('open exactly their room at the edge, as the user and role they name', async () => {
+    const key = await keyPair('key_chat');
+    const now = Date.now();
+    const { token } = await mintChatToken(key, { room: 'video-vid_1', userId: 'u_42', name: 'Ada', role: 'moderator', ttlSeconds: 300 }, now);
+    const jwks = { keys: [key.publicJwk] };
+    const opened = await verifyChatToken(token, { jwks, now, room: 'video-vid_1' });
+    expect(opened).toMatchObject({ ok: true, user: { id: 'u_42', name: 'Ada', role: 'moderator' } });
+    expect(await verifyChatToken(token, { jwks, now, room: 'video-vid_2' })).toMatchObject({ ok: false, status: 401 });
   });
 });

@@ -5,6 +5,8 @@ import { validate } from '../api/validate.ts';
 import type { Sql } from '../db/sql.ts';
 import { getVideo } from '../db/videos.ts';
 import type { JwksSync } from './edge-sync.ts';
+import { ChatRole, RoomName, UserId } from '../../../contracts/chat.ts';
+import { mintChatToken } from './chat-token.ts';
 import { mintPlaybackToken } from './playback-token.ts';
 import { createOperatorKey, deleteSigningKey, listSigningKeys, managedKey } from './signing-keys.ts';
 
@@ -66,6 +68,28 @@ export function playbackTokenRoutes(deps: KeyRoutesDeps): Hono {
     const { token, expiresAt } = await mintPlaybackToken(key, { videoId: id, ttlSeconds: body.ttlSeconds, countries, ipRanges: body.ipRanges, maxHeight: body.maxHeight });
     const base = `${deps.edgeUrl.replace(/\/$/, '')}/v/${token}`;
     return c.json({ token, expiresAt, url: `${base}/master.m3u8`, watchUrl: `${deps.edgeUrl.replace(/\/$/, '')}/watch/${id}?token=${token}` });
+  });
+  return app;
+}
+
+const ChatTokenBody = z.object({
+  room: RoomName,
+  userId: UserId,
+  name: z.string().min(1).max(64),
+  role: ChatRole.default('viewer'),
+  ttlSeconds: z.number().int().min(10).max(7 * 24 * 3600).default(3600),
+});
+
+/** `POST /v1/chat/tokens`: a chat token for an app's user, and the WebSocket URL that takes it. */
+export function chatTokenRoutes(deps: KeyRoutesDeps): Hono {
+  const app = new Hono();
+  app.post('/tokens', validate('json', ChatTokenBody), async (c) => {
+    const body = c.req.valid('json');
+    const key = await managedKey(deps.sql);
+    if (key.created) await deps.sync.push();
+    const { token, expiresAt } = await mintChatToken(key, body);
+    const wsBase = deps.edgeUrl.replace(/\/$/, '').replace(/^http/, 'ws');
+    return c.json({ token, expiresAt, url: `${wsBase}/rooms/${body.room}/ws?token=${token}` });
   });
   return app;
 }
