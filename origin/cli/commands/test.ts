@@ -12,7 +12,7 @@ const resultsDir = join(repoRoot, '.vora', 'test-results');
 
 function runNode(args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...(process.env.CI ? { NO_COLOR: '1' } : { FORCE_COLOR: '1' }) } });
     child.on('close', (code) => resolve(code ?? 1));
   });
 }
