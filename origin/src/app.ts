@@ -6,6 +6,7 @@ import { errorBody } from './api/errors.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
 import { chatTokenRoutes, keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
+import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
@@ -22,6 +23,8 @@ export interface OriginDeps {
     keys?: KeyRoutesDeps;
     /** The CDN node registry at the edge, for operators. */
     nodes?: NodeRoutesDeps;
+    /** Channel configuration as a hash chain (`/v1/channels/:id/config`). */
+    channelConfig?: ChannelConfigRoutesDeps;
   };
   /** The streaming gateway, mounted at `/media`. */
   media?: Hono;
@@ -49,6 +52,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
       app.route('/v1/chat', chatTokenRoutes(deps.api.keys));
     }
     if (deps.api.nodes) app.route('/v1/nodes', nodeRoutes(deps.api.nodes));
+    if (deps.api.channelConfig) app.route('/v1/channels', channelConfigRoutes(deps.api.channelConfig));
   }
   if (deps.media) app.route('/media', deps.media);
 

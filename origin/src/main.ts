@@ -15,6 +15,7 @@ import { ensureBootstrapToken } from './db/bootstrap-token.ts';
 import { createVideoEventPublisher } from './events/video-events.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { startJwksSync } from './keys/edge-sync.ts';
+import { createConfigUpdatePublisher, startConfigRequestResponder } from './channel-config/kafka.ts';
 import { startUploadExpiry } from './uploads/expiry.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
@@ -67,6 +68,10 @@ async function stopTranscode(videoId: string): Promise<void> {
 // Playback keys live in the DB; the edge verifies with the public set pushed to its KV.
 const jwksSync = startJwksSync({ sql: db, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log });
 
+// Channel configuration updates go out on Kafka; a node that asks for its chain from the root is answered here.
+const configKafka = new Kafka({ clientId: 'vora-origin-config', brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_500 });
+const configPublisher = createConfigUpdatePublisher(configKafka, { log });
+
 const app = createOriginApp({
   log,
   healthChecks: [
@@ -90,6 +95,7 @@ const app = createOriginApp({
     },
     keys: { sql: db, sync: jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
     nodes: { edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET },
+    channelConfig: { sql: db, publisher: configPublisher, log },
   },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
@@ -107,6 +113,18 @@ async function runOriginWorker(): Promise<void> {
 }
 await runOriginWorker();
 
+// Kafka may be down at start (events are best-effort): the config responder joins when it can.
+let configResponder: { stop(): Promise<void> } | undefined;
+async function runConfigResponder(): Promise<void> {
+  try {
+    configResponder = await startConfigRequestResponder(configKafka, { sql: db, publisher: configPublisher, log });
+  } catch (error) {
+    log.warn({ event: 'config_responder_start_failed', err: (error as Error).message }, 'config-requests consumer could not start; retrying in 10 s');
+    if (!stopping) setTimeout(() => void runConfigResponder(), 10_000).unref();
+  }
+}
+void runConfigResponder();
+
 // requestTimeout 0: one PATCH of a large file over a slow link may take hours (Node's default cuts it at 5 min).
 const server = serve({ fetch: app.fetch, hostname: config.ORIGIN_HOST, port: config.ORIGIN_PORT, serverOptions: { requestTimeout: 0 } }, (info) => {
   log.info({ event: 'listening', url: `http://${info.address}:${info.port}` }, 'origin listening');
@@ -118,7 +136,7 @@ async function shutdown(signal: string): Promise<void> {
   stopUploadExpiry();
   jwksSync.stop();
   server.close();
-  await Promise.allSettled([originWorker?.stop(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
+  await Promise.allSettled([originWorker?.stop(), configResponder?.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
   s3.destroy();
   await db.close();
   process.exit(0);

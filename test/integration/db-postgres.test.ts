@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresServer, type PostgresServer } from '../../stack/postgres-server.ts';
 import { isRoot } from '../../stack/exec.ts';
 import { migrate } from '../../origin/src/db/migrate.ts';
+import { schemaMigrations } from '../../origin/src/db/migrations.ts';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import { openPostgres } from '../../origin/src/db/postgres.ts';
 import { describeDatabaseContract } from './db-contract.ts';
@@ -49,8 +50,9 @@ describe('PostgreSQL backend', () => {
     const [a, b] = await Promise.all([openPostgres(raceUrl), openPostgres(raceUrl)]);
     try {
       const applied = await Promise.all([migrate(a), migrate(b)]);
-      expect(applied.flat().sort()).toEqual([1]);
-      expect((await a.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+      const versions = schemaMigrations.map((m) => m.version);
+      expect(applied.flat().sort((x, y) => x - y)).toEqual(versions);
+      expect((await a.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual(versions.map((version) => ({ version })));
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

@@ -83,4 +83,42 @@ export const schemaMigrations: Migration[] = [
       `CREATE UNIQUE INDEX one_managed_signing_key ON signing_keys (kind) WHERE kind = 'managed'`,
     ],
   },
+  {
+    version: 3,
+    name: 'channel configuration hash chains',
+    statements: [
+      // One row per channel that was ever updated: its root, the latest hash and the configuration there.
+      `CREATE TABLE channel_config_heads (
+        root_hash text COLLATE "C" PRIMARY KEY CHECK (root_hash ${sha256Hex}),
+        channel_id text NOT NULL UNIQUE,
+        latest_hash text NOT NULL CHECK (latest_hash ${sha256Hex}),
+        height integer NOT NULL CHECK (height >= 0),
+        config jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT ${nowMs}
+      )`,
+      // The run from the root to `hash` (operations + ops per update); only the latest hash keeps a row.
+      `CREATE TABLE channel_config_patches (
+        hash text COLLATE "C" PRIMARY KEY CHECK (hash ${sha256Hex}),
+        root_hash text NOT NULL REFERENCES channel_config_heads (root_hash) ON DELETE CASCADE,
+        patch jsonb NOT NULL,
+        steps jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT ${nowMs}
+      )`,
+      `CREATE INDEX channel_config_patches_by_root ON channel_config_patches (root_hash)`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'webhook message ids (replay protection)',
+    statements: [
+      // A webhook message id seen recently; a repeat is answered 2xx and not published again. Rows older than the replay window are pruned.
+      `CREATE TABLE webhook_messages (
+        source text NOT NULL,
+        message_id text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT ${nowMs},
+        PRIMARY KEY (source, message_id)
+      )`,
+      `CREATE INDEX webhook_messages_by_age ON webhook_messages (received_at)`,
+    ],
+  },
 ];

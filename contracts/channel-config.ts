@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { CHAT_LIMITS, type ChatRules } from './chat.ts';
+
+// ── the configuration of one channel (issue 7) ─────────────────────────────
+
+/** Channel ids are path-safe names chosen by the operator (as in `POST /v1/videos`). */
+export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+
+/** A browser origin as sent in the `Origin` header: scheme://host[:port], nothing after it. */
+const PlayerOrigin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin like https://player.example.com');
+
+export const RENDITION_NAMES = ['1080p', '720p', '360p'] as const;
+
+// Strict objects: a patch that adds an unknown key is an invalid configuration (422), not silently kept.
+export const PlaybackConfig = z.strictObject({
+  signedUrlsRequired: z.boolean(),
+  /** Empty = any origin may embed the player. */
+  allowedPlayerOrigins: z.array(PlayerOrigin).max(100),
+  maxResolution: z.union([z.literal(360), z.literal(720), z.literal(1080)]),
+});
+
+export const ChatConfig = z.strictObject({
+  /** 0 = off. */
+  slowModeSeconds: z.number().int().min(0).max(3600),
+  maxLength: z.number().int().min(1).max(CHAT_LIMITS.maxTextLength),
+  bannedWords: z.array(z.string().min(1).max(64)).max(500),
+  /** Per user: at most `messages` in any `perSeconds` window (a token bucket of that burst and rate). */
+  rateLimit: z.strictObject({
+    messages: z.number().int().min(1).max(1000),
+    perSeconds: z.number().int().min(1).max(3600),
+  }),
+});
+
+export const LadderConfig = z.strictObject({
+  /** Absent = the transcoder's full ladder. */
+  renditions: z
+    .array(z.enum(RENDITION_NAMES))
+    .min(1)
+    .refine((names) => new Set(names).size === names.length, 'renditions must not repeat')
+    .optional(),
+});
+
+export const ChannelConfig = z.strictObject({ playback: PlaybackConfig, chat: ChatConfig, ladder: LadderConfig });
+export type ChannelConfig = z.infer<typeof ChannelConfig>;
+
+/** Every channel's configuration before its first update (the `config` of its root document). */
+export const DEFAULT_CHANNEL_CONFIG: ChannelConfig = Object.freeze({
+  playback: { signedUrlsRequired: true, allowedPlayerOrigins: [], maxResolution: 1080 },
+  chat: { slowModeSeconds: 0, maxLength: 500, bannedWords: [], rateLimit: { messages: 5, perSeconds: 5 } },
+  ladder: {},
+}) as ChannelConfig;
+
+/** The chat rules a `ChatRoom` enforces, from its channel's configuration. */
+export function chatRulesFromConfig(chat: ChannelConfig['chat']): ChatRules {
+  return {
+    maxLength: chat.maxLength,
+    burst: chat.rateLimit.messages,
+    ratePerSecond: chat.rateLimit.messages / chat.rateLimit.perSeconds,
+    slowModeSeconds: chat.slowModeSeconds,
+    bannedWords: chat.bannedWords,
+  };
+}
+
+// ── JSON Patch (RFC 6902) ──────────────────────────────────────────────────
+
+const Pointer = z.string().max(512).regex(/^(\/|$)/, 'must be a JSON pointer: empty or starting with /');
+const withValue = <Op extends string>(op: Op) => z.strictObject({ op: z.literal(op), path: Pointer, value: z.json() });
+const withFrom = <Op extends string>(op: Op) => z.strictObject({ op: z.literal(op), path: Pointer, from: Pointer });
+
+export const PatchOperation = z.discriminatedUnion('op', [
+  withValue('add'),
+  z.strictObject({ op: z.literal('remove'), path: Pointer }),
+  withValue('replace'),
+  withFrom('move'),
+  withFrom('copy'),
+  withValue('test'),
+]);
+export type PatchOperation = z.infer<typeof PatchOperation>;
+export const JsonPatch = z.array(PatchOperation).max(1000);
+export type JsonPatch = z.infer<typeof JsonPatch>;
+
+// ── the hash chain ─────────────────────────────────────────────────────────
+
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 as 64 lowercase hex digits');
+
+/** One update, as `PATCH /v1/channels/:id/config` takes it; its hash is SHA-256 of its canonical JSON. */
+export const ConfigUpdate = z.strictObject({ base: Sha256Hex, patch: JsonPatch.min(1, 'patch must have at least one operation') });
+export type ConfigUpdate = z.infer<typeof ConfigUpdate>;
+
+/**
+ * What travels on `config-updates` (key = rootHash): a run of consecutive updates from `base`.
+ * One update is a run of one; the answer to a `config-requests` is the run from the root
+ * (`base` = `rootHash`, `steps.length` = `height`). `patch` is the runs' operations in order, so
+ * applied at once it is the composed patch; `steps` cuts it back into updates to recompute each hash.
+ */
+export const ConfigUpdateMessage = z.strictObject({
+  rootHash: Sha256Hex,
+  base: Sha256Hex,
+  patch: z.array(PatchOperation).max(1_000_000),
+  /** Operations per update, in order; they sum to `patch.length`. */
+  steps: z.array(z.number().int().min(1)),
+  /** The hash at the end of the run (receivers recompute it and refuse a mismatch). */
+  hash: Sha256Hex,
+  /** Updates from the root to `hash`: a receiver already this far or further ignores the message. */
+  height: z.number().int().min(0),
+});
+export type ConfigUpdateMessage = z.infer<typeof ConfigUpdateMessage>;
+
+/** On `config-requests` (key = rootHash): "send me the run from this root". */
+export const ConfigRequest = z.strictObject({ rootHash: Sha256Hex });
+export type ConfigRequest = z.infer<typeof ConfigRequest>;
+
+export const CONFIG_UPDATES_TOPIC = 'config-updates';
+export const CONFIG_REQUESTS_TOPIC = 'config-requests';
+
+/** KV key of a channel's cached configuration state (`ConfigState` of config/chain.ts, as JSON). */
+export const configKvKey = (rootHash: string) => `config:${rootHash}`;

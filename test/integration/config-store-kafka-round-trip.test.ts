@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigState, UpdateOutcome } from '../../config/chain.ts';
+import { rootHash } from '../../config/root.ts';
+import { startConfigFollower, type ConfigStateCache } from '../../origin/src/channel-config/follower.ts';
+import { createConfigRequester, createConfigUpdatePublisher, startConfigRequestResponder } from '../../origin/src/channel-config/kafka.ts';
+import { getChannelConfig, updateChannelConfig } from '../../origin/src/channel-config/store.ts';
+import { openDatabase } from '../../origin/src/db/open.ts';
+import type { Sql } from '../../origin/src/db/sql.ts';
+import { kafkaComponent } from '../../stack/components/kafka.ts';
+import { shiftedPorts, stackContext } from '../../stack/context.ts';
+import { kafkaTool } from '../../stack/tools/kafka.ts';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+const ports = shiftedPorts(16000);
+const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', minioUser: 't', minioPassword: 'tttttttt' };
+const dataDir = mkdtempSync(join(tmpdir(), 'vora-config-kafka-'));
+const component = kafkaComponent(stackContext(ports, secrets, dataDir));
+const logPath = join(dataDir, 'kafka.log');
+const log = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let broker: ChildProcess | undefined;
+let sql: Sql;
+const stops: Array<() => Promise<unknown>> = [];
+
+async function startBroker(): Promise<void> {
+  const { cmd, args, env, cwd } = await component.command();
+  broker = spawn(cmd, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', openSync(logPath, 'a'), openSync(logPath, 'a')] });
+  const deadline = Date.now() + (component.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (broker.exitCode !== null) throw new Error(`broker exited with ${broker.exitCode}:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
+    try {
+      await component.probe();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`broker not ready in time: ${(error as Error).message}`);
+      await sleep(250);
+    }
+  }
+}
+
+/** A follower whose cache is a Map, recording each outcome so the test can wait for one. */
+async function startMapFollower(kafka: Kafka, groupId: string, requestReload: (root: string) => Promise<unknown>, seed?: ConfigState) {
+  const states = new Map<string, ConfigState>(seed ? [[seed.rootHash, seed]] : []);
+  const outcomes: UpdateOutcome[] = [];
+  const cache: ConfigStateCache = { get: async (root) => states.get(root), set: async (state) => void states.set(state.rootHash, state) };
+  const follower = await startConfigFollower(kafka, { cache, groupId, log, requestReload, fromBeginning: false, onOutcome: (_, outcome) => outcomes.push(outcome) });
+  stops.push(follower.stop);
+  await follower.joined;
+  await sleep(300); // the partition offsets are resolved right after the join
+  return { states, outcomes };
+}
+
+async function waitFor<T>(what: string, read: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('channel configuration over Kafka (real broker)', () => {
+  beforeAll(async () => {
+    if (!(await kafkaTool.locate())) await kafkaTool.install((line) => console.log(`[provision] ${line}`));
+    const started = Date.now();
+    await startBroker();
+    await component.afterReady!();
+    console.log(`[config-kafka] broker ready with topics in ${Date.now() - started} ms`);
+    sql = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await sql?.close();
+    if (broker?.pid && broker.exitCode === null) {
+      const exited = new Promise((resolve) => broker!.once('exit', resolve));
+      process.kill(broker.pid, 'SIGTERM');
+      const timer = setTimeout(() => broker?.pid && process.kill(broker.pid, 'SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('delivers updates to a follower, and heals a gap with the run from the root through the same code', async () => {
+    const kafka = new Kafka({ clientId: 'config-kafka-test', brokers: [component.url], logLevel: logLevel.NOTHING });
+    const publisher = createConfigUpdatePublisher(kafka, { log });
+    const requester = createConfigRequester(kafka, { log });
+    stops.push(publisher.close, requester.close);
+    stops.push((await startConfigRequestResponder(kafka, { sql, publisher, log })).stop);
+
+    const channel = 'kafka-room';
+    const root = await rootHash(channel);
+    const update = async (seconds: number) => {
+      const { hash } = await getChannelConfig(sql, channel);
+      const outcome = await updateChannelConfig(sql, channel, { base: hash, patch: [{ op: 'replace', path: '/chat/slowModeSeconds', value: seconds }] });
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+      expect(await publisher.publish(outcome.message)).toBe(true);
+      return outcome.state;
+    };
+
+    const live = await startMapFollower(kafka, 'config-test-live', (r) => requester.request(r));
+    const first = await update(5);
+    const sent = Date.now();
+    await waitFor('the live follower to apply update 1', () => live.states.get(root)?.hash === first.hash || undefined);
+    console.log(`[config-kafka] update applied by a follower ${Date.now() - sent} ms after publish`);
+    const second = await update(10);
+    await waitFor('update 2', () => live.states.get(root)?.hash === second.hash || undefined);
+
+    // A cache that stopped at height 1 (it was down): the next update is a gap, it asks, the answer heals it.
+    const lagging = await startMapFollower(kafka, 'config-test-lagging', (r) => requester.request(r), first);
+    const third = await update(15);
+    const healedAt = Date.now();
+    await waitFor('the lagging follower to reload from the root', () => lagging.states.get(root)?.hash === third.hash || undefined);
+    console.log(`[config-kafka] gap → request → run from root applied in ${Date.now() - healedAt} ms`);
+    expect(lagging.outcomes.some((outcome) => !outcome.ok && outcome.reason === 'gap')).toBe(true);
+    expect(lagging.outcomes.some((outcome) => outcome.ok && outcome.applied === 3)).toBe(true);
+    expect(lagging.states.get(root)).toEqual(live.states.get(root));
+    expect(live.states.get(root)).toEqual(await getChannelConfig(sql, channel));
+    expect(live.states.get(root)?.config.chat.slowModeSeconds).toBe(15);
+
+    // The answer went to everyone on config-updates; the live follower ignored it as stale.
+    await waitFor('the live follower to see the answer', () => live.outcomes.find((outcome) => !outcome.ok && outcome.reason === 'stale'));
+  }, 120_000);
+
+  it('answers a fresh node asking for a root, which ends at the same hash as the followers', async () => {
+    const kafka = new Kafka({ clientId: 'config-kafka-test-2', brokers: [component.url], logLevel: logLevel.NOTHING });
+    const requester = createConfigRequester(kafka, { log });
+    stops.push(requester.close);
+    const fresh = await startMapFollower(kafka, 'config-test-fresh', (r) => requester.request(r));
+    const root = await rootHash('kafka-room');
+    expect(await requester.request(root)).toBe(true);
+    const latest = await getChannelConfig(sql, 'kafka-room');
+    await waitFor('the fresh node to load from the root', () => fresh.states.get(root)?.hash === latest.hash || undefined);
+    expect(fresh.states.get(root)).toEqual(latest);
+  }, 60_000);
+});
