@@ -1,0 +1,30 @@
+output "edge_url" {
+  description = "Public URL of the edge: viewers, players and the watch page."
+  value       = module.edge.edge_url
+}
+
+output "origin_url" {
+  description = "Public URL of the origin API (`vora` CLI, uploads)."
+  value       = module.origin.public_url
+}
+
+output "origin_lb_dns_name" {
+  description = "Point origin_domain_name here (CNAME, or a Route 53 alias)."
+  value       = module.origin.public_lb_dns_name
+}
+
+output "cdn_autoscaling_group" {
+  description = "Autoscaling group of the CDN nodes."
+  value       = module.cdn_nodes.autoscaling_group_name
+}
+
+output "kv_namespace_ids" {
+  description = "KV namespace ids (to put into a wrangler.toml [env.<name>] when deploying with wrangler instead)."
+  value       = module.edge.kv_namespace_ids
+}
+
+output "api_token" {
+  description = "The bootstrap API token for the `vora` CLI: `terraform output -raw api_token`."
+  value       = random_password.api_token.result
+  sensitive   = true
+}

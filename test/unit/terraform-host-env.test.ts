@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadOriginConfig } from '../../origin/src/config.ts';
+import { loadTranscoderConfig } from '../../transcoder/src/config.ts';
+import { kafkaTopics } from '../../stack/components/kafka.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const appHost = read('terraform/modules/origin/templates/app-host.yaml.tftpl');
+const originMain = read('terraform/modules/origin/main.tf');
+
+/** `NAME=value` lines between `# <marker>:begin` and `# <marker>:end` of the host template. */
+function plainEnv(marker: string): Map<string, string> {
+  const block = appHost.split(`# ${marker}:begin`)[1]?.split(`# ${marker}:end`)[0];
+  if (!block) throw new Error(`app-host.yaml.tftpl lost its ${marker} markers`);
+  return new Map([...block.matchAll(/^\s+([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** Names of the secret variables main.tf stores in SSM for one role (`secret_env = { role = { NAME = … } }`). */
+function secretNames(role: string): string[] {
+  const block = originMain.split('# secret-env:begin')[1]?.split('# secret-env:end')[0];
+  const roleBlock = block?.split(new RegExp(`^\\s+${role} = [^{]*\\{`, 'm'))[1]?.split('}')[0];
+  if (!roleBlock) throw new Error(`origin/main.tf has no secret_env.${role}`);
+  return [...roleBlock.matchAll(/^\s+([A-Z0-9_]+)\s+=/gm)].map((m) => m[1]!);
+}
+
+/** Variables a config module reads: the keys of its zod object. */
+function schemaKeys(path: string): Set<string> {
+  return new Set([...read(path).matchAll(/^\s+([A-Z][A-Z0-9_]+): z\./gm)].map((m) => m[1]!));
+}
+
+/** Terraform values become plausible samples, as a real apply would produce. */
+function sample(value: string): string {
+  return value
+    .replace('${public_url}', 'https://origin.example.com')
+    .replace('${edge_url}', 'https://watch.example.com')
+    .replace('${s3_endpoint}', 'http://s3.vora-staging.vora.internal:9000')
+    .replace('${temporal_address}', 'temporal.internal:7233')
+    .replace('${kafka_brokers}', 'b-1.msk:9092,b-2.msk:9092')
+    .replace(/\$\{(origin_port|max_upload_bytes)\}/, '8080')
+    .replace('${x264_preset}', 'veryfast')
+    .replace('${log_level}', 'info')
+    .replace(/\$\{[a-z_0-9]+\}/, 'vora-value');
+}
+
+const secretSamples: Record<string, string> = {
+  DATABASE_URL: 'postgres://vora:pw@db.example.internal:5432/vora?sslmode=verify-full&sslrootcert=/etc/vora/rds-ca.pem',
+  VORA_API_TOKEN: 'api-token-0123456789abcdef',
+  VORA_INTERNAL_SECRET: 'internal-secret-0123456789abcdef',
+};
+
+function hostEnv(marker: string, role: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of plainEnv(marker)) env[name] = sample(value);
+  for (const name of secretNames(role)) env[name] = secretSamples[name] ?? 'secret-value';
+  return env;
+}
+
+describe('origin hosts get the environment origin/src/config.ts reads', () => {
+  it('sets only variables the origin knows (a typo would be silently ignored)', () => {
+    const known = schemaKeys('origin/src/config.ts');
+    for (const name of [...plainEnv('origin-env').keys(), ...secretNames('origin')]) expect(known.has(name), name).toBe(true);
+  });
+
+  it('is accepted by loadOriginConfig, with a PostgreSQL database and the public URL', () => {
+    const config = loadOriginConfig(hostEnv('origin-env', 'origin'));
+    expect(config.DATABASE_URL).toMatch(/^postgres:\/\//);
+    expect(config.ORIGIN_HOST).toBe('0.0.0.0');
+    expect(config.publicUrl).toBe('https://origin.example.com');
+    expect(config.kafkaBrokers).toEqual(['b-1.msk:9092', 'b-2.msk:9092']);
+  });
+
+  it('keeps secrets out of the user-data: they are only in SSM', () => {
+    for (const name of secretNames('origin')) expect(plainEnv('origin-env').has(name), name).toBe(false);
+    for (const name of [...secretNames('origin'), ...secretNames('transcoder')]) expect(appHost).not.toMatch(new RegExp(`\\b${name}=`));
+  });
+});
+
+describe('transcoder hosts get the environment transcoder/src/config.ts reads', () => {
+  it('sets only variables the transcoder knows', () => {
+    const known = schemaKeys('transcoder/src/config.ts');
+    for (const name of [...plainEnv('transcoder-env').keys(), ...secretNames('transcoder')]) expect(known.has(name), name).toBe(true);
+  });
+
+  it('is accepted by loadTranscoderConfig, credentials included', () => {
+    const config = loadTranscoderConfig(hostEnv('transcoder-env', 'transcoder'));
+    expect(config.temporal.address).toBe('temporal.internal:7233');
+    expect(config.s3.accessKeyId).toBe('secret-value');
+    expect(config.s3.secretAccessKey).toBe('secret-value');
+  });
+});
+
+describe('the origin bootstrap creates what the local stack creates', () => {
+  it('defaults kafka_topics to the stack topics', () => {
+    const variables = read('terraform/modules/origin/variables.tf');
+    const block = variables.split('variable "kafka_topics"')[1]!.split(/^}/m)[0]!;
+    const topics = JSON.parse(block.match(/default\s+=\s+(\[[^\]]*\])/)![1]!) as string[];
+    expect(topics).toEqual([...kafkaTopics]);
+  });
+});
