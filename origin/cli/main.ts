@@ -3,12 +3,27 @@ import { Command } from 'commander';
 import { benchCommand } from './commands/bench.ts';
 import { devCommand } from './commands/dev.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { registerEventsCommand } from './commands/events.ts';
+import { registerKeysCommand } from './commands/keys.ts';
+import { registerNodesCommand } from './commands/nodes.ts';
+import { registerSignCommand } from './commands/sign.ts';
 import { testCommand, testTiers, type TestTier } from './commands/test.ts';
+import { registerUploadCommand } from './commands/upload.ts';
+import { registerVideosCommand } from './commands/videos.ts';
+import { describeError } from './lib/errors.ts';
 import { provision } from '../../stack/provision.ts';
 
 const program = new Command('vora')
   .description('Vora: edge-first video platform — operator and developer CLI')
   .option('--verbose', 'print stack traces with errors');
+
+// Operator commands against the running stack (origin API, edge registry, Kafka).
+registerUploadCommand(program);
+registerVideosCommand(program);
+registerSignCommand(program);
+registerKeysCommand(program);
+registerNodesCommand(program);
+registerEventsCommand(program);
 
 program
   .command('dev')
@@ -52,6 +67,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   const verbose = program.opts<{ verbose?: boolean }>().verbose;
-  process.stderr.write(`vora: ${verbose ? (error as Error).stack : (error as Error).message}\n`);
+  process.stderr.write(`vora: ${describeError(error, Boolean(verbose))}\n`);
   process.exit(1);
 }

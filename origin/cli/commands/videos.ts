@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { originClient } from '../lib/api-client.ts';
+import { loadCliConfig } from '../lib/config.ts';
+import { printJson, printLine, printTable } from '../lib/output.ts';
+import { formatAgo, formatBytes, formatSeconds } from '../lib/units.ts';
+import type { VideoView } from '../lib/video-types.ts';
+
+/** Pure: one table row per video (id, state with %, title, duration, size, age). */
+export function videoRows(videos: VideoView[], nowMs: number): string[][] {
+  return videos.map((v) => [
+    v.id,
+    v.state === 'PROCESSING' || v.state === 'PLAYABLE' ? `${v.state} ${Math.floor(v.progress * 100)}%` : v.state,
+    v.title.length > 40 ? `${v.title.slice(0, 39)}…` : v.title,
+    v.durationSeconds === null ? '' : formatSeconds(v.durationSeconds),
+    typeof v.source?.size === 'number' ? formatBytes(v.source.size) : '',
+    formatAgo(Date.parse(v.createdAt), nowMs),
+  ]);
+}
+
+/** Every page of GET /v1/videos (bounded: a runaway cursor must not loop forever). */
+async function listAllVideos(api: ReturnType<typeof originClient>): Promise<VideoView[]> {
+  const videos: VideoView[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 1_000; page++) {
+    const query: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : '?limit=100';
+    const answer: { videos: VideoView[]; nextCursor: string | null } = await api.request('GET', `/v1/videos${query}`);
+    videos.push(...answer.videos);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  return videos;
+}
+
+function showVideo(video: VideoView): void {
+  const lines = [
+    ['id', video.id],
+    ['title', video.title],
+    ['state', video.state === 'FAILED' ? `FAILED: ${video.failureReason ?? 'no reason recorded'}` : `${video.state} (${Math.floor(video.progress * 100)}%)`],
+    ['duration', video.durationSeconds === null ? '—' : formatSeconds(video.durationSeconds)],
+    ['source size', typeof video.source?.size === 'number' ? formatBytes(video.source.size) : '—'],
+    ['playlist', video.playback?.masterUrl ?? '— (not playable yet)'],
+    ['renditions', (video.renditions ?? []).map((r) => `${r.name} ${r.width}x${r.height}`).join(', ') || '—'],
+    ['created', video.createdAt],
+    ['updated', video.updatedAt],
+  ];
+  for (const [label, value] of lines) printLine(`${label!.padEnd(12)} ${value}`);
+}
+
+const videoPath = (id: string) => `/v1/videos/${encodeURIComponent(id)}`;
+
+/** `vora videos ls | show ID | rm ID`. */
+export function registerVideosCommand(program: Command): void {
+  const videos = program.command('videos').description('list, inspect and delete videos');
+
+  videos
+    .command('ls')
+    .description('list videos, newest first')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const all = await listAllVideos(originClient(loadCliConfig()));
+      if (options.json) printJson({ videos: all });
+      else printTable(['id', 'state', 'title', 'duration', 'size', 'created'], videoRows(all, Date.now()), 'no videos yet: `vora upload FILE` adds one');
+    });
+
+  videos
+    .command('show')
+    .argument('<id>', 'video id (vid_…)')
+    .description('one video: state, progress, renditions, playlist URL')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const video = await originClient(loadCliConfig()).request<VideoView>('GET', videoPath(id));
+      if (options.json) printJson(video);
+      else showVideo(video);
+    });
+
+  videos
+    .command('rm')
+    .argument('<id>', 'video id (vid_…)')
+    .description('delete a video and its stored objects')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const video = await originClient(loadCliConfig()).request<VideoView>('DELETE', videoPath(id));
+      if (options.json) printJson(video);
+      else printLine(`deleted video ${video.id}`);
+    });
+}
