@@ -26,11 +26,14 @@ export interface OriginDeps {
     /** Channel configuration as a hash chain (`/v1/channels/:id/config`). */
     channelConfig?: ChannelConfigRoutesDeps;
   };
+  /** Third-party webhooks; they prove themselves by signature, not the operator token. */
+  webhooks?: { twitch?: Hono };
   /** The streaming gateway, mounted at `/media`. */
   media?: Hono;
 }
 
 export const uploadsPath = '/v1/uploads';
+export const twitchWebhookPath = '/v1/webhooks/twitch';
 
 /** The origin's HTTP surface. Routes are mounted per resource; errors become one JSON shape. */
 export function createOriginApp(deps: OriginDeps): Hono {
@@ -43,7 +46,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
 
   if (deps.api) {
     // TUS uploads carry their own credential (the one-time grant, then the unguessable upload URL).
-    app.use('/v1/*', operatorAuth(deps.api.verifyToken, { except: [uploadsPath] }));
+    app.use('/v1/*', operatorAuth(deps.api.verifyToken, { except: [uploadsPath, twitchWebhookPath] }));
     app.route(uploadsPath, uploadRoutes(deps.api.uploads));
     app.route('/v1/videos', videoRoutes(deps.api.videos));
     if (deps.api.keys) {
@@ -54,6 +57,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
     if (deps.api.nodes) app.route('/v1/nodes', nodeRoutes(deps.api.nodes));
     if (deps.api.channelConfig) app.route('/v1/channels', channelConfigRoutes(deps.api.channelConfig));
   }
+  if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);
   if (deps.media) app.route('/media', deps.media);
 
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -30,6 +30,10 @@ const schema = z.object({
   VORA_UPLOAD_GRANT_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** An upload not finished this long after it started is removed (and its video FAILED). */
   VORA_UPLOAD_EXPIRATION_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** Twitch EventSub: the secret given to Twitch with each subscription; unset = no /v1/webhooks/twitch. */
+  TWITCH_EVENTSUB_SECRET: z.string().min(10).max(100).optional(),
+  TWITCH_CLIENT_ID: z.string().min(1).optional(),
+  TWITCH_HELIX_URL: z.string().url().default('https://api.twitch.tv/helix'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

@@ -15,7 +15,12 @@ import { ensureBootstrapToken } from './db/bootstrap-token.ts';
 import { createVideoEventPublisher } from './events/video-events.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { startJwksSync } from './keys/edge-sync.ts';
+import { startRoomBridge } from './bridge/room-bridge.ts';
+import { createChannelEventPublisher } from './webhooks/channel-event-publisher.ts';
+import { sqlMessageIdStore } from './webhooks/message-ids.ts';
+import { twitchWebhookRoutes } from './webhooks/twitch-routes.ts';
 import { createConfigUpdatePublisher, startConfigRequestResponder } from './channel-config/kafka.ts';
+import { channelIdFromStore, startEdgeConfigWriter } from './channel-config/edge-writer.ts';
 import { startUploadExpiry } from './uploads/expiry.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
@@ -72,6 +77,16 @@ const jwksSync = startJwksSync({ sql: db, edgeUrl: config.EDGE_URL, internalSecr
 const configKafka = new Kafka({ clientId: 'vora-origin-config', brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_500 });
 const configPublisher = createConfigUpdatePublisher(configKafka, { log });
 
+// Live events (channel-events, video-events) → chat rooms at the edge; needs the edge's internal secret.
+const roomBridge = config.VORA_INTERNAL_SECRET
+  ? startRoomBridge({ brokers: config.kafkaBrokers, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log })
+  : undefined;
+if (!roomBridge) log.warn({ event: 'room_bridge_disabled' }, 'VORA_INTERNAL_SECRET is not set: live events cannot reach chat rooms');
+const channelEvents = createChannelEventPublisher({ brokers: config.kafkaBrokers });
+const twitchWebhooks = config.TWITCH_EVENTSUB_SECRET
+  ? twitchWebhookRoutes({ secret: config.TWITCH_EVENTSUB_SECRET, messageIds: sqlMessageIdStore(db), publisher: channelEvents, log })
+  : undefined;
+
 const app = createOriginApp({
   log,
   healthChecks: [
@@ -97,6 +112,7 @@ const app = createOriginApp({
     nodes: { edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET },
     channelConfig: { sql: db, publisher: configPublisher, log },
   },
+  webhooks: { twitch: twitchWebhooks },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
 
@@ -124,6 +140,8 @@ async function runConfigResponder(): Promise<void> {
   }
 }
 void runConfigResponder();
+// Forwards config-updates to the edge's KV (and chat rules to channel rooms); the edge applies them itself.
+const edgeConfigWriter = startEdgeConfigWriter({ kafka: configKafka, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log, channelIdOf: channelIdFromStore(db) });
 
 // requestTimeout 0: one PATCH of a large file over a slow link may take hours (Node's default cuts it at 5 min).
 const server = serve({ fetch: app.fetch, hostname: config.ORIGIN_HOST, port: config.ORIGIN_PORT, serverOptions: { requestTimeout: 0 } }, (info) => {
@@ -136,7 +154,7 @@ async function shutdown(signal: string): Promise<void> {
   stopUploadExpiry();
   jwksSync.stop();
   server.close();
-  await Promise.allSettled([originWorker?.stop(), configResponder?.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
+  await Promise.allSettled([roomBridge?.stop(), channelEvents.close(), originWorker?.stop(), configResponder?.stop(), edgeConfigWriter.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
   s3.destroy();
   await db.close();
   process.exit(0);

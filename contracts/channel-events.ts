@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Kafka topic of live channel events; the message key is the broadcaster id (one partition per broadcaster: ordered). */
+export const CHANNEL_EVENTS_TOPIC = 'channel-events';
+
+/** Types the platform knows by name; any other `a.b_c`-style type (Twitch adds new ones) passes through unchanged. */
+export const KNOWN_CHANNEL_EVENT_TYPES = ['stream.online', 'stream.offline', 'channel.follow', 'channel.subscribe', 'channel.update', 'channel.raid', 'channel.cheer'] as const;
+
+/** Same alphabet as a room's live-event type (contracts/chat.ts `LiveEvent`), so every channel event can reach a room. */
+export const ChannelEventType = z.string().regex(/^[a-z0-9_.:-]{1,64}$/, 'type is 1-64 characters of a-z, 0-9, _ . : or - (e.g. stream.online)');
+
+/** Broadcaster and channel ids become part of a room name (`channel-{id}`), hence the room-name alphabet. */
+const ChannelIdText = z.string().regex(/^[A-Za-z0-9_-]{1,56}$/, 'ids are 1-56 characters of A-Z, a-z, 0-9, _ or -');
+
+/**
+ * One message on `channel-events`. `id` is unique per event and stays the same when a producer
+ * retries (a Twitch notification keeps its message id), so rooms drop the duplicates; `at` is ISO 8601.
+ */
+export const ChannelEvent = z.object({
+  id: z.string().min(1).max(128),
+  type: ChannelEventType,
+  /** The broadcaster on the platform that reported the event (Twitch `broadcaster_user_id`). */
+  broadcasterId: ChannelIdText,
+  /** The Vora channel, when the producer knows it; the room is `channel-{channelId ?? broadcasterId}`. */
+  channelId: ChannelIdText.optional(),
+  /** Who reported it: `twitch` for EventSub notifications, `vora` for the platform's own. */
+  source: z.string().regex(/^[a-z0-9_-]{1,32}$/).optional(),
+  at: z.iso.datetime(),
+  /** The event as the source described it (for Twitch: the notification's `event` object). */
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type ChannelEvent = z.infer<typeof ChannelEvent>;

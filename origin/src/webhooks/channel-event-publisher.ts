@@ -1,0 +1,53 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { CHANNEL_EVENTS_TOPIC, ChannelEvent } from '../../../contracts/channel-events.ts';
+
+/** Where verified channel events go. Unlike video events, `publish` throws: the webhook then answers 5xx and Twitch resends. */
+export interface ChannelEventPublisher {
+  publish(event: ChannelEvent): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ChannelEventPublisherOptions {
+  brokers: string[];
+  /** Upper bound of one publish: Twitch wants an answer within a few seconds (default 3 s). */
+  timeoutMs?: number;
+  topic?: string;
+}
+
+/** An idempotent kafkajs producer on `channel-events`, keyed by broadcaster id, connected on first use. */
+export function createChannelEventPublisher(options: ChannelEventPublisherOptions): ChannelEventPublisher {
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  const topic = options.topic ?? CHANNEL_EVENTS_TOPIC;
+  const kafka = new Kafka({
+    clientId: 'vora-origin-webhooks',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_500,
+    requestTimeout: timeoutMs,
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+  });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  let connected: Promise<void> | undefined;
+  const connect = () =>
+    (connected ??= producer.connect().catch((error: unknown) => {
+      connected = undefined; // the next publish tries again
+      throw error;
+    }));
+
+  return {
+    async publish(event) {
+      const checked = ChannelEvent.parse(event);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms (brokers ${options.brokers.join(',')})`)), timeoutMs);
+      });
+      try {
+        const message = { key: checked.broadcasterId, value: JSON.stringify(checked), headers: { type: checked.type } };
+        await Promise.race([connect().then(() => producer.send({ topic, acks: -1, messages: [message] })), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: () => producer.disconnect().catch(() => {}),
+  };
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { pino } from 'pino';
+// Node 20 has no WebSocket global without a flag; undici (wrangler's dependency) provides the standard one.
+import { WebSocket } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServerFrame, type EventFrame } from '../../contracts/chat.ts';
+import { edgeComponent } from '../../stack/components/edge.ts';
+import { kafkaComponent } from '../../stack/components/kafka.ts';
+import { shiftedPorts, stackContext } from '../../stack/context.ts';
+import { StackRunner } from '../../stack/runner.ts';
+import { startRoomBridge, type RoomBridge } from '../../origin/src/bridge/room-bridge.ts';
+import { createChannelEventPublisher, type ChannelEventPublisher } from '../../origin/src/webhooks/channel-event-publisher.ts';
+import { memoryMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
+import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
+import { streamOnlineBody, twitchRequest } from './support/bridge-twitch-requests.ts';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+// Edge on 26287 (inspector 26729), Kafka on 27092/27093.
+const secrets = { apiToken: 't', internalSecret: 'bridge-edge-internal-secret', nodeKey: 'bridge-node-key-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const ctx = stackContext(shiftedPorts(17500), secrets, mkdtempSync(join(tmpdir(), 'vora-bridge-edge-')));
+const kafkaSpec = kafkaComponent(ctx);
+const edgeSpec = edgeComponent(ctx);
+const stack = new StackRunner([kafkaSpec, edgeSpec], ctx.logDir);
+const webhookSecret = 'twitch-webhook-secret-real-edge';
+const log = pino({ level: process.env.BRIDGE_TEST_LOG ?? 'silent' });
+const room = 'channel-4242';
+
+let bridge: RoomBridge | undefined;
+let publisher: ChannelEventPublisher | undefined;
+let socket: WebSocket | undefined;
+const frames: ServerFrame[] = [];
+
+/** A chat token for `room`, signed with a fresh ES256 key whose public half is pushed to the edge (as the origin's key sync does). */
+async function chatTokenFromEdgeKeys(): Promise<string> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bridge-test-1', alg: 'ES256', use: 'sig' };
+  const put = await fetch(`${edgeSpec.url}/internal/keys`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${secrets.internalSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ keys: [jwk] }),
+  });
+  expect(put.status, await put.text()).toBe(200);
+  const claims = { sub: 'viewer-1', name: 'Viewer One', role: 'viewer', room, exp: Math.floor(Date.now() / 1000) + 600 };
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'bridge-test-1' }).sign(privateKey);
+}
+
+async function waitForFrame<T>(pick: (frame: ServerFrame) => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of frames) {
+      const picked = pick(frame);
+      if (picked !== undefined) return picked;
+    }
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; frames: ${JSON.stringify(frames.map((f) => f.type))}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+const eventFrames = (id: string) => frames.filter((frame): frame is EventFrame => frame.type === 'event' && frame.event.id === id);
+
+describe('webhook → Kafka → bridge → real edge room → WebSocket client', () => {
+  beforeAll(async () => {
+    const startedAt = Date.now();
+    await stack.start();
+    console.log(`[bridge-edge] Kafka + wrangler dev ready in ${Date.now() - startedAt} ms`);
+    const token = await chatTokenFromEdgeKeys();
+    socket = new WebSocket(`${edgeSpec.url.replace('http', 'ws')}/rooms/${room}/ws?token=${encodeURIComponent(token)}&v=1`);
+    socket.addEventListener('message', (message) => frames.push(ServerFrame.parse(JSON.parse(String(message.data)))));
+    await waitForFrame((frame) => (frame.type === 'history' ? frame : undefined), 30_000, 'history frame');
+    bridge = startRoomBridge({ brokers: [kafkaSpec.url], edgeUrl: edgeSpec.url, internalSecret: secrets.internalSecret, log, fromBeginning: true });
+    await bridge.ready;
+    publisher = createChannelEventPublisher({ brokers: [kafkaSpec.url] });
+  }, 240_000);
+
+  afterAll(async () => {
+    socket?.close();
+    await bridge?.stop();
+    await publisher?.close();
+    await stack.stop(15_000);
+    rmSync(ctx.dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('shows a verified Twitch stream.online to the client in the channel room', async () => {
+    const app = twitchWebhookRoutes({ secret: webhookSecret, messageIds: memoryMessageIdStore(), publisher: publisher!, log });
+    const request = twitchRequest({ secret: webhookSecret, type: 'notification', body: streamOnlineBody('4242') });
+    const startedAt = Date.now();
+    expect((await app.request('/', { method: 'POST', headers: request.headers, body: request.body })).status).toBe(204);
+    const frame = await waitForFrame((f) => (f.type === 'event' && f.event.id === `twitch_${request.messageId}` ? f : undefined), 30_000, 'event frame');
+    console.log(`[bridge-edge] webhook → WebSocket client in ${Date.now() - startedAt} ms`);
+    expect(frame.event).toMatchObject({ type: 'stream.online', data: { broadcaster_user_id: '4242', broadcasterId: '4242', source: 'twitch' } });
+  });
+
+  it('shows an event published twice on Kafka (at-least-once) to the client once', async () => {
+    const event = { id: `evt_dup_${Date.now()}`, type: 'channel.follow', broadcasterId: '4242', at: new Date().toISOString(), data: { user_name: 'someone' } };
+    const before = bridge!.stats();
+    await publisher!.publish(event);
+    await publisher!.publish(event);
+    await waitForFrame((f) => (f.type === 'event' && f.event.id === event.id ? f : undefined), 30_000, 'the follow event');
+    const deadline = Date.now() + 30_000;
+    while (bridge!.stats().delivered + bridge!.stats().duplicates < before.delivered + before.duplicates + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(bridge!.stats()).toMatchObject({ delivered: before.delivered + 1, duplicates: before.duplicates + 1, rejected: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a second frame, had there been one, is in by now
+    expect(eventFrames(event.id)).toHaveLength(1);
+  });
+});
