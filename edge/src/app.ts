@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { internalConfigRoutes } from './config/routes.ts';
 import type { EdgeApp } from './env.ts';
 import { healthRoutes } from './health/routes.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
@@ -14,6 +15,7 @@ export function createEdgeApp(): Hono<EdgeApp> {
   app.route('/', healthRoutes);
   app.route('/internal/nodes', nodeRoutes);
   app.route('/internal/keys', keyRoutes);
+  app.route('/internal/config', internalConfigRoutes);
   app.route('/v', playbackRoutes);
   app.route('/internal/rooms', internalRoomRoutes);
   app.route('/rooms', roomRoutes);

@@ -20,6 +20,7 @@ import { createChannelEventPublisher } from './webhooks/channel-event-publisher.
 import { sqlMessageIdStore } from './webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from './webhooks/twitch-routes.ts';
 import { createConfigUpdatePublisher, startConfigRequestResponder } from './channel-config/kafka.ts';
+import { channelIdFromStore, startEdgeConfigWriter } from './channel-config/edge-writer.ts';
 import { startUploadExpiry } from './uploads/expiry.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
@@ -140,6 +141,7 @@ async function runConfigResponder(): Promise<void> {
 }
 void runConfigResponder();
 // Forwards config-updates to the edge's KV (and chat rules to channel rooms); the edge applies them itself.
+const edgeConfigWriter = startEdgeConfigWriter({ kafka: configKafka, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log, channelIdOf: channelIdFromStore(db) });
 
 // requestTimeout 0: one PATCH of a large file over a slow link may take hours (Node's default cuts it at 5 min).
 const server = serve({ fetch: app.fetch, hostname: config.ORIGIN_HOST, port: config.ORIGIN_PORT, serverOptions: { requestTimeout: 0 } }, (info) => {
@@ -152,7 +154,7 @@ async function shutdown(signal: string): Promise<void> {
   stopUploadExpiry();
   jwksSync.stop();
   server.close();
-  await Promise.allSettled([roomBridge?.stop(), channelEvents.close(), originWorker?.stop(), configResponder?.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
+  await Promise.allSettled([roomBridge?.stop(), channelEvents.close(), originWorker?.stop(), configResponder?.stop(), edgeConfigWriter.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
   s3.destroy();
   await db.close();
   process.exit(0);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChannelId } from '../../../contracts/channel-config.ts';
 import { parseCidr } from './cidr.ts';
 
 // The playback token's claims. The origin's token issuer must write exactly this shape: it belongs in
@@ -28,5 +29,7 @@ export const PlaybackClaims = z.object({
     .optional(),
   /** Highest video variant the viewer may get (e.g. 720); the master is filtered to it. */
   maxHeight: z.number().int().positive().optional(),
+  /** The channel the video belongs to: its configuration (KV `config:{rootHash}`) caps `maxHeight` and limits player origins (edge/src/config). */
+  channel: ChannelId.optional(),
 });
 export type PlaybackClaims = z.infer<typeof PlaybackClaims>;

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { channelPlaybackLimits } from '../config/playback-config.ts';
 import { listNodes } from '../nodes/registry.ts';
 import { EdgeError } from '../http/errors.ts';
 import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';
@@ -24,9 +25,10 @@ const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : ca
 
 playbackRoutes.get('/:token/master.m3u8', async (c) => {
   const claims = c.get('claims');
+  const { maxHeight } = await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const origin = await fetchOriginPlaylist(c.env.ORIGIN_URL, `/media/${claims.sub}/master.m3u8`, edgeCache());
   if (!origin.ok) return refuse(origin);
-  const rewritten = rewriteMaster(origin.text, { tokenPath: `/v/${c.req.param('token')}/`, maxHeight: claims.maxHeight });
+  const rewritten = rewriteMaster(origin.text, { tokenPath: `/v/${c.req.param('token')}/`, maxHeight });
   if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's master playlist is malformed: ${rewritten.error}`);
   return c.body(rewritten.text, 200, { 'Content-Type': PLAYLIST_TYPE, 'Cache-Control': viewerCacheControl(origin.maxAgeSeconds, claims.exp, Date.now()) });
 });
@@ -36,6 +38,7 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
   const videoId = claims.sub;
   const rendition = c.req.param('rendition');
   if (!RENDITION.test(rendition)) throw new EdgeError(404, 'not_found', 'a rendition name is 1-32 characters of A-Z, a-z, 0-9, _ or -');
+  await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const secret = segmentTokenSecret(c.env.NODE_KEY);
   const mediaPathPrefix = `/media/${videoId}/${rendition}/`;
   const [origin, nodes] = await Promise.all([fetchOriginPlaylist(c.env.ORIGIN_URL, `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);

@@ -7,6 +7,8 @@ export interface PlaybackTokenRequest {
   countries?: { allow?: string[]; block?: string[] };
   ipRanges?: string[];
   maxHeight?: number;
+  /** The video's channel: the edge then applies that channel's playback configuration. */
+  channel?: string;
 }
 
 /** Signs a playback token the edge accepts: ES256 with `kid`, claims in the edge's own schema. */
@@ -19,6 +21,7 @@ export async function mintPlaybackToken(key: { kid: string; privateJwk: JWK }, r
     ...(request.countries ? { countries: request.countries } : {}),
     ...(request.ipRanges ? { ipRanges: request.ipRanges } : {}),
     ...(request.maxHeight ? { maxHeight: request.maxHeight } : {}),
+    ...(request.channel ? { channel: request.channel } : {}),
   });
   const privateKey = await importJWK(key.privateJwk, 'ES256');
   const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' }).sign(privateKey);

@@ -65,7 +65,7 @@ export function playbackTokenRoutes(deps: KeyRoutesDeps): Hono {
     const key = await managedKey(deps.sql);
     if (key.created) await deps.sync.push();
     const countries = body.countries || body.blockedCountries ? { ...(body.countries ? { allow: body.countries } : {}), ...(body.blockedCountries ? { block: body.blockedCountries } : {}) } : undefined;
-    const { token, expiresAt } = await mintPlaybackToken(key, { videoId: id, ttlSeconds: body.ttlSeconds, countries, ipRanges: body.ipRanges, maxHeight: body.maxHeight });
+    const { token, expiresAt } = await mintPlaybackToken(key, { videoId: id, ttlSeconds: body.ttlSeconds, countries, ipRanges: body.ipRanges, maxHeight: body.maxHeight, channel: video.channelId ?? undefined });
     const base = `${deps.edgeUrl.replace(/\/$/, '')}/v/${token}`;
     return c.json({ token, expiresAt, url: `${base}/master.m3u8`, watchUrl: `${deps.edgeUrl.replace(/\/$/, '')}/watch/${id}?token=${token}` });
   });
