@@ -1,6 +1,7 @@
 import type { ComponentSpec } from './component.ts';
 import type { StackContext } from './context.ts';
 import { cdnNodeComponent } from './components/cdn-node.ts';
+import { clickhouseComponent } from './components/clickhouse.ts';
 import { edgeComponent } from './components/edge.ts';
 import { kafkaComponent } from './components/kafka.ts';
 import { minioComponent } from './components/minio.ts';
@@ -14,6 +15,7 @@ export function localStack(ctx: StackContext): ComponentSpec[] {
     minioComponent(ctx),
     temporalComponent(ctx),
     kafkaComponent(ctx),
+    clickhouseComponent(ctx),
     originComponent(ctx),
     transcoderComponent(ctx),
     edgeComponent(ctx),

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { internalConfigRoutes } from './config/routes.ts';
+import { beaconRoutes } from './beacon/routes.ts';
 import type { EdgeApp } from './env.ts';
 import { healthRoutes } from './health/routes.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
@@ -19,6 +20,7 @@ export function createEdgeApp(): Hono<EdgeApp> {
   app.route('/v', playbackRoutes);
   app.route('/internal/rooms', internalRoomRoutes);
   app.route('/rooms', roomRoutes);
+  app.route('/beacon', beaconRoutes);
   app.notFound(handleNotFound);
   app.onError(handleError);
   return app;

@@ -6,6 +6,7 @@ import { errorBody } from './api/errors.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
 import { chatTokenRoutes, keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
+import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
@@ -25,7 +26,11 @@ export interface OriginDeps {
     nodes?: NodeRoutesDeps;
     /** Channel configuration as a hash chain (`/v1/channels/:id/config`). */
     channelConfig?: ChannelConfigRoutesDeps;
+    /** Playback analytics from ClickHouse (`/v1/videos/:id/analytics`). */
+    analytics?: AnalyticsRoutesDeps;
   };
+  /** Routes the edge calls with the internal secret (`/internal/beacons`). */
+  internal?: { beacons?: Hono };
   /** Third-party webhooks; they prove themselves by signature, not the operator token. */
   webhooks?: { twitch?: Hono };
   /** The streaming gateway, mounted at `/media`. */
@@ -56,7 +61,9 @@ export function createOriginApp(deps: OriginDeps): Hono {
     }
     if (deps.api.nodes) app.route('/v1/nodes', nodeRoutes(deps.api.nodes));
     if (deps.api.channelConfig) app.route('/v1/channels', channelConfigRoutes(deps.api.channelConfig));
+    if (deps.api.analytics) app.route('/v1/videos', analyticsRoutes(deps.api.analytics));
   }
+  if (deps.internal?.beacons) app.route('/internal/beacons', deps.internal.beacons);
   if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);
   if (deps.media) app.route('/media', deps.media);
 

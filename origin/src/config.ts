@@ -30,6 +30,10 @@ const schema = z.object({
   VORA_UPLOAD_GRANT_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** An upload not finished this long after it started is removed (and its video FAILED). */
   VORA_UPLOAD_EXPIRATION_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** ClickHouse's HTTP interface for playback analytics. */
+  CLICKHOUSE_URL: z.string().url().default('http://127.0.0.1:8123'),
+  /** Daily partitions of playback events older than this are dropped (ClickHouse 18.16 has no TTL). */
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Twitch EventSub: the secret given to Twitch with each subscription; unset = no /v1/webhooks/twitch. */
   TWITCH_EVENTSUB_SECRET: z.string().min(10).max(100).optional(),
   TWITCH_CLIENT_ID: z.string().min(1).optional(),

@@ -8,7 +8,7 @@ import { startTranscode } from '../../transcoder/src/start-transcode.ts';
 import { transcodeWorkflowId } from '../../transcoder/src/contract.ts';
 import { createOriginApp, uploadsPath } from './app.ts';
 import { loadOriginConfig } from './config.ts';
-import { databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
+import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { openDatabase } from './db/index.ts';
 import { verifyApiToken } from './db/api-tokens.ts';
 import { ensureBootstrapToken } from './db/bootstrap-token.ts';
@@ -16,6 +16,11 @@ import { createVideoEventPublisher } from './events/video-events.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { startJwksSync } from './keys/edge-sync.ts';
 import { startRoomBridge } from './bridge/room-bridge.ts';
+import { openClickHouse } from './analytics/clickhouse.ts';
+import { internalBeaconRoutes } from './analytics/internal-routes.ts';
+import { createPlaybackEventProducer } from './analytics/producer.ts';
+import { dropExpiredPartitions } from './analytics/schema.ts';
+import { startPlaybackEventsSink, type PlaybackEventsSink } from './analytics/sink.ts';
 import { createChannelEventPublisher } from './webhooks/channel-event-publisher.ts';
 import { sqlMessageIdStore } from './webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from './webhooks/twitch-routes.ts';
@@ -87,6 +92,10 @@ const twitchWebhooks = config.TWITCH_EVENTSUB_SECRET
   ? twitchWebhookRoutes({ secret: config.TWITCH_EVENTSUB_SECRET, messageIds: sqlMessageIdStore(db), publisher: channelEvents, log })
   : undefined;
 
+// Playback analytics: beacons from the edge → Kafka playback-events → a batching sink → ClickHouse. Best-effort.
+const clickhouse = openClickHouse(config.CLICKHOUSE_URL);
+const playbackEvents = createPlaybackEventProducer(new Kafka({ clientId: 'vora-origin-beacons', brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_000 }), { log });
+
 const app = createOriginApp({
   log,
   healthChecks: [
@@ -94,6 +103,7 @@ const app = createOriginApp({
     minioCheck(config.S3_ENDPOINT),
     temporalCheck(config.TEMPORAL_ADDRESS),
     kafkaCheck(kafkaAdmin),
+    clickhouseCheck(config.CLICKHOUSE_URL),
   ],
   api: {
     verifyToken: (token) => verifyApiToken(db, token),
@@ -111,8 +121,10 @@ const app = createOriginApp({
     keys: { sql: db, sync: jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
     nodes: { edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET },
     channelConfig: { sql: db, publisher: configPublisher, log },
+    analytics: { clickhouse, log },
   },
   webhooks: { twitch: twitchWebhooks },
+  internal: { beacons: config.VORA_INTERNAL_SECRET ? internalBeaconRoutes({ internalSecret: config.VORA_INTERNAL_SECRET, producer: playbackEvents }) : undefined },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
 
@@ -140,6 +152,26 @@ async function runConfigResponder(): Promise<void> {
   }
 }
 void runConfigResponder();
+
+// The sink keeps kafkajs's default retries: right after a broker starts its group coordinator is still loading.
+let playbackSink: PlaybackEventsSink | undefined;
+async function runPlaybackSink(): Promise<void> {
+  try {
+    playbackSink = await startPlaybackEventsSink({ kafka: new Kafka({ clientId: 'vora-origin-sink', brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }), clickhouse, log });
+  } catch (error) {
+    log.warn({ event: 'playback_sink_start_failed', err: (error as Error).message }, 'playback-events sink could not start; retrying in 10 s');
+    if (!stopping) setTimeout(() => void runPlaybackSink(), 10_000).unref();
+  }
+}
+void runPlaybackSink();
+// ClickHouse 18.16 has no TTL: old daily partitions are dropped here, hourly.
+const retentionTimer = setInterval(() => {
+  dropExpiredPartitions(clickhouse, config.ANALYTICS_RETENTION_DAYS).then(
+    (dropped) => dropped.length > 0 && log.info({ event: 'analytics_partitions_dropped', partitions: dropped }, 'dropped expired analytics partitions'),
+    (error: unknown) => log.warn({ event: 'analytics_retention_failed', err: (error as Error).message }, 'could not drop expired analytics partitions'),
+  );
+}, 3_600_000);
+retentionTimer.unref();
 // Forwards config-updates to the edge's KV (and chat rules to channel rooms); the edge applies them itself.
 const edgeConfigWriter = startEdgeConfigWriter({ kafka: configKafka, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log, channelIdOf: channelIdFromStore(db) });
 
@@ -154,8 +186,10 @@ async function shutdown(signal: string): Promise<void> {
   stopUploadExpiry();
   jwksSync.stop();
   server.close();
-  await Promise.allSettled([roomBridge?.stop(), channelEvents.close(), originWorker?.stop(), configResponder?.stop(), edgeConfigWriter.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
+  clearInterval(retentionTimer);
+  await Promise.allSettled([playbackSink?.stop(), playbackEvents.close(), roomBridge?.stop(), channelEvents.close(), originWorker?.stop(), configResponder?.stop(), edgeConfigWriter.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
   s3.destroy();
+  await clickhouse.close().catch(() => {});
   await db.close();
   process.exit(0);
 }

@@ -14,6 +14,7 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     S3_SECRET_KEY: ctx.secrets.minioPassword,
     TEMPORAL_ADDRESS: `127.0.0.1:${ctx.ports.temporal}`,
     KAFKA_BROKERS: `127.0.0.1:${ctx.ports.kafka}`,
+    CLICKHOUSE_URL: `http://127.0.0.1:${ctx.ports.clickhouseHttp}`,
     EDGE_URL: `http://127.0.0.1:${ctx.ports.edge}`,
     VORA_API_TOKEN: ctx.secrets.apiToken,
     VORA_INTERNAL_SECRET: ctx.secrets.internalSecret,
@@ -26,7 +27,7 @@ export function originComponent(ctx: StackContext): ComponentSpec {
     name: 'origin',
     url,
     ports: [ctx.ports.origin],
-    dependsOn: ['minio', 'temporal', 'kafka'],
+    dependsOn: ['minio', 'temporal', 'kafka', 'clickhouse'],
     readyTimeoutMs: 60_000,
     async command() {
       return {

@@ -44,7 +44,7 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('prints a readiness table with every component ready and where its log is', () => {
-    for (const name of ['minio', 'temporal', 'kafka', 'origin', 'transcoder', 'edge', 'cdn-1', 'cdn-2', 'cdn-3']) {
+    for (const name of ['minio', 'temporal', 'kafka', 'clickhouse', 'origin', 'transcoder', 'edge', 'cdn-1', 'cdn-2', 'cdn-3']) {
       expect(output()).toMatch(new RegExp(`^${name}\\s+\\S.*\\sready\\s.*logs/${name}\\.log`, 'm'));
     }
   });
@@ -58,7 +58,7 @@ describe('npm start', () => {
     const { status, body } = await json(`http://127.0.0.1:${ports.origin}/healthz`);
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.checks).sort()).toEqual(['database', 'kafka', 'minio', 'temporal']);
+    expect(Object.keys(body.checks).sort()).toEqual(['clickhouse', 'database', 'kafka', 'minio', 'temporal']);
   });
 
   it('serves the edge health and lists the three CDN nodes as live', async () => {
@@ -100,7 +100,7 @@ describe('npm start', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
-    expect(stackPids.length).toBe(9);
+    expect(stackPids.length).toBe(10);
     expect(stackPids.every(alive)).toBe(true);
     const dev = stack.process;
     const exited = new Promise((resolve) => dev.once('exit', resolve));

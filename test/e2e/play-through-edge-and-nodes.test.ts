@@ -109,6 +109,33 @@ describe('playback through the edge and the CDN nodes', () => {
     expect((await fetch(segment.split('?')[0]!)).status).toBe(403);
   });
 
+  it('turns the player’s beacons into analytics', async () => {
+    const token = new URL(playbackUrl).pathname.split('/')[2]!;
+    const at = Date.now();
+    const beacon = {
+      sessionId: 'sess_e2e_1',
+      videoId,
+      events: [
+        { type: 'play', at, position: 0, bitrate: 800_000, rendition: '360p' },
+        { type: 'heartbeat', at: at + 4_000, position: 4 },
+        { type: 'ended', at: at + 6_000, position: 6 },
+      ],
+    };
+    const sent = await fetch(`http://127.0.0.1:${stack.ports.edge}/beacon`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(beacon) });
+    expect(sent.status).toBe(204);
+    const unsigned = await fetch(`http://127.0.0.1:${stack.ports.edge}/beacon`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(beacon) });
+    expect(unsigned.status).toBe(401);
+    const deadline = Date.now() + 60_000;
+    let analytics: any;
+    for (;;) {
+      analytics = (await api(`/v1/videos/${videoId}/analytics`)).body;
+      if (analytics.views >= 1 || Date.now() > deadline) break;
+      await sleep(1_000);
+    }
+    expect(analytics.views).toBe(1);
+    expect(analytics.watchSeconds).toBeGreaterThan(0);
+  });
+
   it('lets an operator drain a node through the origin API and put it back', async () => {
     const nodeOf = async () => new URL(mediaUris(await mediaPlaylist('360p'))[0]!).port;
     const chosen = await nodeOf();

@@ -52,3 +52,15 @@ export function kafkaCheck(admin: Admin): HealthCheck {
 export function databaseCheck(query: () => Promise<unknown>): HealthCheck {
   return { name: 'database', critical: true, run: async () => void (await query()) };
 }
+
+/** ClickHouse's own ping; analytics are best-effort, so this never makes the origin `down`. */
+export function clickhouseCheck(url: string): HealthCheck {
+  return {
+    name: 'clickhouse',
+    critical: false,
+    async run(signal) {
+      const response = await fetch(new URL('/ping', url), { signal });
+      if (!response.ok) throw new Error(`ClickHouse at ${url} answered ${response.status}`);
+    },
+  };
+}

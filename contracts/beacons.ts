@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** Kafka topic of QoE events; the message key is the video id. */
+export const PLAYBACK_EVENTS_TOPIC = 'playback-events';
+
+/** A beacon body is small: the edge refuses larger ones before parsing (413). */
+export const MAX_BEACON_BYTES = 32 * 1024;
+export const MAX_BEACON_EVENTS = 100;
+
+/**
+ * What a player reports. `heartbeat` is sent every few seconds *while playing* (watch time counts
+ * the time after play, stall_end, heartbeat and bitrate_switch up to the next event); `stall_end`
+ * carries the stall's length in `stallMs`.
+ */
+export const BeaconEventType = z.enum(['play', 'pause', 'seek', 'stall', 'stall_end', 'bitrate_switch', 'error', 'ended', 'heartbeat']);
+export type BeaconEventType = z.infer<typeof BeaconEventType>;
+
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
+
+export const BeaconEvent = z.strictObject({
+  type: BeaconEventType,
+  /** When it happened, epoch milliseconds (the player's clock). */
+  at: z.number().int().positive(),
+  /** Media position in seconds. */
+  position: z.number().min(0).max(1e7),
+  /** Bits per second of the rendition playing. */
+  bitrate: z.number().int().min(0).max(1e9).optional(),
+  rendition: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  stallMs: z.number().int().min(0).max(3_600_000).optional(),
+  /** A player error code, e.g. `networkError/fragLoadError`. */
+  code: z.string().max(100).optional(),
+});
+export type BeaconEvent = z.infer<typeof BeaconEvent>;
+
+/** `POST edge /beacon`. The playback token goes in `Authorization: Bearer` or in `token`. */
+export const BeaconBatch = z.strictObject({
+  sessionId: Id,
+  videoId: Id,
+  token: z.string().max(4096).optional(),
+  events: z.array(BeaconEvent).min(1).max(MAX_BEACON_EVENTS),
+});
+export type BeaconBatch = z.infer<typeof BeaconBatch>;
+
+/** One event as the edge forwards it and Kafka carries it: enriched, no raw IP. */
+export const PlaybackEventRecord = z.strictObject({
+  /** Deterministic (session, type, at, position): a resent beacon or a replayed batch has the same ids. */
+  eventId: z.string().regex(/^[0-9a-f]{32}$/),
+  sessionId: Id,
+  videoId: Id,
+  /** SHA-256 of the client IP with a salt that changes daily: counts unique viewers, identifies no one. */
+  viewerId: z.string().regex(/^[0-9a-f]{32}$/),
+  /** ISO 3166-1 alpha-2, or '' when unknown. */
+  country: z.string().regex(/^([A-Z]{2})?$/),
+  type: BeaconEventType,
+  at: z.number().int().positive(),
+  position: z.number().min(0),
+  bitrate: z.number().int().min(0).optional(),
+  rendition: z.string().max(32).optional(),
+  stallMs: z.number().int().min(0).optional(),
+  code: z.string().max(100).optional(),
+  /** When the edge received it, epoch milliseconds. */
+  receivedAt: z.number().int().positive(),
+});
+export type PlaybackEventRecord = z.infer<typeof PlaybackEventRecord>;
+
+/** `POST origin /internal/beacons` (behind the internal secret). */
+export const InternalBeaconBatch = z.strictObject({
+  events: z.array(PlaybackEventRecord).min(1).max(MAX_BEACON_EVENTS),
+});
+export type InternalBeaconBatch = z.infer<typeof InternalBeaconBatch>;
+
+/** `GET /v1/videos/:id/analytics` answer. */
+export interface VideoAnalytics {
+  videoId: string;
+  from: string;
+  to: string;
+  /** Distinct sessions. */
+  views: number;
+  uniqueViewers: number;
+  watchSeconds: number;
+  averageViewSeconds: number;
+  startupMs: { p50: number | null; p95: number | null };
+  /** Stall time / (stall time + play time); 0 without play. */
+  rebufferRatio: number;
+  /** Mean of reported bitrates (bits/s), null when none was reported. */
+  bitrateAverage: number | null;
+  errors: number;
+  byCountry: Array<{ country: string; views: number }>;
+}

@@ -1,0 +1,106 @@
+import type { VideoAnalytics } from '../../../contracts/beacons.ts';
+import { sqlString } from './clickhouse.ts';
+import { PLAYBACK_EVENTS_TABLE } from './schema.ts';
+
+/** Events that start (or continue) playing: the time up to a session's next event is play time. */
+export const PLAYING_EVENTS = ['play', 'stall_end', 'heartbeat', 'bitrate_switch'] as const;
+
+export interface AnalyticsRange {
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+}
+
+/** Stall time / (stall time + play time): the share of the viewer's waiting in their watching. */
+export function rebufferRatio(stallMs: number, playMs: number): number {
+  const total = stallMs + playMs;
+  return total > 0 ? stallMs / total : 0;
+}
+
+/** Play time of one session from its events (the SQL below computes the same, per session, in ClickHouse). */
+export function sessionPlayMs(events: Array<{ type: string; at: number }>): number {
+  const sorted = [...events].sort((a, b) => a.at - b.at);
+  let total = 0;
+  for (let i = 0; i + 1 < sorted.length; i += 1) {
+    if ((PLAYING_EVENTS as readonly string[]).includes(sorted[i]!.type)) total += sorted[i + 1]!.at - sorted[i]!.at;
+  }
+  return total;
+}
+
+const where = (videoId: string, range: AnalyticsRange) =>
+  `video_id = ${sqlString(videoId)} AND at >= toDateTime(${Math.floor(range.from / 1000)}) AND at < toDateTime(${Math.ceil(range.to / 1000)})`;
+
+/** One row per session (deduplicated by FINAL), then one row of totals. 18.16 has no window functions: arrays do it. */
+export function summarySql(videoId: string, range: AnalyticsRange): string {
+  const playing = `[${PLAYING_EVENTS.map((type) => `'${type}'`).join(', ')}]`;
+  return `SELECT
+  count() AS views,
+  uniqExact(viewer) AS uniqueViewers,
+  sum(play_ms) AS playMs,
+  sum(stalled_ms) AS stallMs,
+  quantilesExactIf(0.5, 0.95)(startup_ms, played) AS startup,
+  countIf(played) AS started,
+  sum(error_count) AS errors,
+  sum(bitrate_sum) AS bitrateSum,
+  sum(bitrate_n) AS bitrateN
+FROM (
+  SELECT
+    session_id,
+    any(viewer_id) AS viewer,
+    arraySort(groupArray(at_ms)) AS ats,
+    arraySort((t, a) -> a, groupArray(type), groupArray(at_ms)) AS types,
+    arraySum(arrayMap(i -> if(has(${playing}, types[i]), ats[i + 1] - ats[i], 0), arrayEnumerate(arrayPopBack(ats)))) AS play_ms,
+    sumIf(stall_ms, type = 'stall_end') AS stalled_ms,
+    countIf(type = 'play') > 0 AS played,
+    toInt64(minIf(at_ms, type = 'play')) - toInt64(min(at_ms)) AS startup_ms,
+    countIf(type = 'error') AS error_count,
+    sumIf(bitrate, bitrate > 0) AS bitrate_sum,
+    countIf(bitrate > 0) AS bitrate_n
+  FROM ${PLAYBACK_EVENTS_TABLE} FINAL
+  WHERE ${where(videoId, range)}
+  GROUP BY session_id
+)`;
+}
+
+export function byCountrySql(videoId: string, range: AnalyticsRange, limit = 10): string {
+  return `SELECT if(country = '', '??', country) AS country, uniqExact(session_id) AS views
+FROM ${PLAYBACK_EVENTS_TABLE} FINAL
+WHERE ${where(videoId, range)}
+GROUP BY country ORDER BY views DESC, country LIMIT ${limit}`;
+}
+
+/** What ClickHouse answers to summarySql (64-bit integers arrive as strings in JSON). */
+export interface SummaryRow {
+  views: number | string;
+  uniqueViewers: number | string;
+  playMs: number | string;
+  stallMs: number | string;
+  startup: Array<number | string>;
+  started: number | string;
+  errors: number | string;
+  bitrateSum: number | string;
+  bitrateN: number | string;
+}
+
+export function toVideoAnalytics(videoId: string, range: AnalyticsRange, row: SummaryRow, byCountry: Array<{ country: string; views: number | string }>): VideoAnalytics {
+  const views = Number(row.views);
+  const playMs = Number(row.playMs);
+  const stallMs = Number(row.stallMs);
+  const started = Number(row.started) > 0;
+  const bitrateN = Number(row.bitrateN);
+  return {
+    videoId,
+    from: new Date(range.from).toISOString(),
+    to: new Date(range.to).toISOString(),
+    views,
+    uniqueViewers: Number(row.uniqueViewers),
+    watchSeconds: playMs / 1000,
+    averageViewSeconds: views > 0 ? playMs / 1000 / views : 0,
+    startupMs: { p50: started ? Number(row.startup[0]) : null, p95: started ? Number(row.startup[1]) : null },
+    rebufferRatio: rebufferRatio(stallMs, playMs),
+    bitrateAverage: bitrateN > 0 ? Number(row.bitrateSum) / bitrateN : null,
+    errors: Number(row.errors),
+    byCountry: byCountry.map((entry) => ({ country: entry.country, views: Number(entry.views) })),
+  };
+}

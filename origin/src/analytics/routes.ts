@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { jsonError } from '../api/errors.ts';
+import { validate } from '../api/validate.ts';
+import type { ClickHouseClient } from './clickhouse.ts';
+import { byCountrySql, summarySql, toVideoAnalytics, type AnalyticsRange, type SummaryRow } from './metrics.ts';
+
+export interface AnalyticsRoutesDeps {
+  clickhouse: ClickHouseClient;
+  log: Logger;
+}
+
+const DEFAULT_SPAN_MS = 7 * 86_400_000;
+const MAX_SPAN_MS = 366 * 86_400_000;
+const VideoId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a video id is 1-64 characters of A-Z, a-z, 0-9, _ or -');
+const Instant = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,14}$/)]).transform((text) => (/^\d+$/.test(text) ? Number(text) : Date.parse(text)));
+const RangeQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+
+/** `from`/`to` (ISO 8601 or epoch ms); defaults to the last 7 days. */
+export function analyticsRange(query: { from?: number; to?: number }, now: number): AnalyticsRange | string {
+  const to = query.to ?? now;
+  const from = query.from ?? to - DEFAULT_SPAN_MS;
+  if (from >= to) return 'from must be before to';
+  if (to - from > MAX_SPAN_MS) return 'the range is at most 366 days';
+  return { from, to };
+}
+
+/** `GET /v1/videos/:id/analytics?from&to` (mount at `/v1/videos`, behind operator auth). */
+export function analyticsRoutes(deps: AnalyticsRoutesDeps): Hono {
+  const routes = new Hono();
+  routes.get('/:id/analytics', validate('param', z.object({ id: VideoId })), validate('query', RangeQuery), async (c) => {
+    const videoId = c.req.valid('param').id;
+    const range = analyticsRange(c.req.valid('query'), Date.now());
+    if (typeof range === 'string') return jsonError(c, 400, range);
+    try {
+      const [summary, countries] = await Promise.all([
+        deps.clickhouse.query({ query: summarySql(videoId, range), format: 'JSONEachRow' }).then((r) => r.json<SummaryRow>()),
+        deps.clickhouse.query({ query: byCountrySql(videoId, range), format: 'JSONEachRow' }).then((r) => r.json<{ country: string; views: string }>()),
+      ]);
+      return c.json(toVideoAnalytics(videoId, range, summary[0]!, countries));
+    } catch (error) {
+      deps.log.error({ event: 'analytics_query_failed', videoId, err: (error as Error).message }, 'analytics query failed');
+      return jsonError(c, 503, 'analytics are unavailable: ClickHouse did not answer (is it running? `vora doctor` checks it)');
+    }
+  });
+  return routes;
+}

@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { migrateAnalytics } from '../../origin/src/analytics/schema.ts';
+import { openClickHouse } from '../../origin/src/analytics/clickhouse.ts';
+import type { ComponentSpec } from '../component.ts';
+import type { StackContext, StackPorts } from '../context.ts';
+import { httpOk } from '../probe.ts';
+import { clickhouseTool } from '../tools/clickhouse.ts';
+
+/**
+ * config.xml of a single local server: loopback only, no interserver port (no replicas; its default 9009
+ * is our TCP port), data under `dir`, logs to the console (the runner's log file), small caches.
+ */
+export function clickhouseConfigXml(ports: Pick<StackPorts, 'clickhouseHttp' | 'clickhouseTcp'>, dir: string): string {
+  const data = join(dir, 'data');
+  return `<?xml version="1.0"?>
+<!-- Written by stack/components/clickhouse.ts at every start; edit that file, not this one. -->
+<yandex>
+  <logger><level>warning</level><console>1</console></logger>
+  <listen_host>127.0.0.1</listen_host>
+  <http_port>${ports.clickhouseHttp}</http_port>
+  <tcp_port>${ports.clickhouseTcp}</tcp_port>
+  <path>${data}/</path>
+  <tmp_path>${data}/tmp/</tmp_path>
+  <user_files_path>${data}/user_files/</user_files_path>
+  <format_schema_path>${data}/format_schemas/</format_schema_path>
+  <users_config>${join(dir, 'users.xml')}</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <timezone>UTC</timezone>
+  <mark_cache_size>268435456</mark_cache_size>
+  <uncompressed_cache_size>268435456</uncompressed_cache_size>
+  <max_concurrent_queries>50</max_concurrent_queries>
+</yandex>
+`;
+}
+
+/** One passwordless `default` user reachable from loopback only (the server listens nowhere else). */
+export const clickhouseUsersXml = `<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+`;
+
+/** Debian's ClickHouse server in the foreground (it runs as root as well as any user), data under `{dataDir}/clickhouse`. */
+export function clickhouseComponent(ctx: StackContext): ComponentSpec {
+  const dir = join(ctx.dataDir, 'clickhouse');
+  const url = `http://127.0.0.1:${ctx.ports.clickhouseHttp}`;
+  return {
+    name: 'clickhouse',
+    url,
+    ports: [ctx.ports.clickhouseHttp, ctx.ports.clickhouseTcp],
+    readyTimeoutMs: 30_000,
+
+    async command() {
+      const server = await clickhouseTool.locate();
+      if (!server) throw new Error(`clickhouse-server is not installed: run \`vora provision\` (or ${clickhouseTool.fix})`);
+      await mkdir(join(dir, 'data'), { recursive: true });
+      const configPath = join(dir, 'config.xml');
+      await writeFile(configPath, clickhouseConfigXml(ctx.ports, dir));
+      await writeFile(join(dir, 'users.xml'), clickhouseUsersXml);
+      return { cmd: server, args: [`--config-file=${configPath}`], cwd: dir };
+    },
+
+    async probe() {
+      await httpOk(`${url}/ping`);
+    },
+
+    // Versioned migrations: database `vora`, table `playback_events` (daily partitions).
+    async afterReady() {
+      const client = openClickHouse(url);
+      try {
+        await migrateAnalytics(client);
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * A viewer's browser on the real local stack: Debian's Chromium opens the watch link the origin hands out,
+ * plays the video through hls.js with segments from a CDN node, is driven by the keyboard, fits a phone,
+ * and two viewers chat in the video's room. Screenshots are kept (path printed) for people to look at.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { BeaconBatch } from '../../contracts/beacons.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage } from './support/browser-chromium.ts';
+import { makeClip, watchFixture, type WatchFixture } from './support/browser-watch-fixture.ts';
+import { startDevStack, type DevStack } from './support/dev-stack.ts';
+
+let stack: DevStack;
+let work: string;
+let artifacts: string;
+let fixture: WatchFixture;
+let browser: Browser;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'vora-e2e-watch-'));
+  artifacts = process.env.VORA_E2E_ARTIFACTS ?? (await mkdtemp(join(tmpdir(), 'vora-watch-page-screens-')));
+  const clip = await makeClip(work, 6);
+  stack = await startDevStack(12_500);
+  fixture = await watchFixture(stack, clip);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await rm(work, { recursive: true, force: true });
+  console.log(`watch page screenshots kept in ${artifacts}`);
+});
+
+const videoState = (page: Page) =>
+  page.evaluate(() => {
+    const video = document.querySelector('video')!;
+    const player = document.querySelector<HTMLElement>('.player')!;
+    const buffered = video.buffered.length ? video.buffered.end(video.buffered.length - 1) : 0;
+    return { currentTime: video.currentTime, paused: video.paused, readyState: video.readyState, buffered, ended: video.ended, rendition: video.dataset.rendition, fatal: player.dataset.fatal, status: document.getElementById('player-status')!.textContent };
+  });
+const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.className || '');
+
+/** Waits for currentTime to pass `seconds`; on timeout the error carries the player's state and the page's errors. */
+async function untilPlayedPast(page: Page, seconds: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await videoState(page)).currentTime <= seconds) {
+    if (Date.now() > deadline) throw new Error(`currentTime still ≤ ${seconds} s after ${timeoutMs} ms: ${JSON.stringify(await videoState(page))}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Presses Tab (or Shift+Tab) until `id` has focus; returns every element reached, in order. */
+async function tabTo(page: Page, id: string, key = 'Tab', limit = 12): Promise<string[]> {
+  const reached: string[] = [];
+  for (let i = 0; i < limit && reached.at(-1) !== id; i += 1) {
+    await page.keyboard.press(key);
+    reached.push(await activeId(page));
+  }
+  return reached;
+}
+
+describe('the watch page in Chromium at 1280x800', () => {
+  let page: Page;
+  let pageErrors: string[];
+  const nodeResponses: Array<{ status: number; path: string }> = [];
+  const beacons: Array<{ status: number; authorization: string | undefined; body: any }> = [];
+
+  it('plays through hls.js with segments from a CDN node, started and tuned by the keyboard alone', async () => {
+    ({ page, pageErrors } = await openPage(browser, { width: 1280, height: 800 }));
+    const nodePorts = new Set(stack.ports.cdnNodes.map(String));
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (nodePorts.has(url.port)) nodeResponses.push({ status: response.status(), path: url.pathname });
+    });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/beacon') beacons.push({ status: response.status(), authorization: response.request().headers().authorization, body: response.request().postDataJSON() });
+    });
+    await page.goto(fixture.watchUrl);
+    expect(await page.locator('.player').getAttribute('data-engine')).toBe('hls.js');
+    await expect.poll(() => page.locator('#quality option').allTextContents(), { timeout: 15_000 }).toEqual([expect.stringMatching(/^Auto/), '360p']);
+    expect(await page.getAttribute('#video', 'poster')).toBe(`/v/${fixture.playbackToken}/thumbnail.jpg`);
+    expect(await page.evaluate(async (url) => (await fetch(url)).headers.get('content-type'), `/v/${fixture.playbackToken}/thumbnail.jpg`)).toBe('image/jpeg');
+
+    const forward = await tabTo(page, 'quality');
+    expect(forward[0], 'the first Tab reaches the skip link').toBe('skip-link');
+    expect(forward).toContain('play');
+    expect(forward.at(-1)).toBe('quality');
+    await page.keyboard.press('ArrowDown'); // a closed <select> steps to the next option: 360p
+    expect(await page.inputValue('#quality')).toBe('0');
+    expect((await tabTo(page, 'play', 'Shift+Tab')).at(-1)).toBe('play');
+    await page.keyboard.press('Enter');
+
+    const started = Date.now();
+    await untilPlayedPast(page, 3, 20_000);
+    console.log(`currentTime passed 3 s ${Date.now() - started} ms after Enter on the play button`);
+    await page.screenshot({ path: join(artifacts, 'watch-1280x800-playing.png') });
+    const state = await videoState(page);
+    expect(state.fatal).toBeUndefined();
+    expect(state.rendition).toBe('360p');
+    expect(await page.getAttribute('#play', 'aria-label')).toBe('Pause');
+    const segments = nodeResponses.filter((response) => response.path.startsWith(`/media/${fixture.videoId}/360p/`));
+    expect(segments.length).toBeGreaterThanOrEqual(2);
+    expect(segments.every((response) => response.status === 200), JSON.stringify(segments)).toBe(true);
+  });
+
+  it('sends a QoE batch the edge accepts, with the playback token, when the video ends', async () => {
+    await page.waitForFunction(() => document.querySelector('video')!.ended, null, { timeout: 20_000 });
+    await expect.poll(() => beacons.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    expect(beacons[0]!.authorization).toBe(`Bearer ${fixture.playbackToken}`);
+    expect(beacons.map((beacon) => beacon.status)).toEqual(beacons.map(() => 204));
+    for (const beacon of beacons) BeaconBatch.parse(beacon.body);
+    const events = beacons.flatMap((beacon) => beacon.body.events);
+    expect(beacons[0]!.body).toMatchObject({ videoId: fixture.videoId, sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(events.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['play', 'bitrate_switch', 'ended']));
+    expect(events.find((event: { type: string }) => event.type === 'bitrate_switch')).toMatchObject({ rendition: '360p', bitrate: expect.any(Number) });
+  });
+
+  it('previews storyboard tiles over the scrub bar', async () => {
+    const box = (await page.locator('#seek').boundingBox())!;
+    const sprite = page.waitForResponse((response) => response.url().endsWith('/storyboard.jpg') && response.status() === 200, { timeout: 10_000 });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('#preview').isVisible()).toBe(true);
+    expect(await page.locator('.preview-image').evaluate((element: HTMLElement) => element.style.backgroundImage)).toContain('/storyboard.jpg');
+    expect(await page.locator('.preview-time').textContent()).toMatch(/^0:0[2-4]$/);
+    await sprite;
+    await page.screenshot({ path: join(artifacts, 'watch-1280x800-storyboard.png') });
+    expect(await page.getByText("Chat isn't available for this video right now").isVisible()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the watch page on a 375x812 phone screen', () => {
+  it('stacks the player above the chat without sideways scrolling', async () => {
+    const { page, pageErrors } = await openPage(browser, { width: 375, height: 812 });
+    await page.goto(fixture.watchUrl);
+    await expect.poll(() => page.locator('#quality option').count(), { timeout: 15_000 }).toBe(2);
+    const layout = await page.evaluate(() => {
+      const rect = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+      const controls = [...document.querySelectorAll('.controls > *')].map((element) => element.getBoundingClientRect().right);
+      return { scrollWidth: document.documentElement.scrollWidth, player: rect('.player'), chat: rect('.chat'), rightmostControl: Math.max(...controls) };
+    });
+    expect(layout.scrollWidth).toBeLessThanOrEqual(375);
+    expect(layout.player.width).toBeCloseTo(375, 0);
+    expect(layout.chat.top).toBeGreaterThanOrEqual(layout.player.bottom);
+    expect(layout.rightmostControl).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(artifacts, 'watch-375x812.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('chat beside the video', () => {
+  it('lets two viewers talk, shows presence and live events, and refuses a flood politely', async () => {
+    const room = `video-${fixture.videoId}`;
+    const viewers = await Promise.all([
+      { id: 'user_ada', name: 'Ada', size: { width: 1280, height: 800 } },
+      { id: 'user_bo', name: 'Bo', size: { width: 375, height: 812 } },
+    ].map(async (user) => {
+      const opened = await openPage(browser, user.size);
+      await opened.page.goto(`${fixture.watchUrl}&chatToken=${await fixture.chatToken(user)}`);
+      await opened.page.waitForSelector('#chat-input:not([disabled])', { timeout: 15_000 });
+      return opened;
+    }));
+    const [ada, bo] = viewers.map((viewer) => viewer.page) as [Page, Page];
+    for (const page of [ada, bo]) await expect.poll(() => page.locator('#chat-presence').textContent(), { timeout: 5_000 }).toBe('2 people here');
+
+    await ada.fill('#chat-input', 'hello from Ada <b>not bold</b>');
+    await ada.keyboard.press('Enter');
+    await expect.poll(() => bo.locator('#chat-log li').last().textContent(), { timeout: 5_000 }).toBe('Ada hello from Ada <b>not bold</b>');
+    expect(await bo.locator('#chat-log b').count()).toBe(0);
+
+    const event = await fetch(`http://127.0.0.1:${stack.ports.edge}/internal/rooms/${room}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.secrets.internalSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: `evt_${fixture.videoId}`, type: 'video.ready', at: new Date().toISOString(), data: {} }),
+    });
+    expect(event.status).toBe(200);
+    await expect.poll(() => bo.locator('#chat-log .chat-event').last().textContent(), { timeout: 5_000 }).toBe('This video is ready in every quality.');
+
+    for (let i = 0; i < 8; i += 1) {
+      await bo.fill('#chat-input', `message ${i}`);
+      await bo.keyboard.press('Enter');
+    }
+    await expect.poll(() => bo.locator('#chat-status').textContent(), { timeout: 5_000 }).toMatch(/^You are sending messages quickly/);
+    await expect.poll(() => ada.locator('#chat-log .chat-message').count(), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
+    await ada.screenshot({ path: join(artifacts, 'watch-chat-1280x800.png') });
+    await bo.screenshot({ path: join(artifacts, 'watch-chat-375x812.png'), fullPage: true });
+    expect(viewers.flatMap((viewer) => viewer.pageErrors)).toEqual([]);
+  });
+});
