@@ -1,4 +1,5 @@
 import type { ToolSpec } from './tool.ts';
+import { chromiumTool } from './tools/chromium.ts';
 import { clickhouseTool } from './tools/clickhouse.ts';
 import { ffmpegTool, ffprobeTool } from './tools/ffmpeg.ts';
 import { kafkaTool } from './tools/kafka.ts';
@@ -12,7 +13,7 @@ import { temporalTool } from './tools/temporal.ts';
  * a lock), Go builds one after another (each uses every core), Maven alone.
  */
 export const toolLanes: ToolSpec[][] = [
-  [ffmpegTool, ffprobeTool, nginxTool, postgresTool, clickhouseTool],
+  [ffmpegTool, ffprobeTool, nginxTool, postgresTool, clickhouseTool, chromiumTool],
   [minioTool, temporalTool],
   [kafkaTool],
 ];

@@ -9,6 +9,7 @@ import { nodeRoutes } from './nodes/routes.ts';
 import { playbackRoutes } from './playback/routes.ts';
 import { internalRoomRoutes } from './rooms/internal-routes.ts';
 import { roomRoutes } from './rooms/routes.ts';
+import { watchRoutes } from './watch/routes.ts';
 
 /** The edge worker's routes. Static files (edge/public) are served by the assets binding before this app runs. */
 export function createEdgeApp(): Hono<EdgeApp> {
@@ -20,6 +21,7 @@ export function createEdgeApp(): Hono<EdgeApp> {
   app.route('/v', playbackRoutes);
   app.route('/internal/rooms', internalRoomRoutes);
   app.route('/rooms', roomRoutes);
+  app.route('/', watchRoutes);
   app.route('/beacon', beaconRoutes);
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -26,6 +26,8 @@ const TokenBody = z.object({
   blockedCountries: z.array(Country).max(300).optional(),
   ipRanges: z.array(z.string().max(64)).max(64).optional(),
   maxHeight: z.number().int().positive().optional(),
+  /** When given, the watch URL also carries a chat token for this viewer in the video's room. */
+  chatUser: z.object({ id: UserId, name: z.string().min(1).max(64) }).optional(),
 });
 const VideoParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id is a video id such as vid_…') });
 
@@ -66,8 +68,10 @@ export function playbackTokenRoutes(deps: KeyRoutesDeps): Hono {
     if (key.created) await deps.sync.push();
     const countries = body.countries || body.blockedCountries ? { ...(body.countries ? { allow: body.countries } : {}), ...(body.blockedCountries ? { block: body.blockedCountries } : {}) } : undefined;
     const { token, expiresAt } = await mintPlaybackToken(key, { videoId: id, ttlSeconds: body.ttlSeconds, countries, ipRanges: body.ipRanges, maxHeight: body.maxHeight, channel: video.channelId ?? undefined });
-    const base = `${deps.edgeUrl.replace(/\/$/, '')}/v/${token}`;
-    return c.json({ token, expiresAt, url: `${base}/master.m3u8`, watchUrl: `${deps.edgeUrl.replace(/\/$/, '')}/watch/${id}?token=${token}` });
+    const edge = deps.edgeUrl.replace(/\/$/, '');
+    const chat = body.chatUser ? await mintChatToken(key, { room: `video-${id}`, userId: body.chatUser.id, name: body.chatUser.name, role: 'viewer', ttlSeconds: body.ttlSeconds }) : undefined;
+    const watchUrl = `${edge}/watch/${id}?token=${token}${chat ? `&chatToken=${chat.token}` : ''}`;
+    return c.json({ token, expiresAt, url: `${edge}/v/${token}/master.m3u8`, watchUrl });
   });
   return app;
 }

@@ -1,0 +1,67 @@
+// Attaches the stream: hls.js where Media Source Extensions exist, the browser's own HLS (Safari, iOS) otherwise.
+
+const MAX_RECOVERIES = 3;
+
+/**
+ * `events`: `levels(levels)` once the master is parsed, `levelSwitched(level, index)`, `fatal(code, message)`.
+ * Returns `{engine, setLevel(index)}`; index -1 is automatic.
+ */
+export function attachStream(video, src, events) {
+  const Hls = globalThis.Hls;
+  if (Hls?.isSupported()) return attachHlsJs(Hls, video, src, events);
+  if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = src;
+    // The browser picks renditions itself and names none: the menu keeps only Auto.
+    video.addEventListener('loadedmetadata', () => events.levels([]), { once: true });
+    return { engine: 'native', setLevel() {} };
+  }
+  events.fatal('unsupported_browser', "This browser can't play HLS video. Try a current Chrome, Edge, Firefox or Safari.");
+  return { engine: 'none', setLevel() {} };
+}
+
+function attachHlsJs(Hls, video, src, events) {
+  const hls = new Hls({ enableWorker: true, backBufferLength: 30 });
+  let recoveries = 0;
+  hls.on(Hls.Events.MANIFEST_PARSED, () => events.levels(hls.levels));
+  hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+    const level = hls.levels[data.level];
+    if (level) events.levelSwitched(level, data.level);
+  });
+  hls.on(Hls.Events.FRAG_LOADED, () => {
+    recoveries = 0;
+  });
+  hls.on(Hls.Events.ERROR, (_event, data) => {
+    if (!data.fatal) return; // hls.js retries these itself
+    const code = `${data.type}:${data.details}`;
+    if (recoveries < MAX_RECOVERIES && data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+      recoveries += 1;
+      setTimeout(() => hls.startLoad(), 1000 * recoveries);
+      return;
+    }
+    if (recoveries < MAX_RECOVERIES && data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      recoveries += 1;
+      hls.recoverMediaError();
+      return;
+    }
+    hls.destroy();
+    events.fatal(code, fatalMessage(data));
+  });
+  hls.loadSource(src);
+  hls.attachMedia(video);
+  return {
+    engine: 'hls.js',
+    hls,
+    // nextLevel: a smooth switch after the fragment now playing (currentLevel would flush it and can stall while loading).
+    setLevel(index) {
+      hls.nextLevel = index;
+    },
+  };
+}
+
+function fatalMessage(data) {
+  const status = data.response?.code;
+  if (status === 401 || status === 403) return 'This watch link has expired or is not valid here. Ask for a fresh link.';
+  if (status === 404) return "This video isn't available (yet). Please try again later.";
+  if (data.type === 'networkError') return "We couldn't reach the video servers. Check your connection and reload the page.";
+  return "Something went wrong while playing this video. Reload the page to try again.";
+}
