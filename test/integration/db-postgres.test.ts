@@ -1,5 +1,4 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,18 +10,7 @@ import { schemaMigrations } from '../../origin/src/db/migrations.ts';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import { openPostgres } from '../../origin/src/db/postgres.ts';
 import { describeDatabaseContract } from './db-contract.ts';
-
-/** A port the OS says is free on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support/free-port.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'vora-postgres-'));
 let server: PostgresServer | undefined;

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { kafkaComponent } from '../../../stack/components/kafka.ts';
 import { minioClient, minioComponent } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
-import { shiftedPorts, stackContext, type StackContext } from '../../../stack/context.ts';
+import { shiftedPorts, stackContext, type StackContext, type StackPorts } from '../../../stack/context.ts';
 import { StackRunner } from '../../../stack/runner.ts';
 
 export const apiStackOffset = 12000;
@@ -25,10 +25,13 @@ export interface ApiStack {
   stop(): Promise<void>;
 }
 
-/** Starts the three servers (each ready and provisioned: buckets, topics, namespace). */
-export async function startApiStack(options: { kafka?: boolean } = {}): Promise<ApiStack> {
+/**
+ * Starts the three servers (each ready and provisioned: buckets, topics, namespace). `ports` lets
+ * another test file run its own copy (the CLI tests); by default the API tests' ports.
+ */
+export async function startApiStack(options: { kafka?: boolean; ports?: StackPorts } = {}): Promise<ApiStack> {
   // The UI port would be 20233 (outside the ranges tests may use): pin it next to gRPC.
-  const ports = { ...shiftedPorts(apiStackOffset), temporalUi: 19234 };
+  const ports = options.ports ?? { ...shiftedPorts(apiStackOffset), temporalUi: 19234 };
   const secrets = { apiToken: 'unused-by-these-tests', internalSecret: 'unused-by-these-tests', nodeKey: 'unused', minioUser: 'vora-test', minioPassword: 'vora-test-password' };
   const dataDir = mkdtempSync(join(tmpdir(), 'vora-api-stack-'));
   const ctx = stackContext(ports, secrets, dataDir);
@@ -39,6 +42,7 @@ export async function startApiStack(options: { kafka?: boolean } = {}): Promise<
     await runner.start();
   } catch (error) {
     await runner.stop(5_000);
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   const startupMs = Date.now() - startedAt;

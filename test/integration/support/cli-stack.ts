@@ -5,17 +5,11 @@
  * origin in-process on an OS-chosen port; the CLI itself as `node bin/vora.js …` child processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { kafkaComponent } from '../../../stack/components/kafka.ts';
-import { minioClient, minioComponent } from '../../../stack/components/minio.ts';
-import { temporalComponent, temporalExtraPorts } from '../../../stack/components/temporal.ts';
-import { shiftedPorts, stackContext, type StackPorts } from '../../../stack/context.ts';
+import { temporalExtraPorts } from '../../../stack/components/temporal.ts';
+import { shiftedPorts, type StackPorts } from '../../../stack/context.ts';
 import { repoRoot } from '../../../stack/paths.ts';
-import { StackRunner } from '../../../stack/runner.ts';
-import type { ApiStack } from './api-stack.ts';
+import { startApiStack, type ApiStack } from './api-stack.ts';
 
 export const cliStackOffset = 18000;
 
@@ -29,36 +23,8 @@ export function cliStackPorts(): StackPorts {
   return ports;
 }
 
-export async function startCliStack(): Promise<ApiStack> {
-  const ports = cliStackPorts();
-  const secrets = { apiToken: 'unused-by-these-tests', internalSecret: 'unused-by-these-tests', nodeKey: 'unused', minioUser: 'vora-test', minioPassword: 'vora-test-password' };
-  const dataDir = mkdtempSync(join(tmpdir(), 'vora-cli-stack-'));
-  const ctx = stackContext(ports, secrets, dataDir);
-  const runner = new StackRunner([minioComponent(ctx), temporalComponent(ctx), kafkaComponent(ctx)], ctx.logDir);
-  const startedAt = Date.now();
-  try {
-    await runner.start();
-  } catch (error) {
-    await runner.stop(5_000);
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-  const startupMs = Date.now() - startedAt;
-  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
-  const s3 = minioClient(ctx);
-  return {
-    ctx,
-    s3,
-    temporal: new Client({ connection }),
-    kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
-    startupMs,
-    async stop() {
-      s3.destroy();
-      await connection.close().catch(() => {});
-      await runner.stop(10_000);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startCliStack(): Promise<ApiStack> {
+  return startApiStack({ ports: cliStackPorts() });
 }
 
 export interface CliRun {
