@@ -1,4 +1,5 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { boundedProducer } from '../events/bounded-producer.ts';
 import type { Logger } from 'pino';
 import { PLAYBACK_EVENTS_TOPIC, type PlaybackEventRecord } from '../../../contracts/beacons.ts';
 
@@ -22,16 +23,9 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   const { log } = options;
   const timeoutMs = options.timeoutMs ?? 1_000;
   const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5_000;
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 1, initialRetryTime: 100 } });
+  const producer = boundedProducer(kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 1, initialRetryTime: 100 } }), timeoutMs);
   const stats = { sent: 0, dropped: 0 };
-  let connected: Promise<void> | undefined;
   let brokenUntil = 0;
-
-  const connect = () =>
-    (connected ??= producer.connect().catch((error: unknown) => {
-      connected = undefined;
-      throw error;
-    }));
 
   const drop = (events: PlaybackEventRecord[], cause: string): 'dropped' => {
     stats.dropped += events.length;
@@ -39,31 +33,19 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
     return 'dropped';
   };
 
-  async function send(events: PlaybackEventRecord[]): Promise<void> {
-    await connect();
-    const messages = events.map((event) => ({ key: event.videoId, value: JSON.stringify(event) }));
-    await producer.send({ topic: PLAYBACK_EVENTS_TOPIC, acks: -1, messages });
-  }
-
   return {
     async publish(events) {
       if (Date.now() < brokenUntil) return drop(events, 'Kafka failed moments ago');
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
-      });
       try {
-        await Promise.race([send(events), timeout]);
+        await producer.send(PLAYBACK_EVENTS_TOPIC, events.map((event) => ({ key: event.videoId, value: JSON.stringify(event) })));
         stats.sent += events.length;
         return 'sent';
       } catch (error) {
         brokenUntil = Date.now() + pauseAfterFailureMs;
         return drop(events, (error as Error).message);
-      } finally {
-        clearTimeout(timer);
       }
     },
     stats: () => ({ ...stats }),
-    close: () => producer.disconnect().catch(() => {}),
+    close: producer.close,
   };
 }

@@ -1,4 +1,5 @@
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
+import { boundedProducer } from '../events/bounded-producer.ts';
 import type { Logger } from 'pino';
 import { CONFIG_REQUESTS_TOPIC, CONFIG_UPDATES_TOPIC, ConfigRequest, type ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
 import type { Sql } from '../db/sql.ts';
@@ -22,44 +23,30 @@ interface ProducerOptions {
   timeoutMs?: number;
 }
 
-/** One idempotent producer, connected on first use, whose sends are bounded in time and never throw. */
-function boundedProducer(kafka: Kafka, options: ProducerOptions, what: string) {
-  const timeoutMs = options.timeoutMs ?? 3_000;
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  let connected: Promise<void> | undefined;
-  const connect = () =>
-    (connected ??= producer.connect().catch((error: unknown) => {
-      connected = undefined; // the next send tries again
-      throw error;
-    }));
+/** One idempotent producer whose sends are bounded in time and never throw (a failure is logged, false). */
+function neverThrowingProducer(kafka: Kafka, options: ProducerOptions, what: string) {
+  const producer = boundedProducer(kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), options.timeoutMs ?? 3_000);
   return {
     async send(topic: string, key: string, value: unknown): Promise<boolean> {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
-      });
       try {
-        const send = connect().then(() => producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value) }] }));
-        await Promise.race([send, timeout]);
+        await producer.send(topic, [{ key, value: JSON.stringify(value) }]);
         return true;
       } catch (error) {
         options.log.warn({ event: `${what}_dropped`, rootHash: key, topic, cause: (error as Error).message }, `${what} not published on ${topic}`);
         return false;
-      } finally {
-        clearTimeout(timer);
       }
     },
-    close: () => producer.disconnect().catch(() => {}),
+    close: producer.close,
   };
 }
 
 export function createConfigUpdatePublisher(kafka: Kafka, options: ProducerOptions): ConfigUpdatePublisher {
-  const producer = boundedProducer(kafka, options, 'config_update');
+  const producer = neverThrowingProducer(kafka, options, 'config_update');
   return { publish: (message) => producer.send(CONFIG_UPDATES_TOPIC, message.rootHash, message), close: producer.close };
 }
 
 export function createConfigRequester(kafka: Kafka, options: ProducerOptions): ConfigRequester {
-  const producer = boundedProducer(kafka, options, 'config_request');
+  const producer = neverThrowingProducer(kafka, options, 'config_request');
   return { request: (rootHash) => producer.send(CONFIG_REQUESTS_TOPIC, rootHash, { rootHash } satisfies ConfigRequest), close: producer.close };
 }
 

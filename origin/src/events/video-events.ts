@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import { boundedProducer } from './bounded-producer.ts';
 import type { Logger } from 'pino';
 import { VIDEO_EVENTS_TOPIC, VideoEvent, videoEventType, type VideoEventState } from '../../../contracts/video-events.ts';
 
@@ -55,18 +56,11 @@ export function createVideoEventPublisher(options: PublisherOptions): VideoEvent
     requestTimeout: timeoutMs,
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = boundedProducer(kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), timeoutMs);
   const stats: PublisherStats = { sent: 0, dropped: 0 };
-  let connected: Promise<void> | undefined;
   let closed = false;
   // After a failure, drop at once for a while rather than make every caller wait out the timeout again.
   let brokenUntil = 0;
-
-  const connect = () =>
-    (connected ??= producer.connect().catch((error: unknown) => {
-      connected = undefined; // the next publish tries again
-      throw error;
-    }));
 
   const drop = (event: unknown, cause: string) => {
     stats.dropped += 1;
@@ -74,36 +68,25 @@ export function createVideoEventPublisher(options: PublisherOptions): VideoEvent
     log.warn({ event: 'video_event_dropped', videoId, cause, dropped: stats.dropped }, `video event not published: ${cause}`);
   };
 
-  async function send(event: VideoEvent): Promise<void> {
-    await connect();
-    await producer.send({ topic, acks: -1, messages: [{ key: event.videoId, value: JSON.stringify(event), headers: { type: event.type } }] });
-  }
-
   return {
     async publish(event) {
       const checked = VideoEvent.safeParse(event);
       if (!checked.success) return drop(event, `invalid event (${checked.error.issues[0]?.message})`);
       if (closed) return drop(event, 'publisher is closed');
       if (Date.now() < brokenUntil) return drop(event, `Kafka failed moments ago; publishing resumes after ${new Date(brokenUntil).toISOString()}`);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
-      });
       try {
-        await Promise.race([send(checked.data), timeout]);
+        await producer.send(topic, [{ key: checked.data.videoId, value: JSON.stringify(checked.data), headers: { type: checked.data.type } }]);
         stats.sent += 1;
         log.debug({ event: 'video_event_published', videoId: event.videoId, type: event.type }, 'video event published');
       } catch (error) {
         brokenUntil = Date.now() + pauseAfterFailureMs;
         drop(event, `${(error as Error).message} (brokers ${options.brokers.join(',')})`);
-      } finally {
-        clearTimeout(timer);
       }
     },
     stats: () => ({ ...stats }),
     async close() {
       closed = true;
-      await producer.disconnect().catch(() => {});
+      await producer.close();
     },
   };
 }

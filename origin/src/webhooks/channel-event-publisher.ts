@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import { boundedProducer } from '../events/bounded-producer.ts';
 import { CHANNEL_EVENTS_TOPIC, ChannelEvent } from '../../../contracts/channel-events.ts';
 
 /** Where verified channel events go. Unlike video events, `publish` throws: the webhook then answers 5xx and Twitch resends. */
@@ -26,28 +27,17 @@ export function createChannelEventPublisher(options: ChannelEventPublisherOption
     requestTimeout: timeoutMs,
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
   });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  let connected: Promise<void> | undefined;
-  const connect = () =>
-    (connected ??= producer.connect().catch((error: unknown) => {
-      connected = undefined; // the next publish tries again
-      throw error;
-    }));
+  const producer = boundedProducer(kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), timeoutMs);
 
   return {
     async publish(event) {
       const checked = ChannelEvent.parse(event);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms (brokers ${options.brokers.join(',')})`)), timeoutMs);
-      });
       try {
-        const message = { key: checked.broadcasterId, value: JSON.stringify(checked), headers: { type: checked.type } };
-        await Promise.race([connect().then(() => producer.send({ topic, acks: -1, messages: [message] })), timeout]);
-      } finally {
-        clearTimeout(timer);
+        await producer.send(topic, [{ key: checked.broadcasterId, value: JSON.stringify(checked), headers: { type: checked.type } }]);
+      } catch (error) {
+        throw new Error(`${(error as Error).message} (brokers ${options.brokers.join(',')})`);
       }
     },
-    close: () => producer.disconnect().catch(() => {}),
+    close: producer.close,
   };
 }

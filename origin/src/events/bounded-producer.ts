@@ -1,0 +1,32 @@
+import type { Message, Producer } from 'kafkajs';
+
+/** A kafkajs producer whose sends are bounded in time: events must never hold up an upload, a PATCH or a webhook. */
+export interface BoundedProducer {
+  /** Resolves once Kafka acknowledged (acks all), or rejects with the cause within `timeoutMs`. */
+  send(topic: string, messages: Message[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Wraps `producer`: connected on first use, reconnected on the next send after a failure. */
+export function boundedProducer(producer: Producer, timeoutMs: number): BoundedProducer {
+  let connected: Promise<void> | undefined;
+  const connect = () =>
+    (connected ??= producer.connect().catch((error: unknown) => {
+      connected = undefined; // the next send tries again
+      throw error;
+    }));
+  return {
+    async send(topic, messages) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([connect().then(() => producer.send({ topic, acks: -1, messages })), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: () => producer.disconnect().catch(() => {}),
+  };
+}
