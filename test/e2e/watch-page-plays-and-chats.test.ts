@@ -3,7 +3,7 @@
  * plays the video through hls.js with segments from a CDN node, is driven by the keyboard, fits a phone,
  * and two viewers chat in the video's room. Screenshots are kept (path printed) for people to look at.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/browser-chromium.ts';
 import { makeClip, watchFixture, type WatchFixture } from './support/browser-watch-fixture.ts';
 import { startDevStack, type DevStack } from './support/dev-stack.ts';
+import { repoRoot } from '../../stack/paths.ts';
 
 let stack: DevStack;
 let work: string;
@@ -21,7 +22,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-e2e-watch-'));
-  artifacts = process.env.VORA_E2E_ARTIFACTS ?? (await mkdtemp(join(tmpdir(), 'vora-watch-page-screens-')));
+  // Kept with the test results (gitignored), so a run's screenshots can be looked at afterwards.
+  artifacts = process.env.VORA_E2E_ARTIFACTS ?? join(repoRoot, '.vora', 'test-results', 'screenshots');
+  await mkdir(artifacts, { recursive: true });
   const clip = await makeClip(work, 6);
   stack = await startDevStack(12_500);
   fixture = await watchFixture(stack, clip);
