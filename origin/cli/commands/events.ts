@@ -48,9 +48,11 @@ interface TailOptions {
 /** Follows a topic with a throw-away consumer group until Ctrl-C (SIGINT/SIGTERM); the group is deleted on the way out. */
 async function tailEvents(options: TailOptions): Promise<void> {
   const { kafkaBrokers } = loadCliConfig();
+  // Connecting fails fast (a stopped broker is reported at once), but joining a new group may meet
+  // "coordinator loading" on a busy or fresh broker: the consumer keeps kafkajs's patient retries.
   const kafka = new Kafka({ clientId: 'vora-cli', brokers: kafkaBrokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 2, initialRetryTime: 300 } });
   const groupId = `vora-cli-tail-${randomBytes(6).toString('hex')}`;
-  const consumer = kafka.consumer({ groupId, retry: { retries: 2 } });
+  const consumer = kafka.consumer({ groupId, retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 } });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: Boolean(options.fromBeginning) });
