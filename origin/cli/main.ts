@@ -1,6 +1,6 @@
 /** The `vora` CLI: operator commands against the origin, and the local stack's developer commands. */
 import { Command } from 'commander';
-import { benchCommand } from './commands/bench.ts';
+import { registerBenchCommand } from './commands/bench.ts';
 import { devCommand } from './commands/dev.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { registerEventsCommand } from './commands/events.ts';
@@ -55,13 +55,7 @@ program
     process.exitCode = await testCommand(tiers.length > 0 ? (tiers as TestTier[]) : [...testTiers]);
   });
 
-program
-  .command('bench')
-  .argument('[names...]', 'benchmarks to run (files in bench/); all when none')
-  .description('run the benchmarks, each against its baseline in the same run (npm run bench)')
-  .action(async (names: string[]) => {
-    process.exitCode = await benchCommand(names);
-  });
+registerBenchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,14 +1,13 @@
 /**
- * Upload throughput of a 200 MiB file into MinIO: through the origin's TUS route (@tus/server +
+ * tus-upload: throughput of a 1 GiB file into MinIO through the origin's TUS route (@tus/server +
  * @tus/s3-store in its own process, tus-js-client streaming the file) against a direct S3 multipart
  * upload of the same file to the same MinIO (8 MiB parts, 4 in flight). Also the TUS process's peak RSS,
- * which shows whether memory stays flat (the file is never held whole).
- *   node --import tsx bench/upload-throughput.ts [sizeMiB=200] [rounds=3]
+ * which shows whether memory stays flat (the file is never held whole). A small warm-up upload each way first.
+ *   node --import tsx bench/tus-upload.ts [sizeMiB=1024] [rounds=3]   (or BENCH_TUS_MIB / BENCH_TUS_ROUNDS; --quick: 16 MiB, 1 round)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +22,10 @@ import type { UploadGate } from '../origin/src/uploads/upload-gate.ts';
 import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
 import { shiftedPorts, stackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { writeResults } from './results.ts';
+import { modeNote, numberSetting } from './_options.ts';
+import { memoryMiB, startListening, stopProcess } from './_process.ts';
+import { writeRandomFile } from './_random-file.ts';
+import { median, writeResults } from './_results.ts';
 
 const MiB = 1024 * 1024;
 const partSize = 8 * MiB;
@@ -40,25 +42,6 @@ async function serveTus(endpoint: string): Promise<void> {
   const uploads = createTusUploads({ s3: { endpoint, region: 'us-east-1', forcePathStyle: true, credentials }, bucket: 'vora-raw', path: '/v1/uploads', maxSizeBytes: 20 * 1024 * MiB, expirationMs: 0, gate, log: pino({ level: 'warn' }) });
   const app = new Hono().route('/v1/uploads', uploadRoutes(uploads));
   serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0, serverOptions: { requestTimeout: 0 } }, (info) => process.stdout.write(`listening ${info.port}\n`));
-}
-
-async function startTusProcess(endpoint: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', endpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (data) => {
-      const match = /listening (\d+)/.exec(String(data));
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`TUS process exited (${code}) before listening`)));
-  });
-  return { child, port };
-}
-
-/** Peak and current resident memory of a process, MiB (VmHWM / VmRSS). */
-async function memoryMiB(pid: number): Promise<{ peak: number; now: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-  return { peak: Math.round(field('VmHWM')), now: Math.round(field('VmRSS')) };
 }
 
 function uploadWithTus(path: string, size: number, endpoint: string): Promise<string> {
@@ -93,11 +76,9 @@ async function uploadDirect(s3: S3Client, path: string, size: number, key: strin
   await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'vora-raw', Key: key, UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }));
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 async function main(): Promise<void> {
-  const sizeMiB = Number(process.argv[2] ?? 200);
-  const rounds = Number(process.argv[3] ?? 3);
+  const sizeMiB = numberSetting({ env: 'BENCH_TUS_MIB', position: 0 }, { full: 1024, quick: 16 });
+  const rounds = numberSetting({ env: 'BENCH_TUS_ROUNDS', position: 1 }, { full: 3, quick: 1 });
   const dir = await mkdtemp(join(tmpdir(), 'vora-bench-upload-'));
   // MinIO on 21200/21201: clear of the defaults, the harness's +10000 stack and the API tests' +12000.
   const ctx = stackContext(shiftedPorts(12200), { apiToken: 'x', internalSecret: 'x', nodeKey: 'x', minioUser: credentials.accessKeyId, minioPassword: credentials.secretAccessKey }, dir);
@@ -107,13 +88,17 @@ async function main(): Promise<void> {
   try {
     await runner.start();
     const file = join(dir, 'source.bin');
-    const out = createWriteStream(file);
-    for (let written = 0; written < sizeMiB; written += 1) if (!out.write(randomBytes(MiB))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    await new Promise<void>((resolve) => out.end(() => resolve()));
+    const warmupFile = join(dir, 'warmup.bin');
+    await Promise.all([writeRandomFile(file, sizeMiB), writeRandomFile(warmupFile, 16)]);
     const size = (await stat(file)).size;
-    const { child, port } = await startTusProcess(minioEndpoint(ctx));
+    const { child, port } = await startListening(fileURLToPath(import.meta.url), ['--serve', minioEndpoint(ctx)]);
     tusProcess = child;
-    const idleMiB = (await memoryMiB(child.pid!)).now;
+    const idleMiB = Math.round((await memoryMiB(child.pid!)).now);
+    // Warm-up: one small upload each way, so the first timed round pays no lazy loading or connection set-up.
+    const warmUrl = await uploadWithTus(warmupFile, 16 * MiB, `http://127.0.0.1:${port}/v1/uploads?grant=bench`);
+    await uploadDirect(s3, warmupFile, 16 * MiB, 'direct-warmup');
+    const warmKey = decodeURIComponent(new URL(warmUrl).pathname.split('/').pop()!);
+    for (const key of [warmKey, `${warmKey}.info`, 'direct-warmup']) await s3.send(new DeleteObjectCommand({ Bucket: 'vora-raw', Key: key }));
 
     const tusSeconds: number[] = [];
     const directSeconds: number[] = [];
@@ -129,16 +114,18 @@ async function main(): Promise<void> {
       console.log(`round ${round + 1}: TUS ${(sizeMiB / tusSeconds[round]!).toFixed(1)} MiB/s, direct multipart ${(sizeMiB / directSeconds[round]!).toFixed(1)} MiB/s`);
     }
     const memory = await memoryMiB(child.pid!);
+    memory.peak = Math.round(memory.peak);
     const tusRate = sizeMiB / median(tusSeconds);
     const directRate = sizeMiB / median(directSeconds);
     console.log(`\n${sizeMiB} MiB, median of ${rounds}: TUS ${tusRate.toFixed(1)} MiB/s vs direct S3 multipart ${directRate.toFixed(1)} MiB/s (ratio ${(tusRate / directRate).toFixed(2)})`);
     console.log(`TUS process RSS: idle ${idleMiB} MiB, peak ${memory.peak} MiB over ${rounds} uploads of ${sizeMiB} MiB`);
-    await writeResults('upload-throughput', [
-      { name: `TUS upload throughput (${sizeMiB} MiB)`, value: Number(tusRate.toFixed(1)), unit: 'MiB/s', baseline: 'direct S3 multipart upload to the same MinIO (8 MiB parts, 4 in flight)', baselineValue: Number(directRate.toFixed(1)), better: 'higher', goal: 'close to the direct upload', notes: `median of ${rounds}; tus-js-client 64 MiB PATCHes; @tus/s3-store 8 MiB parts spilled to temp files` },
-      { name: 'TUS process peak RSS', value: memory.peak, unit: 'MiB', baseline: 'the same process idle', baselineValue: idleMiB, better: 'lower', goal: `flat: far below the ${sizeMiB} MiB file`, notes: 'VmHWM of the process running the TUS route' },
+    const notes = (extra: string) => [extra, modeNote].filter(Boolean).join('; ');
+    await writeResults('tus-upload', [
+      { name: 'tus-upload', value: tusRate, unit: 'MiB/s', baseline: 'direct S3 multipart upload to the same MinIO (8 MiB parts, 4 in flight)', baselineValue: directRate, better: 'higher', goal: { ratioAtLeast: 0.8 }, notes: notes(`${sizeMiB} MiB file, median of ${rounds} rounds after a 16 MiB warm-up; tus-js-client 64 MiB PATCHes; @tus/s3-store 8 MiB parts spilled to temp files`) },
+      { name: 'tus-process-peak-rss', value: memory.peak, unit: 'MiB', baseline: 'the same process idle', baselineValue: idleMiB, better: 'lower', goal: { text: `flat: far below the ${sizeMiB} MiB file` }, notes: notes('VmHWM of the process running only the TUS route (no DB, no Temporal); origin-memory measures the whole origin') },
     ]);
   } finally {
-    tusProcess?.kill('SIGTERM');
+    if (tusProcess) await stopProcess(tusProcess);
     s3.destroy();
     await runner.stop();
     await rm(dir, { recursive: true, force: true });

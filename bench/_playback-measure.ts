@@ -1,4 +1,5 @@
 // Tiny benchmark harness: warm-up, then several timed rounds; the median round is reported.
+import { quick } from './_options.ts';
 
 export interface Measurement {
   name: string;
@@ -7,8 +8,8 @@ export interface Measurement {
 }
 
 export function measure(name: string, operation: () => unknown, options: { rounds?: number; roundMs?: number } = {}): Measurement {
-  const rounds = options.rounds ?? 7;
-  const roundMs = options.roundMs ?? 300;
+  const rounds = options.rounds ?? (quick ? 3 : 7);
+  const roundMs = options.roundMs ?? (quick ? 50 : 300);
   let sink: unknown;
   const warmUntil = performance.now() + roundMs;
   while (performance.now() < warmUntil) sink = operation();
