@@ -1,6 +1,8 @@
 /** The `vora` CLI: operator commands against the origin, and the local stack's developer commands. */
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.ts';
+import { registerConfigCommand } from './commands/config.ts';
+import { registerRoomsCommand } from './commands/rooms.ts';
 import { devCommand } from './commands/dev.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { registerEventsCommand } from './commands/events.ts';
@@ -56,6 +58,8 @@ program
   });
 
 registerBenchCommand(program);
+registerRoomsCommand(program);
+registerConfigCommand(program);
 
 try {
   await program.parseAsync(process.argv);

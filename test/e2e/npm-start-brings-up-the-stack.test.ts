@@ -8,7 +8,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSegmentToken } from '../../edge/src/playback/segment-token.ts';
 import { shiftedPorts } from '../../stack/context.ts';
+import { run } from '../../stack/exec.ts';
 import { groupRssKib } from '../../stack/memory.ts';
+import { repoRoot } from '../../stack/paths.ts';
 import { startDevStack, type DevStack } from './support/dev-stack.ts';
 
 const offset = 10_000;
@@ -97,6 +99,23 @@ describe('npm start', () => {
     const totalMib = [...rss.values()].reduce((a, b) => a + b, 0) / 1024;
     expect(totalMib).toBeGreaterThan(100);
     console.log(`whole stack resident memory: ${totalMib.toFixed(0)} MiB`);
+  });
+
+  it('changes a room’s slow mode live when the operator patches its channel’s configuration (vora config), and lets the CLI talk in rooms', async () => {
+    const env = { ...process.env, VORA_HOME: home, VORA_PORT_OFFSET: String(offset) };
+    const cli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'bin/vora.js'), ...args], { env, timeoutMs: 60_000 });
+    const patched = JSON.parse(await cli('config', 'patch', 'e2e-chan', '[{"op":"replace","path":"/chat/slowModeSeconds","value":7}]', '--json')) as { hash: string };
+    expect(patched.hash).toMatch(/^[0-9a-f]{64}$/);
+    const secrets = JSON.parse(await readFile(join(home, 'secrets.json'), 'utf8')) as { internalSecret: string };
+    const deadline = Date.now() + 30_000;
+    let rules: { slowModeSeconds?: number } = {};
+    while (Date.now() < deadline) {
+      rules = (await json(`http://127.0.0.1:${ports.edge}/internal/rooms/channel-e2e-chan/rules`, { headers: { authorization: `Bearer ${secrets.internalSecret}` } })).body.rules;
+      if (rules.slowModeSeconds === 7) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(rules.slowModeSeconds).toBe(7);
+    expect(JSON.parse(await cli('rooms', 'send', 'channel-e2e-chan', 'hello from the operator', '--json'))).toMatchObject({ room: 'channel-e2e-chan', seq: 1 });
   });
 
   it('stops every process it started on Ctrl-C', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../../stack/paths.ts';
 import { provision } from '../../../stack/provision.ts';
 
-export const testTiers = ['unit', 'workers', 'integration', 'e2e'] as const;
+export const testTiers = ['unit', 'workers', 'integration', 'e2e', 'faults'] as const;
 export type TestTier = (typeof testTiers)[number];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -51,7 +51,7 @@ export async function testCommand(tiers: TestTier[]): Promise<number> {
       return 1;
     }
   }
-  if (tiers.some((tier) => tier === 'integration' || tier === 'e2e')) {
+  if (tiers.some((tier) => tier === 'integration' || tier === 'e2e' || tier === 'faults')) {
     say('vora test: provisioning tools');
     const seconds = await provision((line) => say(`  ${line}`));
     say(`vora test: provisioning took ${seconds.toFixed(1)} s`);

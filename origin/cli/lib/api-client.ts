@@ -2,7 +2,7 @@ import type { CliConfig } from './config.ts';
 import { requireApiToken } from './config.ts';
 import { CliError, isUnreachable, unreachableMessage } from './errors.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** An answer that is not 2xx, with the API's `{"error":{"code","message"}}` when it sent one. */
 export class ApiError extends CliError {
