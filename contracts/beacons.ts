@@ -86,4 +86,29 @@ export interface VideoAnalytics {
   bitrateAverage: number | null;
   errors: number;
   byCountry: Array<{ country: string; views: number }>;
+  /** Views (distinct sessions) per UTC day the range touches, oldest first, 0 on days without any. */
+  viewsByDay: DayViews[];
+}
+
+export interface DayViews {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  views: number;
+}
+
+export interface TopVideo {
+  videoId: string;
+  /** Distinct sessions in the range. */
+  views: number;
+  /** Sessions that reached a `play` event. */
+  plays: number;
+}
+
+/** `GET /v1/analytics/top?from&to&limit` answer. */
+export interface TopVideos {
+  from: string;
+  to: string;
+  /** `daily` when the range is whole UTC days (read from the daily aggregate), else `events`. */
+  source: 'daily' | 'events';
+  videos: TopVideo[];
 }

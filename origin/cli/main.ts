@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerRoomsCommand } from './commands/rooms.ts';
+import { registerStatsCommand } from './commands/stats.ts';
 import { devCommand } from './commands/dev.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { registerEventsCommand } from './commands/events.ts';
@@ -60,6 +61,7 @@ program
 registerBenchCommand(program);
 registerRoomsCommand(program);
 registerConfigCommand(program);
+registerStatsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

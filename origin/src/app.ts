@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { operatorAuth, type VerifyToken } from './api/auth.ts';
@@ -7,6 +8,7 @@ import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
 import { chatTokenRoutes, keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
 import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts';
+import { analyticsTopRoutes } from './analytics/top-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
@@ -39,6 +41,8 @@ export interface OriginDeps {
 
 export const uploadsPath = '/v1/uploads';
 export const twitchWebhookPath = '/v1/webhooks/twitch';
+/** Operator requests are small JSON; a bigger body is refused before it is read into memory. */
+export const maxApiBodyBytes = 1024 * 1024;
 
 /** The origin's HTTP surface. Routes are mounted per resource; errors become one JSON shape. */
 export function createOriginApp(deps: OriginDeps): Hono {
@@ -52,6 +56,9 @@ export function createOriginApp(deps: OriginDeps): Hono {
   if (deps.api) {
     // TUS uploads carry their own credential (the one-time grant, then the unguessable upload URL).
     app.use('/v1/*', operatorAuth(deps.api.verifyToken, { except: [uploadsPath, twitchWebhookPath] }));
+    // TUS bodies are video bytes, streamed to MinIO and bounded by VORA_MAX_UPLOAD_BYTES instead.
+    const apiBodyLimit = bodyLimit({ maxSize: maxApiBodyBytes, onError: (c) => c.json(errorBody(413, `a request body is limited to ${maxApiBodyBytes / 1024} KiB`), 413) });
+    app.use('/v1/*', (c, next) => (c.req.path === uploadsPath || c.req.path.startsWith(`${uploadsPath}/`) ? next() : apiBodyLimit(c, next)));
     app.route(uploadsPath, uploadRoutes(deps.api.uploads));
     app.route('/v1/videos', videoRoutes(deps.api.videos));
     if (deps.api.keys) {
@@ -61,7 +68,10 @@ export function createOriginApp(deps: OriginDeps): Hono {
     }
     if (deps.api.nodes) app.route('/v1/nodes', nodeRoutes(deps.api.nodes));
     if (deps.api.channelConfig) app.route('/v1/channels', channelConfigRoutes(deps.api.channelConfig));
-    if (deps.api.analytics) app.route('/v1/videos', analyticsRoutes(deps.api.analytics));
+    if (deps.api.analytics) {
+      app.route('/v1/videos', analyticsRoutes(deps.api.analytics));
+      app.route('/v1/analytics', analyticsTopRoutes(deps.api.analytics));
+    }
   }
   if (deps.internal?.beacons) app.route('/internal/beacons', deps.internal.beacons);
   if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);

@@ -2,6 +2,12 @@ import type { ClickHouseClient } from './clickhouse.ts';
 
 export const ANALYTICS_DATABASE = 'vora';
 export const PLAYBACK_EVENTS_TABLE = `${ANALYTICS_DATABASE}.playback_events`;
+/** Per video and UTC day, fed by a materialized view on every insert into playback_events. */
+export const PLAYBACK_DAILY_TABLE = `${ANALYTICS_DATABASE}.playback_daily`;
+
+/** Columns of the daily aggregate, as the view and the one-off backfill of version 2 select them. */
+const dailyColumns = `video_id, toDate(at) AS day, uniqExactState(session_id) AS sessions,
+        uniqExactIfState(session_id, type = 'play') AS played, countState() AS events`;
 
 /**
  * Versioned, append-only: never edit an applied step, add the next one. ReplacingMergeTree removes
@@ -19,6 +25,25 @@ export const analyticsMigrations: Array<{ version: number; statements: string[] 
       ) ENGINE = ReplacingMergeTree
       PARTITION BY toYYYYMMDD(at)
       ORDER BY (video_id, at, event_id)`,
+    ],
+  },
+  {
+    // Sessions are sets (uniqExact states merge as unions): a replayed or duplicated event changes no
+    // count of sessions. `events` counts deliveries, duplicates included (no FINAL on a view's input).
+    version: 2,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${PLAYBACK_DAILY_TABLE} (
+        video_id String, day Date,
+        sessions AggregateFunction(uniqExact, String),
+        played AggregateFunction(uniqExactIf, String, UInt8),
+        events AggregateFunction(count)
+      ) ENGINE = AggregatingMergeTree
+      PARTITION BY toYYYYMM(day)
+      ORDER BY (video_id, day)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${ANALYTICS_DATABASE}.playback_daily_mv TO ${PLAYBACK_DAILY_TABLE}
+      AS SELECT ${dailyColumns} FROM ${PLAYBACK_EVENTS_TABLE} GROUP BY video_id, day`,
+      // Rows stored before the view existed (an insert racing this step may count its events twice, never its sessions).
+      `INSERT INTO ${PLAYBACK_DAILY_TABLE} SELECT ${dailyColumns} FROM ${PLAYBACK_EVENTS_TABLE} GROUP BY video_id, day`,
     ],
   },
 ];
