@@ -10,11 +10,22 @@ export interface BoundedProducer {
 /** Wraps `producer`: connected on first use, reconnected on the next send after a failure. */
 export function boundedProducer(producer: Producer, timeoutMs: number): BoundedProducer {
   let connected: Promise<void> | undefined;
-  const connect = () =>
-    (connected ??= producer.connect().catch((error: unknown) => {
-      connected = undefined; // the next send tries again
+  let reset: Promise<unknown> = Promise.resolve();
+  const connect = () => {
+    if (connected) return connected;
+    const attempt: Promise<void> = reset.then(() => producer.connect()).catch((error: unknown) => {
+      if (connected === attempt) connected = undefined; // the next send tries again
       throw error;
-    }));
+    });
+    return (connected = attempt);
+  };
+  // A kafkajs producer that met an unresponsive broker can stay wedged: its seed broker counts as connected,
+  // so connect() returns at once and every send fails "Broker not connected" long after the broker is back.
+  // Disconnecting clears its broker pool, so the next send connects from scratch.
+  const forgetConnection = () => {
+    connected = undefined;
+    reset = Promise.race([producer.disconnect().catch(() => {}), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  };
   return {
     async send(topic, messages) {
       let timer: NodeJS.Timeout | undefined;
@@ -23,6 +34,9 @@ export function boundedProducer(producer: Producer, timeoutMs: number): BoundedP
       });
       try {
         await Promise.race([connect().then(() => producer.send({ topic, acks: -1, messages })), timeout]);
+      } catch (error) {
+        forgetConnection();
+        throw error;
       } finally {
         clearTimeout(timer);
       }
