@@ -107,8 +107,8 @@ describe('sources that cannot be transcoded', () => {
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect((failure as WorkflowFailedError).cause).toMatchObject({ nonRetryable: true, type: 'SourceNotAVideo' });
     const video = await getVideo(stack.sql, videoId);
-    // Read over http there is no .txt extension to go by: FFmpeg's own words, naming the key, never the signed URL.
-    const reason = `it is not a video FFmpeg can read (uploads/text-${suffix}: Invalid data found when processing input)`;
+    // Read over http there is no .txt extension to go by: FFmpeg's own words, naming neither the signed URL nor the key.
+    const reason = 'it is not a video FFmpeg can read (the uploaded file: Invalid data found when processing input)';
     expect(video).toMatchObject({ state: 'FAILED', failureReason: reason });
     expect(stack.events.filter((e) => e.videoId === videoId)).toMatchObject([{ state: 'FAILED', type: 'video.failed', reason }]);
     const { events } = await handle.fetchHistory();

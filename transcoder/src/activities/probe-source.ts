@@ -41,8 +41,9 @@ export function createProbeSource(deps: ProbeSourceDeps) {
       throw new Error(`ffprobe gave no answer within ${outcome.afterMs} ms for ${sourceKey}`);
     }
     if (outcome.exitCode !== 0) {
-      // A presigned URL carries a signature: reasons name the key instead (they reach the DB and Kafka).
-      const failure = classifyFfprobeFailure(outcome.stderr.replaceAll(location.input, sourceKey));
+      // A presigned URL carries a signature, and the key is the upload id the API keeps private:
+      // reasons (which reach the DB, the API and Kafka) say "the uploaded file" instead.
+      const failure = classifyFfprobeFailure(outcome.stderr.replaceAll(location.input, 'the uploaded file'));
       log.warn({ exitCode: outcome.exitCode, reason: failure.reason, retryable: failure.retryable }, 'ffprobe rejected the source');
       if (!failure.retryable) throw ApplicationFailure.nonRetryable(failure.reason, failure.type);
       throw new Error(`ffprobe failed on ${sourceKey}: ${failure.reason}`);
