@@ -20,7 +20,7 @@ import { openClickHouse } from './analytics/clickhouse.ts';
 import { internalBeaconRoutes } from './analytics/internal-routes.ts';
 import { createPlaybackEventProducer } from './analytics/producer.ts';
 import { dropExpiredPartitions } from './analytics/schema.ts';
-import { startPlaybackEventsSink, type PlaybackEventsSink } from './analytics/sink.ts';
+import { startPlaybackEventsSink } from './analytics/sink.ts';
 import { createChannelEventPublisher } from './webhooks/channel-event-publisher.ts';
 import { sqlMessageIdStore } from './webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from './webhooks/twitch-routes.ts';
@@ -30,6 +30,7 @@ import { startUploadExpiry } from './uploads/expiry.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
 import { startOriginWorker } from './workflow/origin-worker.ts';
+import { startInBackground } from './background-start.ts';
 
 const config = loadOriginConfig();
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'origin' } });
@@ -128,42 +129,13 @@ const app = createOriginApp({
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
 
-// The activities worker on `vora-origin`: if Temporal is not up yet, the API serves anyway and the worker retries.
-let originWorker: { stop(): Promise<void> } | undefined;
-let stopping = false;
-async function runOriginWorker(): Promise<void> {
-  try {
-    originWorker = await startOriginWorker({ sql: db, s3, events, temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log });
-  } catch (error) {
-    log.error({ event: 'origin_worker_start_failed', err: error }, 'origin worker could not start; retrying in 5 s');
-    if (!stopping) setTimeout(() => void runOriginWorker(), 5_000).unref();
-  }
-}
-await runOriginWorker();
-
-// Kafka may be down at start (events are best-effort): the config responder joins when it can.
-let configResponder: { stop(): Promise<void> } | undefined;
-async function runConfigResponder(): Promise<void> {
-  try {
-    configResponder = await startConfigRequestResponder(configKafka, { sql: db, publisher: configPublisher, log });
-  } catch (error) {
-    log.warn({ event: 'config_responder_start_failed', err: (error as Error).message }, 'config-requests consumer could not start; retrying in 10 s');
-    if (!stopping) setTimeout(() => void runConfigResponder(), 10_000).unref();
-  }
-}
-void runConfigResponder();
-
+// Beside the API: if Temporal or Kafka is not up yet, the API serves anyway and these retry.
+const originWorker = startInBackground('origin_worker', () => startOriginWorker({ sql: db, s3, events, temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log }), log, 5_000);
+// The first start is awaited (bounded) so a healthy stack has its activities worker polling before the API answers.
+await Promise.race([originWorker.started, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+const configResponder = startInBackground('config_responder', () => startConfigRequestResponder(configKafka, { sql: db, publisher: configPublisher, log }), log, 10_000);
 // The sink keeps kafkajs's default retries: right after a broker starts its group coordinator is still loading.
-let playbackSink: PlaybackEventsSink | undefined;
-async function runPlaybackSink(): Promise<void> {
-  try {
-    playbackSink = await startPlaybackEventsSink({ kafka: new Kafka({ clientId: 'vora-origin-sink', brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }), clickhouse, log });
-  } catch (error) {
-    log.warn({ event: 'playback_sink_start_failed', err: (error as Error).message }, 'playback-events sink could not start; retrying in 10 s');
-    if (!stopping) setTimeout(() => void runPlaybackSink(), 10_000).unref();
-  }
-}
-void runPlaybackSink();
+const playbackSink = startInBackground('playback_sink', () => startPlaybackEventsSink({ kafka: new Kafka({ clientId: 'vora-origin-sink', brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }), clickhouse, log }), log, 10_000);
 // ClickHouse 18.16 has no TTL: old daily partitions are dropped here, hourly.
 const retentionTimer = setInterval(() => {
   dropExpiredPartitions(clickhouse, config.ANALYTICS_RETENTION_DAYS).then(
@@ -182,12 +154,11 @@ const server = serve({ fetch: app.fetch, hostname: config.ORIGIN_HOST, port: con
 
 async function shutdown(signal: string): Promise<void> {
   log.info({ event: 'shutdown', signal }, 'stopping');
-  stopping = true;
   stopUploadExpiry();
   jwksSync.stop();
   server.close();
   clearInterval(retentionTimer);
-  await Promise.allSettled([playbackSink?.stop(), playbackEvents.close(), roomBridge?.stop(), channelEvents.close(), originWorker?.stop(), configResponder?.stop(), edgeConfigWriter.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
+  await Promise.allSettled([playbackSink.stop(), playbackEvents.close(), roomBridge?.stop(), channelEvents.close(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop(), configPublisher.close(), kafkaAdmin.disconnect(), events.close(), temporalConnection.close()]);
   s3.destroy();
   await clickhouse.close().catch(() => {});
   await db.close();

@@ -1,0 +1,36 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { startInBackground } from '../../origin/src/background-start.ts';
+
+const log = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('startInBackground', () => {
+  it('retries a start that fails until it succeeds, then stops what it started', async () => {
+    let attempts = 0;
+    let stopped = 0;
+    const worker = startInBackground('test_worker', async () => {
+      attempts += 1;
+      if (attempts < 3) throw new Error('Temporal is not up yet');
+      return { stop: async () => void (stopped += 1) };
+    }, log, 10);
+    await worker.started;
+    expect(attempts).toBe(3);
+    await worker.stop();
+    expect(stopped).toBe(1);
+  });
+
+  it('stops retrying once stopped, even if it never started', async () => {
+    let attempts = 0;
+    const worker = startInBackground('test_worker', async () => {
+      attempts += 1;
+      throw new Error('Kafka is down');
+    }, log, 10);
+    await sleep(35);
+    await worker.stop();
+    const seen = attempts;
+    await sleep(50);
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBe(seen);
+  });
+});
