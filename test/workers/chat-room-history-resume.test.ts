@@ -3,10 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { CHAT_LIMITS } from '../../contracts/chat.ts';
 import { openRoom, setRoomRules, uniqueRoom, type RoomClient } from './helpers.ts';
 
+/** Sends one message at a time, each after the room confirmed the previous one: history order is what is tested. */
 async function sendAll(client: RoomClient, texts: string[]): Promise<number[]> {
-  for (const [i, text] of texts.entries()) client.sendJson({ type: 'send', text, nonce: `n${i}` });
   const seqs: number[] = [];
-  for (let i = 0; i < texts.length; i += 1) seqs.push((await client.next('message')).seq);
+  for (const [i, text] of texts.entries()) {
+    client.sendJson({ type: 'send', text, nonce: `n${i}` });
+    const echo = await client.next('message');
+    expect(echo.text).toBe(text);
+    seqs.push(echo.seq);
+  }
   return seqs;
 }
 
