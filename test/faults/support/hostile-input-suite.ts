@@ -70,11 +70,14 @@ export function describeHostileInput(context: () => HostileContext): void {
       ];
       console.log(`[faults] 2 MB bodies: ${bodyAnswers.map((a) => `${a.status} (connection: ${a.headers.connection ?? 'keep-alive'})`).join(', ')}`);
       const recoveryMs = await stillServes();
-      const headersOk = headerAnswers.filter((a) => a.status === 431 || a.status === 400).length;
+      // Node answers 431 and closes at once; a client still writing its 64 KiB may see that as a reset instead.
+      // Either way the request was refused unread — what matters is that the next request is served (stillServes).
+      const refused = (a: { status: number; text: string }) => a.status === 431 || a.status === 400 || (a.status === 0 && /ECONNRESET|EPIPE/.test(a.text));
+      const headersOk = headerAnswers.filter(refused).length;
       const bodiesOk = bodyAnswers.filter((a) => a.status === 413).length;
       table.record({ fault: 'oversized header (origin 64 KiB, edge 256 KiB)', trials: 2, passed: headersOk, worstRecoveryMs: recoveryMs, dataLost: 0, note: `${headerAnswers.map((a) => a.status).join(', ')}; edge at 64 KiB ${edgeUnderLimit.status}` });
       table.record({ fault: 'oversized JSON body (2 MB)', trials: 2, passed: bodiesOk, worstRecoveryMs: recoveryMs, dataLost: 0, note: bodyAnswers.map((a) => a.status).join(', ') });
-      expect(headerAnswers.map((a) => a.status).every((s) => s === 431 || s === 400), headerAnswers.map(show).join('; ')).toBe(true);
+      expect(headerAnswers.every(refused), headerAnswers.map(show).join('; ')).toBe(true);
       expect(edgeUnderLimit.status === 200 || edgeUnderLimit.status === 431 || edgeUnderLimit.status === 400).toBe(true);
       expect(bodyAnswers.map((a) => a.status), bodyAnswers.map(show).join('; ')).toEqual([413, 413]);
     });
