@@ -101,7 +101,11 @@ describe('webhook → Kafka → bridge → real edge room → WebSocket client',
     await waitForFrame((f) => (f.type === 'event' && f.event.id === event.id ? f : undefined), 30_000, 'the follow event');
     const deadline = Date.now() + 30_000;
     while (bridge!.stats().delivered + bridge!.stats().duplicates < before.delivered + before.duplicates + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(bridge!.stats()).toMatchObject({ delivered: before.delivered + 1, duplicates: before.duplicates + 1, rejected: 0 });
+    // At least one of the two copies was refused by the room as a duplicate. (The counts are bridge-wide: a redelivery
+    // of an earlier test's event after a rebalance may add to `delivered`, which is at-least-once working as meant.)
+    const after = bridge!.stats();
+    expect(after.duplicates).toBeGreaterThanOrEqual(before.duplicates + 1);
+    expect(after.rejected).toBe(before.rejected);
     await new Promise((resolve) => setTimeout(resolve, 300)); // a second frame, had there been one, is in by now
     expect(eventFrames(event.id)).toHaveLength(1);
   });
