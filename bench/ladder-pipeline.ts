@@ -27,7 +27,7 @@ import { createTranscodeWorker } from '../transcoder/src/create-worker.ts';
 import { ladderArgs } from '../transcoder/src/ffmpeg/ladder-args.ts';
 import { planLadder } from '../transcoder/src/ladder/plan-ladder.ts';
 import { createTranscoderStorage } from '../transcoder/src/storage/s3-client.ts';
-import { startTranscode } from '../transcoder/src/start-transcode.ts';
+import { startTranscode } from '../origin/src/workflow/start-transcode.ts';
 import { modeNote, numberSetting } from './_options.ts';
 import { writeResults } from './_results.ts';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHAT_LIMITS, type ChatRules } from './chat.ts';
+import { RENDITION_NAMES } from './transcode.ts';
 
 // ── the configuration of one channel (issue 7) ─────────────────────────────
 
@@ -8,8 +9,6 @@ export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64
 
 /** A browser origin as sent in the `Origin` header: scheme://host[:port], nothing after it. */
 const PlayerOrigin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin like https://player.example.com');
-
-export const RENDITION_NAMES = ['1080p', '720p', '360p'] as const;
 
 // Strict objects: a patch that adds an unknown key is an invalid configuration (422), not silently kept.
 export const PlaybackConfig = z.strictObject({

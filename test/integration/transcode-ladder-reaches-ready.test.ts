@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../stack/exec.ts';
 import { listRenditions } from '../../origin/src/db/renditions.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
-import { startTranscode } from '../../transcoder/src/start-transcode.ts';
+import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
 import { downloadMedia, listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 
 let stack: LadderStack;

@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from './activities/index.ts';
 import type { TranscoderConfig } from './config.ts';
-import { transcodeTaskQueue } from './contract.ts';
+import { transcodeTaskQueue } from '../../contracts/transcode.ts';
 import { createTranscoderStorage } from './storage/s3-client.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));

@@ -7,7 +7,7 @@ import {
   type PublishedRendition,
   type TranscodeVideoInput,
   type TranscodeVideoResult,
-} from './contract.ts';
+} from '../../contracts/transcode.ts';
 import { passSpans } from './ladder/passes.ts';
 import { planLadder } from './ladder/plan-ladder.ts';
 

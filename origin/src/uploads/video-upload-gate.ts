@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { TranscodeVideoInput } from '../../../transcoder/src/contract.ts';
+import { transcodeWorkflowId, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/index.ts';
 import { hashSecret } from '../db/secrets.ts';
 import { consumeUploadGrant } from '../db/upload-grants.ts';
@@ -47,7 +47,7 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
     for (let attempt = 0; ; attempt += 1) {
       try {
         const { started } = await deps.startTranscode({ videoId, sourceKey });
-        log.info({ event: 'transcode_started', videoId, workflowId: `video-${videoId}`, started }, started ? 'transcode started' : 'transcode already started');
+        log.info({ event: 'transcode_started', videoId, workflowId: transcodeWorkflowId(videoId), started }, started ? 'transcode started' : 'transcode already started');
         return;
       } catch (error) {
         if (attempt >= delays.length) {

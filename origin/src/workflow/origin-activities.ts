@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import type { OriginActivities, ProbeVerdict, PublishedRendition, SourceProbe } from '../../../transcoder/src/contract.ts';
+import type { OriginActivities, ProbeVerdict, PublishedRendition, SourceProbe } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import { recordRendition } from '../db/renditions.ts';
 import { getVideo, transitionVideo, type VideoPatch } from '../db/videos.ts';

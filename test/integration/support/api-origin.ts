@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { pino } from 'pino';
-import { startTranscode } from '../../../transcoder/src/start-transcode.ts';
+import { startTranscode } from '../../../origin/src/workflow/start-transcode.ts';
 import { createOriginApp, uploadsPath } from '../../../origin/src/app.ts';
 import { createApiToken, verifyApiToken } from '../../../origin/src/db/api-tokens.ts';
 import { openDatabase, type Sql } from '../../../origin/src/db/index.ts';

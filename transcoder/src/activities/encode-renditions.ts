@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { progressSignalName, sourceFailureTypes, type PublishedRendition, type RenditionName } from '../contract.ts';
+import { progressSignalName, sourceFailureTypes, type PublishedRendition, type RenditionName } from '../../../contracts/transcode.ts';
 import { ladderArgs } from '../ffmpeg/ladder-args.ts';
 import { spanProgress } from '../ffmpeg/progress.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { sourceFailureTypes } from '../contract.ts';
+import { sourceFailureTypes } from '../../../contracts/transcode.ts';
 import { previewArgs } from '../ffmpeg/preview-args.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
 import { storyboardLayout, storyboardVtt } from '../media/storyboard.ts';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../contract.ts';
+import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
 import { classifyFfprobeFailure, ffprobeArgs } from '../probe/ffprobe-command.ts';
 import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
 import { runFfprobe } from '../probe/run-ffprobe.ts';

@@ -1,4 +1,4 @@
-import type { RenditionName } from '../contract.ts';
+import type { RenditionName } from '../../../contracts/transcode.ts';
 
 /** Layout of `vora-media` (issue 4): everything of a video under `{videoId}/`. */
 export const mediaKeys = {

@@ -1,10 +1,14 @@
 /**
- * What the origin and the transcoder both speak: task queue, workflow id, input and result.
- * Plain types and constants only, so workflows, the worker and the origin can all import it.
+ * What the origin and the transcoder both speak over Temporal: task queues, the workflow's name and
+ * id, its input and result, and the activities the origin runs for it. Plain types and constants
+ * only (no Temporal import), so the workflow bundle, the worker, the origin and the stack can all use it.
  */
 
 /** The task queue the transcoder worker polls. */
 export const transcodeTaskQueue = 'vora-transcode';
+
+/** The workflow's type name: the origin starts it by this name and never imports the transcoder's code. */
+export const transcodeWorkflowType = 'transcodeVideo';
 
 /** One workflow per video: the id is what makes a second start for the same video a no-op. */
 export function transcodeWorkflowId(videoId: string): string {
@@ -35,7 +39,12 @@ export interface TranscodeVideoResult extends SourceProbe {
   thumbnailKey: string;
 }
 
-export type RenditionName = '1080p' | '720p' | '360p';
+/** The signature of workflow `transcodeVideo` (transcoder/src/workflows.ts implements it). */
+export type TranscodeVideoWorkflow = (input: TranscodeVideoInput) => Promise<TranscodeVideoResult>;
+
+/** The ladder's rungs, highest first; a channel's configuration may pick among them. */
+export const RENDITION_NAMES = ['1080p', '720p', '360p'] as const;
+export type RenditionName = (typeof RENDITION_NAMES)[number];
 
 /** One encoded HLS variant, as recorded by the origin (a row of `renditions`). */
 export interface PublishedRendition {
