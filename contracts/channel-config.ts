@@ -4,9 +4,6 @@ import { RENDITION_NAMES } from './transcode.ts';
 
 // ── the configuration of one channel (issue 7) ─────────────────────────────
 
-/** Channel ids are path-safe names chosen by the operator (as in `POST /v1/videos`). */
-export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
-
 /** A browser origin as sent in the `Origin` header: scheme://host[:port], nothing after it. */
 const PlayerOrigin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin like https://player.example.com');
 

@@ -3,9 +3,6 @@ import { z } from 'zod';
 /** Version of the wire protocol below; clients may send `?v=1` on the upgrade, any other value is refused. */
 export const CHAT_PROTOCOL_VERSION = 1;
 
-/** Room names are path segments and Durable Object names: short, URL-safe, no dots or slashes. */
-export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const RoomName = z.string().regex(ROOM_NAME_PATTERN, 'room must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 
 export const CHAT_LIMITS = {
   /** A bigger frame is refused before JSON.parse, so a client cannot make the room parse megabytes. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ID_LENGTH } from './ids.ts';
 
 /** Kafka topic of every video state change; the message key is the video id (one partition per video: ordered). */
 export const VIDEO_EVENTS_TOPIC = 'video-events';
@@ -29,9 +30,11 @@ export function videoEventType(state: VideoEventState): VideoEventType {
  */
 export const VideoEvent = z
   .object({
+    /** The event's own id (`evt_{uuid}`), chosen by the producer; not an entity id, hence its own bound. */
     id: z.string().min(1).max(100),
     type: VideoEventType,
-    videoId: z.string().min(1).max(100),
+    /** Bounded like every id; the alphabet is checked where it matters (the bridge refuses ids that make no room name). */
+    videoId: z.string().min(1).max(MAX_ID_LENGTH),
     state: VideoEventState,
     at: z.iso.datetime(),
     /** Why the video FAILED, in words for people. */

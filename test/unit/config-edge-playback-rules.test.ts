@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rootState } from '../../config/chain.ts';
 import { rootConfig, rootHash } from '../../config/root.ts';
 import { cappedMaxHeight, playerOriginAllowed } from '../../edge/src/config/playback-rules.ts';
-import { channelRoom, putAnswer, verifyChannel } from '../../edge/src/config/put-outcome.ts';
+import { putAnswer, roomOfChannel, verifyChannel } from '../../edge/src/config/put-outcome.ts';
 
 const playback = (overrides: Partial<ReturnType<typeof rootConfig>['playback']>) => ({ ...rootConfig().playback, ...overrides });
 
@@ -34,9 +34,9 @@ describe('the edge PUT: channel check and answers', () => {
   });
 
   it('names the channel room, or none when the id makes a room name too long', () => {
-    expect(channelRoom('abc')).toBe('channel-abc');
-    expect(channelRoom('x'.repeat(56))).toBe(`channel-${'x'.repeat(56)}`);
-    expect(channelRoom('x'.repeat(57))).toBeNull();
+    expect(roomOfChannel('abc')).toBe('channel-abc');
+    expect(roomOfChannel('x'.repeat(56))).toBe(`channel-${'x'.repeat(56)}`);
+    expect(roomOfChannel('x'.repeat(57))).toBeNull();
   });
 
   it('maps each applyUpdate outcome to its status', () => {

@@ -1,7 +1,6 @@
 import { rootHash as rootHashOf } from '../../../config/root.ts';
 import type { ConfigState, UpdateOutcome } from '../../../config/chain.ts';
-import { ChannelId } from '../../../contracts/channel-config.ts';
-import { RoomName } from '../../../contracts/chat.ts';
+import { ChannelId, channelRoom, RoomName } from '../../../contracts/ids.ts';
 
 /** The HTTP answer to `PUT /internal/config/:rootHash` for each outcome of `applyUpdate`. */
 export type PutAnswer =
@@ -50,7 +49,7 @@ export async function verifyChannel(channelId: string | undefined, rootHash: str
 }
 
 /** The channel's chat room (as the origin's bridge names it), or null when the name would be too long for a room. */
-export function channelRoom(channelId: string): string | null {
-  const room = `channel-${channelId}`;
+export function roomOfChannel(channelId: string): string | null {
+  const room = channelRoom(channelId);
   return RoomName.safeParse(room).success ? room : null;
 }

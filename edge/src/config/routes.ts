@@ -8,7 +8,7 @@ import { EdgeError } from '../http/errors.ts';
 import { requireInternalSecret } from '../http/internal-auth.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { roomStub } from '../rooms/room-stub.ts';
-import { channelRoom, putAnswer, verifyChannel } from './put-outcome.ts';
+import { putAnswer, roomOfChannel, verifyChannel } from './put-outcome.ts';
 import { readConfigState, writeConfigState } from './state.ts';
 
 /**
@@ -72,7 +72,7 @@ internalConfigRoutes.put('/:rootHash', limitBody, jsonBody(ConfigUpdateMessage),
   const outcome = await applyUpdate(held, message);
   let room: string | null = null;
   if (outcome.ok) {
-    room = channel.channelId === null ? null : channelRoom(channel.channelId);
+    room = channel.channelId === null ? null : roomOfChannel(channel.channelId);
     // Room first, KV second: if the room fails nothing is stored, so the retry applies (and pushes) again.
     if (room !== null) await pushChatRules(c.env, room, outcome.state);
     await writeConfigState(c.env.CONFIG, outcome.state);

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { EdgeEnv } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
 import { readPlaybackKeys } from '../keys/store.ts';
-import type { PlaybackClaims } from './claims-schema.ts';
+import type { PlaybackClaims } from '../../../contracts/playback-token.ts';
 import { verifyPlaybackToken } from './claims.ts';
 import { viewerOf, type Viewer } from './viewer.ts';
 

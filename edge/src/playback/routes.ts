@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { NAME_PATTERN } from '../../../contracts/ids.ts';
 import { channelPlaybackLimits } from '../config/playback-config.ts';
 import { listNodes } from '../nodes/registry.ts';
 import { EdgeError } from '../http/errors.ts';
@@ -14,7 +15,6 @@ import { assertSegmentTokenSecret, segmentTokenExpiry, signSegmentToken } from '
 export const playbackRoutes = new Hono<PlaybackApp>();
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
-const RENDITION = /^[A-Za-z0-9_-]{1,32}$/;
 
 playbackRoutes.use('/:token/*', requirePlaybackToken());
 
@@ -37,7 +37,7 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
   const claims = c.get('claims');
   const videoId = claims.sub;
   const rendition = c.req.param('rendition');
-  if (!RENDITION.test(rendition)) throw new EdgeError(404, 'not_found', 'a rendition name is 1-32 characters of A-Z, a-z, 0-9, _ or -');
+  if (!NAME_PATTERN.test(rendition)) throw new EdgeError(404, 'not_found', 'a rendition name is 1-32 characters of A-Z, a-z, 0-9, _ or -');
   await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const secret = segmentTokenSecret(c.env.NODE_KEY);
   const mediaPathPrefix = `/media/${videoId}/${rendition}/`;

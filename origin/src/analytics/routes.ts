@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { jsonError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
+import { VideoId } from '../../../contracts/ids.ts';
 import type { ClickHouseClient } from './clickhouse.ts';
 import { fillDays, viewsByDaySql } from './daily.ts';
 import { byCountrySql, summarySql, toVideoAnalytics, type AnalyticsRange, type SummaryRow } from './metrics.ts';
@@ -14,7 +15,6 @@ export interface AnalyticsRoutesDeps {
 
 const DEFAULT_SPAN_MS = 7 * 86_400_000;
 const MAX_SPAN_MS = 366 * 86_400_000;
-const VideoId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a video id is 1-64 characters of A-Z, a-z, 0-9, _ or -');
 /** ISO 8601 with offset, or epoch ms. */
 export const Instant = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,14}$/)]).transform((text) => (/^\d+$/.test(text) ? Number(text) : Date.parse(text)));
 const RangeQuery = z.object({ from: Instant.optional(), to: Instant.optional() });

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ChannelId, ConfigUpdate } from '../../../contracts/channel-config.ts';
+import { ConfigUpdate } from '../../../contracts/channel-config.ts';
+import { ChannelId } from '../../../contracts/ids.ts';
 import type { Sql } from '../db/sql.ts';
 import { errorBody } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';

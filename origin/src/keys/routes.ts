@@ -5,7 +5,9 @@ import { validate } from '../api/validate.ts';
 import type { Sql } from '../db/sql.ts';
 import { getVideo } from '../db/videos.ts';
 import type { JwksSync } from './edge-sync.ts';
-import { ChatRole, RoomName, UserId } from '../../../contracts/chat.ts';
+import { ChatRole, UserId } from '../../../contracts/chat.ts';
+import { KeyId, RoomName } from '../../../contracts/ids.ts';
+import { TOKEN_ALGORITHMS } from '../../../contracts/token-signing.ts';
 import { mintChatToken } from './chat-token.ts';
 import { mintPlaybackToken } from './playback-token.ts';
 import { createOperatorKey, deleteSigningKey, listSigningKeys, managedKey } from './signing-keys.ts';
@@ -17,8 +19,8 @@ export interface KeyRoutesDeps {
   edgeUrl: string;
 }
 
-const CreateKeyBody = z.object({ alg: z.enum(['ES256', 'RS256']).default('ES256') });
-const KidParam = z.object({ kid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'kid is an id such as key_…') });
+const CreateKeyBody = z.object({ alg: z.enum(TOKEN_ALGORITHMS).default('ES256') });
+const KidParam = z.object({ kid: KeyId });
 const Country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country codes in upper case, e.g. "FR"');
 const TokenBody = z.object({
   ttlSeconds: z.number().int().min(10).max(7 * 24 * 3600).default(3600),

@@ -2,13 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { jsonError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
+import { NodeId } from '../../../contracts/ids.ts';
 
 export interface NodeRoutesDeps {
   edgeUrl: string;
   internalSecret: string | undefined;
 }
 
-const NodeParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a node id is 1-64 characters of A-Z, a-z, 0-9, _ or -') });
+const NodeParam = z.object({ id: NodeId });
 
 /**
  * `/v1/nodes`: the CDN node registry for operators (and `vora nodes`). The registry lives in the

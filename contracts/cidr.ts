@@ -1,4 +1,4 @@
-// IPv4/IPv6 CIDR matching for the `ipRanges` playback claim. Pure; an address is 4 or 16 bytes.
+// IPv4/IPv6 CIDR matching for the `ipRanges` playback claim: the schema checks ranges, the edge matches viewers. Pure; an address is 4 or 16 bytes.
 
 function parseIPv4(text: string): number[] | null {
   const parts = text.split('.');
