@@ -1,25 +1,6 @@
-/** The slices of the origin's answers (origin/src/api/video-view.ts, keys/routes.ts) the CLI reads. */
-export interface VideoView {
-  id: string;
-  title: string;
-  state: string;
-  progress: number;
-  durationSeconds: number | null;
-  failureReason: string | null;
-  source: { size?: number | null } | null;
-  playback: { masterUrl: string } | null;
-  renditions?: Array<{ name: string; width: number; height: number; bandwidth: number }>;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { VideoView as ApiVideoView } from '../../../contracts/videos.ts';
 
-export interface CreatedVideo extends VideoView {
-  upload: { url: string; expiresAt: string };
-}
+export type { CreatedVideo, PlaybackTokenAnswer as PlaybackToken } from '../../../contracts/videos.ts';
 
-export interface PlaybackToken {
-  token: string;
-  expiresAt: string;
-  url: string;
-  watchUrl: string;
-}
+/** The fields of the origin's video answer (contracts/videos.ts) the CLI reads. */
+export type VideoView = Pick<ApiVideoView, 'id' | 'title' | 'state' | 'progress' | 'durationSeconds' | 'failureReason' | 'source' | 'playback' | 'renditions' | 'createdAt' | 'updatedAt'>;

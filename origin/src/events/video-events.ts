@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { boundedProducer } from './bounded-producer.ts';
 import type { Logger } from 'pino';
-import { VIDEO_EVENTS_TOPIC, VideoEvent, videoEventType, type VideoEventState } from '../../../contracts/video-events.ts';
+import { VIDEO_EVENTS_TOPIC, VideoEvent, videoEventType } from '../../../contracts/video-events.ts';
+import type { VideoState } from '../../../contracts/videos.ts';
 
 export { VideoEvent } from '../../../contracts/video-events.ts';
 
@@ -28,7 +29,7 @@ export interface PublisherOptions {
 }
 
 /** A fresh event for `videoId` entering `state`. */
-export function newVideoEvent(videoId: string, state: VideoEventState, options: { reason?: string; at?: Date } = {}): VideoEvent {
+export function newVideoEvent(videoId: string, state: VideoState, options: { reason?: string; at?: Date } = {}): VideoEvent {
   return {
     id: `evt_${randomUUID()}`,
     type: videoEventType(state),
