@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { operatorAuth, type VerifyToken } from './api/auth.ts';
 import { errorBody } from './api/errors.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
-import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
+import { healthHttpStatus, summarizeHealth } from '../../contracts/health.ts';
+import { runChecks, type HealthCheck } from './health/run-checks.ts';
 import { chatTokenRoutes, keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
 import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts';
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
@@ -50,7 +51,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
 
   app.get('/healthz', async (c) => {
     const report = summarizeHealth('origin', await runChecks(deps.healthChecks));
-    return c.json(report, report.status === 'down' ? 503 : 200);
+    return c.json(report, healthHttpStatus(report));
   });
 
   if (deps.api) {
