@@ -1,17 +1,10 @@
 import { rootHash as rootHashOf } from '../../../config/root.ts';
 import type { ConfigState, UpdateOutcome } from '../../../config/chain.ts';
+import type { ConfigPutAnswer } from '../../../contracts/channel-config.ts';
 import { ChannelId, channelRoom, RoomName } from '../../../contracts/ids.ts';
 
-/** The HTTP answer to `PUT /internal/config/:rootHash` for each outcome of `applyUpdate`. */
-export type PutAnswer =
-  | { status: 200; body: { outcome: 'applied'; hash: string; height: number; updates: number; room: string | null } }
-  | { status: 200; body: { outcome: 'unchanged'; hash: string; height: number } }
-  | { status: 409; body: { error: { code: 'gap'; message: string }; reason: 'gap'; held: string; base: string } }
-  | { status: 422; body: { error: { code: 'invalid_update'; message: string }; reason: 'invalid'; path: string } }
-  | { status: 400; body: { error: { code: 'other_root'; message: string } } };
-
-/** Pure: what to answer once `applyUpdate(held, message)` decided. `room` is the room that got the new chat rules. */
-export function putAnswer(outcome: UpdateOutcome, held: ConfigState, room: string | null): PutAnswer {
+/** Pure: the answer (contracts/channel-config.ts) once `applyUpdate(held, message)` decided. `room` is the room that got the new chat rules. */
+export function answerToUpdate(outcome: UpdateOutcome, held: ConfigState, room: string | null): ConfigPutAnswer {
   if (outcome.ok) {
     return { status: 200, body: { outcome: 'applied', hash: outcome.state.hash, height: outcome.state.height, updates: outcome.applied, room } };
   }
@@ -41,7 +34,7 @@ export type ChannelCheck = { ok: true; channelId: string | null } | { ok: false;
  * The `?channel=` the origin adds so the edge can reach the channel's room. It cannot be forged: the
  * root hash is SHA-256 of the channel's root document, so the edge recomputes it and refuses a mismatch.
  */
-export async function verifyChannel(channelId: string | undefined, rootHash: string): Promise<ChannelCheck> {
+export async function channelOfRoot(channelId: string | undefined, rootHash: string): Promise<ChannelCheck> {
   if (channelId === undefined) return { ok: true, channelId: null };
   if (!ChannelId.safeParse(channelId).success) return { ok: false, message: 'channel must be 1-64 characters of A-Z a-z 0-9 _ -' };
   if ((await rootHashOf(channelId)) !== rootHash) return { ok: false, message: `channel ${channelId} does not have root ${rootHash}` };

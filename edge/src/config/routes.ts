@@ -8,7 +8,7 @@ import { EdgeError } from '../http/errors.ts';
 import { requireInternalSecret } from '../http/internal-auth.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { roomStub } from '../rooms/room-stub.ts';
-import { putAnswer, roomOfChannel, verifyChannel } from './put-outcome.ts';
+import { answerToUpdate, channelOfRoot, roomOfChannel } from './put-outcome.ts';
 import { readConfigState, writeConfigState } from './state.ts';
 
 /**
@@ -65,7 +65,7 @@ internalConfigRoutes.put('/:rootHash', limitBody, jsonBody(ConfigUpdateMessage),
   const rootHash = rootHashParam(c.req.param('rootHash'));
   const message = c.req.valid('json');
   if (message.rootHash !== rootHash) throw new EdgeError(400, 'other_root', `the message is for root ${message.rootHash}, the URL names ${rootHash}`);
-  const channel = await verifyChannel(c.req.query('channel'), rootHash);
+  const channel = await channelOfRoot(c.req.query('channel'), rootHash);
   if (!channel.ok) throw new EdgeError(400, 'channel_mismatch', channel.message);
 
   const held = await heldState(c.env, rootHash);
@@ -78,6 +78,6 @@ internalConfigRoutes.put('/:rootHash', limitBody, jsonBody(ConfigUpdateMessage),
     await writeConfigState(c.env.CONFIG, outcome.state);
     console.log(JSON.stringify({ event: 'edge.config_applied', rootHash, hash: outcome.state.hash, height: outcome.state.height, room }));
   }
-  const answer = putAnswer(outcome, held, room);
+  const answer = answerToUpdate(outcome, held, room);
   return c.json(answer.body, answer.status);
 });

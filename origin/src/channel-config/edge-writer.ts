@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { CONFIG_UPDATES_TOPIC, ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
+import { CONFIG_UPDATES_TOPIC, ConfigPutAccepted, ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
+import { describeIssues } from '../../../contracts/issues.ts';
 import type { Sql } from '../db/sql.ts';
 import { createConfigRequester, type ConfigRequester } from './kafka.ts';
 
@@ -58,6 +59,19 @@ export function channelIdFromStore(sql: Sql): (rootHash: string) => Promise<stri
   };
 }
 
+/** A 200 from the edge is `applied` or `unchanged` (contracts/channel-config.ts); anything else means the two sides disagree on the contract. */
+function acceptedOutcome(text: string): EdgeWriteOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const answer = ConfigPutAccepted.safeParse(json);
+  if (!answer.success) return { kind: 'refused', status: 200, reason: `the edge answered 200 with something other than a configuration answer (${describeIssues(answer.error)}): ${text.slice(0, 200)}` };
+  return { kind: answer.data.outcome, status: 200 };
+}
+
 /** PUT one message to the edge, retrying 5xx and network failures a bounded number of times. Never throws. */
 export async function putConfigToEdge(options: Pick<EdgeConfigWriterOptions, 'edgeUrl' | 'internalSecret' | 'retryDelaysMs' | 'requestTimeoutMs' | 'fetch'>, message: ConfigUpdateMessage, channelId: string | undefined, signal: AbortSignal): Promise<EdgeWriteOutcome> {
   const doFetch = options.fetch ?? fetch;
@@ -76,7 +90,7 @@ export async function putConfigToEdge(options: Pick<EdgeConfigWriterOptions, 'ed
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs ?? 5_000)]),
       });
       const text = await response.text();
-      if (response.status === 200) return /"outcome":"applied"/.test(text) ? { kind: 'applied', status: 200 } : { kind: 'unchanged', status: 200 };
+      if (response.status === 200) return acceptedOutcome(text);
       if (response.status === 409) return { kind: 'gap', status: 409 };
       if (response.status < 500) return { kind: 'refused', status: response.status, reason: text.slice(0, 500) };
       reason = `edge answered ${response.status}: ${text.slice(0, 200)}`;
