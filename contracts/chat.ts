@@ -3,6 +3,14 @@ import { z } from 'zod';
 /** Version of the wire protocol below; clients may send `?v=1` on the upgrade, any other value is refused. */
 export const CHAT_PROTOCOL_VERSION = 1;
 
+/** `?since=SEQ` of the upgrade as a number, null when absent; anything else is refused at the edge before the upgrade. */
+export function parseSince(value: string | null | undefined): number | null | 'invalid' {
+  if (value === null || value === undefined || value === '') return null;
+  return /^\d{1,15}$/.test(value) ? Number(value) : 'invalid';
+}
+
+/** The header the edge forwards the verified user in (a JSON `ChatUser`); the room is reachable only through the edge. */
+export const CHAT_USER_HEADER = 'X-Vora-Chat-User';
 
 export const CHAT_LIMITS = {
   /** A bigger frame is refused before JSON.parse, so a client cannot make the room parse megabytes. */

@@ -1,9 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
-import { CHAT_CLOSE_CODES, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
+import { CHAT_CLOSE_CODES, CHAT_USER_HEADER, parseSince, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
 import { recordStrike } from './chat-abuse.ts';
 import { refuseModeration } from './chat-moderation.ts';
 import {
-  CHAT_USER_HEADER, deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, parseClientFrame, parseSince,
+  deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, parseClientFrame,
   presenceFrame, readAttachment, readForwardedUser, userTag, type SocketAttachment,
 } from './chat-protocol.ts';
 import { decideSend } from './chat-rules.ts';
