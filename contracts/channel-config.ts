@@ -110,7 +110,7 @@ export type ConfigRequest = z.infer<typeof ConfigRequest>;
 export const CONFIG_UPDATES_TOPIC = 'config-updates';
 export const CONFIG_REQUESTS_TOPIC = 'config-requests';
 
-/** KV key of a channel's cached configuration state (`ConfigState` of config/chain.ts, as JSON). */
+/** KV key of a channel's cached configuration state (`ConfigState` of channel-config/chain.ts, as JSON). */
 export const configKvKey = (rootHash: string) => `config:${rootHash}`;
 
 // ── the edge's answer to PUT /internal/config/{rootHash} (the origin's writer reads it) ──

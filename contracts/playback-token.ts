@@ -23,7 +23,7 @@ export const PlaybackClaims = z.object({
     .optional(),
   /** Highest video variant the viewer may get (e.g. 720); the master is filtered to it. */
   maxHeight: z.number().int().positive().optional(),
-  /** The channel the video belongs to: its configuration (KV `config:{rootHash}`) caps `maxHeight` and limits player origins (edge/src/config). */
+  /** The channel the video belongs to: its configuration (KV `config:{rootHash}`) caps `maxHeight` and limits player origins (edge/src/channel-config). */
   channel: ChannelId.optional(),
 });
 export type PlaybackClaims = z.infer<typeof PlaybackClaims>;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rootState } from '../../config/chain.ts';
-import { rootConfig, rootHash } from '../../config/root.ts';
-import { cappedMaxHeight, playerOriginAllowed } from '../../edge/src/config/playback-rules.ts';
-import { answerToUpdate, channelOfRoot, roomOfChannel } from '../../edge/src/config/put-outcome.ts';
+import { rootState } from '../../channel-config/chain.ts';
+import { rootConfig, rootHash } from '../../channel-config/root.ts';
+import { cappedMaxHeight, playerOriginAllowed } from '../../edge/src/channel-config/playback-rules.ts';
+import { answerToUpdate, channelOfRoot, roomOfChannel } from '../../edge/src/channel-config/put-outcome.ts';
 
 const playback = (overrides: Partial<ReturnType<typeof rootConfig>['playback']>) => ({ ...rootConfig().playback, ...overrides });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rootState, updateMessage } from '../../config/chain.ts';
-import { rootHash } from '../../config/root.ts';
+import { rootState, updateMessage } from '../../channel-config/chain.ts';
+import { rootHash } from '../../channel-config/root.ts';
 import { putConfigToEdge } from '../../origin/src/channel-config/edge-writer.ts';
 
 async function oneMessage() {

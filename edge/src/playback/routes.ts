@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { NAME_PATTERN } from '../../../contracts/ids.ts';
-import { channelPlaybackLimits } from '../config/playback-config.ts';
+import { channelPlaybackLimits } from '../channel-config/playback-config.ts';
 import { listNodes } from '../nodes/registry.ts';
 import { EdgeError } from '../http/errors.ts';
 import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';

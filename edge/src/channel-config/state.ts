@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChannelConfig, configKvKey, Sha256Hex } from '../../../contracts/channel-config.ts';
-import type { ConfigState } from '../../../config/chain.ts';
+import type { ConfigState } from '../../../channel-config/chain.ts';
 
 /** What KV `config:{rootHash}` holds: a `ConfigState` (config/chain.ts) the edge computed itself. */
 export const StoredConfigState = z.strictObject({

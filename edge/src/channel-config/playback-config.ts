@@ -1,4 +1,4 @@
-import { rootConfig, rootHash } from '../../../config/root.ts';
+import { rootConfig, rootHash } from '../../../channel-config/root.ts';
 import { EdgeError } from '../http/errors.ts';
 import { cappedMaxHeight, playerOriginAllowed, type PlaybackRules } from './playback-rules.ts';
 import { readConfigState } from './state.ts';

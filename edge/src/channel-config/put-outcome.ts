@@ -1,5 +1,5 @@
-import { rootHash as rootHashOf } from '../../../config/root.ts';
-import type { ConfigState, UpdateOutcome } from '../../../config/chain.ts';
+import { rootHash as rootHashOf } from '../../../channel-config/root.ts';
+import type { ConfigState, UpdateOutcome } from '../../../channel-config/chain.ts';
 import type { ConfigPutAnswer } from '../../../contracts/channel-config.ts';
 import { ChannelId, channelRoom, RoomName } from '../../../contracts/ids.ts';
 

@@ -117,5 +117,5 @@ export async function proposeUpdate(latest: ConfigState, update: ConfigUpdate): 
   const outcome = await applyUpdate(latest, message);
   if (outcome.ok) return { ok: true, state: outcome.state, message };
   if (outcome.reason === 'invalid') return outcome;
-  throw new Error(`an update on the latest hash was refused as ${outcome.reason}: a bug in config/chain.ts`);
+  throw new Error(`an update on the latest hash was refused as ${outcome.reason}: a bug in channel-config/chain.ts`);
 }

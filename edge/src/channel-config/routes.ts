@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { applyUpdate, rootState, type ConfigState } from '../../../config/chain.ts';
+import { applyUpdate, rootState, type ConfigState } from '../../../channel-config/chain.ts';
 import { chatRulesFromConfig, ConfigUpdateMessage, Sha256Hex } from '../../../contracts/channel-config.ts';
 import { ChatRules } from '../../../contracts/chat.ts';
 import type { EdgeApp, EdgeEnv } from '../env.ts';
