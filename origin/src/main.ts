@@ -47,7 +47,7 @@ const s3Config = {
   endpoint: config.S3_ENDPOINT,
   region: config.S3_REGION,
   forcePathStyle: true,
-  credentials: { accessKeyId: config.S3_ACCESS_KEY, secretAccessKey: config.S3_SECRET_KEY },
+  credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY },
 };
 const s3 = new S3Client(s3Config);
 
