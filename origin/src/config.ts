@@ -49,11 +49,11 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`origin configuration is invalid — ${problems} (npm start sets these; see README "Configuration")`);
   }
-  const c = parsed.data;
+  const vars = parsed.data;
   return {
-    ...c,
-    pgliteDir: join(c.VORA_DATA_DIR, 'origin-db'),
-    publicUrl: (c.ORIGIN_PUBLIC_URL ?? `http://${c.ORIGIN_HOST}:${c.ORIGIN_PORT}`).replace(/\/+$/, ''),
-    kafkaBrokers: c.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
+    ...vars,
+    pgliteDir: join(vars.VORA_DATA_DIR, 'origin-db'),
+    publicUrl: (vars.ORIGIN_PUBLIC_URL ?? `http://${vars.ORIGIN_HOST}:${vars.ORIGIN_PORT}`).replace(/\/+$/, ''),
+    kafkaBrokers: vars.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
   };
 }

@@ -84,15 +84,15 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
     const plan = planLadder(probe);
     const [first, ...rest] = plan.renditions;
     const spans = passSpans(plan.renditions);
-    const common = { videoId, sourceKey, durationSeconds: probe.durationSeconds, plan };
+    const encodeInput = { videoId, sourceKey, durationSeconds: probe.durationSeconds, plan };
     const renditions: PublishedRendition[] = [];
-    renditions.push(...(await encodeRenditions({ ...common, names: [first!.name], progressSpan: spans.first })));
+    renditions.push(...(await encodeRenditions({ ...encodeInput, names: [first!.name], progressSpan: spans.first })));
     await origin.recordRenditions({ videoId, renditions });
     if (rest.length > 0) await origin.markPlayable({ videoId });
 
     const previews = await makePreviews({ videoId, sourceKey, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height });
     if (rest.length > 0) {
-      const others = await encodeRenditions({ ...common, names: rest.map((rendition) => rendition.name), progressSpan: spans.rest });
+      const others = await encodeRenditions({ ...encodeInput, names: rest.map((rendition) => rendition.name), progressSpan: spans.rest });
       await origin.recordRenditions({ videoId, renditions: others });
       renditions.push(...others);
     }

@@ -19,8 +19,8 @@ export interface VideoUploadGateDeps {
   startRetryDelaysMs?: number[];
 }
 
-/** Rolls the claim transaction back when the video is no longer waiting for an upload. */
-class VideoHasUpload extends Error {
+/** Thrown inside the claim transaction to roll it back (the grant stays unused) when the video no longer waits for an upload. */
+class ClaimRollback extends Error {
   constructor(readonly state: VideoState) {
     super(state);
   }
@@ -36,7 +36,7 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
   const { sql, events, log } = deps;
   const sourceOf = (upload: StoredUpload) => ({ bucket: upload.bucket, key: upload.key, uploadId: upload.uploadId, size: upload.size ?? null });
 
-  async function fail(videoId: string, from: VideoState[], reason: string): Promise<boolean> {
+  async function failVideo(videoId: string, from: VideoState[], reason: string): Promise<boolean> {
     const moved = await transitionVideo(sql, videoId, from, 'FAILED', { failureReason: reason });
     if (moved.ok) await events.publish(newVideoEvent(videoId, 'FAILED', { reason }));
     return moved.ok;
@@ -77,13 +77,13 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
           if (!consumed.ok) return refuse(401, `this upload URL cannot be used: it is ${consumed.reason === 'unknown' ? 'not valid' : consumed.reason}`);
           if (consumed.videoId !== upload.owner) return refuse(401, 'this upload URL belongs to another video');
           const moved = await transitionVideo(tx, upload.owner, ['CREATED'], 'UPLOADING', { source: sourceOf(upload) });
-          if (!moved.ok) throw new VideoHasUpload(moved.reason === 'state-mismatch' ? moved.current : 'DELETED');
+          if (!moved.ok) throw new ClaimRollback(moved.reason === 'state-mismatch' ? moved.current : 'DELETED');
           return { ok: true as const, value: undefined };
         });
         if (claimed.ok) await events.publish(newVideoEvent(upload.owner, 'UPLOADING'));
         return claimed;
       } catch (error) {
-        if (error instanceof VideoHasUpload) return refuse(409, conflictMessage(upload.owner, error.state));
+        if (error instanceof ClaimRollback) return refuse(409, conflictMessage(upload.owner, error.state));
         throw error;
       }
     },
@@ -99,14 +99,14 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
     },
 
     async terminated(upload) {
-      await fail(upload.owner, ['UPLOADING'], 'the upload was cancelled (TUS termination) before it finished; create a new video to upload again');
+      await failVideo(upload.owner, ['UPLOADING'], 'the upload was cancelled (TUS termination) before it finished; create a new video to upload again');
     },
 
     async expireStaleUploads(startedBefore) {
       const { rows } = await sql.query<{ id: string }>(`SELECT id FROM videos WHERE state = 'UPLOADING' AND updated_at < $1`, [startedBefore]);
       let failed = 0;
       for (const { id } of rows) {
-        if (await fail(id, ['UPLOADING'], 'the upload did not finish in time and was removed; create a new video and upload again')) failed += 1;
+        if (await failVideo(id, ['UPLOADING'], 'the upload did not finish in time and was removed; create a new video and upload again')) failed += 1;
       }
       return failed;
     },

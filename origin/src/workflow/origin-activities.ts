@@ -25,7 +25,7 @@ export function createOriginActivities(deps: OriginActivityDeps): OriginActiviti
   const { sql, events } = deps;
 
   /** Moves `videoId` from one of `from` to `to`; already there → no-op; publishes only a move it made. */
-  async function move(videoId: string, from: VideoState[], to: VideoState, patch: VideoPatch = {}, reason?: string): Promise<void> {
+  async function transitionAndPublish(videoId: string, from: VideoState[], to: VideoState, patch: VideoPatch = {}, reason?: string): Promise<void> {
     const result = await transitionVideo(sql, videoId, from, to, patch);
     if (result.ok) {
       deps.log.info({ event: 'video_state', videoId, state: to, reason }, `video ${to}`);
@@ -66,8 +66,8 @@ export function createOriginActivities(deps: OriginActivityDeps): OriginActiviti
       deps.log.info({ event: 'renditions_recorded', videoId, renditions: renditions.map((rendition) => rendition.name) }, 'renditions recorded');
     },
 
-    markPlayable: ({ videoId }) => move(videoId, ['PROCESSING'], 'PLAYABLE'),
-    markReady: ({ videoId, thumbnailKey }) => move(videoId, ['PROCESSING', 'PLAYABLE'], 'READY', { thumbnailKey, progress: 1 }),
-    markFailed: ({ videoId, reason }) => move(videoId, ['CREATED', 'UPLOADING', 'PROCESSING', 'PLAYABLE'], 'FAILED', { failureReason: reason }, reason),
+    markPlayable: ({ videoId }) => transitionAndPublish(videoId, ['PROCESSING'], 'PLAYABLE'),
+    markReady: ({ videoId, thumbnailKey }) => transitionAndPublish(videoId, ['PROCESSING', 'PLAYABLE'], 'READY', { thumbnailKey, progress: 1 }),
+    markFailed: ({ videoId, reason }) => transitionAndPublish(videoId, ['CREATED', 'UPLOADING', 'PROCESSING', 'PLAYABLE'], 'FAILED', { failureReason: reason }, reason),
   };
 }

@@ -14,7 +14,7 @@ import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { sourceInput } from '../storage/source-input.ts';
 import { uploadRenditionDir } from '../storage/upload-rendition.ts';
 import { publishedRendition, storedRendition } from './stored-rendition.ts';
-import { currentWorkflowId } from './probe-source.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 
 export interface EncodeDeps {
   ffmpegPath: string;

@@ -11,7 +11,7 @@ import { mediaKeys } from '../storage/media-keys.ts';
 import { mediaContentType, putOnce } from '../storage/put-once.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { sourceInput } from '../storage/source-input.ts';
-import { currentWorkflowId } from './probe-source.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 
 export interface PreviewDeps {
   ffmpegPath: string;
