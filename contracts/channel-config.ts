@@ -3,7 +3,7 @@ import { CHAT_LIMITS, type ChatRules } from './chat.ts';
 import { RoomName } from './ids.ts';
 import { RENDITION_NAMES } from './transcode.ts';
 
-// ── the configuration of one channel (issue 7) ─────────────────────────────
+// ── the configuration of one channel ───────────────────────────────────────
 
 /** A browser origin as sent in the `Origin` header: scheme://host[:port], nothing after it. */
 const PlayerOrigin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin like https://player.example.com');

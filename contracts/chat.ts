@@ -33,7 +33,7 @@ export const UserId = z.string().regex(/^[A-Za-z0-9_:.@-]{1,128}$/, 'user ids ar
 export const ChatUser = z.object({ id: UserId, name: z.string().min(1).max(64), role: ChatRole });
 export type ChatUser = z.infer<typeof ChatUser>;
 
-// ── per-room rules (issue 7 brings per-channel configuration; `PUT /internal/rooms/{room}/rules` sets them now) ──
+// ── per-room rules (a channel's configuration sets them, `chatRulesFromConfig`; `PUT /internal/rooms/{room}/rules` too) ──
 
 export const ChatRules = z.object({
   maxLength: z.number().int().min(1).max(CHAT_LIMITS.maxTextLength).default(500),
