@@ -17,6 +17,7 @@ import { createChannelEventPublisher, type ChannelEventPublisher } from '../../o
 import { memoryMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
 import { streamOnlineBody, twitchRequest } from './support/bridge-twitch-requests.ts';
+import { kafkaClient } from '../../origin/src/kafka.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -84,9 +85,9 @@ describe('webhook → Kafka → bridge → real edge room → WebSocket client',
     socket = new WebSocket(`${edgeSpec.url.replace('http', 'ws')}/rooms/${room}/ws?token=${encodeURIComponent(token)}&v=1`);
     socket.addEventListener('message', (message) => frames.push(ServerFrame.parse(JSON.parse(String(message.data)))));
     await waitForFrame((frame) => (frame.type === 'history' ? frame : undefined), 30_000, 'history frame');
-    bridge = startRoomBridge({ brokers: [kafkaSpec.url], edgeUrl: edgeSpec.url, internalSecret: secrets.internalSecret, log, fromBeginning: true });
+    bridge = startRoomBridge({ kafka: kafkaClient([kafkaSpec.url], 'room-bridge'), edgeUrl: edgeSpec.url, internalSecret: secrets.internalSecret, log, fromBeginning: true });
     await bridge.ready;
-    publisher = createChannelEventPublisher({ brokers: [kafkaSpec.url] });
+    publisher = createChannelEventPublisher(kafkaClient([kafkaSpec.url], 'channel-events'));
   }, 240_000);
 
   afterAll(async () => {
