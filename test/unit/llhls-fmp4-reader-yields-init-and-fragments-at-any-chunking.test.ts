@@ -61,7 +61,7 @@ describe('the fMP4 reader', () => {
   it('reads the init segment once: both tracks, their kinds, timescales and trex defaults', () => {
     const [init] = readInChunks(small.bytes, []);
     expect(init).toMatchObject({ kind: 'init', init: { referenceTrackId: 1, bytes: small.init } });
-    expect(init!.kind === 'init' && init.init.tracks).toEqual([
+    expect(init?.kind === 'init' && init.init.tracks).toEqual([
       { trackId: 1, handler: 'vide', sampleEntry: 'avc1', timescale: 15360, defaultSampleDuration: 0, defaultSampleSize: 0, defaultSampleFlags: 0 },
       { trackId: 2, handler: 'soun', sampleEntry: 'mp4a', timescale: 48000, defaultSampleDuration: 1024, defaultSampleSize: 0, defaultSampleFlags: 0 },
     ]);

@@ -5,7 +5,7 @@ import type { LiveInit, LivePart, LiveSegment, PackagerState, PartPosition } fro
 import { firstRetainedIndex } from './live-window.ts';
 import { initName, partName, segmentName } from './part-names.ts';
 
-export type CutWarningCode = 'part-over-target' | 'segment-over-target' | 'dependent-start-dropped';
+export type CutWarningCode = 'part-over-target' | 'part-under-floor' | 'segment-over-target' | 'dependent-start-dropped';
 
 export type CutEvent =
   /** A new init segment is referenced: write it once to storage. */
@@ -38,6 +38,7 @@ export class PartCutter {
   /** The current encoder run's init, until its first independent fragment makes a segment that uses it. */
   private pendingInit: InitSegment | null = null;
   private runInit: LiveInit | null = null;
+  private openExactSeconds = 0;
 
   constructor(private readonly options: LlhlsOptions) {
     this.nextMsn = options.firstMediaSequence;
@@ -81,8 +82,15 @@ export class PartCutter {
     if (part.durationSeconds > this.options.partTargetSeconds) {
       events.push({ kind: 'warning', code: 'part-over-target', message: `${part.uri} lasts ${part.durationSeconds} s, over PART-TARGET ${this.options.partTargetSeconds} s: lower the encoder's -frag_duration` });
     }
+    const previous = open.parts.at(-1);
+    // §4.4.4.9: only independent parts and a segment's last part may be under 85% of PART-TARGET; `previous` is neither.
+    if (previous && !previous.independent && previous.durationSeconds < 0.85 * this.options.partTargetSeconds) {
+      events.push({ kind: 'warning', code: 'part-under-floor', message: `${previous.uri} lasts ${previous.durationSeconds} s, under 85% of PART-TARGET ${this.options.partTargetSeconds} s: a keyframe inside a segment (scene cut?) cut it short; use -sc_threshold 0` });
+    }
     open.parts.push(part);
-    open.durationSeconds = round(open.durationSeconds + part.durationSeconds);
+    // Summed unrounded, so six 1/3-s parts make a 2-s segment, not 1.99998.
+    this.openExactSeconds += fragment.durationSeconds;
+    open.durationSeconds = round(this.openExactSeconds);
     events.push({ kind: 'part', part });
     const next = open.durationSeconds >= this.options.minSegmentSeconds ? { msn: open.msn + 1, index: 0 } : { msn: open.msn, index: part.index + 1 };
     this.hint = { ...next, uri: partName(next.msn, next.index) };
@@ -135,6 +143,7 @@ export class PartCutter {
       complete: false,
     };
     this.segments.push(segment);
+    this.openExactSeconds = 0;
     return segment;
   }
 
