@@ -1,4 +1,5 @@
 // One fragmented-MP4 stream (one FFmpeg output, one HTTP PUT) in, its init segment and each fragment out as soon as complete.
+import { concatBytes } from './byte-queue.ts';
 import type { Fmp4Error } from './fmp4-error.ts';
 import { parseMoof, type TrackRun } from './fragment-info.ts';
 import { parseMoov, referenceTrack, type TrackInfo } from './init-segment.ts';
@@ -34,17 +35,6 @@ export type ReadResult = { ok: true; events: ReaderEvent[] } | { ok: false; even
 // Boxes that belong to the fragment after them; boxes that carry nothing a part needs (mfra is FFmpeg's trailer).
 const FRAGMENT_PREFIX = new Set(['styp', 'prft', 'emsg', 'sidx']);
 const IGNORED = new Set(['free', 'skip', 'mfra', 'mfro', 'uuid', 'meta', 'udta']);
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
 
 export class Fmp4StreamReader {
   private readonly splitter: TopLevelBoxSplitter;
@@ -95,7 +85,7 @@ export class Fmp4StreamReader {
       if (box.type === 'moov' && this.ftyp) {
         const tracks = parseMoov(box.bytes);
         if (!tracks.ok) return at('init-invalid', tracks.message);
-        this.init = { bytes: concat([this.ftyp.bytes, box.bytes]), tracks: tracks.value, referenceTrackId: referenceTrack(tracks.value).trackId };
+        this.init = { bytes: concatBytes([this.ftyp.bytes, box.bytes]), tracks: tracks.value, referenceTrackId: referenceTrack(tracks.value).trackId };
         events.push({ kind: 'init', init: this.init });
         return null;
       }
@@ -134,7 +124,7 @@ export class Fmp4StreamReader {
     const timescale = init.tracks.find((track) => track.trackId === timing.trackId)!.timescale;
     const withSamples = runs.filter((run) => run.sampleCount > 0);
     return {
-      bytes: concat([...this.prefix.map((box) => box.bytes), moof.bytes, mdat.bytes]),
+      bytes: concatBytes([...this.prefix.map((box) => box.bytes), moof.bytes, mdat.bytes]),
       sequenceNumber,
       runs,
       decodeTimeSeconds: timing.decodeTime / timescale,

@@ -1,4 +1,5 @@
 // Fragments in, LL-HLS parts and segments out: numbering, independence, discontinuities, the preload hint, the window.
+import { concatBytes } from './byte-queue.ts';
 import type { Fragment, InitSegment } from './fmp4-reader.ts';
 import { round, type LlhlsOptions } from './llhls-options.ts';
 import type { LiveInit, LivePart, LiveSegment, PackagerState, PartPosition } from './live-state.ts';
@@ -18,16 +19,6 @@ export type CutEvent =
   | { kind: 'hint-withdrawn'; uri: string }
   /** The stream breaks a rule the playlist promises; it is still published. Log it. */
   | { kind: 'warning'; code: CutWarningCode; message: string };
-
-function concatParts(parts: readonly LivePart[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.bytes.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part.bytes, at);
-    at += part.bytes.byteLength;
-  }
-  return out;
-}
 
 export class PartCutter {
   private readonly segments: LiveSegment[] = [];
@@ -151,7 +142,7 @@ export class PartCutter {
     const open = this.openSegment();
     if (!open) return [];
     open.complete = true;
-    const events: CutEvent[] = [{ kind: 'segment', segment: open, bytes: concatParts(open.parts) }];
+    const events: CutEvent[] = [{ kind: 'segment', segment: open, bytes: concatBytes(open.parts.map((part) => part.bytes)) }];
     if (Math.round(open.durationSeconds) > this.options.targetDurationSeconds) {
       events.push({ kind: 'warning', code: 'segment-over-target', message: `${open.uri} lasts ${open.durationSeconds} s, over EXT-X-TARGETDURATION ${this.options.targetDurationSeconds}: the encoder's keyframe interval must match the segment target` });
     }
