@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { VideoEvent } from '../../contracts/video-events.ts';
 import { createVideoEventPublisher, newVideoEvent } from '../../origin/src/events/video-events.ts';
+import { kafkaClient } from '../../origin/src/kafka.ts';
 
 /** A port nothing listens on: bound by the OS, then released. */
 async function closedPort(): Promise<number> {
@@ -24,7 +25,7 @@ describe('video events', () => {
   it('are dropped, logged and counted — never thrown — when Kafka is down, and quickly after a failure', async () => {
     const lines: string[] = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
-    const publisher = createVideoEventPublisher({ brokers: [`127.0.0.1:${await closedPort()}`], log, timeoutMs: 2_000 });
+    const publisher = createVideoEventPublisher(kafkaClient([`127.0.0.1:${await closedPort()}`], 'video-events'), { log, timeoutMs: 2_000 });
     try {
       let startedAt = Date.now();
       await expect(publisher.publish(newVideoEvent('vid_a', 'PROCESSING'))).resolves.toBeUndefined();

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { PLAYBACK_REFUSAL_CODE } from '../../../contracts/http.ts';
 import { ID_PATTERN } from '../../../contracts/ids.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
@@ -32,7 +33,7 @@ watchRoutes.get('/watch/:videoId', async (c) => {
   const check = await verifyPlaybackToken(token, { jwks: keys.jwks, now: Date.now(), videoId, ...viewerOf(c.req.raw) });
   if (!check.ok) {
     const title = check.status === 403 ? 'This video is not available here' : 'This watch link does not work';
-    return refuse(c, check.status, check.status === 403 ? 'playback_denied' : 'invalid_token', title, `The link was refused: ${check.reason}. Ask for a fresh link.`);
+    return refuse(c, check.status, PLAYBACK_REFUSAL_CODE[check.status], title, `The link was refused: ${check.reason}. Ask for a fresh link.`);
   }
   const config = watchConfig({ videoId, token, chatToken: c.req.query('chatToken') });
   return c.html(renderWatchPage(config), 200, {

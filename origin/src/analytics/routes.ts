@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { jsonError } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
 import { VideoId } from '../../../contracts/ids.ts';
 import type { ClickHouseClient } from './clickhouse.ts';
@@ -19,6 +19,8 @@ const MAX_SPAN_MS = 366 * 86_400_000;
 export const Instant = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{10,14}$/)]).transform((text) => (/^\d+$/.test(text) ? Number(text) : Date.parse(text)));
 const RangeQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
 
+export const analyticsUnavailable = () => new ApiError(503, 'analytics are unavailable: ClickHouse did not answer (is it running? `vora doctor` checks it)');
+
 /** `from`/`to` (ISO 8601 or epoch ms); defaults to the last 7 days. */
 export function analyticsRange(query: { from?: number; to?: number }, now: number): AnalyticsRange | string {
   const to = query.to ?? now;
@@ -34,7 +36,7 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): Hono {
   routes.get('/:id/analytics', validate('param', z.object({ id: VideoId })), validate('query', RangeQuery), async (c) => {
     const videoId = c.req.valid('param').id;
     const range = analyticsRange(c.req.valid('query'), Date.now());
-    if (typeof range === 'string') return jsonError(c, 400, range);
+    if (typeof range === 'string') throw new ApiError(400, range);
     try {
       const [summary, countries, days] = await Promise.all([
         deps.clickhouse.query({ query: summarySql(videoId, range), format: 'JSONEachRow' }).then((r) => r.json<SummaryRow>()),
@@ -44,7 +46,7 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): Hono {
       return c.json(toVideoAnalytics(videoId, range, summary[0]!, countries, fillDays(range, days)));
     } catch (error) {
       deps.log.error({ event: 'analytics_query_failed', videoId, err: (error as Error).message }, 'analytics query failed');
-      return jsonError(c, 503, 'analytics are unavailable: ClickHouse did not answer (is it running? `vora doctor` checks it)');
+      throw analyticsUnavailable();
     }
   });
   return routes;

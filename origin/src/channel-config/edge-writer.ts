@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka } from 'kafkajs';
+import { runConsumerForever } from '../kafka.ts';
 import type { Logger } from 'pino';
 import { CONFIG_UPDATES_TOPIC, ConfigPutAccepted, ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
 import { describeIssues } from '../../../contracts/issues.ts';
@@ -165,23 +166,13 @@ export function startEdgeConfigWriter(options: EdgeConfigWriterOptions): EdgeCon
     options.onOutcome?.(rootHash, outcome);
   }
 
-  async function run(): Promise<void> {
-    const retryMs = options.reconnectDelayMs ?? 10_000;
-    for (let attempt = 1; !stopping.signal.aborted; attempt += 1) {
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topic: CONFIG_UPDATES_TOPIC, fromBeginning: options.fromBeginning ?? false });
-        await consumer.run({ eachMessage: ({ message }) => handle(message.value) });
-        return;
-      } catch (error) {
-        if (stopping.signal.aborted) return;
-        log.warn({ event: 'edge_config_writer_unavailable', attempt, cause: (error as Error).message }, `edge config writer cannot reach Kafka; retrying in ${retryMs} ms`);
-        await consumer.disconnect().catch(() => {});
-        await sleep(retryMs, undefined, { signal: stopping.signal }).catch(() => {});
-      }
-    }
-  }
-  const running = run();
+  const running = runConsumerForever(consumer, [CONFIG_UPDATES_TOPIC], { eachMessage: ({ message }) => handle(message.value) }, {
+    name: 'edge_config_writer',
+    log,
+    retryMs: options.reconnectDelayMs ?? 10_000,
+    signal: stopping.signal,
+    fromBeginning: options.fromBeginning,
+  });
 
   return {
     ready,

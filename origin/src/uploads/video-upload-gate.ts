@@ -6,7 +6,8 @@ import { consumeUploadGrant } from '../db/upload-grants.ts';
 import { transitionVideo } from '../db/videos.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
 import type { VideoState } from '../videos/states.ts';
-import { conflictMessage, judgeGrant, type GrantRecord } from './grant-rules.ts';
+import { judgeGrant, type GrantRecord } from './grant-rules.ts';
+import { UPLOAD_REFUSALS } from './refusals.ts';
 import { refuse, type StoredUpload, type UploadGate } from './upload-gate.ts';
 
 export interface VideoUploadGateDeps {
@@ -74,8 +75,8 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
       try {
         const claimed = await sql.transaction(async (tx) => {
           const consumed = await consumeUploadGrant(tx, grant);
-          if (!consumed.ok) return refuse(401, `this upload URL cannot be used: it is ${consumed.reason === 'unknown' ? 'not valid' : consumed.reason}`);
-          if (consumed.videoId !== upload.owner) return refuse(401, 'this upload URL belongs to another video');
+          if (!consumed.ok) return refuse(UPLOAD_REFUSALS.grantGoneAtClaim(consumed.reason));
+          if (consumed.videoId !== upload.owner) return refuse(UPLOAD_REFUSALS.grantOfAnotherVideo());
           const moved = await transitionVideo(tx, upload.owner, ['CREATED'], 'UPLOADING', { source: sourceOf(upload) });
           if (!moved.ok) throw new ClaimRollback(moved.reason === 'state-mismatch' ? moved.current : 'DELETED');
           return { ok: true as const, value: undefined };
@@ -83,7 +84,7 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
         if (claimed.ok) await events.publish(newVideoEvent(upload.owner, 'UPLOADING'));
         return claimed;
       } catch (error) {
-        if (error instanceof ClaimRollback) return refuse(409, conflictMessage(upload.owner, error.state));
+        if (error instanceof ClaimRollback) return refuse(UPLOAD_REFUSALS.videoHasUpload(upload.owner, error.state));
         throw error;
       }
     },

@@ -17,7 +17,8 @@ terraform {
   }
 
   # State holds every generated secret: keep it in an encrypted, access-controlled bucket.
-  # `terraform init -backend-config=backend.hcl` supplies bucket, key, region and dynamodb_table.
+  # `terraform init -backend-config=envs/<env>.backend.hcl` supplies bucket, key (one per environment),
+  # region and dynamodb_table.
   backend "s3" {
     encrypt = true
   }

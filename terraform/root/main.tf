@@ -1,4 +1,5 @@
 # One Vora environment: the edge on Cloudflare, the origin on AWS, and the CDN node farm between them.
+# The same wiring serves every environment; envs/<env>.tfvars says which one and how large.
 
 locals {
   name = "vora-${var.environment}"
@@ -21,7 +22,7 @@ resource "random_password" "api_token" {
 }
 
 module "edge" {
-  source = "../../modules/edge"
+  source = "../modules/edge"
 
   account_id       = var.cloudflare_account_id
   zone_id          = var.cloudflare_zone_id
@@ -35,7 +36,7 @@ module "edge" {
 }
 
 module "origin" {
-  source = "../../modules/origin"
+  source = "../modules/origin"
 
   name                   = local.name
   vpc_id                 = var.vpc_id
@@ -60,7 +61,7 @@ module "origin" {
 }
 
 module "cdn_nodes" {
-  source = "../../modules/cdn-nodes"
+  source = "../modules/cdn-nodes"
 
   name                     = local.name
   vpc_id                   = var.vpc_id

@@ -1,5 +1,7 @@
-# Inputs of one Vora environment. No secret is an input: the shared ones are generated here and
-# live only in the (encrypted) state, Cloudflare's secret store and SSM.
+# Inputs of one Vora environment. Each environment sets them from two files (terraform/README.md):
+# envs/<env>.tfvars (committed: its name and size) and envs/<env>.site.tfvars (git-ignored: your
+# accounts, network, hostnames, release). No secret is an input: the shared ones are generated here
+# and live only in the (encrypted) state, Cloudflare's secret store and SSM.
 
 variable "environment" {
   description = "Environment name, used in every resource name (`vora-<environment>`)."
@@ -54,17 +56,17 @@ variable "origin_certificate_arn" {
 variable "edge_bundle_dir" {
   description = "Built worker: `npx wrangler deploy --dry-run --outdir dist/edge` from the repository root."
   type        = string
-  default     = "../../../dist/edge"
+  default     = "../../dist/edge"
 }
 
 variable "edge_assets_directory" {
   description = "Static assets of the worker (wrangler.toml [assets])."
   type        = string
-  default     = "../../../edge/public"
+  default     = "../../edge/public"
 }
 
 variable "release_tarball_url" {
-  description = "HTTPS URL of the release tarball every host installs (terraform/README.md, Release tarball)."
+  description = "HTTPS URL of the release tarball every host installs (terraform/README.md, How to apply, step 2)."
   type        = string
 }
 
@@ -110,28 +112,25 @@ variable "s3_secret_key" {
   sensitive   = true
 }
 
+# Sizes: no default, so each environment's envs/<env>.tfvars must say them.
 variable "origin_count" {
   description = "Origin API hosts."
   type        = number
-  default     = 2
 }
 
 variable "transcoder_count" {
   description = "Transcoder workers."
   type        = number
-  default     = 3
 }
 
 variable "cdn_min_size" {
   description = "Fewest CDN nodes."
   type        = number
-  default     = 2
 }
 
 variable "cdn_max_size" {
   description = "Most CDN nodes."
   type        = number
-  default     = 20
 }
 
 variable "cdn_instance_type" {
@@ -143,5 +142,4 @@ variable "cdn_instance_type" {
 variable "db_multi_az" {
   description = "RDS standby in a second AZ."
   type        = bool
-  default     = true
 }
