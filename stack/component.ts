@@ -19,4 +19,6 @@ export interface ComponentSpec {
   dependsOn?: string[];
   /** Upper bound for time to ready, in ms. */
   readyTimeoutMs?: number;
+  /** First signal to the process group on stop (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). SIGKILL follows after the grace. */
+  stopSignal?: NodeJS.Signals;
 }
