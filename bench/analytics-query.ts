@@ -14,7 +14,7 @@ import pino from 'pino';
 import { openClickHouse } from '../origin/src/analytics/clickhouse.ts';
 import { topVideosSql } from '../origin/src/analytics/daily.ts';
 import { analyticsRoutes } from '../origin/src/analytics/routes.ts';
-import { PLAYBACK_EVENTS_TABLE } from '../origin/src/analytics/schema.ts';
+import { migrateAnalytics, PLAYBACK_EVENTS_TABLE } from '../origin/src/analytics/schema.ts';
 import { clickhouseComponent } from '../stack/components/clickhouse.ts';
 import { shiftedPorts, stackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
@@ -58,7 +58,8 @@ const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: '
 const runner = new StackRunner([clickhouseComponent(ctx)], ctx.logDir);
 const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 600_000);
 try {
-  await runner.start(); // applies the migrations: events table and daily view
+  await runner.start();
+  await migrateAnalytics(clickhouse); // the origin's schema: events table and daily view
   const insertStarted = performance.now();
   for (let start = 0; start < events; start += batchRows) await clickhouse.command({ query: generateSql(start, Math.min(batchRows, events - start)) });
   const insertSeconds = (performance.now() - insertStarted) / 1000;

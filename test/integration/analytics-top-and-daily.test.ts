@@ -56,8 +56,8 @@ async function get<T>(path: string): Promise<T> {
 describe('daily aggregate (materialized view), top videos and views per day on ClickHouse 18.16', () => {
   beforeAll(async () => {
     if (!(await clickhouseTool.locate())) throw new Error(`ClickHouse missing: ${clickhouseTool.fix}`);
-    // Without the component's own migrations: version 1 only, rows, then the rest as an upgrade would.
-    runner = new StackRunner([{ ...clickhouseComponent(ctx), afterReady: undefined }], ctx.logDir);
+    // The server comes up without a schema (the origin owns it): version 1 only, rows, then the rest as an upgrade would.
+    runner = new StackRunner([clickhouseComponent(ctx)], ctx.logDir);
     const startedAt = Date.now();
     await runner.start();
     console.log(`[analytics-daily] clickhouse ready in ${Date.now() - startedAt} ms`);
