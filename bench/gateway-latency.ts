@@ -15,11 +15,12 @@ import { PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/cli
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
+import { shiftedPorts } from '../contracts/local-ports.ts';
 import { createVideo, transitionVideo } from '../origin/src/db/videos.ts';
 import { openDatabase } from '../origin/src/db/open.ts';
 import { gatewayRoutes } from '../origin/src/gateway/routes.ts';
+import { stackContext } from '../stack/component.ts';
 import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
-import { shiftedPorts, stackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { formatTable } from '../stack/table.ts';
 import { httpLoad, type LoadResult } from './_http-load.ts';

@@ -7,13 +7,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { shiftedPorts } from '../contracts/local-ports.ts';
 import { uploadFileWithTus } from '../origin/cli/lib/tus-upload.ts';
 import type { CreatedVideo } from '../origin/cli/lib/video-types.ts';
-import type { ComponentSpec } from '../stack/component.ts';
+import { type ComponentSpec, stackContext, type StackContext } from '../stack/component.ts';
 import { minioComponent } from '../stack/components/minio.ts';
 import { originComponent } from '../stack/components/origin.ts';
 import { temporalComponent } from '../stack/components/temporal.ts';
-import { shiftedPorts, stackContext, type StackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
 import { modeNote, numberSetting } from './_options.ts';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext, StackPorts } from '../context.ts';
+import type { StackPorts } from '../../contracts/local-ports.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { httpOk } from '../probe.ts';
 import { clickhouseTool } from '../tools/clickhouse.ts';
 

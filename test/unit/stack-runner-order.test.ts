@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPorts, shiftedPorts } from '../../contracts/local-ports.ts';
 import type { ComponentSpec } from '../../stack/component.ts';
-import { defaultPorts, shiftedPorts } from '../../stack/context.ts';
 import { startWaves } from '../../stack/runner.ts';
 import { formatTable } from '../../stack/table.ts';
 

@@ -1,11 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { localContext, stackStatePath } from '../../../stack/local.ts';
+import { localContext, localStack, stackStatePath } from '../../../stack/local-stack.ts';
 import { formatMib, groupRssKib } from '../../../stack/memory.ts';
 import { repoRoot } from '../../../stack/paths.ts';
 import { provision } from '../../../stack/provision.ts';
 import { StackRunner, type ComponentState } from '../../../stack/runner.ts';
-import { localStack } from '../../../stack/stack.ts';
 import { formatTable } from '../../../stack/table.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

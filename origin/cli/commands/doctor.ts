@@ -1,7 +1,6 @@
-import { localContext } from '../../../stack/local.ts';
+import { localContext, localStack } from '../../../stack/local-stack.ts';
 import { isPortFree } from '../../../stack/ports.ts';
 import { allTools, toolStatus } from '../../../stack/provision.ts';
-import { localStack } from '../../../stack/stack.ts';
 import { formatTable } from '../../../stack/table.ts';
 
 /** `vora doctor`: every tool (found, version, or missing with the fix) and every component's port. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultPorts } from '../../../stack/context.ts';
+import { defaultPorts } from '../../../contracts/local-ports.ts';
 import { dataDir } from '../../../stack/paths.ts';
 import { secretsPath } from '../../../stack/secrets.ts';
 import { CliError } from './errors.ts';

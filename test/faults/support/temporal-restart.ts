@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackContext } from '../../../stack/context.ts';
+import { stackContext } from '../../../stack/component.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { groupAlive, stopProcessGroup } from '../../../stack/process-group.ts';
 import type { DevStack } from '../../e2e/support/dev-stack.ts';
