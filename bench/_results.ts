@@ -121,7 +121,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 const figure = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
 const verdict = (met: boolean | null) => (met === null ? '—' : met ? 'yes' : 'NO');
 
-/** Rows for stack/table.ts formatTable (or a Markdown table): name, value, baseline, ratio, goal, met. */
+/** Rows for cli/lib/table.ts formatTable (or a Markdown table): name, value, baseline, ratio, goal, met. */
 export function resultRows(rows: StoredResult[]): string[][] {
   return rows.map((r) => [r.name, `${figure(r.value)} ${r.unit}`, r.baseline, r.baselineValue === null ? '—' : `${figure(r.baselineValue)} ${r.unit}`, r.ratio === null ? '—' : `${figure(r.ratio)}×`, r.goal, verdict(r.goalMet)]);
 }

@@ -19,7 +19,7 @@ import { migrateAnalytics, PLAYBACK_EVENTS_TABLE } from '../origin/src/analytics
 import { stackContext } from '../stack/component.ts';
 import { clickhouseComponent } from '../stack/components/clickhouse.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { formatTable } from '../stack/table.ts';
+import { formatTable } from '../cli/lib/table.ts';
 import { modeNote, numberSetting, quick } from './_options.ts';
 import { median, resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './_results.ts';
 

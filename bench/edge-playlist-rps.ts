@@ -17,7 +17,7 @@ import { stackContext, type StackContext } from '../stack/component.ts';
 import { repoRoot } from '../stack/paths.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
-import { formatTable } from '../stack/table.ts';
+import { formatTable } from '../cli/lib/table.ts';
 import { httpLoad, type LoadResult } from './_http-load.ts';
 import { modeNote, numberSetting, quick } from './_options.ts';
 import { vodPlaylist } from './_playback-fixtures.ts';

@@ -22,7 +22,7 @@ import { gatewayRoutes } from '../origin/src/gateway/routes.ts';
 import { stackContext } from '../stack/component.ts';
 import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { formatTable } from '../stack/table.ts';
+import { formatTable } from '../cli/lib/table.ts';
 import { httpLoad, type LoadResult } from './_http-load.ts';
 import { modeNote, quick } from './_options.ts';
 import { cpuMsOf, startListening, stopProcess } from './_process.ts';

@@ -22,7 +22,7 @@ import { minioClient, minioComponent, minioEndpoint } from '../stack/components/
 import { temporalComponent } from '../stack/components/temporal.ts';
 import { run } from '../stack/exec.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { formatTable } from '../stack/table.ts';
+import { formatTable } from '../cli/lib/table.ts';
 import { loadTranscoderConfig } from '../transcoder/src/config.ts';
 import { createTranscodeWorker } from '../transcoder/src/create-worker.ts';
 import { ladderArgs } from '../transcoder/src/ffmpeg/ladder-args.ts';

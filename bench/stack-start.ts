@@ -13,7 +13,7 @@ import { localStack } from '../stack/local-stack.ts';
 import { groupRssKib } from '../stack/memory.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { formatTable } from '../stack/table.ts';
+import { formatTable } from '../cli/lib/table.ts';
 import { modeNote, quick } from './_options.ts';
 import { resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './_results.ts';
 

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readResults, resultHeaders, resultRows, resultsPath } from '../../../bench/_results.ts';
-import { repoRoot } from '../../../stack/paths.ts';
-import { formatTable } from '../../../stack/table.ts';
+import { readResults, resultHeaders, resultRows, resultsPath } from '../../bench/_results.ts';
+import { repoRoot } from '../../stack/paths.ts';
+import { formatTable } from '../lib/table.ts';
 
 const benchDir = join(repoRoot, 'bench');
 
