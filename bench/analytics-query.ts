@@ -20,8 +20,8 @@ import { stackContext } from '../stack/component.ts';
 import { clickhouseComponent } from '../stack/components/clickhouse.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { formatTable } from '../cli/lib/table.ts';
-import { modeNote, numberSetting, quick } from './_options.ts';
-import { median, resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './_results.ts';
+import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { median, resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './lib/results.ts';
 
 const offset = 26_000; // ClickHouse HTTP 34123, TCP 35009
 const events = numberSetting({ env: 'BENCH_ANALYTICS_EVENTS', position: 0 }, { full: 10_000_000, quick: 200_000 });

@@ -29,8 +29,8 @@ import { ladderArgs } from '../transcoder/src/ffmpeg/ladder-args.ts';
 import { planLadder } from '../transcoder/src/ladder/plan-ladder.ts';
 import { createTranscoderStorage } from '../transcoder/src/storage/s3-client.ts';
 import { startTranscode } from '../transcoder/src/start-transcode.ts';
-import { modeNote, numberSetting } from './_options.ts';
-import { writeResults } from './_results.ts';
+import { modeNote, numberSetting } from './lib/options.ts';
+import { writeResults } from './lib/results.ts';
 
 const seconds = numberSetting({ env: 'BENCH_LADDER_SECONDS', position: 0 }, { full: 60, quick: 4 });
 const secrets = { apiToken: 'bench-token-000000000', internalSecret: 't', nodeKey: 't', minioUser: 'bench', minioPassword: 'bench-password' };

@@ -14,8 +14,8 @@ import { groupRssKib } from '../stack/memory.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { formatTable } from '../cli/lib/table.ts';
-import { modeNote, quick } from './_options.ts';
-import { resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './_results.ts';
+import { modeNote, quick } from './lib/options.ts';
+import { resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './lib/results.ts';
 
 const offset = 20_000;
 

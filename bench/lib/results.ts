@@ -1,8 +1,8 @@
 // The shape of bench/results/latest.json and the pure rules that fill it; writeResults is the only I/O.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { repoRoot } from '../stack/paths.ts';
-import { describeMachine, loadNote, type Machine } from './_machine.ts';
+import { repoRoot } from '../../stack/paths.ts';
+import { describeMachine, loadNote, type Machine } from './machine.ts';
 
 /** What a benchmark aims at: checked against the value and/or the value ÷ baseline ratio. */
 export interface Goal {
