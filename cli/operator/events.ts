@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { VIDEO_EVENTS_TOPIC, VideoEvent } from '../../../contracts/video-events.ts';
+import { VIDEO_EVENTS_TOPIC, VideoEvent } from '../../contracts/video-events.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { CliError, unreachableMessage } from '../lib/errors.ts';
 import { note, printLine } from '../lib/output.ts';

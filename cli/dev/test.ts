@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoRoot } from '../../../stack/paths.ts';
-import { provision } from '../../../stack/provision.ts';
+import type { Command } from 'commander';
+import { repoRoot } from '../../stack/paths.ts';
+import { provision } from '../../stack/provision.ts';
 
 export const testTiers = ['unit', 'workers', 'integration', 'e2e', 'faults'] as const;
 export type TestTier = (typeof testTiers)[number];
@@ -76,4 +77,16 @@ export async function testCommand(tiers: TestTier[]): Promise<number> {
   say(`\nvora test: summary (${((performance.now() - started) / 1000).toFixed(0)} s)\n${summary.join('\n')}`);
   say(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   return total.failed === 0 ? 0 : 1;
+}
+
+export function registerTestCommand(program: Command): void {
+  program
+    .command('test')
+    .argument('[tiers...]', `tiers to run (${testTiers.join(', ')}); all when none`)
+    .description('typecheck, provision, and run the test tiers (npm test)')
+    .action(async (tiers: string[]) => {
+      const unknown = tiers.filter((tier) => !(testTiers as readonly string[]).includes(tier));
+      if (unknown.length > 0) throw new Error(`unknown test tier ${unknown.join(', ')}: choose from ${testTiers.join(', ')}`);
+      process.exitCode = await testCommand(tiers.length > 0 ? (tiers as TestTier[]) : [...testTiers]);
+    });
 }

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readResults, resultHeaders, resultRows, resultsPath } from '../../../bench/_results.ts';
-import { repoRoot } from '../../../stack/paths.ts';
-import { formatTable } from '../../../stack/table.ts';
+import { readResults, resultHeaders, resultRows, resultsPath } from '../../bench/lib/results.ts';
+import { repoRoot } from '../../stack/paths.ts';
+import { formatTable } from '../lib/table.ts';
 
 const benchDir = join(repoRoot, 'bench');
 
@@ -13,9 +13,9 @@ export interface BenchOptions {
   quick?: boolean;
 }
 
-/** The benchmarks: `bench/NAME.ts`; files starting with `_` are their helpers. */
+/** The benchmarks: every `bench/NAME.ts` (their helpers, servers and workers sit in `bench/lib/`, `servers/`, `workers/`). */
 export async function benchNames(): Promise<string[]> {
-  return (await readdir(benchDir)).filter((file) => file.endsWith('.ts') && !file.startsWith('_')).map((file) => file.slice(0, -3)).sort();
+  return (await readdir(benchDir)).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3)).sort();
 }
 
 /** `npm run bench [-- NAME…]`: runs each `bench/NAME.ts` (all when none named), one after another, then prints this run's figures. */

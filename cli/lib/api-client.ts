@@ -83,14 +83,3 @@ export function originClient(config: CliConfig): JsonClient {
     tokenHint: 'set VORA_API_TOKEN to a valid API token (the local stack\'s is `apiToken` in .vora/secrets.json)',
   });
 }
-
-/** The edge's `/internal` routes with the internal secret. */
-export function edgeInternalClient(config: CliConfig): JsonClient {
-  if (!config.internalSecret) throw new CliError('no internal secret for the edge: set VORA_INTERNAL_SECRET, or start the local stack (`npm start`), which writes it to .vora/secrets.json');
-  return jsonClient({
-    baseUrl: config.edgeUrl,
-    token: config.internalSecret,
-    name: 'the edge',
-    tokenHint: 'set VORA_INTERNAL_SECRET to the edge\'s INTERNAL_SECRET (the local stack\'s is `internalSecret` in .vora/secrets.json)',
-  });
-}

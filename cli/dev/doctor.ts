@@ -1,8 +1,8 @@
-import { localContext } from '../../../stack/local.ts';
-import { isPortFree } from '../../../stack/ports.ts';
-import { allTools, toolStatus } from '../../../stack/provision.ts';
-import { localStack } from '../../../stack/stack.ts';
-import { formatTable } from '../../../stack/table.ts';
+import type { Command } from 'commander';
+import { localContext, localStack } from '../../stack/local-stack.ts';
+import { isPortFree } from '../../stack/ports.ts';
+import { allTools, toolStatus } from '../../stack/provision.ts';
+import { formatTable } from '../lib/table.ts';
 
 /** `vora doctor`: every tool (found, version, or missing with the fix) and every component's port. */
 export async function doctorCommand(): Promise<boolean> {
@@ -31,4 +31,13 @@ export async function doctorCommand(): Promise<boolean> {
   }
   process.stdout.write(`${formatTable(['component', 'url', 'state'], componentRows)}\n`);
   return statuses.every((s) => s.path && !s.error);
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('check every tool and component: found / version / missing and the fix')
+    .action(async () => {
+      process.exitCode = (await doctorCommand()) ? 0 : 1;
+    });
 }

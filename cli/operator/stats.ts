@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DayViews, VideoAnalytics } from '../../../contracts/beacons.ts';
+import type { DayViews, VideoAnalytics } from '../../contracts/beacons.ts';
 import { originClient } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { CliError } from '../lib/errors.ts';

@@ -2,12 +2,12 @@
 // edge-playlist-rps. Same route shape and the same edge-cached origin fetch, but no token check, no node
 // choice and no rewrite: the playlist goes back as the origin wrote it. Never deployed; not in wrangler.toml.
 // Only handlers may be exported from a worker entry; the video (the real edge reads it from the token) is a var.
-import { fetchOriginPlaylist } from '../edge/src/playback/origin-fetch.ts';
+import { fetchOriginPlaylist } from '../../edge/src/playback/origin-fetch.ts';
 
 const MEDIA_PLAYLIST = /^\/v\/[^/]+\/([A-Za-z0-9_-]{1,32})\/playlist\.m3u8$/;
 
-// The Workers Cache API; bench/ is type-checked with DOM types, where `caches` has no `default`.
-const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : (caches as unknown as { default: Cache }).default);
+// The Workers Cache API's default cache, as the real edge uses it.
+const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : caches.default);
 
 export default {
   async fetch(request: Request, env: { ORIGIN_URL: string; BENCH_VIDEO_ID: string }): Promise<Response> {

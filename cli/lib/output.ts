@@ -1,4 +1,4 @@
-import { formatTable } from '../../../stack/table.ts';
+import { formatTable } from './table.ts';
 
 /** Machine output: one JSON document on stdout (progress and notes go to stderr, so pipes stay clean). */
 export function printJson(value: unknown): void {

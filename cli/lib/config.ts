@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { defaultPorts } from '../../../stack/context.ts';
-import { dataDir } from '../../../stack/paths.ts';
-import { secretsPath } from '../../../stack/secrets.ts';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultPorts, portOffset } from '../../contracts/local-ports.ts';
 import { CliError } from './errors.ts';
 
 /** Where the operator commands find the stack, and with what credentials. */
@@ -22,15 +21,6 @@ interface StoredSecrets {
   internalSecret?: string;
 }
 
-/** VORA_PORT_OFFSET as stack/local.ts reads it: the CLI must aim at the same ports `npm start` opened. */
-export function portOffset(env: NodeJS.ProcessEnv): number {
-  const offset = Number(env.VORA_PORT_OFFSET ?? 0);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 50_000) {
-    throw new CliError(`VORA_PORT_OFFSET must be a whole number between 0 and 50000, got ${JSON.stringify(env.VORA_PORT_OFFSET)}`);
-  }
-  return offset;
-}
-
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** Pure: the environment wins, then the stack's secrets file, then the local defaults (shifted by the offset). */
@@ -47,9 +37,14 @@ export function resolveCliConfig(env: NodeJS.ProcessEnv, secrets: StoredSecrets,
   };
 }
 
-/** Reads `.vora/secrets.json` without creating it: the CLI is a client and must not mint the stack's secrets. */
+/** Where `npm start` keeps its data and secrets: VORA_HOME, else `.vora/` at the repository root. */
+export function stackHome(env: NodeJS.ProcessEnv): string {
+  return resolve(env.VORA_HOME ?? join(fileURLToPath(new URL('../..', import.meta.url)), '.vora'));
+}
+
+/** Reads `.vora/secrets.json` (written by `npm start`) without creating it: the CLI is a client and must not mint the stack's secrets. */
 export function readStoredSecrets(home: string): StoredSecrets {
-  const path = secretsPath(home);
+  const path = join(home, 'secrets.json');
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as StoredSecrets;
   } catch (error) {
@@ -59,8 +54,8 @@ export function readStoredSecrets(home: string): StoredSecrets {
 }
 
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
-  // stack/paths.ts has applied VORA_HOME already.
-  return resolveCliConfig(env, readStoredSecrets(dataDir), dataDir);
+  const home = stackHome(env);
+  return resolveCliConfig(env, readStoredSecrets(home), home);
 }
 
 export function requireApiToken(config: CliConfig): string {

@@ -1,5 +1,5 @@
-// Prints latest.json as the Markdown table and machine line bench/README.md shows. Run: node --import tsx bench/_report.ts
-import { markdownTable, readResults } from './_results.ts';
+// Prints latest.json as the Markdown table and machine line bench/README.md shows. Run: node --import tsx bench/lib/report.ts
+import { markdownTable, readResults } from './results.ts';
 
 const { machine, results } = await readResults();
 if (machine) {

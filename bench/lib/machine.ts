@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../stack/exec.ts';
-import { repoRoot } from '../stack/paths.ts';
+import { run } from '../../stack/exec.ts';
+import { repoRoot } from '../../stack/paths.ts';
 
 export interface Machine {
   cores: number;

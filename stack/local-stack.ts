@@ -1,5 +1,6 @@
-import type { ComponentSpec } from './component.ts';
-import type { StackContext } from './context.ts';
+import { join } from 'node:path';
+import { portOffset, shiftedPorts } from '../contracts/local-ports.ts';
+import { stackContext, type ComponentSpec, type StackContext } from './component.ts';
 import { cdnNodeComponent } from './components/cdn-node.ts';
 import { clickhouseComponent } from './components/clickhouse.ts';
 import { edgeComponent } from './components/edge.ts';
@@ -8,6 +9,16 @@ import { minioComponent } from './components/minio.ts';
 import { originComponent } from './components/origin.ts';
 import { temporalComponent } from './components/temporal.ts';
 import { transcoderComponent } from './components/transcoder.ts';
+import { dataDir } from './paths.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
+
+/**
+ * The context of the developer's stack: `.vora/` (or VORA_HOME), default ports shifted by
+ * VORA_PORT_OFFSET, secrets from `.vora/secrets.json` unless the environment gives them.
+ */
+export async function localContext(env: NodeJS.ProcessEnv = process.env): Promise<StackContext> {
+  return stackContext(shiftedPorts(portOffset(env)), await loadOrCreateSecrets(dataDir, env), dataDir);
+}
 
 /** The whole local stack of `npm start`, in no particular order (dependsOn orders the start). */
 export function localStack(ctx: StackContext): ComponentSpec[] {
@@ -24,3 +35,6 @@ export function localStack(ctx: StackContext): ComponentSpec[] {
     cdnNodeComponent(ctx, 3),
   ];
 }
+
+/** Where `vora dev` records what it runs, for `vora doctor` and the CLI. */
+export const stackStatePath = (ctx: StackContext) => join(ctx.dataDir, 'stack.json');

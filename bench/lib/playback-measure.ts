@@ -1,5 +1,5 @@
 // Tiny benchmark harness: warm-up, then several timed rounds; the median round is reported.
-import { quick } from './_options.ts';
+import { quick } from './options.ts';
 
 export interface Measurement {
   name: string;

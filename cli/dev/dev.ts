@@ -1,12 +1,12 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { localContext, stackStatePath } from '../../../stack/local.ts';
-import { formatMib, groupRssKib } from '../../../stack/memory.ts';
-import { repoRoot } from '../../../stack/paths.ts';
-import { provision } from '../../../stack/provision.ts';
-import { StackRunner, type ComponentState } from '../../../stack/runner.ts';
-import { localStack } from '../../../stack/stack.ts';
-import { formatTable } from '../../../stack/table.ts';
+import type { Command } from 'commander';
+import { localContext, localStack, stackStatePath } from '../../stack/local-stack.ts';
+import { formatMib, groupRssKib } from '../../stack/memory.ts';
+import { repoRoot } from '../../stack/paths.ts';
+import { provision } from '../../stack/provision.ts';
+import { StackRunner, type ComponentState } from '../../stack/runner.ts';
+import { formatTable } from '../lib/table.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -72,4 +72,11 @@ export async function devCommand(): Promise<void> {
   say(`\nvora: all green in ${readySeconds.toFixed(1)} s (${((performance.now() - started) / 1000).toFixed(1)} s with provisioning check)`);
   say(`  operator API token: .vora/secrets.json (apiToken) — the vora CLI reads it`);
   say('  press Ctrl-C to stop everything');
+}
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('start the whole local stack in the foreground (npm start); Ctrl-C stops it')
+    .action(devCommand);
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { NodeRecord } from '../../../contracts/nodes.ts';
-import { ApiError, edgeInternalClient, originClient, type HttpMethod } from '../lib/api-client.ts';
+import type { NodeRecord } from '../../contracts/nodes.ts';
+import { originClient, type HttpMethod } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
 import { bar, formatAgo } from '../lib/units.ts';
@@ -16,19 +16,9 @@ export function nodeRows(nodes: NodeRecord[], nowMs: number): string[][] {
   ]);
 }
 
-/**
- * The registry through the origin's `/v1/nodes` (operators need only their API token); an origin
- * without that route is skipped for the edge's `/internal/nodes` with the internal secret.
- */
+/** The registry through the origin's `/v1/nodes`: operators need only their API token. */
 async function nodesRequest<T>(method: HttpMethod, suffix: string): Promise<T> {
-  const config = loadCliConfig();
-  try {
-    return await originClient(config).request<T>(method, `/v1/nodes${suffix}`);
-  } catch (error) {
-    const noRoute = error instanceof ApiError && error.status === 404 && error.serverMessage.startsWith('no route');
-    if (!noRoute) throw error;
-    return edgeInternalClient(config).request<T>(method, `/internal/nodes${suffix}`);
-  }
+  return originClient(loadCliConfig()).request<T>(method, `/v1/nodes${suffix}`);
 }
 
 /** `vora nodes ls | drain ID | undrain ID`: the CDN node registry at the edge. */

@@ -1,8 +1,8 @@
 // The shape of bench/results/latest.json and the pure rules that fill it; writeResults is the only I/O.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { repoRoot } from '../stack/paths.ts';
-import { describeMachine, loadNote, type Machine } from './_machine.ts';
+import { repoRoot } from '../../stack/paths.ts';
+import { describeMachine, loadNote, type Machine } from './machine.ts';
 
 /** What a benchmark aims at: checked against the value and/or the value ÷ baseline ratio. */
 export interface Goal {
@@ -121,7 +121,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 const figure = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
 const verdict = (met: boolean | null) => (met === null ? '—' : met ? 'yes' : 'NO');
 
-/** Rows for stack/table.ts formatTable (or a Markdown table): name, value, baseline, ratio, goal, met. */
+/** Rows for cli/lib/table.ts formatTable (or a Markdown table): name, value, baseline, ratio, goal, met. */
 export function resultRows(rows: StoredResult[]): string[][] {
   return rows.map((r) => [r.name, `${figure(r.value)} ${r.unit}`, r.baseline, r.baselineValue === null ? '—' : `${figure(r.baselineValue)} ${r.unit}`, r.ratio === null ? '—' : `${figure(r.ratio)}×`, r.goal, verdict(r.goalMet)]);
 }

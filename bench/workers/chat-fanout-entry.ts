@@ -4,7 +4,7 @@ import type { EchoRoom } from './echo-room.ts';
 
 // Bench-only worker entry (bench/chat-fanout.ts writes a wrangler config naming it): the edge as in
 // production, plus `/bench/echo/{room}/ws` → EchoRoom, the baseline. Production uses edge/src/index.ts.
-export { ChatRoom } from '../chat-room.ts';
+export { ChatRoom } from '../../durable-objects/chat-room.ts';
 export { EchoRoom } from './echo-room.ts';
 
 type BenchEnv = EdgeEnv & { ECHO_ROOMS: DurableObjectNamespace<EchoRoom> };

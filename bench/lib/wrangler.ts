@@ -2,11 +2,10 @@
 // so edits to the repo during a run (other work on this machine) never reload the worker mid-measurement.
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ComponentSpec } from '../stack/component.ts';
-import { edgeComponent, wranglerEnv } from '../stack/components/edge.ts';
-import type { StackContext } from '../stack/context.ts';
-import { run } from '../stack/exec.ts';
-import { repoRoot } from '../stack/paths.ts';
+import type { ComponentSpec, StackContext } from '../../stack/component.ts';
+import { edgeComponent, wranglerEnv } from '../../stack/components/edge.ts';
+import { run } from '../../stack/exec.ts';
+import { repoRoot } from '../../stack/paths.ts';
 
 /**
  * Bundles `main` (absolute path) with the wrangler config text `toml` (its `main = …` line is replaced)
