@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { resolveLlhlsOptions } from '../origin/src/live/llhls/llhls-options.ts';
 import { RenditionPackager } from '../origin/src/live/llhls/rendition-packager.ts';
-import { modeNote, numberSetting, quick } from './_options.ts';
-import { median, writeResults } from './_results.ts';
+import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { median, writeResults } from './lib/results.ts';
 
 const seconds = numberSetting({ env: 'BENCH_LLHLS_SECONDS', position: 0 }, { full: 60, quick: 6 });
 const rounds = quick ? 3 : 5;

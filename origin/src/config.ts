@@ -1,12 +1,12 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { dataDir } from '../../stack/paths.ts';
 
 /** The origin's configuration: read from the environment once, validated, defaults as in README. */
 const schema = z.object({
   ORIGIN_HOST: z.string().default('127.0.0.1'),
   ORIGIN_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  VORA_DATA_DIR: z.string().default(dataDir),
+  /** npm start sets it; run alone, the origin keeps its data in VORA_HOME, else in .vora of the working directory. */
+  VORA_DATA_DIR: z.string().default(resolve(process.env.VORA_HOME ?? '.vora')),
   DATABASE_URL: z.string().url().optional(),
   S3_ENDPOINT: z.string().url().default('http://127.0.0.1:9000'),
   S3_REGION: z.string().default('us-east-1'),

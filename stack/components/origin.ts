@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext } from '../context.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
 
 /** The environment the origin (and the CLI talking to it) reads; one place maps stack → env. */

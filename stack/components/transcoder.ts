@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { transcodeTaskQueue } from '../../contracts/transcode.ts';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext } from '../context.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
 import { ffprobeTool } from '../tools/ffmpeg.ts';
 import { withTemporalConnection } from './temporal.ts';

@@ -6,14 +6,15 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigState } from '../../channel-config/chain.ts';
 import { rootHash } from '../../channel-config/root.ts';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { channelIdFromStore, startEdgeConfigWriter, type EdgeConfigWriter, type EdgeWriteOutcome } from '../../origin/src/channel-config/edge-writer.ts';
 import { createConfigRequester, createConfigUpdatePublisher, startConfigRequestResponder, type ConfigUpdatePublisher } from '../../origin/src/channel-config/kafka.ts';
 import { getChannelConfig, updateChannelConfig } from '../../origin/src/channel-config/store.ts';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import type { Sql } from '../../origin/src/db/sql.ts';
+import { stackContext } from '../../stack/component.ts';
 import { edgeComponent } from '../../stack/components/edge.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
-import { shiftedPorts, stackContext } from '../../stack/context.ts';
 import { StackRunner } from '../../stack/runner.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';

@@ -7,13 +7,14 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigState, UpdateOutcome } from '../../channel-config/chain.ts';
 import { rootHash } from '../../channel-config/root.ts';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { startConfigFollower, type ConfigStateCache } from '../../origin/src/channel-config/follower.ts';
 import { createConfigRequester, createConfigUpdatePublisher, startConfigRequestResponder } from '../../origin/src/channel-config/kafka.ts';
 import { getChannelConfig, updateChannelConfig } from '../../origin/src/channel-config/store.ts';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import type { Sql } from '../../origin/src/db/sql.ts';
+import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
-import { shiftedPorts, stackContext } from '../../stack/context.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
