@@ -7,15 +7,17 @@ import { minioTool } from './tools/minio.ts';
 import { nginxTool } from './tools/nginx.ts';
 import { postgresTool } from './tools/postgres.ts';
 import { temporalTool } from './tools/temporal.ts';
+import { tuspyTool } from './tools/tuspy.ts';
 
 /**
  * Tools grouped in lanes that install side by side: Debian packages one after another (apt holds
- * a lock), Go builds one after another (each uses every core), Maven alone.
+ * a lock), Go builds one after another (each uses every core), Maven alone, pip alone.
  */
 export const toolLanes: ToolSpec[][] = [
   [ffmpegTool, ffprobeTool, nginxTool, postgresTool, clickhouseTool, chromiumTool],
   [minioTool, temporalTool],
   [kafkaTool],
+  [tuspyTool],
 ];
 
 export const allTools = toolLanes.flat();

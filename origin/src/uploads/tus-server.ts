@@ -1,9 +1,11 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { Server, type ServerOptions } from '@tus/server';
-import { S3Store } from '@tus/s3-store';
 import type { Logger } from 'pino';
+import { readBodiesDirectly } from './direct-body.ts';
 import { UPLOAD_REFUSALS, type UploadRefusal } from './refusals.ts';
 import type { UploadGate } from './upload-gate.ts';
+import { StreamingS3Store } from './streaming-s3-store.ts';
+import { answerHeaders, contentTypeRefusal, tusRequestOf } from './tus-request.ts';
 import { newUploadId, ownerOfUpload } from './upload-ids.ts';
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0];
@@ -18,8 +20,10 @@ export interface TusUploadsOptions {
   maxSizeBytes: number;
   /** Unfinished uploads older than this are removed by `cleanUpExpired()` (0 = never). */
   expirationMs: number;
-  /** S3 part size (default 8 MiB); the store spills each part to a temp file, so memory stays flat. */
+  /** S3 part size (default 8 MiB); a part is held in memory while it uploads. */
   partSizeBytes?: number;
+  /** Part buffers held by all uploads together (default 16): memory stays at most this × the part size. */
+  bufferSlots?: number;
   gate: UploadGate;
   log: Logger;
 }
@@ -36,14 +40,16 @@ export interface TusUploads {
 const reject = (refusal: UploadRefusal) => ({ status_code: refusal.status, body: refusal.message });
 
 /**
- * TUS 1.0.0 (@tus/server) over @tus/s3-store. A creation URL carries a one-time grant
+ * TUS 1.0.0 (@tus/server) over our streaming S3 store (streaming-s3-store.ts). A creation URL carries a one-time grant
  * (`?grant=…`); the gate checks it before the size limit (so an unauthorised client learns
  * nothing), and uses it up only once the size is accepted.
  */
 export function createTusUploads(options: TusUploadsOptions): TusUploads {
   const { gate, log, bucket } = options;
-  const store = new S3Store({
+  const store = new StreamingS3Store({
     partSize: options.partSizeBytes ?? 8 * 1024 * 1024,
+    maxUploadBytes: options.maxSizeBytes,
+    bufferSlots: options.bufferSlots,
     expirationPeriodInMilliseconds: options.expirationMs,
     s3ClientConfig: { ...options.s3, bucket },
   });
@@ -56,6 +62,7 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
     datastore: store,
     maxSize: options.maxSizeBytes,
     respectForwardedHeaders: true,
+    allowedHeaders: ['Upload-Checksum'],
     disableTerminationForFinishedUploads: true, // a finished upload is a transcoder input: read-only
     async namingFunction(req) {
       const grant = new URL(req.url).searchParams.get('grant');
@@ -88,6 +95,8 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
     },
   });
 
+  readBodiesDirectly(server, store); // before any listener: tus wires listeners into the handlers it has
+
   server.on('POST_TERMINATE', (_req: unknown, _res: unknown, uploadId: string) => {
     const owner = ownerOfUpload(uploadId);
     if (!owner) return;
@@ -96,7 +105,13 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
   });
 
   return {
-    handle: (request) => server.handleWeb(request),
+    async handle(request) {
+      const refusal = contentTypeRefusal(request.method, request.headers.get('content-type'));
+      if (refusal) return new Response(refusal.message, { status: refusal.status, headers: { 'Tus-Resumable': '1.0.0' } });
+      const response = await server.handleWeb(tusRequestOf(request));
+      for (const [name, value] of Object.entries(answerHeaders(request.method))) response.headers.set(name, value);
+      return response;
+    },
     cleanUpExpired: () => server.cleanUpExpiredUploads(),
     expirationMs: options.expirationMs,
   };
