@@ -107,7 +107,8 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
   return {
     async handle(request) {
       const refusal = contentTypeRefusal(request.method, request.headers.get('content-type'));
-      if (refusal) return new Response(refusal.message, { status: refusal.status, headers: { 'Tus-Resumable': '1.0.0' } });
+      // Tus-Resumable and the CORS origin as @tus/server sends them with its own refusals (a browser can read the status).
+      if (refusal) return new Response(refusal.message, { status: refusal.status, headers: { 'Tus-Resumable': '1.0.0', 'Access-Control-Allow-Origin': '*' } });
       const response = await server.handleWeb(tusRequestOf(request));
       for (const [name, value] of Object.entries(answerHeaders(request.method))) response.headers.set(name, value);
       return response;
