@@ -6,7 +6,7 @@ import type { Sql } from '../db/sql.ts';
 import { getVideo } from '../db/videos.ts';
 import { cacheControlFor } from './cache-policy.ts';
 import { noneMatchHits } from './http-conditional.ts';
-import { buildMasterPlaylist, publishedRenditions } from './master-playlist.ts';
+import { buildMasterPlaylist, masterRenditions, publishedRenditions } from './master-playlist.ts';
 import type { MediaTarget } from './media-path.ts';
 import { mediaError } from './media-error.ts';
 
@@ -22,7 +22,7 @@ export async function serveMaster(c: Context, deps: { sql: Sql; log: Logger }, t
   if (video.state === 'FAILED') {
     return mediaError(c, 409, 'video_failed', `video ${video.id} failed and has nothing to play: ${video.failureReason ?? 'no reason recorded'}`);
   }
-  const renditions = publishedRenditions(await listRenditions(deps.sql, video.id), new Date());
+  const renditions = masterRenditions(publishedRenditions(await listRenditions(deps.sql, video.id), new Date()), video.state);
   const text = buildMasterPlaylist(renditions);
   if (text === null) {
     if (renditions.length > 0) deps.log.error({ event: 'master_unusable_renditions', videoId: video.id, renditions: renditions.map((r) => r.name) }, 'renditions recorded but none is well-formed');

@@ -87,11 +87,14 @@ export async function startLadderStack(offset = 13000): Promise<LadderStack> {
   }
 }
 
-/** An H.264 + AAC test clip from lavfi (`testsrc2` + a sine tone). */
-export async function makeClip(path: string, seconds: number, size: string, rate = 30): Promise<void> {
+/**
+ * An H.264 + AAC test clip from lavfi (`testsrc2` + a sine tone): standard input unless `videoArgs` make it otherwise
+ * (e.g. `['-pix_fmt', 'yuv420p10le']`, or key frames that stop after 30 s).
+ */
+export async function makeClip(path: string, seconds: number, size: string, rate = 30, videoArgs: string[] = ['-pix_fmt', 'yuv420p']): Promise<void> {
   await run('ffmpeg', [
     '-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=duration=${seconds}:size=${size}:rate=${rate}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', ...videoArgs,
     '-c:a', 'aac', '-shortest', '-movflags', '+faststart', path,
   ], { timeoutMs: 300_000 });
 }

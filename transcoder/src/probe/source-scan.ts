@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { SourceLocation } from './ffprobe-command.ts';
 import { parseFrameRate } from './parse-ffprobe-output.ts';
 
 /** How much of the source the probe reads packet by packet (and decodes key frames of) for the standard-input decision. */
@@ -10,7 +9,7 @@ export const scanSeconds = 30;
  * key flags) and a decode of its key frames only (`-skip_frame nokey`: picture size and pixel format of each).
  * One process, one open of the presigned URL; about 0.1 s of CPU for a 1080p source.
  */
-export function sourceScanArgs(location: Extract<SourceLocation, { ok: true }>): string[] {
+export function sourceScanArgs(location: { input: string; protocols: string[]; remote: boolean }): string[] {
   const network = location.remote ? ['-rw_timeout', String(15_000_000)] : []; // microseconds: a stalled server fails, not hangs
   return [
     '-hide_banner', '-v', 'error',

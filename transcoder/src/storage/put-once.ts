@@ -14,7 +14,11 @@ const isPreconditionFailed = (error: unknown) =>
  * nothing is ever overwritten, and a retried activity finds its own objects. Returns the stored size.
  */
 export async function putOnce(s3: S3Client, bucket: string, key: string, path: string, contentType: string): Promise<PutOnceOutcome> {
-  const body = await readFile(path); // segments are a few MB: one single-part PUT each
+  return putBodyOnce(s3, bucket, key, await readFile(path), contentType); // segments are a few MB: one single-part PUT each
+}
+
+/** `putOnce` of bytes in memory (a generated playlist). */
+export async function putBodyOnce(s3: S3Client, bucket: string, key: string, body: Buffer, contentType: string): Promise<PutOnceOutcome> {
   const md5 = createHash('md5').update(body).digest('hex');
   try {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }));
