@@ -41,7 +41,7 @@ it('a worker SIGKILLed mid-encode: another attempt finishes, READY, no stray or 
   const startedAt = Date.now();
   const { handle } = await startTranscode(stack.client, { videoId, sourceKey: `uploads/long-${suffix}` });
 
-  // Past 40 %: the 360p pass is stored (PLAYABLE) and the single-decode 720p pass is encoding.
+  // Past 40 %: `src` is published (PLAYABLE) and the single pass (360p + 720p + previews) is encoding and uploading.
   let progress = 0;
   while (progress < 0.4) {
     if (Date.now() - startedAt > 180_000) throw new Error(`the encode did not get past 40 % in 180 s (at ${progress})`);
@@ -68,7 +68,7 @@ it('a worker SIGKILLed mid-encode: another attempt finishes, READY, no stray or 
   await downloadMedia(stack.s3, videoId, local);
   const stored = [...(await listMedia(stack.s3, `${videoId}/`)).keys()].sort();
   const expected = ['thumbnail.jpg', 'storyboard.jpg', 'storyboard.vtt'].map((file) => `${videoId}/${file}`);
-  for (const name of ['360p', '720p']) {
+  for (const name of ['src', '360p', '720p']) {
     const playlist = await readFile(join(local, videoId, name, 'playlist.m3u8'), 'utf8');
     expected.push(`${videoId}/${name}/playlist.m3u8`, `${videoId}/${name}/init.mp4`);
     for (const line of playlist.split('\n')) if (line.endsWith('.m4s')) expected.push(`${videoId}/${name}/${line}`);
