@@ -11,6 +11,7 @@ import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
+import { processingStatsRoutes } from './stats/processing-routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
 
@@ -61,6 +62,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
     app.use('/v1/*', (c, next) => (c.req.path === uploadsPath || c.req.path.startsWith(`${uploadsPath}/`) ? next() : apiBodyLimit(c, next)));
     app.route(uploadsPath, uploadRoutes(deps.api.uploads));
     app.route('/v1/videos', videoRoutes(deps.api.videos));
+    app.route('/v1/stats', processingStatsRoutes({ sql: deps.api.videos.sql }));
     if (deps.api.keys) {
       app.route('/v1/keys', keyRoutes(deps.api.keys));
       app.route('/v1/videos', playbackTokenRoutes(deps.api.keys));
