@@ -10,7 +10,7 @@ import { getVideo } from '../../origin/src/db/videos.ts';
 import { masterRenditions } from '../../origin/src/gateway/master-playlist.ts';
 import { startTranscode } from '../../transcoder/src/start-transcode.ts';
 import { downloadMedia, listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
-import { activityResult, historySteps } from './support/workflow-history.ts';
+import { activityResult, activityTimes, historySteps } from './support/workflow-history.ts';
 
 let stack: LadderStack;
 const suffix = Date.now().toString(36);
@@ -23,6 +23,9 @@ beforeAll(async () => {
   const clip = join(stack.dataDir, 'clip.mp4');
   await makeClip(clip, 8, '1280x720');
   await putRaw(stack.s3, `uploads/clip-${suffix}`, clip);
+  const longer = join(stack.dataDir, 'longer.mp4');
+  await makeClip(longer, 20, '1280x720');
+  await putRaw(stack.s3, `uploads/longer-${suffix}`, longer);
   const tenBit = join(stack.dataDir, 'ten-bit.mp4');
   await makeClip(tenBit, 8, '1280x720', 30, ['-pix_fmt', 'yuv420p10le']);
   await putRaw(stack.s3, `uploads/ten-bit-${suffix}`, tenBit);
@@ -192,6 +195,33 @@ describe('a clip that looks standard in its first 30 s but has no key frame afte
     await downloadMedia(stack.s3, videoId, local);
     expect((await decodeErrors(join(local, videoId, '360p', 'playlist.m3u8'))).trim()).toBe('');
     await expectOnlyNamedObjects(videoId, local, ['360p']);
+  });
+});
+
+describe('uploads that queue', () => {
+  it('a second upload is PLAYABLE while the first one\'s single pass still runs, and its own single pass waits for the ladder slot', async () => {
+    const first = `vid_queue_a_${suffix}`;
+    const second = `vid_queue_b_${suffix}`;
+    await processingVideo(stack.sql, first);
+    await processingVideo(stack.sql, second);
+    const a = (await startTranscode(stack.client, { videoId: first, sourceKey: `uploads/longer-${suffix}` })).handle;
+    // Wait for the first video's single pass to be running on its worker.
+    for (let waited = 0; ; waited += 100) {
+      const pending = (await a.describe()).raw.pendingActivities ?? [];
+      if (pending.some((activity) => activity.activityType?.name === 'encodeRenditions' && activity.lastStartedTime)) break;
+      if (waited > 60_000) throw new Error('the first video\'s single pass did not start');
+      await sleep(100);
+    }
+    const b = (await startTranscode(stack.client, { videoId: second, sourceKey: `uploads/clip-${suffix}` })).handle;
+    await Promise.all([a.result(), b.result()]);
+    const times = async (id: string) => (await stack.sql.query<{ playable_at: Date; ready_at: Date }>('SELECT playable_at, ready_at FROM videos WHERE id = $1', [id])).rows[0]!;
+    const [firstTimes, secondTimes] = [await times(first), await times(second)];
+    console.log(`queue: second PLAYABLE ${new Date(firstTimes.ready_at).getTime() - new Date(secondTimes.playable_at).getTime()} ms before the first was READY`);
+    expect(new Date(secondTimes.playable_at).getTime()).toBeLessThan(new Date(firstTimes.ready_at).getTime());
+    // One ladder slot per worker: the second single pass started only once the first had finished (the freed slot
+    // may poll while the first completion is still on its way to the server, hence the second of slack).
+    const [ladderA, ladderB] = [await activityTimes(a, 'encodeRenditions'), await activityTimes(b, 'encodeRenditions')];
+    expect(ladderB.started!.getTime()).toBeGreaterThanOrEqual(ladderA.completed!.getTime() - 1_000);
   });
 });
 

@@ -33,3 +33,14 @@ export async function activityResult(handle: WorkflowHandle, name: string): Prom
   const payload = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data;
   return payload ? JSON.parse(Buffer.from(payload).toString('utf8')) : undefined;
 }
+
+/** When the first activity of that name was scheduled, started and completed (server event times). */
+export async function activityTimes(handle: WorkflowHandle, name: string): Promise<{ scheduled?: Date; started?: Date; completed?: Date }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const time = (event: (typeof events)[number] | undefined) => (event?.eventTime ? new Date(Number(event.eventTime.seconds) * 1000 + Math.floor((event.eventTime.nanos ?? 0) / 1e6)) : undefined);
+  const scheduled = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === name);
+  const id = String(scheduled?.eventId);
+  const started = events.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === id);
+  const completed = events.find((event) => String(event.activityTaskCompletedEventAttributes?.scheduledEventId) === id);
+  return { scheduled: time(scheduled), started: time(started), completed: time(completed) };
+}
