@@ -47,6 +47,8 @@ export async function startTranscodeBench(portOffset: number): Promise<Transcode
   const stop = async () => {
     for (const step of stops.splice(0)) await step().catch(() => undefined);
   };
+  // Stopped from outside (Ctrl-C, `timeout`): the servers go too, by PID.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().finally(() => process.exit(130)));
   try {
     await runner.start();
     const s3 = minioClient(ctx);

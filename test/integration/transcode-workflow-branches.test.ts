@@ -112,8 +112,8 @@ beforeEach(() => {
   calls = [];
 });
 
-/** Runs `video-{id}` against the mocks with the three task queues polled; resolves with the call log. */
-async function runWorkflow(videoId: string): Promise<{ calls: string[]; error?: unknown }> {
+/** Runs `video-{id}` against the mocks with the three task queues polled (cancelling it once `cancelWhen` is logged); resolves with the call log. */
+async function runWorkflow(videoId: string, cancelWhen?: string): Promise<{ calls: string[]; error?: unknown }> {
   const connection = env.nativeConnection;
   const workers = await Promise.all([
     Worker.create({ connection, taskQueue: transcodeTaskQueue, workflowBundle: bundle, activities: transcoderActivities }),
@@ -125,7 +125,12 @@ async function runWorkflow(videoId: string): Promise<{ calls: string[]; error?: 
   await first!.runUntil(async () => {
     const running = others.map((worker) => worker.run());
     try {
-      await env.client.workflow.execute('transcodeVideo', { taskQueue: transcodeTaskQueue, workflowId: transcodeWorkflowId(videoId), args: [{ videoId, sourceKey: 'uploads/x' }] });
+      const handle = await env.client.workflow.start('transcodeVideo', { taskQueue: transcodeTaskQueue, workflowId: transcodeWorkflowId(videoId), args: [{ videoId, sourceKey: 'uploads/x' }] });
+      if (cancelWhen) {
+        await until(() => calls.includes(cancelWhen));
+        await handle.cancel();
+      }
+      await handle.result();
     } catch (caught) {
       error = caught;
     } finally {
@@ -199,5 +204,12 @@ describe('transcodeVideo branches (mocked activities)', () => {
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect(log).toContain('markPlayable');
     expect(log.slice(-3)).toEqual(['encodeFirstRung:cancelled', 'removeOutputs', 'markFailed:disk full']);
+  });
+
+  it('a cancelled workflow (a deleted video) stops its first rung, removes outputs, records the reason and ends: no task left failing', async () => {
+    behaviour = { probe: tenBitProbe, firstRung: 'signal-then-run-until-cancelled' };
+    const { calls: log, error } = await runWorkflow('deleted', 'encodeRenditions:720p+1080p:previews');
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(log.slice(-3)).toEqual(['encodeFirstRung:cancelled', 'removeOutputs', 'markFailed:the transcode was cancelled (the video was deleted, or an operator stopped its workflow)']);
   });
 });

@@ -1,4 +1,4 @@
-import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, condition, defineSignal, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, condition, defineSignal, isCancellation, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { TranscodeActivities } from './activities/index.ts';
 import {
   firstSegmentSignalName,
@@ -52,6 +52,7 @@ export const firstSegmentSignal = defineSignal<[PublishedRendition]>(firstSegmen
 
 /** The reason a failure gives to people: the source's fault in its own words, or what kept failing. */
 function failureReason(error: unknown): string {
+  if (isCancellation(error)) return 'the transcode was cancelled (the video was deleted, or an operator stopped its workflow)';
   if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable) return error.cause.message;
   if (error instanceof ApplicationFailure) return error.message;
   const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -129,6 +130,8 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
       await origin.setProgress({ videoId, progress: reportedProgress });
     }
   })();
+  // A cancelled workflow ends the reporter with a CancelledFailure: handled here, the failure path below does the rest.
+  reporter.catch(() => undefined);
 
   log.info('transcode started', { videoId, sourceKey });
   const firstRung: FirstRungHandle = { scope: new CancellationScope() };
@@ -164,10 +167,13 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
     finished = true;
     const reason = failureReason(error);
     log.warn('transcode failed', { videoId, reason });
-    firstRung.scope.cancel();
-    await firstRung.running?.catch(() => undefined);
-    await removeOutputs({ videoId }).catch((cleanupError: unknown) => log.error('partial outputs not removed', { videoId, error: String(cleanupError) }));
-    await origin.markFailed({ videoId, reason });
+    // Cleanup runs even when the workflow itself was cancelled: the first rung stops before its outputs are removed.
+    await CancellationScope.nonCancellable(async () => {
+      firstRung.scope.cancel();
+      await firstRung.running?.catch(() => undefined);
+      await removeOutputs({ videoId }).catch((cleanupError: unknown) => log.error('partial outputs not removed', { videoId, error: String(cleanupError) }));
+      await origin.markFailed({ videoId, reason });
+    });
     throw ApplicationFailure.create({
       message: `video ${videoId} cannot be transcoded: ${reason}`,
       type: failureType(error),
