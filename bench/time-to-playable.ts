@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const clips: { clip: Clip; seconds: number; kind: 'standard' | 'hevc' }[] = [
       { clip: { label: `${shortSeconds} s 1080p standard (H.264/AAC)`, key: 'bench/standard-short.mp4', goalSeconds: 2 }, seconds: shortSeconds, kind: 'standard' },
       { clip: { label: `${shortSeconds} s 1080p non-standard (HEVC)`, key: 'bench/hevc-short.mp4', goalSeconds: 6 }, seconds: shortSeconds, kind: 'hevc' },
-      { clip: { label: `${longSeconds / 60} min 1080p standard`, key: 'bench/standard-long.mp4' }, seconds: longSeconds, kind: 'standard' },
+      { clip: { label: `${longSeconds >= 60 ? `${longSeconds / 60} min` : `${longSeconds} s`} 1080p standard`, key: 'bench/standard-long.mp4' }, seconds: longSeconds, kind: 'standard' },
     ];
     for (const { clip, seconds: length, kind } of clips) {
       const path = join(bench.dataDir, clip.key.replace('/', '-'));

@@ -19,13 +19,14 @@ export async function putOnce(s3: S3Client, bucket: string, key: string, path: s
 
 /** `putOnce` of bytes in memory (a generated playlist). */
 export async function putBodyOnce(s3: S3Client, bucket: string, key: string, body: Buffer, contentType: string): Promise<PutOnceOutcome> {
-  const md5 = createHash('md5').update(body).digest('hex');
   try {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }));
     return { kind: 'written', size: body.length };
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;
   }
+  // Only a retry meets its own objects: the MD5 is worth computing then, not on every first write.
+  const md5 = createHash('md5').update(body).digest('hex');
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const storedSize = head.ContentLength ?? -1;
   const identical = head.ETag?.replaceAll('"', '') === md5 && storedSize === body.length;
