@@ -21,6 +21,11 @@ export interface TranscodeVideoInput {
   videoId: string;
   /** The object key of the upload in bucket `vora-raw` (an absolute local path, `file://` or `http(s)://` URL also work, for tests and tools). */
   sourceKey: string;
+  /**
+   * Chunked encoding for READY: absent = sources longer than 5 min in 60 s chunks across workers; 0 = never (one
+   * single pass); N = chunks of about N seconds whatever the length (tools, tests, benchmarks).
+   */
+  chunkSeconds?: number;
 }
 
 /** What ffprobe tells us about a source that is a playable video. */

@@ -11,7 +11,9 @@ import {
   type TranscodeVideoInput,
   type TranscodeVideoResult,
 } from './contract.ts';
+import { chunkLengthFor } from './chunks/chunk-policy.ts';
 import { planLadder, type LadderPlan } from './ladder/plan-ladder.ts';
+import { chunkedLadder } from './workflow-chunked-ladder.ts';
 
 const retryEncode = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 4 } as const;
 
@@ -147,9 +149,11 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
     log.info('playable', { videoId, via: first.path });
 
     const ladderNames = plan.renditions.map((rung) => rung.name).filter((name) => first.path === 'src' || name !== first.rendition.name);
-    const pass = await encodeRenditions({
-      videoId, sourceKey, durationSeconds: probe.durationSeconds, plan, names: ladderNames, progressSpan: [0, 0.95], previews: { width: probe.width, height: probe.height },
-    });
+    const ladder = { videoId, sourceKey, durationSeconds: probe.durationSeconds, plan, names: ladderNames, previews: { width: probe.width, height: probe.height } };
+    const chunkSeconds = ladderNames.length > 0 ? chunkLengthFor(probe.durationSeconds, input.chunkSeconds) : null;
+    const pass = chunkSeconds === null
+      ? await encodeRenditions({ ...ladder, progressSpan: [0, 0.95] })
+      : await chunkedLadder(ladder, chunkSeconds, (fraction) => (latestProgress = Math.max(latestProgress, fraction)));
     const renditions = [...pass.renditions];
     if (first.path === 'progressive') {
       const measured = await first.complete;

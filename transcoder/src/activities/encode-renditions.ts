@@ -45,6 +45,8 @@ export interface EncodeRenditionsInput {
   progressSpan: [number, number];
   /** The source picture, for the thumbnail and storyboard made in the same process; absent: no previews. */
   previews?: { width: number; height: number };
+  /** Decode key frames only (previews alone, beside a chunked encode). */
+  keyframesOnly?: boolean;
 }
 
 export interface Previews {
@@ -116,7 +118,7 @@ export function createEncodeRenditions(deps: EncodeDeps) {
       const result = await encodeWhilePublishing({
         ffmpeg: {
           ffmpegPath: deps.ffmpegPath,
-          args: ladderArgs({ source: location, plan, renditions: todo, outputDir: workDir, preset: deps.x264Preset, previews: previewOptions }),
+          args: ladderArgs({ source: location, plan, renditions: todo, outputDir: workDir, preset: deps.x264Preset, previews: previewOptions, keyframesOnly: input.keyframesOnly }),
           signal: context.cancellationSignal,
           niceness: deps.ladderNiceness,
           onProgress: ({ outTimeSeconds }) => {

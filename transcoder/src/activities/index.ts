@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
+import { createEncodeChunk } from './encode-chunk.ts';
 import { createEncodeFirstRung } from './encode-first-rung.ts';
 import { createEncodeRenditions } from './encode-renditions.ts';
 import { createProbeSource } from './probe-source.ts';
+import { createPublishJoined } from './publish-joined.ts';
 import { createPublishSource } from './publish-source.ts';
 import { createRemoveOutputs } from './remove-outputs.ts';
+import { createScanKeyframes } from './scan-keyframes.ts';
 
 /** Everything the transcoder's activities need from the outside world, passed in (no globals). */
 export interface TranscodeActivityDeps {
@@ -40,13 +43,16 @@ export function createActivities(deps: TranscodeActivityDeps) {
     encodeFirstRung: createEncodeFirstRung(encode),
     encodeRenditions: createEncodeRenditions(encode),
     removeOutputs: createRemoveOutputs({ storage, logger: deps.logger }),
+    scanKeyframes: createScanKeyframes(encode),
+    encodeChunk: createEncodeChunk(encode),
+    publishJoined: createPublishJoined({ storage }),
   };
 }
 
 export type TranscodeActivities = ReturnType<typeof createActivities>;
 
 /** Activities of `vora-playable`: short, and what makes a video PLAYABLE. The rest (ladder work) runs on `vora-transcode`. */
-export const playableActivityNames = ['probeSource', 'publishSource', 'encodeFirstRung', 'removeOutputs'] as const satisfies readonly (keyof TranscodeActivities)[];
+export const playableActivityNames = ['probeSource', 'publishSource', 'encodeFirstRung', 'removeOutputs', 'scanKeyframes', 'publishJoined'] as const satisfies readonly (keyof TranscodeActivities)[];
 
 /** The activities split by the task queue that runs them. */
 export function activitiesByQueue(activities: TranscodeActivities): { playable: Partial<TranscodeActivities>; ladder: Partial<TranscodeActivities> } {

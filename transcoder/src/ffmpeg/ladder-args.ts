@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { chunkInputArgs, chunkOutputArgs, chunkSegmentMuxerArgs, chunkSegmentPattern, type ChunkWindow } from '../chunks/chunk-args.ts';
 import type { LadderPlan, RenditionPlan } from '../ladder/plan-ladder.ts';
 import { previewBranches, type PreviewOptions } from './preview-args.ts';
 
@@ -20,12 +21,16 @@ export interface LadderCommandOptions {
   preset: string;
   /** Thumbnail and storyboard from the same decode (the single pass for READY); absent: rungs only. */
   previews?: PreviewOptions;
+  /** Encode only this piece of the source (chunked encoding across workers). */
+  chunk?: ChunkWindow;
+  /** Decode key frames only (`-skip_frame nokey`): previews of a chunked source, at a fraction of a full decode. */
+  keyframesOnly?: boolean;
 }
 
 /** Input options shared by every FFmpeg run on an untrusted source: a protocol whitelist and bounded network reads. */
-export function inputArgs(source: FfmpegInput): string[] {
+export function inputArgs(source: FfmpegInput, before: string[] = []): string[] {
   const network = source.remote ? ['-rw_timeout', String(15_000_000), '-reconnect', '1', '-reconnect_on_network_error', '1'] : [];
-  return ['-protocol_whitelist', source.protocols.join(','), ...network, '-i', source.input];
+  return ['-protocol_whitelist', source.protocols.join(','), ...network, ...before, '-i', source.input];
 }
 
 /**
@@ -47,12 +52,12 @@ export function ladderFilterGraph(plan: Pick<LadderPlan, 'resampleTo'>, renditio
  * rewrites atomically (temp file + rename) as each segment closes, so segments can be uploaded while it encodes.
  * The playlists viewers get are generated from what is stored (media/media-playlist.ts), never this file.
  */
-export function hlsOutputArgs(dir: string, segmentSeconds: number): string[] {
+export function hlsOutputArgs(dir: string, segmentSeconds: number, chunk?: ChunkWindow): string[] {
   return [
     '-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'event', '-hls_list_size', '0',
     '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4',
-    '-hls_segment_filename', join(dir, 'seg_%05d.m4s'), '-start_number', '1',
-    '-hls_flags', 'temp_file+independent_segments',
+    '-hls_segment_filename', join(dir, chunk ? chunkSegmentPattern(chunk.index) : 'seg_%05d.m4s'), '-start_number', '1',
+    '-hls_flags', 'temp_file+independent_segments', ...(chunk ? chunkSegmentMuxerArgs : []),
     join(dir, 'playlist.m3u8'),
   ];
 }
@@ -71,7 +76,8 @@ function renditionOutputArgs(rendition: RenditionPlan, index: number, options: L
     '-g', String(gopFrames), '-keyint_min', String(gopFrames), '-sc_threshold', '0', '-flags', '+cgop',
     '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
     '-map_metadata', '-1', '-map_chapters', '-1',
-    ...hlsOutputArgs(join(options.outputDir, rendition.name), segmentSeconds),
+    ...(options.chunk ? chunkOutputArgs(options.chunk, rendition.audioBitrate !== null) : []),
+    ...hlsOutputArgs(join(options.outputDir, rendition.name), segmentSeconds, options.chunk),
   ];
 }
 
@@ -86,7 +92,7 @@ export function ladderArgs(options: LadderCommandOptions): string[] {
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
     '-progress', 'pipe:1', '-stats_period', '1',
-    ...inputArgs(options.source),
+    ...inputArgs(options.source, [...(options.keyframesOnly ? ['-skip_frame', 'nokey'] : []), ...(options.chunk ? chunkInputArgs(options.chunk) : [])]),
     '-filter_complex', ladderFilterGraph(options.plan, options.renditions, options.previews),
     ...options.renditions.flatMap((rendition, index) => renditionOutputArgs(rendition, index, options)),
     ...(options.previews ? previewBranches(options.previews, 't', 'b').outputArgs : []),

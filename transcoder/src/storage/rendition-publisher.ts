@@ -14,6 +14,8 @@ export interface RenditionTarget {
   dir: string;
   /** PUTs in flight at once (segments are a few MB each). */
   parallelPuts?: number;
+  /** False for every chunk but the first of a chunked encode: the joined playlist names one init segment. */
+  withInit?: boolean;
 }
 
 const segmentName = /^seg_\d{5,9}\.m4s$/;
@@ -59,7 +61,7 @@ export class RenditionPublisher {
     this.listed = parsed.segments;
     if (!this.initStored) {
       this.mapUri = parsed.mapUri ?? 'init.mp4';
-      await this.put(this.mapUri);
+      if (this.target.withInit !== false) await this.put(this.mapUri);
       this.initStored = true;
       onFile?.();
     }
