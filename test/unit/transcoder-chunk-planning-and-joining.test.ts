@@ -75,7 +75,8 @@ describe('chunk FFmpeg options', () => {
     const chunk = { index: 2, startSeconds: 128.0000004, durationSeconds: 64, last: false };
     expect(chunkSegmentPattern(2)).toBe('seg_002%05d.m4s');
     expect(chunkInputArgs(chunk)).toEqual(['-ss', '128.000000']);
-    expect(chunkOutputArgs(chunk, true)).toEqual(['-t', '64.000000', '-output_ts_offset', '128.000000', '-bsf:a', 'noise=drop=lt(pts\\,0)+gt(pts+1024\\,3072000)']);
+    // One second later on the output timeline, for every chunk alike (chunk 0 would otherwise start below zero and be shifted).
+    expect(chunkOutputArgs(chunk, true)).toEqual(['-t', '64.000000', '-output_ts_offset', '129.000000', '-bsf:a', 'noise=drop=lt(pts\\,0)+gt(pts+1024\\,3072000)']);
     expect(chunkOutputArgs({ ...chunk, last: true }, true).at(-1)).toBe('noise=drop=lt(pts\\,0)');
     expect(chunkOutputArgs(chunk, false)).not.toContain('-bsf:a');
   });

@@ -7,6 +7,13 @@ export interface ChunkWindow {
   last: boolean;
 }
 
+/**
+ * Every chunk's output is placed this far after its source time. Without it, chunk 0 alone would start below zero
+ * (B-frame decode delay, AAC priming) and FFmpeg would shift it forward, two frames out of step with the others;
+ * with it no chunk is shifted, presentation and decode times run on across every join, and the video starts at 1 s.
+ */
+export const chunkTimelineOffsetSeconds = 1;
+
 /** AAC frames are 1024 samples; the ladder always resamples audio to 48 kHz. */
 const audioRate = 48_000;
 const aacFrame = 1024;
@@ -37,7 +44,7 @@ export function chunkOutputArgs(chunk: ChunkWindow, hasAudio: boolean): string[]
   const endSample = Math.round(chunk.durationSeconds * audioRate);
   const drop = chunk.last ? 'lt(pts\\,0)' : `lt(pts\\,0)+gt(pts+${aacFrame}\\,${endSample})`;
   return [
-    '-t', chunk.durationSeconds.toFixed(6), '-output_ts_offset', seconds(chunk.startSeconds),
+    '-t', chunk.durationSeconds.toFixed(6), '-output_ts_offset', seconds(chunk.startSeconds + chunkTimelineOffsetSeconds),
     ...(hasAudio ? ['-bsf:a', `noise=drop=${drop}`] : []),
   ];
 }
