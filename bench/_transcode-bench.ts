@@ -131,17 +131,18 @@ async function processStat(pid: number | 'self'): Promise<string[] | null> {
 const ticks = (fields: string[], ...indexes: number[]) => indexes.reduce((sum, index) => sum + Number(fields[index]), 0);
 
 /**
- * CPU seconds used so far by this process and its finished children (FFmpeg, worker processes), plus every live process
- * in the given process groups (MinIO, Temporal, worker processes still running). USER_HZ is 100 on Linux.
+ * CPU seconds used so far by this process and its finished children (FFmpeg), by the given processes and theirs
+ * (worker processes: their FFmpeg children are finished when read), and by every live process in the given process
+ * groups (MinIO, Temporal). USER_HZ is 100 on Linux.
  */
-export async function cpuSeconds(groupLeaders: number[]): Promise<number> {
+export async function cpuSeconds(groupLeaders: number[], pids: number[] = []): Promise<number> {
   const self = await processStat('self');
   let total = self ? ticks(self, 11, 12, 13, 14) : 0;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     const fields = await processStat(Number(entry));
     // field 2 (0-based after the name) is the process group id
-    if (fields && groupLeaders.includes(Number(fields[2]))) total += ticks(fields, 11, 12, 13, 14);
+    if (fields && (groupLeaders.includes(Number(fields[2])) || pids.includes(Number(entry)))) total += ticks(fields, 11, 12, 13, 14);
   }
   return total / 100;
 }
