@@ -6,7 +6,7 @@ import { repoRoot } from '../../stack/paths.ts';
 import { run } from '../../stack/exec.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
 import { startTranscode } from '../../transcoder/src/start-transcode.ts';
-import { downloadMedia, listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
+import { downloadMedia, expectOnlyNamedObjects, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 
 let stack: LadderStack;
 let child: ChildProcess | undefined;
@@ -29,17 +29,6 @@ function workerProcess(): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/integration/support/ladder-worker-process.ts')], {
     cwd: repoRoot, env: { ...process.env, ...stack.transcoderEnv }, detached: true, stdio: ['ignore', 'inherit', 'inherit'],
   });
-}
-
-/** Every stored object of a video is named by one of its playlists, or is a preview: nothing left by a dead attempt. */
-async function expectOnlyNamedObjects(videoId: string, local: string, renditions: string[]): Promise<void> {
-  const expected = ['thumbnail.jpg', 'storyboard.jpg', 'storyboard.vtt'].map((file) => `${videoId}/${file}`);
-  for (const name of renditions) {
-    const playlist = await readFile(join(local, videoId, name, 'playlist.m3u8'), 'utf8');
-    expected.push(`${videoId}/${name}/playlist.m3u8`, `${videoId}/${name}/init.mp4`);
-    for (const line of playlist.split('\n')) if (line.endsWith('.m4s')) expected.push(`${videoId}/${name}/${line}`);
-  }
-  expect([...(await listMedia(stack.s3, `${videoId}/`)).keys()].sort()).toEqual(expected.sort());
 }
 
 afterAll(async () => {
@@ -93,7 +82,7 @@ it('a worker SIGKILLed mid-encode: another attempt finishes, READY, no stray or 
     const duration = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(local, videoId, name, 'playlist.m3u8')]);
     expect(Number(duration)).toBeCloseTo(30, 0);
   }
-  await expectOnlyNamedObjects(videoId, local, ['src', '360p', '720p']);
+  await expectOnlyNamedObjects(stack.s3, videoId, local, ['src', '360p', '720p']);
 });
 
 it('a chunked encode whose worker is SIGKILLed mid-chunk: the chunk is retried elsewhere, READY, and the joined playlists play through every join', { timeout: 300_000 }, async () => {
@@ -148,5 +137,5 @@ it('a chunked encode whose worker is SIGKILLed mid-chunk: the chunk is retried e
   // Both rungs cut at the same instants: a player can switch between them at any segment.
   expect(keyframesOf[0]).toEqual(keyframesOf[1]);
   expect(keyframesOf[0]).toEqual([0, 4, 8, 10, 14, 18, 20, 24, 28]);
-  await expectOnlyNamedObjects(videoId, local, ['src', '360p', '720p']);
+  await expectOnlyNamedObjects(stack.s3, videoId, local, ['src', '360p', '720p']);
 });

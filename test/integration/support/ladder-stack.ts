@@ -6,6 +6,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { shiftedPorts, stackContext, type StackContext } from '../../../stack/context.ts';
@@ -130,4 +131,15 @@ export async function downloadMedia(s3: S3Client, videoId: string, toDir: string
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, await object.Body!.transformToByteArray());
   }
+}
+
+/** Every stored object of a video is named by one of its playlists (downloaded to `local`), or is a preview: nothing stray. */
+export async function expectOnlyNamedObjects(s3: S3Client, videoId: string, local: string, renditions: string[]): Promise<void> {
+  const expected = ['thumbnail.jpg', 'storyboard.jpg', 'storyboard.vtt'].map((file) => `${videoId}/${file}`);
+  for (const name of renditions) {
+    const playlist = await readFile(join(local, videoId, name, 'playlist.m3u8'), 'utf8');
+    expected.push(`${videoId}/${name}/playlist.m3u8`, `${videoId}/${name}/init.mp4`);
+    for (const line of playlist.split('\n')) if (line.endsWith('.m4s')) expected.push(`${videoId}/${name}/${line}`);
+  }
+  expect([...(await listMedia(s3, `${videoId}/`)).keys()].sort()).toEqual(expected.sort());
 }
