@@ -9,7 +9,7 @@ import { listRenditions } from '../../origin/src/db/renditions.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
 import { masterRenditions } from '../../origin/src/gateway/master-playlist.ts';
 import { startTranscode } from '../../transcoder/src/start-transcode.ts';
-import { downloadMedia, listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
+import { downloadMedia, expectOnlyNamedObjects, listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 import { activityResult, activityTimes, historySteps } from './support/workflow-history.ts';
 
 let stack: LadderStack;
@@ -48,17 +48,6 @@ const ffprobeJson = async (path: string, entries: string) =>
 const decodeErrors = (playlistPath: string) => run('ffmpeg', ['-v', 'error', '-i', playlistPath, '-f', 'null', '-'], { timeoutMs: 120_000 });
 const segmentDurations = (playlist: string) => [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Every object stored for a video is named by one of its playlists, or is a preview: nothing stray. */
-async function expectOnlyNamedObjects(videoId: string, local: string, renditions: string[]): Promise<void> {
-  const expected = ['thumbnail.jpg', 'storyboard.jpg', 'storyboard.vtt'].map((file) => `${videoId}/${file}`);
-  for (const name of renditions) {
-    const playlist = await readFile(join(local, videoId, name, 'playlist.m3u8'), 'utf8');
-    expected.push(`${videoId}/${name}/playlist.m3u8`, `${videoId}/${name}/init.mp4`);
-    for (const line of playlist.split('\n')) if (line.endsWith('.m4s')) expected.push(`${videoId}/${name}/${line}`);
-  }
-  expect([...(await listMedia(stack.s3, `${videoId}/`)).keys()].sort()).toEqual(expected.sort());
-}
 
 describe('a standard 8 s 1280x720 H.264/AAC clip', () => {
   const videoId = `vid_clip_${suffix}`;
@@ -137,7 +126,7 @@ describe('a standard 8 s 1280x720 H.264/AAC clip', () => {
       const frames = JSON.parse(await run('ffprobe', ['-v', 'error', '-skip_frame', 'nokey', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'json', join(local, row.playlistKey)])) as { frames: { pts_time: string }[] };
       expect(frames.frames.map((frame) => Math.round(Number(frame.pts_time)))).toEqual([0, 4]);
     }
-    await expectOnlyNamedObjects(videoId, local, ['src', '360p', '720p']);
+    await expectOnlyNamedObjects(stack.s3, videoId, local, ['src', '360p', '720p']);
   });
 
   it('a second start of the same video is a no-op', async () => {
@@ -176,7 +165,7 @@ describe('a 10-bit H.264 clip (not standard input)', () => {
       expect(segmentDurations(await readFile(playlistPath, 'utf8'))).toEqual([4, 4]);
       expect((await decodeErrors(playlistPath)).trim()).toBe('');
     }
-    await expectOnlyNamedObjects(videoId, local, ['360p', '720p']);
+    await expectOnlyNamedObjects(stack.s3, videoId, local, ['360p', '720p']);
   });
 });
 
@@ -195,7 +184,7 @@ describe('a clip that looks standard in its first 30 s but has no key frame afte
     const local = join(stack.dataDir, 'download');
     await downloadMedia(stack.s3, videoId, local);
     expect((await decodeErrors(join(local, videoId, '360p', 'playlist.m3u8'))).trim()).toBe('');
-    await expectOnlyNamedObjects(videoId, local, ['360p']);
+    await expectOnlyNamedObjects(stack.s3, videoId, local, ['360p']);
   });
 });
 
