@@ -11,16 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import pino from 'pino';
+import { shiftedPorts } from '../contracts/local-ports.ts';
 import { openClickHouse } from '../origin/src/analytics/clickhouse.ts';
 import { topVideosSql } from '../origin/src/analytics/daily.ts';
 import { analyticsRoutes } from '../origin/src/analytics/routes.ts';
-import { PLAYBACK_EVENTS_TABLE } from '../origin/src/analytics/schema.ts';
+import { migrateAnalytics, PLAYBACK_EVENTS_TABLE } from '../origin/src/analytics/schema.ts';
+import { stackContext } from '../stack/component.ts';
 import { clickhouseComponent } from '../stack/components/clickhouse.ts';
-import { shiftedPorts, stackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { formatTable } from '../stack/table.ts';
-import { modeNote, numberSetting, quick } from './_options.ts';
-import { median, resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './_results.ts';
+import { formatTable } from '../cli/lib/table.ts';
+import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { median, resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './lib/results.ts';
 
 const offset = 26_000; // ClickHouse HTTP 34123, TCP 35009
 const events = numberSetting({ env: 'BENCH_ANALYTICS_EVENTS', position: 0 }, { full: 10_000_000, quick: 200_000 });
@@ -58,7 +59,8 @@ const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: '
 const runner = new StackRunner([clickhouseComponent(ctx)], ctx.logDir);
 const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 600_000);
 try {
-  await runner.start(); // applies the migrations: events table and daily view
+  await runner.start();
+  await migrateAnalytics(clickhouse); // the origin's schema: events table and daily view
   const insertStarted = performance.now();
   for (let start = 0; start < events; start += batchRows) await clickhouse.command({ query: generateSql(start, Math.min(batchRows, events - start)) });
   const insertSeconds = (performance.now() - insertStarted) / 1000;

@@ -10,14 +10,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { shiftedPorts, stackContext, type StackContext } from '../stack/context.ts';
+import { shiftedPorts } from '../contracts/local-ports.ts';
+import { stackContext, type StackContext } from '../stack/component.ts';
 import { repoRoot } from '../stack/paths.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
-import { formatTable } from '../stack/table.ts';
-import { modeNote, numberSetting, quick } from './_options.ts';
-import { bundleWorker, repoWranglerToml, workerComponent } from './_wrangler.ts';
-import { writeResults, type BenchResult } from './_results.ts';
+import { formatTable } from '../cli/lib/table.ts';
+import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { bundleWorker, repoWranglerToml, workerComponent } from './lib/wrangler.ts';
+import { writeResults, type BenchResult } from './lib/results.ts';
 
 // `ws` is in node_modules (a wrangler dependency) without types; Node 20 has no global WebSocket.
 interface WsClient {
@@ -37,11 +38,11 @@ const RATES = quick ? [50] : [10, 50, 100];
 const ROOM = 'bench-fanout';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The repo's worker with EchoRoom added, from the bench-only entry (durable-objects/bench/fanout-entry.ts), bundled once. */
+/** The repo's worker with EchoRoom added, from the bench-only entry (bench/workers/chat-fanout-entry.ts), bundled once. */
 async function benchWranglerConfig(dir: string, ctx: StackContext): Promise<string> {
   const toml = repoWranglerToml(await readFile(join(repoRoot, 'wrangler.toml'), 'utf8')).replace('new_sqlite_classes = ["ChatRoom"]', 'new_sqlite_classes = ["ChatRoom", "EchoRoom"]');
   const echo = '\n[[durable_objects.bindings]]\nname = "ECHO_ROOMS"\nclass_name = "EchoRoom"\n';
-  return bundleWorker(dir, ctx, `${toml}${echo}`, join(repoRoot, 'durable-objects/bench/fanout-entry.ts'));
+  return bundleWorker(dir, ctx, `${toml}${echo}`, join(repoRoot, 'bench/workers/chat-fanout-entry.ts'));
 }
 
 /** Opens `urls` with at most 50 handshakes in flight; every socket counts marked frames into `onSample`. */

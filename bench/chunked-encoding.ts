@@ -7,12 +7,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { formatTable } from '../stack/table.ts';
-import { startTranscode } from '../transcoder/src/start-transcode.ts';
-import { modeNote, numberSetting, quick } from './_options.ts';
-import { startListening, stopProcess } from './_process.ts';
-import { writeResults } from './_results.ts';
-import { cpuSeconds, makeBenchClip, percentiles, processingMs, putRaw, startTranscodeBench, type TranscodeBench, uploadedVideo } from './_transcode-bench.ts';
+import { formatTable } from '../cli/lib/table.ts';
+import { startTranscode } from '../origin/src/workflow/start-transcode.ts';
+import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { startListening, stopProcess } from './lib/process.ts';
+import { writeResults } from './lib/results.ts';
+import { cpuSeconds, makeBenchClip, percentiles, processingMs, putRaw, startTranscodeBench, type TranscodeBench, uploadedVideo } from './lib/transcode-bench.ts';
 
 const seconds = numberSetting({ env: 'BENCH_CHUNK_SECONDS', position: 0 }, { full: 300, quick: 24 });
 const rounds = numberSetting({ env: 'BENCH_CHUNK_ROUNDS', position: 1 }, { full: 1, quick: 1 });
@@ -31,7 +31,7 @@ async function readyWith(bench: TranscodeBench, mode: Mode, round: number): Prom
   try {
     for (let index = 0; index < mode.workers; index += 1) {
       const env = { ...bench.transcoderEnv, TRANSCODE_LADDER_SLOTS: '1', TEMPORAL_WORKER_IDENTITY: `bench-worker-${index}` };
-      workers.push((await startListening(join(import.meta.dirname, '_transcode-worker-process.ts'), [], env)).child);
+      workers.push((await startListening(join(import.meta.dirname, 'servers', 'transcode-worker.ts'), [], env)).child);
     }
     const pids = workers.map((worker) => worker.pid!);
     const cpuBefore = await cpuSeconds(bench.serverPids, pids);

@@ -1,7 +1,7 @@
 /**
  * edge-playlist-rps: requests/s for a viewer's media playlist (`/v/{token}/720p/playlist.m3u8`, 1,800 segments)
  * through `wrangler dev`: token verification against KV keys, node choice from KV, the per-viewer rewrite with
- * signed segment URLs. Baseline, same run: a bench-only worker (bench/_edge-baseline-worker.ts) answering the
+ * signed segment URLs. Baseline, same run: a bench-only worker (bench/workers/edge-baseline.ts) answering the
  * same edge-cached origin playlist untouched, with no auth and no rewrite. Both read one stand-in origin.
  * Rounds alternate baseline / edge so drift on a shared machine hits both; medians are reported.
  *   node --import tsx bench/edge-playlist-rps.ts [concurrency=16] [seconds=8]   (or BENCH_EDGE_CONCURRENCY / BENCH_EDGE_SECONDS)
@@ -11,17 +11,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { shiftedPorts } from '../contracts/local-ports.ts';
 import { nodeHeartbeatToken } from '../edge/src/nodes/node-token.ts';
-import { shiftedPorts, stackContext, type StackContext } from '../stack/context.ts';
+import { stackContext, type StackContext } from '../stack/component.ts';
 import { repoRoot } from '../stack/paths.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
-import { formatTable } from '../stack/table.ts';
-import { httpLoad, type LoadResult } from './_http-load.ts';
-import { modeNote, numberSetting, quick } from './_options.ts';
-import { vodPlaylist } from './_playback-fixtures.ts';
-import { median, percentile, writeResults } from './_results.ts';
-import { bundleWorker, repoWranglerToml, workerComponent } from './_wrangler.ts';
+import { formatTable } from '../cli/lib/table.ts';
+import { httpLoad, type LoadResult } from './lib/http-load.ts';
+import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { vodPlaylist } from './lib/playback-fixtures.ts';
+import { median, percentile, writeResults } from './lib/results.ts';
+import { bundleWorker, repoWranglerToml, workerComponent } from './lib/wrangler.ts';
 
 const CONCURRENCY = numberSetting({ env: 'BENCH_EDGE_CONCURRENCY', position: 0 }, { full: 16, quick: 4 });
 const SECONDS = numberSetting({ env: 'BENCH_EDGE_SECONDS', position: 1 }, { full: 8, quick: 1.5 });
@@ -52,7 +53,7 @@ async function bundles(home: string, ctx: StackContext): Promise<{ edge: string;
   const baselineToml = `name = "vora-edge-bench-baseline"\nmain = "unset"\n${compatibilityDate}\n\n[vars]\nBENCH_VIDEO_ID = "${VIDEO_ID}"\n`;
   const [edge, baseline] = await Promise.all([
     bundleWorker(home, ctx, repoWranglerToml(toml), join(repoRoot, 'edge/src/index.ts')),
-    bundleWorker(home, ctx, baselineToml, join(repoRoot, 'bench/_edge-baseline-worker.ts')),
+    bundleWorker(home, ctx, baselineToml, join(repoRoot, 'bench/workers/edge-baseline.ts')),
   ]);
   return { edge, baseline };
 }

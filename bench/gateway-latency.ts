@@ -1,31 +1,28 @@
 /**
  * gateway-segment-p99: latency of segment GETs (a 1 MiB object) at 100 concurrent requests through the origin's
- * streaming gateway (its own process, PGlite + MinIO behind it) against a direct anonymous GET from MinIO.
+ * streaming gateway (its own process, bench/servers/gateway.ts; PGlite + MinIO behind it) against a direct anonymous GET from MinIO.
  * Figures of record: the tuned gateway (no CRC check, socket pool as wide as the load) and the baseline, in
  * alternating rounds (median of 3); the gateway with SDK defaults and without the CRC check run once, for the table.
  *   node --import tsx bench/gateway-latency.ts   (--quick: 20 concurrent, 2 s, 1 round)
  */
 import type { ChildProcess } from 'node:child_process';
-import { Agent } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import { pino } from 'pino';
+import { shiftedPorts } from '../contracts/local-ports.ts';
 import { createVideo, transitionVideo } from '../origin/src/db/videos.ts';
 import { openDatabase } from '../origin/src/db/open.ts';
-import { gatewayRoutes } from '../origin/src/gateway/routes.ts';
+import { stackContext } from '../stack/component.ts';
 import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
-import { shiftedPorts, stackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { formatTable } from '../stack/table.ts';
-import { httpLoad, type LoadResult } from './_http-load.ts';
-import { modeNote, quick } from './_options.ts';
-import { cpuMsOf, startListening, stopProcess } from './_process.ts';
-import { median, percentile, writeResults } from './_results.ts';
+import { formatTable } from '../cli/lib/table.ts';
+import { httpLoad, type LoadResult } from './lib/http-load.ts';
+import { modeNote, quick } from './lib/options.ts';
+import { cpuMsOf, startListening, stopProcess } from './lib/process.ts';
+import type { GatewayServeEnv } from './servers/gateway.ts';
+import { median, percentile, writeResults } from './lib/results.ts';
 
 const concurrency = quick ? 20 : 100;
 const durationMs = quick ? 2_000 : 10_000;
@@ -33,22 +30,6 @@ const warmupMs = quick ? 500 : 2_000;
 const rounds = quick ? 1 : 3;
 const videoId = 'vid_bench';
 const segmentKey = `${videoId}/360p/seg_00001.m4s`;
-
-interface ServeEnv { endpoint: string; user: string; password: string; pgliteDir: string; maxSockets: number; validateChecksums: boolean }
-
-/** Child mode: the gateway alone in its process, as the origin would run it. */
-async function serveGateway(env: ServeEnv): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: env.endpoint, region: 'us-east-1', forcePathStyle: true,
-    credentials: { accessKeyId: env.user, secretAccessKey: env.password },
-    responseChecksumValidation: env.validateChecksums ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED',
-    ...(env.maxSockets > 0 ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: env.maxSockets }) } } : {}),
-  });
-  const sql = await openDatabase({ pgliteDir: env.pgliteDir });
-  const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log: pino({ level: 'warn' }) }));
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.stdout.write(`listening ${info.port}\n`));
-  process.once('SIGTERM', () => server.close(() => void sql.close().then(() => process.exit(0))));
-}
 
 /** The load, plus the CPU time each named process spent during the measured part. */
 async function load(url: string, pids: Record<string, number>): Promise<LoadResult & { cpuMs: Record<string, number> }> {
@@ -59,8 +40,8 @@ async function load(url: string, pids: Record<string, number>): Promise<LoadResu
   return { ...result, cpuMs };
 }
 
-async function startGatewayProcess(env: ServeEnv): Promise<{ child: ChildProcess; url: string }> {
-  const { child, port } = await startListening(fileURLToPath(import.meta.url), ['--serve'], { GATEWAY_BENCH: JSON.stringify(env) }, 30_000);
+async function startGatewayProcess(env: GatewayServeEnv): Promise<{ child: ChildProcess; url: string }> {
+  const { child, port } = await startListening(fileURLToPath(new URL('./servers/gateway.ts', import.meta.url)), [], { GATEWAY_BENCH: JSON.stringify(env) }, 30_000);
   return { child, url: `http://127.0.0.1:${port}/media/${segmentKey}` };
 }
 
@@ -69,7 +50,7 @@ async function main(): Promise<void> {
   const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', minioUser: 'vora-bench', minioPassword: 'vora-bench-password' };
   const ctx = stackContext(shiftedPorts(14100), secrets, dataDir);
   const minio = new StackRunner([minioComponent(ctx)], ctx.logDir);
-  const base: ServeEnv = { endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), maxSockets: 0, validateChecksums: true };
+  const base: GatewayServeEnv = { endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), maxSockets: 0, validateChecksums: true };
   try {
     await minio.start();
     const s3 = new S3Client({ endpoint: base.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: base.user, secretAccessKey: base.password } });
@@ -87,7 +68,7 @@ async function main(): Promise<void> {
     const minioPid = minio.pids()[0]!;
     const baselineUrl = `${base.endpoint}/vora-media/${segmentKey}`;
     const once: Run[] = [];
-    for (const [name, options] of [['gateway, SDK defaults', {}], ['gateway, no CRC check', { validateChecksums: false }]] as Array<[string, Partial<ServeEnv>]>) {
+    for (const [name, options] of [['gateway, SDK defaults', {}], ['gateway, no CRC check', { validateChecksums: false }]] as Array<[string, Partial<GatewayServeEnv>]>) {
       if (quick) break;
       const gateway = await startGatewayProcess({ ...base, ...options });
       try {
@@ -132,5 +113,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--serve')) await serveGateway(JSON.parse(process.env.GATEWAY_BENCH ?? '{}') as ServeEnv);
-else await main();
+await main();

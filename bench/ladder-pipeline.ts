@@ -10,16 +10,16 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { formatTable } from '../stack/table.ts';
+import { formatTable } from '../cli/lib/table.ts';
 import { ladderArgs } from '../transcoder/src/ffmpeg/ladder-args.ts';
 import { runFfmpeg } from '../transcoder/src/ffmpeg/run-ffmpeg.ts';
 import { planLadder, type RenditionPlan } from '../transcoder/src/ladder/plan-ladder.ts';
 import { storyboardLayout } from '../transcoder/src/media/storyboard.ts';
 import { createTranscoderStorage } from '../transcoder/src/storage/s3-client.ts';
-import { startTranscode } from '../transcoder/src/start-transcode.ts';
-import { modeNote, numberSetting } from './_options.ts';
-import { writeResults } from './_results.ts';
-import { cpuSeconds, makeBenchClip, percentiles, processingMs, putRaw, startTranscodeBench, uploadedVideo, type TranscodeBench } from './_transcode-bench.ts';
+import { startTranscode } from '../origin/src/workflow/start-transcode.ts';
+import { modeNote, numberSetting } from './lib/options.ts';
+import { writeResults } from './lib/results.ts';
+import { cpuSeconds, makeBenchClip, percentiles, processingMs, putRaw, startTranscodeBench, uploadedVideo, type TranscodeBench } from './lib/transcode-bench.ts';
 
 const seconds = numberSetting({ env: 'BENCH_LADDER_SECONDS', position: 0 }, { full: 60, quick: 4 });
 const rounds = numberSetting({ env: 'BENCH_LADDER_ROUNDS', position: 1 }, { full: 3, quick: 1 });

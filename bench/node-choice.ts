@@ -1,8 +1,8 @@
 // Node-choice simulation: 8 CDN nodes, Zipf(1.0) catalogue, one node failing half-way.
 // Run: node --import tsx bench/node-choice.ts
 import { chooseNode, rankNodes, type NodeRecord } from '../edge/src/playback/choose-node.ts';
-import { modeNote, quick } from './_options.ts';
-import { writeResults } from './_results.ts';
+import { modeNote, quick } from './lib/options.ts';
+import { writeResults } from './lib/results.ts';
 
 const NODES = 8;
 const ITEMS = quick ? 2_000 : 10_000;

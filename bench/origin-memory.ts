@@ -7,19 +7,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { uploadFileWithTus } from '../origin/cli/lib/tus-upload.ts';
-import type { CreatedVideo } from '../origin/cli/lib/video-types.ts';
-import type { ComponentSpec } from '../stack/component.ts';
+import { shiftedPorts } from '../contracts/local-ports.ts';
+import { uploadFileWithTus } from '../cli/lib/tus-upload.ts';
+import type { CreatedVideo } from '../contracts/videos.ts';
+import { type ComponentSpec, stackContext, type StackContext } from '../stack/component.ts';
 import { minioComponent } from '../stack/components/minio.ts';
 import { originComponent } from '../stack/components/origin.ts';
 import { temporalComponent } from '../stack/components/temporal.ts';
-import { shiftedPorts, stackContext, type StackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
-import { modeNote, numberSetting } from './_options.ts';
-import { memoryMiB } from './_process.ts';
-import { writeRandomFile } from './_random-file.ts';
-import { median, writeResults } from './_results.ts';
+import { modeNote, numberSetting } from './lib/options.ts';
+import { memoryMiB } from './lib/process.ts';
+import { writeRandomFile } from './lib/random-file.ts';
+import { median, writeResults } from './lib/results.ts';
 
 const SIZE_MIB = numberSetting({ env: 'BENCH_ORIGIN_MEMORY_MIB', position: 0 }, { full: 1024, quick: 32 });
 const UPLOADS = numberSetting({ env: 'BENCH_ORIGIN_MEMORY_UPLOADS', position: 1 }, { full: 4, quick: 4 });

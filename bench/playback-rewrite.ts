@@ -4,10 +4,10 @@ import { rewriteMaster } from '../edge/src/playback/rewrite-master.ts';
 import { rewriteMediaWithHlsParser } from '../edge/src/playback/rewrite-media-hls.ts';
 import { rewriteMedia } from '../edge/src/playback/rewrite-media.ts';
 import { segmentTokenExpiry, signSegmentToken } from '../edge/src/playback/segment-token.ts';
-import { modeNote } from './_options.ts';
-import { masterPlaylist, vodPlaylist } from './_playback-fixtures.ts';
-import { measure, printTable } from './_playback-measure.ts';
-import { writeResults } from './_results.ts';
+import { modeNote } from './lib/options.ts';
+import { masterPlaylist, vodPlaylist } from './lib/playback-fixtures.ts';
+import { measure, printTable } from './lib/playback-measure.ts';
+import { writeResults } from './lib/results.ts';
 
 const media = vodPlaylist({ segments: 1800, segmentSeconds: 4, fmp4: true });
 const master = masterPlaylist();

@@ -7,15 +7,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ComponentSpec } from '../stack/component.ts';
-import { shiftedPorts, stackContext } from '../stack/context.ts';
+import { shiftedPorts } from '../contracts/local-ports.ts';
+import { type ComponentSpec, stackContext } from '../stack/component.ts';
+import { localStack } from '../stack/local-stack.ts';
 import { groupRssKib } from '../stack/memory.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { localStack } from '../stack/stack.ts';
-import { formatTable } from '../stack/table.ts';
-import { modeNote, quick } from './_options.ts';
-import { resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './_results.ts';
+import { formatTable } from '../cli/lib/table.ts';
+import { modeNote, quick } from './lib/options.ts';
+import { resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './lib/results.ts';
 
 const offset = 20_000;
 

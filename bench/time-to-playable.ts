@@ -8,11 +8,11 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { formatTable } from '../stack/table.ts';
-import { startTranscode } from '../transcoder/src/start-transcode.ts';
-import { modeNote, numberSetting, quick } from './_options.ts';
-import { writeResults, type BenchResult } from './_results.ts';
-import { ffmpegChildrenGone, makeBenchClip, percentiles, processingMs, putRaw, startTranscodeBench, uploadedVideo, type TranscodeBench } from './_transcode-bench.ts';
+import { formatTable } from '../cli/lib/table.ts';
+import { startTranscode } from '../origin/src/workflow/start-transcode.ts';
+import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { writeResults, type BenchResult } from './lib/results.ts';
+import { ffmpegChildrenGone, makeBenchClip, percentiles, processingMs, putRaw, startTranscodeBench, uploadedVideo, type TranscodeBench } from './lib/transcode-bench.ts';
 
 const uploads = numberSetting({ env: 'BENCH_TTP_UPLOADS', position: 0 }, { full: 5, quick: 2 });
 const shortSeconds = quick ? 4 : 60;

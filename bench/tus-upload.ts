@@ -1,6 +1,6 @@
 /**
  * tus-upload: throughput of a 1 GiB file into MinIO through the origin's TUS route (@tus/server +
- * @tus/s3-store in its own process, tus-js-client streaming the file) against a direct S3 multipart
+ * @tus/s3-store in its own process, bench/servers/tus.ts; tus-js-client streaming the file) against a direct S3 multipart
  * upload of the same file to the same MinIO (8 MiB parts, 4 in flight). Also the TUS process's peak RSS,
  * which shows whether memory stays flat (the file is never held whole). A small warm-up upload each way first.
  *   node --import tsx bench/tus-upload.ts [sizeMiB=1024] [rounds=3]   (or BENCH_TUS_MIB / BENCH_TUS_ROUNDS; --quick: 16 MiB, 1 round)
@@ -12,37 +12,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import { pino } from 'pino';
 import * as tus from 'tus-js-client';
-import { createTusUploads } from '../origin/src/uploads/tus-server.ts';
-import { uploadRoutes } from '../origin/src/uploads/routes.ts';
-import type { UploadGate } from '../origin/src/uploads/upload-gate.ts';
+import { shiftedPorts } from '../contracts/local-ports.ts';
+import { stackContext } from '../stack/component.ts';
 import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
-import { shiftedPorts, stackContext } from '../stack/context.ts';
 import { StackRunner } from '../stack/runner.ts';
-import { modeNote, numberSetting } from './_options.ts';
-import { memoryMiB, startListening, stopProcess } from './_process.ts';
-import { writeRandomFile } from './_random-file.ts';
-import { median, writeResults } from './_results.ts';
+import { modeNote, numberSetting } from './lib/options.ts';
+import { memoryMiB, startListening, stopProcess } from './lib/process.ts';
+import { writeRandomFile } from './lib/random-file.ts';
+import { median, writeResults } from './lib/results.ts';
+import type { TusServeEnv } from './servers/tus.ts';
 
 const MiB = 1024 * 1024;
 const partSize = 8 * MiB;
 const credentials = { accessKeyId: 'vora-bench', secretAccessKey: 'vora-bench-password' };
-
-/** Child mode: the TUS route alone in its process, with a gate that lets everything through (no DB, no Temporal). */
-async function serveTus(endpoint: string): Promise<void> {
-  const gate: UploadGate = {
-    check: async () => ({ ok: true, value: { owner: 'vid_bench' } }),
-    claim: async () => ({ ok: true, value: undefined }),
-    finished: async () => {},
-    terminated: async () => {},
-  };
-  const uploads = createTusUploads({ s3: { endpoint, region: 'us-east-1', forcePathStyle: true, credentials }, bucket: 'vora-raw', path: '/v1/uploads', maxSizeBytes: 20 * 1024 * MiB, expirationMs: 0, gate, log: pino({ level: 'warn' }) });
-  const app = new Hono().route('/v1/uploads', uploadRoutes(uploads));
-  serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0, serverOptions: { requestTimeout: 0 } }, (info) => process.stdout.write(`listening ${info.port}\n`));
-}
 
 function uploadWithTus(path: string, size: number, endpoint: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -91,7 +74,8 @@ async function main(): Promise<void> {
     const warmupFile = join(dir, 'warmup.bin');
     await Promise.all([writeRandomFile(file, sizeMiB), writeRandomFile(warmupFile, 16)]);
     const size = (await stat(file)).size;
-    const { child, port } = await startListening(fileURLToPath(import.meta.url), ['--serve', minioEndpoint(ctx)]);
+    const tusEnv: TusServeEnv = { endpoint: minioEndpoint(ctx), ...credentials };
+    const { child, port } = await startListening(fileURLToPath(new URL('./servers/tus.ts', import.meta.url)), [], { TUS_BENCH: JSON.stringify(tusEnv) });
     tusProcess = child;
     const idleMiB = Math.round((await memoryMiB(child.pid!)).now);
     // Warm-up: one small upload each way, so the first timed round pays no lazy loading or connection set-up.
@@ -132,5 +116,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--serve') void serveTus(process.argv[3]!);
-else await main();
+await main();

@@ -5,4 +5,4 @@ import { register } from 'tsx/esm/api';
 // We run on Node 20 knowingly (wrangler 4.86 is pinned for it); the SDK's notice is noise in every log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-await import('../origin/cli/main.ts');
+await import('../cli/main.ts');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, NAME_PATTERN, VideoId } from './ids.ts';
 
 /** Kafka topic of QoE events; the message key is the video id. */
 export const PLAYBACK_EVENTS_TOPIC = 'playback-events';
@@ -15,7 +16,7 @@ export const MAX_BEACON_EVENTS = 100;
 export const BeaconEventType = z.enum(['play', 'pause', 'seek', 'stall', 'stall_end', 'bitrate_switch', 'error', 'ended', 'heartbeat']);
 export type BeaconEventType = z.infer<typeof BeaconEventType>;
 
-const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
+const SessionId = idSchema('a session id');
 
 export const BeaconEvent = z.strictObject({
   type: BeaconEventType,
@@ -25,7 +26,7 @@ export const BeaconEvent = z.strictObject({
   position: z.number().min(0).max(1e7),
   /** Bits per second of the rendition playing. */
   bitrate: z.number().int().min(0).max(1e9).optional(),
-  rendition: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  rendition: z.string().regex(NAME_PATTERN).optional(),
   stallMs: z.number().int().min(0).max(3_600_000).optional(),
   /** A player error code, e.g. `networkError/fragLoadError`. */
   code: z.string().max(100).optional(),
@@ -34,8 +35,8 @@ export type BeaconEvent = z.infer<typeof BeaconEvent>;
 
 /** `POST edge /beacon`. The playback token goes in `Authorization: Bearer` or in `token`. */
 export const BeaconBatch = z.strictObject({
-  sessionId: Id,
-  videoId: Id,
+  sessionId: SessionId,
+  videoId: VideoId,
   token: z.string().max(4096).optional(),
   events: z.array(BeaconEvent).min(1).max(MAX_BEACON_EVENTS),
 });
@@ -45,8 +46,8 @@ export type BeaconBatch = z.infer<typeof BeaconBatch>;
 export const PlaybackEventRecord = z.strictObject({
   /** Deterministic (session, type, at, position): a resent beacon or a replayed batch has the same ids. */
   eventId: z.string().regex(/^[0-9a-f]{32}$/),
-  sessionId: Id,
-  videoId: Id,
+  sessionId: SessionId,
+  videoId: VideoId,
   /** SHA-256 of the client IP with a salt that changes daily: counts unique viewers, identifies no one. */
   viewerId: z.string().regex(/^[0-9a-f]{32}$/),
   /** ISO 3166-1 alpha-2, or '' when unknown. */

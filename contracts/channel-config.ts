@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import { CHAT_LIMITS, type ChatRules } from './chat.ts';
+import { RoomName } from './ids.ts';
+import { RENDITION_NAMES } from './transcode.ts';
 
-// ── the configuration of one channel (issue 7) ─────────────────────────────
-
-/** Channel ids are path-safe names chosen by the operator (as in `POST /v1/videos`). */
-export const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+// ── the configuration of one channel ───────────────────────────────────────
 
 /** A browser origin as sent in the `Origin` header: scheme://host[:port], nothing after it. */
 const PlayerOrigin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin like https://player.example.com');
-
-export const RENDITION_NAMES = ['1080p', '720p', '360p'] as const;
 
 // Strict objects: a patch that adds an unknown key is an invalid configuration (422), not silently kept.
 export const PlaybackConfig = z.strictObject({
@@ -113,5 +110,30 @@ export type ConfigRequest = z.infer<typeof ConfigRequest>;
 export const CONFIG_UPDATES_TOPIC = 'config-updates';
 export const CONFIG_REQUESTS_TOPIC = 'config-requests';
 
-/** KV key of a channel's cached configuration state (`ConfigState` of config/chain.ts, as JSON). */
+/** KV key of a channel's cached configuration state (`ConfigState` of channel-config/chain.ts, as JSON). */
 export const configKvKey = (rootHash: string) => `config:${rootHash}`;
+
+// ── the edge's answer to PUT /internal/config/{rootHash} (the origin's writer reads it) ──
+
+const Height = z.number().int().min(0);
+const errorOf = <Code extends string>(code: Code) => z.object({ code: z.literal(code), message: z.string() });
+
+/** The 200 body: the update applied (and `room` got the channel's chat rules), or it was already held (a redelivery or an old answer). */
+export const ConfigPutAccepted = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('applied'), hash: Sha256Hex, height: Height, updates: z.number().int().min(1), room: RoomName.nullable() }),
+  z.object({ outcome: z.literal('unchanged'), hash: Sha256Hex, height: Height }),
+]);
+export type ConfigPutAccepted = z.infer<typeof ConfigPutAccepted>;
+
+/** 409: the edge holds another hash than the update's base; the writer asks `config-requests` for the run from the root. */
+export const ConfigPutGap = z.object({ error: errorOf('gap'), reason: z.literal('gap'), held: Sha256Hex, base: Sha256Hex });
+/** 422: the update does not apply (a failing patch, an invalid result, a hash that does not match); `path` is the JSON pointer. */
+export const ConfigPutInvalid = z.object({ error: errorOf('invalid_update'), reason: z.literal('invalid'), path: z.string() });
+export const ConfigPutOtherRoot = z.object({ error: errorOf('other_root') });
+
+/** Each outcome of `applyUpdate` as the edge answers it. */
+export type ConfigPutAnswer =
+  | { status: 200; body: ConfigPutAccepted }
+  | { status: 409; body: z.infer<typeof ConfigPutGap> }
+  | { status: 422; body: z.infer<typeof ConfigPutInvalid> }
+  | { status: 400; body: z.infer<typeof ConfigPutOtherRoot> };

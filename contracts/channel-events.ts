@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { idSchema, MAX_ROOM_SUFFIX_LENGTH } from './ids.ts';
 
 /** Kafka topic of live channel events; the message key is the broadcaster id (one partition per broadcaster: ordered). */
 export const CHANNEL_EVENTS_TOPIC = 'channel-events';
 
-/** Types the platform knows by name; any other `a.b_c`-style type (Twitch adds new ones) passes through unchanged. */
-export const KNOWN_CHANNEL_EVENT_TYPES = ['stream.online', 'stream.offline', 'channel.follow', 'channel.subscribe', 'channel.update', 'channel.raid', 'channel.cheer'] as const;
-
 /** Same alphabet as a room's live-event type (contracts/chat.ts `LiveEvent`), so every channel event can reach a room. */
 export const ChannelEventType = z.string().regex(/^[a-z0-9_.:-]{1,64}$/, 'type is 1-64 characters of a-z, 0-9, _ . : or - (e.g. stream.online)');
 
-/** Broadcaster and channel ids become part of a room name (`channel-{id}`), hence the room-name alphabet. */
-const ChannelIdText = z.string().regex(/^[A-Za-z0-9_-]{1,56}$/, 'ids are 1-56 characters of A-Z, a-z, 0-9, _ or -');
+/** Broadcaster and channel ids become part of a room name (`channel-{id}`), hence the id alphabet and a bound shorter by the prefix. */
+const ChannelIdText = idSchema('ids', MAX_ROOM_SUFFIX_LENGTH);
 
 /**
  * One message on `channel-events`. `id` is unique per event and stays the same when a producer

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ChatRole, RoomName, UserId } from './chat.ts';
+import { ChatRole, UserId } from './chat.ts';
+import { RoomName } from './ids.ts';
 
 /**
  * The chat token's claims (a JWT signed ES256 or RS256 with a key whose public half is in KV `jwks`).

@@ -3,9 +3,14 @@ import { z } from 'zod';
 /** Version of the wire protocol below; clients may send `?v=1` on the upgrade, any other value is refused. */
 export const CHAT_PROTOCOL_VERSION = 1;
 
-/** Room names are path segments and Durable Object names: short, URL-safe, no dots or slashes. */
-export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const RoomName = z.string().regex(ROOM_NAME_PATTERN, 'room must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
+/** `?since=SEQ` of the upgrade as a number, null when absent; anything else is refused at the edge before the upgrade. */
+export function parseSince(value: string | null | undefined): number | null | 'invalid' {
+  if (value === null || value === undefined || value === '') return null;
+  return /^\d{1,15}$/.test(value) ? Number(value) : 'invalid';
+}
+
+/** The header the edge forwards the verified user in (a JSON `ChatUser`); the room is reachable only through the edge. */
+export const CHAT_USER_HEADER = 'X-Vora-Chat-User';
 
 export const CHAT_LIMITS = {
   /** A bigger frame is refused before JSON.parse, so a client cannot make the room parse megabytes. */
@@ -28,7 +33,7 @@ export const UserId = z.string().regex(/^[A-Za-z0-9_:.@-]{1,128}$/, 'user ids ar
 export const ChatUser = z.object({ id: UserId, name: z.string().min(1).max(64), role: ChatRole });
 export type ChatUser = z.infer<typeof ChatUser>;
 
-// ── per-room rules (issue 7 brings per-channel configuration; `PUT /internal/rooms/{room}/rules` sets them now) ──
+// ── per-room rules (a channel's configuration sets them, `chatRulesFromConfig`; `PUT /internal/rooms/{room}/rules` too) ──
 
 export const ChatRules = z.object({
   maxLength: z.number().int().min(1).max(CHAT_LIMITS.maxTextLength).default(500),

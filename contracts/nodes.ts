@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { idSchema, MAX_NAME_LENGTH, NodeId } from './ids.ts';
 
 /** KV liveness bound: a node that misses heartbeats for this long disappears (60 s is KV's minimum TTL). */
 export const NODE_TTL_SECONDS = 60;
 
-export const NodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'nodeId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 
 const NodeUrl = z.url({ protocol: /^https?$/ }).max(512); // bounded so a record fits KV's 1024-byte list metadata
-const Region = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'region must be 1-32 characters of A-Z, a-z, 0-9, _ or -');
+const Region = idSchema('region', MAX_NAME_LENGTH);
 const NodeState = z.enum(['live', 'draining']);
 
 /** What a node measures of itself: busy connections, egress, and host CPU as a fraction of all cores. */

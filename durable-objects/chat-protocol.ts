@@ -81,15 +81,6 @@ export function readAttachment(value: unknown): SocketAttachment | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** `?since=SEQ` as a number, null when absent; anything else is refused at the edge before the upgrade. */
-export function parseSince(value: string | null | undefined): number | null | 'invalid' {
-  if (value === null || value === undefined || value === '') return null;
-  return /^\d{1,15}$/.test(value) ? Number(value) : 'invalid';
-}
-
-/** The header the edge forwards the verified user in; the object is reachable only through the edge. */
-export const CHAT_USER_HEADER = 'X-Vora-Chat-User';
-
 /** The user the edge verified, or null when the header is missing or not a ChatUser. */
 export function readForwardedUser(header: string | null): ChatUser | null {
   try {

@@ -1,9 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
-import { CHAT_CLOSE_CODES, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
+import { errorBody } from '../contracts/http.ts';
+import { CHAT_CLOSE_CODES, CHAT_USER_HEADER, parseSince, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
 import { recordStrike } from './chat-abuse.ts';
 import { refuseModeration } from './chat-moderation.ts';
 import {
-  CHAT_USER_HEADER, deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, parseClientFrame, parseSince,
+  deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, parseClientFrame,
   presenceFrame, readAttachment, readForwardedUser, userTag, type SocketAttachment,
 } from './chat-protocol.ts';
 import { decideSend } from './chat-rules.ts';
@@ -11,7 +12,8 @@ import { MessageSeq } from './message-seq.ts';
 import { planPresence } from './presence-throttle.ts';
 import { RoomStore } from './room-store.ts';
 
-const jsonError = (status: number, code: string, message: string, headers = {}) => Response.json({ error: { code, message } }, { status, headers });
+/** A refused fetch, in the error body every Vora HTTP answer uses (the DO has no Hono to throw to). */
+const refuseFetch = (status: number, code: string, message: string, headers = {}) => Response.json(errorBody(code, message), { status, headers });
 
 /**
  * One chat room (one object per room name), a thin shell around the pure modules beside it. Uses the
@@ -54,11 +56,11 @@ export class ChatRoom extends DurableObject {
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
-      return jsonError(426, 'upgrade_required', 'a chat room only speaks WebSocket: send `Upgrade: websocket`', { Upgrade: 'websocket' });
+      return refuseFetch(426, 'upgrade_required', 'a chat room only speaks WebSocket: send `Upgrade: websocket`', { Upgrade: 'websocket' });
     }
     const user = readForwardedUser(request.headers.get(CHAT_USER_HEADER));
-    if (!user) return jsonError(401, 'unauthorized', 'no verified user: connect through the edge with ?token=<chat token>');
-    if (this.store.isBanned(user.id)) return jsonError(403, 'banned', 'you are banned from this room');
+    if (!user) return refuseFetch(401, 'unauthorized', 'no verified user: connect through the edge with ?token=<chat token>');
+    if (this.store.isBanned(user.id)) return refuseFetch(403, 'banned', 'you are banned from this room');
     const since = parseSince(new URL(request.url).searchParams.get('since'));
 
     const { 0: client, 1: server } = new WebSocketPair();

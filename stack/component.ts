@@ -1,3 +1,8 @@
+import { join } from 'node:path';
+import type { StackPorts } from '../contracts/local-ports.ts';
+import { dataDir as defaultDataDir } from './paths.ts';
+import type { StackSecrets } from './secrets.ts';
+
 /**
  * A long-running process of the local stack (MinIO, Kafka, the origin, …).
  * `vora dev` and the test harness start the same specs; only the set differs.
@@ -19,4 +24,19 @@ export interface ComponentSpec {
   dependsOn?: string[];
   /** Upper bound for time to ready, in ms. */
   readyTimeoutMs?: number;
+  /** First signal to the process group on stop (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). SIGKILL follows after the grace. */
+  stopSignal?: NodeJS.Signals;
+}
+
+/** What a component factory needs to describe its process: where it listens, keeps data and logs, and its secrets. */
+export interface StackContext {
+  ports: StackPorts;
+  /** Root of this stack's run-time data (`.vora/` for `npm start`, a temp dir for tests). */
+  dataDir: string;
+  logDir: string;
+  secrets: StackSecrets;
+}
+
+export function stackContext(ports: StackPorts, secrets: StackSecrets, dataDir = defaultDataDir): StackContext {
+  return { ports, dataDir, logDir: join(dataDir, 'logs'), secrets };
 }

@@ -4,6 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentSpec } from './component.ts';
 import { assertPortsFree } from './ports.ts';
+import { stopProcessGroup } from './process-group.ts';
 
 export type ComponentStatus = 'starting' | 'ready' | 'failed' | 'stopped';
 
@@ -130,44 +131,18 @@ export class StackRunner {
     return [...this.children.values()].flatMap((child) => (child.pid ? [child.pid] : []));
   }
 
-  /** Stops components in reverse start order: SIGTERM to each group, SIGKILL after `graceMs`. */
+  /** Stops components in reverse start order: SIGTERM (or the spec's stopSignal) to each group, SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     const order = startWaves(this.specs).flat().reverse();
     for (const spec of order) {
       const child = this.children.get(spec.name);
       if (!child?.pid) continue;
-      await stopProcessGroup(child, graceMs);
+      await stopProcessGroup(child.pid, graceMs, spec.stopSignal);
       this.states.get(spec.name)!.status = 'stopped';
     }
     this.children.clear();
     await Promise.all(this.logs.map((log) => new Promise((resolve) => log.end(resolve))));
     this.logs.length = 0;
   }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Signals the whole process group led by the child (negative PID), by PID only, never by name. */
-async function stopProcessGroup(child: ChildProcess, graceMs: number): Promise<void> {
-  const pid = child.pid!;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (groupAlive(pid)) signal('SIGKILL');
-  while (groupAlive(pid) && Date.now() < deadline + 5_000) await sleep(50);
 }

@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StackSecrets } from './context.ts';
+
+/** Local secrets, generated once into `.vora/secrets.json` (mode 0600) unless given by the environment. */
+export interface StackSecrets {
+  /** Operator API token (`VORA_API_TOKEN`). */
+  apiToken: string;
+  /** Shared secret between the origin and the edge's `/internal/*` routes (`VORA_INTERNAL_SECRET`). */
+  internalSecret: string;
+  /** HMAC key the edge signs segment URLs with and every nginx CDN node verifies (`VORA_NODE_KEY`). */
+  nodeKey: string;
+  /** MinIO root credentials (`MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`). */
+  minioUser: string;
+  minioPassword: string;
+}
 
 const envNames: Record<keyof StackSecrets, string> = {
   apiToken: 'VORA_API_TOKEN',

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { internalConfigRoutes } from './config/routes.ts';
+import { internalConfigRoutes } from './channel-config/routes.ts';
 import { beaconRoutes } from './beacon/routes.ts';
 import type { EdgeApp } from './env.ts';
 import { healthRoutes } from './health/routes.ts';

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { operatorAuth, type VerifyToken } from './api/auth.ts';
-import { errorBody } from './api/errors.ts';
+import { chatTokenRoutes } from './api/chat-tokens.ts';
+import { ApiError, handleApiErrors } from './api/errors.ts';
+import { videoTokenRoutes } from './api/video-tokens.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
-import { runChecks, summarizeHealth, type HealthCheck } from './health/summary.ts';
-import { chatTokenRoutes, keyRoutes, playbackTokenRoutes, type KeyRoutesDeps } from './keys/routes.ts';
+import { healthHttpStatus, summarizeHealth } from '../../contracts/health.ts';
+import { runChecks, type HealthCheck } from './health/run-checks.ts';
+import type { SigningDeps } from './keys/minting-key.ts';
+import { keyRoutes } from './keys/routes.ts';
 import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts';
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
@@ -24,7 +27,7 @@ export interface OriginDeps {
     videos: VideoRoutesDeps;
     uploads: TusUploads;
     /** Playback signing keys and tokens; absent in tests that do not sign. */
-    keys?: KeyRoutesDeps;
+    keys?: SigningDeps;
     /** The CDN node registry at the edge, for operators. */
     nodes?: NodeRoutesDeps;
     /** Channel configuration as a hash chain (`/v1/channels/:id/config`). */
@@ -51,43 +54,43 @@ export function createOriginApp(deps: OriginDeps): Hono {
 
   app.get('/healthz', async (c) => {
     const report = summarizeHealth('origin', await runChecks(deps.healthChecks));
-    return c.json(report, report.status === 'down' ? 503 : 200);
+    return c.json(report, healthHttpStatus(report));
   });
 
-  if (deps.api) {
-    // TUS uploads carry their own credential (the one-time grant, then the unguessable upload URL).
-    app.use('/v1/*', operatorAuth(deps.api.verifyToken, { except: [uploadsPath, twitchWebhookPath] }));
-    // TUS bodies are video bytes, streamed to MinIO and bounded by VORA_MAX_UPLOAD_BYTES instead.
-    const apiBodyLimit = bodyLimit({ maxSize: maxApiBodyBytes, onError: (c) => c.json(errorBody(413, `a request body is limited to ${maxApiBodyBytes / 1024} KiB`), 413) });
-    app.use('/v1/*', (c, next) => (c.req.path === uploadsPath || c.req.path.startsWith(`${uploadsPath}/`) ? next() : apiBodyLimit(c, next)));
-    app.route(uploadsPath, uploadRoutes(deps.api.uploads));
-    app.route('/v1/videos', videoRoutes(deps.api.videos));
-    app.route('/v1/stats', processingStatsRoutes({ sql: deps.api.videos.sql }));
-    if (deps.api.keys) {
-      app.route('/v1/keys', keyRoutes(deps.api.keys));
-      app.route('/v1/videos', playbackTokenRoutes(deps.api.keys));
-      app.route('/v1/chat', chatTokenRoutes(deps.api.keys));
-    }
-    if (deps.api.nodes) app.route('/v1/nodes', nodeRoutes(deps.api.nodes));
-    if (deps.api.channelConfig) app.route('/v1/channels', channelConfigRoutes(deps.api.channelConfig));
-    if (deps.api.analytics) {
-      app.route('/v1/videos', analyticsRoutes(deps.api.analytics));
-      app.route('/v1/analytics', analyticsTopRoutes(deps.api.analytics));
-    }
-  }
+  if (deps.api) mountOperatorApi(app, deps.api);
   if (deps.internal?.beacons) app.route('/internal/beacons', deps.internal.beacons);
   if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);
   if (deps.media) app.route('/media', deps.media);
 
-  app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
-
-  app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      return c.json(errorBody(error.status, error.message), error.status);
-    }
-    deps.log.error({ event: 'unhandled_error', err: error, path: c.req.path }, 'request failed');
-    return c.json(errorBody(500, 'internal error; the origin log has the details'), 500);
-  });
+  app.notFound((c) => new ApiError(404, `no route for ${c.req.method} ${c.req.path}`).getResponse());
+  app.onError(handleApiErrors(deps.log, { event: 'unhandled_error' }));
 
   return app;
+}
+
+/** `/v1`, behind the operator token except where a request carries its own credential. */
+function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void {
+  // TUS uploads carry their own credential (the one-time grant, then the unguessable upload URL).
+  app.use('/v1/*', operatorAuth(api.verifyToken, { except: [uploadsPath, twitchWebhookPath] }));
+  // TUS bodies are video bytes, streamed to MinIO and bounded by VORA_MAX_UPLOAD_BYTES instead.
+  const apiBodyLimit = bodyLimit({
+    maxSize: maxApiBodyBytes,
+    onError: () => {
+      throw new ApiError(413, `a request body is limited to ${maxApiBodyBytes / 1024} KiB`);
+    },
+  });
+  app.use('/v1/*', (c, next) => (c.req.path === uploadsPath || c.req.path.startsWith(`${uploadsPath}/`) ? next() : apiBodyLimit(c, next)));
+  app.route(uploadsPath, uploadRoutes(api.uploads));
+
+  // One resource, three files: the video itself, its playback tokens, its analytics.
+  app.route('/v1/videos', videoRoutes(api.videos));
+  if (api.keys) app.route('/v1/videos', videoTokenRoutes(api.keys));
+  if (api.analytics) app.route('/v1/videos', analyticsRoutes(api.analytics));
+
+  if (api.keys) app.route('/v1/keys', keyRoutes(api.keys));
+  if (api.keys) app.route('/v1/chat', chatTokenRoutes(api.keys));
+  if (api.nodes) app.route('/v1/nodes', nodeRoutes(api.nodes));
+  if (api.channelConfig) app.route('/v1/channels', channelConfigRoutes(api.channelConfig));
+  if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));
+  app.route('/v1/stats', processingStatsRoutes({ sql: api.videos.sql }));
 }

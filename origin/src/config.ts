@@ -1,17 +1,17 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { dataDir } from '../../stack/paths.ts';
 
 /** The origin's configuration: read from the environment once, validated, defaults as in README. */
 const schema = z.object({
   ORIGIN_HOST: z.string().default('127.0.0.1'),
   ORIGIN_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  VORA_DATA_DIR: z.string().default(dataDir),
+  /** npm start sets it; run alone, the origin keeps its data in VORA_HOME, else in .vora of the working directory. */
+  VORA_DATA_DIR: z.string().default(resolve(process.env.VORA_HOME ?? '.vora')),
   DATABASE_URL: z.string().url().optional(),
   S3_ENDPOINT: z.string().url().default('http://127.0.0.1:9000'),
   S3_REGION: z.string().default('us-east-1'),
-  S3_ACCESS_KEY: z.string().min(1, 'S3_ACCESS_KEY (MinIO root user) is required'),
-  S3_SECRET_KEY: z.string().min(1, 'S3_SECRET_KEY (MinIO root password) is required'),
+  S3_ACCESS_KEY_ID: z.string().min(1, 'S3_ACCESS_KEY_ID (MinIO root user) is required'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1, 'S3_SECRET_ACCESS_KEY (MinIO root password) is required'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
@@ -49,11 +49,11 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`origin configuration is invalid — ${problems} (npm start sets these; see README "Configuration")`);
   }
-  const c = parsed.data;
+  const vars = parsed.data;
   return {
-    ...c,
-    pgliteDir: join(c.VORA_DATA_DIR, 'origin-db'),
-    publicUrl: (c.ORIGIN_PUBLIC_URL ?? `http://${c.ORIGIN_HOST}:${c.ORIGIN_PORT}`).replace(/\/+$/, ''),
-    kafkaBrokers: c.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
+    ...vars,
+    pgliteDir: join(vars.VORA_DATA_DIR, 'origin-db'),
+    publicUrl: (vars.ORIGIN_PUBLIC_URL ?? `http://${vars.ORIGIN_HOST}:${vars.ORIGIN_PORT}`).replace(/\/+$/, ''),
+    kafkaBrokers: vars.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
   };
 }

@@ -1,9 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { migrateAnalytics } from '../../origin/src/analytics/schema.ts';
-import { openClickHouse } from '../../origin/src/analytics/clickhouse.ts';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext, StackPorts } from '../context.ts';
+import type { StackPorts } from '../../contracts/local-ports.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { httpOk } from '../probe.ts';
 import { clickhouseTool } from '../tools/clickhouse.ts';
 
@@ -64,18 +62,9 @@ export function clickhouseComponent(ctx: StackContext): ComponentSpec {
       return { cmd: server, args: [`--config-file=${configPath}`], cwd: dir };
     },
 
+    // No schema here: the origin owns it (its playback sink applies the migrations before inserting).
     async probe() {
       await httpOk(`${url}/ping`);
-    },
-
-    // Versioned migrations: database `vora`, table `playback_events` (daily partitions).
-    async afterReady() {
-      const client = openClickHouse(url);
-      try {
-        await migrateAnalytics(client);
-      } finally {
-        await client.close();
-      }
     },
   };
 }

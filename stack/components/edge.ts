@@ -1,7 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext } from '../context.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
 import { httpOk } from '../probe.ts';
 

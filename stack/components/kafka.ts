@@ -4,8 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext, StackPorts } from '../context.ts';
+import type { StackPorts } from '../../contracts/local-ports.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { run, which } from '../exec.ts';
 import { kafkaLog4jConfig, kafkaTool } from '../tools/kafka.ts';
 

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext } from '../context.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { httpOk } from '../probe.ts';
 import { minioTool } from '../tools/minio.ts';
 

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext } from '../context.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
 
 /** The environment the origin (and the CLI talking to it) reads; one place maps stack → env. */
@@ -10,8 +9,8 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     ORIGIN_PORT: String(ctx.ports.origin),
     VORA_DATA_DIR: ctx.dataDir,
     S3_ENDPOINT: `http://127.0.0.1:${ctx.ports.minio}`,
-    S3_ACCESS_KEY: ctx.secrets.minioUser,
-    S3_SECRET_KEY: ctx.secrets.minioPassword,
+    S3_ACCESS_KEY_ID: ctx.secrets.minioUser,
+    S3_SECRET_ACCESS_KEY: ctx.secrets.minioPassword,
     TEMPORAL_ADDRESS: `127.0.0.1:${ctx.ports.temporal}`,
     KAFKA_BROKERS: `127.0.0.1:${ctx.ports.kafka}`,
     CLICKHOUSE_URL: `http://127.0.0.1:${ctx.ports.clickhouseHttp}`,

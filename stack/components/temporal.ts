@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext } from '../context.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { temporalTool } from '../tools/temporal.ts';
 
 /**

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ComponentSpec } from '../component.ts';
-import type { StackContext } from '../context.ts';
+import { transcodeTaskQueue } from '../../contracts/transcode.ts';
+import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
 import { ffprobeTool } from '../tools/ffmpeg.ts';
 import { withTemporalConnection } from './temporal.ts';
-
-const taskQueue = 'vora-transcode'; // transcoder/src/contract.ts; the runner does not import the transcoder's code
 
 /** The transcoder's Temporal worker (Node + tsx), polling `vora-transcode` on the stack's Temporal. */
 export function transcoderComponent(ctx: StackContext): ComponentSpec {
@@ -15,7 +13,7 @@ export function transcoderComponent(ctx: StackContext): ComponentSpec {
   let identity = '';
   return {
     name: 'transcoder',
-    url: `temporal ${address}, task queue ${taskQueue}`,
+    url: `temporal ${address}, task queue ${transcodeTaskQueue}`,
     ports: [],
     dependsOn: ['temporal'],
     async command() {
@@ -39,12 +37,12 @@ export function transcoderComponent(ctx: StackContext): ComponentSpec {
     },
     async probe() {
       const response = await withTemporalConnection(address, (connection) =>
-        connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue } }),
+        connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: transcodeTaskQueue } }),
       );
       const pollers = response.pollers ?? [];
       if (!pollers.some((poller) => poller.identity === identity)) {
         const seen = pollers.map((poller) => poller.identity).join(', ') || 'none';
-        throw new Error(`worker ${identity} is not polling ${taskQueue} yet (pollers: ${seen})`);
+        throw new Error(`worker ${identity} is not polling ${transcodeTaskQueue} yet (pollers: ${seen})`);
       }
     },
     readyTimeoutMs: 60_000, // bundling the workflows takes a few seconds on 2 cores

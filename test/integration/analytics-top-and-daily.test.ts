@@ -5,13 +5,14 @@ import { Hono } from 'hono';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaybackEventRecord, TopVideos, VideoAnalytics } from '../../contracts/beacons.ts';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { openClickHouse } from '../../origin/src/analytics/clickhouse.ts';
 import { analyticsRoutes } from '../../origin/src/analytics/routes.ts';
 import { toRow } from '../../origin/src/analytics/rows.ts';
 import { ANALYTICS_DATABASE, analyticsMigrations, migrateAnalytics, PLAYBACK_DAILY_TABLE, PLAYBACK_EVENTS_TABLE } from '../../origin/src/analytics/schema.ts';
 import { analyticsTopRoutes } from '../../origin/src/analytics/top-routes.ts';
+import { stackContext } from '../../stack/component.ts';
 import { clickhouseComponent } from '../../stack/components/clickhouse.ts';
-import { shiftedPorts, stackContext } from '../../stack/context.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
 
@@ -56,8 +57,8 @@ async function get<T>(path: string): Promise<T> {
 describe('daily aggregate (materialized view), top videos and views per day on ClickHouse 18.16', () => {
   beforeAll(async () => {
     if (!(await clickhouseTool.locate())) throw new Error(`ClickHouse missing: ${clickhouseTool.fix}`);
-    // Without the component's own migrations: version 1 only, rows, then the rest as an upgrade would.
-    runner = new StackRunner([{ ...clickhouseComponent(ctx), afterReady: undefined }], ctx.logDir);
+    // The server comes up without a schema (the origin owns it): version 1 only, rows, then the rest as an upgrade would.
+    runner = new StackRunner([clickhouseComponent(ctx)], ctx.logDir);
     const startedAt = Date.now();
     await runner.start();
     console.log(`[analytics-daily] clickhouse ready in ${Date.now() - startedAt} ms`);

@@ -8,15 +8,17 @@ import { pino } from 'pino';
 import { WebSocket } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerFrame, type EventFrame } from '../../contracts/chat.ts';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
+import { stackContext } from '../../stack/component.ts';
 import { edgeComponent } from '../../stack/components/edge.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
-import { shiftedPorts, stackContext } from '../../stack/context.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { startRoomBridge, type RoomBridge } from '../../origin/src/bridge/room-bridge.ts';
 import { createChannelEventPublisher, type ChannelEventPublisher } from '../../origin/src/webhooks/channel-event-publisher.ts';
 import { memoryMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
 import { streamOnlineBody, twitchRequest } from './support/bridge-twitch-requests.ts';
+import { kafkaClient } from '../../origin/src/kafka.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -84,9 +86,9 @@ describe('webhook → Kafka → bridge → real edge room → WebSocket client',
     socket = new WebSocket(`${edgeSpec.url.replace('http', 'ws')}/rooms/${room}/ws?token=${encodeURIComponent(token)}&v=1`);
     socket.addEventListener('message', (message) => frames.push(ServerFrame.parse(JSON.parse(String(message.data)))));
     await waitForFrame((frame) => (frame.type === 'history' ? frame : undefined), 30_000, 'history frame');
-    bridge = startRoomBridge({ brokers: [kafkaSpec.url], edgeUrl: edgeSpec.url, internalSecret: secrets.internalSecret, log, fromBeginning: true });
+    bridge = startRoomBridge({ kafka: kafkaClient([kafkaSpec.url], 'room-bridge'), edgeUrl: edgeSpec.url, internalSecret: secrets.internalSecret, log, fromBeginning: true });
     await bridge.ready;
-    publisher = createChannelEventPublisher({ brokers: [kafkaSpec.url] });
+    publisher = createChannelEventPublisher(kafkaClient([kafkaSpec.url], 'channel-events'));
   }, 240_000);
 
   afterAll(async () => {

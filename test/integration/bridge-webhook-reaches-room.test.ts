@@ -7,8 +7,9 @@ import { Hono } from 'hono';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
+import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
-import { shiftedPorts, stackContext } from '../../stack/context.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { openDatabase, type Sql } from '../../origin/src/db/index.ts';
 import { createVideoEventPublisher, newVideoEvent } from '../../origin/src/events/video-events.ts';
@@ -18,6 +19,7 @@ import { sqlMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
 import { startEdgeStandin, type EdgeStandin } from './support/bridge-edge-standin.ts';
 import { streamOnlineBody, twitchRequest } from './support/bridge-twitch-requests.ts';
+import { kafkaClient } from '../../origin/src/kafka.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -36,7 +38,7 @@ let webhookServer: ServerType;
 let webhookUrl: string;
 let bridge: RoomBridge | undefined;
 const startBridge = () =>
-  startRoomBridge({ brokers: [kafkaSpec.url], edgeUrl: edge.url, internalSecret: ctx.secrets.internalSecret, log, fromBeginning: true, backoff: { baseMs: 50, maxMs: 400 } });
+  startRoomBridge({ kafka: kafkaClient([kafkaSpec.url], 'room-bridge'), edgeUrl: edge.url, internalSecret: ctx.secrets.internalSecret, log, fromBeginning: true, backoff: { baseMs: 50, maxMs: 400 } });
 
 /** Every message on `channel-events` so far (a fresh group reading from the start). */
 async function channelEventIds(): Promise<string[]> {
@@ -75,7 +77,7 @@ describe('Twitch webhook → Kafka → room bridge → edge', () => {
     console.log(`[bridge] Kafka ready in ${Date.now() - startedAt} ms`);
     sql = await openDatabase({ pgliteDir: join(ctx.dataDir, 'pglite') });
     edge = await startEdgeStandin(ctx.secrets.internalSecret);
-    publisher = createChannelEventPublisher({ brokers: [kafkaSpec.url] });
+    publisher = createChannelEventPublisher(kafkaClient([kafkaSpec.url], 'channel-events'));
     const app = new Hono().route('/v1/webhooks/twitch', twitchWebhookRoutes({ secret, messageIds: sqlMessageIdStore(sql), publisher, log }));
     webhookServer = await new Promise<ServerType>((resolve) => {
       const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(server));
@@ -136,7 +138,7 @@ describe('Twitch webhook → Kafka → room bridge → edge', () => {
   });
 
   it('delivers a video event to video-{videoId}', async () => {
-    const videoEvents = createVideoEventPublisher({ brokers: [kafkaSpec.url], log });
+    const videoEvents = createVideoEventPublisher(kafkaClient([kafkaSpec.url], 'video-events'), { log });
     const event = newVideoEvent('vid_bridge1', 'READY');
     await videoEvents.publish(event);
     await videoEvents.close();
@@ -147,7 +149,7 @@ describe('Twitch webhook → Kafka → room bridge → edge', () => {
 
   it('keeps an event the edge never took uncommitted across a bridge restart, and delivers it after', async () => {
     edge.failNext(1_000_000);
-    const videoEvents = createVideoEventPublisher({ brokers: [kafkaSpec.url], log });
+    const videoEvents = createVideoEventPublisher(kafkaClient([kafkaSpec.url], 'video-events'), { log });
     const event = newVideoEvent('vid_restart', 'PROCESSING');
     await videoEvents.publish(event);
     await videoEvents.close();

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgresServer, type PostgresServer } from '../../stack/postgres-server.ts';
 import { isRoot } from '../../stack/exec.ts';
 import { migrate } from '../../origin/src/db/migrate.ts';
 import { schemaMigrations } from '../../origin/src/db/migrations.ts';
@@ -12,13 +11,14 @@ import { openPostgres } from '../../origin/src/db/postgres.ts';
 import { describeDatabaseContract } from './db-contract.ts';
 import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
 import { freePort } from './support/free-port.ts';
+import { startThrowawayPostgres, type PostgresServer } from './support/postgres-server.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'vora-postgres-'));
 let server: PostgresServer | undefined;
 
 beforeAll(async () => {
   const started = performance.now();
-  server = await startPostgresServer({ dataDir: dir, port: await freePort(), durable: false });
+  server = await startThrowawayPostgres(dir);
   console.info(`[PostgreSQL] initdb + start: ${Math.round(performance.now() - started)} ms`);
 }, 120_000);
 

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
+import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent, kafkaTopics } from '../../stack/components/kafka.ts';
-import { shiftedPorts, stackContext } from '../../stack/context.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';

@@ -8,7 +8,7 @@ import { run } from '../../stack/exec.ts';
 import { listRenditions } from '../../origin/src/db/renditions.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
 import { masterRenditions } from '../../origin/src/gateway/master-playlist.ts';
-import { startTranscode } from '../../transcoder/src/start-transcode.ts';
+import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
 import { downloadMedia, expectOnlyNamedObjects, listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 import { activityResult, activityTimes, historySteps } from './support/workflow-history.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { repoRoot } from '../../stack/paths.ts';
 import { run } from '../../stack/exec.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
-import { startTranscode } from '../../transcoder/src/start-transcode.ts';
+import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
 import { downloadMedia, expectOnlyNamedObjects, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 
 let stack: LadderStack;

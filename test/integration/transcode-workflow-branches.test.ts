@@ -14,7 +14,7 @@ import { signalOwnWorkflow } from '../../transcoder/src/activities/workflow-sign
 import {
   firstSegmentSignalName, originTaskQueue, playableTaskQueue, transcodeTaskQueue, transcodeWorkflowId,
   type OriginActivities, type PublishedRendition, type RenditionName, type SourceProbe,
-} from '../../transcoder/src/contract.ts';
+} from '../../contracts/transcode.ts';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;

@@ -7,9 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
+import { stackContext, type StackContext } from '../../stack/component.ts';
 import { temporalComponent } from '../../stack/components/temporal.ts';
 import { transcoderComponent } from '../../stack/components/transcoder.ts';
-import { shiftedPorts, stackContext, type StackContext } from '../../stack/context.ts';
 import { groupRssKib } from '../../stack/memory.ts';
 import { StackRunner } from '../../stack/runner.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VideoAnalytics } from '../../contracts/beacons.ts';
-import { dayChart, parseInstant, statsRange, statsRows } from '../../origin/cli/commands/stats.ts';
+import { dayChart, parseInstant, statsRange, statsRows } from '../../cli/operator/stats.ts';
 
 const now = Date.UTC(2026, 10, 25, 14, 30); // 2026-11-25T14:30Z
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeGoal, goalMet, markdownTable, median, mergeResults, percentile, ratioOf, toStored, writeResults, type BenchResult } from '../../bench/_results.ts';
+import { describeGoal, goalMet, markdownTable, median, mergeResults, percentile, ratioOf, toStored, writeResults, type BenchResult } from '../../bench/lib/results.ts';
 
 const figure = (overrides: Partial<BenchResult> = {}): BenchResult => ({
   name: 'edge-playlist-rps', value: 700, unit: 'req/s', baseline: 'cached, untouched', baselineValue: 1000, better: 'higher', goal: { ratioAtLeast: 0.7 }, notes: '', ...overrides,

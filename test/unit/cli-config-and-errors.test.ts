@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiErrorMessage, parseErrorBody } from '../../origin/cli/lib/api-client.ts';
-import { resolveCliConfig } from '../../origin/cli/lib/config.ts';
-import { describeError, isUnreachable, unreachableMessage } from '../../origin/cli/lib/errors.ts';
+import { apiErrorMessage, parseErrorBody } from '../../cli/lib/api-client.ts';
+import { resolveCliConfig } from '../../cli/lib/config.ts';
+import { describeError, isUnreachable, unreachableMessage } from '../../cli/lib/errors.ts';
 
 describe('resolveCliConfig', () => {
   it('defaults to the local stack, shifted by VORA_PORT_OFFSET, with the secrets file', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { eventLine } from '../../origin/cli/commands/events.ts';
-import { nodeRows } from '../../origin/cli/commands/nodes.ts';
-import { tokenRequestBody } from '../../origin/cli/commands/sign.ts';
-import { videoRows } from '../../origin/cli/commands/videos.ts';
-import type { VideoView } from '../../origin/cli/lib/video-types.ts';
+import { eventLine } from '../../cli/operator/events.ts';
+import { nodeRows } from '../../cli/operator/nodes.ts';
+import { tokenRequestBody } from '../../cli/operator/sign.ts';
+import { videoRows } from '../../cli/operator/videos.ts';
+import type { VideoView } from '../../cli/lib/video-types.ts';
 
 const now = Date.parse('2026-01-01T00:01:00.000Z');
 

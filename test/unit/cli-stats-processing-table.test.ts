@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessingStats, ProcessingWindow, processingWindowMs } from '../../contracts/processing-stats.ts';
-import { processingRows } from '../../origin/cli/commands/stats-processing.ts';
+import { processingRows } from '../../cli/operator/stats-processing.ts';
 
 const group = (durationBucket: string, path: string, playable: [number, number | null, number | null], ready: [number, number | null, number | null]) => ({
   durationBucket, path,

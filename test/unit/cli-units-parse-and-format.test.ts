@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bar, formatAgo, formatBytes, formatSeconds, parseDuration, parseSize } from '../../origin/cli/lib/units.ts';
+import { bar, formatAgo, formatBytes, formatSeconds, parseDuration, parseSize } from '../../cli/lib/units.ts';
 
 describe('parseDuration', () => {
   it('reads units, combinations and plain seconds', () => {

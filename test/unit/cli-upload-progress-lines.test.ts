@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressBarLine, progressPlainLine, progressReporter, transferFigures } from '../../origin/cli/lib/progress.ts';
+import { progressBarLine, progressPlainLine, progressReporter, transferFigures } from '../../cli/lib/progress.ts';
 
 const MiB = 1024 ** 2;
 

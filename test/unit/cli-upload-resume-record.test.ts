@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findResumeRecord, planResume, resumeKey, resumeStore, withResumeRecord } from '../../origin/cli/lib/resume-store.ts';
+import { findResumeRecord, planResume, resumeKey, resumeStore, withResumeRecord } from '../../cli/lib/resume-store.ts';
 
 const file = { path: '/videos/clip.mp4', size: 20_000_000, mtimeMs: 1_700_000_000_123.4 };
 const record = { videoId: 'vid_a', uploadUrl: 'http://o/v1/uploads/vid_a.x', startedAt: '2026-01-01T00:00:00.000Z' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonClient } from '../../origin/cli/lib/api-client.ts';
-import { followProcessing, processingLine } from '../../origin/cli/lib/follow.ts';
+import type { JsonClient } from '../../cli/lib/api-client.ts';
+import { followProcessing, processingLine } from '../../cli/lib/follow.ts';
 
 /** A client that answers GET /v1/videos/:id from a script of states, one per poll. */
 function scriptedClient(steps: Array<{ state: string; progress: number; failureReason?: string }>): JsonClient & { polls: number } {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, CanonicalJsonError } from '../../config/canonical-json.ts';
-import { hashCanonical, sha256Hex } from '../../config/hash.ts';
+import { canonicalJson, CanonicalJsonError } from '../../channel-config/canonical-json.ts';
+import { hashCanonical, sha256Hex } from '../../channel-config/hash.ts';
 
 describe('canonical JSON (RFC 8785 style)', () => {
   it('reproduces the RFC 8785 §3.2.3 example byte for byte', () => {

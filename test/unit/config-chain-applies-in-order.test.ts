@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigUpdateMessage, JsonPatch } from '../../contracts/channel-config.ts';
-import { applyUpdate, extendRun, proposeUpdate, rootState, runFromRootMessage, updateMessage, type ConfigState, type RunFromRoot } from '../../config/chain.ts';
-import { canonicalJson } from '../../config/canonical-json.ts';
-import { rootHash } from '../../config/root.ts';
+import { applyUpdate, extendRun, proposeUpdate, rootState, runFromRootMessage, updateMessage, type ConfigState, type RunFromRoot } from '../../channel-config/chain.ts';
+import { canonicalJson } from '../../channel-config/canonical-json.ts';
+import { rootHash } from '../../channel-config/root.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const patches: JsonPatch[] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rootState, updateMessage } from '../../config/chain.ts';
-import { rootHash } from '../../config/root.ts';
+import { rootState, updateMessage } from '../../channel-config/chain.ts';
+import { rootHash } from '../../channel-config/root.ts';
 import { putConfigToEdge } from '../../origin/src/channel-config/edge-writer.ts';
 
 async function oneMessage() {
@@ -8,8 +8,12 @@ async function oneMessage() {
   return updateMessage(held, { base: held.hash, patch: [{ op: 'replace', path: '/chat/maxLength', value: 20 }] });
 }
 
+/** The edge's 200 answers, as contracts/channel-config.ts `ConfigPutAccepted` describes them. */
+const appliedAnswer = JSON.stringify({ outcome: 'applied', hash: 'b'.repeat(64), height: 1, updates: 1, room: 'channel-writer-chan' });
+const unchangedAnswer = JSON.stringify({ outcome: 'unchanged', hash: 'b'.repeat(64), height: 1 });
+
 /** A fetch that answers with `statuses` in turn (the last one repeats) and records what it was asked. */
-function scriptedFetch(statuses: Array<number | 'down'>, body = '{"outcome":"applied"}') {
+function scriptedFetch(statuses: Array<number | 'down'>, body = appliedAnswer) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetchStub = (async (url: string, init: RequestInit) => {
     calls.push({ url, init });
@@ -51,7 +55,17 @@ describe('putConfigToEdge', () => {
       expect((await putConfigToEdge(options(fetchStub), message, undefined, signal)).kind).toBe(kind);
       expect(calls).toHaveLength(1);
     }
-    const stale = scriptedFetch([200], '{"outcome":"unchanged","hash":"x","height":1}');
+    const stale = scriptedFetch([200], unchangedAnswer);
     expect(await putConfigToEdge(options(stale.fetchStub), message, undefined, signal)).toEqual({ kind: 'unchanged', status: 200 });
+  });
+
+  it('refuses, without retrying, a 200 that is not a configuration answer (the two sides disagree on the contract)', async () => {
+    const message = await oneMessage();
+    for (const body of ['{"outcome":"applied"}', 'OK', '{"outcome":"merged","hash":"x"}']) {
+      const { calls, fetchStub } = scriptedFetch([200], body);
+      const outcome = await putConfigToEdge(options(fetchStub), message, undefined, signal);
+      expect(outcome).toMatchObject({ kind: 'refused', status: 200, reason: expect.stringContaining('configuration answer') });
+      expect(calls).toHaveLength(1);
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigUpdateMessage, JsonPatch, PatchOperation } from '../../contracts/channel-config.ts';
-import { applyUpdate, extendRun, proposeUpdate, rootState, runFromRootMessage, type ConfigState, type RunFromRoot } from '../../config/chain.ts';
-import { canonicalJson } from '../../config/canonical-json.ts';
-import { rootHash } from '../../config/root.ts';
+import { applyUpdate, extendRun, proposeUpdate, rootState, runFromRootMessage, type ConfigState, type RunFromRoot } from '../../channel-config/chain.ts';
+import { canonicalJson } from '../../channel-config/canonical-json.ts';
+import { rootHash } from '../../channel-config/root.ts';
 
 /** mulberry32: a seeded PRNG, so a failing sequence can be replayed from its seed. */
 function prng(seed: number): () => number {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChannelConfig, DEFAULT_CHANNEL_CONFIG, chatRulesFromConfig } from '../../contracts/channel-config.ts';
 import { ChatRules } from '../../contracts/chat.ts';
-import { rootState } from '../../config/chain.ts';
-import { rootConfig, rootHash, rootText } from '../../config/root.ts';
+import { rootState } from '../../channel-config/chain.ts';
+import { rootConfig, rootHash, rootText } from '../../channel-config/root.ts';
 
 describe('root configuration', () => {
   it('is byte-identical for the same channel: pinned text and hash', async () => {

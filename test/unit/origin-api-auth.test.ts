@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, operatorAuth } from '../../origin/src/api/auth.ts';
+import { bearerToken } from '../../contracts/http.ts';
+import { operatorAuth } from '../../origin/src/api/auth.ts';
 
 const liveToken = 'vora_live-token';
 const verify = async (token: string) => (token === liveToken ? { id: 'tok_1', name: 'ops' } : null);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runChecks, summarizeHealth } from '../../origin/src/health/summary.ts';
+import { summarizeHealth } from '../../contracts/health.ts';
+import { runChecks } from '../../origin/src/health/run-checks.ts';
 
 describe('origin health', () => {
   it('is ok when every check passes, degraded when an optional one fails, down when a critical one fails', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { VIDEO_STATES, VideoView } from '../../contracts/videos.ts';
 import { uploadUrl, videoView } from '../../origin/src/api/video-view.ts';
 import type { Video } from '../../origin/src/db/videos.ts';
 
@@ -27,6 +28,14 @@ describe('videoView', () => {
     const view = videoView(video(), 'http://o/media', [rendition]);
     expect(view.renditions).toEqual([{ name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.4d401e,mp4a.40.2', frameRate: 25, publishedAt: '2026-01-01T00:02:00.000Z' }]);
     expect(view.createdAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('is the VideoView of contracts/videos.ts, the shape the CLI reads, in every state', () => {
+    const rendition = { videoId: 'vid_a', name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: null, codecs: 'avc1.4d401e', frameRate: null, playlistKey: 'vid_a/360p/playlist.m3u8', publishedAt: new Date('2026-01-01T00:02:00Z') };
+    for (const state of VIDEO_STATES) {
+      expect(VideoView.safeParse(videoView(video({ state, thumbnailKey: 'vid_a/thumbnail.jpg' }), 'http://o/media', [rendition])).error).toBeUndefined();
+    }
+    expect(VideoView.safeParse({ ...videoView(video(), 'http://o/media'), state: 'DONE' }).success).toBe(false);
   });
 
   it('puts the grant in the upload URL query, encoded', () => {

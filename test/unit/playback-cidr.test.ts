@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipInRanges, parseCidr, parseIp } from '../../edge/src/playback/cidr.ts';
+import { ipInRanges, parseCidr, parseIp } from '../../contracts/cidr.ts';
 
 describe('parseIp', () => {
   it('reads IPv4, IPv6 (with ::, zone and embedded IPv4) and unmaps ::ffff:a.b.c.d', () => {

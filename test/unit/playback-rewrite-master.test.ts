@@ -1,7 +1,7 @@
 import { parse } from 'hls-parser';
 import type { MasterPlaylist } from 'hls-parser/types.js';
 import { describe, expect, it } from 'vitest';
-import { masterPlaylist, vodPlaylist } from '../../bench/_playback-fixtures.ts';
+import { masterPlaylist, vodPlaylist } from '../../bench/lib/playback-fixtures.ts';
 import { rewriteMaster } from '../../edge/src/playback/rewrite-master.ts';
 
 const tokenPath = '/v/eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ2aWQxIn0.c2ln/';

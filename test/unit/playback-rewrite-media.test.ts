@@ -1,7 +1,7 @@
 import { parse } from 'hls-parser';
 import type { MediaPlaylist } from 'hls-parser/types.js';
 import { describe, expect, it } from 'vitest';
-import { masterPlaylist, vodPlaylist, type VodPlaylistShape } from '../../bench/_playback-fixtures.ts';
+import { masterPlaylist, vodPlaylist, type VodPlaylistShape } from '../../bench/lib/playback-fixtures.ts';
 import { rewriteMediaWithHlsParser } from '../../edge/src/playback/rewrite-media-hls.ts';
 import { rewriteMedia } from '../../edge/src/playback/rewrite-media.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPorts, shiftedPorts } from '../../contracts/local-ports.ts';
 import type { ComponentSpec } from '../../stack/component.ts';
-import { defaultPorts, shiftedPorts } from '../../stack/context.ts';
 import { startWaves } from '../../stack/runner.ts';
-import { formatTable } from '../../stack/table.ts';
+import { formatTable } from '../../cli/lib/table.ts';
 
 const spec = (name: string, dependsOn: string[] = []): ComponentSpec => ({
   name,

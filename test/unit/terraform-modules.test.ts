@@ -1,12 +1,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // A light reading of HCL with regular expressions (no HCL parser is installed): enough for the
 // shapes terraform/ is written in, and `terraform fmt -check` covers the syntax (terraform/README.md).
 const tfRoot = join(new URL('../../', import.meta.url).pathname, 'terraform');
 const modules = ['edge', 'origin', 'cdn-nodes'].map((name) => join(tfRoot, 'modules', name));
-const envs = ['staging', 'production'].map((name) => join(tfRoot, 'envs', name));
+// One root module serves every environment; envs/<env>.tfvars (committed) and envs/<env>.site.tfvars
+// (git-ignored, from the .example) set its variables.
+const rootModule = join(tfRoot, 'root');
+const environments = ['staging', 'production'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -34,12 +37,18 @@ function moduleCalls(dir: string): Array<{ name: string; source: string; args: s
   }));
 }
 
+/** The variable names a .tfvars (or .tfvars.example) file assigns. */
+const assignedNames = (path: string) => [...readFileSync(path, 'utf8').matchAll(/^([a-z0-9_]+)\s*=/gm)].map((m) => m[1]!);
+
+/** What the committed envs/<env>.tfvars may say: which environment and how large, nothing of a site. */
+const environmentTraits = new Set(['environment', 'origin_count', 'transcoder_count', 'cdn_min_size', 'cdn_max_size', 'cdn_instance_type', 'db_multi_az']);
+
 describe('terraform layout', () => {
-  it.each([...modules, ...envs].map((dir) => [relative(tfRoot, dir), dir]))('%s has main.tf, variables.tf, outputs.tf and versions.tf', (_, dir) => {
+  it.each([...modules, rootModule].map((dir) => [relative(tfRoot, dir), dir]))('%s has main.tf, variables.tf, outputs.tf and versions.tf', (_, dir) => {
     for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf']) expect(existsSync(join(dir, file)), file).toBe(true);
   });
 
-  it.each([...modules, ...envs].map((dir) => [relative(tfRoot, dir), dir]))('%s declares and describes every variable it uses, and uses every one it declares', (_, dir) => {
+  it.each([...modules, rootModule].map((dir) => [relative(tfRoot, dir), dir]))('%s declares and describes every variable it uses, and uses every one it declares', (_, dir) => {
     const declared = variables(dir);
     const names = new Set(declared.map((v) => v.name));
     const used = new Set([...tfText(dir).matchAll(/\bvar\.([a-z0-9_]+)/g)].map((m) => m[1]!));
@@ -50,13 +59,13 @@ describe('terraform layout', () => {
     }
   });
 
-  it.each([...modules, ...envs].map((dir) => [relative(tfRoot, dir), dir]))('%s describes every output', (_, dir) => {
+  it.each([...modules, rootModule].map((dir) => [relative(tfRoot, dir), dir]))('%s describes every output', (_, dir) => {
     const outputs = [...readFileSync(join(dir, 'outputs.tf'), 'utf8').matchAll(/^output "([a-z0-9_]+)" \{\n([\s\S]*?)^\}/gm)];
     expect(outputs.length).toBeGreaterThan(0);
     for (const [, name, body] of outputs) expect(body, `output ${name}`).toMatch(/description\s+=\s+"[^"]{8,}"/);
   });
 
-  it.each(envs.map((dir) => [relative(tfRoot, dir), dir]))('%s calls modules that exist, with declared inputs, leaving out no required one', (_, dir) => {
+  it.each([[relative(tfRoot, rootModule), rootModule]])('%s calls modules that exist, with declared inputs, leaving out no required one', (_, dir) => {
     const calls = moduleCalls(dir);
     expect(calls.map((c) => c.name).sort()).toEqual(['cdn_nodes', 'edge', 'origin']);
     for (const call of calls) {
@@ -73,7 +82,7 @@ describe('terraform layout', () => {
 
   it('reads only files that exist (file, filebase64, templatefile)', () => {
     let checked = 0;
-    for (const dir of [...modules, ...envs]) {
+    for (const dir of [...modules, rootModule]) {
       for (const m of tfText(dir).matchAll(/\b(?:file|filebase64|templatefile)\("\$\{path\.module\}\/([^"]+)"/g)) {
         expect(existsSync(join(dir, m[1]!)), `${relative(tfRoot, dir)}: ${m[1]} does not exist`).toBe(true);
         checked += 1;
@@ -99,12 +108,36 @@ describe('terraform layout', () => {
   });
 });
 
+describe('per-environment inputs of the root module', () => {
+  it.each(environments)('envs/%s.tfvars names its own environment', (env) => {
+    expect(readFileSync(join(rootModule, 'envs', `${env}.tfvars`), 'utf8')).toMatch(new RegExp(`^environment\\s*=\\s*"${env}"$`, 'm'));
+  });
+
+  it.each(environments)('envs/%s.tfvars and its site example set every required variable once, and only declared ones', (env) => {
+    const sized = assignedNames(join(rootModule, 'envs', `${env}.tfvars`));
+    const site = assignedNames(join(rootModule, 'envs', `${env}.site.tfvars.example`));
+    const declared = variables(rootModule);
+    const names = new Set(declared.map((v) => v.name));
+    for (const name of [...sized, ...site]) expect(names.has(name), `${name} is not a variable of the root module`).toBe(true);
+    // A name in both files would be decided silently by the order of -var-file flags.
+    expect(sized.filter((name) => site.includes(name))).toEqual([]);
+    for (const v of declared.filter((d) => !/^\s+default\s+=/m.test(d.body) && !/sensitive\s+=\s+true/.test(d.body))) {
+      expect([...sized, ...site], `${env} leaves required ${v.name} unset`).toContain(v.name);
+    }
+  });
+
+  it('keeps each environment\'s state under its own backend key', () => {
+    const keys = environments.map((env) => readFileSync(join(rootModule, 'envs', `${env}.backend.hcl.example`), 'utf8').match(/^key\s*=\s*"([^"]+)"/m)?.[1]);
+    expect(keys).toEqual(environments.map((env) => `vora/${env}.tfstate`));
+  });
+});
+
 describe('no secret in terraform/', () => {
   const files = filesUnder(tfRoot).filter((path) => !path.includes('/.terraform/'));
   const secretish = /(secret|password|token|node_key|access_key)/;
 
   it('marks every secret-looking variable sensitive, with no default but an empty one', () => {
-    for (const dir of [...modules, ...envs]) {
+    for (const dir of [...modules, rootModule]) {
       for (const v of variables(dir).filter((d) => secretish.test(d.name) && !/_(param|parameter)|_arn$|_count$/.test(d.name))) {
         expect(v.body, `${relative(tfRoot, dir)}: variable ${v.name} must be sensitive`).toMatch(/sensitive\s+=\s+true/);
         const fallback = v.body.match(/^\s+default\s+=\s+(.*)$/m)?.[1];
@@ -131,8 +164,13 @@ describe('no secret in terraform/', () => {
 
   it('tfvars examples carry placeholders only, and real tfvars are not in the tree', () => {
     const examples = files.filter((path) => path.endsWith('.tfvars.example'));
-    expect(examples.map((path) => relative(tfRoot, dirname(path))).sort()).toEqual(['envs/production', 'envs/staging']);
+    expect(examples.map((path) => relative(tfRoot, path)).sort()).toEqual(environments.map((env) => `root/envs/${env}.site.tfvars.example`).sort());
     for (const path of examples) expect(readFileSync(path, 'utf8')).toMatch(/REPLACE_ME/);
-    expect(files.filter((path) => /\.tfvars$|\.tfstate/.test(path))).toEqual([]);
+    // The only tfvars in the tree are each environment's name and size, which hold no site value.
+    const committed = environments.map((env) => join(rootModule, 'envs', `${env}.tfvars`));
+    expect(files.filter((path) => /\.tfvars$|\.tfstate/.test(path)).sort()).toEqual([...committed].sort());
+    for (const path of committed) {
+      expect(assignedNames(path).filter((name) => !environmentTraits.has(name)), relative(tfRoot, path)).toEqual([]);
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { applyUpdate, rootState, runFromRootMessage, updateMessage, type ConfigState } from '../../config/chain.ts';
-import { rootHash } from '../../config/root.ts';
+import { applyUpdate, rootState, runFromRootMessage, updateMessage, type ConfigState } from '../../channel-config/chain.ts';
+import { rootHash } from '../../channel-config/root.ts';
 import type { ConfigUpdateMessage, PatchOperation } from '../../contracts/channel-config.ts';
 import { internalFetch } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { configKvKey } from '../../contracts/channel-config.ts';
+import { ConfigPutAccepted, ConfigPutGap, configKvKey } from '../../contracts/channel-config.ts';
 import { internalFetch } from './helpers.ts';
 import { buildChain, putConfig, replace, uniqueChannel } from './config-fixtures.ts';
 
@@ -12,7 +12,9 @@ describe('PUT /internal/config/:rootHash', () => {
     for (const [i, message] of chain.messages.entries()) {
       const response = await putConfig(chain.root, message);
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ outcome: 'applied', hash: chain.states[i + 1]!.hash, height: i + 1, updates: 1 });
+      const answer = await response.json();
+      expect(ConfigPutAccepted.safeParse(answer).error).toBeUndefined(); // the shape the origin's writer parses
+      expect(answer).toMatchObject({ outcome: 'applied', hash: chain.states[i + 1]!.hash, height: i + 1, updates: 1 });
     }
     expect(await stored(chain.root)).toEqual(chain.states[3]);
     const got = await internalFetch(`/internal/config/${chain.root}`, 'GET');
@@ -23,7 +25,9 @@ describe('PUT /internal/config/:rootHash', () => {
     const chain = await buildChain(uniqueChannel('gap'), [replace('/chat/slowModeSeconds', 5), replace('/chat/slowModeSeconds', 10)]);
     const response = await putConfig(chain.root, chain.messages[1]);
     expect(response.status).toBe(409);
-    expect(await response.json()).toMatchObject({ reason: 'gap', held: chain.root, base: chain.states[1]!.hash, error: { code: 'gap' } });
+    const answer = await response.json();
+    expect(ConfigPutGap.safeParse(answer).error).toBeUndefined();
+    expect(answer).toMatchObject({ reason: 'gap', held: chain.root, base: chain.states[1]!.hash, error: { code: 'gap' } });
     expect(await stored(chain.root)).toBeNull();
     expect((await internalFetch(`/internal/config/${chain.root}`, 'GET')).status).toBe(404);
     // The reload answer (the run from the root) heals it through the same route.

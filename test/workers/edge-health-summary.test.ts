@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeEdgeHealth, type ProbeResult } from '../../edge/src/health/status.ts';
+import type { HealthCheckResult } from '../../contracts/health.ts';
+import { summarizeEdgeHealth } from '../../edge/src/health/status.ts';
 
-const probe = (name: string, critical: boolean, ok: boolean): ProbeResult => ({ name, critical, ok, ms: 1, ...(ok ? {} : { error: 'refused' }) });
+const probe = (name: string, critical: boolean, ok: boolean): HealthCheckResult => ({ name, critical, ok, ms: 1, ...(ok ? {} : { error: 'refused' }) });
 
 describe('summarizeEdgeHealth', () => {
   it('is ok when every probe passes', () => {

@@ -47,20 +47,20 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`transcoder configuration is invalid — ${problems} (see transcoder/README.md for the variables)`);
   }
-  const e = parsed.data;
+  const vars = parsed.data;
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, identity: e.TEMPORAL_WORKER_IDENTITY },
-    ffprobe: { path: e.FFPROBE_PATH, timeoutMs: e.FFPROBE_TIMEOUT_MS },
-    ffmpeg: { path: e.FFMPEG_PATH, x264Preset: e.X264_PRESET, workDir: e.TRANSCODE_WORK_DIR, ladderNiceness: e.TRANSCODE_LADDER_NICENESS },
-    slots: { ladder: e.TRANSCODE_LADDER_SLOTS, playable: e.TRANSCODE_PLAYABLE_SLOTS },
-    logLevel: e.LOG_LEVEL,
+    temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, identity: vars.TEMPORAL_WORKER_IDENTITY },
+    ffprobe: { path: vars.FFPROBE_PATH, timeoutMs: vars.FFPROBE_TIMEOUT_MS },
+    ffmpeg: { path: vars.FFMPEG_PATH, x264Preset: vars.X264_PRESET, workDir: vars.TRANSCODE_WORK_DIR, ladderNiceness: vars.TRANSCODE_LADDER_NICENESS },
+    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS },
+    logLevel: vars.LOG_LEVEL,
     s3: {
-      endpoint: e.S3_ENDPOINT,
-      region: e.S3_REGION,
-      accessKeyId: e.S3_ACCESS_KEY_ID,
-      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
-      rawBucket: e.S3_RAW_BUCKET,
-      mediaBucket: e.S3_MEDIA_BUCKET,
+      endpoint: vars.S3_ENDPOINT,
+      region: vars.S3_REGION,
+      accessKeyId: vars.S3_ACCESS_KEY_ID,
+      secretAccessKey: vars.S3_SECRET_ACCESS_KEY,
+      rawBucket: vars.S3_RAW_BUCKET,
+      mediaBucket: vars.S3_MEDIA_BUCKET,
     },
   };
 }

@@ -4,7 +4,7 @@ import { NativeConnection, Worker, type State } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { activitiesByQueue, createActivities } from './activities/index.ts';
 import type { TranscoderConfig } from './config.ts';
-import { playableTaskQueue, transcodeTaskQueue } from './contract.ts';
+import { playableTaskQueue, transcodeTaskQueue } from '../../contracts/transcode.ts';
 import { createTranscoderStorage } from './storage/s3-client.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));

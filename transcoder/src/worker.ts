@@ -1,6 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import { loadTranscoderConfig } from './config.ts';
-import { transcodeTaskQueue } from './contract.ts';
+import { transcodeTaskQueue } from '../../contracts/transcode.ts';
 import { createTranscodeWorker } from './create-worker.ts';
 import { createTranscoderLogger, PinoTemporalLogger } from './logger.ts';
 

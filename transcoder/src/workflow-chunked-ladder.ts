@@ -5,7 +5,7 @@ import type { TranscodeActivities } from './activities/index.ts';
 import type { JoinedRendition } from './activities/publish-joined.ts';
 import { joinChunkSegments } from './chunks/join-chunks.ts';
 import { planChunks } from './chunks/plan-chunks.ts';
-import { playableTaskQueue } from './contract.ts';
+import { playableTaskQueue } from '../../contracts/transcode.ts';
 
 const retryEncode = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 4 } as const;
 const { scanKeyframes, publishJoined } = proxyActivities<TranscodeActivities>({

@@ -10,7 +10,7 @@ import {
   type SourceProbe,
   type TranscodeVideoInput,
   type TranscodeVideoResult,
-} from './contract.ts';
+} from '../../contracts/transcode.ts';
 import { chunkLengthFor } from './chunks/chunk-policy.ts';
 import { planLadder, type LadderPlan } from './ladder/plan-ladder.ts';
 import { chunkedLadder } from './workflow-chunked-ladder.ts';

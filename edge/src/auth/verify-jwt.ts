@@ -1,12 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { z } from 'zod';
 import { describeIssues } from '../../../contracts/issues.ts';
-
-/** Signature algorithms every Vora token may use; pinned so `none` and HMAC-with-a-public-key never verify. */
-export const TOKEN_ALGORITHMS = ['ES256', 'RS256'] as const;
-/** Tokens longer than this are refused before any parsing. */
-export const MAX_TOKEN_CHARS = 8 * 1024;
-export const CLOCK_TOLERANCE_SECONDS = 30;
+import { CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_CHARS, TOKEN_ALGORITHMS } from '../../../contracts/token-signing.ts';
 
 export type JwtCheck<Claims> =
   | { ok: true; claims: Claims }

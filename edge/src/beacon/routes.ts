@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { describeIssues } from '../../../contracts/issues.ts';
 import { BeaconBatch, MAX_BEACON_BYTES, type PlaybackEventRecord } from '../../../contracts/beacons.ts';
+import { bearerToken, PLAYBACK_REFUSAL_CODE } from '../../../contracts/http.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
-import { bearerToken } from '../http/internal-auth.ts';
 import { readPlaybackKeys } from '../keys/store.ts';
 import { verifyPlaybackToken } from '../playback/claims.ts';
 import { viewerOf } from '../playback/viewer.ts';
@@ -59,7 +59,7 @@ beaconRoutes.post('/', async (c) => {
   if (!keys.ok) throw new EdgeError(keys.status, keys.code, keys.reason);
   const viewer = viewerOf(c.req.raw);
   const check = await verifyPlaybackToken(token, { jwks: keys.jwks, now, videoId: batch.videoId, ...viewer });
-  if (!check.ok) throw new EdgeError(check.status, check.status === 403 ? 'playback_denied' : 'invalid_token', check.reason);
+  if (!check.ok) throw new EdgeError(check.status, PLAYBACK_REFUSAL_CODE[check.status], check.reason);
 
   const events = await enrichBeacon(batch, { ...viewer, secret, now });
   c.executionCtx.waitUntil(forwardToOrigin(c.env.ORIGIN_URL, secret, events));

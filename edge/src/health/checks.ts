@@ -1,5 +1,5 @@
 import type { EdgeEnv } from '../env.ts';
-import type { ProbeResult } from './status.ts';
+import type { HealthCheckResult } from '../../../contracts/health.ts';
 
 /** Each probe has a budget so a hung dependency makes /healthz slow by at most this much. */
 export const PROBE_TIMEOUT_MS = 1500;
@@ -39,7 +39,7 @@ export function edgeProbes(env: EdgeEnv): EdgeProbe[] {
 }
 
 /** Runs every probe at once, each bounded by PROBE_TIMEOUT_MS; failures become data, never exceptions. */
-export function runProbes(probes: EdgeProbe[], timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult[]> {
+export function runProbes(probes: EdgeProbe[], timeoutMs = PROBE_TIMEOUT_MS): Promise<HealthCheckResult[]> {
   return Promise.all(
     probes.map(async ({ name, critical, run }) => {
       const started = Date.now();

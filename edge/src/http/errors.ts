@@ -1,7 +1,7 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ApiErrorBody } from '../../../contracts/http.ts';
+import { errorBody, errorCodeFor } from '../../../contracts/http.ts';
 import type { EdgeApp } from '../env.ts';
 
 /** A refusal with a stable machine code; `app.onError` turns it into `{error:{code,message}}`. */
@@ -16,26 +16,14 @@ export class EdgeError extends HTTPException {
   }
 }
 
-export function errorBody(code: string, message: string): ApiErrorBody {
-  return { error: { code, message } };
-}
-
-const codeByStatus: Partial<Record<number, string>> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'too_large',
-  426: 'upgrade_required',
-};
-
 export const handleError: ErrorHandler<EdgeApp> = (error, c) => {
   if (error instanceof EdgeError) {
     return c.json(errorBody(error.code, error.message), error.status, error.headers);
   }
+  // Hono's own refusals (a body limit, malformed JSON) carry only a status: the shared table names them.
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    return c.json(errorBody(codeByStatus[status] ?? 'http_error', error.message || 'request refused'), status);
+    return c.json(errorBody(errorCodeFor(status), error.message || 'request refused'), status);
   }
   // Unexpected: log the cause for operators, never send a stack trace to the client.
   console.error(JSON.stringify({ event: 'edge.unhandled_error', method: c.req.method, path: c.req.path, message: String(error) }));

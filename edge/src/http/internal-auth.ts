@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { bearerToken } from '../../../contracts/http.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from './errors.ts';
 
@@ -10,18 +11,13 @@ export function requireInternalSecret(): MiddlewareHandler<EdgeApp> {
       throw new EdgeError(500, 'misconfigured', 'INTERNAL_SECRET is not set on the edge: put it in .dev.vars locally or run `wrangler secret put INTERNAL_SECRET`');
     }
     const given = bearerToken(c.req.header('Authorization'));
-    if (given === undefined || !(await secretsEqual(given, expected))) {
+    if (given === null || !(await secretsEqual(given, expected))) {
       throw new EdgeError(401, 'unauthorized', 'missing or wrong bearer token: /internal routes need `Authorization: Bearer <INTERNAL_SECRET>`', {
         'WWW-Authenticate': 'Bearer',
       });
     }
     await next();
   };
-}
-
-/** The token of an `Authorization: Bearer …` header, or undefined. */
-export function bearerToken(header: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
 
 /** Hashing first gives both sides the same length, so timingSafeEqual leaks neither content nor length. */

@@ -1,7 +1,7 @@
 import { importJWK } from 'jose';
 import { z } from 'zod';
 import { describeIssues } from '../../../contracts/issues.ts';
-import { PLAYBACK_ALGORITHMS } from '../playback/claims-schema.ts';
+import { TOKEN_ALGORITHMS } from '../../../contracts/token-signing.ts';
 
 /** KV key (namespace KEYS) of the public playback key set. */
 export const JWKS_KEY = 'jwks';
@@ -13,7 +13,7 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
 const Base64Url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url').max(1024);
 const Kid = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'kid must be 1-128 characters of A-Z, a-z, 0-9, ., _, : or -');
-const common = { kid: Kid, use: z.literal('sig').optional(), alg: z.enum(PLAYBACK_ALGORITHMS).optional() };
+const common = { kid: Kid, use: z.literal('sig').optional(), alg: z.enum(TOKEN_ALGORITHMS).optional() };
 
 const EcPublicJwk = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: Base64Url, y: Base64Url, ...common });
 const RsaPublicJwk = z.object({ kty: z.literal('RSA'), n: Base64Url, e: Base64Url, ...common });

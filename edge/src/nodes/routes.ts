@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { NODE_TTL_SECONDS, NodeHeartbeat, NodeId } from '../../../contracts/nodes.ts';
+import { bearerToken } from '../../../contracts/http.ts';
+import { NodeId } from '../../../contracts/ids.ts';
+import { NODE_TTL_SECONDS, NodeHeartbeat } from '../../../contracts/nodes.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
-import { bearerToken, requireInternalSecret, secretsEqual } from '../http/internal-auth.ts';
+import { requireInternalSecret, secretsEqual } from '../http/internal-auth.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { nodeHeartbeatToken } from './node-token.ts';
 import { listNodes, recordHeartbeat, setDrained } from './registry.ts';

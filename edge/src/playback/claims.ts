@@ -1,7 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { verifyJwt } from '../auth/verify-jwt.ts';
-import { ipInRanges } from './cidr.ts';
-import { PlaybackClaims } from './claims-schema.ts';
+import { ipInRanges } from '../../../contracts/cidr.ts';
+import { PlaybackClaims } from '../../../contracts/playback-token.ts';
 
 export type PlaybackCheck =
   | { ok: true; claims: PlaybackClaims }

@@ -1,4 +1,5 @@
 import type { MasterPlaylist, Rendition, Variant } from 'hls-parser/types.js';
+import { ID_CHARS, MAX_ID_LENGTH } from '../../../contracts/ids.ts';
 import { parseStrict, stringifyPlaylist } from './hls-strict.ts';
 
 export type RewriteResult = { ok: true; text: string } | { ok: false; error: string };
@@ -10,7 +11,7 @@ export interface MasterRewriteOptions {
   maxHeight?: number;
 }
 
-const ORIGIN_MEDIA_PATH = /^\/media\/[A-Za-z0-9_-]{1,64}\/(.+)$/;
+const ORIGIN_MEDIA_PATH = new RegExp(`^/media/${ID_CHARS}{1,${MAX_ID_LENGTH}}/(.+)$`);
 
 /**
  * A variant or rendition URI as the edge serves it: relative to the master, so it keeps `/v/{token}/`.

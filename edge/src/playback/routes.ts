@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { channelPlaybackLimits } from '../config/playback-config.ts';
+import { NAME_PATTERN } from '../../../contracts/ids.ts';
+import { channelPlaybackLimits } from '../channel-config/playback-config.ts';
 import { listNodes } from '../nodes/registry.ts';
 import { EdgeError } from '../http/errors.ts';
 import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';
@@ -14,7 +15,6 @@ import { assertSegmentTokenSecret, segmentTokenExpiry, signSegmentToken } from '
 export const playbackRoutes = new Hono<PlaybackApp>();
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
-const RENDITION = /^[A-Za-z0-9_-]{1,32}$/;
 
 playbackRoutes.use('/:token/*', requirePlaybackToken());
 
@@ -26,23 +26,23 @@ const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : ca
 playbackRoutes.get('/:token/master.m3u8', async (c) => {
   const claims = c.get('claims');
   const { maxHeight } = await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
-  const origin = await fetchOriginPlaylist(c.env.ORIGIN_URL, `/media/${claims.sub}/master.m3u8`, edgeCache());
-  if (!origin.ok) return refuse(origin);
-  const rewritten = rewriteMaster(origin.text, { tokenPath: `/v/${c.req.param('token')}/`, maxHeight });
+  const master = await fetchOriginPlaylist(c.env.ORIGIN_URL, `/media/${claims.sub}/master.m3u8`, edgeCache());
+  if (!master.ok) return refuse(master);
+  const rewritten = rewriteMaster(master.text, { tokenPath: `/v/${c.req.param('token')}/`, maxHeight });
   if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's master playlist is malformed: ${rewritten.error}`);
-  return c.body(rewritten.text, 200, { 'Content-Type': PLAYLIST_TYPE, 'Cache-Control': viewerCacheControl(origin.maxAgeSeconds, claims.exp, Date.now()) });
+  return c.body(rewritten.text, 200, { 'Content-Type': PLAYLIST_TYPE, 'Cache-Control': viewerCacheControl(master.maxAgeSeconds, claims.exp, Date.now()) });
 });
 
 playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
   const claims = c.get('claims');
   const videoId = claims.sub;
   const rendition = c.req.param('rendition');
-  if (!RENDITION.test(rendition)) throw new EdgeError(404, 'not_found', 'a rendition name is 1-32 characters of A-Z, a-z, 0-9, _ or -');
+  if (!NAME_PATTERN.test(rendition)) throw new EdgeError(404, 'not_found', 'a rendition name is 1-32 characters of A-Z, a-z, 0-9, _ or -');
   await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const secret = segmentTokenSecret(c.env.NODE_KEY);
   const mediaPathPrefix = `/media/${videoId}/${rendition}/`;
-  const [origin, nodes] = await Promise.all([fetchOriginPlaylist(c.env.ORIGIN_URL, `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);
-  if (!origin.ok) return refuse(origin);
+  const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(c.env.ORIGIN_URL, `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);
+  if (!playlist.ok) return refuse(playlist);
 
   const node = chooseNode(nodes, videoId, { viewerRegion: c.get('viewer').region });
   if (!node) {
@@ -50,7 +50,7 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
     throw new EdgeError(503, 'no_cdn_node', `no live CDN node to serve segments: ${cause} (check the node agents and GET /internal/nodes)`, { 'Retry-After': '5' });
   }
   const now = Date.now();
-  const rewritten = rewriteMedia(origin.text, {
+  const rewritten = rewriteMedia(playlist.text, {
     nodeBaseUrl: node.url,
     mediaPathPrefix,
     segmentQuery: ({ durationSeconds }) => signSegmentToken({ videoId, secret, expires: segmentTokenExpiry(now, durationSeconds) }).query,
@@ -58,7 +58,7 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
   if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${rendition} playlist is malformed: ${rewritten.error}`);
   return c.body(rewritten.text, 200, {
     'Content-Type': PLAYLIST_TYPE,
-    'Cache-Control': viewerCacheControl(origin.maxAgeSeconds, claims.exp, now),
+    'Cache-Control': viewerCacheControl(playlist.maxAgeSeconds, claims.exp, now),
     // Which node this viewer was sent to: for operators following a request, not a secret.
     'X-Vora-Cdn-Node': node.nodeId,
   });
@@ -67,14 +67,14 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
 /** Images and the storyboard's WebVTT: streamed from the origin gateway as they come, never buffered. */
 async function streamFromOrigin(c: Context<PlaybackApp>, file: string): Promise<Response> {
   const claims = c.get('claims');
-  const origin = await fetchOrigin(c.env.ORIGIN_URL, `/media/${claims.sub}/${file}`);
-  if (!origin.ok) return refuse(origin);
+  const fetched = await fetchOrigin(c.env.ORIGIN_URL, `/media/${claims.sub}/${file}`);
+  if (!fetched.ok) return refuse(fetched);
   const headers = new Headers({ 'Cache-Control': viewerCacheControl(Number.POSITIVE_INFINITY, claims.exp, Date.now()) });
   for (const name of ['Content-Type', 'Content-Length', 'ETag', 'Last-Modified']) {
-    const value = origin.response.headers.get(name);
+    const value = fetched.response.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
-  return new Response(origin.response.body, { status: 200, headers });
+  return new Response(fetched.response.body, { status: 200, headers });
 }
 
 for (const file of ['thumbnail.jpg', 'storyboard.jpg', 'storyboard.vtt']) {

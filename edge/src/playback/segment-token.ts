@@ -1,3 +1,4 @@
+import { ID_CHARS, ID_PATTERN, MAX_ID_LENGTH } from '../../../contracts/ids.ts';
 import { md5, toBase64Url } from './md5.ts';
 
 /**
@@ -9,11 +10,10 @@ import { md5, toBase64Url } from './md5.ts';
 
 export const SEGMENT_TOKEN_PARAMS = { signature: 'st', expires: 'e' } as const;
 
-const VIDEO_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
 
 export function segmentTokenPrefix(videoId: string): string {
-  if (!VIDEO_ID.test(videoId)) throw new Error(`video id ${JSON.stringify(videoId)} cannot be signed: use 1-64 characters of A-Z, a-z, 0-9, _ or -`);
+  if (!ID_PATTERN.test(videoId)) throw new Error(`video id ${JSON.stringify(videoId)} cannot be signed: use 1-${MAX_ID_LENGTH} characters of A-Z, a-z, 0-9, _ or -`);
   return `/media/${videoId}/`;
 }
 
@@ -50,7 +50,7 @@ export function segmentTokenExpiry(nowMs: number, playlistSeconds: number, optio
 /** Goes in nginx's `http {}` block: the token's path prefix, `/media/{videoId}/`, from the request URI. */
 export const NGINX_SEGMENT_TOKEN_HTTP_SNIPPET = `# Segment tokens (edge/src/playback/segment-token.ts): a token covers /media/{videoId}/.
 map $uri $vora_token_prefix {
-  "~^(?<vora_token_p>/media/[A-Za-z0-9_-]{1,64}/)" $vora_token_p;
+  "~^(?<vora_token_p>/media/${ID_CHARS}{1,${MAX_ID_LENGTH}}/)" $vora_token_p;
   default "";
 }`;
 

@@ -1,3 +1,5 @@
+import { ID_CHARS, MAX_ID_LENGTH } from '../../../contracts/ids.ts';
+
 /** Where a media playlist's segments go: `${nodeBaseUrl}/media/{videoId}/{rendition}/{file}?{token}`. */
 export interface SegmentTarget {
   /** The chosen CDN node, e.g. `http://127.0.0.1:8081` (a trailing slash is ignored). */
@@ -12,7 +14,7 @@ export interface SegmentResolver {
   videoPrefix: string;
 }
 
-const MEDIA_PREFIX = /^(\/media\/[A-Za-z0-9_-]{1,64}\/)(?:[A-Za-z0-9._~-]+\/)*$/;
+const MEDIA_PREFIX = new RegExp(`^(/media/${ID_CHARS}{1,${MAX_ID_LENGTH}}/)(?:[A-Za-z0-9._~-]+/)*$`);
 // A bare file name ("seg_00001.m4s") needs no URL parsing: the fast path for thousands of lines.
 const PLAIN_FILE = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
 const ORIGIN = 'http://origin.invalid';

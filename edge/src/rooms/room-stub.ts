@@ -1,4 +1,4 @@
-import { RoomName } from '../../../contracts/chat.ts';
+import { RoomName } from '../../../contracts/ids.ts';
 import type { EdgeEnv } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
 

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { CHAT_PROTOCOL_VERSION } from '../../../contracts/chat.ts';
-import { CHAT_USER_HEADER, parseSince } from '../../../durable-objects/chat-protocol.ts';
+import { CHAT_PROTOCOL_VERSION, CHAT_USER_HEADER, parseSince } from '../../../contracts/chat.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
 import { readPlaybackKeys } from '../keys/store.ts';

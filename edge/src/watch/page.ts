@@ -1,3 +1,4 @@
+import { videoRoom } from '../../../contracts/ids.ts';
 import { escapeHtml, jsonForScript } from './html.ts';
 
 /** What the page's scripts read from `#watch-config` (edge/public/player/main.js). */
@@ -13,11 +14,6 @@ export interface WatchConfig {
   chat: { room: string; token: string } | null;
 }
 
-/** The room of a video's chat, as the origin's event bridge names it (room names allow no ':'). */
-export function videoRoomName(videoId: string): string {
-  return `video-${videoId}`;
-}
-
 export function watchConfig(input: { videoId: string; token: string; chatToken?: string | undefined }): WatchConfig {
   const base = `/v/${input.token}`;
   return {
@@ -27,7 +23,7 @@ export function watchConfig(input: { videoId: string; token: string; chatToken?:
     thumbnailUrl: `${base}/thumbnail.jpg`,
     storyboardVttUrl: `${base}/storyboard.vtt`,
     beaconUrl: '/beacon',
-    chat: input.chatToken ? { room: videoRoomName(input.videoId), token: input.chatToken } : null,
+    chat: input.chatToken ? { room: videoRoom(input.videoId), token: input.chatToken } : null,
   };
 }
 

@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import { PLAYBACK_REFUSAL_CODE } from '../../../contracts/http.ts';
+import { ID_PATTERN } from '../../../contracts/ids.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
 import { readPlaybackKeys } from '../keys/store.ts';
@@ -11,7 +13,6 @@ import { renderRefusalPage, renderWatchPage, watchConfig } from './page.ts';
 /** `GET /watch/{videoId}?token=…[&chatToken=…]` (the page) and `GET /vendor/hls.min.js` (its player library). */
 export const watchRoutes = new Hono<EdgeApp>();
 
-const VIDEO_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const wantsHtml = (c: Context<EdgeApp>) => (c.req.header('Accept') ?? '').includes('text/html');
 
 /** A person gets a page that says what happened; a program gets the usual `{error:{code,message}}`. */
@@ -22,7 +23,7 @@ function refuse(c: Context<EdgeApp>, status: 400 | 401 | 403 | 503, code: string
 
 watchRoutes.get('/watch/:videoId', async (c) => {
   const videoId = c.req.param('videoId');
-  if (!VIDEO_ID.test(videoId)) return refuse(c, 400, 'invalid_video_id', 'No such video', 'A video id is 1-64 characters of A-Z, a-z, 0-9, _ or -.');
+  if (!ID_PATTERN.test(videoId)) return refuse(c, 400, 'invalid_video_id', 'No such video', 'A video id is 1-64 characters of A-Z, a-z, 0-9, _ or -.');
   const token = c.req.query('token');
   if (!token) {
     return refuse(c, 401, 'invalid_token', 'This link needs a playback token', 'Open the full watch link you were given (it ends in ?token=…); `vora sign VIDEO` makes one.');
@@ -32,7 +33,7 @@ watchRoutes.get('/watch/:videoId', async (c) => {
   const check = await verifyPlaybackToken(token, { jwks: keys.jwks, now: Date.now(), videoId, ...viewerOf(c.req.raw) });
   if (!check.ok) {
     const title = check.status === 403 ? 'This video is not available here' : 'This watch link does not work';
-    return refuse(c, check.status, check.status === 403 ? 'playback_denied' : 'invalid_token', title, `The link was refused: ${check.reason}. Ask for a fresh link.`);
+    return refuse(c, check.status, PLAYBACK_REFUSAL_CODE[check.status], title, `The link was refused: ${check.reason}. Ask for a fresh link.`);
   }
   const config = watchConfig({ videoId, token, chatToken: c.req.query('chatToken') });
   return c.html(renderWatchPage(config), 200, {

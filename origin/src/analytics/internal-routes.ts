@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { InternalBeaconBatch } from '../../../contracts/beacons.ts';
 import { validate } from '../api/validate.ts';
-import { jsonError } from '../api/errors.ts';
+import { bearerToken } from '../../../contracts/http.ts';
+import { ApiError } from '../api/errors.ts';
 import type { PlaybackEventProducer } from './producer.ts';
 
 export interface InternalBeaconRoutesDeps {
@@ -19,9 +20,9 @@ export function internalBeaconRoutes(deps: InternalBeaconRoutesDeps): Hono {
   const expected = digest(deps.internalSecret);
   const routes = new Hono();
   routes.use('*', async (c, next) => {
-    const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '')?.[1];
+    const given = bearerToken(c.req.header('Authorization'));
     // Hashing first makes both sides equal length, so the comparison leaks neither content nor length.
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) return jsonError(c, 401, 'missing or wrong bearer token: /internal routes need `Authorization: Bearer <VORA_INTERNAL_SECRET>`');
+    if (given === null || !timingSafeEqual(digest(given), expected)) throw new ApiError(401, 'missing or wrong bearer token: /internal routes need `Authorization: Bearer <VORA_INTERNAL_SECRET>`');
     await next();
   });
   routes.post('/', validate('json', InternalBeaconBatch), async (c) => {

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { boundedProducer } from '../events/bounded-producer.ts';
+import { boundedProducer } from '../kafka.ts';
 import type { Logger } from 'pino';
 import { PLAYBACK_EVENTS_TOPIC, type PlaybackEventRecord } from '../../../contracts/beacons.ts';
 
@@ -23,7 +23,7 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   const { log } = options;
   const timeoutMs = options.timeoutMs ?? 1_000;
   const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5_000;
-  const producer = boundedProducer(kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 1, initialRetryTime: 100 } }), timeoutMs);
+  const producer = boundedProducer(kafka, { timeoutMs, idempotent: false, retry: { retries: 1, initialRetryTime: 100 } });
   const stats = { sent: 0, dropped: 0 };
   let brokenUntil = 0;
 

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { TopVideos } from '../../../contracts/beacons.ts';
-import { jsonError } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
 import { dailySource, topVideosSql, toTopVideos } from './daily.ts';
-import { analyticsRange, Instant, type AnalyticsRoutesDeps } from './routes.ts';
+import { analyticsRange, analyticsUnavailable, Instant, type AnalyticsRoutesDeps } from './routes.ts';
 
 const TopQuery = z.object({
   from: Instant.optional(),
@@ -21,7 +21,7 @@ export function analyticsTopRoutes(deps: AnalyticsRoutesDeps): Hono {
   routes.get('/top', validate('query', TopQuery), async (c) => {
     const query = c.req.valid('query');
     const range = analyticsRange(query, Date.now());
-    if (typeof range === 'string') return jsonError(c, 400, range);
+    if (typeof range === 'string') throw new ApiError(400, range);
     try {
       const result = await deps.clickhouse.query({ query: topVideosSql(range, query.limit), format: 'JSONEachRow' });
       const rows = await result.json<{ videoId: string; views: string; plays: string }>();
@@ -29,7 +29,7 @@ export function analyticsTopRoutes(deps: AnalyticsRoutesDeps): Hono {
       return c.json(body);
     } catch (error) {
       deps.log.error({ event: 'analytics_top_query_failed', err: (error as Error).message }, 'analytics top query failed');
-      return jsonError(c, 503, 'analytics are unavailable: ClickHouse did not answer (is it running? `vora doctor` checks it)');
+      throw analyticsUnavailable();
     }
   });
   return routes;

@@ -1,17 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
-import { errorBody } from './errors.ts';
+import { bearerToken } from '../../../contracts/http.ts';
+import { ApiError } from './errors.ts';
 
 /** Whoever the token names, or null; the DB version is `verifyApiToken(sql, token)`. */
 export type VerifyToken = (token: string) => Promise<{ id: string; name: string } | null>;
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="vora"' };
-const bearer = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
-
-/** The token of an `Authorization: Bearer …` header, or null when the header is absent or not of that form. */
-export function bearerToken(header: string | undefined): string | null {
-  const match = header === undefined ? null : bearer.exec(header);
-  return match ? match[1]! : null;
-}
 
 /**
  * Operator authentication for `/v1`: a live API token or 401. `except` names path prefixes
@@ -25,10 +19,10 @@ export function operatorAuth(verify: VerifyToken, options: { except?: string[] }
     if (skipped(c.req.path)) return next();
     const token = bearerToken(c.req.header('authorization'));
     if (token === null) {
-      return c.json(errorBody(401, 'missing "Authorization: Bearer <API token>" header — the local stack\'s token is `apiToken` in .vora/secrets.json'), 401, challenge);
+      throw new ApiError(401, 'missing "Authorization: Bearer <API token>" header — the local stack\'s token is `apiToken` in .vora/secrets.json', { headers: challenge });
     }
     const operator = await verify(token);
-    if (!operator) return c.json(errorBody(401, 'this API token is not valid: it is mistyped or was revoked — the local stack\'s token is `apiToken` in .vora/secrets.json'), 401, challenge);
+    if (!operator) throw new ApiError(401, 'this API token is not valid: it is mistyped or was revoked — the local stack\'s token is `apiToken` in .vora/secrets.json', { headers: challenge });
     c.set('operator', operator);
     return next();
   };

@@ -1,32 +1,53 @@
-import type { Context } from 'hono';
+import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ApiErrorBody } from '../../../contracts/http.ts';
+import type { Logger } from 'pino';
+import { errorBody, errorCodeFor } from '../../../contracts/http.ts';
 
-/** The machine codes of our JSON errors, by HTTP status (one table for the whole origin). */
-const codesByStatus: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  412: 'precondition_failed',
-  413: 'too_large',
-  415: 'unsupported_media_type',
-  422: 'invalid',
-  429: 'rate_limited',
-  460: 'checksum_mismatch',
-  500: 'internal',
-};
-
-export function errorCodeFor(status: number): string {
-  return codesByStatus[status] ?? (status >= 500 ? 'unavailable' : 'error');
+export interface ApiErrorOptions {
+  /** The machine code; by default the status's, from the one table in contracts/http.ts. */
+  code?: string;
+  headers?: Record<string, string>;
+  /** Members beside `error` that let a client act on the refusal (the latest hash of a conflict, the path of an invalid field). */
+  fields?: Record<string, unknown>;
 }
 
-export function errorBody(status: number, message: string): ApiErrorBody {
-  return { error: { code: errorCodeFor(status), message } };
+/**
+ * A refusal, thrown by a handler: `{"error":{"code","message"}}` with `status`. It renders itself
+ * (`getResponse`), so it answers in our shape under any Hono app, not only the origin's `onError`.
+ */
+export class ApiError extends HTTPException {
+  readonly code: string;
+  readonly headers: Record<string, string>;
+  readonly fields: Record<string, unknown>;
+
+  constructor(status: ContentfulStatusCode, message: string, options: ApiErrorOptions = {}) {
+    super(status, { message });
+    this.code = options.code ?? errorCodeFor(status);
+    this.headers = options.headers ?? {};
+    this.fields = options.fields ?? {};
+  }
+
+  override getResponse(): Response {
+    return errorResponse(this);
+  }
 }
 
-/** Answers `{"error":{"code","message"}}` with `status` (for handlers that return rather than throw). */
-export function jsonError(c: Context, status: ContentfulStatusCode, message: string, headers?: Record<string, string>): Response {
-  return c.json(errorBody(status, message), status, headers);
+/** The JSON answer of a thrown HTTPException: an ApiError as it says, one of Hono's own (body limit, bad JSON) by its status. */
+export function errorResponse(error: HTTPException, extraHeaders: Record<string, string> = {}): Response {
+  const refusal = error instanceof ApiError ? error : new ApiError(error.status as ContentfulStatusCode, error.message);
+  const body = { ...errorBody(refusal.code, refusal.message), ...refusal.fields };
+  return Response.json(body, { status: refusal.status, headers: { ...extraHeaders, ...refusal.headers } });
+}
+
+/**
+ * One `onError` for the origin's apps: refusals answer as thrown; anything else is logged as `event`
+ * and answers a 500 that points at the log (never a stack trace).
+ */
+export function handleApiErrors(log: Logger, options: { event: string; headers?: Record<string, string> }): ErrorHandler {
+  return (error: Error, c: Context) => {
+    if (error instanceof HTTPException) return errorResponse(error, options.headers);
+    log.error({ event: options.event, err: error, path: c.req.path }, 'request failed');
+    return errorResponse(new ApiError(500, 'internal error; the origin log has the details'), options.headers);
+  };
 }

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Channel ids are path-safe names chosen by the operator. */
-const ChannelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+import { ChannelId, VideoId } from '../../../contracts/ids.ts';
 
 /** `POST /v1/videos`. Unknown fields are refused, so a typo (`titel`) is a 400, not silently lost. */
 export const CreateVideoBody = z.strictObject({
@@ -21,4 +19,4 @@ export const ListVideosQuery = z.strictObject({
 });
 
 /** Video ids are ours (`vid_…`), but any path text arrives here: bound it before it reaches SQL or S3. */
-export const VideoIdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'is not a video id') });
+export const VideoIdParam = z.object({ id: VideoId });

@@ -1,3 +1,4 @@
+import type { RenditionView, VideoView } from '../../../contracts/videos.ts';
 import type { Rendition } from '../db/renditions.ts';
 import type { Video } from '../db/videos.ts';
 
@@ -6,28 +7,6 @@ const internalSourceFields = new Set(['bucket', 'key', 'uploadId']);
 
 /** Playback exists once the lowest rendition is published. */
 const playableStates = new Set(['PLAYABLE', 'READY']);
-
-export interface VideoView {
-  id: string;
-  title: string;
-  description: string;
-  channelId: string | null;
-  state: Video['state'];
-  /** Transcoding progress, 0–1. */
-  progress: number;
-  durationSeconds: number | null;
-  maxDurationSeconds: number | null;
-  source: Record<string, unknown> | null;
-  failureReason: string | null;
-  thumbnailUrl: string | null;
-  playback: { masterUrl: string } | null;
-  renditions?: RenditionView[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** A rendition as the API shows it: no storage keys, dates as ISO text. */
-export type RenditionView = Omit<Rendition, 'videoId' | 'playlistKey' | 'publishedAt'> & { publishedAt: string };
 
 /** The JSON of one video; `renditions` only on single-video reads (a list would cost one query per row). */
 export function videoView(video: Video, mediaBaseUrl: string, renditions?: Rendition[]): VideoView {

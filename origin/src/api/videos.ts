@@ -7,7 +7,7 @@ import { issueUploadGrant } from '../db/upload-grants.ts';
 import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo } from '../db/videos.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
 import { VIDEO_STATES } from '../videos/states.ts';
-import { jsonError } from './errors.ts';
+import { ApiError } from './errors.ts';
 import { deleteVideoObjects, type MediaBuckets } from './media-objects.ts';
 import { CreateVideoBody, ListVideosQuery, VideoIdParam } from './video-schemas.ts';
 import { uploadUrl, videoView } from './video-view.ts';
@@ -27,6 +27,8 @@ export interface VideoRoutesDeps {
 }
 
 const deletableStates = VIDEO_STATES.filter((state) => state !== 'DELETED');
+
+export const noVideo = (id: string) => new ApiError(404, `no video ${id}`);
 
 /** `/v1/videos`: create (with a one-time upload URL), list, read, delete. Operator auth is applied by the caller. */
 export function videoRoutes(deps: VideoRoutesDeps): Hono {
@@ -53,7 +55,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
       const page = await listVideos(sql, query);
       return c.json({ videos: page.videos.map((video) => videoView(video, mediaBase())), nextCursor: page.nextCursor });
     } catch (error) {
-      if (error instanceof InvalidCursorError) return jsonError(c, 400, error.message);
+      if (error instanceof InvalidCursorError) throw new ApiError(400, error.message);
       throw error;
     }
   });
@@ -61,7 +63,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
   app.get('/:id', validate('param', VideoIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const video = await getVideo(sql, id);
-    if (!video) return jsonError(c, 404, `no video ${id}`);
+    if (!video) throw noVideo(id);
     return c.json(videoView(video, mediaBase(), await listRenditions(sql, id)));
   });
 
@@ -69,8 +71,8 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
   app.post('/:id/upload-url', validate('param', VideoIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const video = await getVideo(sql, id);
-    if (!video) return jsonError(c, 404, `no video ${id}`);
-    if (video.state !== 'CREATED') return jsonError(c, 409, `video ${id} is ${video.state}: an upload exists already; create a new video to upload another file`);
+    if (!video) throw noVideo(id);
+    if (video.state !== 'CREATED') throw new ApiError(409, `video ${id} is ${video.state}: an upload exists already; create a new video to upload another file`);
     const grant = await issueUploadGrant(sql, id, { ttlSeconds: deps.grantTtlSeconds });
     return c.json({ url: uploadUrl(deps.publicUrl, grant.token), expiresAt: grant.expiresAt.toISOString() }, 201);
   });
@@ -79,7 +81,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
   app.delete('/:id', validate('param', VideoIdParam), async (c) => {
     const { id } = c.req.valid('param');
     const moved = await transitionVideo(sql, id, deletableStates, 'DELETED');
-    if (!moved.ok && moved.reason === 'not-found') return jsonError(c, 404, `no video ${id}`);
+    if (!moved.ok && moved.reason === 'not-found') throw noVideo(id);
     if (moved.ok) {
       log.info({ event: 'video_deleted', videoId: id }, 'video deleted');
       await deps.events.publish(newVideoEvent(id, 'DELETED'));
@@ -90,7 +92,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
       log.info({ event: 'video_objects_deleted', videoId: id, ...removed }, 'video objects removed');
     } catch (error) {
       log.error({ event: 'video_objects_delete_failed', videoId: id, err: error }, 'could not remove video objects');
-      return jsonError(c, 503, `video ${id} is DELETED but its objects could not be removed (${(error as Error).message}); is MinIO up? Repeat the DELETE to finish`);
+      throw new ApiError(503, `video ${id} is DELETED but its objects could not be removed (${(error as Error).message}); is MinIO up? Repeat the DELETE to finish`);
     }
     const video = await getVideo(sql, id);
     return c.json(videoView(video!, mediaBase()));

@@ -1,12 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { runConsumerForever } from '../kafka.ts';
 import type { BackoffPolicy } from './retry-policy.ts';
-import { BridgeStoppedError, createEdgeForwarder } from './edge-forwarder.ts';
+import { createEdgeForwarder } from './edge-forwarder.ts';
 import { BRIDGED_TOPICS, roomDeliveriesFor } from './room-events.ts';
 
 export interface RoomBridgeOptions {
-  brokers: string[];
+  /** `kafkaClient(brokers, 'room-bridge')`. */
+  kafka: Kafka;
   /** The edge's base URL (the origin's EDGE_URL). */
   edgeUrl: string;
   /** VORA_INTERNAL_SECRET: the edge's `/internal` routes need it. */
@@ -51,8 +52,7 @@ export function startRoomBridge(options: RoomBridgeOptions): RoomBridge {
   const forwarder = createEdgeForwarder({ ...options });
   const stopping = new AbortController();
   const stats: RoomBridgeStats = { delivered: 0, duplicates: 0, rejected: 0, skipped: 0 };
-  const kafka = new Kafka({ clientId: 'vora-room-bridge', brokers: options.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000 });
-  const consumer: Consumer = kafka.consumer({ groupId: options.groupId ?? ROOM_BRIDGE_GROUP, allowAutoTopicCreation: false });
+  const consumer: Consumer = options.kafka.consumer({ groupId: options.groupId ?? ROOM_BRIDGE_GROUP, allowAutoTopicCreation: false });
 
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -76,23 +76,13 @@ export function startRoomBridge(options: RoomBridgeOptions): RoomBridge {
     }
   }
 
-  async function run(): Promise<void> {
-    const retryMs = options.reconnectDelayMs ?? 5_000;
-    for (let attempt = 1; !stopping.signal.aborted; attempt += 1) {
-      try {
-        await consumer.connect();
-        for (const topic of BRIDGED_TOPICS) await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? false });
-        await consumer.run({ partitionsConsumedConcurrently: BRIDGED_TOPICS.length, eachMessage: handle });
-        return;
-      } catch (error) {
-        if (stopping.signal.aborted || error instanceof BridgeStoppedError) return;
-        log.warn({ event: 'room_bridge_unavailable', attempt, brokers: options.brokers, cause: (error as Error).message }, `room bridge cannot reach Kafka; retrying in ${retryMs} ms`);
-        await consumer.disconnect().catch(() => {});
-        await sleep(retryMs, undefined, { signal: stopping.signal }).catch(() => {});
-      }
-    }
-  }
-  const running = run();
+  const running = runConsumerForever(consumer, BRIDGED_TOPICS, { partitionsConsumedConcurrently: BRIDGED_TOPICS.length, eachMessage: handle }, {
+    name: 'room_bridge',
+    log,
+    retryMs: options.reconnectDelayMs ?? 5_000,
+    signal: stopping.signal,
+    fromBeginning: options.fromBeginning,
+  });
 
   return {
     ready,

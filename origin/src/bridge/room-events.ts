@@ -1,5 +1,6 @@
 import { CHANNEL_EVENTS_TOPIC, ChannelEvent } from '../../../contracts/channel-events.ts';
-import { LiveEvent, RoomName } from '../../../contracts/chat.ts';
+import { LiveEvent } from '../../../contracts/chat.ts';
+import { channelRoom, RoomName, videoRoom } from '../../../contracts/ids.ts';
 import { describeIssues } from '../../../contracts/issues.ts';
 import { VIDEO_EVENTS_TOPIC, VideoEvent } from '../../../contracts/video-events.ts';
 
@@ -13,15 +14,6 @@ export interface RoomDelivery {
 }
 
 export type RoomMapping = { ok: true; deliveries: RoomDelivery[] } | { ok: false; reason: string };
-
-/** Room names allow no ':' (contracts/chat.ts ROOM_NAME_PATTERN), so `channel:{id}` is spelled `channel-{id}`. */
-export function channelRoom(id: string): string {
-  return `channel-${id}`;
-}
-
-export function videoRoom(videoId: string): string {
-  return `video-${videoId}`;
-}
 
 /** Live events are for people watching now: one much older than this (a bridge back from an outage) is skipped. */
 export const DEFAULT_MAX_EVENT_AGE_MS = 15 * 60_000;

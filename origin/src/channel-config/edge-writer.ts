@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka } from 'kafkajs';
+import { runConsumerForever } from '../kafka.ts';
 import type { Logger } from 'pino';
-import { CONFIG_UPDATES_TOPIC, ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
+import { CONFIG_UPDATES_TOPIC, ConfigPutAccepted, ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
+import { describeIssues } from '../../../contracts/issues.ts';
 import type { Sql } from '../db/sql.ts';
 import { createConfigRequester, type ConfigRequester } from './kafka.ts';
 
@@ -58,6 +60,19 @@ export function channelIdFromStore(sql: Sql): (rootHash: string) => Promise<stri
   };
 }
 
+/** A 200 from the edge is `applied` or `unchanged` (contracts/channel-config.ts); anything else means the two sides disagree on the contract. */
+function acceptedOutcome(text: string): EdgeWriteOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const answer = ConfigPutAccepted.safeParse(json);
+  if (!answer.success) return { kind: 'refused', status: 200, reason: `the edge answered 200 with something other than a configuration answer (${describeIssues(answer.error)}): ${text.slice(0, 200)}` };
+  return { kind: answer.data.outcome, status: 200 };
+}
+
 /** PUT one message to the edge, retrying 5xx and network failures a bounded number of times. Never throws. */
 export async function putConfigToEdge(options: Pick<EdgeConfigWriterOptions, 'edgeUrl' | 'internalSecret' | 'retryDelaysMs' | 'requestTimeoutMs' | 'fetch'>, message: ConfigUpdateMessage, channelId: string | undefined, signal: AbortSignal): Promise<EdgeWriteOutcome> {
   const doFetch = options.fetch ?? fetch;
@@ -76,7 +91,7 @@ export async function putConfigToEdge(options: Pick<EdgeConfigWriterOptions, 'ed
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs ?? 5_000)]),
       });
       const text = await response.text();
-      if (response.status === 200) return /"outcome":"applied"/.test(text) ? { kind: 'applied', status: 200 } : { kind: 'unchanged', status: 200 };
+      if (response.status === 200) return acceptedOutcome(text);
       if (response.status === 409) return { kind: 'gap', status: 409 };
       if (response.status < 500) return { kind: 'refused', status: response.status, reason: text.slice(0, 500) };
       reason = `edge answered ${response.status}: ${text.slice(0, 200)}`;
@@ -151,23 +166,13 @@ export function startEdgeConfigWriter(options: EdgeConfigWriterOptions): EdgeCon
     options.onOutcome?.(rootHash, outcome);
   }
 
-  async function run(): Promise<void> {
-    const retryMs = options.reconnectDelayMs ?? 10_000;
-    for (let attempt = 1; !stopping.signal.aborted; attempt += 1) {
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topic: CONFIG_UPDATES_TOPIC, fromBeginning: options.fromBeginning ?? false });
-        await consumer.run({ eachMessage: ({ message }) => handle(message.value) });
-        return;
-      } catch (error) {
-        if (stopping.signal.aborted) return;
-        log.warn({ event: 'edge_config_writer_unavailable', attempt, cause: (error as Error).message }, `edge config writer cannot reach Kafka; retrying in ${retryMs} ms`);
-        await consumer.disconnect().catch(() => {});
-        await sleep(retryMs, undefined, { signal: stopping.signal }).catch(() => {});
-      }
-    }
-  }
-  const running = run();
+  const running = runConsumerForever(consumer, [CONFIG_UPDATES_TOPIC], { eachMessage: ({ message }) => handle(message.value) }, {
+    name: 'edge_config_writer',
+    log,
+    retryMs: options.reconnectDelayMs ?? 10_000,
+    signal: stopping.signal,
+    fromBeginning: options.fromBeginning,
+  });
 
   return {
     ready,

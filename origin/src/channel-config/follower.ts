@@ -1,7 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CONFIG_UPDATES_TOPIC, ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
-import { applyUpdate, rootState, type ConfigState, type UpdateOutcome } from '../../../config/chain.ts';
+import { applyUpdate, rootState, type ConfigState, type UpdateOutcome } from '../../../channel-config/chain.ts';
 
 /** Where a follower keeps what it holds per root (edge KV `config:{rootHash}`, a Map in tests). */
 export interface ConfigStateCache {

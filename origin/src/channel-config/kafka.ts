@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import { boundedProducer } from '../events/bounded-producer.ts';
+import { boundedProducer } from '../kafka.ts';
 import type { Logger } from 'pino';
 import { CONFIG_REQUESTS_TOPIC, CONFIG_UPDATES_TOPIC, ConfigRequest, type ConfigUpdateMessage } from '../../../contracts/channel-config.ts';
 import type { Sql } from '../db/sql.ts';
@@ -25,7 +25,7 @@ interface ProducerOptions {
 
 /** One idempotent producer whose sends are bounded in time and never throw (a failure is logged, false). */
 function neverThrowingProducer(kafka: Kafka, options: ProducerOptions, what: string) {
-  const producer = boundedProducer(kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), options.timeoutMs ?? 3_000);
+  const producer = boundedProducer(kafka, { timeoutMs: options.timeoutMs ?? 3_000 });
   return {
     async send(topic: string, key: string, value: unknown): Promise<boolean> {
       try {

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ChannelId, ConfigUpdate } from '../../../contracts/channel-config.ts';
+import { ConfigUpdate } from '../../../contracts/channel-config.ts';
+import { ChannelId } from '../../../contracts/ids.ts';
 import type { Sql } from '../db/sql.ts';
-import { errorBody } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
 import type { ConfigUpdatePublisher } from './kafka.ts';
 import { getChannelConfig, updateChannelConfig } from './store.ts';
@@ -37,10 +38,10 @@ export function channelConfigRoutes(deps: ChannelConfigRoutesDeps): Hono {
     const outcome = await updateChannelConfig(sql, id, c.req.valid('json'));
     if (!outcome.ok && outcome.reason === 'conflict') {
       const message = `base is not the latest configuration of channel ${id} (latest is ${outcome.latest}): GET it, rebase the patch and retry`;
-      return c.json({ ...errorBody(409, message), hash: outcome.latest }, 409);
+      throw new ApiError(409, message, { fields: { hash: outcome.latest } });
     }
     if (!outcome.ok) {
-      return c.json({ ...errorBody(422, `${outcome.path || '(root)'}: ${outcome.message}`), path: outcome.path }, 422);
+      throw new ApiError(422, `${outcome.path || '(root)'}: ${outcome.message}`, { fields: { path: outcome.path } });
     }
     const { state, message } = outcome;
     log.info({ event: 'channel_config_updated', channelId: id, rootHash: state.rootHash, hash: state.hash, height: state.height }, 'channel configuration updated');

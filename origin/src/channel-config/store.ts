@@ -1,6 +1,6 @@
 import { ChannelConfig, type ConfigUpdate, type ConfigUpdateMessage, type PatchOperation } from '../../../contracts/channel-config.ts';
-import { extendRun, proposeUpdate, rootState, runFromRootMessage, type ConfigState, type RunFromRoot } from '../../../config/chain.ts';
-import { rootHash } from '../../../config/root.ts';
+import { extendRun, proposeUpdate, rootState, runFromRootMessage, type ConfigState, type RunFromRoot } from '../../../channel-config/chain.ts';
+import { rootHash } from '../../../channel-config/root.ts';
 import type { Sql } from '../db/sql.ts';
 
 /**

@@ -64,8 +64,3 @@ export async function revokeApiToken(sql: Sql, id: string, now: Date = new Date(
   const { rows } = await sql.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id, now]);
   return rows.length === 1;
 }
-
-export async function listApiTokens(sql: Sql): Promise<ApiToken[]> {
-  const { rows } = await sql.query<ApiTokenRow>(`SELECT ${columns} FROM api_tokens ORDER BY created_at, id`);
-  return rows.map(apiTokenFromRow);
-}

@@ -114,13 +114,3 @@ export async function transitionVideo(sql: Sql, id: string, from: readonly Video
   const current = await sql.query<{ state: VideoState }>('SELECT state FROM videos WHERE id = $1', [id]);
   return current.rows[0] ? { ok: false, reason: 'state-mismatch', current: current.rows[0].state } : { ok: false, reason: 'not-found' };
 }
-
-/** Changes fields other than the state (title, progress, …). Returns null if there is no such video. */
-export async function updateVideo(sql: Sql, id: string, patch: VideoPatch): Promise<Video | null> {
-  const { assignments, values } = patchAssignments(patch, 2);
-  const { rows } = await sql.query<VideoRow>(
-    `UPDATE videos SET ${[`updated_at = date_trunc('milliseconds', now())`, ...assignments].join(', ')} WHERE id = $1 RETURNING *`,
-    [id, ...values],
-  );
-  return rows[0] ? videoFromRow(rows[0]) : null;
-}

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { boundedProducer } from './bounded-producer.ts';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { VIDEO_EVENTS_TOPIC, VideoEvent, videoEventType, type VideoEventState } from '../../../contracts/video-events.ts';
+import { boundedProducer } from '../kafka.ts';
+import { VIDEO_EVENTS_TOPIC, VideoEvent, videoEventType } from '../../../contracts/video-events.ts';
+import type { VideoState } from '../../../contracts/videos.ts';
 
 export { VideoEvent } from '../../../contracts/video-events.ts';
 
@@ -18,7 +19,6 @@ export interface PublisherStats {
 }
 
 export interface PublisherOptions {
-  brokers: string[];
   log: Logger;
   topic?: string;
   /** Upper bound of one publish, so a dead broker cannot hold up an upload (default 3 s). */
@@ -28,7 +28,7 @@ export interface PublisherOptions {
 }
 
 /** A fresh event for `videoId` entering `state`. */
-export function newVideoEvent(videoId: string, state: VideoEventState, options: { reason?: string; at?: Date } = {}): VideoEvent {
+export function newVideoEvent(videoId: string, state: VideoState, options: { reason?: string; at?: Date } = {}): VideoEvent {
   return {
     id: `evt_${randomUUID()}`,
     type: videoEventType(state),
@@ -40,23 +40,15 @@ export function newVideoEvent(videoId: string, state: VideoEventState, options: 
 }
 
 /**
- * A kafkajs producer on `video-events`, keyed by video id (per-video order), idempotent (no
- * duplicates from its own retries), connected on first use and reconnected after a failure.
+ * A producer on `video-events` (`kafka` = `kafkaClient(brokers, 'video-events')`), keyed by video id (per-video
+ * order), idempotent (no duplicates from its own retries), connected on first use and reconnected after a failure.
  */
-export function createVideoEventPublisher(options: PublisherOptions): VideoEventPublisher & { close(): Promise<void>; stats(): PublisherStats } {
+export function createVideoEventPublisher(kafka: Kafka, options: PublisherOptions): VideoEventPublisher & { close(): Promise<void>; stats(): PublisherStats } {
   const { log } = options;
   const topic = options.topic ?? VIDEO_EVENTS_TOPIC;
   const timeoutMs = options.timeoutMs ?? 3_000;
   const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5_000;
-  const kafka = new Kafka({
-    clientId: 'vora-origin-events',
-    brokers: options.brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_500,
-    requestTimeout: timeoutMs,
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-  });
-  const producer = boundedProducer(kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }), timeoutMs);
+  const producer = boundedProducer(kafka, { timeoutMs });
   const stats: PublisherStats = { sent: 0, dropped: 0 };
   let closed = false;
   // After a failure, drop at once for a while rather than make every caller wait out the timeout again.
@@ -80,7 +72,7 @@ export function createVideoEventPublisher(options: PublisherOptions): VideoEvent
         log.debug({ event: 'video_event_published', videoId: event.videoId, type: event.type }, 'video event published');
       } catch (error) {
         brokenUntil = Date.now() + pauseAfterFailureMs;
-        drop(event, `${(error as Error).message} (brokers ${options.brokers.join(',')})`);
+        drop(event, `${(error as Error).message} (is Kafka up at KAFKA_BROKERS? \`vora doctor\` checks it)`);
       }
     },
     stats: () => ({ ...stats }),

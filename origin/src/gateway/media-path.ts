@@ -1,3 +1,5 @@
+import { ID_PATTERN, NAME_PATTERN } from '../../../contracts/ids.ts';
+
 /** What a path under `/media/{videoId}/` names, decided before any I/O. Pure. */
 export type MediaKind = 'master' | 'playlist' | 'init' | 'segment' | 'image' | 'storyboard-vtt';
 
@@ -11,8 +13,6 @@ export interface MediaTarget {
 
 export type MediaPathResult = { ok: true; target: MediaTarget } | { ok: false; reason: string };
 
-const videoIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
-const renditionPattern = /^[A-Za-z0-9_-]{1,32}$/;
 const segmentPattern = /^seg_\d{1,9}\.(m4s|mp4)$/;
 const imagePattern = /^(thumbnail|storyboard)(_\d{1,6})?\.jpg$/;
 
@@ -48,7 +48,7 @@ function kindInRendition(file: string): MediaKind | null {
  */
 export function parseMediaPath(segments: readonly string[]): MediaPathResult {
   const [videoId, ...rest] = segments;
-  if (videoId === undefined || !videoIdPattern.test(videoId)) {
+  if (videoId === undefined || !ID_PATTERN.test(videoId)) {
     return { ok: false, reason: 'the video id must be 1–64 characters of A–Z, a–z, 0–9, _ or -' };
   }
   if (rest.length === 1) {
@@ -59,7 +59,7 @@ export function parseMediaPath(segments: readonly string[]): MediaPathResult {
   }
   if (rest.length === 2) {
     const [rendition, file] = rest as [string, string];
-    if (!renditionPattern.test(rendition)) return { ok: false, reason: 'the rendition name must be 1–32 characters of A–Z, a–z, 0–9, _ or -' };
+    if (!NAME_PATTERN.test(rendition)) return { ok: false, reason: 'the rendition name must be 1–32 characters of A–Z, a–z, 0–9, _ or -' };
     const kind = kindInRendition(file);
     if (!kind) return { ok: false, reason: `"${printable(file)}" is not a rendition file name (playlist.m3u8, init.mp4, seg_NNNNN.m4s)` };
     return { ok: true, target: { videoId, kind, key: `${videoId}/${rendition}/${file}`, contentType: contentTypeOf(file) } };

@@ -2,7 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.ts';
-import { mediaError } from './media-error.ts';
+import { ApiError, handleApiErrors } from '../api/errors.ts';
+import { noStore } from './cache-policy.ts';
 import { serveMaster } from './serve-master.ts';
 import { serveStoredObject } from './serve-object.ts';
 import { parseMediaPath } from './media-path.ts';
@@ -29,25 +30,25 @@ export function gatewayRoutes(deps: GatewayDeps): Hono {
   // Hono decodes params, so `..%2f` arrives as `../` and fails the name patterns like any other bad name.
   const handle = async (c: Context, segments: string[]) => {
     const parsed = parseMediaPath(segments);
-    if (!parsed.ok) return mediaError(c, 400, 'bad_request', parsed.reason);
+    if (!parsed.ok) throw new ApiError(400, parsed.reason);
     const { target } = parsed;
     if (target.kind === 'master') return serveMaster(c, { sql: deps.sql, log: deps.log }, target);
     const state = await videoState(target.videoId);
-    if (state === null || state === 'DELETED') return mediaError(c, 404, 'not_found', `no video ${target.videoId}`);
+    if (state === null || state === 'DELETED') throw new ApiError(404, `no video ${target.videoId}`);
     return serveStoredObject(c, { s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs: storageTimeoutMs }, target, state);
   };
 
   // GET routes answer HEAD too (Hono dispatches HEAD to them and drops the body); the handlers avoid reading bytes for HEAD.
   app.get('/:videoId/:file', (c) => handle(c, [c.req.param('videoId'), c.req.param('file')]));
   app.get('/:videoId/:rendition/:file', (c) => handle(c, [c.req.param('videoId'), c.req.param('rendition'), c.req.param('file')]));
-  app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], '/*', (c) =>
-    mediaError(c, 405, 'method_not_allowed', `${c.req.method} is not supported on media: use GET or HEAD`, { Allow: 'GET, HEAD' }),
-  );
-  app.all('/*', (c) => mediaError(c, 400, 'bad_request', 'media paths are /media/{videoId}/{file} or /media/{videoId}/{rendition}/{file}'));
-
-  app.onError((error, c) => {
-    deps.log.error({ event: 'media_request_failed', err: error, path: c.req.path }, 'media request failed');
-    return mediaError(c, 500, 'internal', 'internal error; the origin log has the details');
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], '/*', (c) => {
+    throw new ApiError(405, `${c.req.method} is not supported on media: use GET or HEAD`, { headers: { Allow: 'GET, HEAD' } });
   });
+  app.all('/*', () => {
+    throw new ApiError(400, 'media paths are /media/{videoId}/{file} or /media/{videoId}/{rendition}/{file}');
+  });
+
+  // Errors are never cached: a 404 for a segment being written must not outlive the write.
+  app.onError(handleApiErrors(deps.log, { event: 'media_request_failed', headers: { 'Cache-Control': noStore } }));
   return app;
 }

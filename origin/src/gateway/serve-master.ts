@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
+import { ApiError } from '../api/errors.ts';
 import { listRenditions } from '../db/renditions.ts';
 import type { Sql } from '../db/sql.ts';
 import { getVideo } from '../db/videos.ts';
@@ -8,7 +9,6 @@ import { cacheControlFor } from './cache-policy.ts';
 import { noneMatchHits } from './http-conditional.ts';
 import { buildMasterPlaylist, masterRenditions, publishedRenditions } from './master-playlist.ts';
 import type { MediaTarget } from './media-path.ts';
-import { mediaError } from './media-error.ts';
 
 /** A strong validator of the generated text: equal bytes, equal tag, on every origin instance. */
 export function masterEntityTag(text: string): string {
@@ -18,15 +18,15 @@ export function masterEntityTag(text: string): string {
 /** `GET|HEAD /media/{videoId}/master.m3u8`: generated from the renditions recorded in the DB. */
 export async function serveMaster(c: Context, deps: { sql: Sql; log: Logger }, target: MediaTarget): Promise<Response> {
   const video = await getVideo(deps.sql, target.videoId);
-  if (!video || video.state === 'DELETED') return mediaError(c, 404, 'not_found', `no video ${target.videoId}`);
+  if (!video || video.state === 'DELETED') throw new ApiError(404, `no video ${target.videoId}`);
   if (video.state === 'FAILED') {
-    return mediaError(c, 409, 'video_failed', `video ${video.id} failed and has nothing to play: ${video.failureReason ?? 'no reason recorded'}`);
+    throw new ApiError(409, `video ${video.id} failed and has nothing to play: ${video.failureReason ?? 'no reason recorded'}`, { code: 'video_failed' });
   }
   const renditions = masterRenditions(publishedRenditions(await listRenditions(deps.sql, video.id), new Date()), video.state);
   const text = buildMasterPlaylist(renditions);
   if (text === null) {
     if (renditions.length > 0) deps.log.error({ event: 'master_unusable_renditions', videoId: video.id, renditions: renditions.map((r) => r.name) }, 'renditions recorded but none is well-formed');
-    return mediaError(c, 409, 'not_ready', `video ${video.id} is ${video.state} and has no published rendition yet: retry once it is PLAYABLE`, { 'Retry-After': '2' });
+    throw new ApiError(409, `video ${video.id} is ${video.state} and has no published rendition yet: retry once it is PLAYABLE`, { code: 'not_ready', headers: { 'Retry-After': '2' } });
   }
   const etag = masterEntityTag(text);
   const headers = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': cacheControlFor('master', video.state), ETag: etag };

@@ -4,10 +4,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
+import { ApiError } from '../api/errors.ts';
 import type { VideoState } from '../videos/states.ts';
 import { cacheControlFor } from './cache-policy.ts';
 import { singleByteRange, singleEntityTag } from './http-conditional.ts';
-import { mediaError } from './media-error.ts';
 import type { MediaTarget } from './media-path.ts';
 import { readStoredObject, type StoredObjectHeaders } from './stored-object.ts';
 
@@ -68,14 +68,14 @@ export async function serveStoredObject(c: Context, deps: ObjectServingDeps, tar
     case 304:
       return new Response(null, { status: 304, headers: { ETag: ifNoneMatch!, 'Cache-Control': cacheControlFor(target.kind, state) } });
     case 404:
-      return mediaError(c, 404, 'not_found', `no file ${target.key}`);
+      throw new ApiError(404, `no file ${target.key}`);
     case 416:
-      return mediaError(c, 416, 'range_not_satisfiable', `range ${range} is outside ${target.key}`, stored.objectSize === undefined ? {} : { 'Content-Range': `bytes */${stored.objectSize}` });
+      throw new ApiError(416, `range ${range} is outside ${target.key}`, { headers: stored.objectSize === undefined ? {} : { 'Content-Range': `bytes */${stored.objectSize}` } });
     case 503:
       deps.log.warn({ event: 'media_storage_unavailable', videoId: target.videoId, key: target.key, cause: stored.cause }, 'media storage unavailable');
-      return mediaError(c, 503, 'storage_unavailable', `media storage (MinIO) is not answering (${stored.cause}); retry shortly — \`vora doctor\` checks it`, { 'Retry-After': '2' });
+      throw new ApiError(503, `media storage (MinIO) is not answering (${stored.cause}); retry shortly — \`vora doctor\` checks it`, { code: 'storage_unavailable', headers: { 'Retry-After': '2' } });
     case 500:
       deps.log.error({ event: 'media_storage_error', videoId: target.videoId, key: target.key, cause: stored.cause }, 'media storage error');
-      return mediaError(c, 500, 'internal', 'media storage refused the read; the origin log has the details');
+      throw new ApiError(500, 'media storage refused the read; the origin log has the details');
   }
 }

@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import type { Admin } from 'kafkajs';
-import type { HealthCheck } from './summary.ts';
+import type { HealthCheck } from './run-checks.ts';
 
 /** MinIO's own liveness endpoint; no credentials needed. */
 export function minioCheck(endpoint: string): HealthCheck {

@@ -1,5 +1,5 @@
 import { importJWK, SignJWT, type JWK } from 'jose';
-import { PlaybackClaims } from '../../../edge/src/playback/claims-schema.ts';
+import { PlaybackClaims } from '../../../contracts/playback-token.ts';
 
 export interface PlaybackTokenRequest {
   videoId: string;
@@ -11,7 +11,7 @@ export interface PlaybackTokenRequest {
   channel?: string;
 }
 
-/** Signs a playback token the edge accepts: ES256 with `kid`, claims in the edge's own schema. */
+/** Signs a playback token the edge accepts: ES256 with `kid`, claims in the contract's schema (contracts/playback-token.ts). */
 export async function mintPlaybackToken(key: { kid: string; privateJwk: JWK }, request: PlaybackTokenRequest, nowMs = Date.now()): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor(nowMs / 1000);
   const claims = PlaybackClaims.parse({

@@ -1,12 +1,11 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { newId } from '../db/secrets.ts';
 import type { Sql } from '../db/sql.ts';
-
-export type SigningAlgorithm = 'ES256' | 'RS256';
+import type { TokenAlgorithm } from '../../../contracts/token-signing.ts';
 
 export interface SigningKey {
   kid: string;
-  alg: SigningAlgorithm;
+  alg: TokenAlgorithm;
   kind: 'operator' | 'managed';
   publicJwk: JWK;
   createdAt: Date;
@@ -14,7 +13,7 @@ export interface SigningKey {
 
 interface SigningKeyRow {
   kid: string;
-  alg: SigningAlgorithm;
+  alg: TokenAlgorithm;
   kind: 'operator' | 'managed';
   public_jwk: JWK;
   private_jwk: JWK | null;
@@ -23,7 +22,7 @@ interface SigningKeyRow {
 
 const fromRow = (row: SigningKeyRow): SigningKey => ({ kid: row.kid, alg: row.alg, kind: row.kind, publicJwk: row.public_jwk, createdAt: new Date(row.created_at) });
 
-async function newKeyPair(alg: SigningAlgorithm): Promise<{ kid: string; publicJwk: JWK; privateJwk: JWK }> {
+async function newKeyPair(alg: TokenAlgorithm): Promise<{ kid: string; publicJwk: JWK; privateJwk: JWK }> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
   const kid = newId('key');
   const meta = { kid, alg, use: 'sig' };
@@ -31,7 +30,7 @@ async function newKeyPair(alg: SigningAlgorithm): Promise<{ kid: string; publicJ
 }
 
 /** A key pair for an operator's own signer: the private JWK is returned here once and never stored. */
-export async function createOperatorKey(sql: Sql, alg: SigningAlgorithm): Promise<{ key: SigningKey; privateJwk: JWK }> {
+export async function createOperatorKey(sql: Sql, alg: TokenAlgorithm): Promise<{ key: SigningKey; privateJwk: JWK }> {
   const pair = await newKeyPair(alg);
   const { rows } = await sql.query<SigningKeyRow>(
     `INSERT INTO signing_keys (kid, alg, kind, public_jwk) VALUES ($1, $2, 'operator', $3) RETURNING *`,

@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { jsonError } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
+import { NodeId } from '../../../contracts/ids.ts';
 
 export interface NodeRoutesDeps {
   edgeUrl: string;
   internalSecret: string | undefined;
 }
 
-const NodeParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a node id is 1-64 characters of A-Z, a-z, 0-9, _ or -') });
+const NodeParam = z.object({ id: NodeId });
 
 /**
  * `/v1/nodes`: the CDN node registry for operators (and `vora nodes`). The registry lives in the
@@ -17,18 +18,20 @@ const NodeParam = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a no
 export function nodeRoutes(deps: NodeRoutesDeps): Hono {
   const app = new Hono();
   const forward = async (path: string, method: 'GET' | 'POST'): Promise<Response> => {
-    if (!deps.internalSecret) return Response.json({ error: { code: 'misconfigured', message: 'VORA_INTERNAL_SECRET is not set on the origin: it cannot reach the edge registry' } }, { status: 503 });
+    if (!deps.internalSecret) throw new ApiError(503, 'VORA_INTERNAL_SECRET is not set on the origin: it cannot reach the edge registry', { code: 'misconfigured' });
     try {
       const response = await fetch(new URL(path, deps.edgeUrl), { method, headers: { authorization: `Bearer ${deps.internalSecret}` }, signal: AbortSignal.timeout(5_000) });
       return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
     } catch (error) {
-      return Response.json({ error: { code: 'unavailable', message: `the edge at ${deps.edgeUrl} did not answer (${(error as Error).message}) — is it running?` } }, { status: 502 });
+      throw new ApiError(502, `the edge at ${deps.edgeUrl} did not answer (${(error as Error).message}) — is it running?`);
     }
   };
 
   app.get('/', () => forward('/internal/nodes', 'GET'));
   app.post('/:id/drain', validate('param', NodeParam), (c) => forward(`/internal/nodes/${c.req.valid('param').id}/drain`, 'POST'));
   app.post('/:id/undrain', validate('param', NodeParam), (c) => forward(`/internal/nodes/${c.req.valid('param').id}/undrain`, 'POST'));
-  app.all('*', (c) => jsonError(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+  app.all('*', (c) => {
+    throw new ApiError(404, `no route for ${c.req.method} ${c.req.path}`);
+  });
   return app;
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { MAX_PROCESSING_WINDOW_MS, ProcessingWindow, processingWindowMs, type ProcessingStats } from '../../../contracts/processing-stats.ts';
-import { jsonError } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
 import { processingStats } from '../db/processing-stats.ts';
 import type { Sql } from '../db/sql.ts';
@@ -17,7 +17,7 @@ export function processingStatsRoutes(deps: { sql: Sql; now?: () => number }): H
   routes.get('/processing', validate('query', ProcessingQuery), async (c) => {
     const { window } = c.req.valid('query');
     const windowMs = processingWindowMs(window);
-    if (windowMs > MAX_PROCESSING_WINDOW_MS) return jsonError(c, 400, `window ${window} is longer than a year: ask for 366d or less`);
+    if (windowMs > MAX_PROCESSING_WINDOW_MS) throw new ApiError(400, `window ${window} is longer than a year: ask for 366d or less`);
     const to = new Date((deps.now ?? Date.now)());
     const from = new Date(to.getTime() - windowMs);
     const body: ProcessingStats = { from: from.toISOString(), to: to.toISOString(), groups: await processingStats(deps.sql, { from, to }) };

@@ -1,6 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
-import { errorBody } from '../api/errors.ts';
+import { errorBody, errorCodeFor } from '../../../contracts/http.ts';
 import type { TusUploads } from './tus-server.ts';
 
 /**
@@ -27,6 +27,6 @@ async function asJsonError(response: Response): Promise<Response> {
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   headers.set('content-type', 'application/json');
-  const body = JSON.stringify(errorBody(response.status, text || response.statusText || `upload request failed with ${response.status}`));
+  const body = JSON.stringify(errorBody(errorCodeFor(response.status), text || response.statusText || `upload request failed with ${response.status}`));
   return new Response(body, { status: response.status, headers });
 }

@@ -2,7 +2,8 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { Server, type ServerOptions } from '@tus/server';
 import { S3Store } from '@tus/s3-store';
 import type { Logger } from 'pino';
-import type { UploadGate, UploadRefusal } from './upload-gate.ts';
+import { UPLOAD_REFUSALS, type UploadRefusal } from './refusals.ts';
+import type { UploadGate } from './upload-gate.ts';
 import { newUploadId, ownerOfUpload } from './upload-ids.ts';
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0];
@@ -58,18 +59,18 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
     disableTerminationForFinishedUploads: true, // a finished upload is a transcoder input: read-only
     async namingFunction(req) {
       const grant = new URL(req.url).searchParams.get('grant');
-      if (!grant) throw reject({ status: 401, message: 'this upload URL has no grant: use the upload.url that POST /v1/videos returned' });
+      if (!grant) throw reject(UPLOAD_REFUSALS.noGrant());
       const answer = await gate.check(grant);
       if (!answer.ok) throw reject(answer.refusal);
       creations.set(req, { grant, owner: answer.value.owner });
       return newUploadId(answer.value.owner);
     },
     async onIncomingRequest(req, uploadId) {
-      if (req.method !== 'POST' && ownerOfUpload(uploadId) === null) throw reject({ status: 404, message: `no upload ${uploadId}` });
+      if (req.method !== 'POST' && ownerOfUpload(uploadId) === null) throw reject(UPLOAD_REFUSALS.unknownUpload(uploadId));
     },
     async onUploadCreate(req, upload) {
       const creation = creations.get(req);
-      if (!creation) throw reject({ status: 401, message: 'upload creation without a checked grant' });
+      if (!creation) throw reject(UPLOAD_REFUSALS.uncheckedCreation());
       const answer = await gate.claim(creation.grant, stored(upload.id, creation.owner, upload.size));
       if (!answer.ok) throw reject(answer.refusal);
       log.info({ event: 'upload_created', uploadId: upload.id, videoId: creation.owner, size: upload.size }, 'upload created');

@@ -3,11 +3,7 @@
  * send one and what a finished file is for (origin/src/uploads/video-upload-gate.ts binds it to videos).
  */
 
-/** A refused upload request, answered with `status` (401 no/bad grant, 409 already uploaded, …). */
-export interface UploadRefusal {
-  status: 401 | 403 | 404 | 409 | 410 | 503;
-  message: string;
-}
+import type { UploadRefusal } from './refusals.ts';
 
 export type GateAnswer<T> = { ok: true; value: T } | { ok: false; refusal: UploadRefusal };
 
@@ -32,4 +28,5 @@ export interface UploadGate {
   terminated(upload: Pick<StoredUpload, 'uploadId' | 'owner'>): Promise<void>;
 }
 
-export const refuse = (status: UploadRefusal['status'], message: string): { ok: false; refusal: UploadRefusal } => ({ ok: false, refusal: { status, message } });
+/** A gate's refusal, named in UPLOAD_REFUSALS (refusals.ts). */
+export const refuse = (refusal: UploadRefusal): { ok: false; refusal: UploadRefusal } => ({ ok: false, refusal });

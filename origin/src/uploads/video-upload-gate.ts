@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
-import type { TranscodeVideoInput } from '../../../transcoder/src/contract.ts';
+import { transcodeWorkflowId, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/index.ts';
 import { hashSecret } from '../db/secrets.ts';
 import { consumeUploadGrant } from '../db/upload-grants.ts';
 import { transitionVideo } from '../db/videos.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
 import type { VideoState } from '../videos/states.ts';
-import { conflictMessage, judgeGrant, type GrantRecord } from './grant-rules.ts';
+import { judgeGrant, type GrantRecord } from './grant-rules.ts';
+import { UPLOAD_REFUSALS } from './refusals.ts';
 import { refuse, type StoredUpload, type UploadGate } from './upload-gate.ts';
 
 export interface VideoUploadGateDeps {
@@ -19,8 +20,8 @@ export interface VideoUploadGateDeps {
   startRetryDelaysMs?: number[];
 }
 
-/** Rolls the claim transaction back when the video is no longer waiting for an upload. */
-class VideoHasUpload extends Error {
+/** Thrown inside the claim transaction to roll it back (the grant stays unused) when the video no longer waits for an upload. */
+class ClaimRollback extends Error {
   constructor(readonly state: VideoState) {
     super(state);
   }
@@ -36,7 +37,7 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
   const { sql, events, log } = deps;
   const sourceOf = (upload: StoredUpload) => ({ bucket: upload.bucket, key: upload.key, uploadId: upload.uploadId, size: upload.size ?? null });
 
-  async function fail(videoId: string, from: VideoState[], reason: string): Promise<boolean> {
+  async function failVideo(videoId: string, from: VideoState[], reason: string): Promise<boolean> {
     const moved = await transitionVideo(sql, videoId, from, 'FAILED', { failureReason: reason });
     if (moved.ok) await events.publish(newVideoEvent(videoId, 'FAILED', { reason }));
     return moved.ok;
@@ -47,7 +48,7 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
     for (let attempt = 0; ; attempt += 1) {
       try {
         const { started } = await deps.startTranscode({ videoId, sourceKey });
-        log.info({ event: 'transcode_started', videoId, workflowId: `video-${videoId}`, started }, started ? 'transcode started' : 'transcode already started');
+        log.info({ event: 'transcode_started', videoId, workflowId: transcodeWorkflowId(videoId), started }, started ? 'transcode started' : 'transcode already started');
         return;
       } catch (error) {
         if (attempt >= delays.length) {
@@ -74,16 +75,16 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
       try {
         const claimed = await sql.transaction(async (tx) => {
           const consumed = await consumeUploadGrant(tx, grant);
-          if (!consumed.ok) return refuse(401, `this upload URL cannot be used: it is ${consumed.reason === 'unknown' ? 'not valid' : consumed.reason}`);
-          if (consumed.videoId !== upload.owner) return refuse(401, 'this upload URL belongs to another video');
+          if (!consumed.ok) return refuse(UPLOAD_REFUSALS.grantGoneAtClaim(consumed.reason));
+          if (consumed.videoId !== upload.owner) return refuse(UPLOAD_REFUSALS.grantOfAnotherVideo());
           const moved = await transitionVideo(tx, upload.owner, ['CREATED'], 'UPLOADING', { source: sourceOf(upload) });
-          if (!moved.ok) throw new VideoHasUpload(moved.reason === 'state-mismatch' ? moved.current : 'DELETED');
+          if (!moved.ok) throw new ClaimRollback(moved.reason === 'state-mismatch' ? moved.current : 'DELETED');
           return { ok: true as const, value: undefined };
         });
         if (claimed.ok) await events.publish(newVideoEvent(upload.owner, 'UPLOADING'));
         return claimed;
       } catch (error) {
-        if (error instanceof VideoHasUpload) return refuse(409, conflictMessage(upload.owner, error.state));
+        if (error instanceof ClaimRollback) return refuse(UPLOAD_REFUSALS.videoHasUpload(upload.owner, error.state));
         throw error;
       }
     },
@@ -99,14 +100,14 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
     },
 
     async terminated(upload) {
-      await fail(upload.owner, ['UPLOADING'], 'the upload was cancelled (TUS termination) before it finished; create a new video to upload again');
+      await failVideo(upload.owner, ['UPLOADING'], 'the upload was cancelled (TUS termination) before it finished; create a new video to upload again');
     },
 
     async expireStaleUploads(startedBefore) {
       const { rows } = await sql.query<{ id: string }>(`SELECT id FROM videos WHERE state = 'UPLOADING' AND updated_at < $1`, [startedBefore]);
       let failed = 0;
       for (const { id } of rows) {
-        if (await fail(id, ['UPLOADING'], 'the upload did not finish in time and was removed; create a new video and upload again')) failed += 1;
+        if (await failVideo(id, ['UPLOADING'], 'the upload did not finish in time and was removed; create a new video and upload again')) failed += 1;
       }
       return failed;
     },

@@ -1,7 +1,7 @@
-/** Lifecycle of a video (ARCHITECTURE.md): CREATED → UPLOADING → PROCESSING → (PLAYABLE) → READY, or FAILED; DELETED. */
-export const VIDEO_STATES = ['CREATED', 'UPLOADING', 'PROCESSING', 'PLAYABLE', 'READY', 'FAILED', 'DELETED'] as const;
+import { VIDEO_STATES, type VideoState } from '../../../contracts/videos.ts';
 
-export type VideoState = (typeof VIDEO_STATES)[number];
+// The states are the contract's (contracts/videos.ts); which moves between them are allowed is the origin's policy.
+export { VIDEO_STATES, type VideoState };
 
 /** Every allowed move; anything absent is refused. A state never "moves" to itself. */
 const allowedMoves: Record<VideoState, readonly VideoState[]> = {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-export const DEFAULT_HELIX_URL = 'https://api.twitch.tv/helix';
-
 export interface CreateEventSubSubscriptionInput {
   /** Helix base URL (TWITCH_HELIX_URL); a fake server in tests, `twitch mock-api` locally. */
   helixUrl: string;

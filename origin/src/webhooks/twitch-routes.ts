@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { jsonError } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import type { ChannelEventPublisher } from './channel-event-publisher.ts';
 import type { MessageIdStore } from './message-ids.ts';
 import { channelEventFromTwitch, parseTwitchBody, TwitchChallengeBody, TwitchNotificationBody, TwitchRevocationBody } from './twitch-payload.ts';
@@ -34,7 +34,12 @@ export function twitchWebhookRoutes(deps: TwitchWebhookDeps): Hono {
   const maxBodyBytes = deps.maxBodyBytes ?? 256 * 1024;
   const app = new Hono();
 
-  const limit = bodyLimit({ maxSize: maxBodyBytes, onError: (c) => jsonError(c, 413, `a webhook body is limited to ${maxBodyBytes / 1024} KiB`) });
+  const limit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new ApiError(413, `a webhook body is limited to ${maxBodyBytes / 1024} KiB`);
+    },
+  });
 
   app.post('/', limit, async (c) => {
     const header = (name: string) => c.req.header(name)?.trim() ?? '';
@@ -43,21 +48,21 @@ export function twitchWebhookRoutes(deps: TwitchWebhookDeps): Hono {
     const signature = header(TWITCH_HEADERS.signature);
     const messageType = header(TWITCH_HEADERS.type);
     const missing = [TWITCH_HEADERS.messageId, TWITCH_HEADERS.timestamp, TWITCH_HEADERS.signature, TWITCH_HEADERS.type].filter((name) => !header(name));
-    if (missing.length > 0) return refuse(c, `not a signed Twitch EventSub message: missing ${missing.join(', ')}`);
+    if (missing.length > 0) throw refuse(c, `not a signed Twitch EventSub message: missing ${missing.join(', ')}`);
 
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
     if (!verifyTwitchSignature(deps.secret, { messageId, timestamp, rawBody, signature })) {
-      return refuse(c, 'signature does not match: the message was not signed with this origin\'s TWITCH_EVENTSUB_SECRET');
+      throw refuse(c, 'signature does not match: the message was not signed with this origin\'s TWITCH_EVENTSUB_SECRET');
     }
     const age = checkMessageAge(timestamp, now(), deps.maxAgeMs ?? TWITCH_MAX_MESSAGE_AGE_MS);
-    if (!age.ok) return refuse(c, age.reason, messageId);
-    if (messageId.length > 100) return refuse(c, 'message id is longer than 100 characters', messageId.slice(0, 100));
+    if (!age.ok) throw refuse(c, age.reason, messageId);
+    if (messageId.length > 100) throw refuse(c, 'message id is longer than 100 characters', messageId.slice(0, 100));
 
     const ids = { messageId, messageType, subscriptionType: header(TWITCH_HEADERS.subscriptionType), retry: header(TWITCH_HEADERS.retry) || undefined };
     switch (messageType) {
       case 'webhook_callback_verification': {
         const body = parseTwitchBody(TwitchChallengeBody, rawBody);
-        if (!body.ok) return jsonError(c, 400, `verification request unreadable: ${body.reason}`);
+        if (!body.ok) throw new ApiError(400, `verification request unreadable: ${body.reason}`);
         log.info({ event: 'twitch_subscription_verified', ...ids, subscriptionId: body.value.subscription.id }, 'answered the Twitch subscription challenge');
         return c.text(body.value.challenge, 200, { 'content-type': 'text/plain; charset=utf-8' });
       }
@@ -92,15 +97,15 @@ export function twitchWebhookRoutes(deps: TwitchWebhookDeps): Hono {
     } catch (error) {
       await deps.messageIds.release(source, ids.messageId).catch(() => {});
       log.error({ event: 'twitch_notification_unpublished', ...ids, cause: (error as Error).message }, 'Kafka refused a Twitch notification; answering 503 so Twitch resends it');
-      return jsonError(c, 503, 'channel events are unavailable (Kafka); resend later');
+      throw new ApiError(503, 'channel events are unavailable (Kafka); resend later');
     }
     log.info({ event: 'twitch_notification_published', ...ids, eventId: event.value.id, type: event.value.type, broadcasterId: event.value.broadcasterId }, 'Twitch notification published on channel-events');
     return c.body(null, 204);
   }
 
-  function refuse(c: Context, reason: string, messageId?: string): Response {
+  function refuse(c: Context, reason: string, messageId?: string): ApiError {
     log.warn({ event: 'twitch_message_refused', messageId, reason, ip: c.req.header('x-forwarded-for') }, 'Twitch webhook refused');
-    return jsonError(c, 403, reason);
+    return new ApiError(403, reason);
   }
 
   return app;

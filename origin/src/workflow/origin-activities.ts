@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import type { OriginActivities, ProbeVerdict, PublishedRendition, SourceProbe } from '../../../transcoder/src/contract.ts';
+import type { OriginActivities, ProbeVerdict, PublishedRendition, SourceProbe } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import { updateRenditionBandwidth } from '../db/rendition-bandwidth.ts';
 import { recordRendition } from '../db/renditions.ts';
@@ -26,7 +26,7 @@ export function createOriginActivities(deps: OriginActivityDeps): OriginActiviti
   const { sql, events } = deps;
 
   /** Moves `videoId` from one of `from` to `to`; already there → no-op; publishes only a move it made. */
-  async function move(videoId: string, from: VideoState[], to: VideoState, patch: VideoPatch = {}, reason?: string): Promise<void> {
+  async function transitionAndPublish(videoId: string, from: VideoState[], to: VideoState, patch: VideoPatch = {}, reason?: string): Promise<void> {
     const result = await transitionVideo(sql, videoId, from, to, patch);
     if (result.ok) {
       deps.log.info({ event: 'video_state', videoId, state: to, reason }, `video ${to}`);
@@ -71,8 +71,8 @@ export function createOriginActivities(deps: OriginActivityDeps): OriginActiviti
       if (!(await updateRenditionBandwidth(sql, input))) throw ApplicationFailure.nonRetryable(`video ${input.videoId} has no rendition ${input.name} to update`, 'RenditionNotFound');
     },
 
-    markPlayable: ({ videoId }) => move(videoId, ['PROCESSING'], 'PLAYABLE'),
-    markReady: ({ videoId, thumbnailKey }) => move(videoId, ['PROCESSING', 'PLAYABLE'], 'READY', { thumbnailKey, progress: 1 }),
-    markFailed: ({ videoId, reason }) => move(videoId, ['CREATED', 'UPLOADING', 'PROCESSING', 'PLAYABLE'], 'FAILED', { failureReason: reason }, reason),
+    markPlayable: ({ videoId }) => transitionAndPublish(videoId, ['PROCESSING'], 'PLAYABLE'),
+    markReady: ({ videoId, thumbnailKey }) => transitionAndPublish(videoId, ['PROCESSING', 'PLAYABLE'], 'READY', { thumbnailKey, progress: 1 }),
+    markFailed: ({ videoId, reason }) => transitionAndPublish(videoId, ['CREATED', 'UPLOADING', 'PROCESSING', 'PLAYABLE'], 'FAILED', { failureReason: reason }, reason),
   };
 }

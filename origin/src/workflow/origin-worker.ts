@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { originTaskQueue } from '../../../transcoder/src/contract.ts';
+import { originTaskQueue } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import type { VideoEventPublisher } from '../events/video-events.ts';
 import { createOriginActivities } from './origin-activities.ts';

@@ -1,4 +1,4 @@
-import type { ProbeVerdict, SourceProbe } from '../../../transcoder/src/contract.ts';
+import type { ProbeVerdict, SourceProbe } from '../../../contracts/transcode.ts';
 
 const formatSeconds = (seconds: number) => (seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : seconds >= 60 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`);
 

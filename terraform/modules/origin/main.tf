@@ -33,8 +33,8 @@ locals {
   secret_env = {
     origin = {
       DATABASE_URL         = local.database_url
-      S3_ACCESS_KEY        = local.s3_access
-      S3_SECRET_KEY        = local.s3_secret
+      S3_ACCESS_KEY_ID     = local.s3_access
+      S3_SECRET_ACCESS_KEY = local.s3_secret
       VORA_API_TOKEN       = var.api_token
       VORA_INTERNAL_SECRET = var.internal_secret
     }

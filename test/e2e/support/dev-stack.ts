@@ -3,8 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shiftedPorts, type StackPorts, type StackSecrets } from '../../../stack/context.ts';
+import { shiftedPorts, type StackPorts } from '../../../contracts/local-ports.ts';
 import { repoRoot } from '../../../stack/paths.ts';
+import type { StackSecrets } from '../../../stack/secrets.ts';
 
 export interface DevStack {
   ports: StackPorts;

@@ -8,16 +8,6 @@ export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): vo
   process.kill(-pid, signal);
 }
 
-/** Whether any process of the group is still alive. */
-export function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** mulberry32: a tiny seeded generator, so a failing trial can be replayed with the same cut points. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

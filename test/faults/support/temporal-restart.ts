@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackContext } from '../../../stack/context.ts';
+import { stackContext } from '../../../stack/component.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
+import { groupAlive, stopProcessGroup } from '../../../stack/process-group.ts';
 import type { DevStack } from '../../e2e/support/dev-stack.ts';
-import { groupAlive, signalGroup, sleep, waitFor } from './fault-log.ts';
+import { waitFor } from './fault-log.ts';
 
 export interface RestartedTemporal {
   pid: number;
@@ -18,26 +19,10 @@ export interface RestartedTemporal {
   stop(): Promise<void>;
 }
 
-/** SIGTERM to the group, SIGKILL after `graceMs`; a group that is already gone is fine. */
-async function stopGroup(pid: number, graceMs: number): Promise<void> {
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      signalGroup(pid, name);
-    } catch {
-      /* gone already */
-    }
-  };
-  signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (groupAlive(pid)) signal('SIGKILL');
-  while (groupAlive(pid) && Date.now() < deadline + 5_000) await sleep(50);
-}
-
 export async function restartTemporal(stack: DevStack): Promise<RestartedTemporal> {
   const spec = temporalComponent(stackContext(stack.ports, stack.secrets, stack.home));
   const stopped = Date.now();
-  await stopGroup(stack.pids.temporal!, 15_000);
+  await stopProcessGroup(stack.pids.temporal!, 15_000);
   const { cmd, args, env } = await spec.command();
   const log = openSync(join(stack.home, 'logs', 'temporal-restarted.log'), 'a');
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', log, log] });
@@ -45,8 +30,8 @@ export async function restartTemporal(stack: DevStack): Promise<RestartedTempora
   try {
     await waitFor('the restarted Temporal dev server to answer', async () => (await spec.probe(), true), spec.readyTimeoutMs ?? 30_000, 250);
   } catch (error) {
-    await stopGroup(pid, 5_000);
+    await stopProcessGroup(pid, 5_000);
     throw error;
   }
-  return { pid, downMs: Date.now() - stopped, stop: () => (groupAlive(pid) ? stopGroup(pid, 10_000) : Promise.resolve()) };
+  return { pid, downMs: Date.now() - stopped, stop: () => (groupAlive(pid) ? stopProcessGroup(pid, 10_000) : Promise.resolve()) };
 }

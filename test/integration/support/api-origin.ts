@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { pino } from 'pino';
-import { startTranscode } from '../../../transcoder/src/start-transcode.ts';
+import { startTranscode } from '../../../origin/src/workflow/start-transcode.ts';
 import { createOriginApp, uploadsPath } from '../../../origin/src/app.ts';
 import { createApiToken, verifyApiToken } from '../../../origin/src/db/api-tokens.ts';
 import { openDatabase, type Sql } from '../../../origin/src/db/index.ts';
@@ -14,6 +14,7 @@ import { createTusUploads } from '../../../origin/src/uploads/tus-server.ts';
 import { videoUploadGate } from '../../../origin/src/uploads/video-upload-gate.ts';
 import { minioEndpoint } from '../../../stack/components/minio.ts';
 import type { ApiStack } from './api-stack.ts';
+import { kafkaClient } from '../../../origin/src/kafka.ts';
 
 export interface InProcessOrigin {
   url: string;
@@ -35,7 +36,7 @@ export async function startOriginInProcess(stack: ApiStack, overrides: OriginOve
   const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
   const sql = await openDatabase({ pgliteDir: join(dir, 'db') });
   const { token } = await createApiToken(sql, 'api test');
-  const events = createVideoEventPublisher({ brokers: overrides.kafkaBrokers ?? stack.kafkaBrokers, log });
+  const events = createVideoEventPublisher(kafkaClient(overrides.kafkaBrokers ?? stack.kafkaBrokers, 'video-events'), { log });
   const s3Config = {
     endpoint: minioEndpoint(stack.ctx),
     region: 'us-east-1',

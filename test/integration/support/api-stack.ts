@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
+import { shiftedPorts, type StackPorts } from '../../../contracts/local-ports.ts';
+import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { kafkaComponent } from '../../../stack/components/kafka.ts';
 import { minioClient, minioComponent } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
-import { shiftedPorts, stackContext, type StackContext, type StackPorts } from '../../../stack/context.ts';
 import { StackRunner } from '../../../stack/runner.ts';
 
 export const apiStackOffset = 12000;

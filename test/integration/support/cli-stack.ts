@@ -6,8 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { shiftedPorts, type StackPorts } from '../../../contracts/local-ports.ts';
 import { temporalExtraPorts } from '../../../stack/components/temporal.ts';
-import { shiftedPorts, type StackPorts } from '../../../stack/context.ts';
 import { repoRoot } from '../../../stack/paths.ts';
 import { startApiStack, type ApiStack } from './api-stack.ts';
 

@@ -6,11 +6,12 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
+import { shiftedPorts } from '../../../contracts/local-ports.ts';
 import { openDatabase } from '../../../origin/src/db/open.ts';
 import type { Sql } from '../../../origin/src/db/sql.ts';
 import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
+import { stackContext } from '../../../stack/component.ts';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
-import { shiftedPorts, stackContext } from '../../../stack/context.ts';
 import { StackRunner } from '../../../stack/runner.ts';
 
 /** Real MinIO (its own ports and temp data), a PGlite DB and the gateway mounted at /media on a free port. */

@@ -6,10 +6,11 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
+import { shiftedPorts } from '../../../contracts/local-ports.ts';
+import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { expect } from 'vitest';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
-import { shiftedPorts, stackContext, type StackContext } from '../../../stack/context.ts';
 import { run } from '../../../stack/exec.ts';
 import { StackRunner } from '../../../stack/runner.ts';
 import { openPglite } from '../../../origin/src/db/pglite.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { sourceFailureTypes, type RenditionName } from '../contract.ts';
+import { sourceFailureTypes, type RenditionName } from '../../../contracts/transcode.ts';
 import type { ChunkWindow } from '../chunks/chunk-args.ts';
 import type { ChunkRendition } from '../chunks/join-chunks.ts';
 import { ladderArgs } from '../ffmpeg/ladder-args.ts';
@@ -11,7 +11,7 @@ import { sourceInput } from '../storage/source-input.ts';
 import type { EncodeDeps } from './encode-renditions.ts';
 import { encodeWhilePublishing } from './encode-while-publishing.ts';
 import { throwUnlessEncoded } from './ffmpeg-failure.ts';
-import { currentWorkflowId } from './probe-source.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 import { freshWorkDir, removeWorkDir } from './work-dir.ts';
 
 export interface EncodeChunkInput {

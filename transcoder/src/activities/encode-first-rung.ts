@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { firstSegmentSignalName, sourceFailureTypes, type PublishedRendition } from '../contract.ts';
+import { firstSegmentSignalName, sourceFailureTypes, type PublishedRendition } from '../../../contracts/transcode.ts';
 import { ladderArgs } from '../ffmpeg/ladder-args.ts';
 import { spanProgress } from '../ffmpeg/progress.ts';
 import { renice } from '../ffmpeg/run-ffmpeg.ts';
@@ -15,7 +15,7 @@ import { sourceInput } from '../storage/source-input.ts';
 import type { EncodeDeps } from './encode-renditions.ts';
 import { encodeWhilePublishing } from './encode-while-publishing.ts';
 import { throwUnlessEncoded } from './ffmpeg-failure.ts';
-import { currentWorkflowId } from './probe-source.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 import { publishedRendition, storedPlaylist, storedRendition } from './stored-rendition.ts';
 import { freshWorkDir, removeWorkDir } from './work-dir.ts';
 import { signalOwnWorkflow } from './workflow-signals.ts';

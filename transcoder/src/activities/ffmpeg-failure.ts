@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { sourceFailureTypes } from '../contract.ts';
+import { sourceFailureTypes } from '../../../contracts/transcode.ts';
 import type { FfmpegRun } from '../ffmpeg/run-ffmpeg.ts';
 
 /**

@@ -1,12 +1,13 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../contract.ts';
+import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
 import { classifyFfprobeFailure } from '../probe/ffprobe-command.ts';
 import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
 import { runFfprobe } from '../probe/run-ffprobe.ts';
 import { parseSourceScan, sourceScanArgs } from '../probe/source-scan.ts';
 import { standardInputVerdict } from '../probe/standard-input.ts';
 import { sourceInput } from '../storage/source-input.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 
 export interface ProbeSourceDeps {
   ffprobePath: string;
@@ -14,15 +15,6 @@ export interface ProbeSourceDeps {
   logger: Logger;
   /** Presigns reads of `vora-raw` keys; without it only paths and URLs are accepted. */
   presignRaw?: (key: string, expiresSeconds: number) => string;
-}
-
-/** The workflow this activity runs for, when it runs inside one (undefined in a bare call). */
-export function currentWorkflowId(): string | undefined {
-  try {
-    return Context.current().info.workflowExecution?.workflowId;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PublishedRendition, RenditionName } from '../contract.ts';
+import type { PublishedRendition, RenditionName } from '../../../contracts/transcode.ts';
 import type { LadderPlan } from '../ladder/plan-ladder.ts';
 import { mediaPlaylistText, type PlaylistSegment } from '../media/media-playlist.ts';
 import { renditionBandwidth } from '../media/rendition-stats.ts';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { sourceFailureTypes, type PublishedRendition } from '../contract.ts';
+import { sourceFailureTypes, type PublishedRendition } from '../../../contracts/transcode.ts';
 import { copyWarningIsFatal, sourceCopyArgs } from '../ffmpeg/source-copy-args.ts';
 import { mediaPlaylistText } from '../media/media-playlist.ts';
 import { renditionBandwidth } from '../media/rendition-stats.ts';
@@ -12,7 +12,7 @@ import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { sourceInput } from '../storage/source-input.ts';
 import { encodeWhilePublishing } from './encode-while-publishing.ts';
-import { currentWorkflowId } from './probe-source.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 import { publishedRendition, storedRendition } from './stored-rendition.ts';
 import { freshWorkDir, removeWorkDir } from './work-dir.ts';
 

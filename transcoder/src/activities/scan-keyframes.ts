@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { sourceFailureTypes } from '../contract.ts';
+import { sourceFailureTypes } from '../../../contracts/transcode.ts';
 import { keyframeScanArgs, parseKeyframeCrc } from '../chunks/keyframe-scan.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { sourceInput } from '../storage/source-input.ts';
-import { currentWorkflowId } from './probe-source.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 
 /** Activity `scanKeyframes` (task queue `vora-playable`): the key-frame times of the whole source, where chunks may start. */
 export function createScanKeyframes(deps: { ffmpegPath: string; storage: TranscoderStorage; logger: Logger }) {

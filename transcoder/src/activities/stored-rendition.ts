@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from '@aws-sdk/client-s3';
-import type { PublishedRendition } from '../contract.ts';
+import type { PublishedRendition } from '../../../contracts/transcode.ts';
 import type { RenditionPlan } from '../ladder/plan-ladder.ts';
 import { playlistEnded } from '../media/media-playlist.ts';
 import { playlistSegments, renditionBandwidth } from '../media/rendition-stats.ts';

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { progressSignalName } from '../contract.ts';
-import { currentWorkflowId } from './probe-source.ts';
+import { progressSignalName } from '../../../contracts/transcode.ts';
+import { currentWorkflowId } from './workflow-id.ts';
 
 /** Signals the workflow this activity runs for; resolves false outside a worker (unit tests) or when the signal fails. */
 export async function signalOwnWorkflow(name: string, payload: unknown): Promise<boolean> {

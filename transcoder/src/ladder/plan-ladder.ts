@@ -1,4 +1,4 @@
-import type { RenditionName, SourceProbe } from '../contract.ts';
+import type { RenditionName, SourceProbe } from '../../../contracts/transcode.ts';
 import { h264Level, hlsCodecs } from './h264-level.ts';
 
 /** Everything FFmpeg needs to encode one rung, and everything the origin records about it. */

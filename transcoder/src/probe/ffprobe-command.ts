@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sourceFailureTypes } from '../contract.ts';
+import { sourceFailureTypes } from '../../../contracts/transcode.ts';
 
 /** Where a source is read from, and the only protocols ffprobe may open for it (inputs are untrusted). */
 export type SourceLocation =

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceProbe } from '../contract.ts';
+import type { SourceProbe } from '../../../contracts/transcode.ts';
 
 /** The parts of `ffprobe -print_format json -show_format -show_streams` we read; the rest passes through. */
 const ffprobeStream = z.looseObject({

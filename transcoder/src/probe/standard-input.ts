@@ -1,4 +1,4 @@
-import type { StandardInputVerdict } from '../contract.ts';
+import type { StandardInputVerdict } from '../../../contracts/transcode.ts';
 import type { SourceScan } from './source-scan.ts';
 
 /** What "standard input" means (issue 19): what every HLS player decodes as it is, cut at its own key frames. */

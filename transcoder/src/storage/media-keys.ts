@@ -1,6 +1,6 @@
-import type { RenditionName } from '../contract.ts';
+import type { RenditionName } from '../../../contracts/transcode.ts';
 
-/** Layout of `vora-media` (issue 4): everything of a video under `{videoId}/`. */
+/** Layout of `vora-media`: everything of a video under `{videoId}/`. */
 export const mediaKeys = {
   prefix: (videoId: string) => `${videoId}/`,
   rendition: (videoId: string, name: RenditionName, file: string) => `${videoId}/${name}/${file}`,

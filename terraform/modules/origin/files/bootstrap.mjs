@@ -24,7 +24,7 @@ async function ensureBuckets() {
     endpoint: env.S3_ENDPOINT,
     region: env.S3_REGION,
     forcePathStyle: true,
-    credentials: { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
+    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
   });
   for (const bucket of [env.S3_RAW_BUCKET, env.S3_MEDIA_BUCKET]) {
     await retry(`bucket ${bucket} at ${env.S3_ENDPOINT}`, 36, async () => {

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { parseCidr } from './cidr.ts';
+import { ChannelId, VideoId } from './ids.ts';
+
+/** The playback token's claims: the origin (or an app's signer) writes exactly this shape, the edge verifies it. */
+
+const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'countries are ISO 3166-1 alpha-2 codes in upper case, e.g. "FR"');
+
+export const PlaybackClaims = z.object({
+  /** The video id the token opens. */
+  sub: VideoId,
+  exp: z.number().int(),
+  nbf: z.number().int().optional(),
+  iat: z.number().int().optional(),
+  /** Viewer country (from the CDN) must be in `allow` when given, and never in `block`. */
+  countries: z
+    .object({ allow: z.array(CountryCode).max(300).optional(), block: z.array(CountryCode).max(300).optional() })
+    .optional(),
+  /** The viewer's IP must be in one of these CIDR ranges (IPv4 or IPv6). */
+  ipRanges: z
+    .array(z.string().max(64).refine((range) => parseCidr(range) !== null, 'ipRanges entries must be CIDR ranges such as 203.0.113.0/24 or 2001:db8::/32'))
+    .max(64)
+    .optional(),
+  /** Highest video variant the viewer may get (e.g. 720); the master is filtered to it. */
+  maxHeight: z.number().int().positive().optional(),
+  /** The channel the video belongs to: its configuration (KV `config:{rootHash}`) caps `maxHeight` and limits player origins (edge/src/channel-config). */
+  channel: ChannelId.optional(),
+});
+export type PlaybackClaims = z.infer<typeof PlaybackClaims>;

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ChannelId, VideoId } from './ids.ts';
+
+/** The lifecycle of ARCHITECTURE.md: CREATED → UPLOADING → PROCESSING → (PLAYABLE) → READY, or FAILED; DELETED. */
+export const VideoState = z.enum(['CREATED', 'UPLOADING', 'PROCESSING', 'PLAYABLE', 'READY', 'FAILED', 'DELETED']);
+export type VideoState = z.infer<typeof VideoState>;
+export const VIDEO_STATES = VideoState.options;
+
+/** A rendition as the API shows it: no storage keys, dates as ISO text. */
+export const RenditionView = z.object({
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  /** Peak bitrate, bits/s. */
+  bandwidth: z.number(),
+  averageBandwidth: z.number().nullable(),
+  codecs: z.string(),
+  frameRate: z.number().nullable(),
+  publishedAt: z.iso.datetime(),
+});
+export type RenditionView = z.infer<typeof RenditionView>;
+
+/** One video in the answers of `/v1/videos` (origin/src/api/video-view.ts writes it; the CLI reads it). */
+export const VideoView = z.object({
+  id: VideoId,
+  title: z.string(),
+  description: z.string(),
+  channelId: ChannelId.nullable(),
+  state: VideoState,
+  /** Transcoding progress, 0–1. */
+  progress: z.number().min(0).max(1),
+  durationSeconds: z.number().nullable(),
+  maxDurationSeconds: z.number().nullable(),
+  /** Facts about the uploaded file (e.g. `size`); never where its bytes sit. */
+  source: z.record(z.string(), z.unknown()).nullable(),
+  failureReason: z.string().nullable(),
+  thumbnailUrl: z.string().nullable(),
+  /** Present once the lowest rendition is published (PLAYABLE, READY). */
+  playback: z.object({ masterUrl: z.string() }).nullable(),
+  /** Only on single-video reads. */
+  renditions: z.array(RenditionView).optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type VideoView = z.infer<typeof VideoView>;
+
+/** A one-time TUS creation URL: `POST /v1/videos` hands one out, `POST /v1/videos/:id/upload-url` a fresh one. */
+export const UploadUrl = z.object({ url: z.string(), expiresAt: z.iso.datetime() });
+export type UploadUrl = z.infer<typeof UploadUrl>;
+
+/** `201` of `POST /v1/videos`. */
+export const CreatedVideo = VideoView.extend({ upload: UploadUrl });
+export type CreatedVideo = z.infer<typeof CreatedVideo>;
+
+/** `GET /v1/videos`: newest first; pass `nextCursor` back as `cursor` for the next page. */
+export const VideoPage = z.object({ videos: z.array(VideoView), nextCursor: z.string().nullable() });
+export type VideoPage = z.infer<typeof VideoPage>;
+
+/** `POST /v1/videos/:id/token`: a playback token and the URLs that carry it. */
+export const PlaybackTokenAnswer = z.object({ token: z.string(), expiresAt: z.iso.datetime(), url: z.string(), watchUrl: z.string() });
+export type PlaybackTokenAnswer = z.infer<typeof PlaybackTokenAnswer>;

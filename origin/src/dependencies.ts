@@ -1,0 +1,92 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { transcodeWorkflowId } from '../../contracts/transcode.ts';
+import { openClickHouse, type ClickHouseClient } from './analytics/clickhouse.ts';
+import { createPlaybackEventProducer, type PlaybackEventProducer } from './analytics/producer.ts';
+import { createConfigUpdatePublisher, type ConfigUpdatePublisher } from './channel-config/kafka.ts';
+import type { OriginConfig } from './config.ts';
+import { ensureBootstrapToken } from './db/bootstrap-token.ts';
+import { openDatabase, type Sql } from './db/index.ts';
+import { createVideoEventPublisher } from './events/video-events.ts';
+import { kafkaClient } from './kafka.ts';
+import { startJwksSync, type JwksSync } from './keys/edge-sync.ts';
+import { originS3Client } from './s3-client.ts';
+import type { VideoUploadGateDeps } from './uploads/video-upload-gate.ts';
+import { createChannelEventPublisher, type ChannelEventPublisher } from './webhooks/channel-event-publisher.ts';
+import { startTranscode } from './workflow/start-transcode.ts';
+
+/** Everything the origin's routes and background work talk to, opened once at start and closed once at the end. */
+export interface OriginDependencies {
+  db: Sql;
+  s3: S3Client;
+  /** Temporal, connected lazily: the origin starts (and answers /healthz) while Temporal is still coming up. */
+  transcodes: {
+    start: VideoUploadGateDeps['startTranscode'];
+    /** Cancels `video-{id}`; a workflow that never started or already ended is fine. */
+    stop(videoId: string): Promise<void>;
+  };
+  clickhouse: ClickHouseClient;
+  /** Only for `/healthz`: can the origin reach a broker at all. */
+  kafkaHealthAdmin: Admin;
+  videoEvents: ReturnType<typeof createVideoEventPublisher>;
+  channelEvents: ChannelEventPublisher;
+  playbackEvents: PlaybackEventProducer;
+  /** The client of everything on `config-updates` / `config-requests` (publisher, responder, edge writer). */
+  channelConfigKafka: Kafka;
+  configUpdates: ConfigUpdatePublisher;
+  /** Keeps the edge's KV `jwks` equal to the playback keys in the DB. */
+  jwksSync: JwksSync;
+  close(): Promise<void>;
+}
+
+export async function openDependencies(config: OriginConfig, log: Logger): Promise<OriginDependencies> {
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  await ensureBootstrapToken(db, config.VORA_API_TOKEN);
+  log.info({ event: 'database_ready', backend: config.DATABASE_URL ? 'postgres' : 'pglite' }, 'metadata database ready');
+
+  const s3 = originS3Client(config);
+  const temporalConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const clickhouse = openClickHouse(config.CLICKHOUSE_URL);
+
+  const brokers = config.kafkaBrokers;
+  const kafkaHealthAdmin = kafkaClient(brokers, 'health').admin();
+  const videoEvents = createVideoEventPublisher(kafkaClient(brokers, 'video-events'), { log });
+  const channelEvents = createChannelEventPublisher(kafkaClient(brokers, 'channel-events'));
+  const playbackEvents = createPlaybackEventProducer(kafkaClient(brokers, 'beacons'), { log });
+  const channelConfigKafka = kafkaClient(brokers, 'channel-config');
+  const configUpdates = createConfigUpdatePublisher(channelConfigKafka, { log });
+  const jwksSync = startJwksSync({ sql: db, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log });
+
+  return {
+    db,
+    s3,
+    transcodes: {
+      start: (input) => startTranscode(temporal, input),
+      async stop(videoId) {
+        try {
+          await temporal.workflow.getHandle(transcodeWorkflowId(videoId)).cancel();
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+      },
+    },
+    clickhouse,
+    kafkaHealthAdmin,
+    videoEvents,
+    channelEvents,
+    playbackEvents,
+    channelConfigKafka,
+    configUpdates,
+    jwksSync,
+    async close() {
+      jwksSync.stop();
+      await Promise.allSettled([playbackEvents.close(), channelEvents.close(), configUpdates.close(), kafkaHealthAdmin.disconnect(), videoEvents.close(), temporalConnection.close()]);
+      s3.destroy();
+      await clickhouse.close().catch(() => {});
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { VideoState } from '../videos/states.ts';
+
+/** A refused upload request: @tus/server answers `status` with `message`, and routes.ts turns it into our JSON error shape. */
+export interface UploadRefusal {
+  status: 401 | 403 | 404 | 409 | 410 | 503;
+  message: string;
+}
+
+const renewal = (videoId: string) => `POST /v1/videos/${videoId}/upload-url issues a new one while the video has no upload`;
+
+/**
+ * Every refusal of the upload path, by name, like @tus/server's `ERRORS` (which keeps the protocol's own:
+ * 413 over the size limit, 412 a wrong Tus-Resumable, 409 a wrong offset…). 401 is a missing or spent
+ * credential, 409 a video that has its upload already, 404 an upload id that names no video.
+ */
+export const UPLOAD_REFUSALS = {
+  noGrant: () => ({ status: 401, message: 'this upload URL has no grant: use the upload.url that POST /v1/videos returned' }),
+  unknownGrant: () => ({ status: 401, message: 'this upload URL is not valid (unknown grant): use the upload.url that POST /v1/videos returned, unchanged' }),
+  usedGrant: (videoId: string) => ({ status: 401, message: `this upload URL was used already (it is single-use); ${renewal(videoId)}` }),
+  expiredGrant: (videoId: string, expiresAt: Date) => ({ status: 401, message: `this upload URL expired at ${expiresAt.toISOString()}; ${renewal(videoId)}` }),
+  /** The grant was checked when the upload was named, and is gone by the time it is claimed (a concurrent creation won). */
+  grantGoneAtClaim: (reason: 'unknown' | 'used' | 'expired') => ({ status: 401, message: `this upload URL cannot be used: it is ${reason === 'unknown' ? 'not valid' : reason}` }),
+  grantOfAnotherVideo: () => ({ status: 401, message: 'this upload URL belongs to another video' }),
+  uncheckedCreation: () => ({ status: 401, message: 'upload creation without a checked grant' }),
+  videoHasUpload: (videoId: string, state: VideoState) => ({ status: 409, message: `video ${videoId} is ${state}: it has an upload already; create a new video to upload another file` }),
+  unknownUpload: (uploadId: string) => ({ status: 404, message: `no upload ${uploadId}` }),
+} as const satisfies Record<string, (...args: never[]) => UploadRefusal>;

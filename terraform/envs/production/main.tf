@@ -1,1 +1,0 @@
-../staging/main.tf

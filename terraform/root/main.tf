@@ -1,0 +1,80 @@
+# One Vora environment: the edge on Cloudflare, the origin on AWS, and the CDN node farm between them.
+# The same wiring serves every environment; envs/<env>.tfvars says which one and how large.
+
+locals {
+  name = "vora-${var.environment}"
+}
+
+# Shared secrets, generated so no human types them; rotate with `terraform apply -replace=random_password.<name>`.
+resource "random_password" "internal_secret" {
+  length  = 48
+  special = false # base64url alphabet: it travels in headers and env files
+}
+
+resource "random_password" "node_key" {
+  length  = 40
+  special = false # pasted into nginx.conf: the edge requires [A-Za-z0-9_-]
+}
+
+resource "random_password" "api_token" {
+  length  = 40
+  special = false
+}
+
+module "edge" {
+  source = "../modules/edge"
+
+  account_id       = var.cloudflare_account_id
+  zone_id          = var.cloudflare_zone_id
+  hostname         = var.edge_hostname
+  script_name      = "vora-edge-${var.environment}"
+  bundle_dir       = abspath("${path.root}/${var.edge_bundle_dir}")
+  assets_directory = abspath("${path.root}/${var.edge_assets_directory}")
+  origin_url       = "https://${var.origin_domain_name}"
+  internal_secret  = random_password.internal_secret.result
+  node_key         = random_password.node_key.result
+}
+
+module "origin" {
+  source = "../modules/origin"
+
+  name                   = local.name
+  vpc_id                 = var.vpc_id
+  public_subnet_ids      = var.public_subnet_ids
+  private_subnet_ids     = var.private_subnet_ids
+  domain_name            = var.origin_domain_name
+  certificate_arn        = var.origin_certificate_arn
+  edge_url               = module.edge.edge_url
+  release_tarball_url    = var.release_tarball_url
+  release_tarball_sha256 = var.release_tarball_sha256
+  temporal_address       = var.temporal_address
+  temporal_namespace     = var.temporal_namespace
+  storage_backend        = var.storage_backend
+  s3_endpoint            = var.s3_endpoint
+  s3_access_key          = var.s3_access_key
+  s3_secret_key          = var.s3_secret_key
+  origin_count           = var.origin_count
+  transcoder_count       = var.transcoder_count
+  db_multi_az            = var.db_multi_az
+  api_token              = random_password.api_token.result
+  internal_secret        = random_password.internal_secret.result
+}
+
+module "cdn_nodes" {
+  source = "../modules/cdn-nodes"
+
+  name                     = local.name
+  vpc_id                   = var.vpc_id
+  public_subnet_ids        = var.public_subnet_ids
+  instance_type            = var.cdn_instance_type
+  min_size                 = var.cdn_min_size
+  max_size                 = var.cdn_max_size
+  desired_capacity         = var.cdn_min_size
+  edge_url                 = module.edge.edge_url
+  origin_gateway_host_port = module.origin.gateway_host_port
+  origin_security_group_id = module.origin.gateway_security_group_id
+  release_tarball_url      = var.release_tarball_url
+  release_tarball_sha256   = var.release_tarball_sha256
+  internal_secret          = random_password.internal_secret.result
+  node_key                 = random_password.node_key.result
+}

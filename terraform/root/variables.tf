@@ -1,0 +1,145 @@
+# Inputs of one Vora environment. Each environment sets them from two files (terraform/README.md):
+# envs/<env>.tfvars (committed: its name and size) and envs/<env>.site.tfvars (git-ignored: your
+# accounts, network, hostnames, release). No secret is an input: the shared ones are generated here
+# and live only in the (encrypted) state, Cloudflare's secret store and SSM.
+
+variable "environment" {
+  description = "Environment name, used in every resource name (`vora-<environment>`)."
+  type        = string
+}
+
+variable "aws_region" {
+  description = "AWS region of the origin and the CDN node farm."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "Existing VPC (public subnets with an internet gateway, private subnets with NAT)."
+  type        = string
+}
+
+variable "public_subnet_ids" {
+  description = "Public subnets in two or more AZs: origin load balancer and CDN nodes."
+  type        = list(string)
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets in two or more AZs (three for MSK's three brokers): hosts and data services."
+  type        = list(string)
+}
+
+variable "cloudflare_account_id" {
+  description = "Cloudflare account of the edge worker."
+  type        = string
+}
+
+variable "cloudflare_zone_id" {
+  description = "Cloudflare zone of edge_hostname."
+  type        = string
+}
+
+variable "edge_hostname" {
+  description = "Public hostname of the edge worker, e.g. `watch.example.com`."
+  type        = string
+}
+
+variable "origin_domain_name" {
+  description = "Public hostname of the origin API, e.g. `origin.example.com` (DNS → output origin_lb_dns_name)."
+  type        = string
+}
+
+variable "origin_certificate_arn" {
+  description = "ACM certificate for origin_domain_name in aws_region."
+  type        = string
+}
+
+variable "edge_bundle_dir" {
+  description = "Built worker: `npx wrangler deploy --dry-run --outdir dist/edge` from the repository root."
+  type        = string
+  default     = "../../dist/edge"
+}
+
+variable "edge_assets_directory" {
+  description = "Static assets of the worker (wrangler.toml [assets])."
+  type        = string
+  default     = "../../edge/public"
+}
+
+variable "release_tarball_url" {
+  description = "HTTPS URL of the release tarball every host installs (terraform/README.md, How to apply, step 2)."
+  type        = string
+}
+
+variable "release_tarball_sha256" {
+  description = "SHA-256 of that tarball."
+  type        = string
+}
+
+variable "temporal_address" {
+  description = "Temporal frontend host:port reachable from the private subnets (self-hosted; see README for Temporal Cloud)."
+  type        = string
+}
+
+variable "temporal_namespace" {
+  description = "Temporal namespace."
+  type        = string
+  default     = "default"
+}
+
+variable "storage_backend" {
+  description = "`minio` (four-host distributed MinIO) or `s3` (set s3_endpoint and the keys through TF_VAR_ variables)."
+  type        = string
+  default     = "minio"
+}
+
+variable "s3_endpoint" {
+  description = "S3 endpoint when storage_backend = s3."
+  type        = string
+  default     = ""
+}
+
+variable "s3_access_key" {
+  description = "S3 access key when storage_backend = s3 (pass as TF_VAR_s3_access_key, never in a file)."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "s3_secret_key" {
+  description = "S3 secret key when storage_backend = s3 (pass as TF_VAR_s3_secret_key)."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+# Sizes: no default, so each environment's envs/<env>.tfvars must say them.
+variable "origin_count" {
+  description = "Origin API hosts."
+  type        = number
+}
+
+variable "transcoder_count" {
+  description = "Transcoder workers."
+  type        = number
+}
+
+variable "cdn_min_size" {
+  description = "Fewest CDN nodes."
+  type        = number
+}
+
+variable "cdn_max_size" {
+  description = "Most CDN nodes."
+  type        = number
+}
+
+variable "cdn_instance_type" {
+  description = "EC2 type of a CDN node."
+  type        = string
+  default     = "c6in.large"
+}
+
+variable "db_multi_az" {
+  description = "RDS standby in a second AZ."
+  type        = bool
+}
