@@ -57,6 +57,7 @@ export function createEncodeChunk(deps: EncodeDeps) {
         },
         publishers,
         onFile: () => context.heartbeat({ phase: 'upload' }),
+        heartbeat: () => context.heartbeat({ phase: 'running' }),
       });
       throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log });
       log.info({ ms: Date.now() - startedAt, seconds: chunk.durationSeconds }, 'chunk encoded and stored');

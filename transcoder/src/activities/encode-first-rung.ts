@@ -90,6 +90,7 @@ export function createEncodeFirstRung(deps: EncodeDeps) {
           if (pid !== undefined && deps.ladderNiceness) renice(pid, deps.ladderNiceness); // the rest is no longer a race
         },
         onFile: () => context.heartbeat({ phase: 'first-rung' }),
+        heartbeat: () => context.heartbeat({ phase: 'first-rung' }),
       });
       throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log });
       const segments = publisher.stored();

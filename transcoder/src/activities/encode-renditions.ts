@@ -132,6 +132,7 @@ export function createEncodeRenditions(deps: EncodeDeps) {
         },
         publishers,
         onFile: () => context.heartbeat({ phase: 'upload' }),
+        heartbeat: () => context.heartbeat({ phase: 'running' }),
       });
       throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log });
       const encodeMs = Date.now() - startedAt;

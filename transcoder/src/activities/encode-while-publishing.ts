@@ -8,11 +8,17 @@ export interface EncodeWhilePublishingOptions {
   afterSync?: () => Promise<void> | void;
   /** Called for each file stored (heartbeats). */
   onFile?: () => void;
+  /**
+   * Called every few seconds while FFmpeg runs, whether or not it reports progress: a heartbeat says the worker is
+   * alive, and a ladder FFmpeg at niceness 10 on a busy box may print nothing for longer than the heartbeat timeout.
+   */
+  heartbeat?: () => void;
   /** How often FFmpeg's playlists are read: the delay between a segment closing and its upload starting. */
   pollMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const heartbeatMs = 5_000;
 
 /**
  * Runs FFmpeg and uploads each closed segment of every rung while it encodes (not after), then a last
@@ -27,6 +33,7 @@ export async function encodeWhilePublishing(options: EncodeWhilePublishingOption
   const run = runFfmpeg({ ...options.ffmpeg, signal: stop.signal }).finally(() => {
     exited = true;
   });
+  const beat = options.heartbeat ? setInterval(options.heartbeat, heartbeatMs) : undefined;
   const syncAll = async () => {
     for (const publisher of options.publishers) await publisher.sync(options.onFile);
     await options.afterSync?.();
@@ -44,6 +51,7 @@ export async function encodeWhilePublishing(options: EncodeWhilePublishingOption
     await run;
     throw error;
   } finally {
+    clearInterval(beat);
     outer?.removeEventListener('abort', relay);
   }
 }

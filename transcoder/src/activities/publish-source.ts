@@ -83,6 +83,7 @@ export function createPublishSource(deps: PublishSourceDeps) {
           if (long) abandon(`segment ${long.uri} is ${long.seconds.toFixed(1)} s long: key frames more than ${standardLimits.maxKeyframeIntervalSeconds} s apart`);
         },
         onFile: () => context.heartbeat({ phase: 'copy' }),
+        heartbeat: () => context.heartbeat({ phase: 'copy' }),
       });
       if (result.kind === 'could-not-run') throw new Error(`ffmpeg could not run at "${deps.ffmpegPath}" (${result.message}) — install ffmpeg or set FFMPEG_PATH`);
       if (problem === null && result.kind === 'aborted') throw new Error('stream copy cancelled');
