@@ -4,8 +4,14 @@
  * only (no Temporal import), so the workflow bundle, the worker, the origin and the stack can all use it.
  */
 
-/** The task queue the transcoder worker polls. */
+/** The task queue the transcoder worker polls: the workflows and the ladder (READY) work, a few slots per worker. */
 export const transcodeTaskQueue = 'vora-transcode';
+
+/**
+ * The queue of the short work that makes a video PLAYABLE (probe, stream copy, first progressive segments) and of
+ * small bookkeeping: its own worker slots, so it never waits behind ladders (performance review §3b).
+ */
+export const playableTaskQueue = 'vora-playable';
 
 /** The workflow's type name: the origin starts it by this name and never imports the transcoder's code. */
 export const transcodeWorkflowType = 'transcodeVideo';
@@ -19,6 +25,11 @@ export interface TranscodeVideoInput {
   videoId: string;
   /** The object key of the upload in bucket `vora-raw` (an absolute local path, `file://` or `http(s)://` URL also work, for tests and tools). */
   sourceKey: string;
+  /**
+   * Chunked encoding for READY: absent = sources longer than 5 min in 64 s chunks across workers; 0 = never (one
+   * single pass); N = chunks of about N seconds whatever the length (tools, tests, benchmarks).
+   */
+  chunkSeconds?: number;
 }
 
 /** What ffprobe tells us about a source that is a playable video. */
@@ -31,7 +42,15 @@ export interface SourceProbe {
   videoCodec: string;
   /** Frames per second, from the stream's average (or declared) frame rate. */
   frameRate: number;
+  /**
+   * Whether the source is "standard input" that can be published as it is (stream copy, rendition `src`),
+   * decided from the probe and a key-frame scan of its first 30 s; absent from probes of older workers.
+   */
+  standardInput?: StandardInputVerdict;
 }
+
+/** The standard-input decision: the RFC 6381 codecs of the copy when standard, else every reason it is not. */
+export type StandardInputVerdict = { standard: true; codecs: string } | { standard: false; reasons: string[] };
 
 /** What the workflow returns once the video is READY: the probe, and what was published. */
 export interface TranscodeVideoResult extends SourceProbe {
@@ -44,7 +63,9 @@ export type TranscodeVideoWorkflow = (input: TranscodeVideoInput) => Promise<Tra
 
 /** The ladder's rungs, highest first; a channel's configuration may pick among them. */
 export const RENDITION_NAMES = ['1080p', '720p', '360p'] as const;
-export type RenditionName = (typeof RENDITION_NAMES)[number];
+export type RungName = (typeof RENDITION_NAMES)[number];
+/** Ladder rungs, and `src`: the source stream-copied (standard input), listed by the master until READY. */
+export type RenditionName = RungName | 'src';
 
 /** One encoded HLS variant, as recorded by the origin (a row of `renditions`). */
 export interface PublishedRendition {
@@ -65,6 +86,9 @@ export interface PublishedRendition {
 /** Signal the encode activity sends its workflow every ~10 % (a number 0..1), so the origin can record progress. */
 export const progressSignalName = 'transcodeProgress';
 
+/** Signal of the progressive first rung once its init segment, first segment and EVENT playlist are stored: a `PublishedRendition`. */
+export const firstSegmentSignalName = 'firstSegmentStored';
+
 /** The task queue of the origin's worker: the activities that touch the DB, the state and the events. */
 export const originTaskQueue = 'vora-origin';
 
@@ -81,7 +105,9 @@ export interface OriginActivities {
   /** Transcoding progress 0..1; never moves backwards. */
   setProgress(input: { videoId: string; progress: number }): Promise<void>;
   recordRenditions(input: { videoId: string; renditions: PublishedRendition[] }): Promise<void>;
-  /** PROCESSING → PLAYABLE (the lowest rendition is published). */
+  /** A progressive rung, recorded at PLAYABLE with its planned peak, gets its measured bandwidth once complete. */
+  updateRenditionBandwidth(input: { videoId: string; name: RenditionName; bandwidth: number; averageBandwidth: number }): Promise<void>;
+  /** PROCESSING → PLAYABLE (a first rendition is published: `src`, or the first segments of the lowest rung). */
   markPlayable(input: { videoId: string }): Promise<void>;
   /** PROCESSING|PLAYABLE → READY with the thumbnail. */
   markReady(input: { videoId: string; thumbnailKey: string }): Promise<void>;

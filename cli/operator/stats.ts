@@ -5,6 +5,7 @@ import { loadCliConfig } from '../lib/config.ts';
 import { CliError } from '../lib/errors.ts';
 import { printJson, printLine } from '../lib/output.ts';
 import { formatSeconds, parseDuration } from '../lib/units.ts';
+import { registerProcessingStatsCommand } from './stats-processing.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -71,9 +72,9 @@ export function statsRows(a: VideoAnalytics): Array<[string, string]> {
   ];
 }
 
-/** `vora stats VIDEO [--from --to] [--json]`. */
+/** `vora stats VIDEO [--from --to] [--json]`, and `vora stats processing`. */
 export function registerStatsCommand(program: Command): void {
-  program
+  const stats = program
     .command('stats')
     .argument('<video>', 'video id (vid_…)')
     .description('playback analytics of a video: views, watch time, start-up, rebuffering, and views per day')
@@ -90,4 +91,5 @@ export function registerStatsCommand(program: Command): void {
       printLine('views per day (UTC)');
       for (const line of dayChart(analytics.viewsByDay ?? [])) printLine(line);
     });
+  registerProcessingStatsCommand(stats);
 }

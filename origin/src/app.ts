@@ -14,6 +14,7 @@ import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
+import { processingStatsRoutes } from './stats/processing-routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
 
@@ -91,4 +92,5 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.nodes) app.route('/v1/nodes', nodeRoutes(api.nodes));
   if (api.channelConfig) app.route('/v1/channels', channelConfigRoutes(api.channelConfig));
   if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));
+  app.route('/v1/stats', processingStatsRoutes({ sql: api.videos.sql }));
 }

@@ -4,7 +4,7 @@
  * Then nodes leave: a drained node at once, a killed node within its liveness bound.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -41,30 +41,44 @@ async function mediaPlaylist(rendition: string): Promise<string> {
   return response.text();
 }
 
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'vora-e2e-play-'));
-  const clip = join(work, 'clip.mp4');
-  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=6:size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=duration=6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
-  stack = await startDevStack(11_000);
-
-  const created = await api('/v1/videos', { method: 'POST', body: JSON.stringify({ title: 'e2e clip' }) });
+/** Creates a video, uploads `clip` with tus-js-client and waits for READY; returns the video id. */
+async function uploadUntilReady(title: string, clip: string): Promise<string> {
+  const created = await api('/v1/videos', { method: 'POST', body: JSON.stringify({ title }) });
   expect(created.status).toBe(201);
-  videoId = created.body.id;
+  const id: string = created.body.id;
   await new Promise<void>((resolve, reject) => {
     const upload = new Upload(createReadStream(clip), { endpoint: created.body.upload.url, uploadSize: statSync(clip).size, chunkSize: 1024 * 1024, onError: reject, onSuccess: () => resolve() });
     upload.start();
   });
   const deadline = Date.now() + 240_000;
   for (;;) {
-    const { body } = await api(`/v1/videos/${videoId}`);
-    if (body.state === 'READY') break;
+    const { body } = await api(`/v1/videos/${id}`);
+    if (body.state === 'READY') return id;
     if (body.state === 'FAILED') throw new Error(`video failed: ${body.failureReason}`);
     if (Date.now() > deadline) throw new Error(`video still ${body.state} after 240 s`);
     await sleep(1_000);
   }
-  const token = await api(`/v1/videos/${videoId}/token`, { method: 'POST', body: JSON.stringify({ ttlSeconds: 900 }) });
+}
+
+const signedMaster = async (id: string): Promise<string> => {
+  const token = await api(`/v1/videos/${id}/token`, { method: 'POST', body: JSON.stringify({ ttlSeconds: 900 }) });
   expect(token.status).toBe(200);
-  playbackUrl = token.body.url;
+  return token.body.url;
+};
+
+let tenBitPlaybackUrl: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'vora-e2e-play-'));
+  const clip = join(work, 'clip.mp4');
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=6:size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=duration=6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+  // Not standard input (10-bit): PLAYABLE through a progressive first rung instead of `src`.
+  const tenBit = join(work, 'ten-bit.mp4');
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=6:size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=duration=6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p10le', '-c:a', 'aac', '-shortest', tenBit]);
+  stack = await startDevStack(11_000);
+  videoId = await uploadUntilReady('e2e clip', clip);
+  playbackUrl = await signedMaster(videoId);
+  tenBitPlaybackUrl = await signedMaster(await uploadUntilReady('e2e 10-bit clip', tenBit));
 });
 
 afterAll(async () => {
@@ -97,6 +111,28 @@ describe('playback through the edge and the CDN nodes', () => {
       }
     } finally {
       s3.destroy();
+    }
+  });
+
+  it('serves every segment of `src` and of a progressive first rung through the edge and a node, and they decode without errors', async () => {
+    for (const [label, url] of [['src', playbackUrl.replace('master.m3u8', 'src/playlist.m3u8')], ['progressive 360p', tenBitPlaybackUrl.replace('master.m3u8', '360p/playlist.m3u8')]] as const) {
+      const playlist = await (await fetch(url)).text();
+      expect(playlist, label).toContain('#EXT-X-ENDLIST');
+      const dir = await mkdtemp(join(work, 'decode-'));
+      // The same playlist with each URI replaced by its downloaded file: what a player fetched, decoded by FFmpeg.
+      let local = playlist;
+      for (const [index, uri] of mediaUris(playlist).entries()) {
+        const response = await fetch(uri);
+        expect(response.status, `${label} ${uri}`).toBe(200);
+        const file = `part_${index}${uri.includes('init.mp4') ? '.mp4' : '.m4s'}`;
+        await writeFile(join(dir, file), Buffer.from(await response.arrayBuffer()));
+        local = local.replace(uri, file);
+      }
+      await writeFile(join(dir, 'local.m3u8'), local);
+      const errors = await run('ffmpeg', ['-v', 'error', '-allowed_extensions', 'ALL', '-i', join(dir, 'local.m3u8'), '-f', 'null', '-'], { timeoutMs: 60_000 });
+      expect(errors.trim(), label).toBe('');
+      const duration = await run('ffprobe', ['-v', 'error', '-allowed_extensions', 'ALL', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(dir, 'local.m3u8')]);
+      expect(Number(duration), label).toBeCloseTo(6, 0);
     }
   });
 

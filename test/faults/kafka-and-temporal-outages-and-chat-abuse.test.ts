@@ -138,7 +138,7 @@ describe('Temporal dev server restarted mid-encode', () => {
     const played = await playThrough(video.id);
     console.log(`[faults] Temporal down ${temporal.downMs} ms while ${encoding.state}; READY ${recoveryMs} ms after the restart; renditions ${done.renditions.map((r: { name: string }) => r.name).join(',')}`);
     table.record({ fault: 'Temporal restarted mid-encode', trials: 1, passed: played.every((s) => s === 200) ? 1 : 0, worstRecoveryMs: recoveryMs, dataLost: 0, note: `down ${(temporal.downMs / 1000).toFixed(1)} s` });
-    expect(done.renditions.map((r: { name: string }) => r.name).sort()).toEqual(['360p', '720p']);
+    expect(done.renditions.map((r: { name: string }) => r.name).sort()).toEqual(['360p', '720p', 'src']);
     expect(played.every((status) => status === 200), played.join(',')).toBe(true);
   });
 });

@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import type { Sql } from '../../origin/src/db/sql.ts';
 import { describeDatabaseContract } from './db-contract.ts';
+import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'vora-pglite-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describeDatabaseContract('PGlite', () => openDatabase({ pgliteDir: join(dir, 'contract') }));
+describeProcessingTimesContract('PGlite', () => openDatabase({ pgliteDir: join(dir, 'processing-times') }));
 
 describe('PGlite adapter (single connection)', () => {
   let sql: Sql;

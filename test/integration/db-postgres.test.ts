@@ -9,6 +9,7 @@ import { schemaMigrations } from '../../origin/src/db/migrations.ts';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import { openPostgres } from '../../origin/src/db/postgres.ts';
 import { describeDatabaseContract } from './db-contract.ts';
+import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
 import { freePort } from './support/free-port.ts';
 import { startThrowawayPostgres, type PostgresServer } from './support/postgres-server.ts';
 
@@ -27,6 +28,7 @@ afterAll(async () => {
 }, 60_000);
 
 describeDatabaseContract('PostgreSQL', () => openDatabase({ databaseUrl: server!.url, pgliteDir: join(dir, 'unused') }));
+describeProcessingTimesContract('PostgreSQL', () => openDatabase({ databaseUrl: server!.url, pgliteDir: join(dir, 'unused') }));
 
 describe('PostgreSQL backend', () => {
   it('applies each migration once when two processes migrate a fresh database at once', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ladderArgs, ladderFilterGraph } from '../../transcoder/src/ffmpeg/ladder-args.ts';
-import { previewArgs, thumbnailSeconds } from '../../transcoder/src/ffmpeg/preview-args.ts';
+import { thumbnailSeconds } from '../../transcoder/src/ffmpeg/preview-args.ts';
 import { planLadder } from '../../transcoder/src/ladder/plan-ladder.ts';
 import { storyboardLayout } from '../../transcoder/src/media/storyboard.ts';
 
@@ -31,16 +31,38 @@ describe('ladderArgs', () => {
   });
 
   it('refuses an empty pass', () => {
-    expect(() => ladderArgs({ source, plan, renditions: [], outputDir: '/o', preset: 'veryfast' })).toThrow(/at least one rendition/);
+    expect(() => ladderArgs({ source, plan, renditions: [], outputDir: '/o', preset: 'veryfast' })).toThrow(/at least one rendition or the previews/);
+  });
+
+  it('writes EVENT playlists FFmpeg renames into place per segment, so segments upload while it encodes', () => {
+    const args = ladderArgs({ source, plan, renditions: plan.renditions, outputDir: '/o', preset: 'veryfast' }).join(' ');
+    expect(args.match(/-hls_playlist_type event -hls_list_size 0 /g)).toHaveLength(3);
+    expect(args.match(/-hls_flags temp_file\+independent_segments/g)).toHaveLength(3);
   });
 });
 
-describe('previewArgs', () => {
-  it('takes the thumbnail at 10 % and tiles the storyboard in the same run (snapshot)', () => {
-    const layout = storyboardLayout(60, 1920, 1080);
+const previews = { durationSeconds: 60, layout: storyboardLayout(60, 1920, 1080), thumbnailHeight: 720, thumbnailPath: '/w/thumbnail.jpg', storyboardPath: '/w/storyboard.jpg' };
+
+describe('the single pass: ladder + previews in one FFmpeg', () => {
+  it('decodes once and feeds every rung, the thumbnail and the storyboard from one split (snapshot)', () => {
+    const args = ladderArgs({ source, plan, renditions: plan.renditions, outputDir: '/w', preset: 'veryfast', previews });
+    expect(args.filter((arg) => arg === '-i')).toHaveLength(1);
+    expect(args.join(' ')).toMatchSnapshot();
+  });
+
+  it('hands the thumbnail scaler one frame and the storyboard scaler one per interval: frames are dropped before scaling', () => {
     expect(thumbnailSeconds(60)).toBe(6);
     expect(thumbnailSeconds(0.4)).toBe(0);
-    const args = previewArgs({ source, durationSeconds: 60, layout, thumbnailHeight: 720, thumbnailPath: '/w/thumbnail.jpg', storyboardPath: '/w/storyboard.jpg' });
-    expect(args.join(' ')).toMatchSnapshot();
+    const graph = ladderFilterGraph(plan, plan.renditions, previews);
+    expect(graph).toMatch(/^\[0:v:0\]split=5\[s0\]\[s1\]\[s2\]\[t\]\[b\];/);
+    expect(graph).toContain("[t]trim=start=6.000,select='eq(n\\,0)',scale=w=-2:h=720,setsar=1[thumb]");
+    expect(graph).toContain('[b]fps=1/1,scale=w=160:h=90,setsar=1,tile=10x6[sprite]');
+  });
+
+  it('makes the previews alone when every rung is already stored', () => {
+    const args = ladderArgs({ source, plan, renditions: [], outputDir: '/w', preset: 'veryfast', previews });
+    expect(args[args.indexOf('-filter_complex') + 1]).toMatch(/^\[0:v:0\]split=2\[t\]\[b\];\[t\]trim/);
+    expect(args).not.toContain('libx264');
+    expect(args.slice(-2)).toEqual(['1', '/w/storyboard.jpg']);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { h264Level, hlsCodecs } from '../../transcoder/src/ladder/h264-level.ts';
-import { passSpans } from '../../transcoder/src/ladder/passes.ts';
 import { planLadder } from '../../transcoder/src/ladder/plan-ladder.ts';
 
 const sizes = (plan: ReturnType<typeof planLadder>) => plan.renditions.map((r) => `${r.name}:${r.width}x${r.height}`);
@@ -58,15 +57,5 @@ describe('h264Level / hlsCodecs', () => {
   it('writes RFC 6381 codecs', () => {
     expect(hlsCodecs(31, true)).toBe('avc1.64001f,mp4a.40.2');
     expect(hlsCodecs(40, false)).toBe('avc1.640028');
-  });
-});
-
-describe('passSpans', () => {
-  it('weights the first pass by its share of pixels', () => {
-    const spans = passSpans([{ width: 640, height: 360 }, { width: 1280, height: 720 }]);
-    expect(spans.first[0]).toBe(0);
-    expect(spans.first[1]).toBeCloseTo(0.19, 2);
-    expect(spans.rest).toEqual([spans.first[1], 0.95]);
-    expect(passSpans([{ width: 320, height: 240 }]).first).toEqual([0, 0.95]);
   });
 });

@@ -15,6 +15,12 @@ const transcoderEnv = z.object({
   X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   /** Local scratch space for encodes (defaults to the OS temp dir). */
   TRANSCODE_WORK_DIR: z.string().min(1).optional(),
+  /** Ladder passes one worker runs at once (`vora-transcode`); one keeps a 2-core box from thrashing. */
+  TRANSCODE_LADDER_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
+  /** PLAYABLE work (probe, stream copy, first rung) one worker runs at once (`vora-playable`), beside the ladders. */
+  TRANSCODE_PLAYABLE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Niceness of ladder FFmpeg processes: PLAYABLE work of newer uploads gets the CPU first. 0 turns it off. */
+  TRANSCODE_LADDER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   // S3 (MinIO): raw uploads are read through presigned URLs, media written to the media bucket.
   S3_ENDPOINT: z.url().default('http://127.0.0.1:9000'),
@@ -28,7 +34,8 @@ const transcoderEnv = z.object({
 export interface TranscoderConfig {
   temporal: { address: string; namespace: string; identity: string | undefined };
   ffprobe: { path: string; timeoutMs: number };
-  ffmpeg: { path: string; x264Preset: string; workDir: string | undefined };
+  ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number };
+  slots: { ladder: number; playable: number };
   logLevel: (typeof logLevels)[number];
   s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
 }
@@ -44,7 +51,8 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
   return {
     temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, identity: vars.TEMPORAL_WORKER_IDENTITY },
     ffprobe: { path: vars.FFPROBE_PATH, timeoutMs: vars.FFPROBE_TIMEOUT_MS },
-    ffmpeg: { path: vars.FFMPEG_PATH, x264Preset: vars.X264_PRESET, workDir: vars.TRANSCODE_WORK_DIR },
+    ffmpeg: { path: vars.FFMPEG_PATH, x264Preset: vars.X264_PRESET, workDir: vars.TRANSCODE_WORK_DIR, ladderNiceness: vars.TRANSCODE_LADDER_NICENESS },
+    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS },
     logLevel: vars.LOG_LEVEL,
     s3: {
       endpoint: vars.S3_ENDPOINT,

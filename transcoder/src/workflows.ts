@@ -1,33 +1,45 @@
-import { ActivityFailure, ApplicationFailure, condition, defineSignal, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, condition, defineSignal, isCancellation, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { TranscodeActivities } from './activities/index.ts';
 import {
+  firstSegmentSignalName,
   originTaskQueue,
+  playableTaskQueue,
   progressSignalName,
   type OriginActivities,
   type PublishedRendition,
+  type SourceProbe,
   type TranscodeVideoInput,
   type TranscodeVideoResult,
 } from '../../contracts/transcode.ts';
-import { passSpans } from './ladder/passes.ts';
-import { planLadder } from './ladder/plan-ladder.ts';
+import { chunkLengthFor } from './chunks/chunk-policy.ts';
+import { planLadder, type LadderPlan } from './ladder/plan-ladder.ts';
+import { chunkedLadder } from './workflow-chunked-ladder.ts';
 
+const retryEncode = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 4 } as const;
+
+// PLAYABLE work has its own task queue and worker slots: it never waits behind another video's ladder.
 const { probeSource } = proxyActivities<TranscodeActivities>({
+  taskQueue: playableTaskQueue,
   startToCloseTimeout: '2 minutes',
   // Network blips and a missing ffprobe get retried; bad inputs fail at once (non-retryable failures).
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
-
-const { encodeRenditions, makePreviews } = proxyActivities<TranscodeActivities>({
+const { publishSource, encodeFirstRung } = proxyActivities<TranscodeActivities>({
+  taskQueue: playableTaskQueue,
   startToCloseTimeout: '6 hours',
-  // A worker killed mid-encode stops heartbeating: after 20 s another attempt starts, on any worker.
+  // A worker killed mid-copy or mid-encode stops heartbeating: after 20 s another attempt starts, on any worker.
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 4 },
+  retry: retryEncode,
+  // A failed video waits for its first rung to stop before removing outputs, so nothing is written after the removal.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
-
 const { removeOutputs } = proxyActivities<TranscodeActivities>({
+  taskQueue: playableTaskQueue,
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
+// The single pass for READY runs on the workflow's own queue, `vora-transcode`.
+const { encodeRenditions } = proxyActivities<TranscodeActivities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '20 seconds', retry: retryEncode });
 
 // The origin's DB may be briefly away (a restart): keep trying for a while rather than lose a finished encode.
 const origin = proxyActivities<OriginActivities>({
@@ -38,9 +50,11 @@ const origin = proxyActivities<OriginActivities>({
 });
 
 export const progressSignal = defineSignal<[number]>(progressSignalName);
+export const firstSegmentSignal = defineSignal<[PublishedRendition]>(firstSegmentSignalName);
 
 /** The reason a failure gives to people: the source's fault in its own words, or what kept failing. */
 function failureReason(error: unknown): string {
+  if (isCancellation(error)) return 'the transcode was cancelled (the video was deleted, or an operator stopped its workflow)';
   if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable) return error.cause.message;
   if (error instanceof ApplicationFailure) return error.message;
   const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -52,18 +66,62 @@ function failureType(error: unknown): string {
   return (failure instanceof ApplicationFailure && failure.type) || 'TranscodeFailed';
 }
 
+/** The progressive first rung, which may still run when the video fails: cancelled, and awaited, before cleanup. */
+interface FirstRungHandle {
+  scope: CancellationScope;
+  running?: Promise<unknown>;
+}
+
+/** How the video became PLAYABLE, and what is still running for READY. */
+type FirstRendition =
+  | { path: 'src'; rendition: PublishedRendition }
+  | { path: 'progressive'; rendition: PublishedRendition; complete: Promise<PublishedRendition> };
+
 /**
- * Workflow `video-{videoId}`: probe → (origin accepts) → lowest rung first → PLAYABLE → previews →
- * the other rungs in one single-decode pass → READY. Any final failure removes the partial outputs
- * and marks the video FAILED with a reason.
+ * Standard input: `src`, the source stream-copied, published whole. Anything else, or a copy abandoned on a bad
+ * timeline: the lowest rung encoded progressively, PLAYABLE on its first stored segment (signal `firstSegmentStored`).
+ */
+async function publishFirstRendition(
+  input: TranscodeVideoInput, probe: SourceProbe, plan: LadderPlan, onFirstSegment: () => PublishedRendition | null, firstRung: FirstRungHandle,
+): Promise<FirstRendition> {
+  const { videoId, sourceKey } = input;
+  const verdict = probe.standardInput;
+  if (verdict?.standard) {
+    const copy = await publishSource({
+      videoId, sourceKey, width: probe.width, height: probe.height, frameRate: plan.frameRate, hasAudio: probe.hasAudio, codecs: verdict.codecs, segmentSeconds: plan.segmentSeconds,
+    });
+    if (copy.published) return { path: 'src', rendition: copy.rendition };
+    log.warn('standard input could not be copied: encoding the first rung', { videoId, reason: copy.reason });
+  } else {
+    log.info('not standard input: progressive first rung', { videoId, reasons: verdict?.reasons ?? ['probed by an older worker'] });
+  }
+  let settled = false;
+  // It keeps running (encoding the rest of the rung) beside the single pass; cancelled if the video fails.
+  const complete = firstRung.scope.run(() => encodeFirstRung({ videoId, sourceKey, durationSeconds: probe.durationSeconds, plan, progressSpan: [0, 0.05] }));
+  firstRung.running = complete;
+  const watched = complete.then((rendition) => rendition, (error: unknown) => error as Error).finally(() => (settled = true));
+  await condition(() => settled || onFirstSegment() !== null);
+  const first = onFirstSegment() ?? (await watched);
+  if (first instanceof Error) throw first;
+  return { path: 'progressive', rendition: first, complete };
+}
+
+/**
+ * Workflow `video-{videoId}`: probe → (origin accepts) → a first rendition → PLAYABLE → one single pass (every
+ * rung not yet published, thumbnail, storyboard) → READY. Any final failure removes the partial outputs and marks
+ * the video FAILED with a reason.
  */
 export async function transcodeVideo(input: TranscodeVideoInput): Promise<TranscodeVideoResult> {
   const { videoId, sourceKey } = input;
   let latestProgress = 0;
   let reportedProgress = 0;
   let finished = false;
+  let firstSegment: PublishedRendition | null = null;
   setHandler(progressSignal, (progress) => {
     latestProgress = Math.max(latestProgress, Math.min(1, progress));
+  });
+  setHandler(firstSegmentSignal, (rendition) => {
+    firstSegment ??= rendition;
   });
   // Reports progress to the origin every ~10 %, one origin call at a time.
   const reporter = (async () => {
@@ -74,39 +132,52 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
       await origin.setProgress({ videoId, progress: reportedProgress });
     }
   })();
+  // A cancelled workflow ends the reporter with a CancelledFailure: handled here, the failure path below does the rest.
+  reporter.catch(() => undefined);
 
   log.info('transcode started', { videoId, sourceKey });
+  const firstRung: FirstRungHandle = { scope: new CancellationScope() };
   try {
     const probe = await probeSource(input);
     const verdict = await origin.acceptProbe({ videoId, probe });
     if (!verdict.accepted) throw ApplicationFailure.nonRetryable(verdict.reason, 'SourceRefused');
-
     const plan = planLadder(probe);
-    const [first, ...rest] = plan.renditions;
-    const spans = passSpans(plan.renditions);
-    const encodeInput = { videoId, sourceKey, durationSeconds: probe.durationSeconds, plan };
-    const renditions: PublishedRendition[] = [];
-    renditions.push(...(await encodeRenditions({ ...encodeInput, names: [first!.name], progressSpan: spans.first })));
-    await origin.recordRenditions({ videoId, renditions });
-    if (rest.length > 0) await origin.markPlayable({ videoId });
 
-    const previews = await makePreviews({ videoId, sourceKey, durationSeconds: probe.durationSeconds, width: probe.width, height: probe.height });
-    if (rest.length > 0) {
-      const others = await encodeRenditions({ ...encodeInput, names: rest.map((rendition) => rendition.name), progressSpan: spans.rest });
-      await origin.recordRenditions({ videoId, renditions: others });
-      renditions.push(...others);
+    const first = await publishFirstRendition(input, probe, plan, () => firstSegment, firstRung);
+    await origin.recordRenditions({ videoId, renditions: [first.rendition] });
+    await origin.markPlayable({ videoId });
+    log.info('playable', { videoId, via: first.path });
+
+    const ladderNames = plan.renditions.map((rung) => rung.name).filter((name) => first.path === 'src' || name !== first.rendition.name);
+    const ladder = { videoId, sourceKey, durationSeconds: probe.durationSeconds, plan, names: ladderNames, previews: { width: probe.width, height: probe.height } };
+    const chunkSeconds = ladderNames.length > 0 ? chunkLengthFor(probe.durationSeconds, input.chunkSeconds) : null;
+    const pass = chunkSeconds === null
+      ? await encodeRenditions({ ...ladder, progressSpan: [0, 0.95] })
+      : await chunkedLadder(ladder, chunkSeconds, (fraction) => (latestProgress = Math.max(latestProgress, fraction)));
+    const renditions = [...pass.renditions];
+    if (first.path === 'progressive') {
+      const measured = await first.complete;
+      await origin.updateRenditionBandwidth({ videoId, name: measured.name, bandwidth: measured.bandwidth, averageBandwidth: measured.averageBandwidth });
+      renditions.unshift(measured);
     }
+    await origin.recordRenditions({ videoId, renditions: pass.renditions });
     finished = true;
     await reporter;
-    await origin.markReady({ videoId, thumbnailKey: previews.thumbnailKey });
+    const thumbnailKey = pass.previews!.thumbnailKey;
+    await origin.markReady({ videoId, thumbnailKey });
     log.info('transcode finished', { videoId, renditions: renditions.map((rendition) => rendition.name) });
-    return { ...probe, renditions, thumbnailKey: previews.thumbnailKey };
+    return { ...probe, renditions, thumbnailKey };
   } catch (error) {
     finished = true;
     const reason = failureReason(error);
     log.warn('transcode failed', { videoId, reason });
-    await removeOutputs({ videoId }).catch((cleanupError: unknown) => log.error('partial outputs not removed', { videoId, error: String(cleanupError) }));
-    await origin.markFailed({ videoId, reason });
+    // Cleanup runs even when the workflow itself was cancelled: the first rung stops before its outputs are removed.
+    await CancellationScope.nonCancellable(async () => {
+      firstRung.scope.cancel();
+      await firstRung.running?.catch(() => undefined);
+      await removeOutputs({ videoId }).catch((cleanupError: unknown) => log.error('partial outputs not removed', { videoId, error: String(cleanupError) }));
+      await origin.markFailed({ videoId, reason });
+    });
     throw ApplicationFailure.create({
       message: `video ${videoId} cannot be transcoded: ${reason}`,
       type: failureType(error),

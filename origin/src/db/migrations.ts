@@ -1,4 +1,5 @@
 import { VIDEO_STATES } from '../videos/states.ts';
+import { processingTimeMigrations } from './migrations/ttp.ts';
 
 /** One schema step. Append new ones with the next version; never edit one that has shipped. */
 export interface Migration {
@@ -121,4 +122,5 @@ export const schemaMigrations: Migration[] = [
       `CREATE INDEX webhook_messages_by_age ON webhook_messages (received_at)`,
     ],
   },
+  ...processingTimeMigrations,
 ];

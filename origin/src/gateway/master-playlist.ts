@@ -6,6 +6,21 @@ import type { Rendition } from '../db/renditions.ts';
 /** The fields of a recorded rendition a master playlist needs (a subset of the DB row). */
 export type MasterRendition = Pick<Rendition, 'videoId' | 'name' | 'width' | 'height' | 'bandwidth' | 'averageBandwidth' | 'codecs' | 'frameRate' | 'playlistKey' | 'publishedAt'>;
 
+/** The stream copy of standard input (transcoder `publishSource`): published first, replaced by the ladder at READY. */
+export const sourceRenditionName = 'src';
+
+/**
+ * What the master offers in `state`: until READY only `src` when there is one (it is the whole source, playable at
+ * once, and its segments do not align with the ladder's); at READY the ladder, without `src`. Players that already
+ * hold `src` keep playing it: its objects stay until the video is deleted. Pure.
+ */
+export function masterRenditions<T extends Pick<Rendition, 'name'>>(renditions: readonly T[], state: string): T[] {
+  const source = renditions.filter((rendition) => rendition.name === sourceRenditionName);
+  const ladder = renditions.filter((rendition) => rendition.name !== sourceRenditionName);
+  if (state === 'READY') return ladder.length > 0 ? ladder : source;
+  return source.length > 0 ? source : ladder;
+}
+
 /** Only renditions published at or before `now` are offered (a row dated in the future is not out yet). */
 export function publishedRenditions<T extends Pick<Rendition, 'publishedAt'>>(renditions: readonly T[], now: Date): T[] {
   return renditions.filter((rendition) => rendition.publishedAt.getTime() <= now.getTime());

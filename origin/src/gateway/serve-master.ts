@@ -7,7 +7,7 @@ import type { Sql } from '../db/sql.ts';
 import { getVideo } from '../db/videos.ts';
 import { cacheControlFor } from './cache-policy.ts';
 import { noneMatchHits } from './http-conditional.ts';
-import { buildMasterPlaylist, publishedRenditions } from './master-playlist.ts';
+import { buildMasterPlaylist, masterRenditions, publishedRenditions } from './master-playlist.ts';
 import type { MediaTarget } from './media-path.ts';
 
 /** A strong validator of the generated text: equal bytes, equal tag, on every origin instance. */
@@ -22,7 +22,7 @@ export async function serveMaster(c: Context, deps: { sql: Sql; log: Logger }, t
   if (video.state === 'FAILED') {
     throw new ApiError(409, `video ${video.id} failed and has nothing to play: ${video.failureReason ?? 'no reason recorded'}`, { code: 'video_failed' });
   }
-  const renditions = publishedRenditions(await listRenditions(deps.sql, video.id), new Date());
+  const renditions = masterRenditions(publishedRenditions(await listRenditions(deps.sql, video.id), new Date()), video.state);
   const text = buildMasterPlaylist(renditions);
   if (text === null) {
     if (renditions.length > 0) deps.log.error({ event: 'master_unusable_renditions', videoId: video.id, renditions: renditions.map((r) => r.name) }, 'renditions recorded but none is well-formed');

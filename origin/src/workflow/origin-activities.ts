@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { OriginActivities, ProbeVerdict, PublishedRendition, SourceProbe } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
+import { updateRenditionBandwidth } from '../db/rendition-bandwidth.ts';
 import { recordRendition } from '../db/renditions.ts';
 import { getVideo, transitionVideo, type VideoPatch } from '../db/videos.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
@@ -64,6 +65,10 @@ export function createOriginActivities(deps: OriginActivityDeps): OriginActiviti
         await recordRendition(sql, { videoId, ...rendition });
       }
       deps.log.info({ event: 'renditions_recorded', videoId, renditions: renditions.map((rendition) => rendition.name) }, 'renditions recorded');
+    },
+
+    async updateRenditionBandwidth(input) {
+      if (!(await updateRenditionBandwidth(sql, input))) throw ApplicationFailure.nonRetryable(`video ${input.videoId} has no rendition ${input.name} to update`, 'RenditionNotFound');
     },
 
     markPlayable: ({ videoId }) => transitionAndPublish(videoId, ['PROCESSING'], 'PLAYABLE'),

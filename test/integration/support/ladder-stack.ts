@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { shiftedPorts } from '../../../contracts/local-ports.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
+import { expect } from 'vitest';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { run } from '../../../stack/exec.ts';
@@ -88,11 +89,14 @@ export async function startLadderStack(offset = 13000): Promise<LadderStack> {
   }
 }
 
-/** An H.264 + AAC test clip from lavfi (`testsrc2` + a sine tone). */
-export async function makeClip(path: string, seconds: number, size: string, rate = 30): Promise<void> {
+/**
+ * An H.264 + AAC test clip from lavfi (`testsrc2` + a sine tone): standard input unless `videoArgs` make it otherwise
+ * (e.g. `['-pix_fmt', 'yuv420p10le']`, or key frames that stop after 30 s).
+ */
+export async function makeClip(path: string, seconds: number, size: string, rate = 30, videoArgs: string[] = ['-pix_fmt', 'yuv420p']): Promise<void> {
   await run('ffmpeg', [
     '-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=duration=${seconds}:size=${size}:rate=${rate}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', ...videoArgs,
     '-c:a', 'aac', '-shortest', '-movflags', '+faststart', path,
   ], { timeoutMs: 300_000 });
 }
@@ -128,4 +132,15 @@ export async function downloadMedia(s3: S3Client, videoId: string, toDir: string
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, await object.Body!.transformToByteArray());
   }
+}
+
+/** Every stored object of a video is named by one of its playlists (downloaded to `local`), or is a preview: nothing stray. */
+export async function expectOnlyNamedObjects(s3: S3Client, videoId: string, local: string, renditions: string[]): Promise<void> {
+  const expected = ['thumbnail.jpg', 'storyboard.jpg', 'storyboard.vtt'].map((file) => `${videoId}/${file}`);
+  for (const name of renditions) {
+    const playlist = await readFile(join(local, videoId, name, 'playlist.m3u8'), 'utf8');
+    expected.push(`${videoId}/${name}/playlist.m3u8`, `${videoId}/${name}/init.mp4`);
+    for (const line of playlist.split('\n')) if (line.endsWith('.m4s')) expected.push(`${videoId}/${name}/${line}`);
+  }
+  expect([...(await listMedia(s3, `${videoId}/`)).keys()].sort()).toEqual(expected.sort());
 }

@@ -1,20 +1,27 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { progressSignalName, sourceFailureTypes, type PublishedRendition, type RenditionName } from '../../../contracts/transcode.ts';
+import { sourceFailureTypes, type PublishedRendition, type RenditionName } from '../../../contracts/transcode.ts';
 import { ladderArgs } from '../ffmpeg/ladder-args.ts';
 import { spanProgress } from '../ffmpeg/progress.ts';
-import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
 import type { LadderPlan, RenditionPlan } from '../ladder/plan-ladder.ts';
-import { playlistSegments, renditionBandwidth } from '../media/rendition-stats.ts';
+import { mediaPlaylistText } from '../media/media-playlist.ts';
+import { renditionBandwidth } from '../media/rendition-stats.ts';
+import { storyboardLayout, storyboardVtt } from '../media/storyboard.ts';
 import { mediaKeys } from '../storage/media-keys.ts';
+import { mediaContentType, putOnce } from '../storage/put-once.ts';
+import { putPlaylist } from '../storage/put-playlist.ts';
+import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { sourceInput } from '../storage/source-input.ts';
-import { uploadRenditionDir } from '../storage/upload-rendition.ts';
-import { publishedRendition, storedRendition } from './stored-rendition.ts';
+import { encodeWhilePublishing } from './encode-while-publishing.ts';
+import { throwUnlessEncoded } from './ffmpeg-failure.ts';
 import { currentWorkflowId } from './workflow-id.ts';
+import { publishedRendition, storedRendition } from './stored-rendition.ts';
+import { freshWorkDir, removeWorkDir } from './work-dir.ts';
+import { signalProgress } from './workflow-signals.ts';
 
 export interface EncodeDeps {
   ffmpegPath: string;
@@ -23,6 +30,8 @@ export interface EncodeDeps {
   logger: Logger;
   /** Local scratch space; each (video, pass) gets its own directory, wiped when an attempt starts. */
   workRoot?: string;
+  /** Niceness of ladder FFmpeg processes (and of a first rung once it is playable), so PLAYABLE work gets the CPU first. */
+  ladderNiceness?: number;
 }
 
 export interface EncodeRenditionsInput {
@@ -30,95 +39,125 @@ export interface EncodeRenditionsInput {
   sourceKey: string;
   durationSeconds: number;
   plan: LadderPlan;
-  /** The rungs of this pass (one FFmpeg process for all of them). */
+  /** The rungs of this pass (one FFmpeg process for all of them); may be empty when only previews are wanted. */
   names: RenditionName[];
-  /** Which share of the whole job this pass is, for progress (e.g. [0, 0.25]). */
+  /** Which share of the whole job this pass is, for progress (e.g. [0.05, 0.95]). */
   progressSpan: [number, number];
+  /** The source picture, for the thumbnail and storyboard made in the same process; absent: no previews. */
+  previews?: { width: number; height: number };
+  /** Decode key frames only (previews alone, beside a chunked encode). */
+  keyframesOnly?: boolean;
+}
+
+export interface Previews {
+  thumbnailKey: string;
+  storyboardKey: string;
+  storyboardVttKey: string;
+}
+
+export interface LadderPass {
+  renditions: PublishedRendition[];
+  previews: Previews | null;
 }
 
 const progressStep = 0.1; // the workflow (and the DB) hear about every 10 %
 
-/** Tells the workflow how far the job is; best-effort (progress is not worth failing an encode for). */
-function signalProgress(progress: number): void {
-  try {
-    const workflowId = currentWorkflowId();
-    if (workflowId) void Context.current().client.workflow.getHandle(workflowId).signal(progressSignalName, progress).catch(() => undefined);
-  } catch {
-    /* no client outside a worker (unit tests) */
+async function previewsStored(storage: TranscoderStorage, keys: Previews): Promise<boolean> {
+  for (const key of [keys.thumbnailKey, keys.storyboardKey, keys.storyboardVttKey]) {
+    try {
+      await storage.s3.send(new HeadObjectCommand({ Bucket: storage.mediaBucket, Key: key }));
+    } catch (error) {
+      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+      throw error;
+    }
   }
+  return true;
 }
 
 /**
- * Activity `encodeRenditions`: one FFmpeg process decodes the source once and encodes the given rungs
- * to fMP4 HLS, then uploads each write-once (playlist last). Heartbeats carry progress; a rung whose
- * playlist is already stored (an earlier attempt finished it) is not encoded again.
+ * Activity `encodeRenditions`, the single pass for READY (task queue `vora-transcode`): one FFmpeg process decodes
+ * the source once and encodes the given rungs plus the thumbnail and storyboard, at ladder niceness. Each closed
+ * segment is uploaded while it encodes; each rung's VOD playlist is written once, after its last segment. A rung
+ * whose playlist is already stored (an earlier attempt finished it) is not encoded again.
  */
 export function createEncodeRenditions(deps: EncodeDeps) {
-  return async function encodeRenditions(input: EncodeRenditionsInput): Promise<PublishedRendition[]> {
+  return async function encodeRenditions(input: EncodeRenditionsInput): Promise<LadderPass> {
     const { videoId, plan } = input;
     const log = deps.logger.child({ videoId, workflowId: currentWorkflowId(), activity: 'encodeRenditions', renditions: input.names });
     const context = Context.current();
-    const wanted = plan.renditions.filter((rendition) => input.names.includes(rendition.name));
     const done: PublishedRendition[] = [];
     const todo: RenditionPlan[] = [];
-    for (const rendition of wanted) {
+    for (const rendition of plan.renditions.filter((rung) => input.names.includes(rung.name))) {
       const stored = await storedRendition(deps.storage, videoId, rendition, plan.frameRate);
       if (stored) done.push(stored);
       else todo.push(rendition);
     }
-    if (todo.length === 0) {
-      log.info('every rendition of this pass is already stored');
-      return done;
+    const previewKeys: Previews = { thumbnailKey: mediaKeys.thumbnail(videoId), storyboardKey: mediaKeys.storyboard(videoId), storyboardVttKey: mediaKeys.storyboardVtt(videoId) };
+    const wantPreviews = input.previews !== undefined && !(await previewsStored(deps.storage, previewKeys));
+    const previews = input.previews ? previewKeys : null;
+    if (todo.length === 0 && !wantPreviews) {
+      log.info('every output of this pass is already stored');
+      return { renditions: done, previews };
     }
 
     const location = sourceInput(input.sourceKey, deps.storage.presignRaw);
     if (!location.ok) throw ApplicationFailure.nonRetryable(location.reason, sourceFailureTypes.unsupportedLocation);
-    const workDir = join(deps.workRoot ?? join(tmpdir(), 'vora-transcode'), videoId, todo.map((r) => r.name).join('+'));
-    await rm(workDir, { recursive: true, force: true }); // leftovers of a killed attempt
-    for (const rendition of todo) await mkdir(join(workDir, rendition.name), { recursive: true });
+    const workDir = await freshWorkDir(deps.workRoot, videoId, 'ladder', todo.map((rung) => rung.name));
+    const publishers = todo.map((rung) => new RenditionPublisher({
+      s3: deps.storage.s3, bucket: deps.storage.mediaBucket, keyPrefix: mediaKeys.rendition(videoId, rung.name, ''), dir: join(workDir, rung.name),
+    }));
+    const files = { thumbnail: join(workDir, 'thumbnail.jpg'), storyboard: join(workDir, 'storyboard.jpg'), vtt: join(workDir, 'storyboard.vtt') };
+    const picture = input.previews;
+    const layout = picture ? storyboardLayout(input.durationSeconds, picture.width, picture.height) : null;
+    const previewOptions = picture && layout && wantPreviews
+      ? { durationSeconds: input.durationSeconds, layout, thumbnailHeight: Math.min(720, picture.height - (picture.height % 2)), thumbnailPath: files.thumbnail, storyboardPath: files.storyboard }
+      : undefined;
     try {
       const startedAt = Date.now();
       let signalled = input.progressSpan[0];
-      const result = await runFfmpeg({
-        ffmpegPath: deps.ffmpegPath,
-        args: ladderArgs({ source: location, plan, renditions: todo, outputDir: workDir, preset: deps.x264Preset }),
-        signal: context.cancellationSignal,
-        onProgress: ({ outTimeSeconds }) => {
-          const progress = spanProgress(outTimeSeconds, input.durationSeconds, input.progressSpan);
-          context.heartbeat({ progress, phase: 'encode' });
-          if (progress >= signalled + progressStep) {
-            signalled = progress;
-            signalProgress(progress);
-          }
+      const result = await encodeWhilePublishing({
+        ffmpeg: {
+          ffmpegPath: deps.ffmpegPath,
+          args: ladderArgs({ source: location, plan, renditions: todo, outputDir: workDir, preset: deps.x264Preset, previews: previewOptions, keyframesOnly: input.keyframesOnly }),
+          signal: context.cancellationSignal,
+          niceness: deps.ladderNiceness,
+          onProgress: ({ outTimeSeconds }) => {
+            const progress = spanProgress(outTimeSeconds, input.durationSeconds, input.progressSpan);
+            context.heartbeat({ progress, phase: 'encode' });
+            if (progress >= signalled + progressStep) {
+              signalled = progress;
+              signalProgress(progress);
+            }
+          },
         },
+        publishers,
+        onFile: () => context.heartbeat({ phase: 'upload' }),
+        heartbeat: () => context.heartbeat({ phase: 'running' }),
       });
-      if (result.kind === 'aborted') throw new Error('encode cancelled');
-      if (result.kind === 'could-not-run') throw new Error(`ffmpeg could not run at "${deps.ffmpegPath}" (${result.message}) — install ffmpeg or set FFMPEG_PATH`);
-      if (result.exitCode !== 0) {
-        const stderr = result.stderrTail.replaceAll(location.input, input.sourceKey); // no signed URL in reasons
-        log.warn({ exitCode: result.exitCode, stderr }, 'ffmpeg failed');
-        if (/Invalid data found when processing input|could not find codec parameters/i.test(stderr)) {
-          throw ApplicationFailure.nonRetryable(`FFmpeg cannot decode it (${stderr.split('\n').at(-1)})`, sourceFailureTypes.notAVideo);
-        }
-        throw new Error(`ffmpeg exited with ${result.exitCode}: ${stderr.split('\n').slice(-3).join(' | ')}`);
-      }
+      throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log });
       const encodeMs = Date.now() - startedAt;
-      for (const rendition of todo) {
-        const upload = await uploadRenditionDir(
-          deps.storage.s3, deps.storage.mediaBucket, mediaKeys.rendition(videoId, rendition.name, ''), join(workDir, rendition.name),
-          () => context.heartbeat({ progress: input.progressSpan[1], phase: 'upload' }),
-        );
-        const parsed = playlistSegments(await readFile(join(workDir, rendition.name, 'playlist.m3u8'), 'utf8'));
-        if (!parsed.ok) throw new Error(`FFmpeg wrote a bad playlist for ${rendition.name}: ${parsed.reason}`);
-        const bandwidth = renditionBandwidth(parsed.segments, (uri) => upload.sizes.get(uri) ?? 0);
-        done.push(publishedRendition(videoId, rendition, plan.frameRate, bandwidth));
-        log.info({ rendition: rendition.name, segments: parsed.segments.length, ...upload.outcomes, ...bandwidth }, 'rendition stored');
+      for (const [index, rung] of todo.entries()) {
+        const publisher = publishers[index]!;
+        const segments = publisher.stored();
+        if (segments.length === 0) throw new Error(`FFmpeg wrote no segment for ${rung.name}`);
+        // Playlists last: a stored playlist means a complete rung.
+        await putPlaylist(deps.storage, mediaKeys.playlist(videoId, rung.name), mediaPlaylistText({ type: 'VOD', segments, mapUri: publisher.initUri, ended: true }), 'once');
+        const bandwidth = renditionBandwidth(segments, (uri) => publisher.sizes.get(uri) ?? 0);
+        done.push(publishedRendition(videoId, rung, plan.frameRate, bandwidth));
+        log.info({ rendition: rung.name, segments: segments.length, ...publisher.outcomes, ...bandwidth }, 'rendition stored');
+      }
+      if (previewOptions && layout) {
+        await writeFile(files.vtt, storyboardVtt(layout, input.durationSeconds, 'storyboard.jpg'));
+        // The VTT names the sprite, so the sprite goes first.
+        await putOnce(deps.storage.s3, deps.storage.mediaBucket, previewKeys.thumbnailKey, files.thumbnail, mediaContentType('thumbnail.jpg'));
+        await putOnce(deps.storage.s3, deps.storage.mediaBucket, previewKeys.storyboardKey, files.storyboard, mediaContentType('storyboard.jpg'));
+        await putOnce(deps.storage.s3, deps.storage.mediaBucket, previewKeys.storyboardVttKey, files.vtt, mediaContentType('storyboard.vtt'));
       }
       signalProgress(input.progressSpan[1]);
-      log.info({ encodeMs, totalMs: Date.now() - startedAt }, 'pass encoded and stored');
-      return done.sort((a, b) => a.height * a.width - b.height * b.width);
+      log.info({ encodeMs, totalMs: Date.now() - startedAt, previews: Boolean(previewOptions) }, 'single pass encoded and stored');
+      return { renditions: done.sort((a, b) => a.height * a.width - b.height * b.width), previews };
     } finally {
-      await rm(workDir, { recursive: true, force: true });
+      await removeWorkDir(workDir);
     }
   };
 }

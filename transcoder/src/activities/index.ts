@@ -1,9 +1,13 @@
 import type { Logger } from 'pino';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
+import { createEncodeChunk } from './encode-chunk.ts';
+import { createEncodeFirstRung } from './encode-first-rung.ts';
 import { createEncodeRenditions } from './encode-renditions.ts';
-import { createMakePreviews } from './make-previews.ts';
 import { createProbeSource } from './probe-source.ts';
+import { createPublishJoined } from './publish-joined.ts';
+import { createPublishSource } from './publish-source.ts';
 import { createRemoveOutputs } from './remove-outputs.ts';
+import { createScanKeyframes } from './scan-keyframes.ts';
 
 /** Everything the transcoder's activities need from the outside world, passed in (no globals). */
 export interface TranscodeActivityDeps {
@@ -12,6 +16,8 @@ export interface TranscodeActivityDeps {
   ffmpegPath?: string;
   x264Preset?: string;
   workRoot?: string;
+  /** Niceness of ladder work (0 = none): PLAYABLE work of other videos gets the CPU first. */
+  ladderNiceness?: number;
   /** MinIO; without it only local paths/URLs can be probed, and encoding activities fail with the fix. */
   storage?: TranscoderStorage;
   logger: Logger;
@@ -25,16 +31,36 @@ function missingStorage(): TranscoderStorage {
   return { get s3() { return fail(); }, rawBucket: 'vora-raw', mediaBucket: 'vora-media', presignRaw: fail } as TranscoderStorage;
 }
 
-/** The activities the `vora-transcode` worker registers; workflows see only their type. */
+/** The activities the transcoder registers; workflows see only their type. */
 export function createActivities(deps: TranscodeActivityDeps) {
   const storage = deps.storage ?? missingStorage();
-  const ffmpegPath = deps.ffmpegPath ?? 'ffmpeg';
+  const encode = {
+    ffmpegPath: deps.ffmpegPath ?? 'ffmpeg', x264Preset: deps.x264Preset ?? 'veryfast', storage, logger: deps.logger, workRoot: deps.workRoot, ladderNiceness: deps.ladderNiceness,
+  };
   return {
     probeSource: createProbeSource({ ...deps, presignRaw: deps.storage?.presignRaw }),
-    encodeRenditions: createEncodeRenditions({ ffmpegPath, x264Preset: deps.x264Preset ?? 'veryfast', storage, logger: deps.logger, workRoot: deps.workRoot }),
-    makePreviews: createMakePreviews({ ffmpegPath, storage, logger: deps.logger, workRoot: deps.workRoot }),
+    publishSource: createPublishSource(encode),
+    encodeFirstRung: createEncodeFirstRung(encode),
+    encodeRenditions: createEncodeRenditions(encode),
     removeOutputs: createRemoveOutputs({ storage, logger: deps.logger }),
+    scanKeyframes: createScanKeyframes(encode),
+    encodeChunk: createEncodeChunk(encode),
+    publishJoined: createPublishJoined({ storage }),
   };
 }
 
 export type TranscodeActivities = ReturnType<typeof createActivities>;
+
+/** Activities of `vora-playable`: short, and what makes a video PLAYABLE. The rest (ladder work) runs on `vora-transcode`. */
+export const playableActivityNames = ['probeSource', 'publishSource', 'encodeFirstRung', 'removeOutputs', 'scanKeyframes', 'publishJoined'] as const satisfies readonly (keyof TranscodeActivities)[];
+
+/** The activities split by the task queue that runs them. */
+export function activitiesByQueue(activities: TranscodeActivities): { playable: Partial<TranscodeActivities>; ladder: Partial<TranscodeActivities> } {
+  const playable: Partial<TranscodeActivities> = {};
+  const ladder: Partial<TranscodeActivities> = {};
+  for (const [name, activity] of Object.entries(activities) as [keyof TranscodeActivities, TranscodeActivities[keyof TranscodeActivities]][]) {
+    const target = (playableActivityNames as readonly string[]).includes(name) ? playable : ladder;
+    (target as Record<string, unknown>)[name] = activity;
+  }
+  return { playable, ladder };
+}

@@ -1,9 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
-import { classifyFfprobeFailure, ffprobeArgs } from '../probe/ffprobe-command.ts';
+import { classifyFfprobeFailure } from '../probe/ffprobe-command.ts';
 import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
 import { runFfprobe } from '../probe/run-ffprobe.ts';
+import { parseSourceScan, sourceScanArgs } from '../probe/source-scan.ts';
+import { standardInputVerdict } from '../probe/standard-input.ts';
 import { sourceInput } from '../storage/source-input.ts';
 import { currentWorkflowId } from './workflow-id.ts';
 
@@ -15,7 +17,10 @@ export interface ProbeSourceDeps {
   presignRaw?: (key: string, expiresSeconds: number) => string;
 }
 
-/** Activity `probeSource`: ffprobe the source and describe it; inputs no retry can fix fail non-retryably. */
+/**
+ * Activity `probeSource`: ffprobe the source (and scan its first 30 s) and describe it, with the standard-input
+ * verdict; inputs no retry can fix fail non-retryably.
+ */
 export function createProbeSource(deps: ProbeSourceDeps) {
   return async function probeSource({ videoId, sourceKey }: TranscodeVideoInput): Promise<SourceProbe> {
     const log = deps.logger.child({ videoId, workflowId: currentWorkflowId(), activity: 'probeSource' });
@@ -23,7 +28,7 @@ export function createProbeSource(deps: ProbeSourceDeps) {
     if (!location.ok) throw ApplicationFailure.nonRetryable(location.reason, sourceFailureTypes.unsupportedLocation);
 
     const startedAt = Date.now();
-    const outcome = await runFfprobe(deps.ffprobePath, ffprobeArgs(location), deps.ffprobeTimeoutMs);
+    const outcome = await runFfprobe(deps.ffprobePath, sourceScanArgs(location), deps.ffprobeTimeoutMs);
     if (outcome.kind === 'could-not-run') {
       log.error({ ffprobePath: deps.ffprobePath, error: outcome.message }, 'ffprobe could not run');
       throw new Error(`ffprobe could not run at "${deps.ffprobePath}" (${outcome.message}) — install ffmpeg or set FFPROBE_PATH`);
@@ -46,7 +51,10 @@ export function createProbeSource(deps: ProbeSourceDeps) {
       log.warn({ reason: parsed.reason }, 'source is not a video');
       throw ApplicationFailure.nonRetryable(parsed.reason, sourceFailureTypes.notAVideo);
     }
-    log.info({ ...parsed.probe, ms: Date.now() - startedAt }, 'source probed');
-    return parsed.probe;
+    const scan = parseSourceScan(outcome.stdout, parsed.probe.durationSeconds);
+    const standardInput = scan.ok ? standardInputVerdict(scan.scan) : { standard: false as const, reasons: [scan.reason] };
+    const probe = { ...parsed.probe, standardInput };
+    log.info({ ...probe, ms: Date.now() - startedAt }, 'source probed');
+    return probe;
   };
 }

@@ -1,8 +1,6 @@
 import type { StoryboardLayout } from '../media/storyboard.ts';
-import { inputArgs, type FfmpegInput } from './ladder-args.ts';
 
-export interface PreviewCommandOptions {
-  source: FfmpegInput;
+export interface PreviewOptions {
   durationSeconds: number;
   layout: StoryboardLayout;
   /** The thumbnail's height (never above the source's). */
@@ -17,22 +15,22 @@ export function thumbnailSeconds(durationSeconds: number): number {
 }
 
 /**
- * One FFmpeg run, one decode, two pictures: the JPEG thumbnail at ~10 % and the storyboard sprite
- * (one frame every `intervalSeconds`, scaled and tiled). Pure.
+ * The two preview branches of a single-pass graph, fed by the split outputs `[thumbIn]` and `[boardIn]`: the
+ * JPEG thumbnail at ~10 % and the storyboard sprite (one frame every `intervalSeconds`, scaled and tiled).
+ * Frames are dropped *before* any scaler: `trim` + `select` hand exactly one frame to the thumbnail's scaler and
+ * `fps` one per interval to the storyboard's, so previews cost almost nothing beside the ladder. Pure.
  */
-export function previewArgs(options: PreviewCommandOptions): string[] {
+export function previewBranches(options: PreviewOptions, thumbIn: string, boardIn: string): { filters: string[]; outputArgs: string[] } {
   const { layout } = options;
   const at = thumbnailSeconds(options.durationSeconds).toFixed(3);
-  const graph = [
-    '[0:v:0]split=2[t][s]',
-    `[t]select='gte(t\\,${at})',scale=w=-2:h=${options.thumbnailHeight},setsar=1[thumb]`,
-    `[s]fps=1/${layout.intervalSeconds},scale=w=${layout.tileWidth}:h=${layout.tileHeight},setsar=1,tile=${layout.columns}x${layout.rows}[sprite]`,
-  ].join(';');
-  return [
-    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
-    ...inputArgs(options.source),
-    '-filter_complex', graph,
-    '-map', '[thumb]', '-frames:v', '1', '-q:v', '3', '-update', '1', options.thumbnailPath,
-    '-map', '[sprite]', '-frames:v', '1', '-q:v', '5', '-update', '1', options.storyboardPath,
-  ];
+  return {
+    filters: [
+      `[${thumbIn}]trim=start=${at},select='eq(n\\,0)',scale=w=-2:h=${options.thumbnailHeight},setsar=1[thumb]`,
+      `[${boardIn}]fps=1/${layout.intervalSeconds},scale=w=${layout.tileWidth}:h=${layout.tileHeight},setsar=1,tile=${layout.columns}x${layout.rows}[sprite]`,
+    ],
+    outputArgs: [
+      '-map', '[thumb]', '-frames:v', '1', '-q:v', '3', '-update', '1', options.thumbnailPath,
+      '-map', '[sprite]', '-frames:v', '1', '-q:v', '5', '-update', '1', options.storyboardPath,
+    ],
+  };
 }

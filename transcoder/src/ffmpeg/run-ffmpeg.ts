@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { progressReader, type FfmpegProgress } from './progress.ts';
 
@@ -10,6 +11,21 @@ export interface RunFfmpegOptions {
   onProgress?: (progress: FfmpegProgress) => void;
   /** Kills FFmpeg (SIGKILL) when aborted: a cancelled activity leaves no encoder running. */
   signal?: AbortSignal;
+  /** Scheduling niceness (0–19): ladder work yields the CPU to the work that makes other videos PLAYABLE. */
+  niceness?: number;
+  /** The running process id, e.g. to lower its priority once it no longer races for PLAYABLE. */
+  onSpawn?: (pid: number) => void;
+  /** Every stderr line (the tail is kept for the result either way). */
+  onStderrLine?: (line: string) => void;
+}
+
+/** Lowers a process's priority; best-effort (a process that already exited cannot be reniced, and that is fine). */
+export function renice(pid: number, niceness: number): void {
+  try {
+    setPriority(pid, niceness);
+  } catch {
+    /* gone already */
+  }
 }
 
 /** The only place that spawns FFmpeg; reports the outcome as a value, the caller decides what is retryable. */
@@ -17,6 +33,10 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegRun> {
   return new Promise((resolve) => {
     if (options.signal?.aborted) return resolve({ kind: 'aborted' });
     const child = spawn(options.ffmpegPath, options.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) {
+      if (options.niceness) renice(child.pid, options.niceness);
+      options.onSpawn?.(child.pid);
+    }
     const stderr: string[] = [];
     const onAbort = () => child.kill('SIGKILL');
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -25,6 +45,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegRun> {
     createInterface({ input: child.stderr }).on('line', (line) => {
       stderr.push(line);
       if (stderr.length > 20) stderr.shift();
+      options.onStderrLine?.(line);
     });
     child.once('error', (error) => resolve({ kind: 'could-not-run', message: error.message }));
     child.once('close', (code) => {

@@ -14,14 +14,19 @@ const isPreconditionFailed = (error: unknown) =>
  * nothing is ever overwritten, and a retried activity finds its own objects. Returns the stored size.
  */
 export async function putOnce(s3: S3Client, bucket: string, key: string, path: string, contentType: string): Promise<PutOnceOutcome> {
-  const body = await readFile(path); // segments are a few MB: one single-part PUT each
-  const md5 = createHash('md5').update(body).digest('hex');
+  return putBodyOnce(s3, bucket, key, await readFile(path), contentType); // segments are a few MB: one single-part PUT each
+}
+
+/** `putOnce` of bytes in memory (a generated playlist). */
+export async function putBodyOnce(s3: S3Client, bucket: string, key: string, body: Buffer, contentType: string): Promise<PutOnceOutcome> {
   try {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, IfNoneMatch: '*' }));
     return { kind: 'written', size: body.length };
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;
   }
+  // Only a retry meets its own objects: the MD5 is worth computing then, not on every first write.
+  const md5 = createHash('md5').update(body).digest('hex');
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const storedSize = head.ContentLength ?? -1;
   const identical = head.ETag?.replaceAll('"', '') === md5 && storedSize === body.length;

@@ -16,7 +16,11 @@ export function createTranscoderStorage(s3Config: TranscoderConfig['s3']): Trans
   if (!accessKeyId || !secretAccessKey) {
     throw new Error('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required to read uploads and write media (npm start sets them)');
   }
-  const s3 = new S3Client({ endpoint: s3Config.endpoint, region: s3Config.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  // No extra CRC32 of every segment written or read (the SDK's default): over http SigV4 already hashes each body, and the CPU is FFmpeg's.
+  const s3 = new S3Client({
+    endpoint: s3Config.endpoint, region: s3Config.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   return {
     s3,
     rawBucket: s3Config.rawBucket,

@@ -1,0 +1,20 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { sourceFailureTypes } from '../../../contracts/transcode.ts';
+import type { FfmpegRun } from '../ffmpeg/run-ffmpeg.ts';
+
+/**
+ * Throws what an unsuccessful encode means: cancelled, FFmpeg missing (retry once installed), a source it cannot
+ * decode (non-retryable), or anything else (retried). Returns on a clean exit. Reasons never carry the signed URL.
+ */
+export function throwUnlessEncoded(result: FfmpegRun, context: { ffmpegPath: string; input: string; sourceKey: string; log: Logger }): void {
+  if (result.kind === 'aborted') throw new Error('encode cancelled');
+  if (result.kind === 'could-not-run') throw new Error(`ffmpeg could not run at "${context.ffmpegPath}" (${result.message}) — install ffmpeg or set FFMPEG_PATH`);
+  if (result.exitCode === 0) return;
+  const stderr = result.stderrTail.replaceAll(context.input, context.sourceKey);
+  context.log.warn({ exitCode: result.exitCode, stderr }, 'ffmpeg failed');
+  if (/Invalid data found when processing input|could not find codec parameters/i.test(stderr)) {
+    throw ApplicationFailure.nonRetryable(`FFmpeg cannot decode it (${stderr.split('\n').at(-1)})`, sourceFailureTypes.notAVideo);
+  }
+  throw new Error(`ffmpeg exited with ${result.exitCode}: ${stderr.split('\n').slice(-3).join(' | ')}`);
+}
