@@ -37,6 +37,19 @@ export function errorBody(code: string, message: string): ApiErrorBody {
   return { error: { code, message } };
 }
 
+/**
+ * A video that has nothing to play: the gateway's codes (origin `/media/{id}/master.m3u8`, 409) and the
+ * edge's answer to a viewer (409 `not_playable_yet` with Retry-After; the watch page waits and retries).
+ */
+export const PLAYABILITY_CODE = {
+  /** The gateway: the video exists but no rendition is published yet (PROCESSING, or still uploading). */
+  gatewayNotReady: 'not_ready',
+  /** The edge, to a viewer: the same, said for players. */
+  notPlayableYet: 'not_playable_yet',
+  /** Both: the video FAILED and will never play. */
+  failed: 'video_failed',
+} as const;
+
 /** Why a playback token (or the key set that checks it) was refused, by the status of the refusal. */
 export const PLAYBACK_REFUSAL_CODE = { 401: 'invalid_token', 403: 'playback_denied', 503: 'bad_playback_keys' } as const;
 

@@ -11,6 +11,8 @@ export interface EdgeEnv {
   CONFIG: KVNamespace;
   ASSETS: Fetcher;
   ORIGIN_URL: string;
+  /** Player origins allowed to call playlists and `/beacon` from another site (CORS): a list, `*`, or empty for none. */
+  CORS_ALLOWED_ORIGINS?: string;
   /** Shared with the origin and node agents for `/internal/*`; `.dev.vars` locally, `wrangler secret` in production. */
   INTERNAL_SECRET?: string;
   /** Key the edge signs segment URLs with and every CDN node's nginx verifies (secret, like INTERNAL_SECRET). */

@@ -29,6 +29,8 @@ export function wranglerDevArgs(ctx: StackContext, envFile: string): string[] {
     '--persist-to', join(ctx.dataDir, 'wrangler'),
     '--env-file', envFile,
     '--var', `ORIGIN_URL:http://127.0.0.1:${ctx.ports.origin}`,
+    // Player sites allowed to call the edge (CORS); unset keeps wrangler.toml's empty list.
+    ...(process.env.VORA_CORS_ALLOWED_ORIGINS ? ['--var', `CORS_ALLOWED_ORIGINS:${process.env.VORA_CORS_ALLOWED_ORIGINS}`] : []),
     '--log-level', 'info',
     '--show-interactive-dev-session=false',
   ];

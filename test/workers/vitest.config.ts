@@ -19,6 +19,8 @@ export default defineConfig({
         bindings: {
           INTERNAL_SECRET: TEST_INTERNAL_SECRET,
           NODE_KEY: TEST_NODE_KEY,
+          // Two player sites; every other origin gets no CORS headers (test/workers/cors-for-players.test.ts).
+          CORS_ALLOWED_ORIGINS: 'https://player.example, http://localhost:3000',
           // Port 9 (discard) is closed on 127.0.0.1: the origin probe fails fast unless a test mocks fetch.
           ORIGIN_URL: 'http://127.0.0.1:9',
         },

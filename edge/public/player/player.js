@@ -61,6 +61,7 @@ function attachHlsJs(Hls, video, src, events) {
 function fatalMessage(data) {
   const status = data.response?.code;
   if (status === 401 || status === 403) return 'This watch link has expired or is not valid here. Ask for a fresh link.';
+  if (status === 409) return 'This video is not playable right now (still processing, or it failed). Reload the page in a moment.';
   if (status === 404) return "This video isn't available (yet). Please try again later.";
   if (data.type === 'networkError') return "We couldn't reach the video servers. Check your connection and reload the page.";
   return "Something went wrong while playing this video. Reload the page to try again.";

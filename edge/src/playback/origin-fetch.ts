@@ -1,17 +1,21 @@
 import { MAX_PLAYLIST_CHARS } from './hls-strict.ts';
 import { sharedCacheSeconds } from './cache-control.ts';
+import { originRefusal, type OriginRefusal } from './origin-refusal.ts';
 
 /** An origin that has not answered (headers) by then is down as far as a viewer is concerned. */
 export const ORIGIN_TIMEOUT_MS = 4000;
 
-export type OriginFailure = { ok: false; status: 404 | 502 | 504; code: string; message: string };
+export type OriginFailure = { ok: false } & OriginRefusal;
 export type OriginResponse = { ok: true; response: Response } | OriginFailure;
 export type OriginText = { ok: true; text: string; maxAgeSeconds: number; cached: boolean } | OriginFailure;
 
 // Decoded by hand: workerd warns that .text() on an application/vnd.apple.mpegurl body may be corrupted.
 const playlistText = async (response: Response): Promise<string> => new TextDecoder().decode(await response.arrayBuffer());
 
-const failure = (status: 404 | 502 | 504, code: string, message: string): OriginFailure => ({ ok: false, status, code, message });
+/** An origin error body is a short JSON sentence: more than this is not one, and is not read. */
+const MAX_ERROR_BODY_BYTES = 8 * 1024;
+
+const failure = (status: OriginRefusal['status'], code: string, message: string): OriginFailure => ({ ok: false, status, code, message });
 
 /** GET `{originUrl}{path}` from the origin gateway, bounded by ORIGIN_TIMEOUT_MS; any non-200 becomes a failure value. */
 export async function fetchOrigin(originUrl: string, path: string, timeoutMs = ORIGIN_TIMEOUT_MS): Promise<OriginResponse> {
@@ -25,9 +29,22 @@ export async function fetchOrigin(originUrl: string, path: string, timeoutMs = O
     return failure(502, 'origin_unreachable', `the origin is not reachable for ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (response.status === 200) return { ok: true, response };
-  await response.body?.cancel();
-  if (response.status === 404) return failure(404, 'not_found', `the origin has no ${path}`);
-  return failure(502, 'origin_error', `the origin answered ${response.status} for ${path}`);
+  const body = response.status === 409 ? await boundedJson(response) : (await response.body?.cancel(), null);
+  return { ok: false, ...originRefusal(path, response.status, body, response.headers.get('Retry-After')) };
+}
+
+/** The JSON of a small error body, or null when it is large, unreadable or not JSON. */
+async function boundedJson(response: Response): Promise<unknown> {
+  if (Number(response.headers.get('Content-Length') ?? 0) > MAX_ERROR_BODY_BYTES) {
+    await response.body?.cancel();
+    return null;
+  }
+  try {
+    const bytes = await response.arrayBuffer();
+    return bytes.byteLength > MAX_ERROR_BODY_BYTES ? null : JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
 }
 
 /**

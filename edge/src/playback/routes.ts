@@ -19,7 +19,7 @@ const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 playbackRoutes.use('/:token/*', requirePlaybackToken());
 
 const refuse = (failure: OriginFailure): never => {
-  throw new EdgeError(failure.status, failure.code, failure.message);
+  throw new EdgeError(failure.status, failure.code, failure.message, failure.headers);
 };
 const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : caches.default);
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
+import { PLAYABILITY_CODE } from '../../../contracts/http.ts';
 import { ApiError } from '../api/errors.ts';
 import { listRenditions } from '../db/renditions.ts';
 import type { Sql } from '../db/sql.ts';
@@ -20,13 +21,13 @@ export async function serveMaster(c: Context, deps: { sql: Sql; log: Logger }, t
   const video = await getVideo(deps.sql, target.videoId);
   if (!video || video.state === 'DELETED') throw new ApiError(404, `no video ${target.videoId}`);
   if (video.state === 'FAILED') {
-    throw new ApiError(409, `video ${video.id} failed and has nothing to play: ${video.failureReason ?? 'no reason recorded'}`, { code: 'video_failed' });
+    throw new ApiError(409, `video ${video.id} failed and has nothing to play: ${video.failureReason ?? 'no reason recorded'}`, { code: PLAYABILITY_CODE.failed });
   }
   const renditions = masterRenditions(publishedRenditions(await listRenditions(deps.sql, video.id), new Date()), video.state);
   const text = buildMasterPlaylist(renditions);
   if (text === null) {
     if (renditions.length > 0) deps.log.error({ event: 'master_unusable_renditions', videoId: video.id, renditions: renditions.map((r) => r.name) }, 'renditions recorded but none is well-formed');
-    throw new ApiError(409, `video ${video.id} is ${video.state} and has no published rendition yet: retry once it is PLAYABLE`, { code: 'not_ready', headers: { 'Retry-After': '2' } });
+    throw new ApiError(409, `video ${video.id} is ${video.state} and has no published rendition yet: retry once it is PLAYABLE`, { code: PLAYABILITY_CODE.gatewayNotReady, headers: { 'Retry-After': '2' } });
   }
   const etag = masterEntityTag(text);
   const headers = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': cacheControlFor('master', video.state), ETag: etag };

@@ -1,0 +1,42 @@
+import { ApiErrorBody, PLAYABILITY_CODE } from '../../../contracts/http.ts';
+
+/** What the edge tells a viewer when the origin gateway refuses: a status, a code, a sentence, maybe headers. */
+export interface OriginRefusal {
+  status: 404 | 409 | 502 | 504;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** Longest wait the edge tells a player to take before asking again for a video that is still processing. */
+export const MAX_RETRY_AFTER_SECONDS = 30;
+const DEFAULT_RETRY_AFTER_SECONDS = 2;
+
+/** The origin's Retry-After (seconds form only), kept within 1..MAX_RETRY_AFTER_SECONDS. */
+export function boundedRetryAfter(header: string | null): number {
+  const seconds = /^\s*\d{1,6}\s*$/.test(header ?? '') ? Number(header) : DEFAULT_RETRY_AFTER_SECONDS;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, seconds));
+}
+
+/**
+ * Pure: the viewer's answer for a non-200 from the gateway. A 409 naming a video with nothing published yet
+ * is the viewer's 409 `not_playable_yet` (with Retry-After), a FAILED video's 409 stays `video_failed`; any
+ * other status (or a 409 without the gateway's error body) is the origin failing: 502.
+ */
+export function originRefusal(path: string, status: number, body: unknown, retryAfter: string | null): OriginRefusal {
+  if (status === 404) return { status: 404, code: 'not_found', message: `the origin has no ${path}` };
+  const parsed = status === 409 ? ApiErrorBody.safeParse(body) : null;
+  if (parsed?.success && parsed.data.error.code === PLAYABILITY_CODE.gatewayNotReady) {
+    const seconds = boundedRetryAfter(retryAfter);
+    return {
+      status: 409,
+      code: PLAYABILITY_CODE.notPlayableYet,
+      message: `this video is still processing and has nothing to play yet: try again in ${seconds} s (${parsed.data.error.message})`,
+      headers: { 'Retry-After': String(seconds), 'Cache-Control': 'no-store' },
+    };
+  }
+  if (parsed?.success && parsed.data.error.code === PLAYABILITY_CODE.failed) {
+    return { status: 409, code: PLAYABILITY_CODE.failed, message: parsed.data.error.message, headers: { 'Cache-Control': 'no-store' } };
+  }
+  return { status: 502, code: 'origin_error', message: `the origin answered ${status} for ${path}` };
+}
