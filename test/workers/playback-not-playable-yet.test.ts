@@ -68,7 +68,7 @@ describe('the watch page waits for a processing video (playable.js against this 
   it('says "processing", asks again after Retry-After, and starts once the master plays', async () => {
     const video = uniqueVideo('becomes-playable');
     let published = false;
-    mockOrigin({ [`/media/${video}/master.m3u8`]: (request) => (published ? playlist(MASTER)() : gatewayNotReady(video)(request)) });
+    mockOrigin({ [`/media/${video}/master.m3u8`]: () => (published ? playlist(MASTER)() : gatewayNotReady(video)()) });
     const token = await signer.sign({ sub: video });
     const waits: number[] = [];
     const said: string[] = [];
