@@ -16,6 +16,7 @@ import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-con
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { processingStatsRoutes } from './stats/processing-routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
+import { webhookEndpointRoutes, type WebhookEndpointRoutesDeps } from './outgoing-webhooks/endpoint-routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
 
 export interface OriginDeps {
@@ -34,6 +35,8 @@ export interface OriginDeps {
     channelConfig?: ChannelConfigRoutesDeps;
     /** Playback analytics from ClickHouse (`/v1/videos/:id/analytics`). */
     analytics?: AnalyticsRoutesDeps;
+    /** Outgoing webhooks (`/v1/webhook-endpoints`). */
+    webhookEndpoints?: WebhookEndpointRoutesDeps;
   };
   /** Routes the edge calls with the internal secret (`/internal/beacons`). */
   internal?: { beacons?: Hono };
@@ -93,4 +96,5 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.channelConfig) app.route('/v1/channels', channelConfigRoutes(api.channelConfig));
   if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));
   app.route('/v1/stats', processingStatsRoutes({ sql: api.videos.sql }));
+  if (api.webhookEndpoints) app.route('/v1/webhook-endpoints', webhookEndpointRoutes(api.webhookEndpoints));
 }

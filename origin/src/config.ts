@@ -38,6 +38,8 @@ const schema = z.object({
   TWITCH_EVENTSUB_SECRET: z.string().min(10).max(100).optional(),
   TWITCH_CLIENT_ID: z.string().min(1).optional(),
   TWITCH_HELIX_URL: z.string().url().default('https://api.twitch.tv/helix'),
+  /** Outgoing webhooks may reach these networks although they are loopback/private/link-local (comma-separated CIDRs). */
+  VORA_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

@@ -14,6 +14,7 @@ import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
 import { sqlMessageIdStore } from './webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from './webhooks/twitch-routes.ts';
+import { webhookUrlPolicy } from './outgoing-webhooks/url-safety.ts';
 
 const config = loadOriginConfig();
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'origin' } });
@@ -32,6 +33,7 @@ const uploads = createTusUploads({
 });
 const internalSecret = config.VORA_INTERNAL_SECRET;
 const twitchSecret = config.TWITCH_EVENTSUB_SECRET;
+const webhookUrls = webhookUrlPolicy(config.VORA_WEBHOOK_ALLOWED_NETWORKS);
 
 const app = createOriginApp({
   log,
@@ -59,6 +61,7 @@ const app = createOriginApp({
     nodes: { edgeUrl: config.EDGE_URL, internalSecret },
     channelConfig: { sql: db, publisher: deps.configUpdates, log },
     analytics: { clickhouse: deps.clickhouse, log },
+    webhookEndpoints: { sql: db, urlPolicy: webhookUrls, log },
   },
   webhooks: { twitch: twitchSecret ? twitchWebhookRoutes({ secret: twitchSecret, messageIds: sqlMessageIdStore(db), publisher: deps.channelEvents, log }) : undefined },
   internal: { beacons: internalSecret ? internalBeaconRoutes({ internalSecret, producer: deps.playbackEvents }) : undefined },

@@ -17,6 +17,8 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     EDGE_URL: `http://127.0.0.1:${ctx.ports.edge}`,
     VORA_API_TOKEN: ctx.secrets.apiToken,
     VORA_INTERNAL_SECRET: ctx.secrets.internalSecret,
+    // A developer receives webhooks on this machine.
+    VORA_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
   };
 }
 

@@ -1,5 +1,6 @@
 import { VIDEO_STATES } from '../videos/states.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
+import { outgoingWebhookMigrations } from './migrations/webhooks.ts';
 
 /** One schema step. Append new ones with the next version; never edit one that has shipped. */
 export interface Migration {
@@ -123,4 +124,5 @@ export const schemaMigrations: Migration[] = [
     ],
   },
   ...processingTimeMigrations,
+  ...outgoingWebhookMigrations,
 ];
