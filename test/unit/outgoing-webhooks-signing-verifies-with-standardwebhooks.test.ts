@@ -46,7 +46,7 @@ describe('outgoing webhook signing (Standard Webhooks)', () => {
     expect(secrets).toEqual([newSecret, oldSecret]);
     const message = { id: 'evt_4', timestamp: nowSeconds(), body: '{}' };
     const headers = webhookRequestHeaders(message, secrets);
-    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(headers['webhook-signature']!.split(' ')).toHaveLength(2);
     for (const secret of [oldSecret, newSecret]) expect(new Webhook(secret).verify(message.body, headers)).toEqual({});
   });
 
