@@ -34,11 +34,16 @@ export function eventMatchesFilters(filters: readonly string[], type: string): b
 export const WebhookEndpointId = idSchema('a webhook endpoint id');
 export const WebhookDeliveryId = idSchema('a webhook delivery id');
 
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** http(s) URLs only; whether the target may be reached (private addresses…) is the origin's URL policy. */
-const WebhookUrl = z
-  .string()
-  .max(2000)
-  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), 'url must be an absolute http:// or https:// URL');
+const WebhookUrl = z.string().max(2000).refine(isHttpUrl, 'url must be an absolute http:// or https:// URL');
 
 const EventFilters = z.array(WebhookEventFilter).min(1).max(50);
 
