@@ -11,6 +11,8 @@ import { kafkaClient } from './kafka.ts';
 import { startUploadExpiry } from './uploads/expiry.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
 import { startOriginWorker } from './workflow/origin-worker.ts';
+import { startStuckVideoSweeper } from './workflow/stuck-video-sweeper.ts';
+import { startTranscodeOutbox } from './workflow/transcode-outbox.ts';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -30,6 +32,11 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
 
   // Temporal activities that write the DB (the transcoder never does).
   const originWorker = startInBackground('origin_worker', () => startOriginWorker({ sql: db, s3: deps.s3, events: deps.videoEvents, temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log }), log, 5_000);
+
+  // No video stuck in PROCESSING: pending workflow starts (the outbox) retried until Temporal takes them, and
+  // videos whose workflow is gone or ended without them swept (restarted or FAILED with the reason).
+  const transcodeOutbox = startTranscodeOutbox({ sql: db, start: deps.transcodes.start, log });
+  const stopStuckVideoSweeper = startStuckVideoSweeper({ sql: db, events: deps.videoEvents, log, workflowStatus: deps.transcodes.status });
 
   // A node that asks for its channel configuration from the root is answered here.
   const configResponder = startInBackground('config_responder', () => startConfigRequestResponder(deps.channelConfigKafka, { sql: db, publisher: deps.configUpdates, log }), log, 10_000);
@@ -57,8 +64,9 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
   return {
     async stop() {
       stopUploadExpiry();
+      stopStuckVideoSweeper();
       clearInterval(retentionTimer);
-      await Promise.allSettled([playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop()]);
+      await Promise.allSettled([transcodeOutbox.stop(), playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop()]);
     },
   };
 }

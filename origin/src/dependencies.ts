@@ -15,7 +15,8 @@ import { startJwksSync, type JwksSync } from './keys/edge-sync.ts';
 import { originS3Client } from './s3-client.ts';
 import type { VideoUploadGateDeps } from './uploads/video-upload-gate.ts';
 import { createChannelEventPublisher, type ChannelEventPublisher } from './webhooks/channel-event-publisher.ts';
-import { startTranscode } from './workflow/start-transcode.ts';
+import { startTranscode, transcodeWorkflowStatus } from './workflow/start-transcode.ts';
+import type { TranscodeWorkflowStatus } from './workflow/stuck-video-rules.ts';
 
 /** Everything the origin's routes and background work talk to, opened once at start and closed once at the end. */
 export interface OriginDependencies {
@@ -26,6 +27,8 @@ export interface OriginDependencies {
     start: VideoUploadGateDeps['startTranscode'];
     /** Cancels `video-{id}`; a workflow that never started or already ended is fine. */
     stop(videoId: string): Promise<void>;
+    /** The status of `video-{id}` (NOT_FOUND when Temporal has none); throws when Temporal does not answer. */
+    status(videoId: string): Promise<TranscodeWorkflowStatus>;
   };
   clickhouse: ClickHouseClient;
   /** Only for `/healthz`: can the origin reach a broker at all. */
@@ -65,6 +68,7 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
     s3,
     transcodes: {
       start: (input) => startTranscode(temporal, input),
+      status: (videoId) => transcodeWorkflowStatus(temporal, videoId),
       async stop(videoId) {
         try {
           await temporal.workflow.getHandle(transcodeWorkflowId(videoId)).cancel();

@@ -1,7 +1,8 @@
 /**
  * Faults on the event and workflow path of one whole dev stack (`vora dev`, ports + 23000): Kafka frozen
  * (SIGSTOP) while a video is created, uploaded, transcoded, played and chatted about; the Temporal dev
- * server restarted in the middle of an encode; hostile chat frames and a chat flood.
+ * server restarted in the middle of an encode; Temporal down when an upload finishes (the start waits in
+ * the outbox); hostile chat frames and a chat flood.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { startDevStack, type DevStack } from '../e2e/support/dev-stack.ts';
 import { collectVideoEvents } from '../integration/support/api-client.ts';
 import { exchange, joinChat, type ChatClient } from './support/chat-client.ts';
 import { FaultTable, signalGroup, sleep, waitFor } from './support/fault-log.ts';
-import { restartTemporal, type RestartedTemporal } from './support/temporal-restart.ts';
+import { restartTemporal, stopTemporal, type RestartedTemporal } from './support/temporal-restart.ts';
 import { createVideo, makeClip, mediaUris, operatorApi, playbackUrl, uploadWhole, waitForState, type OperatorApi } from './support/vora-client.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -131,7 +132,7 @@ describe('Temporal dev server restarted mid-encode', () => {
       return body.state === 'PROCESSING' || body.state === 'PLAYABLE' ? body : undefined;
     }, 60_000);
     await sleep(3_000); // well inside the encode, past the probe
-    temporal = await restartTemporal(stack);
+    temporal = await restartTemporal(stack, temporal?.pid);
     const restartedAt = Date.now();
     const done = await waitForState(api, video.id, ['READY'], 240_000);
     const recoveryMs = Date.now() - restartedAt;
@@ -140,6 +141,35 @@ describe('Temporal dev server restarted mid-encode', () => {
     table.record({ fault: 'Temporal restarted mid-encode', trials: 1, passed: played.every((s) => s === 200) ? 1 : 0, worstRecoveryMs: recoveryMs, dataLost: 0, note: `down ${(temporal.downMs / 1000).toFixed(1)} s` });
     expect(done.renditions.map((r: { name: string }) => r.name).sort()).toEqual(['360p', '720p', 'src']);
     expect(played.every((status) => status === 200), played.join(',')).toBe(true);
+  });
+});
+
+describe('Temporal down when an upload finishes', () => {
+  it('keeps the workflow start in the outbox, retries it, and the video reaches PLAYABLE once Temporal is back', async () => {
+    const outage = await stopTemporal(stack, temporal?.pid);
+    let videoId = '';
+    let deferred = 0;
+    try {
+      const video = await createVideo(api, 'uploaded while Temporal is down');
+      videoId = video.id;
+      await uploadWhole(video.uploadUrl, shortClip);
+      await waitForState(api, videoId, ['PROCESSING'], 30_000);
+      // The positive signal that the start was kept: the first attempt and at least one retry of the outbox loop, logged.
+      deferred = await waitFor('the origin to defer the start twice', async () => {
+        const lines = (await readFile(join(stack.home, 'logs', 'origin.log'), 'utf8')).split('\n');
+        const count = lines.filter((line) => line.includes('transcode_start_deferred') && line.includes(videoId)).length;
+        return count >= 2 ? count : undefined;
+      }, 60_000);
+      expect((await api(`/v1/videos/${videoId}`)).body.state).toBe('PROCESSING');
+    } finally {
+      temporal = await outage.bringBack();
+    }
+    const backAt = Date.now();
+    const done = await waitForState(api, videoId, ['PLAYABLE', 'READY'], 180_000);
+    const recoveryMs = Date.now() - backAt;
+    console.log(`[faults] Temporal down ${(temporal.downMs / 1000).toFixed(1)} s across an upload's end: ${deferred} starts deferred, ${done.state} ${recoveryMs} ms after it came back`);
+    table.record({ fault: 'Temporal down when an upload finishes', trials: 1, passed: 1, worstRecoveryMs: recoveryMs, dataLost: 0, note: `${deferred} starts deferred` });
+    await waitForState(api, videoId, ['READY'], 180_000);
   });
 });
 

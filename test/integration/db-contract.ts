@@ -6,6 +6,7 @@ import { isUniqueViolation, type Sql } from '../../origin/src/db/sql.ts';
 import { createApiToken, revokeApiToken, verifyApiToken } from '../../origin/src/db/api-tokens.ts';
 import { consumeUploadGrant, issueUploadGrant } from '../../origin/src/db/upload-grants.ts';
 import { listRenditions, recordRendition } from '../../origin/src/db/renditions.ts';
+import { completeTranscodeStart, deferTranscodeStart, dueTranscodeStarts, pendingTranscodeStart, quietTranscodingVideos, requestTranscodeStart } from '../../origin/src/db/transcode-starts.ts';
 import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, type Video } from '../../origin/src/db/videos.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -45,6 +46,28 @@ export function describeDatabaseContract(name: string, open: () => Promise<Sql>)
       expect(after).toEqual(before);
       expect(await getVideo(sql, kept.id)).toEqual(kept);
     }, 60_000);
+
+    it('keeps a pending transcode start until it is completed, defers it with its error, and drops it once the video no longer waits', async () => {
+      const video = await videoIn(sql, 'PROCESSING');
+      const gone = await videoIn(sql, 'PROCESSING');
+      await sql.transaction(async (tx) => {
+        await requestTranscodeStart(tx, video.id, 'uploads/a');
+        await requestTranscodeStart(tx, gone.id, 'uploads/b');
+      });
+      await requestTranscodeStart(sql, video.id, 'uploads/a'); // a repeated finish: still one row
+      const now = new Date(Date.now() + 1_000);
+      expect((await dueTranscodeStarts(sql, now, 1_000)).filter((s) => s.videoId === video.id)).toEqual([{ videoId: video.id, sourceKey: 'uploads/a', attempts: 0 }]);
+      await deferTranscodeStart(sql, video.id, new Date(now.getTime() + 60_000), 'Temporal did not answer');
+      expect((await dueTranscodeStarts(sql, now, 1_000)).map((s) => s.videoId)).not.toContain(video.id);
+      expect(await pendingTranscodeStart(sql, video.id)).toEqual({ videoId: video.id, sourceKey: 'uploads/a', attempts: 1 });
+      expect((await quietTranscodingVideos(sql, new Date(Date.now() + 60_000), 1_000)).map((v) => v.videoId)).not.toContain(video.id);
+      await completeTranscodeStart(sql, video.id);
+      expect(await pendingTranscodeStart(sql, video.id)).toBeNull();
+      expect(await quietTranscodingVideos(sql, new Date(Date.now() + 60_000), 1_000)).toContainEqual({ videoId: video.id, state: 'PROCESSING' });
+      await transitionVideo(sql, gone.id, ['PROCESSING'], 'DELETED');
+      await dueTranscodeStarts(sql, now, 1_000);
+      expect(await pendingTranscodeStart(sql, gone.id)).toBeNull();
+    });
 
     it('creates and gets a video; a duplicate id is a unique violation', async () => {
       const video = await createVideo(sql, { title: 'Cats', description: 'two', channelId: 'c1', maxDurationSeconds: 600, source: { bucket: 'vora-raw', key: 'k' } });

@@ -1,4 +1,5 @@
 import { VIDEO_STATES } from '../videos/states.ts';
+import { hardeningMigrations } from './migrations/hardening.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
 import { outgoingWebhookMigrations } from './migrations/webhooks.ts';
 
@@ -125,4 +126,5 @@ export const schemaMigrations: Migration[] = [
   },
   ...processingTimeMigrations,
   ...outgoingWebhookMigrations,
+  ...hardeningMigrations,
 ];

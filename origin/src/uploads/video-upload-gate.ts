@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import { transcodeWorkflowId, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
+import type { TranscodeVideoInput } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/index.ts';
 import { hashSecret } from '../db/secrets.ts';
 import { consumeUploadGrant } from '../db/upload-grants.ts';
+import { pendingTranscodeStart, requestTranscodeStart } from '../db/transcode-starts.ts';
 import { transitionVideo } from '../db/videos.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
 import type { VideoState } from '../videos/states.ts';
+import { startPendingTranscode } from '../workflow/transcode-outbox.ts';
 import { judgeGrant, type GrantRecord } from './grant-rules.ts';
 import { UPLOAD_REFUSALS } from './refusals.ts';
 import { refuse, type StoredUpload, type UploadGate } from './upload-gate.ts';
@@ -16,8 +18,6 @@ export interface VideoUploadGateDeps {
   log: Logger;
   /** `startTranscode(client, input)` with its client bound; a duplicate start is a no-op. */
   startTranscode: (input: TranscodeVideoInput) => Promise<{ started: boolean }>;
-  /** Waits between attempts to start the workflow when Temporal does not answer. */
-  startRetryDelaysMs?: number[];
 }
 
 /** Thrown inside the claim transaction to roll it back (the grant stays unused) when the video no longer waits for an upload. */
@@ -27,11 +27,11 @@ class ClaimRollback extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Binds uploads to videos: a grant names the video, creation moves it CREATED → UPLOADING, the
- * finished file moves it to PROCESSING and starts `video-{id}`; each change is an event.
+ * finished file moves it to PROCESSING and, in the same transaction, records the start of `video-{id}`
+ * (outbox `transcode_starts`); the start is tried at once, and by the outbox loop until Temporal takes it.
+ * Each change is an event.
  */
 export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expireStaleUploads(startedBefore: Date): Promise<number> } {
   const { sql, events, log } = deps;
@@ -41,23 +41,6 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
     const moved = await transitionVideo(sql, videoId, from, 'FAILED', { failureReason: reason });
     if (moved.ok) await events.publish(newVideoEvent(videoId, 'FAILED', { reason }));
     return moved.ok;
-  }
-
-  async function startWorkflow(videoId: string, sourceKey: string): Promise<void> {
-    const delays = deps.startRetryDelaysMs ?? [500, 1_500];
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const { started } = await deps.startTranscode({ videoId, sourceKey });
-        log.info({ event: 'transcode_started', videoId, workflowId: transcodeWorkflowId(videoId), started }, started ? 'transcode started' : 'transcode already started');
-        return;
-      } catch (error) {
-        if (attempt >= delays.length) {
-          log.error({ event: 'transcode_start_failed', videoId, err: error }, 'could not start the transcode workflow: is Temporal up? The video stays PROCESSING until it is started');
-          return;
-        }
-        await sleep(delays[attempt]!);
-      }
-    }
   }
 
   return {
@@ -90,13 +73,20 @@ export function videoUploadGate(deps: VideoUploadGateDeps): UploadGate & { expir
     },
 
     async finished(upload) {
-      const moved = await transitionVideo(sql, upload.owner, ['UPLOADING'], 'PROCESSING', { source: sourceOf(upload) });
-      if (moved.ok) await events.publish(newVideoEvent(upload.owner, 'PROCESSING'));
+      const videoId = upload.owner;
+      const moved = await sql.transaction(async (tx) => {
+        const result = await transitionVideo(tx, videoId, ['UPLOADING'], 'PROCESSING', { source: sourceOf(upload) });
+        // A repeated finish (PROCESSING already) records the start again: starting is idempotent by workflow id.
+        if (result.ok || (result.reason === 'state-mismatch' && result.current === 'PROCESSING')) await requestTranscodeStart(tx, videoId, upload.key);
+        return result;
+      });
+      if (moved.ok) await events.publish(newVideoEvent(videoId, 'PROCESSING'));
       else if (!(moved.reason === 'state-mismatch' && moved.current === 'PROCESSING')) {
-        log.warn({ event: 'upload_finished_unwanted', videoId: upload.owner, uploadId: upload.uploadId, outcome: moved }, 'upload finished for a video that no longer waits for it; not transcoding');
+        log.warn({ event: 'upload_finished_unwanted', videoId, uploadId: upload.uploadId, outcome: moved }, 'upload finished for a video that no longer waits for it; not transcoding');
         return;
       }
-      await startWorkflow(upload.owner, upload.key);
+      const pending = await pendingTranscodeStart(sql, videoId);
+      if (pending) await startPendingTranscode({ sql, start: deps.startTranscode, log }, pending);
     },
 
     async terminated(upload) {

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
   transcodeTaskQueue,
   transcodeWorkflowId,
@@ -6,6 +6,7 @@ import {
   type TranscodeVideoInput,
   type TranscodeVideoWorkflow,
 } from '../../../contracts/transcode.ts';
+import type { TranscodeWorkflowStatus } from './stuck-video-rules.ts';
 
 export interface TranscodeStart {
   /** False when `video-{id}` already ran or runs: the start was a no-op and `handle` points at that execution. */
@@ -32,5 +33,16 @@ export async function startTranscode(client: Client, input: TranscodeVideoInput)
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     return { started: false, handle: client.workflow.getHandle<TranscodeVideoWorkflow>(workflowId) };
+  }
+}
+
+/** The status of `video-{videoId}`'s latest run, NOT_FOUND when Temporal has none; throws when Temporal does not answer. */
+export async function transcodeWorkflowStatus(client: Client, videoId: string): Promise<TranscodeWorkflowStatus> {
+  try {
+    const description = await client.workflow.getHandle(transcodeWorkflowId(videoId)).describe();
+    return description.status.name;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+    throw error;
   }
 }

@@ -43,7 +43,7 @@ export async function startOriginInProcess(stack: ApiStack, overrides: OriginOve
     forcePathStyle: true,
     credentials: { accessKeyId: stack.ctx.secrets.minioUser, secretAccessKey: stack.ctx.secrets.minioPassword },
   };
-  const gate = videoUploadGate({ sql, events, log, startTranscode: (input) => startTranscode(stack.temporal, input), startRetryDelaysMs: [200] });
+  const gate = videoUploadGate({ sql, events, log, startTranscode: (input) => startTranscode(stack.temporal, input) });
   const uploads = createTusUploads({ s3: s3Config, bucket: 'vora-raw', path: uploadsPath, maxSizeBytes: overrides.maxUploadBytes ?? 20 * 1024 ** 3, expirationMs: 3_600_000, gate, log });
 
   let publicUrl = '';
