@@ -18,6 +18,8 @@ export interface StackPorts {
   clickhouseHttp: number;
   clickhouseTcp: number;
   cdnNodes: [number, number, number];
+  /** The live ingest's RTMP listener (nginx-rtmp). */
+  ingestRtmp: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -33,6 +35,7 @@ export const defaultPorts: StackPorts = {
   clickhouseHttp: 8123,
   clickhouseTcp: 9009,
   cdnNodes: [8081, 8082, 8083],
+  ingestRtmp: 1935,
 };
 
 /** The same layout, every port moved by `offset` (a second stack beside a developer's `npm start`). */

@@ -4,6 +4,7 @@ import { stackContext, type ComponentSpec, type StackContext } from './component
 import { cdnNodeComponent } from './components/cdn-node.ts';
 import { clickhouseComponent } from './components/clickhouse.ts';
 import { edgeComponent } from './components/edge.ts';
+import { ingestComponent } from './components/ingest.ts';
 import { kafkaComponent } from './components/kafka.ts';
 import { minioComponent } from './components/minio.ts';
 import { originComponent } from './components/origin.ts';
@@ -29,6 +30,7 @@ export function localStack(ctx: StackContext): ComponentSpec[] {
     clickhouseComponent(ctx),
     originComponent(ctx),
     transcoderComponent(ctx),
+    ingestComponent(ctx),
     edgeComponent(ctx),
     cdnNodeComponent(ctx, 1),
     cdnNodeComponent(ctx, 2),

@@ -4,7 +4,7 @@ import { clickhouseTool } from './tools/clickhouse.ts';
 import { ffmpegTool, ffprobeTool } from './tools/ffmpeg.ts';
 import { kafkaTool } from './tools/kafka.ts';
 import { minioTool } from './tools/minio.ts';
-import { nginxTool } from './tools/nginx.ts';
+import { nginxRtmpTool, nginxTool } from './tools/nginx.ts';
 import { postgresTool } from './tools/postgres.ts';
 import { temporalTool } from './tools/temporal.ts';
 import { tuspyTool } from './tools/tuspy.ts';
@@ -14,7 +14,7 @@ import { tuspyTool } from './tools/tuspy.ts';
  * a lock), Go builds one after another (each uses every core), Maven alone, pip alone.
  */
 export const toolLanes: ToolSpec[][] = [
-  [ffmpegTool, ffprobeTool, nginxTool, postgresTool, clickhouseTool, chromiumTool],
+  [ffmpegTool, ffprobeTool, nginxTool, nginxRtmpTool, postgresTool, clickhouseTool, chromiumTool],
   [minioTool, temporalTool],
   [kafkaTool],
   [tuspyTool],

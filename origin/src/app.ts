@@ -10,6 +10,7 @@ import { healthHttpStatus, summarizeHealth } from '../../contracts/health.ts';
 import { runChecks, type HealthCheck } from './health/run-checks.ts';
 import type { SigningDeps } from './keys/minting-key.ts';
 import { keyRoutes } from './keys/routes.ts';
+import { liveInputRoutes, type LiveInputRoutesDeps } from './live/routes.ts';
 import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts';
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
@@ -37,9 +38,15 @@ export interface OriginDeps {
     analytics?: AnalyticsRoutesDeps;
     /** Outgoing webhooks (`/v1/webhook-endpoints`). */
     webhookEndpoints?: WebhookEndpointRoutesDeps;
+    /** Live inputs (`/v1/live-inputs`). */
+    liveInputs?: LiveInputRoutesDeps;
   };
   /** Routes the edge calls with the internal secret (`/internal/beacons`). */
-  internal?: { beacons?: Hono };
+  internal?: {
+    beacons?: Hono;
+    /** nginx-rtmp's publish hooks (`/internal/live`); they carry the secret as `?s=`. */
+    live?: Hono;
+  };
   /** Third-party webhooks; they prove themselves by signature, not the operator token. */
   webhooks?: { twitch?: Hono };
   /** The streaming gateway, mounted at `/media`. */
@@ -62,6 +69,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
 
   if (deps.api) mountOperatorApi(app, deps.api);
   if (deps.internal?.beacons) app.route('/internal/beacons', deps.internal.beacons);
+  if (deps.internal?.live) app.route('/internal/live', deps.internal.live);
   if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);
   if (deps.media) app.route('/media', deps.media);
 
@@ -95,6 +103,7 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.nodes) app.route('/v1/nodes', nodeRoutes(api.nodes));
   if (api.channelConfig) app.route('/v1/channels', channelConfigRoutes(api.channelConfig));
   if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));
+  if (api.liveInputs) app.route('/v1/live-inputs', liveInputRoutes(api.liveInputs));
   app.route('/v1/stats', processingStatsRoutes({ sql: api.videos.sql }));
   if (api.webhookEndpoints) app.route('/v1/webhook-endpoints', webhookEndpointRoutes(api.webhookEndpoints));
 }

@@ -40,6 +40,8 @@ const schema = z.object({
   TWITCH_HELIX_URL: z.string().url().default('https://api.twitch.tv/helix'),
   /** Outgoing webhooks may reach these networks although they are loopback/private/link-local (comma-separated CIDRs). */
   VORA_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
+  /** The RTMP application publishers are told to use (OBS "Server"); the stream key follows it. */
+  VORA_INGEST_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'VORA_INGEST_RTMP_URL must be an rtmp:// or rtmps:// URL').default('rtmp://127.0.0.1:1935/live'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

@@ -8,6 +8,7 @@ import { loadOriginConfig } from './config.ts';
 import { verifyApiToken } from './db/api-tokens.ts';
 import { openDependencies } from './dependencies.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
+import { ingestHookRoutes } from './live/ingest-hooks.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
@@ -62,9 +63,13 @@ const app = createOriginApp({
     channelConfig: { sql: db, publisher: deps.configUpdates, log },
     analytics: { clickhouse: deps.clickhouse, log },
     webhookEndpoints: { sql: db, urlPolicy: webhookUrls, log },
+    liveInputs: { sql: db, log, publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL },
   },
   webhooks: { twitch: twitchSecret ? twitchWebhookRoutes({ secret: twitchSecret, messageIds: sqlMessageIdStore(db), publisher: deps.channelEvents, log }) : undefined },
-  internal: { beacons: internalSecret ? internalBeaconRoutes({ internalSecret, producer: deps.playbackEvents }) : undefined },
+  internal: {
+    beacons: internalSecret ? internalBeaconRoutes({ internalSecret, producer: deps.playbackEvents }) : undefined,
+    live: internalSecret ? ingestHookRoutes({ sql: db, log, ingestSecret: internalSecret }) : undefined,
+  },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
 

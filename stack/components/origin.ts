@@ -19,6 +19,7 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     VORA_INTERNAL_SECRET: ctx.secrets.internalSecret,
     // A developer receives webhooks on this machine.
     VORA_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+    VORA_INGEST_RTMP_URL: `rtmp://127.0.0.1:${ctx.ports.ingestRtmp}/live`,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ToolSpec } from '../tool.ts';
+import { access, constants } from 'node:fs/promises';
 import { aptInstall, run, which } from '../exec.ts';
 
 export const nginxTool: ToolSpec = {
@@ -13,3 +14,28 @@ export const nginxTool: ToolSpec = {
   install: (progress) => aptInstall(['nginx'], progress),
   fix: 'apt-get install nginx',
 };
+
+/** Where Debian's libnginx-mod-rtmp puts the module the live ingest loads (`load_module`). */
+export const rtmpModulePath = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
+
+/** nginx-rtmp for the live ingest: a module of the same Debian nginx, so the same ABI. */
+export const nginxRtmpTool: ToolSpec = {
+  name: 'nginx-rtmp',
+  pinned: "Debian's libnginx-mod-rtmp",
+  locate: async () => ((await isReadable(rtmpModulePath)) ? rtmpModulePath : null),
+  async version() {
+    const out = await run('dpkg-query', ['-W', '-f', '${Version}', 'libnginx-mod-rtmp'], { timeoutMs: 5_000 }).catch(() => 'unknown');
+    return `libnginx-mod-rtmp ${out.trim()}`;
+  },
+  install: (progress) => aptInstall(['libnginx-mod-rtmp'], progress),
+  fix: 'apt-get install libnginx-mod-rtmp',
+};
+
+async function isReadable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

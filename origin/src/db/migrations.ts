@@ -1,5 +1,6 @@
 import { VIDEO_STATES } from '../videos/states.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
+import { liveMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
 import { outgoingWebhookMigrations } from './migrations/webhooks.ts';
 
@@ -125,6 +126,7 @@ export const schemaMigrations: Migration[] = [
     ],
   },
   ...processingTimeMigrations,
+  ...liveMigrations,
   ...outgoingWebhookMigrations,
   ...hardeningMigrations,
 ];

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { ChannelId, idSchema } from './ids.ts';
+
+/** A live input, e.g. `live_…`: the thing a streamer publishes to (one stream key, many broadcasts). */
+export const LiveInputId = idSchema('a live input id');
+
+/**
+ * Where a live input is: `idle` (nobody publishes), `live` (a publisher is authorized and sending),
+ * `reconnecting` (the publisher left, the reconnect window is open), `ended` (the last broadcast ended).
+ * `connecting` is the short time between an authorized publish and the first segment.
+ */
+export const LiveInputStatus = z.enum(['idle', 'connecting', 'live', 'reconnecting', 'ended']);
+export type LiveInputStatus = z.infer<typeof LiveInputStatus>;
+
+/** A platform the broadcast is pushed on to unchanged (`-c copy`), e.g. another service's RTMP ingest. */
+export const RestreamTarget = z.strictObject({
+  url: z.string().regex(/^rtmps?:\/\/\S+$/, 'a restream url must be rtmp:// or rtmps://'),
+  streamKey: z.string().min(1).max(200),
+});
+export type RestreamTarget = z.infer<typeof RestreamTarget>;
+
+/** Mux allows 0–1,800 s; 60 s by default here too. */
+export const MAX_RECONNECT_WINDOW_SECONDS = 1800;
+
+/** `POST /v1/live-inputs`. */
+export const CreateLiveInputBody = z.strictObject({
+  title: z.string().min(1).max(200),
+  channelId: ChannelId.optional(),
+  reconnectWindowSeconds: z.number().int().min(0).max(MAX_RECONNECT_WINDOW_SECONDS).default(60),
+  recording: z.enum(['on', 'off']).default('on'),
+  restreamTargets: z.array(RestreamTarget).max(50).default([]),
+});
+export type CreateLiveInputBody = z.infer<typeof CreateLiveInputBody>;
+
+/** Where a publisher sends its stream: the RTMP application URL plus the key (OBS wants them apart). */
+export const IngestEndpoints = z.object({
+  /** e.g. `rtmp://127.0.0.1:1935/live` (OBS "Server"). */
+  rtmpUrl: z.string(),
+});
+export type IngestEndpoints = z.infer<typeof IngestEndpoints>;
+
+/** One live input in the answers of `/v1/live-inputs` (origin/src/live/live-input-view.ts writes it; the CLI reads it). Never its key. */
+export const LiveInputView = z.object({
+  id: LiveInputId,
+  title: z.string(),
+  channelId: ChannelId.nullable(),
+  status: LiveInputStatus,
+  reconnectWindowSeconds: z.number().int(),
+  recording: z.enum(['on', 'off']),
+  /** Targets without their keys (only the host is shown). */
+  restreamTargets: z.array(z.object({ url: z.string() })),
+  /** How many broadcasts this input has had (the `n` of workflow `live-{id}-{n}`). */
+  broadcasts: z.number().int().min(0),
+  ingest: IngestEndpoints,
+  /** Present while a broadcast is live, reconnecting or just ended. */
+  playback: z.object({ masterUrl: z.string() }).nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type LiveInputView = z.infer<typeof LiveInputView>;
+
+/** `201` of `POST /v1/live-inputs` and `200` of `POST /v1/live-inputs/:id/rotate-key`: the only answers that carry the key. */
+export const LiveInputWithKey = LiveInputView.extend({
+  /** Shown once; the origin keeps only its hash. */
+  streamKey: z.string(),
+  /** `rtmpUrl/streamKey` in one, for FFmpeg. */
+  publishUrl: z.string(),
+});
+export type LiveInputWithKey = z.infer<typeof LiveInputWithKey>;
+
+/** `GET /v1/live-inputs`. */
+export const LiveInputList = z.object({ liveInputs: z.array(LiveInputView) });
+export type LiveInputList = z.infer<typeof LiveInputList>;
+
+/** A stream key as the origin issues them: `lk_` + 43 base64url characters. Anything else is refused before a lookup. */
+export const STREAM_KEY_PATTERN = /^lk_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The form nginx-rtmp POSTs on `on_publish` / `on_publish_done` (application/x-www-form-urlencoded).
+ * `name` is the stream key as the publisher sent it; `clientid` is nginx's connection number.
+ */
+export const RtmpNotifyForm = z.object({
+  call: z.string().optional(),
+  app: z.string(),
+  name: z.string(),
+  addr: z.string().optional(),
+  clientid: z.string().optional(),
+  tcurl: z.string().optional(),
+});
+export type RtmpNotifyForm = z.infer<typeof RtmpNotifyForm>;

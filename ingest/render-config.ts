@@ -1,0 +1,78 @@
+/**
+ * The live ingest: Debian's nginx with libnginx-mod-rtmp. Publishers push RTMP to `/live/{streamKey}`;
+ * before any media flows nginx asks the origin (`on_publish`), which answers 302 → the input id (the stream
+ * is renamed, so the key never appears in a path) or 403 (dropped). Ladders pull `rtmp://ingest/live/{inputId}`.
+ * Rendered for `npm start` and for terraform's ingest hosts alike.
+ */
+export interface IngestConfigValues {
+  /** `127.0.0.1:1935` locally, `0.0.0.0:1935` on an ingest host. */
+  listen: string;
+  /** Base URL of the origin's `/internal/live` hooks, e.g. `http://127.0.0.1:8080`. */
+  originUrl: string;
+  /** VORA_INTERNAL_SECRET; nginx-rtmp cannot set headers, so it goes in the hook URL's query. */
+  ingestSecret: string;
+  /** Folder for the pid file. */
+  ingestDir: string;
+  /** Absolute path of `ngx_rtmp_module.so`. */
+  modulePath: string;
+  /** Who may pull (`play`) a stream: the ladder workers. CIDRs or addresses; `127.0.0.1` locally. */
+  playAllowed: string[];
+  /** A `user …;` line when the master runs as root, empty otherwise. */
+  userDirective: string;
+  /** A publisher that sends nothing this long is dropped (the broadcast counts as disconnected). */
+  idlePublisherSeconds?: number;
+}
+
+const unsafe = /[;{}\s'"]/;
+
+/** The whole nginx.conf of one ingest node. Values that could break out of a directive are refused. */
+export function renderIngestConfig(values: IngestConfigValues): string {
+  const checked: Record<string, string> = {
+    listen: values.listen,
+    originUrl: values.originUrl,
+    ingestSecret: values.ingestSecret,
+    ingestDir: values.ingestDir,
+    modulePath: values.modulePath,
+    ...Object.fromEntries(values.playAllowed.map((cidr, index) => [`playAllowed[${index}]`, cidr])),
+  };
+  for (const [name, value] of Object.entries(checked)) {
+    if (value.length === 0 || unsafe.test(value)) throw new Error(`ingest config value ${name} is empty or contains a space, quote or one of ; { }: ${JSON.stringify(value)}`);
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(values.ingestSecret)) throw new Error('the ingest secret must be URL-safe (A-Z, a-z, 0-9, _ or -): it travels in the hook URL');
+  const hook = (path: string) => `${values.originUrl.replace(/\/+$/, '')}/internal/live/${path}?s=${values.ingestSecret}`;
+  const idle = values.idlePublisherSeconds ?? 10;
+  return `# Vora live ingest (nginx-rtmp), rendered by ingest/render-config.ts; edit that, not this file.
+load_module ${values.modulePath};
+${values.userDirective}
+worker_processes 1;
+pid ${values.ingestDir}/nginx.pid;
+error_log stderr info;
+daemon off;
+
+events {
+  worker_connections 1024;
+}
+
+rtmp {
+  server {
+    listen ${values.listen};
+    chunk_size 4096;
+    # A publisher that sends no media for ${idle} s is dropped: the broadcast counts as disconnected.
+    drop_idle_publisher ${idle}s;
+
+    application live {
+      live on;
+      # A pull of a stream nobody publishes fails at once instead of waiting.
+      idle_streams off;
+      allow publish all;
+${values.playAllowed.map((cidr) => `      allow play ${cidr};`).join('\n')}
+      deny play all;
+      # Asked before any media flows: 302 → renamed to the input id, anything else → dropped.
+      on_publish ${hook('on-publish')};
+      on_publish_done ${hook('on-publish-done')};
+      notify_method post;
+    }
+  }
+}
+`;
+}

@@ -1,0 +1,87 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { RtmpNotifyForm } from '../../../contracts/live-inputs.ts';
+import { ApiError } from '../api/errors.ts';
+import { hashSecret } from '../db/secrets.ts';
+import type { Sql } from '../db/sql.ts';
+import { claimPublisher, findLiveInputByKey, releasePublisher, type LiveInput } from './live-input-rows.ts';
+import { decidePublish, precheckPublish } from './publish-decision.ts';
+
+export interface IngestHookDeps {
+  sql: Sql;
+  log: Logger;
+  /** Shared with the ingest servers; nginx-rtmp cannot set headers, so it comes as `?s=` in the hook URL. */
+  ingestSecret: string;
+  /** Told after an authorized publish (starts the broadcast's work). Failing here refuses the publish. */
+  onPublish?(input: LiveInput): Promise<void>;
+  /** Told after the publisher left. */
+  onPublishDone?(input: LiveInput): Promise<void>;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+/** Enough of the key's hash to tell keys apart in logs; the key itself is never logged. */
+const keyFingerprint = (streamKey: string) => hashSecret(streamKey).slice(0, 12);
+
+/**
+ * nginx-rtmp's notify calls (mount at `/internal/live`): `on-publish` decides a publish before any media
+ * flows — a 302 whose Location is the input id lets it through renamed (the key never appears in a path),
+ * a 403 drops it; `on-publish-done` reports the publisher gone.
+ */
+export function ingestHookRoutes(deps: IngestHookDeps): Hono {
+  if (deps.ingestSecret.length < 16) throw new Error('ingestHookRoutes needs the ingest secret (VORA_INTERNAL_SECRET, 16+ characters) the ingest servers call with');
+  const expected = digest(deps.ingestSecret);
+  const { sql, log } = deps;
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    const given = c.req.query('s');
+    if (given === undefined || !timingSafeEqual(digest(given), expected)) throw new ApiError(401, 'missing or wrong ingest secret: the on_publish URL needs ?s=<VORA_INTERNAL_SECRET>');
+    await next();
+  });
+
+  const readForm = async (body: Promise<Record<string, unknown>>) => {
+    const parsed = RtmpNotifyForm.safeParse(await body);
+    if (!parsed.success) throw new ApiError(400, 'not an nginx-rtmp notify form (app, name, clientid, addr)');
+    return parsed.data;
+  };
+
+  app.post('/on-publish', async (c) => {
+    const form = await readForm(c.req.parseBody());
+    const peer = { addr: form.addr, clientId: form.clientid };
+    const decision = precheckPublish(form) ?? decidePublish(await findLiveInputByKey(sql, form.name));
+    const refused = (refusal: string, reason: string, liveInputId?: string) => {
+      log.warn({ event: 'live_publish_refused', refusal, reason, liveInputId, keyFingerprint: keyFingerprint(form.name), ...peer }, 'publish refused');
+      return c.text(reason, 403);
+    };
+    if (!decision.allow) return refused(decision.refusal, decision.reason, decision.liveInputId);
+
+    const publisher = { clientId: form.clientid ?? '', keyHash: hashSecret(form.name), addr: form.addr ?? '', since: new Date().toISOString() };
+    const claimed = await claimPublisher(sql, decision.input.id, publisher);
+    if (!claimed) return refused('already_publishing', `live input ${decision.input.id} already has a publisher`, decision.input.id);
+    try {
+      await deps.onPublish?.(claimed);
+    } catch (error) {
+      await releasePublisher(sql, publisher, 'idle');
+      log.error({ event: 'live_publish_start_failed', liveInputId: claimed.id, err: error }, 'could not start the broadcast');
+      return c.text('the broadcast could not be started; the origin log has the details', 503);
+    }
+    log.info({ event: 'live_publish_authorized', liveInputId: claimed.id, broadcast: claimed.broadcasts, ...peer }, 'publish authorized');
+    // nginx-rtmp renames the stream to the Location (not starting with rtmp://): paths carry the id, not the key.
+    return c.body(null, 302, { Location: claimed.id });
+  });
+
+  app.post('/on-publish-done', async (c) => {
+    const form = await readForm(c.req.parseBody());
+    const released = await releasePublisher(sql, { clientId: form.clientid ?? '', keyHash: hashSecret(form.name) }, 'idle');
+    if (!released) {
+      log.info({ event: 'live_publish_done_unknown', clientId: form.clientid, addr: form.addr }, 'publish done for a publisher that held no input');
+      return c.body(null, 204);
+    }
+    log.info({ event: 'live_publish_done', liveInputId: released.id, broadcast: released.broadcasts }, 'publisher left');
+    await deps.onPublishDone?.(released);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,146 @@
+import type { LiveInputStatus, RestreamTarget } from '../../../contracts/live-inputs.ts';
+import { hashSecret, newId, newSecret } from '../db/secrets.ts';
+import type { Sql } from '../db/sql.ts';
+
+/** The connection nginx-rtmp authorized for an input: enough to recognise its `on_publish_done` later. */
+export interface Publisher {
+  /** nginx-rtmp's connection number (unique per ingest process). */
+  clientId: string;
+  /** The hash of the key it published with (after a rotation the input's key differs). */
+  keyHash: string;
+  addr: string;
+  since: string;
+}
+
+/** A live input as stored; the stream key's hash never leaves this module. */
+export interface LiveInput {
+  id: string;
+  title: string;
+  channelId: string | null;
+  enabled: boolean;
+  status: LiveInputStatus;
+  reconnectWindowSeconds: number;
+  recording: boolean;
+  restreamTargets: RestreamTarget[];
+  publisher: Publisher | null;
+  broadcasts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface LiveInputRow {
+  id: string;
+  title: string;
+  channel_id: string | null;
+  enabled: boolean;
+  status: LiveInputStatus;
+  reconnect_window_seconds: number;
+  recording: boolean;
+  restream_targets: RestreamTarget[];
+  publisher: Publisher | null;
+  broadcasts: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const columns = 'id, title, channel_id, enabled, status, reconnect_window_seconds, recording, restream_targets, publisher, broadcasts, created_at, updated_at';
+
+function liveInputFromRow(row: LiveInputRow): LiveInput {
+  return {
+    id: row.id,
+    title: row.title,
+    channelId: row.channel_id,
+    enabled: row.enabled,
+    status: row.status,
+    reconnectWindowSeconds: row.reconnect_window_seconds,
+    recording: row.recording,
+    restreamTargets: row.restream_targets,
+    publisher: row.publisher,
+    broadcasts: row.broadcasts,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+/** A fresh stream key (`lk_` + 256 bits): returned to the caller once, only its hash is stored. */
+export const newStreamKey = () => newSecret('lk');
+
+export interface NewLiveInput {
+  title: string;
+  channelId?: string;
+  reconnectWindowSeconds: number;
+  recording: boolean;
+  restreamTargets: RestreamTarget[];
+}
+
+export async function createLiveInput(sql: Sql, input: NewLiveInput): Promise<{ liveInput: LiveInput; streamKey: string }> {
+  const streamKey = newStreamKey();
+  const { rows } = await sql.query<LiveInputRow>(
+    `INSERT INTO live_inputs (id, title, channel_id, stream_key_hash, reconnect_window_seconds, recording, restream_targets)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${columns}`,
+    [newId('live'), input.title, input.channelId ?? null, hashSecret(streamKey), input.reconnectWindowSeconds, input.recording, JSON.stringify(input.restreamTargets)],
+  );
+  return { liveInput: liveInputFromRow(rows[0]!), streamKey };
+}
+
+export async function getLiveInput(sql: Sql, id: string): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(`SELECT ${columns} FROM live_inputs WHERE id = $1`, [id]);
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
+/** Newest first; a deployment has few inputs, so no paging. */
+export async function listLiveInputs(sql: Sql, limit = 500): Promise<LiveInput[]> {
+  const { rows } = await sql.query<LiveInputRow>(`SELECT ${columns} FROM live_inputs ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
+  return rows.map(liveInputFromRow);
+}
+
+/** The input whose current key is `streamKey`, looked up by hash (timing depends on the hash, not on the guess). */
+export async function findLiveInputByKey(sql: Sql, streamKey: string): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(`SELECT ${columns} FROM live_inputs WHERE stream_key_hash = $1`, [hashSecret(streamKey)]);
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
+/** Replaces the key; the old one is refused from now on. Null if there is no such input. */
+export async function rotateStreamKey(sql: Sql, id: string): Promise<{ liveInput: LiveInput; streamKey: string } | null> {
+  const streamKey = newStreamKey();
+  const { rows } = await sql.query<LiveInputRow>(
+    `UPDATE live_inputs SET stream_key_hash = $2, updated_at = clock_timestamp() WHERE id = $1 RETURNING ${columns}`,
+    [id, hashSecret(streamKey)],
+  );
+  return rows[0] ? { liveInput: liveInputFromRow(rows[0]), streamKey } : null;
+}
+
+export async function deleteLiveInput(sql: Sql, id: string): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(`DELETE FROM live_inputs WHERE id = $1 RETURNING ${columns}`, [id]);
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
+/**
+ * Makes `publisher` the input's one publisher and starts broadcast n+1 — only if nobody publishes now
+ * (one UPDATE, so two publishers racing cannot both win). Null when another publisher holds it.
+ */
+export async function claimPublisher(sql: Sql, id: string, publisher: Publisher): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(
+    `UPDATE live_inputs SET publisher = $2::jsonb, status = 'connecting', broadcasts = broadcasts + 1, updated_at = clock_timestamp()
+     WHERE id = $1 AND publisher IS NULL RETURNING ${columns}`,
+    [id, JSON.stringify(publisher)],
+  );
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
+/**
+ * Forgets the publisher nginx reports gone (matched by connection and the key it used, since the key may
+ * have been rotated meanwhile) and moves the input to `status`. Null when that publisher held no input.
+ */
+export async function releasePublisher(sql: Sql, match: { clientId: string; keyHash: string }, status: LiveInputStatus): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(
+    `UPDATE live_inputs SET publisher = NULL, status = $3, updated_at = clock_timestamp()
+     WHERE publisher->>'clientId' = $1 AND publisher->>'keyHash' = $2 RETURNING ${columns}`,
+    [match.clientId, match.keyHash, status],
+  );
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
+export async function setLiveInputStatus(sql: Sql, id: string, status: LiveInputStatus): Promise<void> {
+  await sql.query(`UPDATE live_inputs SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, [id, status]);
+}

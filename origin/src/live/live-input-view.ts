@@ -1,0 +1,30 @@
+import type { LiveInputView, LiveInputWithKey } from '../../../contracts/live-inputs.ts';
+import type { LiveInput } from './live-input-rows.ts';
+
+/** A broadcast's playlists exist from the first authorized publish on. */
+export function liveMasterPath(inputId: string): string {
+  return `live/${inputId}/master.m3u8`;
+}
+
+/** The JSON of one live input: never its key, restream targets without theirs. */
+export function liveInputView(input: LiveInput, urls: { mediaBaseUrl: string; rtmpUrl: string }): LiveInputView {
+  return {
+    id: input.id,
+    title: input.title,
+    channelId: input.channelId,
+    status: input.status,
+    reconnectWindowSeconds: input.reconnectWindowSeconds,
+    recording: input.recording ? 'on' : 'off',
+    restreamTargets: input.restreamTargets.map((target) => ({ url: target.url })),
+    broadcasts: input.broadcasts,
+    ingest: { rtmpUrl: urls.rtmpUrl },
+    playback: input.broadcasts > 0 && input.status !== 'idle' ? { masterUrl: `${urls.mediaBaseUrl}/${liveMasterPath(input.id)}` } : null,
+    createdAt: input.createdAt.toISOString(),
+    updatedAt: input.updatedAt.toISOString(),
+  };
+}
+
+/** The one answer that shows the key: right after creation or rotation. */
+export function liveInputWithKey(input: LiveInput, streamKey: string, urls: { mediaBaseUrl: string; rtmpUrl: string }): LiveInputWithKey {
+  return { ...liveInputView(input, urls), streamKey, publishUrl: `${urls.rtmpUrl}/${streamKey}` };
+}

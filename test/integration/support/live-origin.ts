@@ -1,0 +1,55 @@
+/** The origin's live routes in-process on a real PGlite: `/v1/live-inputs` and nginx-rtmp's `/internal/live` hooks. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { handleApiErrors } from '../../../origin/src/api/errors.ts';
+import { openDatabase, type Sql } from '../../../origin/src/db/index.ts';
+import { ingestHookRoutes, type IngestHookDeps } from '../../../origin/src/live/ingest-hooks.ts';
+import { liveInputRoutes } from '../../../origin/src/live/routes.ts';
+
+export interface LiveOrigin {
+  url: string;
+  sql: Sql;
+  /** Every structured log line the routes wrote, parsed. */
+  logs: Array<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+export async function startLiveOrigin(options: { ingestSecret: string; rtmpUrl: string; hooks?: Pick<IngestHookDeps, 'onPublish' | 'onPublishDone'> }): Promise<LiveOrigin> {
+  const dir = mkdtempSync(join(tmpdir(), 'vora-live-origin-'));
+  const logs: Array<Record<string, any>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const log = pino({ level: 'info' }, sink);
+  const sql = await openDatabase({ pgliteDir: join(dir, 'db') });
+  let url = '';
+  const app = new Hono();
+  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl }));
+  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, ...options.hooks }));
+  app.onError(handleApiErrors(log, { event: 'unhandled_error' }));
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    sql,
+    logs,
+    async close() {
+      const closed = new Promise((resolve) => server.close(resolve));
+      (server as import('node:http').Server).closeAllConnections();
+      await closed;
+      await sql.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
