@@ -11,6 +11,8 @@ export interface IngestConfigValues {
   originUrl: string;
   /** VORA_INTERNAL_SECRET; nginx-rtmp cannot set headers, so it goes in the hook URL's query. */
   ingestSecret: string;
+  /** Where ladders pull this node's streams, `rtmp://{address}:{port}/live`: told to the origin with each publish. */
+  pullBase: string;
   /** Folder for the pid file. */
   ingestDir: string;
   /** Absolute path of `ngx_rtmp_module.so`. */
@@ -32,6 +34,7 @@ export function renderIngestConfig(values: IngestConfigValues): string {
     originUrl: values.originUrl,
     ingestSecret: values.ingestSecret,
     ingestDir: values.ingestDir,
+    pullBase: values.pullBase,
     modulePath: values.modulePath,
     ...Object.fromEntries(values.playAllowed.map((cidr, index) => [`playAllowed[${index}]`, cidr])),
   };
@@ -68,7 +71,7 @@ rtmp {
 ${values.playAllowed.map((cidr) => `      allow play ${cidr};`).join('\n')}
       deny play all;
       # Asked before any media flows: 302 → renamed to the input id, anything else → dropped.
-      on_publish ${hook('on-publish')};
+      on_publish ${hook('on-publish')}&pull=${values.pullBase};
       on_publish_done ${hook('on-publish-done')};
       notify_method post;
     }

@@ -51,6 +51,8 @@ export interface OriginDeps {
   webhooks?: { twitch?: Hono };
   /** The streaming gateway, mounted at `/media`. */
   media?: Hono;
+  /** Its live half, mounted at `/media/live` (before `/media`). */
+  liveMedia?: Hono;
 }
 
 export const uploadsPath = '/v1/uploads';
@@ -71,6 +73,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
   if (deps.internal?.beacons) app.route('/internal/beacons', deps.internal.beacons);
   if (deps.internal?.live) app.route('/internal/live', deps.internal.live);
   if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);
+  if (deps.liveMedia) app.route('/media/live', deps.liveMedia);
   if (deps.media) app.route('/media', deps.media);
 
   app.notFound((c) => new ApiError(404, `no route for ${c.req.method} ${c.req.path}`).getResponse());

@@ -17,6 +17,8 @@ import type { VideoUploadGateDeps } from './uploads/video-upload-gate.ts';
 import { createChannelEventPublisher, type ChannelEventPublisher } from './webhooks/channel-event-publisher.ts';
 import { startTranscode, transcodeWorkflowStatus } from './workflow/start-transcode.ts';
 import type { TranscodeWorkflowStatus } from './workflow/stuck-video-rules.ts';
+import { startLiveBroadcast } from './live/start-broadcast.ts';
+import type { LiveBroadcastInput } from '../../contracts/live.ts';
 
 /** Everything the origin's routes and background work talk to, opened once at start and closed once at the end. */
 export interface OriginDependencies {
@@ -30,6 +32,8 @@ export interface OriginDependencies {
     /** The status of `video-{id}` (NOT_FOUND when Temporal has none); throws when Temporal does not answer. */
     status(videoId: string): Promise<TranscodeWorkflowStatus>;
   };
+  /** Workflow `live-{inputId}-{n}` per broadcast. */
+  liveBroadcasts: { start(input: LiveBroadcastInput): Promise<unknown> };
   clickhouse: ClickHouseClient;
   /** Only for `/healthz`: can the origin reach a broker at all. */
   kafkaHealthAdmin: Admin;
@@ -77,6 +81,7 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
         }
       },
     },
+    liveBroadcasts: { start: (input) => startLiveBroadcast(temporal, input) },
     clickhouse,
     kafkaHealthAdmin,
     videoEvents,

@@ -9,6 +9,7 @@ import { verifyApiToken } from './db/api-tokens.ts';
 import { openDependencies } from './dependencies.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { ingestHookRoutes } from './live/ingest-hooks.ts';
+import { liveGatewayRoutes } from './live/live-gateway.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
@@ -68,9 +69,18 @@ const app = createOriginApp({
   webhooks: { twitch: twitchSecret ? twitchWebhookRoutes({ secret: twitchSecret, messageIds: sqlMessageIdStore(db), publisher: deps.channelEvents, log }) : undefined },
   internal: {
     beacons: internalSecret ? internalBeaconRoutes({ internalSecret, producer: deps.playbackEvents }) : undefined,
-    live: internalSecret ? ingestHookRoutes({ sql: db, log, ingestSecret: internalSecret }) : undefined,
+    live: internalSecret
+      ? ingestHookRoutes({
+          sql: db,
+          log,
+          ingestSecret: internalSecret,
+          defaultPullBase: config.VORA_INGEST_RTMP_URL,
+          onPublish: (input, pullBase) => deps.liveBroadcasts.start({ inputId: input.id, broadcast: input.broadcasts, pullUrl: `${pullBase}/${input.id}` }),
+        })
+      : undefined,
   },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
+  liveMedia: liveGatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
 });
 
 const background = await startBackgroundWork(config, deps, { tus: uploads, expireStaleUploads: gate.expireStaleUploads }, log);

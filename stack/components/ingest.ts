@@ -45,6 +45,7 @@ export function ingestComponent(ctx: StackContext, options: { originUrl?: string
           originUrl: options.originUrl ?? `http://127.0.0.1:${ctx.ports.origin}`,
           ingestSecret: ctx.secrets.internalSecret,
           ingestDir,
+          pullBase: `rtmp://127.0.0.1:${port}/live`,
           modulePath,
           playAllowed: ['127.0.0.1'],
           // As root nginx would drop its worker to nobody; locally it stays the developer (loopback only).

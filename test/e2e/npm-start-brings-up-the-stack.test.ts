@@ -46,7 +46,7 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('prints a readiness table with every component ready and where its log is', () => {
-    for (const name of ['minio', 'temporal', 'kafka', 'clickhouse', 'origin', 'transcoder', 'edge', 'cdn-1', 'cdn-2', 'cdn-3']) {
+    for (const name of ['minio', 'temporal', 'kafka', 'clickhouse', 'origin', 'transcoder', 'ingest', 'edge', 'cdn-1', 'cdn-2', 'cdn-3']) {
       expect(output()).toMatch(new RegExp(`^${name}\\s+\\S.*\\sready\\s.*logs/${name}\\.log`, 'm'));
     }
   });

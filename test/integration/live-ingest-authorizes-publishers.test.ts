@@ -79,12 +79,12 @@ describe('live inputs API', () => {
 });
 
 describe('publish authorization through nginx-rtmp', () => {
-  it('lets the right key through renamed to the input id, refuses a second publisher, frees the input when the publisher leaves', async () => {
+  it('lets the right key through renamed to the input id, refuses a second publisher, ends the broadcast when the publisher leaves', async () => {
     const input = await createInput('authorized');
     const first = publish(`${rtmpBase}/${input.streamKey}`);
     const live = await waitFor('the publish to be authorized', async () => {
       const { body } = await api(`/v1/live-inputs/${input.id}`);
-      return body.status === 'connecting' ? body : undefined;
+      return body.status === 'live' ? body : undefined;
     });
     expect(live).toMatchObject({ broadcasts: 1, playback: { masterUrl: `${origin.url}/media/live/${input.id}/master.m3u8` } });
     // The stream is readable under the input id: the key appears in no path.
@@ -97,9 +97,9 @@ describe('publish authorization through nginx-rtmp', () => {
     expect(first.child.exitCode).toBeNull();
 
     await first.stop();
-    const freed = await waitFor('the input to be free again', async () => {
+    const freed = await waitFor('the broadcast to end', async () => {
       const { body } = await api(`/v1/live-inputs/${input.id}`);
-      return body.status === 'idle' ? body : undefined;
+      return body.status === 'ended' ? body : undefined;
     });
     expect(freed.broadcasts).toBe(1);
     expect(origin.logs.some((line) => line.event === 'live_publish_done' && line.liveInputId === input.id)).toBe(true);

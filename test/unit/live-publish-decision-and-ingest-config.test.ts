@@ -43,6 +43,7 @@ describe('renderIngestConfig', () => {
     originUrl: 'http://127.0.0.1:8080/',
     ingestSecret: 'secret_0123456789-abcdef',
     ingestDir: '/tmp/ingest',
+    pullBase: 'rtmp://10.0.0.5:1935/live',
     modulePath: '/usr/lib/nginx/modules/ngx_rtmp_module.so',
     playAllowed: ['127.0.0.1', '10.0.0.0/8'],
     userDirective: '',
@@ -52,7 +53,7 @@ describe('renderIngestConfig', () => {
     const config = renderIngestConfig(values);
     expect(config).toContain('load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;');
     expect(config).toContain('listen 127.0.0.1:1935;');
-    expect(config).toContain('on_publish http://127.0.0.1:8080/internal/live/on-publish?s=secret_0123456789-abcdef;');
+    expect(config).toContain('on_publish http://127.0.0.1:8080/internal/live/on-publish?s=secret_0123456789-abcdef&pull=rtmp://10.0.0.5:1935/live;');
     expect(config).toContain('on_publish_done http://127.0.0.1:8080/internal/live/on-publish-done?s=secret_0123456789-abcdef;');
     expect(config).toMatch(/allow play 127\.0\.0\.1;\n\s+allow play 10\.0\.0\.0\/8;\n\s+deny play all;/);
     expect(config).toContain('drop_idle_publisher 10s;');

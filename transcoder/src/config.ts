@@ -19,6 +19,8 @@ const transcoderEnv = z.object({
   TRANSCODE_LADDER_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
   /** PLAYABLE work (probe, stream copy, first rung) one worker runs at once (`vora-playable`), beside the ladders. */
   TRANSCODE_PLAYABLE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Live ladders one worker runs at once (`vora-live`); a 720p+360p ladder takes ~60 % of a core. */
+  TRANSCODE_LIVE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /** Niceness of ladder FFmpeg processes: PLAYABLE work of newer uploads gets the CPU first. 0 turns it off. */
   TRANSCODE_LADDER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   LOG_LEVEL: z.enum(logLevels).default('info'),
@@ -35,7 +37,7 @@ export interface TranscoderConfig {
   temporal: { address: string; namespace: string; identity: string | undefined };
   ffprobe: { path: string; timeoutMs: number };
   ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number };
-  slots: { ladder: number; playable: number };
+  slots: { ladder: number; playable: number; live: number };
   logLevel: (typeof logLevels)[number];
   s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
 }
@@ -52,7 +54,7 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
     temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, identity: vars.TEMPORAL_WORKER_IDENTITY },
     ffprobe: { path: vars.FFPROBE_PATH, timeoutMs: vars.FFPROBE_TIMEOUT_MS },
     ffmpeg: { path: vars.FFMPEG_PATH, x264Preset: vars.X264_PRESET, workDir: vars.TRANSCODE_WORK_DIR, ladderNiceness: vars.TRANSCODE_LADDER_NICENESS },
-    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS },
+    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS },
     logLevel: vars.LOG_LEVEL,
     s3: {
       endpoint: vars.S3_ENDPOINT,

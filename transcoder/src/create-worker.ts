@@ -6,6 +6,8 @@ import { activitiesByQueue, createActivities } from './activities/index.ts';
 import type { TranscoderConfig } from './config.ts';
 import { playableTaskQueue, transcodeTaskQueue } from '../../contracts/transcode.ts';
 import { createTranscoderStorage } from './storage/s3-client.ts';
+import { liveTaskQueue } from '../../contracts/live.ts';
+import { createLiveActivities } from './live/live-activities.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
@@ -15,11 +17,16 @@ const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
  * A busy ladder never holds back the work that makes the next upload PLAYABLE.
  */
 export class TranscodeWorkers {
-  constructor(readonly ladder: Worker, readonly playable: Worker) {}
+  /** `live`: the poller of `vora-live` (live ladders, one per broadcast, `slots.live` at once). */
+  constructor(readonly ladder: Worker, readonly playable: Worker, readonly live?: Worker) {}
 
-  /** Resolves once both have stopped (after `shutdown()`, in-flight tasks done); rejects if either fails. */
+  private all(): Worker[] {
+    return this.live ? [this.ladder, this.playable, this.live] : [this.ladder, this.playable];
+  }
+
+  /** Resolves once all have stopped (after `shutdown()`, in-flight tasks done); rejects if one fails. */
   async run(): Promise<void> {
-    const runs = [this.ladder.run(), this.playable.run()];
+    const runs = this.all().map((worker) => worker.run());
     try {
       await Promise.all(runs);
     } catch (error) {
@@ -30,12 +37,12 @@ export class TranscodeWorkers {
   }
 
   shutdown(): void {
-    for (const worker of [this.ladder, this.playable]) if (worker.getState() === 'RUNNING') worker.shutdown();
+    for (const worker of this.all()) if (worker.getState() === 'RUNNING') worker.shutdown();
   }
 
-  /** RUNNING while both poll; otherwise the state of the one that is not running. */
+  /** RUNNING while all poll; otherwise the state of the one that is not running. */
   getState(): State {
-    const states = [this.ladder.getState(), this.playable.getState()];
+    const states = this.all().map((worker) => worker.getState());
     return states.find((state) => state !== 'RUNNING') ?? 'RUNNING';
   }
 }
@@ -57,6 +64,7 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
     throw new Error(`Temporal is not reachable at ${address} — is \`npm start\` running? (${(error as Error).message})`);
   }
   try {
+    const storage = config.s3.accessKeyId && config.s3.secretAccessKey ? createTranscoderStorage(config.s3) : undefined;
     const activities = activitiesByQueue(createActivities({
       ffprobePath: config.ffprobe.path,
       ffprobeTimeoutMs: config.ffprobe.timeoutMs,
@@ -65,7 +73,7 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       workRoot: config.ffmpeg.workDir,
       ladderNiceness: config.ffmpeg.ladderNiceness,
       // Without credentials the worker still starts (and probes paths/URLs); encoding then fails with the fix.
-      storage: config.s3.accessKeyId && config.s3.secretAccessKey ? createTranscoderStorage(config.s3) : undefined,
+      storage,
       logger,
     }));
     const ladder = await Worker.create({
@@ -76,7 +84,15 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       connection, namespace, taskQueue: playableTaskQueue, identity, activities: activities.playable,
       maxConcurrentActivityTaskExecutions: config.slots.playable,
     });
-    return { worker: new TranscodeWorkers(ladder, playable), connection, identity };
+    // Live ladders need MinIO from their first second; a worker without S3 settings does not offer them.
+    const live = storage
+      ? await Worker.create({
+          connection, namespace, taskQueue: liveTaskQueue, identity,
+          activities: createLiveActivities({ ffmpegPath: config.ffmpeg.path, x264Preset: config.ffmpeg.x264Preset, storage, logger, workRoot: config.ffmpeg.workDir }),
+          maxConcurrentActivityTaskExecutions: config.slots.live,
+        })
+      : undefined;
+    return { worker: new TranscodeWorkers(ladder, playable, live), connection, identity };
   } catch (error) {
     await connection.close();
     throw error;

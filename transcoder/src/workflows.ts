@@ -186,3 +186,4 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
     });
   }
 }
+export { liveBroadcast } from './live/live-workflow.ts';

@@ -13,12 +13,16 @@ export interface IngestHookDeps {
   log: Logger;
   /** Shared with the ingest servers; nginx-rtmp cannot set headers, so it comes as `?s=` in the hook URL. */
   ingestSecret: string;
-  /** Told after an authorized publish (starts the broadcast's work). Failing here refuses the publish. */
-  onPublish?(input: LiveInput): Promise<void>;
+  /** Where ladders pull a stream when the ingest does not say (`?pull=` in its hook URL): `rtmp://host:port/live`. */
+  defaultPullBase: string;
+  /** Told after an authorized publish (starts the broadcast's work), with the ingest's pull base. Failing here refuses the publish. */
+  onPublish?(input: LiveInput, pullBase: string): Promise<unknown>;
   /** Told after the publisher left. */
-  onPublishDone?(input: LiveInput): Promise<void>;
+  onPublishDone?(input: LiveInput): Promise<unknown>;
 }
 
+/** The ingest node names where its streams can be pulled (several ingest nodes, one origin). */
+const pullBaseOf = (value: string | undefined) => (value && /^rtmp:\/\/[A-Za-z0-9.:[\]-]+\/live$/.test(value) ? value : null);
 const digest = (value: string) => createHash('sha256').update(value).digest();
 /** Enough of the key's hash to tell keys apart in logs; the key itself is never logged. */
 const keyFingerprint = (streamKey: string) => hashSecret(streamKey).slice(0, 12);
@@ -60,7 +64,7 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
     const claimed = await claimPublisher(sql, decision.input.id, publisher);
     if (!claimed) return refused('already_publishing', `live input ${decision.input.id} already has a publisher`, decision.input.id);
     try {
-      await deps.onPublish?.(claimed);
+      await deps.onPublish?.(claimed, pullBaseOf(c.req.query('pull')) ?? deps.defaultPullBase);
     } catch (error) {
       await releasePublisher(sql, publisher, 'idle');
       log.error({ event: 'live_publish_start_failed', liveInputId: claimed.id, err: error }, 'could not start the broadcast');
@@ -73,7 +77,7 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
 
   app.post('/on-publish-done', async (c) => {
     const form = await readForm(c.req.parseBody());
-    const released = await releasePublisher(sql, { clientId: form.clientid ?? '', keyHash: hashSecret(form.name) }, 'idle');
+    const released = await releasePublisher(sql, { clientId: form.clientid ?? '', keyHash: hashSecret(form.name) }, 'ended');
     if (!released) {
       log.info({ event: 'live_publish_done_unknown', clientId: form.clientid, addr: form.addr }, 'publish done for a publisher that held no input');
       return c.body(null, 204);

@@ -121,7 +121,7 @@ export async function deleteLiveInput(sql: Sql, id: string): Promise<LiveInput |
  */
 export async function claimPublisher(sql: Sql, id: string, publisher: Publisher): Promise<LiveInput | null> {
   const { rows } = await sql.query<LiveInputRow>(
-    `UPDATE live_inputs SET publisher = $2::jsonb, status = 'connecting', broadcasts = broadcasts + 1, updated_at = clock_timestamp()
+    `UPDATE live_inputs SET publisher = $2::jsonb, status = 'live', broadcasts = broadcasts + 1, updated_at = clock_timestamp()
      WHERE id = $1 AND publisher IS NULL RETURNING ${columns}`,
     [id, JSON.stringify(publisher)],
   );

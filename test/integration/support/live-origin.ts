@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { handleApiErrors } from '../../../origin/src/api/errors.ts';
 import { openDatabase, type Sql } from '../../../origin/src/db/index.ts';
 import { ingestHookRoutes, type IngestHookDeps } from '../../../origin/src/live/ingest-hooks.ts';
+import { liveGatewayRoutes } from '../../../origin/src/live/live-gateway.ts';
 import { liveInputRoutes } from '../../../origin/src/live/routes.ts';
 
 export interface LiveOrigin {
@@ -20,7 +22,15 @@ export interface LiveOrigin {
   close(): Promise<void>;
 }
 
-export async function startLiveOrigin(options: { ingestSecret: string; rtmpUrl: string; hooks?: Pick<IngestHookDeps, 'onPublish' | 'onPublishDone'> }): Promise<LiveOrigin> {
+export interface LiveOriginOptions {
+  ingestSecret: string;
+  rtmpUrl: string;
+  hooks?: Pick<IngestHookDeps, 'onPublish' | 'onPublishDone'>;
+  /** With storage, the live gateway is mounted at `/media/live`. */
+  media?: { s3: S3Client; bucket: string };
+}
+
+export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveOrigin> {
   const dir = mkdtempSync(join(tmpdir(), 'vora-live-origin-'));
   const logs: Array<Record<string, any>> = [];
   const sink = new Writable({
@@ -34,7 +44,8 @@ export async function startLiveOrigin(options: { ingestSecret: string; rtmpUrl: 
   let url = '';
   const app = new Hono();
   app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl }));
-  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, ...options.hooks }));
+  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, ...options.hooks }));
+  if (options.media) app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
   app.onError(handleApiErrors(log, { event: 'unhandled_error' }));
   const server: ServerType = await new Promise((resolve) => {
     const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));

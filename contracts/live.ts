@@ -1,0 +1,64 @@
+/**
+ * What the origin and the transcoder speak about live broadcasts over Temporal, and the layout of a broadcast
+ * in `vora-media`. Plain types and constants only (no Temporal import), like contracts/transcode.ts.
+ */
+
+/** The queue of live ladder activities: long-running, one per broadcast, their own worker slots. */
+export const liveTaskQueue = 'vora-live';
+
+/** The workflow type the origin starts on an authorized publish (on the transcoder's workflow queue). */
+export const liveBroadcastWorkflowType = 'liveBroadcast';
+
+/** One workflow per broadcast: `live-{inputId}-{n}`; a second start for the same broadcast is a no-op. */
+export function liveBroadcastWorkflowId(inputId: string, broadcast: number): string {
+  return `live-${inputId}-${broadcast}`;
+}
+
+export interface LiveBroadcastInput {
+  inputId: string;
+  /** 1 for the input's first broadcast, then 2, … */
+  broadcast: number;
+  /** Where the ladder pulls the stream: `rtmp://{ingest}/live/{inputId}` (the ingest node it landed on). */
+  pullUrl: string;
+}
+
+export interface LiveBroadcastResult {
+  /** Segments of the lowest rendition in the final playlist. */
+  segments: number;
+  /** How many times the ladder ran (1 unless it was restarted). */
+  ladderRuns: number;
+}
+
+/** The live ladder: 2 s segments; rungs highest first. */
+export const LIVE_SEGMENT_SECONDS = 2;
+
+export interface LiveRung {
+  name: string;
+  height: number;
+  /** x264 target bitrate, bits/s. */
+  videoBitrate: number;
+  /** HLS BANDWIDTH: peak, with audio and container overhead. */
+  bandwidth: number;
+}
+
+export const LIVE_LADDER: readonly LiveRung[] = [
+  { name: '720p', height: 720, videoBitrate: 2_500_000, bandwidth: 3_000_000 },
+  { name: '360p', height: 360, videoBitrate: 800_000, bandwidth: 1_000_000 },
+];
+
+/** x264 High profile, level 3.1, and AAC-LC: the same codecs string for every rung and broadcast. */
+export const LIVE_CODECS = 'avc1.64001f,mp4a.40.2';
+
+/**
+ * Layout of a live input in `vora-media`: `live/{inputId}/master.m3u8` (rewritten for each broadcast) and
+ * `live/{inputId}/b{n}/{rung}/…` (each broadcast's own playlists and write-once segments).
+ */
+export const liveKeys = {
+  master: (inputId: string) => `live/${inputId}/master.m3u8`,
+  broadcastPrefix: (inputId: string, broadcast: number) => `live/${inputId}/b${broadcast}/`,
+  rendition: (inputId: string, broadcast: number, rung: string, file: string) => `live/${inputId}/b${broadcast}/${rung}/${file}`,
+  playlist: (inputId: string, broadcast: number, rung: string) => `live/${inputId}/b${broadcast}/${rung}/playlist.m3u8`,
+};
+
+/** The path of a broadcast's folder as the master names it (relative to the master). */
+export const broadcastFolder = (broadcast: number) => `b${broadcast}`;

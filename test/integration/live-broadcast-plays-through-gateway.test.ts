@@ -1,0 +1,85 @@
+/**
+ * A broadcast end to end below the edge: FFmpeg publishes 20 s of a test pattern over RTMP, the origin authorizes
+ * it and starts `live-{id}-1`, the live ladder on the transcoder's `vora-live` queue stores each segment once in
+ * MinIO, the gateway serves the live playlists (max-age=1, no ENDLIST) and immutable segments; when the publisher
+ * leaves the playlists end and the broadcast plays as a recording of the right length.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../stack/exec.ts';
+import { apiClient, waitFor, type Json } from './support/api-client.ts';
+import { listMedia } from './support/ladder-stack.ts';
+import { publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { startLiveStack, type LiveStack } from './support/live-stack.ts';
+
+// shiftedPorts(26500): MinIO 35500/35501, Temporal 33733 (+UI/HTTP/metrics beside it), RTMP 28435.
+let stack: LiveStack;
+let api: ReturnType<typeof apiClient>;
+let publisher: Publisher | undefined;
+
+beforeAll(async () => {
+  stack = await startLiveStack(26500);
+  api = apiClient(stack.origin.url, 'unused');
+}, 240_000);
+
+afterAll(async () => {
+  await publisher?.stop();
+  await stack?.stop();
+}, 60_000);
+
+const text = async (url: string) => {
+  const response = await fetch(url);
+  return { status: response.status, headers: response.headers, body: await response.text() };
+};
+const segmentUris = (playlist: string) => playlist.split('\n').filter((line) => line.startsWith('seg_'));
+
+describe('a live broadcast through the gateway', () => {
+  it('serves a growing live playlist while the publisher sends, then ends it as a recording', async () => {
+    const { body: input } = (await api('/v1/live-inputs', { method: 'POST', body: { title: 'twenty seconds' } })) as { body: Json };
+    const publishedAt = Date.now();
+    publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 20, size: '640x360' });
+    const media = `${stack.origin.url}/media/live/${input.id}`;
+
+    const master = await waitFor('the master playlist', async () => {
+      const answer = await text(`${media}/master.m3u8`);
+      return answer.status === 200 ? answer : undefined;
+    }, 30_000);
+    expect(master.headers.get('cache-control')).toBe('public, max-age=1');
+    const variants = master.body.split('\n').filter((line) => line.endsWith('playlist.m3u8'));
+    expect(variants).toEqual(['b1/720p/playlist.m3u8', 'b1/360p/playlist.m3u8']);
+
+    const live = await waitFor('a live playlist with two segments', async () => {
+      const answer = await text(`${media}/b1/360p/playlist.m3u8`);
+      return answer.status === 200 && segmentUris(answer.body).length >= 2 ? answer : undefined;
+    }, 40_000);
+    console.log(`[live] publish → two segments listed by the gateway in ${Date.now() - publishedAt} ms`);
+    expect(live.headers.get('cache-control')).toBe('public, max-age=1');
+    expect(live.body).not.toContain('#EXT-X-ENDLIST');
+    expect(live.body).toContain('#EXT-X-TARGETDURATION:2');
+    const [firstSegment] = segmentUris(live.body);
+    const segment = await fetch(`${media}/b1/360p/${firstSegment}`);
+    expect(segment.status).toBe(200);
+    expect(segment.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await segment.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(live.body)![1]!;
+    expect((await fetch(`${media}/b1/360p/${init}`)).status).toBe(200);
+    expect((await api(`/v1/live-inputs/${input.id}`)).body).toMatchObject({ status: 'live', broadcasts: 1 });
+
+    expect((await publisher.exited).code).toBe(0);
+    const ended = await waitFor('the playlist to end', async () => {
+      const answer = await text(`${media}/b1/360p/playlist.m3u8`);
+      return answer.body.includes('#EXT-X-ENDLIST') ? answer : undefined;
+    }, 60_000);
+    const result = await stack.temporal.workflow.getHandle(`live-${input.id}-1`).result();
+    expect(result.segments).toBe(segmentUris(ended.body).length);
+    expect((await api(`/v1/live-inputs/${input.id}`)).body.status).toBe('ended');
+
+    // Every listed segment was stored once under live/{id}/b1/, and the recording plays to its end.
+    const stored = await listMedia(stack.s3, `live/${input.id}/b1/360p/`);
+    for (const uri of segmentUris(ended.body)) expect(stored.has(`live/${input.id}/b1/360p/${uri}`)).toBe(true);
+    const duration = Number(await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', `${media}/b1/360p/playlist.m3u8`], { timeoutMs: 60_000 }));
+    console.log(`[live] ${segmentUris(ended.body).length} segments, recording ${duration.toFixed(2)} s of a 20 s publish`);
+    // The ladder joins a second or two after the publish starts (no GOP cache in nginx-rtmp).
+    expect(duration).toBeGreaterThan(14);
+    expect(duration).toBeLessThan(21);
+  });
+});

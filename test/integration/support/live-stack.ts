@@ -1,0 +1,86 @@
+/**
+ * Everything a broadcast passes through, for the live tests: MinIO and Temporal (the stack's runner), the origin's
+ * live routes in-process (PGlite, starting `live-{id}-{n}` on Temporal), nginx-rtmp as `npm start` runs it, and a
+ * transcoder worker in-process (it polls `vora-live` too).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { pino } from 'pino';
+import { shiftedPorts } from '../../../contracts/local-ports.ts';
+import { startLiveBroadcast } from '../../../origin/src/live/start-broadcast.ts';
+import { stackContext, type StackContext } from '../../../stack/component.ts';
+import { ingestComponent } from '../../../stack/components/ingest.ts';
+import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
+import { temporalComponent } from '../../../stack/components/temporal.ts';
+import { StackRunner } from '../../../stack/runner.ts';
+import { loadTranscoderConfig } from '../../../transcoder/src/config.ts';
+import { createTranscodeWorker } from '../../../transcoder/src/create-worker.ts';
+import { startLiveOrigin, type LiveOrigin } from './live-origin.ts';
+
+export interface LiveStack {
+  ctx: StackContext;
+  s3: S3Client;
+  temporal: Client;
+  origin: LiveOrigin;
+  rtmpBase: string;
+  stop(): Promise<void>;
+}
+
+const secrets = { apiToken: 'unused', internalSecret: 'live-stack-test-secret-0123456789', nodeKey: 'unused', minioUser: 'vora-live', minioPassword: 'vora-live-password' };
+
+export async function startLiveStack(offset: number): Promise<LiveStack> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dataDir = mkdtempSync(join(tmpdir(), 'vora-live-stack-'));
+  const ctx = stackContext(shiftedPorts(offset), secrets, dataDir);
+  const rtmpBase = `rtmp://127.0.0.1:${ctx.ports.ingestRtmp}/live`;
+  const cleanups: Array<() => Promise<unknown>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
+  };
+  try {
+    const servers = new StackRunner([minioComponent(ctx), temporalComponent(ctx)], join(dataDir, 'logs'));
+    cleanups.unshift(() => servers.stop(10_000));
+    await servers.start();
+    const s3 = minioClient(ctx);
+    const connection = await Connection.connect({ address: `127.0.0.1:${ctx.ports.temporal}` });
+    cleanups.unshift(() => connection.close());
+    const temporal = new Client({ connection });
+    const origin = await startLiveOrigin({
+      ingestSecret: secrets.internalSecret,
+      rtmpUrl: rtmpBase,
+      hooks: { onPublish: (input, pullBase) => startLiveBroadcast(temporal, { inputId: input.id, broadcast: input.broadcasts, pullUrl: `${pullBase}/${input.id}` }) },
+      media: { s3, bucket: 'vora-media' },
+    });
+    cleanups.unshift(() => origin.close());
+    const ingest = new StackRunner([ingestComponent(ctx, { originUrl: origin.url })], join(dataDir, 'logs'));
+    cleanups.unshift(() => ingest.stop(5_000));
+    await ingest.start();
+
+    const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
+    const config = loadTranscoderConfig({
+      TEMPORAL_ADDRESS: `127.0.0.1:${ctx.ports.temporal}`,
+      S3_ENDPOINT: minioEndpoint(ctx),
+      S3_ACCESS_KEY_ID: secrets.minioUser,
+      S3_SECRET_ACCESS_KEY: secrets.minioPassword,
+      TRANSCODE_WORK_DIR: join(dataDir, 'work'),
+      // The ladder's shape is what is tested, not x264's: the cheapest preset keeps a busy 2-core box real-time.
+      X264_PRESET: 'ultrafast',
+      LOG_LEVEL: 'warn',
+    });
+    const { worker, connection: workerConnection } = await createTranscodeWorker(config, log);
+    const running = worker.run();
+    cleanups.unshift(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await workerConnection.close();
+    });
+    return { ctx, s3, temporal, origin, rtmpBase, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
