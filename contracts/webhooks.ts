@@ -139,3 +139,45 @@ export const webhookDeliveryWorkflowType = 'deliverWebhook';
 export function webhookDeliveryWorkflowId(endpointId: string, eventId: string, run = 0): string {
   return run === 0 ? `webhook-${endpointId}-${eventId}` : `webhook-${endpointId}-${eventId}-run${run}`;
 }
+
+/** The input of workflow `deliverWebhook`: which delivery, which run of it, and when to try. */
+export interface DeliverWebhookInput {
+  deliveryId: string;
+  /** 0 for the first delivery; each retry or replay of the same (event, endpoint) is a new run. */
+  run: number;
+  /** Seconds to wait before each attempt (the first is usually 0); the origin's setting, the spec's schedule by default. */
+  scheduleSeconds: number[];
+  /** The number of the first attempt this run makes (default 1; a replay made attempt 1 itself). */
+  firstAttempt?: number;
+}
+
+/** One delivery a replay sends: in this order, first attempts one after the other. */
+export interface ReplayItem {
+  deliveryId: string;
+  run: number;
+  /** `webhookDeliveryWorkflowId(endpoint, event, run)`: where the run continues if its first attempt fails. */
+  workflowId: string;
+}
+
+/** The input of workflow `replayWebhooks`. */
+export interface ReplayWebhooksInput {
+  items: ReplayItem[];
+  scheduleSeconds: number[];
+}
+export const webhookReplayWorkflowType = 'replayWebhooks';
+
+/** `POST /v1/webhook-endpoints/:id/replay`: every event since this time (ISO 8601) that matches the endpoint's filters. */
+export const ReplayWebhooksBody = z.strictObject({ since: z.iso.datetime({ offset: true }) });
+export type ReplayWebhooksBody = z.infer<typeof ReplayWebhooksBody>;
+
+/** The answer to a replay, a retry or a test: what was started. */
+export const WebhookRedeliveryAnswer = z.object({ deliveries: z.array(z.string()), skipped: z.number().int().nonnegative() });
+export type WebhookRedeliveryAnswer = z.infer<typeof WebhookRedeliveryAnswer>;
+
+/** What one attempt decided: `retry` means the workflow waits for the next slot of its schedule (if any). */
+export type WebhookAttemptOutcome = 'delivered' | 'retry' | 'gave-up';
+
+/** The activity of the delivery workflow (the origin implements it on `vora-webhooks`). */
+export interface WebhookActivities {
+  attemptWebhookDelivery(input: { deliveryId: string; run: number; attempt: number; /** Seconds until the next attempt, or null when this is the last. */ nextDelaySeconds: number | null }): Promise<WebhookAttemptOutcome>;
+}

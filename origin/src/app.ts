@@ -18,6 +18,7 @@ import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { processingStatsRoutes } from './stats/processing-routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
 import { webhookEndpointRoutes, type WebhookEndpointRoutesDeps } from './outgoing-webhooks/endpoint-routes.ts';
+import { webhookDeliveryRoutes, type WebhookDeliveryRoutesDeps } from './outgoing-webhooks/delivery-routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
 
 export interface OriginDeps {
@@ -40,6 +41,8 @@ export interface OriginDeps {
     webhookEndpoints?: WebhookEndpointRoutesDeps;
     /** Live inputs (`/v1/live-inputs`). */
     liveInputs?: LiveInputRoutesDeps;
+    /** Their delivery log, retries, replays and test events. */
+    webhookDeliveries?: WebhookDeliveryRoutesDeps;
   };
   /** Routes the edge calls with the internal secret (`/internal/beacons`). */
   internal?: {
@@ -109,4 +112,9 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.liveInputs) app.route('/v1/live-inputs', liveInputRoutes(api.liveInputs));
   app.route('/v1/stats', processingStatsRoutes({ sql: api.videos.sql }));
   if (api.webhookEndpoints) app.route('/v1/webhook-endpoints', webhookEndpointRoutes(api.webhookEndpoints));
+  if (api.webhookDeliveries) {
+    const deliveryRoutes = webhookDeliveryRoutes(api.webhookDeliveries);
+    app.route('/v1/webhook-endpoints', deliveryRoutes.endpoints);
+    app.route('/v1/webhook-deliveries', deliveryRoutes.deliveries);
+  }
 }

@@ -13,6 +13,7 @@ import type { TusUploads } from './uploads/tus-server.ts';
 import { startOriginWorker } from './workflow/origin-worker.ts';
 import { startStuckVideoSweeper } from './workflow/stuck-video-sweeper.ts';
 import { startTranscodeOutbox } from './workflow/transcode-outbox.ts';
+import { startOutgoingWebhooks } from './outgoing-webhooks/start-outgoing-webhooks.ts';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -59,6 +60,9 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
     : undefined;
   if (!roomBridge) log.warn({ event: 'room_bridge_disabled' }, 'VORA_INTERNAL_SECRET is not set: live events cannot reach chat rooms');
 
+  // Outgoing webhooks: video-events → one delivery workflow per (event, endpoint) on `vora-webhooks`.
+  const outgoingWebhooks = startOutgoingWebhooks(config, { sql: db, dispatcher: deps.webhooks, log });
+
   await Promise.race([originWorker.started, new Promise((resolve) => setTimeout(resolve, FIRST_WORKER_START_MS).unref())]);
 
   return {
@@ -66,7 +70,7 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
       stopUploadExpiry();
       stopStuckVideoSweeper();
       clearInterval(retentionTimer);
-      await Promise.allSettled([transcodeOutbox.stop(), playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop()]);
+      await Promise.allSettled([transcodeOutbox.stop(), playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop(), outgoingWebhooks.stop()]);
     },
   };
 }

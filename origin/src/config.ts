@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { WEBHOOK_ATTEMPT_TIMEOUT_MS, WEBHOOK_RETRY_SCHEDULE_SECONDS } from '../../contracts/webhooks.ts';
 
 /** The origin's configuration: read from the environment once, validated, defaults as in README. */
 const schema = z.object({
@@ -42,6 +43,16 @@ const schema = z.object({
   VORA_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
   /** The RTMP application publishers are told to use (OBS "Server"); the stream key follows it. */
   VORA_INGEST_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'VORA_INGEST_RTMP_URL must be an rtmp:// or rtmps:// URL').default('rtmp://127.0.0.1:1935/live'),
+  /** Seconds before each delivery attempt (Standard Webhooks' example schedule by default). */
+  VORA_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(WEBHOOK_RETRY_SCHEDULE_SECONDS.join(','))
+    .transform((text) => text.split(',').map((part) => Number(part.trim())))
+    .refine((delays) => delays.length >= 1 && delays.length <= 20 && delays.every((delay) => Number.isInteger(delay) && delay >= 0), 'comma-separated whole seconds, 1 to 20 of them, e.g. 0,5,300'),
+  /** A receiver that has not answered 2xx within this long has failed the attempt. */
+  VORA_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(WEBHOOK_ATTEMPT_TIMEOUT_MS),
+  /** Requests in flight to one webhook endpoint from one origin. */
+  VORA_WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

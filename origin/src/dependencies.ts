@@ -19,6 +19,7 @@ import { startTranscode, transcodeWorkflowStatus } from './workflow/start-transc
 import type { TranscodeWorkflowStatus } from './workflow/stuck-video-rules.ts';
 import { startLiveBroadcast } from './live/start-broadcast.ts';
 import type { LiveBroadcastInput } from '../../contracts/live.ts';
+import { createWebhookDispatcher, type WebhookDispatcher } from './outgoing-webhooks/dispatcher.ts';
 
 /** Everything the origin's routes and background work talk to, opened once at start and closed once at the end. */
 export interface OriginDependencies {
@@ -43,6 +44,10 @@ export interface OriginDependencies {
   /** The client of everything on `config-updates` / `config-requests` (publisher, responder, edge writer). */
   channelConfigKafka: Kafka;
   configUpdates: ConfigUpdatePublisher;
+  /** Temporal, for whoever starts workflows of their own (webhook deliveries and replays). */
+  temporal: Client;
+  /** Outgoing webhooks: event → one delivery workflow per endpoint. */
+  webhooks: WebhookDispatcher;
   /** Keeps the edge's KV `jwks` equal to the playback keys in the DB. */
   jwksSync: JwksSync;
   close(): Promise<void>;
@@ -90,6 +95,8 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
     channelConfigKafka,
     configUpdates,
     jwksSync,
+    temporal,
+    webhooks: createWebhookDispatcher({ sql: db, temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log }),
     async close() {
       jwksSync.stop();
       await Promise.allSettled([playbackEvents.close(), channelEvents.close(), configUpdates.close(), kafkaHealthAdmin.disconnect(), videoEvents.close(), temporalConnection.close()]);

@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Consumer, type ConsumerRunConfig, type KafkaConfi
 import type { Logger } from 'pino';
 
 /** What a client of the origin is for; each has its own id (visible in the broker) and tuning. */
-export type KafkaRole = 'health' | 'video-events' | 'channel-events' | 'channel-config' | 'beacons' | 'playback-sink' | 'room-bridge';
+export type KafkaRole = 'health' | 'video-events' | 'channel-events' | 'channel-config' | 'beacons' | 'playback-sink' | 'room-bridge' | 'webhooks';
 
 // Publishers on a request's path fail fast and retry little: an event must never hold up an upload or a webhook.
 const publisherTuning = { connectionTimeout: 1_500, requestTimeout: 3_000, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 } };
@@ -20,6 +20,7 @@ const tuningByRole: Record<KafkaRole, Omit<KafkaConfig, 'brokers'>> = {
   // kafkajs's default retries: right after a broker starts, its group coordinator is still loading.
   'playback-sink': { clientId: 'vora-origin-sink' },
   'room-bridge': { clientId: 'vora-room-bridge', connectionTimeout: 3_000 },
+  'webhooks': { clientId: 'vora-origin-webhooks-out', connectionTimeout: 3_000 },
 };
 
 /** A quiet kafkajs client for `role` (kafkajs's own logger is off: the origin logs what matters with pino). */

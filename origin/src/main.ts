@@ -65,6 +65,7 @@ const app = createOriginApp({
     analytics: { clickhouse: deps.clickhouse, log },
     webhookEndpoints: { sql: db, urlPolicy: webhookUrls, log },
     liveInputs: { sql: db, log, publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL },
+    webhookDeliveries: { sql: db, dispatcher: deps.webhooks, temporal: deps.temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log },
   },
   webhooks: { twitch: twitchSecret ? twitchWebhookRoutes({ secret: twitchSecret, messageIds: sqlMessageIdStore(db), publisher: deps.channelEvents, log }) : undefined },
   internal: {

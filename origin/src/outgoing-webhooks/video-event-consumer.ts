@@ -1,0 +1,77 @@
+import type { EachMessagePayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { VIDEO_EVENTS_TOPIC, VideoEvent } from '../../../contracts/video-events.ts';
+import { videoView } from '../api/video-view.ts';
+import type { Sql } from '../db/sql.ts';
+import { listRenditions } from '../db/renditions.ts';
+import { getVideo } from '../db/videos.ts';
+import { runConsumerForever } from '../kafka.ts';
+import type { WebhookDispatcher } from './dispatcher.ts';
+import { recordWebhookEvent, type NewWebhookEvent } from './event-store.ts';
+
+export const WEBHOOK_CONSUMER_GROUP = 'vora-webhooks';
+
+export interface WebhookEventConsumerOptions {
+  /** `kafkaClient(brokers, 'webhooks')`. */
+  kafka: Kafka;
+  sql: Sql;
+  dispatcher: WebhookDispatcher;
+  /** Base of the media URLs in the video as the API shows it (`{ORIGIN_PUBLIC_URL}/media`). */
+  mediaBaseUrl: () => string;
+  log: Logger;
+  groupId?: string;
+  reconnectDelayMs?: number;
+}
+
+/** The webhook event of a video event: the video as `GET /v1/videos/:id` shows it, in the state the event announced. */
+export async function webhookEventOfVideoEvent(sql: Sql, event: VideoEvent, mediaBaseUrl: string): Promise<NewWebhookEvent> {
+  const video = await getVideo(sql, event.videoId);
+  const data = video
+    ? { ...videoView(video, mediaBaseUrl, await listRenditions(sql, video.id)), state: event.state, ...(event.reason === undefined ? {} : { failureReason: event.reason }) }
+    : { id: event.videoId, state: event.state };
+  return { id: event.id, type: event.type, occurredAt: new Date(event.at), data, resourceId: event.videoId };
+}
+
+/**
+ * Kafka `video-events` → stored webhook events → one delivery workflow per matching endpoint. The offset is
+ * committed only once the workflows are started, so an origin stopped in between sends them after its restart;
+ * the ids make the repeat harmless.
+ */
+export function startWebhookEventConsumer(options: WebhookEventConsumerOptions): { ready: Promise<void>; stop(): Promise<void> } {
+  const { sql, log } = options;
+  const stopping = new AbortController();
+  const consumer = options.kafka.consumer({ groupId: options.groupId ?? WEBHOOK_CONSUMER_GROUP, allowAutoTopicCreation: false });
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  consumer.on(consumer.events.GROUP_JOIN, () => markReady());
+
+  async function handle({ message }: EachMessagePayload): Promise<void> {
+    let parsed: VideoEvent;
+    try {
+      parsed = VideoEvent.parse(JSON.parse(message.value?.toString('utf8') ?? ''));
+    } catch (error) {
+      log.warn({ event: 'webhook_event_skipped', offset: message.offset, cause: (error as Error).message }, 'video event not usable for webhooks');
+      return;
+    }
+    const { event } = await recordWebhookEvent(sql, await webhookEventOfVideoEvent(sql, parsed, options.mediaBaseUrl()));
+    const started = await options.dispatcher.dispatch(event);
+    if (started.length > 0) log.info({ event: 'webhook_event_dispatched', eventId: event.id, type: event.type, videoId: parsed.videoId, deliveries: started.length }, 'webhook deliveries started');
+  }
+
+  const running = runConsumerForever(consumer, [VIDEO_EVENTS_TOPIC], { eachMessage: handle }, {
+    name: 'webhook_consumer',
+    log,
+    retryMs: options.reconnectDelayMs ?? 5_000,
+    signal: stopping.signal,
+  });
+
+  return {
+    ready,
+    async stop() {
+      stopping.abort();
+      await running;
+      await consumer.disconnect().catch(() => {});
+      markReady();
+    },
+  };
+}

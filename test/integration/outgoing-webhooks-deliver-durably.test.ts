@@ -1,0 +1,275 @@
+/**
+ * Outgoing webhooks end to end on real Kafka and Temporal: video events on `video-events` → the origin's consumer
+ * → one `deliverWebhook` workflow per (event, endpoint) on a real worker → signed POSTs to a local receiver that
+ * verifies them with the `standardwebhooks` library.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedPorts } from '../../contracts/local-ports.ts';
+import type { VideoEvent } from '../../contracts/video-events.ts';
+import { WebhookDeliveryPage, WebhookPayload } from '../../contracts/webhooks.ts';
+import { handleApiErrors } from '../../origin/src/api/errors.ts';
+import { openDatabase, type Sql } from '../../origin/src/db/index.ts';
+import { createVideo } from '../../origin/src/db/videos.ts';
+import { createVideoEventPublisher } from '../../origin/src/events/video-events.ts';
+import { kafkaClient } from '../../origin/src/kafka.ts';
+import { webhookDeliveryRoutes } from '../../origin/src/outgoing-webhooks/delivery-routes.ts';
+import { getWebhookDelivery, listWebhookDeliveries } from '../../origin/src/outgoing-webhooks/delivery-store.ts';
+import { createWebhookDispatcher } from '../../origin/src/outgoing-webhooks/dispatcher.ts';
+import { createWebhookEndpoint, getWebhookEndpoint, type WebhookEndpoint } from '../../origin/src/outgoing-webhooks/endpoint-store.ts';
+import { announceDisabledEndpoint } from '../../origin/src/outgoing-webhooks/start-outgoing-webhooks.ts';
+import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.ts';
+import { startWebhookEventConsumer } from '../../origin/src/outgoing-webhooks/video-event-consumer.ts';
+import { startWebhookWorker } from '../../origin/src/outgoing-webhooks/webhook-worker.ts';
+import { startApiStack, type ApiStack } from './support/api-stack.ts';
+import { freePort } from './support/free-port.ts';
+
+// Attempts 1 s apart, so a receiver that fails three times is delivered within seconds.
+const schedule = [0, 1, 1, 1, 1];
+const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
+
+interface Received {
+  path: string;
+  id: string;
+  verified: boolean;
+  payload: WebhookPayload;
+  status: number;
+}
+
+/** A receiver: each path answers with its own rule; every request is verified with the endpoint's secret. */
+class Receiver {
+  readonly received: Received[] = [];
+  readonly secrets = new Map<string, string>();
+  readonly rules = new Map<string, (nth: number) => number>();
+  server?: Server;
+  constructor(readonly port: number) {}
+
+  async listen(): Promise<void> {
+    this.server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const path = request.url ?? '/';
+        let verified = false;
+        try {
+          new Webhook(this.secrets.get(path) ?? '').verify(body, request.headers as Record<string, string>);
+          verified = true;
+        } catch {}
+        const nth = this.received.filter((each) => each.path === path).length + 1;
+        const status = (this.rules.get(path) ?? (() => 200))(nth);
+        this.received.push({ path, id: String(request.headers['webhook-id']), verified, payload: WebhookPayload.parse(JSON.parse(body)), status });
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${nth}`);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server!.close(resolve));
+    this.server = undefined;
+  }
+
+  at(path: string): Received[] {
+    return this.received.filter((each) => each.path === path);
+  }
+}
+
+let stack: ApiStack;
+let dir: string;
+let sql: Sql;
+let receiver: Receiver;
+let app: Hono;
+let publisher: ReturnType<typeof createVideoEventPublisher>;
+let origin: { stop(): Promise<void> } | undefined;
+
+const dispatcherOf = () => createWebhookDispatcher({ sql, temporal: stack.temporal, scheduleSeconds: schedule, log });
+
+/** The origin's background half: the worker on `vora-webhooks` and the `video-events` consumer. */
+async function startOrigin(): Promise<{ stop(): Promise<void> }> {
+  const dispatcher = dispatcherOf();
+  const worker = await startWebhookWorker({
+    sql,
+    urlPolicy: webhookUrlPolicy('127.0.0.1/32'),
+    timeoutMs: 2_000,
+    endpointConcurrency: 4,
+    onEndpointDisabled: announceDisabledEndpoint(sql, dispatcher),
+    temporalAddress: `127.0.0.1:${stack.ctx.ports.temporal}`,
+    namespace: 'default',
+    log,
+  });
+  const consumer = startWebhookEventConsumer({ kafka: kafkaClient(stack.kafkaBrokers, 'webhooks'), sql, dispatcher, mediaBaseUrl: () => 'http://127.0.0.1:1/media', log, reconnectDelayMs: 500 });
+  await consumer.ready;
+  return { stop: async () => void (await Promise.all([consumer.stop(), worker.stop()])) };
+}
+
+async function endpoint(path: string, events: string[], rule?: (nth: number) => number, port = receiver.port): Promise<WebhookEndpoint> {
+  const created = await createWebhookEndpoint(sql, { url: `http://127.0.0.1:${port}${path}`, events, description: path });
+  receiver.secrets.set(path, created.secret);
+  if (rule) receiver.rules.set(path, rule);
+  return created;
+}
+
+let eventCount = 0;
+function videoEvent(videoId: string, state: VideoEvent['state'], at = new Date()): VideoEvent {
+  eventCount += 1;
+  return { id: `evt_test_${Date.now()}_${eventCount}`, type: `video.${state.toLowerCase()}` as VideoEvent['type'], videoId, state, at: at.toISOString() };
+}
+
+/** Polls `check` until it holds (bounded); the positive signal every assertion waits for. */
+async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+beforeAll(async () => {
+  stack = await startApiStack({ ports: { ...shiftedPorts(23000) } });
+  dir = mkdtempSync(join(tmpdir(), 'vora-webhooks-'));
+  sql = await openDatabase({ pgliteDir: join(dir, 'db') });
+  receiver = new Receiver(await freePort());
+  await receiver.listen();
+  publisher = createVideoEventPublisher(kafkaClient(stack.kafkaBrokers, 'video-events'), { log });
+  origin = await startOrigin();
+  const routes = webhookDeliveryRoutes({ sql, dispatcher: dispatcherOf(), temporal: stack.temporal, scheduleSeconds: schedule, log });
+  app = new Hono();
+  app.route('/v1/webhook-endpoints', routes.endpoints);
+  app.route('/v1/webhook-deliveries', routes.deliveries);
+  app.onError(handleApiErrors(log, { event: 'unhandled_error' }));
+});
+
+afterAll(async () => {
+  await origin?.stop();
+  await publisher?.close();
+  await receiver?.close();
+  await sql?.close();
+  await stack?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('outgoing webhooks on real Kafka and Temporal', () => {
+  it('delivers each event once per endpoint, signed, retrying a failing receiver under one webhook-id', async () => {
+    const all = await endpoint('/all', ['video.*']);
+    const flaky = await endpoint('/flaky', ['video.ready'], (nth) => (nth <= 3 ? 500 : 200));
+    const video = await createVideo(sql, { title: 'Webhooks' });
+    const ready = videoEvent(video.id, 'READY');
+    await publisher.publish(ready);
+    await publisher.publish(ready); // the same event twice, as at-least-once Kafka may hand it over
+    const marker = videoEvent(video.id, 'DELETED');
+    await publisher.publish(marker);
+
+    await until('the marker at /all', () => receiver.at('/all').some((each) => each.id === marker.id));
+    const flakyDone = await until('the flaky receiver to take it', async () => {
+      const [delivery] = await listWebhookDeliveries(sql, flaky.id, { limit: 10 });
+      return delivery?.status === 'delivered' && delivery;
+    });
+    await until('every delivery of /all to end', async () => (await listWebhookDeliveries(sql, all.id, { limit: 10 })).every((each) => each.status !== 'pending'));
+
+    const atAll = receiver.at('/all');
+    expect(atAll.map((each) => each.id).sort()).toEqual([ready.id, marker.id].sort());
+    expect(atAll.every((each) => each.verified)).toBe(true);
+    const readyPayload = atAll.find((each) => each.id === ready.id)!.payload;
+    expect(readyPayload).toMatchObject({ type: 'video.ready', timestamp: ready.at, data: { id: video.id, title: 'Webhooks', state: 'READY' } });
+    expect(atAll.find((each) => each.id === marker.id)!.payload.sequence).toBe(readyPayload.sequence! + 1);
+
+    const atFlaky = receiver.at('/flaky');
+    expect(atFlaky.map((each) => each.status)).toEqual([500, 500, 500, 200]);
+    expect(new Set(atFlaky.map((each) => each.id))).toEqual(new Set([ready.id]));
+    expect(atFlaky.every((each) => each.verified)).toBe(true);
+    expect(flakyDone).toMatchObject({ attempts: 4, lastStatusCode: 200, lastResponseBody: 'answer 4', eventType: 'video.ready' });
+
+    const log = WebhookDeliveryPage.parse(await (await app.request(`/v1/webhook-endpoints/${flaky.id}/deliveries`)).json());
+    expect(log.deliveries).toHaveLength(1);
+    expect(log.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 4, lastStatusCode: 200, eventId: ready.id });
+  });
+
+  it('still delivers an event published while the origin was stopped, to a receiver that was down meanwhile', async () => {
+    const port = await freePort();
+    const late = new Receiver(port);
+    const down = await endpoint('/late', ['video.failed'], undefined, port);
+    late.secrets.set('/late', down.secret);
+    await origin!.stop();
+    origin = undefined;
+    const failed = { ...videoEvent('vid_restart', 'FAILED'), reason: 'bad source' };
+    await publisher.publish(failed);
+    origin = await startOrigin();
+    // The first attempt meets a closed port; the receiver comes up before the schedule ends.
+    await until('a failed first attempt', async () => ((await listWebhookDeliveries(sql, down.id, { limit: 1 }))[0]?.attempts ?? 0) >= 1);
+    await late.listen();
+    try {
+      const delivered = await until('the late receiver to get it', async () => {
+        const [delivery] = await listWebhookDeliveries(sql, down.id, { limit: 1 });
+        return delivery?.status === 'delivered' && delivery;
+      });
+      expect(late.at('/late').map((each) => each.id)).toEqual([failed.id]);
+      expect(late.at('/late')[0]).toMatchObject({ verified: true, payload: { type: 'video.failed', data: { id: 'vid_restart', state: 'FAILED' } } });
+      expect(delivered.attempts).toBeGreaterThanOrEqual(2);
+    } finally {
+      await late.close();
+    }
+  });
+
+  it('retries a failed delivery on demand, and disables an endpoint that answers 410, telling the others', async () => {
+    let healthy = false;
+    const broken = await endpoint('/broken', ['video.playable'], () => (healthy ? 200 : 503));
+    const gone = await endpoint('/gone', ['video.playable'], () => 410);
+    const watcher = await endpoint('/watcher', ['webhook.endpoint_disabled']);
+    const playable = videoEvent('vid_retry', 'PLAYABLE');
+    await publisher.publish(playable);
+
+    const failed = await until('the broken receiver to exhaust the schedule', async () => {
+      const [delivery] = await listWebhookDeliveries(sql, broken.id, { limit: 1 });
+      return delivery?.status === 'failed' && delivery;
+    });
+    expect(failed.attempts).toBe(schedule.length);
+    healthy = true;
+    const retry = await app.request(`/v1/webhook-deliveries/${failed.id}/retry`, { method: 'POST' });
+    expect(retry.status).toBe(202);
+    await until('the retried delivery', async () => (await getWebhookDelivery(sql, failed.id))?.status === 'delivered');
+    expect((await getWebhookDelivery(sql, failed.id))!.attempts).toBe(schedule.length + 1);
+    expect(new Set(receiver.at('/broken').map((each) => each.id))).toEqual(new Set([playable.id]));
+
+    await until('the 410 endpoint disabled', async () => (await getWebhookEndpoint(sql, gone.id))?.enabled === false);
+    expect(await getWebhookEndpoint(sql, gone.id)).toMatchObject({ disabledReason: expect.stringMatching(/410/) });
+    expect(receiver.at('/gone')).toHaveLength(1);
+    const notice = await until('the disabled notice', () => receiver.at('/watcher')[0]);
+    expect(notice).toMatchObject({ verified: true, payload: { type: 'webhook.endpoint_disabled', data: { id: gone.id } } });
+    expect(watcher.enabled).toBe(true);
+  });
+
+  it('replays everything since a time, in the order it happened, and sends test events', async () => {
+    const t0 = new Date(Date.now() - 60_000);
+    const events = [videoEvent('vid_replay', 'CREATED', new Date(t0.getTime() + 1_000)), videoEvent('vid_replay', 'PROCESSING', new Date(t0.getTime() + 2_000)), videoEvent('vid_replay', 'READY', new Date(t0.getTime() + 3_000))];
+    const first = await endpoint('/first', ['video.*']);
+    for (const event of events) await publisher.publish(event);
+    await until('the first endpoint to get them', () => events.every((event) => receiver.at('/first').some((each) => each.id === event.id)));
+
+    const replayer = await endpoint('/replayer', ['video.*']);
+    const answer = await app.request(`/v1/webhook-endpoints/${replayer.id}/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since: t0.toISOString() }) });
+    expect(answer.status).toBe(202);
+    const eventIds = new Set(events.map((event) => event.id));
+    await until('the replay', () => events.every((event) => receiver.at('/replayer').some((each) => each.id === event.id)));
+    expect(receiver.at('/replayer').map((each) => each.id).filter((id) => eventIds.has(id))).toEqual(events.map((event) => event.id));
+    expect(receiver.at('/replayer').every((each) => each.verified)).toBe(true);
+    expect(first.id).toBeTruthy();
+
+    const test = await app.request(`/v1/webhook-endpoints/${replayer.id}/test`, { method: 'POST' });
+    expect(test.status).toBe(202);
+    const received = await until('the test event', () => receiver.at('/replayer').find((each) => each.payload.type === 'webhook.test'));
+    expect(received).toMatchObject({ verified: true, payload: { data: { endpointId: replayer.id } } });
+  });
+});
