@@ -121,4 +121,6 @@ export const sourceFailureTypes = {
   notFound: 'SourceNotFound',
   unsupportedLocation: 'SourceLocationUnsupported',
   tooLong: 'SourceTooLong',
+  /** Frame size, frame rate, stream count, metadata… past the transcoder's limits, or FFmpeg killed by its memory/CPU limit. */
+  beyondLimits: 'SourceBeyondLimits',
 } as const;

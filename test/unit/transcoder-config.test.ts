@@ -5,7 +5,8 @@ describe('loadTranscoderConfig', () => {
   it('defaults to the local stack', () => {
     const config = loadTranscoderConfig({});
     expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', identity: undefined });
-    expect(config.ffprobe).toEqual({ path: 'ffprobe', timeoutMs: 60_000 });
+    expect(config.ffprobe).toEqual({ path: 'ffprobe', timeoutMs: 60_000, memoryMb: 1024 });
+    expect(config.ffmpeg.memoryMb).toBe(4096);
     expect(config.s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000', rawBucket: 'vora-raw', mediaBucket: 'vora-media' });
   });
 
@@ -14,6 +15,7 @@ describe('loadTranscoderConfig', () => {
     expect(config.temporal.address).toBe('temporal.internal:7233');
     expect(config.ffprobe.timeoutMs).toBe(5000);
     expect(config.logLevel).toBe('warn');
+    expect(loadTranscoderConfig({ TRANSCODE_FFMPEG_MEMORY_MB: '0', FFPROBE_MEMORY_MB: '256' })).toMatchObject({ ffmpeg: { memoryMb: 0 }, ffprobe: { memoryMb: 256 } });
   });
 
   it('names every bad variable at once', () => {

@@ -11,6 +11,10 @@ const transcoderEnv = z.object({
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   FFPROBE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  /** Memory (RLIMIT_DATA, via prlimit) of each FFmpeg, MiB; a 3-rung 1080p ladder uses ~750 MiB on 2 cores. 0 turns it off. */
+  TRANSCODE_FFMPEG_MEMORY_MB: z.coerce.number().int().min(0).default(4096),
+  /** Memory of each ffprobe, MiB. 0 turns it off. */
+  FFPROBE_MEMORY_MB: z.coerce.number().int().min(0).default(1024),
   /** x264 speed/size trade-off; `veryfast` keeps a 2-core machine near real time at 1080p. */
   X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   /** Local scratch space for encodes (defaults to the OS temp dir). */
@@ -35,8 +39,8 @@ const transcoderEnv = z.object({
 
 export interface TranscoderConfig {
   temporal: { address: string; namespace: string; identity: string | undefined };
-  ffprobe: { path: string; timeoutMs: number };
-  ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number };
+  ffprobe: { path: string; timeoutMs: number; memoryMb: number };
+  ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number };
   slots: { ladder: number; playable: number; live: number };
   logLevel: (typeof logLevels)[number];
   s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
@@ -52,8 +56,8 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
   const vars = parsed.data;
   return {
     temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, identity: vars.TEMPORAL_WORKER_IDENTITY },
-    ffprobe: { path: vars.FFPROBE_PATH, timeoutMs: vars.FFPROBE_TIMEOUT_MS },
-    ffmpeg: { path: vars.FFMPEG_PATH, x264Preset: vars.X264_PRESET, workDir: vars.TRANSCODE_WORK_DIR, ladderNiceness: vars.TRANSCODE_LADDER_NICENESS },
+    ffprobe: { path: vars.FFPROBE_PATH, timeoutMs: vars.FFPROBE_TIMEOUT_MS, memoryMb: vars.FFPROBE_MEMORY_MB },
+    ffmpeg: { path: vars.FFMPEG_PATH, x264Preset: vars.X264_PRESET, workDir: vars.TRANSCODE_WORK_DIR, ladderNiceness: vars.TRANSCODE_LADDER_NICENESS, memoryMb: vars.TRANSCODE_FFMPEG_MEMORY_MB },
     slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS },
     logLevel: vars.LOG_LEVEL,
     s3: {

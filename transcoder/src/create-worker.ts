@@ -72,6 +72,8 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       x264Preset: config.ffmpeg.x264Preset,
       workRoot: config.ffmpeg.workDir,
       ladderNiceness: config.ffmpeg.ladderNiceness,
+      ffmpegMemoryMb: config.ffmpeg.memoryMb,
+      ffprobeMemoryMb: config.ffprobe.memoryMb,
       // Without credentials the worker still starts (and probes paths/URLs); encoding then fails with the fix.
       storage,
       logger,

@@ -10,6 +10,7 @@ import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import { sourceInput } from '../storage/source-input.ts';
 import type { EncodeDeps } from './encode-renditions.ts';
 import { encodeWhilePublishing } from './encode-while-publishing.ts';
+import { encodeCpuSeconds } from '../ffmpeg/resource-limits.ts';
 import { throwUnlessEncoded } from './ffmpeg-failure.ts';
 import { currentWorkflowId } from './workflow-id.ts';
 import { freshWorkDir, removeWorkDir } from './work-dir.ts';
@@ -47,9 +48,11 @@ export function createEncodeChunk(deps: EncodeDeps) {
     }));
     try {
       const startedAt = Date.now();
+      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(chunk.durationSeconds) };
       const result = await encodeWhilePublishing({
         ffmpeg: {
           ffmpegPath: deps.ffmpegPath,
+          limits,
           args: ladderArgs({ source: location, plan, renditions: rungs, outputDir: workDir, preset: deps.x264Preset, chunk }),
           signal: context.cancellationSignal,
           niceness: deps.ladderNiceness,
@@ -59,7 +62,7 @@ export function createEncodeChunk(deps: EncodeDeps) {
         onFile: () => context.heartbeat({ phase: 'upload' }),
         heartbeat: () => context.heartbeat({ phase: 'running' }),
       });
-      throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log });
+      throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log, limits });
       log.info({ ms: Date.now() - startedAt, seconds: chunk.durationSeconds }, 'chunk encoded and stored');
       return {
         chunk,

@@ -14,6 +14,7 @@ import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import { sourceInput } from '../storage/source-input.ts';
 import type { EncodeDeps } from './encode-renditions.ts';
 import { encodeWhilePublishing } from './encode-while-publishing.ts';
+import { encodeCpuSeconds } from '../ffmpeg/resource-limits.ts';
 import { throwUnlessEncoded } from './ffmpeg-failure.ts';
 import { currentWorkflowId } from './workflow-id.ts';
 import { publishedRendition, storedPlaylist, storedRendition } from './stored-rendition.ts';
@@ -68,9 +69,11 @@ export function createEncodeFirstRung(deps: EncodeDeps) {
     let rewrittenAt = 0;
     try {
       const startedAt = Date.now();
+      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(input.durationSeconds) };
       const result = await encodeWhilePublishing({
         ffmpeg: {
           ffmpegPath: deps.ffmpegPath,
+          limits,
           args: ladderArgs({ source: location, plan, renditions: [rung], outputDir: workDir, preset: deps.x264Preset }),
           signal: context.cancellationSignal,
           onSpawn: (spawned) => (pid = spawned),
@@ -92,7 +95,7 @@ export function createEncodeFirstRung(deps: EncodeDeps) {
         onFile: () => context.heartbeat({ phase: 'first-rung' }),
         heartbeat: () => context.heartbeat({ phase: 'first-rung' }),
       });
-      throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log });
+      throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log, limits });
       const segments = publisher.stored();
       if (segments.length < listed) throw new Error(`this attempt stored ${segments.length} segments, fewer than the ${listed} already listed`);
       await putPlaylist(deps.storage, playlistKey, playlist(true), 'grow');

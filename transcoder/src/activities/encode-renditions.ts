@@ -17,6 +17,7 @@ import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { sourceInput } from '../storage/source-input.ts';
 import { encodeWhilePublishing } from './encode-while-publishing.ts';
+import { encodeCpuSeconds } from '../ffmpeg/resource-limits.ts';
 import { throwUnlessEncoded } from './ffmpeg-failure.ts';
 import { currentWorkflowId } from './workflow-id.ts';
 import { publishedRendition, storedRendition } from './stored-rendition.ts';
@@ -32,6 +33,8 @@ export interface EncodeDeps {
   workRoot?: string;
   /** Niceness of ladder FFmpeg processes (and of a first rung once it is playable), so PLAYABLE work gets the CPU first. */
   ladderNiceness?: number;
+  /** Memory limit of each FFmpeg, MiB (0 or absent = none); its CPU limit follows the source's duration. */
+  ffmpegMemoryMb?: number;
 }
 
 export interface EncodeRenditionsInput {
@@ -114,10 +117,12 @@ export function createEncodeRenditions(deps: EncodeDeps) {
       : undefined;
     try {
       const startedAt = Date.now();
+      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(input.durationSeconds) };
       let signalled = input.progressSpan[0];
       const result = await encodeWhilePublishing({
         ffmpeg: {
           ffmpegPath: deps.ffmpegPath,
+          limits,
           args: ladderArgs({ source: location, plan, renditions: todo, outputDir: workDir, preset: deps.x264Preset, previews: previewOptions, keyframesOnly: input.keyframesOnly }),
           signal: context.cancellationSignal,
           niceness: deps.ladderNiceness,
@@ -134,7 +139,7 @@ export function createEncodeRenditions(deps: EncodeDeps) {
         onFile: () => context.heartbeat({ phase: 'upload' }),
         heartbeat: () => context.heartbeat({ phase: 'running' }),
       });
-      throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log });
+      throwUnlessEncoded(result, { ffmpegPath: deps.ffmpegPath, input: location.input, sourceKey: input.sourceKey, log, limits });
       const encodeMs = Date.now() - startedAt;
       for (const [index, rung] of todo.entries()) {
         const publisher = publishers[index]!;

@@ -18,6 +18,9 @@ export interface TranscodeActivityDeps {
   workRoot?: string;
   /** Niceness of ladder work (0 = none): PLAYABLE work of other videos gets the CPU first. */
   ladderNiceness?: number;
+  /** Memory limits (MiB, 0 or absent = none) of each FFmpeg and ffprobe process. */
+  ffmpegMemoryMb?: number;
+  ffprobeMemoryMb?: number;
   /** MinIO; without it only local paths/URLs can be probed, and encoding activities fail with the fix. */
   storage?: TranscoderStorage;
   logger: Logger;
@@ -35,7 +38,7 @@ function missingStorage(): TranscoderStorage {
 export function createActivities(deps: TranscodeActivityDeps) {
   const storage = deps.storage ?? missingStorage();
   const encode = {
-    ffmpegPath: deps.ffmpegPath ?? 'ffmpeg', x264Preset: deps.x264Preset ?? 'veryfast', storage, logger: deps.logger, workRoot: deps.workRoot, ladderNiceness: deps.ladderNiceness,
+    ffmpegPath: deps.ffmpegPath ?? 'ffmpeg', x264Preset: deps.x264Preset ?? 'veryfast', storage, logger: deps.logger, workRoot: deps.workRoot, ladderNiceness: deps.ladderNiceness, ffmpegMemoryMb: deps.ffmpegMemoryMb,
   };
   return {
     probeSource: createProbeSource({ ...deps, presignRaw: deps.storage?.presignRaw }),

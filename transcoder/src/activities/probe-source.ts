@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
+import { limitHit } from '../ffmpeg/resource-limits.ts';
 import { classifyFfprobeFailure } from '../probe/ffprobe-command.ts';
+import { judgeMediaLimits } from '../probe/media-limits.ts';
 import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
 import { runFfprobe } from '../probe/run-ffprobe.ts';
 import { parseSourceScan, sourceScanArgs } from '../probe/source-scan.ts';
@@ -12,6 +14,8 @@ import { currentWorkflowId } from './workflow-id.ts';
 export interface ProbeSourceDeps {
   ffprobePath: string;
   ffprobeTimeoutMs: number;
+  /** Memory limit of ffprobe, MiB (0 or absent = none). */
+  ffprobeMemoryMb?: number;
   logger: Logger;
   /** Presigns reads of `vora-raw` keys; without it only paths and URLs are accepted. */
   presignRaw?: (key: string, expiresSeconds: number) => string;
@@ -19,8 +23,17 @@ export interface ProbeSourceDeps {
 
 /**
  * Activity `probeSource`: ffprobe the source (and scan its first 30 s) and describe it, with the standard-input
- * verdict; inputs no retry can fix fail non-retryably.
+ * verdict; inputs no retry can fix fail non-retryably, and so do sources beyond the media limits (`probe/media-limits.ts`):
+ * huge pictures, absurd frame rates, hundreds of streams, huge metadata or attachments, hours claimed by a few bytes.
  */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function createProbeSource(deps: ProbeSourceDeps) {
   return async function probeSource({ videoId, sourceKey }: TranscodeVideoInput): Promise<SourceProbe> {
     const log = deps.logger.child({ videoId, workflowId: currentWorkflowId(), activity: 'probeSource' });
@@ -28,7 +41,8 @@ export function createProbeSource(deps: ProbeSourceDeps) {
     if (!location.ok) throw ApplicationFailure.nonRetryable(location.reason, sourceFailureTypes.unsupportedLocation);
 
     const startedAt = Date.now();
-    const outcome = await runFfprobe(deps.ffprobePath, sourceScanArgs(location), deps.ffprobeTimeoutMs);
+    const limits = { memoryMb: deps.ffprobeMemoryMb };
+    const outcome = await runFfprobe(deps.ffprobePath, sourceScanArgs(location), deps.ffprobeTimeoutMs, limits);
     if (outcome.kind === 'could-not-run') {
       log.error({ ffprobePath: deps.ffprobePath, error: outcome.message }, 'ffprobe could not run');
       throw new Error(`ffprobe could not run at "${deps.ffprobePath}" (${outcome.message}) — install ffmpeg or set FFPROBE_PATH`);
@@ -36,6 +50,16 @@ export function createProbeSource(deps: ProbeSourceDeps) {
     if (outcome.kind === 'timed-out') {
       log.warn({ afterMs: outcome.afterMs }, 'ffprobe timed out');
       throw new Error(`ffprobe gave no answer within ${outcome.afterMs} ms for ${sourceKey}`);
+    }
+    if (outcome.kind === 'too-much-output') {
+      const reason = `it is beyond what Vora transcodes: ffprobe's description of it is over ${outcome.maxOutputBytes / 1024 / 1024} MiB (thousands of streams or huge metadata)`;
+      log.warn({ reason }, 'source beyond limits');
+      throw ApplicationFailure.nonRetryable(reason, sourceFailureTypes.beyondLimits);
+    }
+    const limit = outcome.exitCode !== 0 && limitHit({ signal: outcome.signal, stderr: outcome.stderr }, limits);
+    if (limit) {
+      log.warn({ exitCode: outcome.exitCode, signal: outcome.signal, limit }, 'ffprobe stopped by its limit');
+      throw ApplicationFailure.nonRetryable(`it is beyond what Vora transcodes: ffprobe ${limit}`, sourceFailureTypes.beyondLimits);
     }
     if (outcome.exitCode !== 0) {
       // A presigned URL carries a signature, and the key is the upload id the API keeps private:
@@ -46,6 +70,11 @@ export function createProbeSource(deps: ProbeSourceDeps) {
       throw new Error(`ffprobe failed on ${sourceKey}: ${failure.reason}`);
     }
 
+    const withinLimits = judgeMediaLimits(parseJson(outcome.stdout));
+    if (!withinLimits.ok) {
+      log.warn({ reason: withinLimits.reason }, 'source beyond limits');
+      throw ApplicationFailure.nonRetryable(withinLimits.reason, sourceFailureTypes.beyondLimits);
+    }
     const parsed = parseFfprobeOutput(outcome.stdout);
     if (!parsed.ok) {
       log.warn({ reason: parsed.reason }, 'source is not a video');

@@ -18,6 +18,8 @@ import { freshWorkDir, removeWorkDir } from './work-dir.ts';
 
 export interface PublishSourceDeps {
   ffmpegPath: string;
+  /** Memory limit of the copying FFmpeg, MiB (0 or absent = none). */
+  ffmpegMemoryMb?: number;
   storage: TranscoderStorage;
   logger: Logger;
   workRoot?: string;
@@ -73,6 +75,7 @@ export function createPublishSource(deps: PublishSourceDeps) {
       const result = await encodeWhilePublishing({
         ffmpeg: {
           ffmpegPath: deps.ffmpegPath,
+          limits: { memoryMb: deps.ffmpegMemoryMb },
           args: sourceCopyArgs({ source: location, hasAudio: input.hasAudio, outputDir: workDir, segmentSeconds: input.segmentSeconds }),
           signal: stop.signal,
           onStderrLine: (line) => copyWarningIsFatal(line) && abandon(`FFmpeg: ${line.replaceAll(location.input, 'the source').trim()}`),

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { progressReader, type FfmpegProgress } from './progress.ts';
+import { limitedCommand, type ResourceLimits } from './resource-limits.ts';
 
-export type FfmpegRun = { kind: 'exited'; exitCode: number; stderrTail: string } | { kind: 'could-not-run'; message: string } | { kind: 'aborted' };
+export type FfmpegRun = { kind: 'exited'; exitCode: number; stderrTail: string; signal?: string } | { kind: 'could-not-run'; message: string } | { kind: 'aborted' };
 
 export interface RunFfmpegOptions {
   ffmpegPath: string;
@@ -17,6 +18,8 @@ export interface RunFfmpegOptions {
   onSpawn?: (pid: number) => void;
   /** Every stderr line (the tail is kept for the result either way). */
   onStderrLine?: (line: string) => void;
+  /** Memory and CPU limits of the process (`prlimit`); a process killed by one exits with its signal. */
+  limits?: ResourceLimits;
 }
 
 /** Lowers a process's priority; best-effort (a process that already exited cannot be reniced, and that is fine). */
@@ -32,7 +35,8 @@ export function renice(pid: number, niceness: number): void {
 export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegRun> {
   return new Promise((resolve) => {
     if (options.signal?.aborted) return resolve({ kind: 'aborted' });
-    const child = spawn(options.ffmpegPath, options.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { command, args } = limitedCommand(options.ffmpegPath, options.args, options.limits);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid !== undefined) {
       if (options.niceness) renice(child.pid, options.niceness);
       options.onSpawn?.(child.pid);
@@ -48,10 +52,10 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegRun> {
       options.onStderrLine?.(line);
     });
     child.once('error', (error) => resolve({ kind: 'could-not-run', message: error.message }));
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (options.signal?.aborted) return resolve({ kind: 'aborted' });
-      resolve({ kind: 'exited', exitCode: code ?? -1, stderrTail: stderr.join('\n') });
+      resolve({ kind: 'exited', exitCode: code ?? -1, stderrTail: stderr.join('\n'), ...(signal ? { signal } : {}) });
     });
   });
 }

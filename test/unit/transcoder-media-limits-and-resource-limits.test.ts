@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { encodeCpuSeconds, limitedCommand, limitHit } from '../../transcoder/src/ffmpeg/resource-limits.ts';
+import { defaultMediaLimits, judgeMediaLimits } from '../../transcoder/src/probe/media-limits.ts';
+
+const video = (width: number, height: number, rate = '30/1') => ({ codec_type: 'video', codec_name: 'h264', width, height, avg_frame_rate: rate, r_frame_rate: rate });
+const audio = { codec_type: 'audio', codec_name: 'aac' };
+const probe = (streams: object[], format: object = { duration: '8.0', size: '800000' }) => ({ streams, format });
+const reasonOf = (json: unknown) => {
+  const verdict = judgeMediaLimits(json);
+  return verdict.ok ? null : verdict.reason;
+};
+
+describe('judgeMediaLimits', () => {
+  it('accepts ordinary sources: 1080p30 with audio, 8K 60 fps, a 4K still cover beside audio, a WebM whose r_frame_rate is its time base', () => {
+    expect(judgeMediaLimits(probe([video(1920, 1080), audio]))).toEqual({ ok: true });
+    expect(judgeMediaLimits(probe([video(7680, 4320, '60/1')]))).toEqual({ ok: true });
+    expect(judgeMediaLimits(probe([{ ...video(4000, 4000), disposition: { attached_pic: 1 } }, audio]))).toEqual({ ok: true });
+    expect(judgeMediaLimits(probe([{ ...video(1280, 720, '0/0'), r_frame_rate: '1000/1' }]))).toEqual({ ok: true });
+    expect(judgeMediaLimits('not ffprobe output')).toEqual({ ok: true });
+  });
+
+  it('refuses a picture over 8192 px a side or over 36 Mpx', () => {
+    expect(reasonOf(probe([video(8192, 8192)]))).toBe('it is beyond what Vora transcodes: a 8192x8192 picture (at most 8192 px a side and 36 Mpx)');
+    expect(reasonOf(probe([video(16384, 64)]))).toMatch(/a 16384x64 picture/);
+    expect(reasonOf(probe([video(8192, 4320)]))).toBeNull(); // 35.4 Mpx
+    expect(reasonOf(probe([video(8192, 4400)]))).toMatch(/a 8192x4400 picture/); // 36.04 Mpx
+  });
+
+  it('refuses more than 240 frames per second, by the average rate', () => {
+    expect(reasonOf(probe([video(320, 240, '1000/1')]))).toBe('it is beyond what Vora transcodes: 1000 frames per second (at most 240)');
+    expect(reasonOf(probe([video(320, 240, '240/1')]))).toBeNull();
+  });
+
+  it('refuses more than 64 streams, huge metadata and huge attachments', () => {
+    expect(reasonOf(probe([video(320, 240), ...Array.from({ length: 299 }, () => audio)]))).toMatch(/300 streams \(at most 64\)/);
+    expect(reasonOf({ ...probe([video(320, 240)]), format: { duration: '8', size: '800000', tags: { comment: 'x'.repeat(1024 * 1024) } } })).toMatch(/1\.0 MiB of metadata \(at most 0\.3 MiB\)/);
+    expect(reasonOf(probe([video(320, 240), { codec_type: 'attachment', extradata_size: 20 * 1024 * 1024 }]))).toMatch(/20\.0 MiB of attachments \(at most 16\.0 MiB\)/);
+  });
+
+  it('refuses hours claimed by a few bytes, but not a short clip nor a long, lean one', () => {
+    expect(reasonOf(probe([video(320, 240)], { duration: '36000.5', size: '2000' }))).toMatch(/a claimed 36001 s in 2000 bytes \(0\.1 bytes\/s; a real video has at least 125\)/);
+    expect(reasonOf(probe([video(320, 240)], { duration: '30', size: '2000' }))).toBeNull();
+    expect(reasonOf(probe([video(320, 240)], { duration: '3600', size: String(3600 * 2_000) }))).toBeNull();
+  });
+
+  it('names every limit a source breaks at once', () => {
+    const verdict = judgeMediaLimits(probe([video(9000, 9000, '500/1'), ...Array.from({ length: 70 }, () => audio)]));
+    expect(verdict.ok === false && verdict.broken).toHaveLength(3);
+  });
+
+  it('takes its limits as data', () => {
+    expect(judgeMediaLimits(probe([video(1920, 1080)]), { ...defaultMediaLimits, maxSide: 1280 }).ok).toBe(false);
+  });
+});
+
+describe('limitedCommand', () => {
+  it('wraps the command in prlimit with the data and CPU limits, or leaves it alone', () => {
+    expect(limitedCommand('ffmpeg', ['-i', 'x'], { memoryMb: 1024, cpuSeconds: 660 })).toEqual({ command: 'prlimit', args: ['--data=1073741824', '--cpu=660:661', '--', 'ffmpeg', '-i', 'x'] });
+    expect(limitedCommand('ffprobe', ['-i', 'x'], { memoryMb: 0 })).toEqual({ command: 'ffprobe', args: ['-i', 'x'] });
+    expect(limitedCommand('ffprobe', ['-i', 'x'])).toEqual({ command: 'ffprobe', args: ['-i', 'x'] });
+  });
+
+  it('gives an encode 10 min plus 60 CPU seconds per source second', () => {
+    expect([0, 8, 300.2, Number.NaN].map(encodeCpuSeconds)).toEqual([600, 1080, 18612, 600]);
+  });
+});
+
+describe('limitHit', () => {
+  const limits = { memoryMb: 512, cpuSeconds: 600 };
+  it('names the CPU limit from the kill signal and the memory limit from the last words', () => {
+    expect(limitHit({ signal: 'SIGXCPU', stderr: '' }, limits)).toBe('used up its CPU limit (600 s) and was killed');
+    expect(limitHit({ signal: null, stderr: 'x264 [error]: malloc of size 7332480 failed' }, limits)).toBe('needed more than its memory limit (512 MiB)');
+    expect(limitHit({ stderr: 'Error while decoding stream #0:0: Cannot allocate memory' }, limits)).toMatch(/memory limit/);
+  });
+  it('is silent for other failures, and for limits that were not set', () => {
+    expect(limitHit({ signal: null, stderr: 'Invalid data found when processing input' }, limits)).toBeNull();
+    expect(limitHit({ signal: 'SIGXCPU', stderr: 'Cannot allocate memory' }, {})).toBeNull();
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Resource limits of one FFmpeg or ffprobe process, applied by running it under util-linux's `prlimit` (in
+ * Debian's essential set): a decompression bomb or a runaway decoder is stopped by the kernel, not by hope.
+ */
+export interface ResourceLimits {
+  /** RLIMIT_DATA in MiB: heap and private writable mappings (not the address space merely reserved by thread arenas). 0 = none. */
+  memoryMb?: number;
+  /** RLIMIT_CPU in seconds over all threads: SIGXCPU, then SIGKILL a second later. 0 = none. */
+  cpuSeconds?: number;
+}
+
+/** `command args` wrapped in `prlimit --data=… --cpu=… --` when a limit is set; prlimit execs it (same pid). Pure. */
+export function limitedCommand(command: string, args: string[], limits: ResourceLimits = {}): { command: string; args: string[] } {
+  const prlimitArgs: string[] = [];
+  if (limits.memoryMb) prlimitArgs.push(`--data=${Math.round(limits.memoryMb * 1024 * 1024)}`);
+  // soft:hard — the soft limit sends SIGXCPU (FFmpeg dies of it), the hard one a second later is SIGKILL.
+  if (limits.cpuSeconds) prlimitArgs.push(`--cpu=${Math.ceil(limits.cpuSeconds)}:${Math.ceil(limits.cpuSeconds) + 1}`);
+  return prlimitArgs.length === 0 ? { command, args } : { command: 'prlimit', args: [...prlimitArgs, '--', command, ...args] };
+}
+
+/**
+ * CPU seconds one encode of `sourceSeconds` may use: 10 min plus 60 CPU seconds per source second, about 30 times
+ * what a 1080p ladder needs, so only a source that lies about its length (or a decoder gone wrong) reaches it.
+ */
+export function encodeCpuSeconds(sourceSeconds: number): number {
+  return Math.ceil(600 + 60 * Math.max(0, Number.isFinite(sourceSeconds) ? sourceSeconds : 0));
+}
+
+/** A process killed by one of its limits, from its exit signal or its last words; null when it was not. Pure. */
+export function limitHit(exit: { signal?: string | null; stderr: string }, limits: ResourceLimits): string | null {
+  if (limits.cpuSeconds && (exit.signal === 'SIGXCPU' || exit.signal === 'SIGKILL')) return `used up its CPU limit (${limits.cpuSeconds} s) and was killed`;
+  if (limits.memoryMb && /Cannot allocate memory|malloc of size \d+ failed|out of memory/i.test(exit.stderr)) return `needed more than its memory limit (${limits.memoryMb} MiB)`;
+  return null;
+}
