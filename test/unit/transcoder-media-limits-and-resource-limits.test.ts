@@ -71,6 +71,9 @@ describe('limitHit', () => {
     expect(limitHit({ signal: 'SIGXCPU', stderr: '' }, limits)).toBe('used up its CPU limit (600 s) and was killed');
     expect(limitHit({ signal: null, stderr: 'x264 [error]: malloc of size 7332480 failed' }, limits)).toBe('needed more than its memory limit (512 MiB)');
     expect(limitHit({ stderr: 'Error while decoding stream #0:0: Cannot allocate memory' }, limits)).toMatch(/memory limit/);
+    // Threads that get no stack: EAGAIN from pthread_create when the decoder opens.
+    expect(limitHit({ stderr: 'Error while opening decoder for input stream #0:0 : Resource temporarily unavailable' }, limits)).toMatch(/memory limit/);
+    expect(limitHit({ stderr: 'http: Resource temporarily unavailable' }, limits)).toBeNull();
   });
   it('is silent for other failures, and for limits that were not set', () => {
     expect(limitHit({ signal: null, stderr: 'Invalid data found when processing input' }, limits)).toBeNull();

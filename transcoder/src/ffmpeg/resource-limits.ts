@@ -26,9 +26,12 @@ export function encodeCpuSeconds(sourceSeconds: number): number {
   return Math.ceil(600 + 60 * Math.max(0, Number.isFinite(sourceSeconds) ? sourceSeconds : 0));
 }
 
+// ENOMEM in FFmpeg's words, and EAGAIN from a codec's worker threads that could not get their stacks (pthread_create).
+const memoryRefusal = /Cannot allocate memory|malloc of size \d+ failed|out of memory|opening (?:de|en)coder .*Resource temporarily unavailable/i;
+
 /** A process killed by one of its limits, from its exit signal or its last words; null when it was not. Pure. */
 export function limitHit(exit: { signal?: string | null; stderr: string }, limits: ResourceLimits): string | null {
   if (limits.cpuSeconds && (exit.signal === 'SIGXCPU' || exit.signal === 'SIGKILL')) return `used up its CPU limit (${limits.cpuSeconds} s) and was killed`;
-  if (limits.memoryMb && /Cannot allocate memory|malloc of size \d+ failed|out of memory/i.test(exit.stderr)) return `needed more than its memory limit (${limits.memoryMb} MiB)`;
+  if (limits.memoryMb && memoryRefusal.test(exit.stderr)) return `needed more than its memory limit (${limits.memoryMb} MiB)`;
   return null;
 }
