@@ -12,6 +12,7 @@ import { describeError } from './lib/errors.ts';
 import { registerConfigCommand } from './operator/config.ts';
 import { registerEventsCommand } from './operator/events.ts';
 import { registerKeysCommand } from './operator/keys.ts';
+import { registerLiveCommand } from './operator/live.ts';
 import { registerNodesCommand } from './operator/nodes.ts';
 import { registerRoomsCommand } from './operator/rooms.ts';
 import { registerSignCommand } from './operator/sign.ts';
@@ -33,6 +34,7 @@ registerEventsCommand(program);
 registerRoomsCommand(program);
 registerConfigCommand(program);
 registerStatsCommand(program);
+registerLiveCommand(program);
 
 // Developer commands: the local stack, its tests and benchmarks.
 registerDevCommand(program);

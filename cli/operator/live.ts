@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { CliError } from '../lib/errors.ts';
+import { LiveInputList, LiveInputView, LiveInputWithKey, MAX_RECONNECT_WINDOW_SECONDS } from '../../contracts/live-inputs.ts';
+import { originClient, type HttpMethod } from '../lib/api-client.ts';
+import { loadCliConfig } from '../lib/config.ts';
+import { printJson, printLine, printTable } from '../lib/output.ts';
+import { formatAgo } from '../lib/units.ts';
+
+/** Pure: one row per live input — id, status, title, broadcasts, reconnect window, recording, created. */
+export function liveInputRows(inputs: LiveInputView[], nowMs: number): string[][] {
+  return inputs.map((input) => [
+    input.id,
+    input.status,
+    input.title,
+    String(input.broadcasts),
+    `${input.reconnectWindowSeconds} s`,
+    input.recording,
+    formatAgo(Date.parse(input.createdAt), nowMs),
+  ]);
+}
+
+/** Pure: what a streamer needs, OBS's two fields first, then FFmpeg's one URL. The key is printed once. */
+export function goLiveLines(input: LiveInputWithKey): string[] {
+  return [
+    `live input ${input.id} (${input.title})`,
+    `  OBS → Settings → Stream → Service "Custom…":`,
+    `    Server      ${input.ingest.rtmpUrl}`,
+    `    Stream Key  ${input.streamKey}`,
+    `  FFmpeg: ffmpeg -re -i INPUT -c:v libx264 -preset veryfast -g 60 -c:a aac -f flv ${input.publishUrl}`,
+    `  The key is shown only now: keep it secret; \`vora live rotate-key ${input.id}\` replaces it.`,
+  ];
+}
+
+function request<T>(method: HttpMethod, suffix: string, body?: unknown): Promise<T> {
+  return originClient(loadCliConfig()).request<T>(method, `/v1/live-inputs${suffix}`, body);
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > MAX_RECONNECT_WINDOW_SECONDS) throw new CliError(`--reconnect-window must be whole seconds between 0 and ${MAX_RECONNECT_WINDOW_SECONDS}, got ${value}`);
+  return parsed;
+}
+
+/** `vora live create | ls | show | rotate-key | rm`: live inputs (stream keys) on the origin. */
+export function registerLiveCommand(program: Command): void {
+  const live = program.command('live').description('live inputs: stream keys, ingest URLs, broadcast status');
+
+  live
+    .command('create')
+    .description('create a live input; prints the ingest URL and the stream key (shown once)')
+    .requiredOption('--title <title>', 'what the stream is called')
+    .option('--channel <id>', 'the channel it belongs to')
+    .option('--reconnect-window <seconds>', `a publisher back within this long continues the same broadcast (0–${MAX_RECONNECT_WINDOW_SECONDS})`, seconds, 60)
+    .option('--no-recording', 'do not keep the broadcast as a video')
+    .option('--json', 'print JSON')
+    .action(async (options: { title: string; channel?: string; reconnectWindow: number; recording: boolean; json?: boolean }) => {
+      const created = LiveInputWithKey.parse(
+        await request('POST', '', { title: options.title, channelId: options.channel, reconnectWindowSeconds: options.reconnectWindow, recording: options.recording ? 'on' : 'off' }),
+      );
+      if (options.json) return printJson(created);
+      for (const line of goLiveLines(created)) printLine(line);
+    });
+
+  live
+    .command('ls')
+    .description('list live inputs with their status')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { liveInputs } = LiveInputList.parse(await request('GET', ''));
+      if (options.json) return printJson({ liveInputs });
+      printTable(['id', 'status', 'title', 'broadcasts', 'reconnect', 'recording', 'created'], liveInputRows(liveInputs, Date.now()), 'no live inputs: `vora live create --title "My stream"` makes one');
+    });
+
+  live
+    .command('show')
+    .argument('<id>', 'live input id')
+    .description('one live input: status, ingest URL, playback URL')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const input = LiveInputView.parse(await request('GET', `/${encodeURIComponent(id)}`));
+      if (options.json) return printJson(input);
+      printLine(`${input.id}  ${input.status}  ${input.title}`);
+      printLine(`  ingest     ${input.ingest.rtmpUrl}/<stream key>`);
+      printLine(`  broadcasts ${input.broadcasts}, reconnect window ${input.reconnectWindowSeconds} s, recording ${input.recording}`);
+      printLine(`  playback   ${input.playback?.masterUrl ?? '(nothing yet: no broadcast)'}`);
+    });
+
+  live
+    .command('rotate-key')
+    .argument('<id>', 'live input id')
+    .description('replace the stream key; the old one is refused from now on')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const rotated = LiveInputWithKey.parse(await request('POST', `/${encodeURIComponent(id)}/rotate-key`));
+      if (options.json) return printJson(rotated);
+      for (const line of goLiveLines(rotated)) printLine(line);
+    });
+
+  live
+    .command('rm')
+    .argument('<id>', 'live input id')
+    .description('delete a live input; its key is refused from now on')
+    .action(async (id: string) => {
+      await request('DELETE', `/${encodeURIComponent(id)}`);
+      printLine(`live input ${id} deleted`);
+    });
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { goLiveLines, liveInputRows } from '../../cli/operator/live.ts';
+import type { LiveInputWithKey } from '../../contracts/live-inputs.ts';
+
+const input: LiveInputWithKey = {
+  id: 'live_abc',
+  title: 'Morning show',
+  channelId: null,
+  status: 'live',
+  reconnectWindowSeconds: 60,
+  recording: 'on',
+  restreamTargets: [],
+  broadcasts: 2,
+  ingest: { rtmpUrl: 'rtmp://127.0.0.1:1935/live' },
+  playback: { masterUrl: 'http://127.0.0.1:8080/media/live/live_abc/master.m3u8' },
+  createdAt: '2026-12-05T07:00:00.000Z',
+  updatedAt: '2026-12-05T07:00:00.000Z',
+  streamKey: `lk_${'k'.repeat(43)}`,
+  publishUrl: `rtmp://127.0.0.1:1935/live/lk_${'k'.repeat(43)}`,
+};
+
+describe('vora live', () => {
+  it('lists id, status, title, broadcasts, reconnect window, recording and age', () => {
+    expect(liveInputRows([input], Date.parse('2026-12-05T07:05:00.000Z'))).toEqual([['live_abc', 'live', 'Morning show', '2', '60 s', 'on', expect.stringContaining('5')]]);
+  });
+
+  it("prints OBS's server and key apart, and FFmpeg's one URL", () => {
+    const lines = goLiveLines(input).join('\n');
+    expect(lines).toContain('Server      rtmp://127.0.0.1:1935/live');
+    expect(lines).toContain(`Stream Key  lk_${'k'.repeat(43)}`);
+    expect(lines).toContain(`-f flv rtmp://127.0.0.1:1935/live/lk_${'k'.repeat(43)}`);
+    expect(lines).toContain('vora live rotate-key live_abc');
+  });
+});
