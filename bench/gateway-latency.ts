@@ -32,9 +32,9 @@ const videoId = 'vid_bench';
 const segmentKey = `${videoId}/360p/seg_00001.m4s`;
 
 /** The load, plus the CPU time each named process spent during the measured part. */
-async function load(url: string, pids: Record<string, number>): Promise<LoadResult & { cpuMs: Record<string, number> }> {
+async function load(url: string, pids: Record<string, number>, headers: Record<string, string> = {}): Promise<LoadResult & { cpuMs: Record<string, number> }> {
   const atStart: Record<string, number> = {};
-  const result = await httpLoad(url, { concurrency, durationMs, warmupMs, onMeasureStart: async () => { for (const [name, pid] of Object.entries(pids)) atStart[name] = await cpuMsOf(pid); } });
+  const result = await httpLoad(url, { headers, concurrency, durationMs, warmupMs, onMeasureStart: async () => { for (const [name, pid] of Object.entries(pids)) atStart[name] = await cpuMsOf(pid); } });
   const cpuMs: Record<string, number> = {};
   for (const [name, pid] of Object.entries(pids)) cpuMs[name] = (await cpuMsOf(pid)) - atStart[name]!;
   return { ...result, cpuMs };
@@ -47,10 +47,10 @@ async function startGatewayProcess(env: GatewayServeEnv): Promise<{ child: Child
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-bench-gateway-'));
-  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', minioUser: 'vora-bench', minioPassword: 'vora-bench-password' };
+  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password' };
   const ctx = stackContext(shiftedPorts(14100), secrets, dataDir);
   const minio = new StackRunner([minioComponent(ctx)], ctx.logDir);
-  const base: GatewayServeEnv = { endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), maxSockets: 0, validateChecksums: true };
+  const base: GatewayServeEnv = { operatorToken: 'gateway-bench-operator-token', endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), maxSockets: 0, validateChecksums: true };
   try {
     await minio.start();
     const s3 = new S3Client({ endpoint: base.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: base.user, secretAccessKey: base.password } });
@@ -68,11 +68,13 @@ async function main(): Promise<void> {
     const minioPid = minio.pids()[0]!;
     const baselineUrl = `${base.endpoint}/vora-media/${segmentKey}`;
     const once: Run[] = [];
+    // The gateway is private (origin/src/gateway/pull-auth.ts); MinIO's anonymous read policy wants no header.
+    const operatorHeaders = { authorization: `Bearer ${base.operatorToken}` };
     for (const [name, options] of [['gateway, SDK defaults', {}], ['gateway, no CRC check', { validateChecksums: false }]] as Array<[string, Partial<GatewayServeEnv>]>) {
       if (quick) break;
       const gateway = await startGatewayProcess({ ...base, ...options });
       try {
-        once.push({ name, result: await load(gateway.url, { minio: minioPid, gateway: gateway.child.pid! }) });
+        once.push({ name, result: await load(gateway.url, { minio: minioPid, gateway: gateway.child.pid! }, operatorHeaders) });
       } finally {
         await stopProcess(gateway.child);
       }
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     try {
       for (let round = 0; round < rounds; round += 1) {
         alternating.direct.push({ name: 'MinIO direct (baseline)', result: await load(baselineUrl, { minio: minioPid }) });
-        alternating.tuned.push({ name: tunedName, result: await load(tuned.url, { minio: minioPid, gateway: tuned.child.pid! }) });
+        alternating.tuned.push({ name: tunedName, result: await load(tuned.url, { minio: minioPid, gateway: tuned.child.pid! }, operatorHeaders) });
       }
     } finally {
       await stopProcess(tuned.child);

@@ -10,6 +10,8 @@ export interface StackSecrets {
   internalSecret: string;
   /** HMAC key the edge signs segment URLs with and every nginx CDN node verifies (`VORA_NODE_KEY`). */
   nodeKey: string;
+  /** HMAC key of signed pulls from the gateway: origin, shield, CDN nodes and edge (`VORA_PULL_SECRET`). */
+  pullSecret: string;
   /** MinIO root credentials (`MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`). */
   minioUser: string;
   minioPassword: string;
@@ -19,6 +21,7 @@ const envNames: Record<keyof StackSecrets, string> = {
   apiToken: 'VORA_API_TOKEN',
   internalSecret: 'VORA_INTERNAL_SECRET',
   nodeKey: 'VORA_NODE_KEY',
+  pullSecret: 'VORA_PULL_SECRET',
   minioUser: 'MINIO_ROOT_USER',
   minioPassword: 'MINIO_ROOT_PASSWORD',
 };
@@ -29,6 +32,7 @@ function generate(): StackSecrets {
     apiToken: `vora_${token(24)}`,
     internalSecret: token(32),
     nodeKey: token(32),
+    pullSecret: token(32),
     minioUser: 'vora',
     minioPassword: token(18),
   };

@@ -7,6 +7,8 @@ export interface LoadOptions {
   warmupMs: number;
   /** Called once the warm-up ends (e.g. to read CPU counters). */
   onMeasureStart?: () => void | Promise<void>;
+  /** Sent with every request (e.g. the operator token a private gateway asks for). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -20,9 +22,9 @@ export interface LoadResult {
   latenciesMs: Float64Array;
 }
 
-function getOnce(agent: Agent, url: string): Promise<{ status: number; bytes: number }> {
+function getOnce(agent: Agent, url: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const req = get(url, { agent }, (res) => {
+    const req = get(url, { agent, headers }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
@@ -45,7 +47,7 @@ export async function httpLoad(url: string, options: LoadOptions): Promise<LoadR
   const loop = async () => {
     while (performance.now() < endAt) {
       const sent = performance.now();
-      const outcome = await getOnce(agent, url).catch(() => ({ status: 0, bytes: 0 }));
+      const outcome = await getOnce(agent, url, options.headers).catch(() => ({ status: 0, bytes: 0 }));
       if (sent < measureFrom) continue;
       result.requests += 1;
       result.bytes += outcome.bytes;

@@ -2,7 +2,7 @@
 // edge-playlist-rps. Same route shape and the same edge-cached origin fetch, but no token check, no node
 // choice and no rewrite: the playlist goes back as the origin wrote it. Never deployed; not in wrangler.toml.
 // Only handlers may be exported from a worker entry; the video (the real edge reads it from the token) is a var.
-import { fetchOriginPlaylist } from '../../edge/src/playback/origin-fetch.ts';
+import { fetchOriginPlaylist, mediaSourceOf } from '../../edge/src/playback/origin-fetch.ts';
 
 const MEDIA_PLAYLIST = /^\/v\/[^/]+\/([A-Za-z0-9_-]{1,32})\/playlist\.m3u8$/;
 
@@ -15,7 +15,7 @@ export default {
     if (path === '/healthz') return new Response('ok');
     const rendition = MEDIA_PLAYLIST.exec(path)?.[1];
     if (!rendition) return new Response('not found', { status: 404 });
-    const origin = await fetchOriginPlaylist(env.ORIGIN_URL, `/media/${env.BENCH_VIDEO_ID}/${rendition}/playlist.m3u8`, edgeCache());
+    const origin = await fetchOriginPlaylist(mediaSourceOf(env), `/media/${env.BENCH_VIDEO_ID}/${rendition}/playlist.m3u8`, edgeCache());
     if (!origin.ok) return new Response(origin.message, { status: origin.status });
     return new Response(origin.text, { headers: { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': `public, max-age=${origin.maxAgeSeconds}` } });
   },

@@ -1,11 +1,19 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertPullSecret } from '../../contracts/pull-signing.ts';
 import { renderNginxSegmentTokenSnippet } from '../src/playback/segment-token.ts';
+
+/** Debian's njs module (libnginx-mod-http-js), which signs the node's pulls. */
+export const defaultNjsModule = '/usr/lib/nginx/modules/ngx_http_js_module.so';
+/** This folder: nginx imports pull-signer.js from it. */
+const cdnNodeDir = dirname(fileURLToPath(import.meta.url));
 
 /** Values that turn the nginx template into one node's configuration. */
 export interface CdnNodeConfigValues {
   nodeId: string;
   /** `127.0.0.1:8081` locally, `0.0.0.0:80` on a farm host. */
   listen: string;
-  /** host:port of the origin's streaming gateway. */
+  /** host:port the node pulls misses from: the shield, or the origin's streaming gateway where there is none. */
   originHostPort: string;
   /** Folder for the node's cache, temp files and pid file. */
   nodeDir: string;
@@ -13,6 +21,10 @@ export interface CdnNodeConfigValues {
   accessLog: string;
   /** Shared with the edge, which signs segment URLs with it (VORA_NODE_KEY). */
   nodeKey: string;
+  /** Signs the node's pulls upstream (VORA_PULL_SECRET, contracts/pull-signing.ts). */
+  pullSecret: string;
+  /** Path of ngx_http_js_module.so (default: Debian's). */
+  njsModule?: string;
   /** A `user …;` line for the worker processes when the master runs as root, empty otherwise. */
   userDirective: string;
   workerProcesses?: number;
@@ -22,6 +34,7 @@ export interface CdnNodeConfigValues {
 /** Fills every `{{NAME}}` placeholder; a placeholder left unfilled is an error, not a broken nginx. */
 export function renderNginxConfig(template: string, values: CdnNodeConfigValues): string {
   const tokenCheck = renderNginxSegmentTokenSnippet(values.nodeKey);
+  assertPullSecret(values.pullSecret);
   const fill: Record<string, string> = {
     NODE_ID: values.nodeId,
     LISTEN: values.listen,
@@ -31,6 +44,9 @@ export function renderNginxConfig(template: string, values: CdnNodeConfigValues)
     USER_DIRECTIVE: values.userDirective,
     WORKER_PROCESSES: String(values.workerProcesses ?? 1),
     CACHE_MAX_SIZE: values.cacheMaxSize ?? '2g',
+    PULL_SECRET: values.pullSecret,
+    NJS_MODULE: values.njsModule ?? defaultNjsModule,
+    CDN_NODE_DIR: cdnNodeDir,
   };
   for (const [key, value] of Object.entries(fill)) {
     if (/[;{}\n]/.test(value) && key !== 'USER_DIRECTIVE') throw new Error(`nginx value ${key} contains a control character: ${JSON.stringify(value)}`);

@@ -13,6 +13,10 @@ export interface EdgeEnv {
   ORIGIN_URL: string;
   /** Player origins allowed to call playlists and `/beacon` from another site (CORS): a list, `*`, or empty for none. */
   CORS_ALLOWED_ORIGINS?: string;
+  /** Where the edge pulls /media from: the shield in front of the gateway; unset = ORIGIN_URL. */
+  MEDIA_URL?: string;
+  /** Signs the edge's pulls of /media (VORA_PULL_SECRET; secret, like NODE_KEY). */
+  PULL_SECRET?: string;
   /** Shared with the origin and node agents for `/internal/*`; `.dev.vars` locally, `wrangler secret` in production. */
   INTERNAL_SECRET?: string;
   /** Key the edge signs segment URLs with and every CDN node's nginx verifies (secret, like INTERNAL_SECRET). */

@@ -21,6 +21,8 @@ const schema = z.object({
   EDGE_PUBLIC_URL: z.string().url().optional(),
   VORA_API_TOKEN: z.string().min(16, 'VORA_API_TOKEN must be at least 16 characters'),
   VORA_INTERNAL_SECRET: z.string().min(16).optional(),
+  /** Signs every pull of /media by the shield, the CDN nodes and the edge; unset = only operators read media. */
+  VORA_PULL_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'VORA_PULL_SECRET must be 16-128 characters of A-Z, a-z, 0-9, _ or -').optional(),
   /** Base of the URLs the API hands out (upload URLs); defaults to http://ORIGIN_HOST:ORIGIN_PORT. */
   ORIGIN_PUBLIC_URL: z.string().url().optional(),
   S3_RAW_BUCKET: z.string().min(3).default('vora-raw'),

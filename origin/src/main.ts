@@ -37,6 +37,9 @@ const internalSecret = config.VORA_INTERNAL_SECRET;
 const twitchSecret = config.TWITCH_EVENTSUB_SECRET;
 const webhookUrls = webhookUrlPolicy(config.VORA_WEBHOOK_ALLOWED_NETWORKS);
 
+// The private gateway: signed pulls (shield, CDN nodes, edge) or an operator's API token.
+const mediaPulls = { secret: config.VORA_PULL_SECRET, verifyOperatorToken: (token: string) => verifyApiToken(db, token) };
+
 const app = createOriginApp({
   log,
   healthChecks: [
@@ -80,8 +83,8 @@ const app = createOriginApp({
         })
       : undefined,
   },
-  media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
-  liveMedia: liveGatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log }),
+  media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log, pulls: mediaPulls }),
+  liveMedia: liveGatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log, pulls: mediaPulls }),
 });
 
 const background = await startBackgroundWork(config, deps, { tus: uploads, expireStaleUploads: gate.expireStaleUploads }, log);

@@ -42,6 +42,7 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
         originHostPort: `127.0.0.1:${ctx.ports.origin}`,
         nodeDir,
         nodeKey: ctx.secrets.nodeKey,
+        pullSecret: ctx.secrets.pullSecret,
         accessLog: join(ctx.logDir, `cdn-${index}.access.log`),
         // As root, nginx would drop its workers to nobody, who may not reach a checkout under /root:
         // the local stack keeps them as the developer (loopback only). Farm hosts use a service user.

@@ -1,5 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { assertPullSecret } from '../../contracts/pull-signing.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
 import { httpOk } from '../probe.ts';
@@ -13,7 +14,8 @@ export function edgeDevVars(ctx: StackContext): string {
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(ctx.secrets.nodeKey)) {
     throw new Error('the node key must be 16-128 base64url characters (A-Z, a-z, 0-9, _ or -): delete nodeKey from .vora/secrets.json to have it regenerated');
   }
-  return `# Written by stack/components/edge.ts at every start; edit that file, not this one.\nINTERNAL_SECRET=${ctx.secrets.internalSecret}\nNODE_KEY=${ctx.secrets.nodeKey}\n`;
+  assertPullSecret(ctx.secrets.pullSecret);
+  return `# Written by stack/components/edge.ts at every start; edit that file, not this one.\nINTERNAL_SECRET=${ctx.secrets.internalSecret}\nNODE_KEY=${ctx.secrets.nodeKey}\nPULL_SECRET=${ctx.secrets.pullSecret}\n`;
 }
 
 /** The `wrangler dev` command line for this stack: ports, state and the origin's address all come from ctx. */

@@ -17,6 +17,7 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     EDGE_URL: `http://127.0.0.1:${ctx.ports.edge}`,
     VORA_API_TOKEN: ctx.secrets.apiToken,
     VORA_INTERNAL_SECRET: ctx.secrets.internalSecret,
+    VORA_PULL_SECRET: ctx.secrets.pullSecret,
     // A developer receives webhooks on this machine.
     VORA_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
     VORA_INGEST_RTMP_URL: `rtmp://127.0.0.1:${ctx.ports.ingestRtmp}/live`,

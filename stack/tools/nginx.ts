@@ -11,8 +11,9 @@ export const nginxTool: ToolSpec = {
     const out = await run('/bin/sh', ['-c', `"${path}" -v 2>&1`], { timeoutMs: 5_000 });
     return out.trim().replace(/^nginx version: /, '');
   },
-  install: (progress) => aptInstall(['nginx'], progress),
-  fix: 'apt-get install nginx',
+  // njs signs the CDN nodes' pulls from the gateway (edge/cdn-node/pull-signer.js).
+  install: (progress) => aptInstall(['nginx', 'libnginx-mod-http-js'], progress),
+  fix: 'apt-get install nginx libnginx-mod-http-js',
 };
 
 /** Where Debian's libnginx-mod-rtmp puts the module the live ingest loads (`load_module`). */

@@ -16,6 +16,11 @@ resource "random_password" "node_key" {
   special = false # pasted into nginx.conf: the edge requires [A-Za-z0-9_-]
 }
 
+resource "random_password" "pull_secret" {
+  length  = 48
+  special = false # signs every pull from the private gateway; pasted into nginx.conf and the VCL
+}
+
 resource "random_password" "api_token" {
   length  = 40
   special = false
@@ -33,6 +38,7 @@ module "edge" {
   origin_url       = "https://${var.origin_domain_name}"
   internal_secret  = random_password.internal_secret.result
   node_key         = random_password.node_key.result
+  pull_secret      = random_password.pull_secret.result
 }
 
 module "origin" {
@@ -58,6 +64,7 @@ module "origin" {
   db_multi_az            = var.db_multi_az
   api_token              = random_password.api_token.result
   internal_secret        = random_password.internal_secret.result
+  pull_secret            = random_password.pull_secret.result
 }
 
 module "cdn_nodes" {
@@ -77,4 +84,5 @@ module "cdn_nodes" {
   release_tarball_sha256   = var.release_tarball_sha256
   internal_secret          = random_password.internal_secret.result
   node_key                 = random_password.node_key.result
+  pull_secret              = random_password.pull_secret.result
 }

@@ -19,7 +19,7 @@ import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
 // ClickHouse HTTP 33623 / TCP 34509: clear of the defaults and of the other tests' stacks.
 const ports = shiftedPorts(25500);
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-analytics-daily-'));
-const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', minioUser: 't', minioPassword: 'tttttttt' }, dataDir);
+const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' }, dataDir);
 const log = pino({ level: 'silent' });
 const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 5_000);
 let runner: StackRunner | undefined;

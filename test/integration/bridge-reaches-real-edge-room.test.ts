@@ -23,7 +23,7 @@ import { kafkaClient } from '../../origin/src/kafka.ts';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Edge on 26287 (inspector 26729), Kafka on 27092/27093.
-const secrets = { apiToken: 't', internalSecret: 'bridge-edge-internal-secret', nodeKey: 'bridge-node-key-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = { apiToken: 't', internalSecret: 'bridge-edge-internal-secret', nodeKey: 'bridge-node-key-0123456789', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
 const ctx = stackContext(shiftedPorts(17500), secrets, mkdtempSync(join(tmpdir(), 'vora-bridge-edge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const edgeSpec = edgeComponent(ctx);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
 import { signSegmentToken } from '../../edge/src/playback/segment-token.ts';
+import { PULL_HEADERS, verifyPull } from '../../contracts/pull-signing.ts';
 import { isRoot } from '../../stack/exec.ts';
 import { repoRoot } from '../../stack/paths.ts';
 import { nginxTool } from '../../stack/tools/nginx.ts';
@@ -20,7 +21,10 @@ const originPort = 19911;
 const nodeKey = 'cdn-test-node-key-0123456789';
 const base = `http://127.0.0.1:${nodePort}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+const pullSecret = 'cdn-test-pull-secret-0123456789';
 const originHits: string[] = [];
+/** The pull headers of every origin hit, checked against the secret as the real gateway would. */
+const originPulls: Array<{ url: string; method: string; expires?: string; signature?: string }> = [];
 let dir: string;
 let origin: Server;
 let nginx: ChildProcess;
@@ -29,6 +33,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vora-cdn-node-'));
   origin = createServer((request, response) => {
     originHits.push(request.url ?? '');
+    originPulls.push({ url: request.url ?? '', method: request.method ?? '', expires: request.headers[PULL_HEADERS.expires] as string | undefined, signature: request.headers[PULL_HEADERS.signature] as string | undefined });
     response.writeHead(200, { 'content-type': 'video/iso.segment', 'cache-control': 'public, max-age=31536000, immutable' });
     response.end(`bytes of ${request.url}`);
   });
@@ -40,6 +45,7 @@ beforeAll(async () => {
     originHostPort: `127.0.0.1:${originPort}`,
     nodeDir: dir,
     nodeKey,
+    pullSecret,
     accessLog: join(dir, 'access.log'),
     userDirective: isRoot ? 'user root;' : '',
   });
@@ -95,6 +101,15 @@ describe('a CDN node from the shipped template', () => {
     // fetch normalises the dots away: the node sees /etc/passwd, which is not under /media/.
     expect(await status('/media/../etc/passwd')).toBe(404);
     expect(originHits.length).toBe(before);
+  });
+
+  it('signs every pull from its upstream with the pull secret (nginx njs), so a private gateway lets it in', async () => {
+    expect((await fetch(`${base}/media/vid_a/1080p/seg_00003.m4s?${valid.query}`, { method: 'HEAD' })).status).toBe(200);
+    expect(originPulls.length).toBeGreaterThan(0);
+    for (const pull of originPulls) {
+      const verdict = await verifyPull({ method: pull.method, path: new URL(pull.url, 'http://x').pathname, expires: pull.expires, signature: pull.signature, secret: pullSecret, nowSeconds: nowSeconds() });
+      expect(verdict, pull.url).toEqual({ ok: true });
+    }
   });
 
   it('answers 410 to an expired token so the player fetches a fresh playlist', async () => {

@@ -20,7 +20,7 @@ import { StackRunner } from '../../stack/runner.ts';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Edge on 29287 (inspector 29729), Kafka on 29592/29593: clear of the defaults and of the other tests' offsets.
-const secrets = { apiToken: 't', internalSecret: 'config-edge-internal-secret', nodeKey: 'config-edge-node-key-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = { apiToken: 't', internalSecret: 'config-edge-internal-secret', nodeKey: 'config-edge-node-key-0123456789', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
 const ctx = stackContext(shiftedPorts(20500), secrets, mkdtempSync(join(tmpdir(), 'vora-config-edge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const edgeSpec = edgeComponent(ctx);

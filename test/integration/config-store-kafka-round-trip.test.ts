@@ -20,7 +20,7 @@ import { kafkaTool } from '../../stack/tools/kafka.ts';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const ports = shiftedPorts(16000);
-const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-config-kafka-'));
 const component = kafkaComponent(stackContext(ports, secrets, dataDir));
 const logPath = join(dataDir, 'kafka.log');

@@ -6,6 +6,7 @@ import { recordRendition } from '../../origin/src/db/renditions.ts';
 import { createVideo, transitionVideo } from '../../origin/src/db/videos.ts';
 import { immutableCache, shortCache } from '../../origin/src/gateway/cache-policy.ts';
 import type { VideoState } from '../../origin/src/videos/states.ts';
+import { PULL_HEADERS, pullHeaders } from '../../contracts/pull-signing.ts';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.ts';
 
 // MinIO on 23000/23001 (shiftedPorts(14000)): clear of the defaults and of the harness's stacks.
@@ -32,7 +33,8 @@ const rendition = (videoId: string, name: string, height: number, bandwidth: num
 function rawGet(path: string): Promise<number> {
   const { hostname, port } = new URL(stack.gatewayUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, path, method: 'GET' }, (res) => {
+    // Sent as an operator: the path is not one a signer would sign, and it must reach the path check.
+    const req = httpRequest({ hostname, port, path, method: 'GET', headers: { authorization: `Bearer ${stack.operatorToken}` } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -63,7 +65,7 @@ afterAll(() => stack?.close(), 60_000);
 
 describe('master playlist from the DB', () => {
   it('lists every published rendition, lowest bandwidth first, with the spec attributes', async () => {
-    const response = await fetch(media('vid_ready/master.m3u8'));
+    const response = await stack.pull(media('vid_ready/master.m3u8'));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(response.headers.get('cache-control')).toBe(shortCache);
@@ -84,22 +86,22 @@ describe('master playlist from the DB', () => {
   });
 
   it('answers 304 to its own ETag', async () => {
-    const etag = (await fetch(media('vid_ready/master.m3u8'))).headers.get('etag');
+    const etag = (await stack.pull(media('vid_ready/master.m3u8'))).headers.get('etag');
     expect(etag).toMatch(/^"m-/);
-    const again = await fetch(media('vid_ready/master.m3u8'), { headers: { 'If-None-Match': etag! } });
+    const again = await stack.pull(media('vid_ready/master.m3u8'), { headers: { 'If-None-Match': etag! } });
     expect(again.status).toBe(304);
   });
 
   it('offers only what is published while the video is PLAYABLE', async () => {
-    const text = await (await fetch(media('vid_playable/master.m3u8'))).text();
+    const text = await (await stack.pull(media('vid_playable/master.m3u8'))).text();
     expect(text.match(/#EXT-X-STREAM-INF/g)).toHaveLength(1);
   });
 
   it('says why there is nothing to play yet, and 404s unknown ids', async () => {
-    const processing = await fetch(media('vid_processing/master.m3u8'));
+    const processing = await stack.pull(media('vid_processing/master.m3u8'));
     expect(processing.status).toBe(409);
     expect(await errorCode(processing)).toBe('not_ready');
-    const unknown = await fetch(media('vid_nope/master.m3u8'));
+    const unknown = await stack.pull(media('vid_nope/master.m3u8'));
     expect(unknown.status).toBe(404);
     expect(await errorCode(unknown)).toBe('not_found');
   });
@@ -107,7 +109,7 @@ describe('master playlist from the DB', () => {
 
 describe('stored files', () => {
   it('streams a segment with its type, immutable cache, ETag and length', async () => {
-    const response = await fetch(media('vid_ready/360p/seg_00001.m4s'));
+    const response = await stack.pull(media('vid_ready/360p/seg_00001.m4s'));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('video/iso.segment');
     expect(response.headers.get('cache-control')).toBe(immutableCache);
@@ -122,7 +124,7 @@ describe('stored files', () => {
     ['vid_ready/thumbnail.jpg', 'image/jpeg'],
     ['vid_ready/storyboard.vtt', 'text/vtt; charset=utf-8'],
   ])('serves %s as %s', async (path, type) => {
-    const response = await fetch(media(path));
+    const response = await stack.pull(media(path));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(type);
     expect(response.headers.get('cache-control')).toBe(immutableCache);
@@ -130,39 +132,39 @@ describe('stored files', () => {
   });
 
   it('keeps the cache short while the video is not READY', async () => {
-    const response = await fetch(media('vid_playable/360p/seg_00001.m4s'));
+    const response = await stack.pull(media('vid_playable/360p/seg_00001.m4s'));
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe(shortCache);
     await response.arrayBuffer();
   });
 
   it('answers If-None-Match with 304, strong or weak', async () => {
-    const etag = (await fetch(media('vid_ready/360p/seg_00001.m4s'), { method: 'HEAD' })).headers.get('etag')!;
+    const etag = (await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { method: 'HEAD' })).headers.get('etag')!;
     for (const tag of [etag, `W/${etag}`]) {
-      const response = await fetch(media('vid_ready/360p/seg_00001.m4s'), { headers: { 'If-None-Match': tag } });
+      const response = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { headers: { 'If-None-Match': tag } });
       expect(response.status).toBe(304);
       expect(response.headers.get('etag')).toBe(etag);
     }
-    const changed = await fetch(media('vid_ready/360p/seg_00001.m4s'), { headers: { 'If-None-Match': '"0000"' } });
+    const changed = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { headers: { 'If-None-Match': '"0000"' } });
     expect(changed.status).toBe(200);
     await changed.arrayBuffer();
   });
 
   it('serves byte ranges with 206 and Content-Range, and 416 past the end', async () => {
-    const middle = await fetch(media('vid_ready/360p/seg_00001.m4s'), { headers: { Range: 'bytes=1000-1999' } });
+    const middle = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { headers: { Range: 'bytes=1000-1999' } });
     expect(middle.status).toBe(206);
     expect(middle.headers.get('content-range')).toBe(`bytes 1000-1999/${segment.length}`);
     expect(new Uint8Array(await middle.arrayBuffer())).toEqual(segment.subarray(1000, 2000));
-    const suffix = await fetch(media('vid_ready/360p/seg_00001.m4s'), { headers: { Range: 'bytes=-10' } });
+    const suffix = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { headers: { Range: 'bytes=-10' } });
     expect(suffix.status).toBe(206);
     expect(new Uint8Array(await suffix.arrayBuffer())).toEqual(segment.subarray(segment.length - 10));
-    const past = await fetch(media('vid_ready/360p/seg_00001.m4s'), { headers: { Range: `bytes=${segment.length + 5}-` } });
+    const past = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { headers: { Range: `bytes=${segment.length + 5}-` } });
     expect(past.status).toBe(416);
     expect(await errorCode(past)).toBe('range_not_satisfiable');
   });
 
   it('answers HEAD with the headers and no body', async () => {
-    const response = await fetch(media('vid_ready/360p/seg_00001.m4s'), { method: 'HEAD' });
+    const response = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { method: 'HEAD' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-length')).toBe(String(segment.length));
     expect(response.headers.get('content-type')).toBe('video/iso.segment');
@@ -171,7 +173,7 @@ describe('stored files', () => {
 
   it('404s unknown videos and missing files with the JSON error', async () => {
     for (const path of ['vid_nope/360p/seg_00001.m4s', 'vid_ready/360p/seg_00002.m4s', 'vid_ready/storyboard.jpg']) {
-      const response = await fetch(media(path));
+      const response = await stack.pull(media(path));
       expect(response.status, path).toBe(404);
       expect(await errorCode(response)).toBe('not_found');
     }
@@ -192,7 +194,7 @@ describe('streaming', () => {
       return process.memoryUsage().arrayBuffers;
     };
     const before = await settle();
-    const response = await fetch(media('vid_ready/360p/seg_99999.m4s'));
+    const response = await stack.pull(media('vid_ready/360p/seg_99999.m4s'));
     expect(response.headers.get('content-length')).toBe(String(size));
     const reader = response.body!.getReader();
     await reader.read();
@@ -204,9 +206,50 @@ describe('streaming', () => {
   });
 
   it('streams as a web ReadableStream when not served by @hono/node-server', async () => {
-    const response = await stack.app.request('/media/vid_ready/360p/seg_00001.m4s', { headers: { Range: 'bytes=10-19' } });
+    const response = await stack.app.request('/media/vid_ready/360p/seg_00001.m4s', { headers: { Range: 'bytes=10-19', authorization: `Bearer ${stack.operatorToken}` } });
     expect(response.status).toBe(206);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(segment.subarray(10, 20));
+  });
+});
+
+describe('private gateway: signed pulls and operators only', () => {
+  const path = '/media/vid_ready/360p/seg_00001.m4s';
+  const now = () => Math.floor(Date.now() / 1000);
+  const withHeaders = (headers: Record<string, string>) => fetch(`${stack.gatewayUrl}${path}`, { headers });
+  const refusal = async (response: Response) => ({ status: response.status, code: await errorCode(response), cacheControl: response.headers.get('cache-control') });
+
+  it('refuses an unsigned pull with 401 and a JSON error naming the fix, never cacheable', async () => {
+    const response = await fetch(media('vid_ready/360p/seg_00001.m4s'));
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(response.status).toBe(401);
+    expect(body.error.code).toBe('unsigned_pull');
+    expect(body.error.message).toMatch(/VORA_PULL_SECRET/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('refuses expired, forged, re-aimed and long-lived signatures', async () => {
+    const expired = await pullHeaders({ method: 'GET', path, secret: stack.pullSecret, nowSeconds: now() - 600 });
+    expect(await refusal(await withHeaders(expired))).toEqual({ status: 401, code: 'expired_pull', cacheControl: 'no-store' });
+    const forged = await pullHeaders({ method: 'GET', path, secret: 'some-other-secret-0123456789', nowSeconds: now() });
+    expect(await refusal(await withHeaders(forged))).toEqual({ status: 401, code: 'bad_pull_signature', cacheControl: 'no-store' });
+    const otherPath = await pullHeaders({ method: 'GET', path: '/media/vid_ready/360p/init.mp4', secret: stack.pullSecret, nowSeconds: now() });
+    expect(await refusal(await withHeaders(otherPath))).toEqual({ status: 401, code: 'bad_pull_signature', cacheControl: 'no-store' });
+    const lasting = await pullHeaders({ method: 'GET', path, secret: stack.pullSecret, nowSeconds: now(), ttlSeconds: 86_400 });
+    expect(await refusal(await withHeaders(lasting))).toEqual({ status: 403, code: 'pull_expiry_too_far', cacheControl: 'no-store' });
+    expect(await refusal(await withHeaders({ [PULL_HEADERS.expires]: String(now() + 30), [PULL_HEADERS.signature]: 'not-hex' }))).toEqual({ status: 401, code: 'bad_pull_signature', cacheControl: 'no-store' });
+  });
+
+  it('lets an operator read media with the API token, and not with a wrong one', async () => {
+    const good = await withHeaders({ authorization: `Bearer ${stack.operatorToken}` });
+    expect(good.status).toBe(200);
+    expect(new Uint8Array(await good.arrayBuffer())).toEqual(segment);
+    expect(await refusal(await withHeaders({ authorization: 'Bearer not-a-token' }))).toEqual({ status: 401, code: 'invalid_token', cacheControl: 'no-store' });
+  });
+
+  it('serves a signed pull, GET and HEAD alike', async () => {
+    expect((await stack.pull(`${stack.gatewayUrl}${path}`)).status).toBe(200);
+    expect((await stack.pull(`${stack.gatewayUrl}${path}`, { method: 'HEAD' })).status).toBe(200);
   });
 });
 
@@ -228,7 +271,7 @@ describe('path validation', () => {
   });
 
   it('names the problem in a 400', async () => {
-    const response = await fetch(`${stack.gatewayUrl}/media/vid_ready/..%2fsecret.txt`);
+    const response = await stack.pull(`${stack.gatewayUrl}/media/vid_ready/..%2fsecret.txt`);
     expect(response.status).toBe(400);
     expect(await errorCode(response)).toBe('bad_request');
   });
@@ -241,14 +284,14 @@ describe('storage outage', () => {
     process.kill(-pid(), 'SIGSTOP');
     try {
       const started = performance.now();
-      const response = await fetch(media('vid_ready/360p/seg_00001.m4s'), { signal: AbortSignal.timeout(10_000) });
+      const response = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { signal: AbortSignal.timeout(10_000) });
       expect(response.status).toBe(503);
       expect(await errorCode(response)).toBe('storage_unavailable');
       expect(performance.now() - started).toBeLessThan(3_000);
     } finally {
       process.kill(-pid(), 'SIGCONT');
     }
-    const back = await fetch(media('vid_ready/360p/seg_00001.m4s'));
+    const back = await stack.pull(media('vid_ready/360p/seg_00001.m4s'));
     expect(back.status).toBe(200);
     await back.arrayBuffer();
   });
@@ -256,7 +299,7 @@ describe('storage outage', () => {
   it('answers 503 within 3 s once MinIO is stopped', async () => {
     await stack.minio.stop(5_000);
     const started = performance.now();
-    const response = await fetch(media('vid_ready/360p/seg_00001.m4s'), { signal: AbortSignal.timeout(10_000) });
+    const response = await stack.pull(media('vid_ready/360p/seg_00001.m4s'), { signal: AbortSignal.timeout(10_000) });
     expect(response.status).toBe(503);
     expect(performance.now() - started).toBeLessThan(3_000);
   });

@@ -4,7 +4,7 @@ import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
 import { cpuFraction, egressMbps, parseTransmittedBytes } from '../../edge/cdn-node/host-load.ts';
 import { busyConnections, parseStubStatus } from '../../edge/cdn-node/stub-status.ts';
 
-const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', accessLog: '/tmp/node/access.log', nodeKey: 'node-key-0123456789abcdef', userDirective: '' };
+const values = { nodeId: 'local-1', listen: '127.0.0.1:8081', originHostPort: '127.0.0.1:8080', nodeDir: '/tmp/node', accessLog: '/tmp/node/access.log', nodeKey: 'node-key-0123456789abcdef', pullSecret: 'test-pull-secret-0123456789', userDirective: '' };
 
 describe('renderNginxConfig', () => {
   it('fills every placeholder of the shipped template', async () => {
@@ -15,6 +15,16 @@ describe('renderNginxConfig', () => {
     expect(config).toContain('server 127.0.0.1:8080;');
     expect(config).toContain('proxy_cache_path /tmp/node/cache');
     expect(config).toContain('secure_link_md5 "$secure_link_expires$vora_token_prefix node-key-0123456789abcdef";');
+  });
+
+  it('signs its pulls upstream with njs and the pull secret', async () => {
+    const template = await readFile(new URL('../../edge/cdn-node/nginx.conf.template', import.meta.url), 'utf8');
+    const config = renderNginxConfig(template, values);
+    expect(config).toMatch(/^load_module \/usr\/lib\/nginx\/modules\/ngx_http_js_module\.so;$/m);
+    expect(config).toMatch(/js_path \/.*\/edge\/cdn-node;/);
+    expect(config).toContain(`set $vora_pull_secret "${values.pullSecret}";`);
+    expect(config).toContain('proxy_set_header X-Vora-Pull-Signature $vora_pull_signature;');
+    expect(() => renderNginxConfig(template, { ...values, pullSecret: 'x"; return 200; #' })).toThrow(/pull secret/);
   });
 
   it('refuses a node key that could break out of the nginx string', () => {

@@ -55,13 +55,19 @@ describe('the error vocabulary: one body, one status → code table', () => {
   });
 
   it('refuses media requests in the same shape, never cacheable, before touching the database', async () => {
-    const media = new Hono().route('/media', gatewayRoutes({ sql: untouchableSql, s3: {} as never, mediaBucket: 'vora-media', log: silent }));
-    const post = await media.request('/media/vid_a/master.m3u8', { method: 'POST' });
+    const operator = { authorization: 'Bearer operator-token' };
+    const pulls = { secret: 'pull-secret-0123456789', verifyOperatorToken: async (token: string) => (token === 'operator-token' ? { id: 'op', name: 'op' } : null) };
+    const media = new Hono().route('/media', gatewayRoutes({ sql: untouchableSql, s3: {} as never, mediaBucket: 'vora-media', log: silent, pulls }));
+    const unsigned = await media.request('/media/vid_a/master.m3u8');
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers.get('cache-control')).toBe('no-store');
+    expect((await unsigned.json()).error.code).toBe('unsigned_pull');
+    const post = await media.request('/media/vid_a/master.m3u8', { method: 'POST', headers: operator });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     expect(post.headers.get('cache-control')).toBe('no-store');
     expect((await post.json()).error.code).toBe('method_not_allowed');
-    const traversal = await media.request('/media/vid_a/..%2f..%2fetc/passwd');
+    const traversal = await media.request('/media/vid_a/..%2f..%2fetc/passwd', { headers: operator });
     expect(traversal.status).toBe(400);
     expect(traversal.headers.get('cache-control')).toBe('no-store');
     expect((await traversal.json()).error.code).toBe('bad_request');

@@ -26,6 +26,7 @@ function hostValues(env: Map<string, string>): Record<string, string> {
     instance_id: 'i-0123456789abcdef0',
     ORIGIN_HOSTPORT: '127.0.0.1:19080',
     node_key: 'node-key-0123456789abcdef',
+    pull_secret: 'pull-secret-0123456789abcdef',
     CACHE_MAX_SIZE: '80g',
   };
   const out: Record<string, string> = {};
@@ -93,7 +94,7 @@ describe('the CDN node cloud-init renders nginx.conf with the shared renderer', 
 });
 
 describe('renderJobFromEnv', () => {
-  const complete = { NODE_ID: 'i-0abc', NGINX_LISTEN: '0.0.0.0:80', ORIGIN_HOSTPORT: 'gw:8080', NODE_DIR: '/x', NGINX_ACCESS_LOG: '/x/a.log', NODE_KEY: 'k'.repeat(20), NGINX_CONF_OUT: '/x/n.conf' };
+  const complete = { NODE_ID: 'i-0abc', NGINX_LISTEN: '0.0.0.0:80', ORIGIN_HOSTPORT: 'gw:8080', NODE_DIR: '/x', NGINX_ACCESS_LOG: '/x/a.log', NODE_KEY: 'k'.repeat(20), PULL_SECRET: 'p'.repeat(20), NGINX_CONF_OUT: '/x/n.conf' };
 
   it('names every missing variable', () => {
     expect(() => renderJobFromEnv({ ...complete, NODE_KEY: undefined, NODE_DIR: '' })).toThrow(/missing NODE_DIR, NODE_KEY/);

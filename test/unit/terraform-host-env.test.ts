@@ -48,6 +48,7 @@ const secretSamples: Record<string, string> = {
   DATABASE_URL: 'postgres://vora:pw@db.example.internal:5432/vora?sslmode=verify-full&sslrootcert=/etc/vora/rds-ca.pem',
   VORA_API_TOKEN: 'api-token-0123456789abcdef',
   VORA_INTERNAL_SECRET: 'internal-secret-0123456789abcdef',
+  VORA_PULL_SECRET: 'pull-secret-0123456789abcdef',
 };
 
 function hostEnv(marker: string, role: string): Record<string, string> {

@@ -8,6 +8,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const TEST_INTERNAL_SECRET = 'workers-tier-internal-secret';
 /** Test-only segment-token key (the stack's is `nodeKey` in `.vora/secrets.json`). */
 export const TEST_NODE_KEY = 'workers-tier-node-key-0123456789';
+/** Test-only pull secret (the stack's is `pullSecret` in `.vora/secrets.json`). */
+export const TEST_PULL_SECRET = 'workers-tier-pull-secret-0123456789';
 
 // The workers tier: tests run inside workerd next to the edge worker and its ChatRoom objects (wrangler.toml).
 export default defineConfig({
@@ -19,6 +21,7 @@ export default defineConfig({
         bindings: {
           INTERNAL_SECRET: TEST_INTERNAL_SECRET,
           NODE_KEY: TEST_NODE_KEY,
+          PULL_SECRET: TEST_PULL_SECRET,
           // Two player sites; every other origin gets no CORS headers (test/workers/cors-for-players.test.ts).
           CORS_ALLOWED_ORIGINS: 'https://player.example, http://localhost:3000',
           // Port 9 (discard) is closed on 127.0.0.1: the origin probe fails fast unless a test mocks fetch.

@@ -10,8 +10,8 @@ import { renderNginxConfig, type CdnNodeConfigValues } from '../render-config.ts
 
 /** Every environment variable the CLI reads; the cloud-init test checks the farm sets each required one. */
 export const renderEnvNames = {
-  required: ['NODE_ID', 'NGINX_LISTEN', 'ORIGIN_HOSTPORT', 'NODE_DIR', 'NGINX_ACCESS_LOG', 'NODE_KEY', 'NGINX_CONF_OUT'],
-  optional: ['NGINX_USER_DIRECTIVE', 'NGINX_WORKER_PROCESSES', 'NGINX_CACHE_MAX_SIZE', 'NGINX_TEMPLATE'],
+  required: ['NODE_ID', 'NGINX_LISTEN', 'ORIGIN_HOSTPORT', 'NODE_DIR', 'NGINX_ACCESS_LOG', 'NODE_KEY', 'PULL_SECRET', 'NGINX_CONF_OUT'],
+  optional: ['NGINX_NJS_MODULE', 'NGINX_USER_DIRECTIVE', 'NGINX_WORKER_PROCESSES', 'NGINX_CACHE_MAX_SIZE', 'NGINX_TEMPLATE'],
 } as const;
 
 const defaultTemplate = fileURLToPath(new URL('../nginx.conf.template', import.meta.url));
@@ -40,6 +40,8 @@ export function renderJobFromEnv(env: Record<string, string | undefined>): Rende
       nodeDir: env.NODE_DIR!,
       accessLog: env.NGINX_ACCESS_LOG!,
       nodeKey: env.NODE_KEY!,
+      pullSecret: env.PULL_SECRET!,
+      njsModule: env.NGINX_NJS_MODULE || undefined,
       userDirective: env.NGINX_USER_DIRECTIVE ?? '',
       // `auto` (one worker per core) is valid nginx; the renderer's type says number, the template takes text.
       workerProcesses: (workers || undefined) as unknown as number | undefined,

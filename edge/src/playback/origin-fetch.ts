@@ -1,3 +1,4 @@
+import { pullHeaders } from '../../../contracts/pull-signing.ts';
 import { MAX_PLAYLIST_CHARS } from './hls-strict.ts';
 import { sharedCacheSeconds } from './cache-control.ts';
 import { originRefusal, type OriginRefusal } from './origin-refusal.ts';
@@ -17,13 +18,26 @@ const MAX_ERROR_BODY_BYTES = 8 * 1024;
 
 const failure = (status: OriginRefusal['status'], code: string, message: string): OriginFailure => ({ ok: false, status, code, message });
 
-/** GET `{originUrl}{path}` from the origin gateway, bounded by ORIGIN_TIMEOUT_MS; any non-200 becomes a failure value. */
-export async function fetchOrigin(originUrl: string, path: string, timeoutMs = ORIGIN_TIMEOUT_MS): Promise<OriginResponse> {
-  const url = `${originUrl.replace(/\/+$/, '')}${path}`;
+/** Where the edge pulls media from (the shield, or the gateway itself) and the secret it signs each pull with. */
+export interface MediaSource {
+  baseUrl: string;
+  /** PULL_SECRET (contracts/pull-signing.ts); unset = unsigned pulls, which a private gateway refuses. */
+  pullSecret?: string;
+}
+
+/** The edge's media source from its bindings: MEDIA_URL (the shield) when set, else ORIGIN_URL. */
+export function mediaSourceOf(env: { ORIGIN_URL: string; MEDIA_URL?: string; PULL_SECRET?: string }): MediaSource {
+  return { baseUrl: env.MEDIA_URL || env.ORIGIN_URL, pullSecret: env.PULL_SECRET };
+}
+
+/** GET `{baseUrl}{path}` from the media source, signed, bounded by ORIGIN_TIMEOUT_MS; any non-200 becomes a failure value. */
+export async function fetchOrigin(source: MediaSource, path: string, timeoutMs = ORIGIN_TIMEOUT_MS): Promise<OriginResponse> {
+  const url = `${source.baseUrl.replace(/\/+$/, '')}${path}`;
   const signal = AbortSignal.timeout(timeoutMs);
+  const headers = source.pullSecret ? await pullHeaders({ method: 'GET', path, secret: source.pullSecret, nowSeconds: Math.floor(Date.now() / 1000) }) : {};
   let response: Response;
   try {
-    response = await fetch(url, { signal, redirect: 'manual' });
+    response = await fetch(url, { signal, redirect: 'manual', headers });
   } catch (error) {
     if (signal.aborted) return failure(504, 'origin_timeout', `the origin did not answer ${path} within ${timeoutMs} ms`);
     return failure(502, 'origin_unreachable', `the origin is not reachable for ${path}: ${error instanceof Error ? error.message : String(error)}`);
@@ -51,12 +65,12 @@ async function boundedJson(response: Response): Promise<unknown> {
  * A playlist from the origin, through the Cache API: kept as long as the origin's Cache-Control allows,
  * at most EDGE_CACHE_MAX_SECONDS. The text is bounded (MAX_PLAYLIST_CHARS) before it is read whole.
  */
-export async function fetchOriginPlaylist(originUrl: string, path: string, cache: Cache | null): Promise<OriginText> {
-  const key = new Request(`${originUrl.replace(/\/+$/, '')}${path}`);
+export async function fetchOriginPlaylist(source: MediaSource, path: string, cache: Cache | null): Promise<OriginText> {
+  const key = new Request(`${source.baseUrl.replace(/\/+$/, '')}${path}`);
   const hit = await cache?.match(key);
   if (hit) return { ok: true, text: await playlistText(hit), maxAgeSeconds: sharedCacheSeconds(hit.headers.get('Cache-Control')), cached: true };
 
-  const fetched = await fetchOrigin(originUrl, path);
+  const fetched = await fetchOrigin(source, path);
   if (!fetched.ok) return fetched;
   const { response } = fetched;
   const declared = Number(response.headers.get('Content-Length') ?? 0);

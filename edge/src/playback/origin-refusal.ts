@@ -38,5 +38,8 @@ export function originRefusal(path: string, status: number, body: unknown, retry
   if (parsed?.success && parsed.data.error.code === PLAYABILITY_CODE.failed) {
     return { status: 409, code: PLAYABILITY_CODE.failed, message: parsed.data.error.message, headers: { 'Cache-Control': 'no-store' } };
   }
+  if (status === 401 || status === 403) {
+    return { status: 502, code: 'origin_refused_pull', message: `the origin refused the edge's pull of ${path} (${status}): give the edge the origin's VORA_PULL_SECRET as PULL_SECRET` };
+  }
   return { status: 502, code: 'origin_error', message: `the origin answered ${status} for ${path}` };
 }

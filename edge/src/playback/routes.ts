@@ -6,7 +6,7 @@ import { EdgeError } from '../http/errors.ts';
 import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';
 import { viewerCacheControl } from './cache-control.ts';
 import { chooseNode } from './choose-node.ts';
-import { fetchOrigin, fetchOriginPlaylist, type OriginFailure } from './origin-fetch.ts';
+import { fetchOrigin, fetchOriginPlaylist, mediaSourceOf, type OriginFailure } from './origin-fetch.ts';
 import { rewriteMaster } from './rewrite-master.ts';
 import { rewriteMedia } from './rewrite-media.ts';
 import { assertSegmentTokenSecret, segmentTokenExpiry, signSegmentToken } from './segment-token.ts';
@@ -26,7 +26,7 @@ const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : ca
 playbackRoutes.get('/:token/master.m3u8', async (c) => {
   const claims = c.get('claims');
   const { maxHeight } = await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
-  const master = await fetchOriginPlaylist(c.env.ORIGIN_URL, `/media/${claims.sub}/master.m3u8`, edgeCache());
+  const master = await fetchOriginPlaylist(mediaSourceOf(c.env), `/media/${claims.sub}/master.m3u8`, edgeCache());
   if (!master.ok) return refuse(master);
   const rewritten = rewriteMaster(master.text, { tokenPath: `/v/${c.req.param('token')}/`, maxHeight });
   if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's master playlist is malformed: ${rewritten.error}`);
@@ -41,7 +41,7 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
   await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const secret = segmentTokenSecret(c.env.NODE_KEY);
   const mediaPathPrefix = `/media/${videoId}/${rendition}/`;
-  const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(c.env.ORIGIN_URL, `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);
+  const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(mediaSourceOf(c.env), `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);
   if (!playlist.ok) return refuse(playlist);
 
   const node = chooseNode(nodes, videoId, { viewerRegion: c.get('viewer').region });
@@ -67,7 +67,7 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
 /** Images and the storyboard's WebVTT: streamed from the origin gateway as they come, never buffered. */
 async function streamFromOrigin(c: Context<PlaybackApp>, file: string): Promise<Response> {
   const claims = c.get('claims');
-  const fetched = await fetchOrigin(c.env.ORIGIN_URL, `/media/${claims.sub}/${file}`);
+  const fetched = await fetchOrigin(mediaSourceOf(c.env), `/media/${claims.sub}/${file}`);
   if (!fetched.ok) return refuse(fetched);
   const headers = new Headers({ 'Cache-Control': viewerCacheControl(Number.POSITIVE_INFINITY, claims.exp, Date.now()) });
   for (const name of ['Content-Type', 'Content-Length', 'ETag', 'Last-Modified']) {

@@ -7,6 +7,7 @@ import { noStore } from './cache-policy.ts';
 import { serveMaster } from './serve-master.ts';
 import { serveStoredObject } from './serve-object.ts';
 import { parseMediaPath } from './media-path.ts';
+import { pullAuth, type PullAuthOptions } from './pull-auth.ts';
 import { cachedVideoStates, videoStatesFromDb } from './video-states.ts';
 
 export interface GatewayDeps {
@@ -16,16 +17,22 @@ export interface GatewayDeps {
   log: Logger;
   /** Longest wait for storage to answer before a 503 (default 2000 ms): a dead MinIO never hangs a player. */
   storageTimeoutMs?: number;
+  /** Who may pull: signed pulls (VORA_PULL_SECRET) and operators. Required, so no gateway is ever open by omission. */
+  pulls: PullAuthOptions;
 }
 
 /**
  * The streaming gateway, mounted at `/media`: `GET|HEAD /media/{videoId}/master.m3u8` is generated from
- * the DB; every other file of the media layout streams from the media bucket.
+ * the DB; every other file of the media layout streams from the media bucket. Only signed pulls and
+ * operators get in (pull-auth.ts).
  */
 export function gatewayRoutes(deps: GatewayDeps): Hono {
   const app = new Hono();
   const videoState = cachedVideoStates(videoStatesFromDb(deps.sql));
   const storageTimeoutMs = deps.storageTimeoutMs ?? 2_000;
+
+  // Private: every request proves itself before any path is looked at.
+  app.use('*', pullAuth(deps.pulls));
 
   // Hono decodes params, so `..%2f` arrives as `../` and fails the name patterns like any other bad name.
   const handle = async (c: Context, segments: string[]) => {

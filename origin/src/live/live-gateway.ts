@@ -6,6 +6,7 @@ import { ApiError, handleApiErrors } from '../api/errors.ts';
 import type { Sql } from '../db/sql.ts';
 import { noStore } from '../gateway/cache-policy.ts';
 import { serveStoredObject } from '../gateway/serve-object.ts';
+import { pullAuth, type PullAuthOptions } from '../gateway/pull-auth.ts';
 import { readStoredObject } from '../gateway/stored-object.ts';
 import { getLiveInput } from './live-input-rows.ts';
 import { parseLiveMediaPath } from './live-media-path.ts';
@@ -17,6 +18,8 @@ export interface LiveGatewayDeps {
   mediaBucket: string;
   log: Logger;
   storageTimeoutMs?: number;
+  /** Who may pull (../gateway/pull-auth.ts); the origin always passes it. Absent only in tests of the live path alone. */
+  pulls?: PullAuthOptions;
 }
 
 /** Players poll live playlists every target duration; nodes may answer repeats for a second. */
@@ -36,6 +39,8 @@ export function liveGatewayRoutes(deps: LiveGatewayDeps): Hono {
   const app = new Hono();
   const timeoutMs = deps.storageTimeoutMs ?? 2_000;
   const objects = { s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs };
+
+  if (deps.pulls) app.use('*', pullAuth(deps.pulls));
 
   const handle = async (c: Context, segments: string[]) => {
     const parsed = parseLiveMediaPath(segments);

@@ -21,7 +21,7 @@ data "aws_iam_policy_document" "node" {
   statement {
     sid       = "ReadNodeSecrets"
     actions   = ["ssm:GetParameter"]
-    resources = [aws_ssm_parameter.internal_secret.arn, aws_ssm_parameter.node_key.arn]
+    resources = [aws_ssm_parameter.internal_secret.arn, aws_ssm_parameter.node_key.arn, aws_ssm_parameter.pull_secret.arn]
   }
 
   statement {

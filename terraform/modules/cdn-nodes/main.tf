@@ -22,8 +22,9 @@ locals {
     cache_max_size         = var.cache_max_size
     internal_secret_param  = aws_ssm_parameter.internal_secret.name
     node_key_param         = aws_ssm_parameter.node_key.name
+    pull_secret_param      = aws_ssm_parameter.pull_secret.name
     # A rotated secret changes the launch template, so the instance refresh rolls it out node by node.
-    secrets_version = "${aws_ssm_parameter.internal_secret.version}.${aws_ssm_parameter.node_key.version}"
+    secrets_version = "${aws_ssm_parameter.internal_secret.version}.${aws_ssm_parameter.node_key.version}.${aws_ssm_parameter.pull_secret.version}"
     # Embedded so a template change rolls a new launch template (and an instance refresh).
     nginx_template_b64 = filebase64(local.nginx_template_path)
     install_script_b64 = filebase64("${path.module}/../../files/install-vora-release.sh")

@@ -10,6 +10,15 @@ resource "aws_ssm_parameter" "internal_secret" {
   tags        = var.tags
 }
 
+resource "aws_ssm_parameter" "pull_secret" {
+  name        = "/${var.name}/cdn-nodes/pull-secret"
+  description = "Vora VORA_PULL_SECRET: nginx signs its pulls from the shield or the gateway with it"
+  type        = "SecureString"
+  key_id      = var.kms_key_arn == "" ? null : var.kms_key_arn
+  value       = var.pull_secret
+  tags        = var.tags
+}
+
 resource "aws_ssm_parameter" "node_key" {
   name        = "/${var.name}/cdn-nodes/node-key"
   description = "Vora NODE_KEY: segment-token key checked by nginx"

@@ -172,3 +172,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "pull_secret" {
+  description = "VORA_PULL_SECRET: HMAC key of signed pulls from the private gateway (origin, shield, CDN nodes, edge; 16-128 base64url characters)."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{16,128}$", var.pull_secret))
+    error_message = "pull_secret must be 16-128 base64url characters: it is pasted into nginx.conf and the VCL."
+  }
+}

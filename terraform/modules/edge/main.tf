@@ -63,6 +63,7 @@ resource "cloudflare_worker_version" "edge" {
       { type = "plain_text", name = "ORIGIN_URL", text = var.origin_url },
       { type = "secret_text", name = "INTERNAL_SECRET", text = var.internal_secret },
       { type = "secret_text", name = "NODE_KEY", text = var.node_key },
+      { type = "secret_text", name = "PULL_SECRET", text = var.pull_secret },
     ],
   )
 

@@ -37,6 +37,7 @@ locals {
       S3_SECRET_ACCESS_KEY = local.s3_secret
       VORA_API_TOKEN       = var.api_token
       VORA_INTERNAL_SECRET = var.internal_secret
+      VORA_PULL_SECRET     = var.pull_secret
     }
     transcoder = {
       S3_ACCESS_KEY_ID     = local.s3_access

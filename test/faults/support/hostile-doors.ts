@@ -18,6 +18,8 @@ const websocketUpgrade = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-Web
 export function hostileDoors(stack: DevStack, readyVideoId: string, playbackToken: string): Door[] {
   const operator = { authorization: `Bearer ${stack.secrets.apiToken}`, 'content-type': 'application/json' };
   const internal = { authorization: `Bearer ${stack.secrets.internalSecret}` };
+  // The gateway is private: operators read it with their token, so hostile names reach its path checks.
+  const mediaReader = { authorization: `Bearer ${stack.secrets.apiToken}` };
   return [
     { name: 'GET /v1/videos/:id', base: 'origin', method: 'GET', path: '/v1/videos/{x}', headers: operator },
     { name: 'DELETE /v1/videos/:id', base: 'origin', method: 'DELETE', path: '/v1/videos/{x}', headers: operator },
@@ -28,10 +30,10 @@ export function hostileDoors(stack: DevStack, readyVideoId: string, playbackToke
     { name: 'GET /v1/channels/:id/config', base: 'origin', method: 'GET', path: '/v1/channels/{x}/config', headers: operator },
     { name: 'HEAD /v1/uploads/:id', base: 'origin', method: 'HEAD', path: '/v1/uploads/{x}', headers: { 'Tus-Resumable': '1.0.0' } },
     { name: 'PATCH /v1/uploads/:id', base: 'origin', method: 'PATCH', path: '/v1/uploads/{x}', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: 'bytes' },
-    { name: 'GET /media/:id/master.m3u8', base: 'origin', method: 'GET', path: '/media/{x}/master.m3u8' },
-    { name: 'GET /media/:id/:rendition/playlist.m3u8', base: 'origin', method: 'GET', path: `/media/${readyVideoId}/{x}/playlist.m3u8` },
-    { name: 'GET /media/:id/:rendition/:file', base: 'origin', method: 'GET', path: `/media/${readyVideoId}/360p/{x}` },
-    { name: 'GET /media/:id/:file', base: 'origin', method: 'GET', path: `/media/${readyVideoId}/{x}` },
+    { name: 'GET /media/:id/master.m3u8', base: 'origin', method: 'GET', path: '/media/{x}/master.m3u8', headers: mediaReader },
+    { name: 'GET /media/:id/:rendition/playlist.m3u8', base: 'origin', method: 'GET', path: `/media/${readyVideoId}/{x}/playlist.m3u8`, headers: mediaReader },
+    { name: 'GET /media/:id/:rendition/:file', base: 'origin', method: 'GET', path: `/media/${readyVideoId}/360p/{x}`, headers: mediaReader },
+    { name: 'GET /media/:id/:file', base: 'origin', method: 'GET', path: `/media/${readyVideoId}/{x}`, headers: mediaReader },
     { name: 'GET /v/:token/master.m3u8', base: 'edge', method: 'GET', path: '/v/{x}/master.m3u8' },
     { name: 'GET /v/:token/:rendition/playlist.m3u8', base: 'edge', method: 'GET', path: `/v/${playbackToken}/{x}/playlist.m3u8` },
     { name: 'GET /v/:token/:file', base: 'edge', method: 'GET', path: `/v/${playbackToken}/{x}` },

@@ -6,6 +6,8 @@ import { mediaUris, originUrl } from './vora-client.ts';
 export interface Probe {
   name: string;
   url: string;
+  /** Sent with the request (the private gateway reads operators' API tokens). */
+  headers?: Record<string, string>;
 }
 
 export type ProbeResult = TimedResponse & { name: string };
@@ -28,10 +30,10 @@ export async function viewerProbes(stack: DevStack, playbackUrl: string, videoId
     { name: 'edge 360p playlist', url: media },
     ...segments.map((url, index) => ({ name: `node ${chosen} ${index === 0 ? 'init' : `segment ${index}`}`, url })),
     { name: `node ${other} (cold) last segment`, url: cold.toString() },
-    { name: 'origin 360p playlist', url: `${originUrl(stack)}/media/${videoId}/360p/playlist.m3u8` },
+    { name: 'origin 360p playlist', url: `${originUrl(stack)}/media/${videoId}/360p/playlist.m3u8`, headers: { authorization: `Bearer ${stack.secrets.apiToken}` } },
   ];
 }
 
 export async function probeRound(probes: Probe[], boundMs = 15_000): Promise<ProbeResult[]> {
-  return Promise.all(probes.map(async (probe) => ({ name: probe.name, ...(await timedGet(probe.url, boundMs)) })));
+  return Promise.all(probes.map(async (probe) => ({ name: probe.name, ...(await timedGet(probe.url, boundMs, { headers: probe.headers })) })));
 }

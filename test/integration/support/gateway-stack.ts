@@ -13,6 +13,7 @@ import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
 import { stackContext } from '../../../stack/component.ts';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { StackRunner } from '../../../stack/runner.ts';
+import { signedFetch } from './signed-pull.ts';
 
 /** Real MinIO (its own ports and temp data), a PGlite DB and the gateway mounted at /media on a free port. */
 export interface GatewayStack {
@@ -24,13 +25,20 @@ export interface GatewayStack {
   app: Hono;
   /** e.g. http://127.0.0.1:41234 — the gateway answers under `${gatewayUrl}/media/…`. */
   gatewayUrl: string;
+  /** The gateway is private: `pull` signs with `pullSecret`; `operatorToken` is an API token it accepts. */
+  pullSecret: string;
+  operatorToken: string;
+  pull(url: string, init?: RequestInit): Promise<Response>;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
   close(): Promise<void>;
 }
 
+const pullSecret = 'gateway-test-pull-secret-0123';
+const operatorToken = 'gateway-test-operator-token';
+
 export async function startGatewayStack(portOffset: number, options: { storageTimeoutMs?: number } = {}): Promise<GatewayStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-gateway-'));
-  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', minioUser: 'vora-test', minioPassword: 'vora-test-password' };
+  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-test', minioPassword: 'vora-test-password' };
   const ctx = stackContext(shiftedPorts(portOffset), secrets, dataDir);
   const minio = new StackRunner([minioComponent(ctx)], ctx.logDir);
   let sql: Sql | undefined;
@@ -47,7 +55,8 @@ export async function startGatewayStack(portOffset: number, options: { storageTi
     await minio.start();
     sql = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
     const log = pino({ level: process.env.GATEWAY_TEST_LOG ?? 'silent' });
-    const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, storageTimeoutMs: options.storageTimeoutMs }));
+    const pulls = { secret: pullSecret, verifyOperatorToken: async (token: string) => (token === operatorToken ? { id: 'tok_test', name: 'test operator' } : null) };
+    const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, storageTimeoutMs: options.storageTimeoutMs, pulls }));
     server = await new Promise<ServerType>((resolve) => {
       const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
     });
@@ -60,6 +69,9 @@ export async function startGatewayStack(portOffset: number, options: { storageTi
       minioUrl: minioEndpoint(ctx),
       app,
       gatewayUrl: `http://127.0.0.1:${port}`,
+      pullSecret,
+      operatorToken,
+      pull: (url, init) => signedFetch(url, pullSecret, init),
       put: async (key, body, contentType = 'application/octet-stream') => {
         await s3.send(new PutObjectCommand({ Bucket: 'vora-media', Key: key, Body: body, ContentType: contentType }));
       },

@@ -36,7 +36,7 @@ export interface LadderStack {
   stop(): Promise<void>;
 }
 
-const secrets = { apiToken: 'ladder-test-token-0000', internalSecret: 't', nodeKey: 't', minioUser: 'ladder', minioPassword: 'ladder-password' };
+const secrets = { apiToken: 'ladder-test-token-0000', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'ladder', minioPassword: 'ladder-password' };
 
 export async function startLadderStack(offset = 13000): Promise<LadderStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
