@@ -18,7 +18,7 @@ import { probeRtmp, publishTestSource, type Publisher } from './support/live-pub
 
 // RTMP on 27935 (shiftedPorts(26000)): clear of the defaults and of the other test files' stacks.
 const ports = shiftedPorts(26000);
-const secrets = { apiToken: 'unused', internalSecret: 'live-ingest-test-secret-0123456789', nodeKey: 'unused', minioUser: 'unused', minioPassword: 'unused' };
+const secrets = { apiToken: 'unused', internalSecret: 'live-ingest-test-secret-0123456789', nodeKey: 'unused', pullSecret: 'test-pull-secret-0123456789', minioUser: 'unused', minioPassword: 'unused' };
 const rtmpBase = `rtmp://127.0.0.1:${ports.ingestRtmp}/live`;
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-live-ingest-'));
 let origin: LiveOrigin;

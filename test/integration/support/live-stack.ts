@@ -30,7 +30,7 @@ export interface LiveStack {
   stop(): Promise<void>;
 }
 
-const secrets = { apiToken: 'unused', internalSecret: 'live-stack-test-secret-0123456789', nodeKey: 'unused', minioUser: 'vora-live', minioPassword: 'vora-live-password' };
+const secrets = { apiToken: 'unused', internalSecret: 'live-stack-test-secret-0123456789', nodeKey: 'unused', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-live', minioPassword: 'vora-live-password' };
 
 export async function startLiveStack(offset: number): Promise<LiveStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
