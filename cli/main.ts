@@ -19,6 +19,7 @@ import { registerSignCommand } from './operator/sign.ts';
 import { registerStatsCommand } from './operator/stats.ts';
 import { registerUploadCommand } from './operator/upload.ts';
 import { registerVideosCommand } from './operator/videos.ts';
+import { registerWebhooksCommand } from './operator/webhooks.ts';
 
 const program = new Command('vora')
   .description('Vora: edge-first video platform — operator and developer CLI')
@@ -35,6 +36,7 @@ registerRoomsCommand(program);
 registerConfigCommand(program);
 registerStatsCommand(program);
 registerLiveCommand(program);
+registerWebhooksCommand(program);
 
 // Developer commands: the local stack, its tests and benchmarks.
 registerDevCommand(program);
