@@ -20,12 +20,34 @@ export interface LiveBroadcastInput {
   broadcast: number;
   /** Where the ladder pulls the stream: `rtmp://{ingest}/live/{inputId}` (the ingest node it landed on). */
   pullUrl: string;
+  /** A publisher back within this long continues this broadcast behind a discontinuity; after it the broadcast ends. */
+  reconnectWindowSeconds: number;
+}
+
+/** Signal to `live-{id}-{n}`: the publisher is back within the window; the argument is the new pull URL. */
+export const liveRepublishedSignalName = 'republished';
+
+/** Where a live input is, as the broadcast's workflow needs to know it. */
+export type LiveInputPresence = 'publishing' | 'reconnecting' | 'gone';
+
+/**
+ * Activities the origin runs on `vora-origin` for the live workflow (the DB row of the input is the one authority
+ * on whether a publisher is there, so the workflow asks rather than guesses).
+ */
+export interface LiveOriginActivities {
+  /** Whether broadcast `n` of the input has a publisher now, waits for one, or is over (ended, deleted, superseded). */
+  liveInputPresence(input: { inputId: string; broadcast: number }): Promise<LiveInputPresence>;
+  /**
+   * Ends broadcast `n` if nobody came back (status reconnecting → ended, in one UPDATE); `continued` when a publisher
+   * claimed it meanwhile (its republished signal is on the way).
+   */
+  closeLiveBroadcast(input: { inputId: string; broadcast: number }): Promise<'ended' | 'continued' | 'gone'>;
 }
 
 export interface LiveBroadcastResult {
   /** Segments of the lowest rendition in the final playlist. */
   segments: number;
-  /** How many times the ladder ran (1 unless it was restarted). */
+  /** How many times the ladder ran (1 unless the publisher came back or the ladder restarted). */
   ladderRuns: number;
 }
 

@@ -17,8 +17,8 @@ import type { VideoUploadGateDeps } from './uploads/video-upload-gate.ts';
 import { createChannelEventPublisher, type ChannelEventPublisher } from './webhooks/channel-event-publisher.ts';
 import { startTranscode, transcodeWorkflowStatus } from './workflow/start-transcode.ts';
 import type { TranscodeWorkflowStatus } from './workflow/stuck-video-rules.ts';
-import { startLiveBroadcast } from './live/start-broadcast.ts';
-import type { LiveBroadcastInput } from '../../contracts/live.ts';
+import type { LiveInput } from './live/live-input-rows.ts';
+import { beginOrResumeBroadcast } from './live/start-broadcast.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from './outgoing-webhooks/dispatcher.ts';
 
 /** Everything the origin's routes and background work talk to, opened once at start and closed once at the end. */
@@ -34,7 +34,7 @@ export interface OriginDependencies {
     status(videoId: string): Promise<TranscodeWorkflowStatus>;
   };
   /** Workflow `live-{inputId}-{n}` per broadcast. */
-  liveBroadcasts: { start(input: LiveBroadcastInput): Promise<unknown> };
+  liveBroadcasts: { begin(input: LiveInput, options: { pullBase: string; continued: boolean }): Promise<void> };
   clickhouse: ClickHouseClient;
   /** Only for `/healthz`: can the origin reach a broker at all. */
   kafkaHealthAdmin: Admin;
@@ -86,7 +86,7 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
         }
       },
     },
-    liveBroadcasts: { start: (input) => startLiveBroadcast(temporal, input) },
+    liveBroadcasts: { begin: (input, options) => beginOrResumeBroadcast(temporal, input, options) },
     clickhouse,
     kafkaHealthAdmin,
     videoEvents,

@@ -79,7 +79,7 @@ const app = createOriginApp({
           log,
           ingestSecret: internalSecret,
           defaultPullBase: config.VORA_INGEST_RTMP_URL,
-          onPublish: (input, pullBase) => deps.liveBroadcasts.start({ inputId: input.id, broadcast: input.broadcasts, pullUrl: `${pullBase}/${input.id}` }),
+          onPublish: (input, options) => deps.liveBroadcasts.begin(input, options),
         })
       : undefined,
   },

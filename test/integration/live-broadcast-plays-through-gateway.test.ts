@@ -2,7 +2,8 @@
  * A broadcast end to end below the edge: FFmpeg publishes 20 s of a test pattern over RTMP, the origin authorizes
  * it and starts `live-{id}-1`, the live ladder on the transcoder's `vora-live` queue stores each segment once in
  * MinIO, the gateway serves the live playlists (max-age=1, no ENDLIST) and immutable segments; when the publisher
- * leaves the playlists end and the broadcast plays as a recording of the right length.
+ * leaves the playlists end and the broadcast plays as a recording of the right length. A publisher back within the
+ * reconnect window continues the same broadcast behind one discontinuity; after the window a publish is a new one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../stack/exec.ts';
@@ -34,7 +35,7 @@ const segmentUris = (playlist: string) => playlist.split('\n').filter((line) => 
 
 describe('a live broadcast through the gateway', () => {
   it('serves a growing live playlist while the publisher sends, then ends it as a recording', async () => {
-    const { body: input } = (await api('/v1/live-inputs', { method: 'POST', body: { title: 'twenty seconds' } })) as { body: Json };
+    const { body: input } = (await api('/v1/live-inputs', { method: 'POST', body: { title: 'twenty seconds', reconnectWindowSeconds: 0 } })) as { body: Json };
     const publishedAt = Date.now();
     publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 20, size: '640x360' });
     const media = `${stack.origin.url}/media/live/${input.id}`;
@@ -70,7 +71,7 @@ describe('a live broadcast through the gateway', () => {
       return answer.body.includes('#EXT-X-ENDLIST') ? answer : undefined;
     }, 60_000);
     const result = await stack.temporal.workflow.getHandle(`live-${input.id}-1`).result();
-    expect(result.segments).toBe(segmentUris(ended.body).length);
+    expect(result).toEqual({ segments: segmentUris(ended.body).length, ladderRuns: 1 });
     expect((await api(`/v1/live-inputs/${input.id}`)).body.status).toBe('ended');
 
     // Every listed segment was stored once under live/{id}/b1/, and the recording plays to its end.
@@ -81,5 +82,46 @@ describe('a live broadcast through the gateway', () => {
     // The ladder joins a second or two after the publish starts (no GOP cache in nginx-rtmp).
     expect(duration).toBeGreaterThan(14);
     expect(duration).toBeLessThan(21);
+  });
+});
+
+describe('the reconnect window', () => {
+  it('continues the broadcast when the publisher is back within the window, ends it after, and starts a new one later', async () => {
+    const { body: input } = (await api('/v1/live-inputs', { method: 'POST', body: { title: 'flaky uplink', reconnectWindowSeconds: 10 } })) as { body: Json };
+    const status = async () => (await api(`/v1/live-inputs/${input.id}`)).body;
+    const media = `${stack.origin.url}/media/live/${input.id}`;
+
+    publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 8, size: '320x180' });
+    await waitFor('first segments', async () => segmentUris((await text(`${media}/b1/360p/playlist.m3u8`)).body).length >= 2 || undefined, 40_000);
+    await publisher.exited;
+    await waitFor('the input to wait for its publisher', async () => (await status()).status === 'reconnecting' || undefined, 20_000);
+
+    publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 8, size: '320x180' });
+    expect(await waitFor('the publisher to be back', async () => {
+      const body = await status();
+      return body.status === 'live' ? body : undefined;
+    })).toMatchObject({ broadcasts: 1 });
+    await waitFor('segments after the discontinuity', async () => {
+      const body = (await text(`${media}/b1/360p/playlist.m3u8`)).body;
+      return body.includes('#EXT-X-DISCONTINUITY') && body.split('#EXT-X-DISCONTINUITY')[1]!.includes('seg_') ? true : undefined;
+    }, 40_000);
+    await publisher.exited;
+
+    const ended = await waitFor('the window to pass and the playlist to end', async () => {
+      const answer = await text(`${media}/b1/360p/playlist.m3u8`);
+      return answer.body.includes('#EXT-X-ENDLIST') ? answer.body : undefined;
+    }, 60_000);
+    expect(ended.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
+    expect(await stack.temporal.workflow.getHandle(`live-${input.id}-1`).result()).toMatchObject({ ladderRuns: 2 });
+    expect(await status()).toMatchObject({ status: 'ended', broadcasts: 1 });
+
+    publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 30, size: '320x180' });
+    const second = await waitFor('a new broadcast', async () => {
+      const answer = await text(`${media}/master.m3u8`);
+      return answer.body.includes('b2/360p/playlist.m3u8') ? answer : undefined;
+    }, 30_000);
+    expect(second.body).not.toContain('b1/');
+    expect(await status()).toMatchObject({ status: 'live', broadcasts: 2 });
+    await publisher.stop();
   });
 });

@@ -15,8 +15,11 @@ export interface IngestHookDeps {
   ingestSecret: string;
   /** Where ladders pull a stream when the ingest does not say (`?pull=` in its hook URL): `rtmp://host:port/live`. */
   defaultPullBase: string;
-  /** Told after an authorized publish (starts the broadcast's work), with the ingest's pull base. Failing here refuses the publish. */
-  onPublish?(input: LiveInput, pullBase: string): Promise<unknown>;
+  /**
+   * Told after an authorized publish, with the ingest's pull base and whether it continues the current broadcast
+   * (the publisher is back within the reconnect window). Failing here refuses the publish.
+   */
+  onPublish?(input: LiveInput, options: { pullBase: string; continued: boolean }): Promise<unknown>;
   /** Told after the publisher left. */
   onPublishDone?(input: LiveInput): Promise<unknown>;
 }
@@ -61,23 +64,26 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
     if (!decision.allow) return refused(decision.refusal, decision.reason, decision.liveInputId);
 
     const publisher = { clientId: form.clientid ?? '', keyHash: hashSecret(form.name), addr: form.addr ?? '', since: new Date().toISOString() };
-    const claimed = await claimPublisher(sql, decision.input.id, publisher);
-    if (!claimed) return refused('already_publishing', `live input ${decision.input.id} already has a publisher`, decision.input.id);
+    const claim = await claimPublisher(sql, decision.input.id, publisher);
+    if (!claim) return refused('already_publishing', `live input ${decision.input.id} already has a publisher`, decision.input.id);
+    const { input: claimed, continued } = claim;
     try {
-      await deps.onPublish?.(claimed, pullBaseOf(c.req.query('pull')) ?? deps.defaultPullBase);
+      await deps.onPublish?.(claimed, { pullBase: pullBaseOf(c.req.query('pull')) ?? deps.defaultPullBase, continued });
     } catch (error) {
-      await releasePublisher(sql, publisher, 'idle');
-      log.error({ event: 'live_publish_start_failed', liveInputId: claimed.id, err: error }, 'could not start the broadcast');
+      // The broadcast's workflow decides from the row: leave it waiting for a publisher as before this attempt.
+      await releasePublisher(sql, publisher, continued ? 'reconnecting' : 'ended');
+      log.error({ event: 'live_publish_start_failed', liveInputId: claimed.id, continued, err: error }, 'could not start or resume the broadcast');
       return c.text('the broadcast could not be started; the origin log has the details', 503);
     }
-    log.info({ event: 'live_publish_authorized', liveInputId: claimed.id, broadcast: claimed.broadcasts, ...peer }, 'publish authorized');
+    log.info({ event: continued ? 'live_publish_resumed' : 'live_publish_authorized', liveInputId: claimed.id, broadcast: claimed.broadcasts, ...peer }, continued ? 'publisher back within the reconnect window' : 'publish authorized');
     // nginx-rtmp renames the stream to the Location (not starting with rtmp://): paths carry the id, not the key.
     return c.body(null, 302, { Location: claimed.id });
   });
 
   app.post('/on-publish-done', async (c) => {
     const form = await readForm(c.req.parseBody());
-    const released = await releasePublisher(sql, { clientId: form.clientid ?? '', keyHash: hashSecret(form.name) }, 'ended');
+    // The broadcast's workflow waits out the reconnect window and then ends it (closeLiveBroadcast).
+    const released = await releasePublisher(sql, { clientId: form.clientid ?? '', keyHash: hashSecret(form.name) }, 'reconnecting');
     if (!released) {
       log.info({ event: 'live_publish_done_unknown', clientId: form.clientid, addr: form.addr }, 'publish done for a publisher that held no input');
       return c.body(null, 204);

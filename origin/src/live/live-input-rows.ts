@@ -116,16 +116,30 @@ export async function deleteLiveInput(sql: Sql, id: string): Promise<LiveInput |
 }
 
 /**
- * Makes `publisher` the input's one publisher and starts broadcast n+1 — only if nobody publishes now
- * (one UPDATE, so two publishers racing cannot both win). Null when another publisher holds it.
+ * Makes `publisher` the input's one publisher — only if nobody publishes now (one UPDATE, so two publishers racing
+ * cannot both win). Within the reconnect window (`reconnecting`) it continues the current broadcast; otherwise it
+ * starts broadcast n+1. Null when another publisher holds the input.
  */
-export async function claimPublisher(sql: Sql, id: string, publisher: Publisher): Promise<LiveInput | null> {
-  const { rows } = await sql.query<LiveInputRow>(
-    `UPDATE live_inputs SET publisher = $2::jsonb, status = 'live', broadcasts = broadcasts + 1, updated_at = clock_timestamp()
-     WHERE id = $1 AND publisher IS NULL RETURNING ${columns}`,
+export async function claimPublisher(sql: Sql, id: string, publisher: Publisher): Promise<{ input: LiveInput; continued: boolean } | null> {
+  const { rows } = await sql.query<LiveInputRow & { continued: boolean }>(
+    `WITH before AS (SELECT status FROM live_inputs WHERE id = $1 AND publisher IS NULL FOR UPDATE)
+     UPDATE live_inputs SET publisher = $2::jsonb, status = 'live',
+       broadcasts = CASE WHEN (SELECT status FROM before) = 'reconnecting' THEN broadcasts ELSE broadcasts + 1 END,
+       updated_at = clock_timestamp()
+     WHERE id = $1 AND publisher IS NULL RETURNING ${columns}, (SELECT status FROM before) = 'reconnecting' AS continued`,
     [id, JSON.stringify(publisher)],
   );
-  return rows[0] ? liveInputFromRow(rows[0]) : null;
+  return rows[0] ? { input: liveInputFromRow(rows[0]), continued: rows[0].continued } : null;
+}
+
+/** Ends broadcast `n` if it waits for its publisher (reconnecting → ended). False when it is not waiting. */
+export async function closeBroadcast(sql: Sql, id: string, broadcast: number): Promise<boolean> {
+  const { rows } = await sql.query(
+    `UPDATE live_inputs SET status = 'ended', updated_at = clock_timestamp()
+     WHERE id = $1 AND broadcasts = $2 AND status = 'reconnecting' AND publisher IS NULL RETURNING id`,
+    [id, broadcast],
+  );
+  return rows.length === 1;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { liveBroadcastWorkflowId, liveBroadcastWorkflowType, type LiveBroadcastInput } from '../../../contracts/live.ts';
+import { liveBroadcastWorkflowId, liveBroadcastWorkflowType, liveRepublishedSignalName, type LiveBroadcastInput } from '../../../contracts/live.ts';
 import { transcodeTaskQueue } from '../../../contracts/transcode.ts';
+import type { LiveInput } from './live-input-rows.ts';
 
 /**
  * Starts `live-{inputId}-{n}` on the transcoder's workflow queue (its ladder activity runs on `vora-live`).
@@ -15,4 +16,17 @@ export async function startLiveBroadcast(client: Client, input: LiveBroadcastInp
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     return { started: false, workflowId };
   }
+}
+
+/**
+ * What an authorized publish sets going: a new broadcast's workflow, or — the publisher back within the reconnect
+ * window — the republished signal to the current one, which runs the ladder again behind a discontinuity.
+ */
+export async function beginOrResumeBroadcast(client: Client, input: LiveInput, options: { pullBase: string; continued: boolean }): Promise<void> {
+  const pullUrl = `${options.pullBase}/${input.id}`;
+  if (options.continued) {
+    await client.workflow.getHandle(liveBroadcastWorkflowId(input.id, input.broadcasts)).signal(liveRepublishedSignalName, pullUrl);
+    return;
+  }
+  await startLiveBroadcast(client, { inputId: input.id, broadcast: input.broadcasts, pullUrl, reconnectWindowSeconds: input.reconnectWindowSeconds });
 }

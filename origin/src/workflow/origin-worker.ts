@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { originTaskQueue } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import type { VideoEventPublisher } from '../events/video-events.ts';
+import { createLiveOriginActivities } from '../live/live-origin-activities.ts';
 import { createOriginActivities } from './origin-activities.ts';
 
 export interface OriginWorkerDeps {
@@ -17,7 +18,7 @@ export interface OriginWorkerDeps {
 }
 
 /**
- * Polls `vora-origin` for the transcode workflow's DB/state/event activities. Activities only (no
+ * Polls `vora-origin` for the transcode and live workflows' DB/state/event activities. Activities only (no
  * workflows), so it needs no bundling and starts in well under a second. `stop()` drains in-flight calls.
  */
 export async function startOriginWorker(deps: OriginWorkerDeps): Promise<{ stop(): Promise<void> }> {
@@ -33,7 +34,10 @@ export async function startOriginWorker(deps: OriginWorkerDeps): Promise<{ stop(
       connection,
       namespace: deps.namespace,
       taskQueue: originTaskQueue,
-      activities: createOriginActivities({ sql: deps.sql, events: deps.events, log: deps.log.child({ component: 'origin-worker' }) }),
+      activities: {
+        ...createOriginActivities({ sql: deps.sql, events: deps.events, log: deps.log.child({ component: 'origin-worker' }) }),
+        ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }) }),
+      },
     });
   } catch (error) {
     await connection.close();

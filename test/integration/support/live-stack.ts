@@ -11,7 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { shiftedPorts } from '../../../contracts/local-ports.ts';
-import { startLiveBroadcast } from '../../../origin/src/live/start-broadcast.ts';
+import { beginOrResumeBroadcast } from '../../../origin/src/live/start-broadcast.ts';
+import { startOriginWorker } from '../../../origin/src/workflow/origin-worker.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { ingestComponent } from '../../../stack/components/ingest.ts';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
@@ -52,10 +53,13 @@ export async function startLiveStack(offset: number): Promise<LiveStack> {
     const origin = await startLiveOrigin({
       ingestSecret: secrets.internalSecret,
       rtmpUrl: rtmpBase,
-      hooks: { onPublish: (input, pullBase) => startLiveBroadcast(temporal, { inputId: input.id, broadcast: input.broadcasts, pullUrl: `${pullBase}/${input.id}` }) },
+      hooks: { onPublish: (input, options) => beginOrResumeBroadcast(temporal, input, options) },
       media: { s3, bucket: 'vora-media' },
     });
     cleanups.unshift(() => origin.close());
+    // The live workflow asks the input's row through the origin's own worker on `vora-origin`.
+    const originWorker = await startOriginWorker({ sql: origin.sql, s3, events: { publish: async () => {} }, temporalAddress: `127.0.0.1:${ctx.ports.temporal}`, namespace: 'default', log: pino({ level: 'warn' }) });
+    cleanups.unshift(() => originWorker.stop());
     const ingest = new StackRunner([ingestComponent(ctx, { originUrl: origin.url })], join(dataDir, 'logs'));
     cleanups.unshift(() => ingest.stop(5_000));
     await ingest.start();

@@ -1,6 +1,8 @@
-import { proxyActivities } from '@temporalio/workflow';
-import { liveTaskQueue, type LiveBroadcastInput, type LiveBroadcastResult } from '../../../contracts/live.ts';
+import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { liveRepublishedSignalName, liveTaskQueue, type LiveBroadcastInput, type LiveBroadcastResult, type LiveOriginActivities } from '../../../contracts/live.ts';
+import { originTaskQueue } from '../../../contracts/transcode.ts';
 import type { LiveActivities } from './live-activities.ts';
+import type { LiveRungSections } from './live-sections.ts';
 
 // The ladder runs as long as the broadcast: it heartbeats every few seconds, so a killed worker is noticed
 // within 20 s and the attempt restarts on any worker of `vora-live`, continuing behind a discontinuity.
@@ -15,14 +17,57 @@ const { endLiveBroadcast } = proxyActivities<LiveActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 30 },
 });
+// The input's row decides whether a publisher is there; the origin may be restarting: keep asking for a while.
+const origin = proxyActivities<LiveOriginActivities>({
+  taskQueue: originTaskQueue,
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+export const republishedSignal = defineSignal<[string]>(liveRepublishedSignalName);
+
+/** A publisher whose claim raced the end of the window: its signal follows the claim within a request. */
+const RESUME_SIGNAL_WAIT = '1 minute';
+/** Bound on ladder runs of one broadcast (reconnects, restarts): past it the broadcast ends rather than loop. */
+const MAX_LADDER_RUNS = 500;
 
 /**
- * Workflow `live-{inputId}-{n}`: one broadcast. Runs the live ladder until the publisher leaves, then closes the
- * playlists (EXT-X-ENDLIST): what was live is at once a recording.
+ * Workflow `live-{inputId}-{n}`: one broadcast. Runs the live ladder while a publisher sends; when it leaves, waits
+ * up to the reconnect window for it to come back (same broadcast, the ladder runs again behind a discontinuity);
+ * after the window the playlists get EXT-X-ENDLIST: what was live is at once a recording.
  */
 export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroadcastResult> {
-  const run = await runLiveLadder({ inputId: input.inputId, broadcast: input.broadcast, pullUrl: input.pullUrl, prior: {} });
-  await endLiveBroadcast({ inputId: input.inputId, broadcast: input.broadcast, sections: run.sections });
-  const lowest = Object.values(run.sections).at(-1) ?? [];
-  return { segments: lowest.reduce((sum, section) => sum + section.durations.length, 0), ladderRuns: 1 };
+  const key = { inputId: input.inputId, broadcast: input.broadcast };
+  let republishedFrom: string | null = null;
+  setHandler(republishedSignal, (pullUrl) => {
+    republishedFrom = pullUrl;
+  });
+
+  let sections: LiveRungSections = {};
+  let pullUrl = input.pullUrl;
+  let ladderRuns = 0;
+  while (ladderRuns < MAX_LADDER_RUNS) {
+    const run = await runLiveLadder({ ...key, pullUrl, prior: sections });
+    sections = run.sections;
+    ladderRuns += 1;
+
+    let presence = republishedFrom === null ? await origin.liveInputPresence(key) : 'publishing';
+    if (presence === 'reconnecting') {
+      const back = input.reconnectWindowSeconds > 0 && (await condition(() => republishedFrom !== null, `${input.reconnectWindowSeconds} seconds`));
+      if (!back) {
+        const closed = await origin.closeLiveBroadcast(key);
+        if (closed !== 'continued') break;
+        await condition(() => republishedFrom !== null, RESUME_SIGNAL_WAIT);
+      }
+      presence = 'publishing';
+    }
+    if (presence === 'gone') break;
+    // Publishing: back within the window, or still there (the ladder stopped under it): run it again.
+    if (republishedFrom !== null) pullUrl = republishedFrom;
+    republishedFrom = null;
+  }
+  await endLiveBroadcast({ ...key, sections });
+  const lowest = Object.values(sections).at(-1) ?? [];
+  return { segments: lowest.reduce((sum, section) => sum + section.durations.length, 0), ladderRuns };
 }
