@@ -23,6 +23,8 @@ export interface IngestConfigValues {
   userDirective: string;
   /** A publisher that sends nothing this long is dropped (the broadcast counts as disconnected). */
   idlePublisherSeconds?: number;
+  /** How often nginx re-asks the origin about each publisher (`on_update`): a deleted input's publisher is cut within it. */
+  updateSeconds?: number;
 }
 
 const unsafe = /[;{}\s'"]/;
@@ -44,6 +46,7 @@ export function renderIngestConfig(values: IngestConfigValues): string {
   if (!/^[A-Za-z0-9_-]+$/.test(values.ingestSecret)) throw new Error('the ingest secret must be URL-safe (A-Z, a-z, 0-9, _ or -): it travels in the hook URL');
   const hook = (path: string) => `${values.originUrl.replace(/\/+$/, '')}/internal/live/${path}?s=${values.ingestSecret}`;
   const idle = values.idlePublisherSeconds ?? 10;
+  const update = values.updateSeconds ?? 10;
   return `# Vora live ingest (nginx-rtmp), rendered by ingest/render-config.ts; edit that, not this file.
 load_module ${values.modulePath};
 ${values.userDirective}
@@ -73,6 +76,9 @@ ${values.playAllowed.map((cidr) => `      allow play ${cidr};`).join('\n')}
       # Asked before any media flows: 302 → renamed to the input id, anything else → dropped.
       on_publish ${hook('on-publish')}&pull=${values.pullBase};
       on_publish_done ${hook('on-publish-done')};
+      # Re-asked every ${update} s while a publisher sends: a non-2xx (its input deleted or disabled) drops it.
+      on_update ${hook('on-update')};
+      notify_update_timeout ${update}s;
       notify_method post;
     }
   }

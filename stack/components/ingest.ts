@@ -23,7 +23,7 @@ export function tcpAccepts(port: number, timeoutMs = 2_000): Promise<void> {
 }
 
 /** The live ingest: nginx-rtmp on the stack's RTMP port, asking the origin before any publish. */
-export function ingestComponent(ctx: StackContext, options: { originUrl?: string } = {}): ComponentSpec {
+export function ingestComponent(ctx: StackContext, options: { originUrl?: string; updateSeconds?: number } = {}): ComponentSpec {
   const port = ctx.ports.ingestRtmp;
   const ingestDir = join(ctx.dataDir, 'ingest');
   return {
@@ -48,6 +48,7 @@ export function ingestComponent(ctx: StackContext, options: { originUrl?: string
           pullBase: `rtmp://127.0.0.1:${port}/live`,
           modulePath,
           playAllowed: ['127.0.0.1'],
+          updateSeconds: options.updateSeconds,
           // As root nginx would drop its worker to nobody; locally it stays the developer (loopback only).
           userDirective: isRoot ? 'user root;' : '',
         }),

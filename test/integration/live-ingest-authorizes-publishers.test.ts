@@ -29,7 +29,8 @@ const publishers: Publisher[] = [];
 beforeAll(async () => {
   origin = await startLiveOrigin({ ingestSecret: secrets.internalSecret, rtmpUrl: rtmpBase });
   api = apiClient(origin.url, 'unused');
-  runner = new StackRunner([ingestComponent(stackContext(ports, secrets, dataDir), { originUrl: origin.url })], join(dataDir, 'logs'));
+  // nginx re-asks about publishers every 2 s here (10 s in the stack), so a deleted input's publisher is cut quickly.
+  runner = new StackRunner([ingestComponent(stackContext(ports, secrets, dataDir), { originUrl: origin.url, updateSeconds: 2 })], join(dataDir, 'logs'));
   await runner.start();
 });
 
@@ -125,9 +126,15 @@ describe('publish authorization through nginx-rtmp', () => {
     expect((await api(`/v1/live-inputs/${input.id}`)).body).toMatchObject({ status: 'idle', broadcasts: 0 });
   });
 
-  it('deletes an input; its key is refused afterwards', async () => {
+  it('cuts the publisher of a deleted input and refuses its key afterwards', async () => {
     const input = await createInput('deleted');
+    const live = publish(`${rtmpBase}/${input.streamKey}`);
+    await waitFor('the publish to be authorized', async () => ((await api(`/v1/live-inputs/${input.id}`)).body.status === 'live' ? true : undefined));
     expect((await api(`/v1/live-inputs/${input.id}`, { method: 'DELETE' })).status).toBe(204);
+    const cutAt = Date.now();
+    expect((await live.exited).code).not.toBe(0);
+    console.log(`[live] deleted input's publisher cut after ${Date.now() - cutAt} ms`);
+    expect(origin.logs.some((line) => line.event === 'live_publisher_cut')).toBe(true);
     expect((await api(`/v1/live-inputs/${input.id}`)).status).toBe(404);
     expect((await publish(`${rtmpBase}/${input.streamKey}`).exited).code).not.toBe(0);
   });

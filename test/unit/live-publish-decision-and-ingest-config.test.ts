@@ -57,6 +57,8 @@ describe('renderIngestConfig', () => {
     expect(config).toContain('on_publish_done http://127.0.0.1:8080/internal/live/on-publish-done?s=secret_0123456789-abcdef;');
     expect(config).toMatch(/allow play 127\.0\.0\.1;\n\s+allow play 10\.0\.0\.0\/8;\n\s+deny play all;/);
     expect(config).toContain('drop_idle_publisher 10s;');
+    expect(config).toContain('on_update http://127.0.0.1:8080/internal/live/on-update?s=secret_0123456789-abcdef;');
+    expect(config).toContain('notify_update_timeout 10s;');
     // nginx-rtmp's own hls ignores the on_publish rename and would put the key in paths.
     expect(config).not.toMatch(/\bhls on\b/);
   });

@@ -5,7 +5,7 @@ import { RtmpNotifyForm } from '../../../contracts/live-inputs.ts';
 import { ApiError } from '../api/errors.ts';
 import { hashSecret } from '../db/secrets.ts';
 import type { Sql } from '../db/sql.ts';
-import { claimPublisher, findLiveInputByKey, releasePublisher, type LiveInput } from './live-input-rows.ts';
+import { claimPublisher, findLiveInputByKey, heldByPublisher, releasePublisher, type LiveInput } from './live-input-rows.ts';
 import { decidePublish, precheckPublish } from './publish-decision.ts';
 
 export interface IngestHookDeps {
@@ -78,6 +78,17 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
     log.info({ event: continued ? 'live_publish_resumed' : 'live_publish_authorized', liveInputId: claimed.id, broadcast: claimed.broadcasts, ...peer }, continued ? 'publisher back within the reconnect window' : 'publish authorized');
     // nginx-rtmp renames the stream to the Location (not starting with rtmp://): paths carry the id, not the key.
     return c.body(null, 302, { Location: claimed.id });
+  });
+
+  /** nginx re-asks about every session each `notify_update_timeout`: a publisher whose input is gone is dropped. */
+  app.post('/on-update', async (c) => {
+    const form = await readForm(c.req.parseBody());
+    // Players are the ladders (allowed by address in nginx); only publishers are re-checked.
+    if (form.call !== 'update_publish') return c.body(null, 204);
+    const held = await heldByPublisher(sql, { clientId: form.clientid ?? '', keyHash: hashSecret(form.name) });
+    if (held) return c.body(null, 204);
+    log.warn({ event: 'live_publisher_cut', keyFingerprint: keyFingerprint(form.name), addr: form.addr, clientId: form.clientid }, 'publisher cut: its live input was deleted or disabled');
+    return c.text('the live input was deleted or disabled', 403);
   });
 
   app.post('/on-publish-done', async (c) => {

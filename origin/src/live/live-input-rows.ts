@@ -155,6 +155,15 @@ export async function releasePublisher(sql: Sql, match: { clientId: string; keyH
   return rows[0] ? liveInputFromRow(rows[0]) : null;
 }
 
+/** The enabled input `publisher` (by nginx connection and key) holds now, or null (deleted, disabled, released). */
+export async function heldByPublisher(sql: Sql, match: { clientId: string; keyHash: string }): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(
+    `SELECT ${columns} FROM live_inputs WHERE publisher->>'clientId' = $1 AND publisher->>'keyHash' = $2 AND enabled`,
+    [match.clientId, match.keyHash],
+  );
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
 export async function setLiveInputStatus(sql: Sql, id: string, status: LiveInputStatus): Promise<void> {
   await sql.query(`UPDATE live_inputs SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, [id, status]);
 }
