@@ -27,6 +27,8 @@ export const ERROR_CODE_BY_STATUS: Readonly<Record<number, string>> = {
   // TUS checksum extension: the body does not match its Upload-Checksum.
   460: 'checksum_mismatch',
   500: 'internal',
+  // The storage (MinIO) is out of space: retry once it is freed.
+  507: 'storage_full',
 };
 
 export function errorCodeFor(status: number): string {

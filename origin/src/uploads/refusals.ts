@@ -2,7 +2,7 @@ import type { VideoState } from '../videos/states.ts';
 
 /** A refused upload request: @tus/server answers `status` with `message`, and routes.ts turns it into our JSON error shape. */
 export interface UploadRefusal {
-  status: 401 | 403 | 404 | 409 | 410 | 503;
+  status: 401 | 403 | 404 | 409 | 410 | 503 | 507;
   message: string;
 }
 
@@ -24,4 +24,23 @@ export const UPLOAD_REFUSALS = {
   uncheckedCreation: () => ({ status: 401, message: 'upload creation without a checked grant' }),
   videoHasUpload: (videoId: string, state: VideoState) => ({ status: 409, message: `video ${videoId} is ${state}: it has an upload already; create a new video to upload another file` }),
   unknownUpload: (uploadId: string) => ({ status: 404, message: `no upload ${uploadId}` }),
+  /** MinIO (or its disk) refused the write for want of space: nothing past the reported offset was kept. */
+  storageFull: () => ({
+    status: 507,
+    message: 'the storage is full: MinIO refused to write the upload (no space left). The bytes before the offset HEAD reports are kept: resume the upload once the operator has freed space',
+  }),
 } as const satisfies Record<string, (...args: never[]) => UploadRefusal>;
+
+// MinIO's words for a full disk: its own error code (minimum free drive threshold) or the OS error it wraps in a 500.
+const storageFullPattern = /no space left on device|XMinioStorageFull|InsufficientStorage|minimum free drive threshold|disk quota exceeded/i;
+
+/** Whether an S3 failure (or any error it caused) says the storage is out of space. Pure. */
+export function isStorageFull(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+    if (typeof cause !== 'object') return false;
+    const { name, message, Code, $metadata } = cause as { name?: unknown; message?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number } };
+    if ($metadata?.httpStatusCode === 507) return true;
+    if ([name, message, Code].some((text) => typeof text === 'string' && storageFullPattern.test(text))) return true;
+  }
+  return false;
+}

@@ -2,7 +2,7 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { Server, type ServerOptions } from '@tus/server';
 import type { Logger } from 'pino';
 import { readBodiesDirectly } from './direct-body.ts';
-import { UPLOAD_REFUSALS, type UploadRefusal } from './refusals.ts';
+import { isStorageFull, UPLOAD_REFUSALS, type UploadRefusal } from './refusals.ts';
 import type { UploadGate } from './upload-gate.ts';
 import { StreamingS3Store } from './streaming-s3-store.ts';
 import { answerHeaders, contentTypeRefusal, tusRequestOf } from './tus-request.ts';
@@ -89,7 +89,12 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
       await gate.finished({ ...stored(upload.id, owner, upload.size), size: upload.size ?? upload.offset });
       return {};
     },
-    onResponseError(_req, error) {
+    onResponseError(req, error) {
+      // A full MinIO is the operator's to fix, and the client's to wait out: a 507 saying so, not an opaque 500.
+      if (isStorageFull(error)) {
+        log.error({ event: 'upload_storage_full', method: req.method, url: req.url, err: error }, 'MinIO is out of space: upload refused with 507');
+        return reject(UPLOAD_REFUSALS.storageFull());
+      }
       if (!('status_code' in error) || error.status_code >= 500) log.error({ event: 'upload_error', err: error }, 'upload request failed');
       return undefined;
     },

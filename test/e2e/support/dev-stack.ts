@@ -20,8 +20,16 @@ export interface DevStack {
   stop(): Promise<void>;
 }
 
-export async function startDevStack(portOffset: number, readyTimeoutMs = 300_000): Promise<DevStack> {
+export interface DevStackHooks {
+  /** Runs on the fresh VORA_HOME before `vora dev` starts (e.g. a small filesystem mounted for MinIO's data). */
+  beforeStart?(home: string): Promise<void>;
+  /** Runs once every process is stopped, before VORA_HOME is removed (e.g. that filesystem unmounted). */
+  beforeRemove?(home: string): Promise<void>;
+}
+
+export async function startDevStack(portOffset: number, readyTimeoutMs = 300_000, hooks: DevStackHooks = {}): Promise<DevStack> {
   const home = await mkdtemp(join(tmpdir(), 'vora-e2e-'));
+  await hooks.beforeStart?.(home);
   let output = '';
   const child = spawn(process.execPath, [join(repoRoot, 'bin/vora.js'), 'dev'], {
     cwd: repoRoot,
@@ -67,6 +75,7 @@ export async function startDevStack(portOffset: number, readyTimeoutMs = 300_000
           /* already gone, as it should be */
         }
       }
+      await hooks.beforeRemove?.(home);
       await rm(home, { recursive: true, force: true });
     },
   };
