@@ -74,23 +74,28 @@ describe.skipIf(!isRoot)('MinIO out of space during an upload', () => {
     const uploadUrl = new URL(created.headers.get('location')!, video.uploadUrl).toString();
 
     await fillDisk();
-    const refused = await fetch(uploadUrl, tus({ method: 'PATCH', headers: { 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: clip }));
-    const refusal = (await refused.json()) as { error: { code: string; message: string } };
-    const keptOffset = await serverOffset(uploadUrl);
-    const state = (await api(`/v1/videos/${video.id}`)).body.state;
-    await freeDisk();
+    let refused: Response;
+    let refusal: { error: { code: string; message: string } };
+    let keptOffset: number;
+    try {
+      refused = await fetch(uploadUrl, tus({ method: 'PATCH', headers: { 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: clip }));
+      refusal = (await refused.json()) as typeof refusal;
+      keptOffset = await serverOffset(uploadUrl);
+      expect(refused.status, JSON.stringify(refusal)).toBe(507);
+      expect(refusal.error).toMatchObject({ code: 'storage_full', message: expect.stringMatching(/storage is full.*resume the upload once the operator has freed space/) });
+      expect(keptOffset).toBeLessThan(clip.length);
+      expect((await api(`/v1/videos/${video.id}`)).body.state).toBe('UPLOADING');
+    } finally {
+      await freeDisk();
+    }
     const freedAt = Date.now();
 
     const resumed = await fetch(uploadUrl, tus({ method: 'PATCH', headers: { 'Upload-Offset': String(keptOffset), 'Content-Type': 'application/offset+octet-stream' }, body: clip.subarray(keptOffset) }));
     const recoveryMs = Date.now() - freedAt;
+    expect(resumed.status, `${await resumed.text()} (resumed from ${keptOffset})`).toBe(204);
     const stored = await rawDigest(s3Of(stack), uploadUrl);
     console.log(`[faults] full disk during an upload: ${refused.status} ${refusal.error.code}, offset kept ${keptOffset}/${clip.length}, resumed → ${resumed.status} in ${recoveryMs} ms`);
-    table.record({ fault: 'MinIO full during an upload', trials: 1, passed: resumed.status === 204 ? 1 : 0, worstRecoveryMs: recoveryMs, dataLost: stored.sha256 === sha256(clip) ? 0 : 1, note: `${refused.status} ${refusal.error.code}` });
-    expect(refused.status).toBe(507);
-    expect(refusal.error).toMatchObject({ code: 'storage_full', message: expect.stringMatching(/storage is full.*resume the upload once the operator has freed space/) });
-    expect(keptOffset).toBeLessThan(clip.length);
-    expect(state).toBe('UPLOADING');
-    expect(resumed.status).toBe(204);
+    table.record({ fault: 'MinIO full during an upload', trials: 1, passed: 1, worstRecoveryMs: recoveryMs, dataLost: stored.sha256 === sha256(clip) ? 0 : 1, note: `${refused.status} ${refusal.error.code}, offset kept ${keptOffset}` });
     expect(stored).toEqual({ sha256: sha256(clip), size: clip.length });
     await waitForState(api, video.id, ['PROCESSING', 'PLAYABLE', 'READY'], 30_000);
   });
@@ -111,7 +116,11 @@ describe.skipIf(!isRoot)('MinIO out of space during a transcode', () => {
       failedWrites = await waitFor('the transcoder to meet the full disk', async () => {
         const lines = (await readFile(join(stack.home, 'logs', 'transcoder.log'), 'utf8')).split('\n').filter((line) => line.includes(video.id) && /no space left|storage is full|InternalError/i.test(line));
         return lines.length > 0 ? lines : undefined;
-      }, 120_000);
+      }, 90_000).catch(async (error: unknown) => {
+        const log = (await readFile(join(stack.home, 'logs', 'transcoder.log'), 'utf8')).split('\n').slice(-12).join('\n');
+        const { bavail, bsize } = await statfs(mounted!);
+        throw new Error(`${(error as Error).message}; video ${JSON.stringify((await api(`/v1/videos/${video.id}`)).body.state)}, ${bavail * bsize} bytes free\n${log}`);
+      });
       expect((await api(`/v1/videos/${video.id}`)).body.state).not.toBe('READY');
     } finally {
       await freeDisk();
