@@ -17,6 +17,7 @@ import { registerNodesCommand } from './operator/nodes.ts';
 import { registerRoomsCommand } from './operator/rooms.ts';
 import { registerSignCommand } from './operator/sign.ts';
 import { registerStatsCommand } from './operator/stats.ts';
+import { registerTokensCommand } from './operator/tokens.ts';
 import { registerUploadCommand } from './operator/upload.ts';
 import { registerVideosCommand } from './operator/videos.ts';
 import { registerWebhooksCommand } from './operator/webhooks.ts';
@@ -37,6 +38,7 @@ registerConfigCommand(program);
 registerStatsCommand(program);
 registerLiveCommand(program);
 registerWebhooksCommand(program);
+registerTokensCommand(program);
 
 // Developer commands: the local stack, its tests and benchmarks.
 registerDevCommand(program);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
+import { apiTokenRoutes } from './api/api-tokens.ts';
 import { operatorAuth, type VerifyToken } from './api/auth.ts';
 import { chatTokenRoutes } from './api/chat-tokens.ts';
 import { ApiError, handleApiErrors } from './api/errors.ts';
@@ -26,6 +27,7 @@ export interface OriginDeps {
   healthChecks: HealthCheck[];
   /** The operator API `/v1` (videos) and TUS uploads; absent in tests that only need /healthz. */
   api?: {
+    /** Verifies a bearer token and names its scopes; every /v1 route needs one (api/scopes.ts). */
     verifyToken: VerifyToken;
     videos: VideoRoutesDeps;
     uploads: TusUploads;
@@ -117,4 +119,5 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
     app.route('/v1/webhook-endpoints', deliveryRoutes.endpoints);
     app.route('/v1/webhook-deliveries', deliveryRoutes.deliveries);
   }
+  app.route('/v1/api-tokens', apiTokenRoutes({ sql: api.videos.sql, log: api.videos.log }));
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../origin/src/db/migrate.ts';
 import { schemaMigrations } from '../../origin/src/db/migrations.ts';
 import { isUniqueViolation, type Sql } from '../../origin/src/db/sql.ts';
-import { createApiToken, revokeApiToken, verifyApiToken } from '../../origin/src/db/api-tokens.ts';
+import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from '../../origin/src/db/api-tokens.ts';
 import { consumeUploadGrant, issueUploadGrant } from '../../origin/src/db/upload-grants.ts';
 import { listRenditions, recordRendition } from '../../origin/src/db/renditions.ts';
 import { completeTranscodeStart, deferTranscodeStart, dueTranscodeStarts, pendingTranscodeStart, quietTranscodingVideos, requestTranscodeStart } from '../../origin/src/db/transcode-starts.ts';
@@ -161,6 +161,16 @@ export function describeDatabaseContract(name: string, open: () => Promise<Sql>)
       expect(await revokeApiToken(sql, apiToken.id)).toBe(true);
       expect(await verifyApiToken(sql, token)).toBeNull();
       expect(await revokeApiToken(sql, apiToken.id)).toBe(false);
+    });
+
+    it('keeps a token\'s scopes (admin unless told), lists tokens with them, refuses unknown scopes', async () => {
+      const { token, apiToken } = await createApiToken(sql, 'reader', ['videos:read', 'keys']);
+      expect(apiToken.scopes).toEqual(['videos:read', 'keys']);
+      expect((await verifyApiToken(sql, token))?.scopes).toEqual(['videos:read', 'keys']);
+      expect((await createApiToken(sql, 'root')).apiToken.scopes).toEqual(['admin']);
+      expect((await listApiTokens(sql)).find((listed) => listed.id === apiToken.id)).toMatchObject({ name: 'reader', scopes: ['videos:read', 'keys'], revokedAt: null });
+      await expect(createApiToken(sql, 'bad', ['root' as never])).rejects.toThrow();
+      await expect(createApiToken(sql, 'none', [])).rejects.toThrow();
     });
 
     it('consumes an upload grant once, even when consumed concurrently', async () => {

@@ -4,7 +4,7 @@ import { bearerToken } from '../../contracts/http.ts';
 import { operatorAuth } from '../../origin/src/api/auth.ts';
 
 const liveToken = 'vora_live-token';
-const verify = async (token: string) => (token === liveToken ? { id: 'tok_1', name: 'ops' } : null);
+const verify = async (token: string) => (token === liveToken ? { id: 'tok_1', name: 'ops', scopes: ['admin'] } : null);
 
 function app() {
   const hono = new Hono();

@@ -13,7 +13,7 @@ function app(tusAnswer: Response) {
     log: pino({ level: 'silent' }),
     healthChecks: [],
     api: {
-      verifyToken: async (token) => (token === 'good' ? { id: 'tok', name: 'ops' } : null),
+      verifyToken: async (token) => (token === 'good' ? { id: 'tok', name: 'ops', scopes: ['admin'] } : null),
       uploads,
       videos: { sql: untouchableSql, s3: {} as never, buckets: { raw: 'r', media: 'm' }, events: { publish: async () => {} }, log: pino({ level: 'silent' }), publicUrl: 'http://o', grantTtlSeconds: 60 },
     },

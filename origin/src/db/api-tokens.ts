@@ -1,3 +1,4 @@
+import type { ApiTokenScope } from '../../../contracts/api-tokens.ts';
 import { hashSecret, newId, newSecret } from './secrets.ts';
 import type { Sql } from './sql.ts';
 
@@ -5,6 +6,7 @@ import type { Sql } from './sql.ts';
 export interface ApiToken {
   id: string;
   name: string;
+  scopes: ApiTokenScope[];
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -13,12 +15,13 @@ export interface ApiToken {
 interface ApiTokenRow {
   id: string;
   name: string;
+  scopes: ApiTokenScope[];
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
 }
 
-const columns = 'id, name, created_at, last_used_at, revoked_at';
+const columns = 'id, name, scopes, created_at, last_used_at, revoked_at';
 // Longer input cannot be a token we issued; refusing it early bounds the work an attacker can cause.
 const maxTokenLength = 200;
 // Recording every use would turn each authenticated read into a write.
@@ -26,17 +29,23 @@ const lastUsedResolutionMs = 60_000;
 
 function apiTokenFromRow(row: ApiTokenRow): ApiToken {
   const date = (value: Date | null) => (value === null ? null : new Date(value));
-  return { id: row.id, name: row.name, createdAt: new Date(row.created_at), lastUsedAt: date(row.last_used_at), revokedAt: date(row.revoked_at) };
+  return { id: row.id, name: row.name, scopes: [...row.scopes], createdAt: new Date(row.created_at), lastUsedAt: date(row.last_used_at), revokedAt: date(row.revoked_at) };
 }
 
-/** Creates a token; the plain `token` is returned here once and cannot be recovered later. */
-export async function createApiToken(sql: Sql, name: string, now: Date = new Date()): Promise<{ token: string; apiToken: ApiToken }> {
+/** Creates a token (full rights unless `scopes` says less); the plain `token` is returned here once and cannot be recovered later. */
+export async function createApiToken(sql: Sql, name: string, scopes: readonly ApiTokenScope[] = ['admin'], now: Date = new Date()): Promise<{ token: string; apiToken: ApiToken }> {
   const token = newSecret('vora');
   const { rows } = await sql.query<ApiTokenRow>(
-    `INSERT INTO api_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING ${columns}`,
-    [newId('tok'), name, hashSecret(token), now],
+    `INSERT INTO api_tokens (id, name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${columns}`,
+    [newId('tok'), name, hashSecret(token), [...scopes], now],
   );
   return { token, apiToken: apiTokenFromRow(rows[0]!) };
+}
+
+/** Every token, live and revoked, newest first (revoked ones stay listed so an operator can see what was cut off). */
+export async function listApiTokens(sql: Sql): Promise<ApiToken[]> {
+  const { rows } = await sql.query<ApiTokenRow>(`SELECT ${columns} FROM api_tokens ORDER BY created_at DESC, id`);
+  return rows.map(apiTokenFromRow);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { VIDEO_STATES } from '../videos/states.ts';
+import { apiTokenScopeMigrations } from './migrations/api-token-scopes.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
 import { liveMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
@@ -129,4 +130,5 @@ export const schemaMigrations: Migration[] = [
   ...liveMigrations,
   ...outgoingWebhookMigrations,
   ...hardeningMigrations,
+  ...apiTokenScopeMigrations,
 ];
