@@ -22,7 +22,7 @@ async function serveGateway(env: GatewayServeEnv): Promise<void> {
   });
   const sql = await openDatabase({ pgliteDir: env.pgliteDir });
   // The gateway is private: the load client reads as an operator with env.operatorToken.
-  const pulls = { verifyOperatorToken: async (token: string) => (token === env.operatorToken ? { id: 'bench', name: 'bench' } : null) };
+  const pulls = { verifyOperatorToken: async (token: string) => (token === env.operatorToken ? { id: 'bench', name: 'bench', scopes: ['admin'] } : null) };
   const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log: pino({ level: 'warn' }), pulls }));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.stdout.write(`listening ${info.port}\n`));
   process.once('SIGTERM', () => server.close(() => void sql.close().then(() => process.exit(0))));

@@ -4,6 +4,7 @@ import { API_TOKEN_SCOPES, CreateApiTokenRequest, hasScope } from '../../contrac
 import { operatorAuth, type Operator } from '../../origin/src/api/auth.ts';
 import { createBadTokenLimiter, DEFAULT_BAD_TOKEN_LIMITS } from '../../origin/src/api/bad-token-limiter.ts';
 import { requiredScope } from '../../origin/src/api/scopes.ts';
+import { pullAuth } from '../../origin/src/gateway/pull-auth.ts';
 
 describe('the route → scope table', () => {
   it('names the scope of every operator route, reads apart from writes', () => {
@@ -129,5 +130,19 @@ describe('operatorAuth with scopes and the limiter', () => {
     expect(slowed.headers.get('retry-after')).toBe('1');
     expect((await slowed.json()).error.code).toBe('rate_limited');
     expect((await call(hono, 'GET', '/v1/videos', 'vora_admin')).status).toBe(200);
+  });
+});
+
+describe('media pulls with an operator token', () => {
+  it('need videos:read (403 missing_scope otherwise)', async () => {
+    const hono = new Hono();
+    const scopesOf: Record<string, string[]> = { 'vora_keys': ['keys'], 'vora_reader': ['videos:read'] };
+    hono.use('/media/*', pullAuth({ verifyOperatorToken: async (token) => (scopesOf[token] ? { id: 'tok', name: token, scopes: scopesOf[token]! } : null) }));
+    hono.get('/media/*', (c) => c.text('bytes'));
+    const get = (token: string) => hono.request('/media/vid_1/master.m3u8', { headers: { authorization: `Bearer ${token}` } });
+    expect((await get('vora_reader')).status).toBe(200);
+    const refused = await get('vora_keys');
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatchObject({ code: 'missing_scope', message: expect.stringContaining('"videos:read"') });
   });
 });

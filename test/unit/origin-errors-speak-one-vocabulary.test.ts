@@ -56,7 +56,7 @@ describe('the error vocabulary: one body, one status → code table', () => {
 
   it('refuses media requests in the same shape, never cacheable, before touching the database', async () => {
     const operator = { authorization: 'Bearer operator-token' };
-    const pulls = { secret: 'pull-secret-0123456789', verifyOperatorToken: async (token: string) => (token === 'operator-token' ? { id: 'op', name: 'op' } : null) };
+    const pulls = { secret: 'pull-secret-0123456789', verifyOperatorToken: async (token: string) => (token === 'operator-token' ? { id: 'op', name: 'op', scopes: ['admin'] } : null) };
     const media = new Hono().route('/media', gatewayRoutes({ sql: untouchableSql, s3: {} as never, mediaBucket: 'vora-media', log: silent, pulls }));
     const unsigned = await media.request('/media/vid_a/master.m3u8');
     expect(unsigned.status).toBe(401);

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { hasScope } from '../../../contracts/api-tokens.ts';
 import { bearerToken } from '../../../contracts/http.ts';
 import { PULL_HEADERS, verifyPull } from '../../../contracts/pull-signing.ts';
 import type { VerifyToken } from '../api/auth.ts';
@@ -25,6 +26,9 @@ export function pullAuth(options: PullAuthOptions): MiddlewareHandler {
     if (token !== null) {
       const operator = options.verifyOperatorToken ? await options.verifyOperatorToken(token) : null;
       if (!operator) throw new ApiError(401, 'this API token is not valid for media: it is mistyped or was revoked', { code: 'invalid_token', headers: challenge });
+      if (!hasScope(operator.scopes, 'videos:read')) {
+        throw new ApiError(403, `API token "${operator.name}" lacks the scope "videos:read" that reading media needs`, { code: 'missing_scope', fields: { missingScope: 'videos:read' } });
+      }
       return next();
     }
     const expires = c.req.header(PULL_HEADERS.expires);

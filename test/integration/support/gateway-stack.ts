@@ -55,7 +55,7 @@ export async function startGatewayStack(portOffset: number, options: { storageTi
     await minio.start();
     sql = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
     const log = pino({ level: process.env.GATEWAY_TEST_LOG ?? 'silent' });
-    const pulls = { secret: pullSecret, verifyOperatorToken: async (token: string) => (token === operatorToken ? { id: 'tok_test', name: 'test operator' } : null) };
+    const pulls = { secret: pullSecret, verifyOperatorToken: async (token: string) => (token === operatorToken ? { id: 'tok_test', name: 'test operator', scopes: ['admin'] } : null) };
     const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, storageTimeoutMs: options.storageTimeoutMs, pulls }));
     server = await new Promise<ServerType>((resolve) => {
       const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
