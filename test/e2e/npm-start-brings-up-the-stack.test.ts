@@ -11,7 +11,7 @@ import { signSegmentToken } from '../../edge/src/playback/segment-token.ts';
 import { run } from '../../stack/exec.ts';
 import { groupRssKib } from '../../stack/memory.ts';
 import { repoRoot } from '../../stack/paths.ts';
-import { startDevStack, type DevStack } from './support/dev-stack.ts';
+import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 
 const offset = 10_000;
 const ports = shiftedPorts(offset);

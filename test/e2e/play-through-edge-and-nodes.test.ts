@@ -12,28 +12,17 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../stack/exec.ts';
-import { startDevStack, type DevStack } from './support/dev-stack.ts';
+import { startDevStack, type DevStack } from '../support/dev-stack.ts';
+import { makeClip } from '../support/media.ts';
+import { devStackApi, mediaUris, waitForState, type OperatorApi } from '../support/operator-api.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 let stack: DevStack;
 let work: string;
 let videoId: string;
 let playbackUrl: string;
 const origin = () => `http://127.0.0.1:${stack.ports.origin}`;
-const api = async (path: string, init: RequestInit = {}) => {
-  const response = await fetch(`${origin()}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${stack.secrets.apiToken}`, 'content-type': 'application/json', ...init.headers },
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-};
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Segment and init URLs of a media playlist, as the player would request them. */
-function mediaUris(playlist: string): string[] {
-  const uris = [...playlist.matchAll(/#EXT-X-MAP:URI="([^"]+)"/g)].map((m) => m[1]!);
-  return [...uris, ...playlist.split('\n').filter((line) => line && !line.startsWith('#'))];
-}
+const api: OperatorApi = (path, call) => devStackApi(stack)(path, { timeoutMs: 10_000, ...call });
 
 async function mediaPlaylist(rendition: string): Promise<string> {
   const response = await fetch(playbackUrl.replace('master.m3u8', `${rendition}/playlist.m3u8`));
@@ -43,25 +32,19 @@ async function mediaPlaylist(rendition: string): Promise<string> {
 
 /** Creates a video, uploads `clip` with tus-js-client and waits for READY; returns the video id. */
 async function uploadUntilReady(title: string, clip: string): Promise<string> {
-  const created = await api('/v1/videos', { method: 'POST', body: JSON.stringify({ title }) });
+  const created = await api('/v1/videos', { method: 'POST', body: { title } });
   expect(created.status).toBe(201);
   const id: string = created.body.id;
   await new Promise<void>((resolve, reject) => {
     const upload = new Upload(createReadStream(clip), { endpoint: created.body.upload.url, uploadSize: statSync(clip).size, chunkSize: 1024 * 1024, onError: reject, onSuccess: () => resolve() });
     upload.start();
   });
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    const { body } = await api(`/v1/videos/${id}`);
-    if (body.state === 'READY') return id;
-    if (body.state === 'FAILED') throw new Error(`video failed: ${body.failureReason}`);
-    if (Date.now() > deadline) throw new Error(`video still ${body.state} after 240 s`);
-    await sleep(1_000);
-  }
+  await waitForState(api, id, ['READY'], 240_000);
+  return id;
 }
 
 const signedMaster = async (id: string): Promise<string> => {
-  const token = await api(`/v1/videos/${id}/token`, { method: 'POST', body: JSON.stringify({ ttlSeconds: 900 }) });
+  const token = await api(`/v1/videos/${id}/token`, { method: 'POST', body: { ttlSeconds: 900 } });
   expect(token.status).toBe(200);
   return token.body.url;
 };
@@ -71,10 +54,10 @@ let tenBitPlaybackUrl: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-e2e-play-'));
   const clip = join(work, 'clip.mp4');
-  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=6:size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=duration=6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+  await makeClip(clip, { seconds: 6, size: '640x360', rate: 25 });
   // Not standard input (10-bit): PLAYABLE through a progressive first rung instead of `src`.
   const tenBit = join(work, 'ten-bit.mp4');
-  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=6:size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=duration=6', '-c:v', 'libx264', '-pix_fmt', 'yuv420p10le', '-c:a', 'aac', '-shortest', tenBit]);
+  await makeClip(tenBit, { seconds: 6, size: '640x360', rate: 25, videoArgs: ['-pix_fmt', 'yuv420p10le'] });
   stack = await startDevStack(11_000);
   videoId = await uploadUntilReady('e2e clip', clip);
   playbackUrl = await signedMaster(videoId);
@@ -162,13 +145,10 @@ describe('playback through the edge and the CDN nodes', () => {
     expect(sent.status).toBe(204);
     const unsigned = await fetch(`http://127.0.0.1:${stack.ports.edge}/beacon`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(beacon) });
     expect(unsigned.status).toBe(401);
-    const deadline = Date.now() + 60_000;
-    let analytics: any;
-    for (;;) {
-      analytics = (await api(`/v1/videos/${videoId}/analytics`)).body;
-      if (analytics.views >= 1 || Date.now() > deadline) break;
-      await sleep(1_000);
-    }
+    const analytics = await waitFor(async () => {
+      const { body } = await api(`/v1/videos/${videoId}/analytics`);
+      return body.views >= 1 ? body : undefined;
+    }, { what: 'the beacon to count as a view', timeoutMs: 60_000, everyMs: 1_000 });
     expect(analytics.views).toBe(1);
     expect(analytics.watchSeconds).toBeGreaterThan(0);
   });

@@ -10,8 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { BeaconBatch } from '../../contracts/beacons.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/browser-chromium.ts';
-import { makeClip, watchFixture, type WatchFixture } from './support/browser-watch-fixture.ts';
-import { startDevStack, type DevStack } from './support/dev-stack.ts';
+import { makeWatchClip, watchFixture, type WatchFixture } from './support/browser-watch-fixture.ts';
+import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { repoRoot } from '../../stack/paths.ts';
 
 let stack: DevStack;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   // Kept with the test results (gitignored), so a run's screenshots can be looked at afterwards.
   artifacts = process.env.VORA_E2E_ARTIFACTS ?? join(repoRoot, '.vora', 'test-results', 'screenshots');
   await mkdir(artifacts, { recursive: true });
-  const clip = await makeClip(work, 6);
+  const clip = await makeWatchClip(work, 6);
   stack = await startDevStack(12_500);
   fixture = await watchFixture(stack, clip);
   browser = await launchChromium();

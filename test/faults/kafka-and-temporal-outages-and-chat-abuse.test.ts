@@ -8,12 +8,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevStack, type DevStack } from '../e2e/support/dev-stack.ts';
-import { collectVideoEvents } from '../integration/support/api-client.ts';
+import { startDevStack, type DevStack } from '../support/dev-stack.ts';
+import { collectVideoEvents } from '../support/kafka-events.ts';
+import { makeClip } from '../support/media.ts';
+import { createVideo, devStackApi, mediaUris, playbackUrl, waitForState, type OperatorApi } from '../support/operator-api.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 import { exchange, joinChat, type ChatClient } from './support/chat-client.ts';
-import { FaultTable, signalGroup, sleep, waitFor } from './support/fault-log.ts';
+import { FaultTable, signalGroup } from './support/fault-log.ts';
 import { restartTemporal, stopTemporal, type RestartedTemporal } from './support/temporal-restart.ts';
-import { createVideo, makeClip, mediaUris, operatorApi, playbackUrl, uploadWhole, waitForState, type OperatorApi } from './support/vora-client.ts';
+import { uploadWhole } from './support/vora-client.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const table = new FaultTable('faults: Kafka, Temporal and chat (stack on ports + 23000)');
@@ -27,11 +30,11 @@ const sockets: ChatClient[] = [];
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-faults-events-'));
-  await makeClip(join(work, 'short.mp4'), 8, '640x360');
-  await makeClip(join(work, 'long.mp4'), 24, '1280x720');
+  await makeClip(join(work, 'short.mp4'), { seconds: 8, size: '640x360', rate: 25, preset: 'ultrafast' });
+  await makeClip(join(work, 'long.mp4'), { seconds: 24, size: '1280x720', rate: 25, preset: 'ultrafast' });
   [shortClip, longClip] = await Promise.all([readFile(join(work, 'short.mp4')), readFile(join(work, 'long.mp4'))]);
   stack = await startDevStack(23_000);
-  api = operatorApi(stack);
+  api = devStackApi(stack);
 });
 
 afterAll(async () => {
@@ -101,14 +104,12 @@ describe('Kafka frozen', () => {
     let recoveredMs: number;
     try {
       recoveredMs = await waitFor(
-        'a video created after the outage to appear on video-events',
         async () => {
           if (consumer.events.some((event) => afterIds.includes(event.videoId))) return Date.now() - thawedAt;
           if (afterIds.length === 0 || Date.now() - thawedAt > afterIds.length * 5_000) afterIds.push((await createVideo(api, 'after the Kafka outage')).id);
           return undefined;
         },
-        120_000,
-        500,
+        { what: 'a video created after the outage to appear on video-events', timeoutMs: 120_000, everyMs: 500, retryErrors: true },
       );
     } catch (error) {
       throw new Error(`${(error as Error).message}; the consumer saw ${consumer.events.length} events in all\n${await logTails()}`);
@@ -126,11 +127,11 @@ describe('Temporal dev server restarted mid-encode', () => {
   it('finishes the workflow on the restarted server (state on disk): the video reaches READY and plays', async () => {
     const video = await createVideo(api, 'encoding across a Temporal restart');
     await uploadWhole(video.uploadUrl, longClip);
-    const encoding = await waitFor('the encode to be under way', async () => {
+    const encoding = await waitFor(async () => {
       const body = (await api(`/v1/videos/${video.id}`)).body;
       if (body.state === 'READY' || body.state === 'FAILED') throw new Error(`video ${body.state} before the restart: use a longer clip`);
       return body.state === 'PROCESSING' || body.state === 'PLAYABLE' ? body : undefined;
-    }, 60_000);
+    }, { what: 'the encode to be under way', timeoutMs: 60_000, everyMs: 500, retryErrors: true });
     await sleep(3_000); // well inside the encode, past the probe
     temporal = await restartTemporal(stack, temporal?.pid);
     const restartedAt = Date.now();
@@ -155,11 +156,11 @@ describe('Temporal down when an upload finishes', () => {
       await uploadWhole(video.uploadUrl, shortClip);
       await waitForState(api, videoId, ['PROCESSING'], 30_000);
       // The positive signal that the start was kept: the first attempt and at least one retry of the outbox loop, logged.
-      deferred = await waitFor('the origin to defer the start twice', async () => {
+      deferred = await waitFor(async () => {
         const lines = (await readFile(join(stack.home, 'logs', 'origin.log'), 'utf8')).split('\n');
         const count = lines.filter((line) => line.includes('transcode_start_deferred') && line.includes(videoId)).length;
         return count >= 2 ? count : undefined;
-      }, 60_000);
+      }, { what: 'the origin to defer the start twice', timeoutMs: 60_000, everyMs: 500, retryErrors: true });
       expect((await api(`/v1/videos/${videoId}`)).body.state).toBe('PROCESSING');
     } finally {
       temporal = await outage.bringBack();

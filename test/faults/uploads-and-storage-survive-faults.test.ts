@@ -11,13 +11,16 @@ import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../stack/exec.ts';
-import { startDevStack, type DevStack } from '../e2e/support/dev-stack.ts';
+import { startDevStack, type DevStack } from '../support/dev-stack.ts';
+import { makeClip, sha256 } from '../support/media.ts';
+import { createVideo, devStackApi, playbackUrl, waitForState, type OperatorApi } from '../support/operator-api.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 import { startCuttingProxy, type CuttingProxy } from './support/cutting-proxy.ts';
-import { FaultTable, seededRandom, signalGroup, sleep, waitFor } from './support/fault-log.ts';
+import { FaultTable, seededRandom, signalGroup } from './support/fault-log.ts';
 import { probeRound, viewerProbes, type Probe, type ProbeResult } from './support/playback-probes.ts';
 import { describeHostileInput } from './support/hostile-input-suite.ts';
 import { cutAndResume, type CutMode, type CutOutcome } from './support/upload-cuts.ts';
-import { createVideo, makeClip, operatorApi, playbackUrl, rawDigest, s3Of, sha256, startUpload, uploadWhole, waitForState, type OperatorApi } from './support/vora-client.ts';
+import { rawDigest, s3Of, startUpload, uploadWhole } from './support/vora-client.ts';
 
 // The origin reads it at start: it enables POST /v1/webhooks/twitch, whose forgeries the hostile suite sends.
 const twitchSecret = 'faults-eventsub-secret-0123456789';
@@ -38,9 +41,9 @@ let clip: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-faults-storage-'));
   clip = join(work, 'clip.mp4');
-  await makeClip(clip, 12, '640x360');
+  await makeClip(clip, { seconds: 12, size: '640x360', rate: 25, preset: 'ultrafast' });
   stack = await startDevStack(22_000);
-  api = operatorApi(stack);
+  api = devStackApi(stack);
   s3 = s3Of(stack);
   proxy = await startCuttingProxy(stack.ports.origin);
   const video = await createVideo(api, 'faults: playback clip');
@@ -111,7 +114,7 @@ describe('MinIO frozen for 20 s', () => {
     const summary = (results: ProbeResult[]) => results.map((r) => `${r.name}: ${r.status} in ${r.ms.toFixed(0)} ms`);
     console.log(`[faults] during the freeze:\n  ${summary(during).join('\n  ')}`);
 
-    const greenMs = await waitFor('every viewer request to answer 200 again', async () => ((await probeRound(probes)).every((r) => r.status === 200) ? Date.now() - thawedAt : undefined), 60_000, 500);
+    const greenMs = await waitFor(async () => ((await probeRound(probes)).every((r) => r.status === 200) ? Date.now() - thawedAt : undefined), { what: 'every viewer request to answer 200 again', timeoutMs: 60_000, everyMs: 500, retryErrors: true });
     const uploaded = await Promise.race([upload.done, sleep(120_000).then(() => Promise.reject(new Error('the upload did not finish within 120 s of MinIO coming back')))]);
     const uploadMs = Date.now() - thawedAt;
     const stored = await rawDigest(s3, uploaded);

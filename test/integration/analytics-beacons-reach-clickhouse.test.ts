@@ -19,6 +19,8 @@ import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
+import { fakeSecrets } from '../support/secrets.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -26,7 +28,7 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const ports = shiftedPorts(21500);
 const secret = 'analytics-test-internal-secret';
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-analytics-'));
-const ctx = stackContext(ports, { apiToken: 't', internalSecret: secret, nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' }, dataDir);
+const ctx = stackContext(ports, fakeSecrets({ internalSecret: secret }), dataDir);
 const log = pino({ level: process.env.ANALYTICS_TEST_LOG ?? 'silent' });
 const kafka = new Kafka({ clientId: 'analytics-test', brokers: [`127.0.0.1:${ports.kafka}`], logLevel: logLevel.NOTHING, connectionTimeout: 1_000 });
 const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 5_000);
@@ -45,17 +47,6 @@ const startClickHouse = async () => {
   clickhouseRunner = new StackRunner([clickhouseComponent(ctx)], ctx.logDir);
   await clickhouseRunner.start();
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(label: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  for (;;) {
-    const value = await read().catch((error: Error) => void (lastError = ` (last error: ${error.message})`));
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${label}: not within ${timeoutMs} ms${lastError}`);
-    await sleep(100);
-  }
-}
 
 // A scripted set of sessions, one hour ago, with numbers worked out by hand below.
 const t0 = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
@@ -120,11 +111,11 @@ describe('beacons → Kafka → sink → ClickHouse → analytics', () => {
       expect(response.status).toBe(202);
       expect(await response.json()).toMatchObject({ outcome: 'sent' });
     }
-    const result = await until('three sessions queryable', async () => {
+    const result = await waitFor(async () => {
       const seen = await analytics();
       if (seen.views !== 3) throw new Error(`views ${seen.views}, sink ${JSON.stringify({ ...sink!.stats(), insertMs: undefined })}`);
       return seen;
-    });
+    }, { what: 'three sessions queryable', timeoutMs: 30_000, retryErrors: true });
     console.log(`[analytics] 14 events: beacon → queryable in ${Math.round(performance.now() - sentAt)} ms`);
     expect(result).toMatchObject({ views: 3, uniqueViewers: 2, watchSeconds: 39, averageViewSeconds: 13, startupMs: { p50: 800, p95: 2000 }, errors: 1 });
     expect(result.rebufferRatio).toBeCloseTo(2000 / 41000, 10);
@@ -136,12 +127,12 @@ describe('beacons → Kafka → sink → ClickHouse → analytics', () => {
     const before = sink!.stats().rows;
     const again = await records(sessions[0]!);
     expect((await postBeacons(again)).status).toBe(202);
-    await until('duplicates inserted', async () => (sink!.stats().rows >= before + again.length ? true : undefined));
+    await waitFor(async () => (sink!.stats().rows >= before + again.length ? true : undefined), { what: 'duplicates inserted', timeoutMs: 30_000, retryErrors: true });
     expect(await analytics()).toMatchObject({ views: 3, watchSeconds: 39, errors: 1 });
   });
 
   it('with ClickHouse down, beacons are still accepted, offsets stay put, and everything arrives after it returns', async () => {
-    await until('offsets committed', async () => ((await committedOffsets()) === sink!.stats().rows ? true : undefined));
+    await waitFor(async () => ((await committedOffsets()) === sink!.stats().rows ? true : undefined), { what: 'offsets committed', timeoutMs: 30_000, retryErrors: true });
     const committedBefore = await committedOffsets();
     await clickhouseRunner!.stop();
     const failedBefore = sink!.stats().failedInserts;
@@ -149,15 +140,15 @@ describe('beacons → Kafka → sink → ClickHouse → analytics', () => {
     const postedAt = performance.now();
     expect((await postBeacons(late)).status).toBe(202);
     expect(performance.now() - postedAt).toBeLessThan(1_000);
-    await until('an insert failed', async () => (sink!.stats().failedInserts > failedBefore ? true : undefined));
+    await waitFor(async () => (sink!.stats().failedInserts > failedBefore ? true : undefined), { what: 'an insert failed', timeoutMs: 30_000, retryErrors: true });
     await sleep(1_500);
     expect(await committedOffsets()).toBe(committedBefore);
     expect((await origin.request(`/v1/videos/${videoId}/analytics`)).status).toBe(503);
 
     await startClickHouse();
-    const result = await until('the held session arrives', async () => ((await analytics()).views === 4 ? analytics() : undefined));
+    const result = await waitFor(async () => ((await analytics()).views === 4 ? analytics() : undefined), { what: 'the held session arrives', timeoutMs: 30_000, retryErrors: true });
     expect(result).toMatchObject({ views: 4, watchSeconds: 49 });
-    await until('offsets move on', async () => ((await committedOffsets()) === committedBefore + late.length ? true : undefined));
+    await waitFor(async () => ((await committedOffsets()) === committedBefore + late.length ? true : undefined), { what: 'offsets move on', timeoutMs: 30_000, retryErrors: true });
   });
 
   it('with Kafka down, /internal/beacons answers quickly and counts the drop', async () => {

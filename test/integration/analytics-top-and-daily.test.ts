@@ -15,11 +15,12 @@ import { stackContext } from '../../stack/component.ts';
 import { clickhouseComponent } from '../../stack/components/clickhouse.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 
 // ClickHouse HTTP 33623 / TCP 34509: clear of the defaults and of the other tests' stacks.
 const ports = shiftedPorts(25500);
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-analytics-daily-'));
-const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' }, dataDir);
+const ctx = stackContext(ports, fakeSecrets(), dataDir);
 const log = pino({ level: 'silent' });
 const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 5_000);
 let runner: StackRunner | undefined;

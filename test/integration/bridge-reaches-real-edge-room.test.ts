@@ -17,13 +17,15 @@ import { startRoomBridge, type RoomBridge } from '../../origin/src/bridge/room-b
 import { createChannelEventPublisher, type ChannelEventPublisher } from '../../origin/src/webhooks/channel-event-publisher.ts';
 import { memoryMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
-import { streamOnlineBody, twitchRequest } from './support/bridge-twitch-requests.ts';
+import { streamOnlineBody, twitchRequest } from '../support/twitch-requests.ts';
 import { kafkaClient } from '../../origin/src/kafka.ts';
+import { fakeSecrets } from '../support/secrets.ts';
+import { waitFor } from '../support/wait.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Edge on 26287 (inspector 26729), Kafka on 27092/27093.
-const secrets = { apiToken: 't', internalSecret: 'bridge-edge-internal-secret', nodeKey: 'bridge-node-key-0123456789', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = fakeSecrets();
 const ctx = stackContext(shiftedPorts(17500), secrets, mkdtempSync(join(tmpdir(), 'vora-bridge-edge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const edgeSpec = edgeComponent(ctx);
@@ -64,16 +66,9 @@ async function chatTokenFromEdgeKeys(): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'bridge-test-1' }).sign(privateKey);
 }
 
-async function waitForFrame<T>(pick: (frame: ServerFrame) => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of frames) {
-      const picked = pick(frame);
-      if (picked !== undefined) return picked;
-    }
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; frames: ${JSON.stringify(frames.map((f) => f.type))}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function waitForFrame<T>(pick: (frame: ServerFrame) => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const picked = () => frames.map(pick).find((value) => value !== undefined);
+  return waitFor(picked, { what, timeoutMs, everyMs: 25, detail: () => `frames: ${JSON.stringify(frames.map((f) => f.type))}` });
 }
 const eventFrames = (id: string) => frames.filter((frame): frame is EventFrame => frame.type === 'event' && frame.event.id === id);
 
@@ -116,11 +111,7 @@ describe('webhook → Kafka → bridge → real edge room → WebSocket client',
     await publisher!.publish(event);
     await waitForFrame((f) => (f.type === 'event' && f.event.id === event.id ? f : undefined), 30_000, 'the follow event');
     // Wait for the room's answer to both copies of *this* event (bridge-wide counts can move for other events).
-    const deadline = Date.now() + 60_000;
-    while ((deliveryOutcomes.get(event.id)?.length ?? 0) < 2) {
-      if (Date.now() > deadline) throw new Error(`the bridge forwarded ${deliveryOutcomes.get(event.id)?.length ?? 0} of the 2 copies within 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => (deliveryOutcomes.get(event.id)?.length ?? 0) >= 2, { what: 'the bridge to forward both copies', timeoutMs: 60_000, everyMs: 50, detail: () => `forwarded ${deliveryOutcomes.get(event.id)?.length ?? 0}` });
     const after = bridge!.stats();
     expect(after.duplicates).toBeGreaterThanOrEqual(before.duplicates + 1);
     expect(after.rejected).toBe(before.rejected);

@@ -18,13 +18,14 @@ import { createChannelEventPublisher, type ChannelEventPublisher } from '../../o
 import { sqlMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
 import { startEdgeStandin, type EdgeStandin } from './support/bridge-edge-standin.ts';
-import { streamOnlineBody, twitchRequest } from './support/bridge-twitch-requests.ts';
+import { streamOnlineBody, twitchRequest } from '../support/twitch-requests.ts';
 import { kafkaClient } from '../../origin/src/kafka.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Kafka on 26092/26093: clear of the defaults, of the e2e stack (+10000) and of other integration files.
-const ctx = stackContext(shiftedPorts(17000), { apiToken: 't', internalSecret: 'bridge-internal-secret', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' }, mkdtempSync(join(tmpdir(), 'vora-bridge-')));
+const ctx = stackContext(shiftedPorts(17000), fakeSecrets(), mkdtempSync(join(tmpdir(), 'vora-bridge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const stack = new StackRunner([kafkaSpec], ctx.logDir);
 const secret = 'twitch-webhook-secret-for-tests';

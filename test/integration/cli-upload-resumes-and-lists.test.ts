@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { objectDigest } from './support/api-client.ts';
+import { objectDigest, sha256 } from '../support/media.ts';
 import { startOriginInProcess, type InProcessOrigin } from './support/api-origin.ts';
 import type { ApiStack } from './support/api-stack.ts';
 import { runCli, spawnCli, startCliStack, waitForLine } from './support/cli-stack.ts';
@@ -15,7 +15,6 @@ let stack: ApiStack;
 let origin: InProcessOrigin;
 let work = '';
 let env: Record<string, string>;
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 beforeAll(async () => {
   stack = await startCliStack();

@@ -16,17 +16,18 @@ import { stackContext } from '../../stack/component.ts';
 import { edgeComponent } from '../../stack/components/edge.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { StackRunner } from '../../stack/runner.ts';
+import { fakeSecrets } from '../support/secrets.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Edge on 29287 (inspector 29729), Kafka on 29592/29593: clear of the defaults and of the other tests' offsets.
-const secrets = { apiToken: 't', internalSecret: 'config-edge-internal-secret', nodeKey: 'config-edge-node-key-0123456789', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = fakeSecrets();
 const ctx = stackContext(shiftedPorts(20500), secrets, mkdtempSync(join(tmpdir(), 'vora-config-edge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const edgeSpec = edgeComponent(ctx);
 const stack = new StackRunner([kafkaSpec, edgeSpec], ctx.logDir);
 const log = pino({ level: process.env.CONFIG_EDGE_TEST_LOG ?? 'silent' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const channel = 'edge-writer-chan';
 
 let sql: Sql;
@@ -35,22 +36,13 @@ let writer: EdgeConfigWriter | undefined;
 const stops: Array<() => Promise<unknown>> = [];
 const outcomes: EdgeWriteOutcome[] = [];
 
+const writerOutcomes = () => `writer outcomes: ${JSON.stringify(outcomes)}`;
 const internal = (path: string) => fetch(`${edgeSpec.url}${path}`, { headers: { authorization: `Bearer ${secrets.internalSecret}` } });
 const edgeState = async (root: string) => {
   const response = await internal(`/internal/config/${root}`);
   return response.status === 200 ? ((await response.json()) as ConfigState) : undefined;
 };
 const roomRules = async () => ((await (await internal(`/internal/rooms/channel-${channel}/rules`)).json()) as { rules: { maxLength: number; slowModeSeconds: number } }).rules;
-
-async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; writer outcomes: ${JSON.stringify(outcomes)}`);
-    await sleep(100);
-  }
-}
 
 /** One PATCH as the origin's API does it: the store, then the message on config-updates (unless `publish` is false: a lost message). */
 async function patch(path: string, value: unknown, publish = true): Promise<ConfigState> {
@@ -97,12 +89,12 @@ describe('origin edge writer: config-updates → PUT /internal/config on the rea
     const root = await rootHash(channel);
     const sentAt = Date.now();
     const first = await patch('/chat/maxLength', 42);
-    await waitFor('the edge to hold update 1', async () => ((await edgeState(root))?.hash === first.hash ? true : undefined));
+    await waitFor(async () => ((await edgeState(root))?.hash === first.hash ? true : undefined), { what: 'the edge to hold update 1', timeoutMs: 30_000, detail: writerOutcomes });
     console.log(`[config-edge] PATCH → Kafka → writer → edge KV in ${Date.now() - sentAt} ms`);
     expect(await edgeState(root)).toEqual(first);
     expect((await roomRules()).maxLength).toBe(42);
     const second = await patch('/chat/slowModeSeconds', 7);
-    await waitFor('update 2', async () => ((await edgeState(root))?.hash === second.hash ? true : undefined));
+    await waitFor(async () => ((await edgeState(root))?.hash === second.hash ? true : undefined), { what: 'update 2', timeoutMs: 30_000, detail: writerOutcomes });
     expect(await roomRules()).toMatchObject({ maxLength: 42, slowModeSeconds: 7 });
   });
 
@@ -111,7 +103,7 @@ describe('origin edge writer: config-updates → PUT /internal/config on the rea
     await patch('/chat/maxLength', 99, false); // stored at the origin, never published
     const latest = await patch('/chat/slowModeSeconds', 11);
     const startedAt = Date.now();
-    await waitFor('the edge to reload from the root', async () => ((await edgeState(root))?.hash === latest.hash ? true : undefined));
+    await waitFor(async () => ((await edgeState(root))?.hash === latest.hash ? true : undefined), { what: 'the edge to reload from the root', timeoutMs: 30_000, detail: writerOutcomes });
     console.log(`[config-edge] gap → config-request → run from root written to the edge in ${Date.now() - startedAt} ms`);
     expect(outcomes.some((outcome) => outcome.kind === 'gap')).toBe(true);
     expect(await edgeState(root)).toEqual(await getChannelConfig(sql, channel));

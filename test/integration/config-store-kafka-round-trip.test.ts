@@ -16,16 +16,17 @@ import type { Sql } from '../../origin/src/db/sql.ts';
 import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
+import { fakeSecrets } from '../support/secrets.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const ports = shiftedPorts(16000);
-const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = fakeSecrets();
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-config-kafka-'));
 const component = kafkaComponent(stackContext(ports, secrets, dataDir));
 const logPath = join(dataDir, 'kafka.log');
 const log = pino({ level: 'silent' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let broker: ChildProcess | undefined;
 let sql: Sql;
 const stops: Array<() => Promise<unknown>> = [];
@@ -56,16 +57,6 @@ async function startMapFollower(kafka: Kafka, groupId: string, requestReload: (r
   await follower.joined;
   await sleep(300); // the partition offsets are resolved right after the join
   return { states, outcomes };
-}
-
-async function waitFor<T>(what: string, read: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 describe('channel configuration over Kafka (real broker)', () => {
@@ -111,16 +102,16 @@ describe('channel configuration over Kafka (real broker)', () => {
     const live = await startMapFollower(kafka, 'config-test-live', (r) => requester.request(r));
     const first = await update(5);
     const sent = Date.now();
-    await waitFor('the live follower to apply update 1', () => live.states.get(root)?.hash === first.hash || undefined);
+    await waitFor(() => live.states.get(root)?.hash === first.hash || undefined, { what: 'the live follower to apply update 1', timeoutMs: 20_000, everyMs: 50 });
     console.log(`[config-kafka] update applied by a follower ${Date.now() - sent} ms after publish`);
     const second = await update(10);
-    await waitFor('update 2', () => live.states.get(root)?.hash === second.hash || undefined);
+    await waitFor(() => live.states.get(root)?.hash === second.hash || undefined, { what: 'update 2', timeoutMs: 20_000, everyMs: 50 });
 
     // A cache that stopped at height 1 (it was down): the next update is a gap, it asks, the answer heals it.
     const lagging = await startMapFollower(kafka, 'config-test-lagging', (r) => requester.request(r), first);
     const third = await update(15);
     const healedAt = Date.now();
-    await waitFor('the lagging follower to reload from the root', () => lagging.states.get(root)?.hash === third.hash || undefined);
+    await waitFor(() => lagging.states.get(root)?.hash === third.hash || undefined, { what: 'the lagging follower to reload from the root', timeoutMs: 20_000, everyMs: 50 });
     console.log(`[config-kafka] gap → request → run from root applied in ${Date.now() - healedAt} ms`);
     expect(lagging.outcomes.some((outcome) => !outcome.ok && outcome.reason === 'gap')).toBe(true);
     expect(lagging.outcomes.some((outcome) => outcome.ok && outcome.applied === 3)).toBe(true);
@@ -129,7 +120,7 @@ describe('channel configuration over Kafka (real broker)', () => {
     expect(live.states.get(root)?.config.chat.slowModeSeconds).toBe(15);
 
     // The answer went to everyone on config-updates; the live follower ignored it as stale.
-    await waitFor('the live follower to see the answer', () => live.outcomes.find((outcome) => !outcome.ok && outcome.reason === 'stale'));
+    await waitFor(() => live.outcomes.find((outcome) => !outcome.ok && outcome.reason === 'stale'), { what: 'the live follower to see the answer', timeoutMs: 20_000, everyMs: 50 });
   }, 120_000);
 
   it('answers a fresh node asking for a root, which ends at the same hash as the followers', async () => {
@@ -140,7 +131,7 @@ describe('channel configuration over Kafka (real broker)', () => {
     const root = await rootHash('kafka-room');
     expect(await requester.request(root)).toBe(true);
     const latest = await getChannelConfig(sql, 'kafka-room');
-    await waitFor('the fresh node to load from the root', () => fresh.states.get(root)?.hash === latest.hash || undefined);
+    await waitFor(() => fresh.states.get(root)?.hash === latest.hash || undefined, { what: 'the fresh node to load from the root', timeoutMs: 20_000, everyMs: 50 });
     expect(fresh.states.get(root)).toEqual(latest);
   }, 60_000);
 });

@@ -8,12 +8,13 @@ import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent, kafkaTopics } from '../../stack/components/kafka.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Kafka on 19492 and its controller on 19493: clear of the defaults and of the harness's +10000 stack.
 const ports = shiftedPorts(10400);
-const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = fakeSecrets();
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-kafka-'));
 const component = kafkaComponent(stackContext(ports, secrets, dataDir));
 const logPath = join(dataDir, 'kafka.log');

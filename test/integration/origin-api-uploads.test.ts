@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUploadGrant } from '../../origin/src/db/upload-grants.ts';
-import { apiClient, collectVideoEvents, objectDigest, patchAndCut, sha256, tusUpload, waitFor, type Json } from './support/api-client.ts';
+import { collectVideoEvents } from '../support/kafka-events.ts';
+import { objectDigest, sha256 } from '../support/media.ts';
+import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
+import { waitFor } from '../support/wait.ts';
+import { patchAndCut, tusUpload } from './support/tus-client.ts';
 import { startOriginInProcess, type InProcessOrigin } from './support/api-origin.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
 
@@ -12,14 +16,14 @@ const maxUploadBytes = 64 * 1024 * 1024;
 const file = randomBytes(3 * 1024 * 1024);
 let stack: ApiStack;
 let origin: InProcessOrigin;
-let api: ReturnType<typeof apiClient>;
+let api: OperatorApi;
 let kafkaEvents: Awaited<ReturnType<typeof collectVideoEvents>>;
 
 beforeAll(async () => {
   stack = await startApiStack();
   console.log(`[api] MinIO + Temporal + Kafka ready in ${stack.startupMs} ms`);
   origin = await startOriginInProcess(stack, { maxUploadBytes });
-  api = apiClient(origin.url, origin.token);
+  api = operatorApi(origin.url, origin.token);
   kafkaEvents = await collectVideoEvents(stack.kafkaBrokers);
 }, 240_000);
 
@@ -82,10 +86,10 @@ describe('TUS uploads into vora-raw', () => {
     expect(description.taskQueue).toBe('vora-transcode');
     expect(description.status.name).toBe('RUNNING');
 
-    const states = await waitFor('three events', () => {
+    const states = await waitFor(() => {
       const mine = kafkaEvents.events.filter((event) => event.videoId === video.id);
       return mine.length >= 3 ? mine.map((event) => `${event.type}/${event.state}`) : undefined;
-    });
+    }, { what: 'three events', timeoutMs: 15_000 });
     expect(states).toEqual(['video.created/CREATED', 'video.uploading/UPLOADING', 'video.processing/PROCESSING']);
     expect(kafkaEvents.keys.filter((key) => key === video.id)).toHaveLength(3);
   });
@@ -96,11 +100,11 @@ describe('TUS uploads into vora-raw', () => {
     expect(created.status).toBe(201);
     const uploadUrl = created.headers.get('location')!;
     await patchAndCut(uploadUrl, file, 1_500_000);
-    const offset = await waitFor('the cut PATCH to settle', async () => {
+    const offset = await waitFor(async () => {
       const head = await fetch(uploadUrl, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
       const value = Number(head.headers.get('upload-offset'));
       return head.status === 200 && value > 0 ? value : undefined;
-    });
+    }, { what: 'the cut PATCH to settle', timeoutMs: 15_000 });
     console.log(`[api] server kept ${offset} of ${file.length} bytes after the cut`);
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThan(file.length);
@@ -153,7 +157,7 @@ describe('TUS uploads into vora-raw', () => {
     const terminated = await createVideo('terminated');
     const location = (await tusPost(terminated.upload.url, 1000)).headers.get('location')!;
     expect((await fetch(location, { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' } })).status).toBe(204);
-    await waitFor('FAILED after termination', async () => ((await api(`/v1/videos/${terminated.id}`)).body.state === 'FAILED' ? true : undefined));
+    await waitFor(async () => ((await api(`/v1/videos/${terminated.id}`)).body.state === 'FAILED' ? true : undefined), { what: 'FAILED after termination', timeoutMs: 15_000 });
     expect((await api(`/v1/videos/${terminated.id}`)).body.failureReason).toMatch(/cancelled/);
 
     const stale = await createVideo('never finished');
@@ -161,7 +165,7 @@ describe('TUS uploads into vora-raw', () => {
     expect(await origin.expireStaleUploads(new Date(Date.now() - 60_000))).toBe(0); // started just now: not stale yet
     expect(await origin.expireStaleUploads(new Date(Date.now() + 1_000))).toBe(1);
     expect((await api(`/v1/videos/${stale.id}`)).body).toMatchObject({ state: 'FAILED', failureReason: expect.stringMatching(/did not finish in time/) });
-    await waitFor('FAILED events', () => (kafkaEvents.events.filter((event) => event.state === 'FAILED' && [terminated.id, stale.id].includes(event.videoId)).length === 2 ? true : undefined));
+    await waitFor(() => (kafkaEvents.events.filter((event) => event.state === 'FAILED' && [terminated.id, stale.id].includes(event.videoId)).length === 2 ? true : undefined), { what: 'FAILED events', timeoutMs: 15_000 });
   });
 
   it('needs no operator token on /v1/uploads, and 404s an upload URL that is not one of ours', async () => {
@@ -201,7 +205,7 @@ describe('reading, listing and deleting videos', () => {
     expect((await api(`/v1/videos/${video.id}`)).body.state).toBe('DELETED');
     expect((await api('/v1/videos?limit=100')).body.videos.map((row: Json) => row.id)).not.toContain(video.id);
     expect((await api('/v1/videos/vid_never_was', { method: 'DELETE' })).status).toBe(404);
-    await waitFor('the DELETED event', () => kafkaEvents.events.find((event) => event.videoId === video.id && event.state === 'DELETED'));
+    await waitFor(() => kafkaEvents.events.find((event) => event.videoId === video.id && event.state === 'DELETED'), { what: 'the DELETED event', timeoutMs: 15_000 });
     expect(kafkaEvents.events.filter((event) => event.videoId === video.id && event.state === 'DELETED')).toHaveLength(1);
   });
 });

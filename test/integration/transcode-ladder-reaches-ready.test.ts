@@ -9,7 +9,8 @@ import { listRenditions } from '../../origin/src/db/renditions.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
 import { masterRenditions } from '../../origin/src/gateway/master-playlist.ts';
 import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
-import { downloadMedia, expectOnlyNamedObjects, listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
+import { makeClip } from '../support/media.ts';
+import { downloadMedia, expectOnlyNamedObjects, listMedia, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 import { activityResult, activityTimes, historySteps } from './support/workflow-history.ts';
 
 let stack: LadderStack;
@@ -21,17 +22,17 @@ beforeAll(async () => {
   await stack.startTranscoder();
   console.log(`MinIO + Temporal + workers ready in ${Date.now() - startedAt} ms`);
   const clip = join(stack.dataDir, 'clip.mp4');
-  await makeClip(clip, 8, '1280x720');
+  await makeClip(clip, { seconds: 8, size: '1280x720' });
   await putRaw(stack.s3, `uploads/clip-${suffix}`, clip);
   const longer = join(stack.dataDir, 'longer.mp4');
-  await makeClip(longer, 20, '1280x720');
+  await makeClip(longer, { seconds: 20, size: '1280x720' });
   await putRaw(stack.s3, `uploads/longer-${suffix}`, longer);
   const tenBit = join(stack.dataDir, 'ten-bit.mp4');
-  await makeClip(tenBit, 8, '1280x720', 30, ['-pix_fmt', 'yuv420p10le']);
+  await makeClip(tenBit, { seconds: 8, size: '1280x720', videoArgs: ['-pix_fmt', 'yuv420p10le'] });
   await putRaw(stack.s3, `uploads/ten-bit-${suffix}`, tenBit);
   // Key frames every 2 s for the first 30 s (what the probe scans), then none until the end at 45 s.
   const lateGop = join(stack.dataDir, 'late-gop.mp4');
-  await makeClip(lateGop, 45, '320x240', 30, ['-pix_fmt', 'yuv420p', '-g', '9999', '-sc_threshold', '0', '-force_key_frames', 'expr:lt(t,30)*gte(t,n_forced*2)']);
+  await makeClip(lateGop, { seconds: 45, size: '320x240', videoArgs: ['-pix_fmt', 'yuv420p', '-g', '9999', '-sc_threshold', '0', '-force_key_frames', 'expr:lt(t,30)*gte(t,n_forced*2)'] });
   await putRaw(stack.s3, `uploads/late-gop-${suffix}`, lateGop);
   const text = join(stack.dataDir, 'notes.txt');
   writeFileSync(text, 'These are meeting notes, not a video.\n'.repeat(50));

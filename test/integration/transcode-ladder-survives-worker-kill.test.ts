@@ -6,7 +6,8 @@ import { repoRoot } from '../../stack/paths.ts';
 import { run } from '../../stack/exec.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
 import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
-import { downloadMedia, expectOnlyNamedObjects, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
+import { makeClip } from '../support/media.ts';
+import { downloadMedia, expectOnlyNamedObjects, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 
 let stack: LadderStack;
 let child: ChildProcess | undefined;
@@ -16,11 +17,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   stack = await startLadderStack(13100);
   const clip = join(stack.dataDir, 'clip.mp4');
-  await makeClip(clip, 30, '1280x720');
+  await makeClip(clip, { seconds: 30, size: '1280x720' });
   await putRaw(stack.s3, `uploads/long-${suffix}`, clip);
   // A key frame every 2.5 s: 10 s chunks start on source key frames, but their joins fall mid-segment and mid-AAC-frame.
   const gop = join(stack.dataDir, 'gop.mp4');
-  await makeClip(gop, 30, '1280x720', 30, ['-pix_fmt', 'yuv420p', '-g', '75', '-keyint_min', '75', '-sc_threshold', '0']);
+  await makeClip(gop, { seconds: 30, size: '1280x720', videoArgs: ['-pix_fmt', 'yuv420p', '-g', '75', '-keyint_min', '75', '-sc_threshold', '0'] });
   await putRaw(stack.s3, `uploads/gop-${suffix}`, gop);
 });
 

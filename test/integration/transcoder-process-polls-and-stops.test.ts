@@ -13,10 +13,11 @@ import { temporalComponent } from '../../stack/components/temporal.ts';
 import { transcoderComponent } from '../../stack/components/transcoder.ts';
 import { groupRssKib } from '../../stack/memory.ts';
 import { StackRunner } from '../../stack/runner.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 
 // gRPC 19633, UI 19634 (HTTP 19643, metrics 19644): clear of the defaults and of the e2e stack.
 const ports = { ...shiftedPorts(10_000), temporal: 19633, temporalUi: 19634 };
-const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' };
+const secrets = fakeSecrets();
 let dataDir: string;
 let ctx: StackContext;
 let temporal: StackRunner;

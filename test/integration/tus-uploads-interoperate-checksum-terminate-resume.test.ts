@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftedPorts } from '../../contracts/local-ports.ts';
-import { apiClient, objectDigest, patchAndCut, sha256, tusUpload, waitFor, type Json } from './support/api-client.ts';
+import { objectDigest, sha256 } from '../support/media.ts';
+import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
+import { waitFor } from '../support/wait.ts';
+import { patchAndCut, tusUpload } from './support/tus-client.ts';
 import { startOriginInProcess, type InProcessOrigin } from './support/api-origin.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
 import { runTuspy, tuspyPython } from './support/tuspy.ts';
@@ -22,7 +25,7 @@ const MiB = 1024 * 1024;
 const file = randomBytes(20 * MiB);
 let stack: ApiStack;
 let origin: InProcessOrigin;
-let api: ReturnType<typeof apiClient>;
+let api: OperatorApi;
 let python: string;
 let work: string;
 let filePath: string;
@@ -31,7 +34,7 @@ beforeAll(async () => {
   [stack, python] = await Promise.all([startApiStack({ ports: { ...shiftedPorts(11000), temporalUi: 18234 } }), tuspyPython()]);
   console.log(`[tus] MinIO + Temporal + Kafka ready in ${stack.startupMs} ms; tuspy at ${python}`);
   origin = await startOriginInProcess(stack);
-  api = apiClient(origin.url, origin.token);
+  api = operatorApi(origin.url, origin.token);
   work = mkdtempSync(join(tmpdir(), 'vora-tus-interop-'));
   filePath = join(work, 'source.bin');
   writeFileSync(filePath, file);
@@ -72,12 +75,12 @@ async function serverOffset(url: string): Promise<number> {
 /** HEAD until the offset holds still: a cut PATCH may still be landing when the client has gone. */
 async function settledOffset(url: string): Promise<number> {
   let previous = -1;
-  return waitFor('the offset to settle after the cut', async () => {
+  return waitFor(async () => {
     const offset = await serverOffset(url);
     const settled = offset === previous && offset > 0;
     previous = offset;
     return settled ? offset : undefined;
-  }, 30_000);
+  }, { what: 'the offset to settle after the cut', timeoutMs: 30_000 });
 }
 
 async function multipartUploadsOf(key: string) {
@@ -196,10 +199,10 @@ describe('termination extension', () => {
     expect(await keys()).toEqual([]);
     expect((await fetch(uploadUrl, { method: 'HEAD', headers: TUS })).status).toBe(404);
 
-    const failed = await waitFor('FAILED after termination', async () => {
+    const failed = await waitFor(async () => {
       const { body } = await api(`/v1/videos/${video.id}`);
       return body.state === 'FAILED' ? body : undefined;
-    });
+    }, { what: 'FAILED after termination', timeoutMs: 15_000 });
     expect(failed.failureReason).toMatch(/cancelled/);
     const again = await fetch(video.upload.url, { method: 'POST', headers: { ...TUS, 'Upload-Length': '10' } });
     expect(again.status).toBe(401);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelEvent } from '../../contracts/channel-events.ts';
 import { memoryMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
 import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
-import { streamOnlineBody, twitchRequest, type TwitchRequestOptions } from '../integration/support/bridge-twitch-requests.ts';
+import { streamOnlineBody, twitchRequest, type TwitchRequestOptions } from '../support/twitch-requests.ts';
 
 const secret = 'route-test-secret-0123';
 

@@ -3,8 +3,9 @@ import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { Upload } from 'tus-js-client';
-import { run } from '../../../stack/exec.ts';
-import type { DevStack } from './dev-stack.ts';
+import type { DevStack } from '../../support/dev-stack.ts';
+import { makeClip } from '../../support/media.ts';
+import { devStackApi, waitForState, type OperatorApi } from '../../support/operator-api.ts';
 
 export interface WatchFixture {
   videoId: string;
@@ -14,48 +15,27 @@ export interface WatchFixture {
   chatToken(user: { id: string; name: string; role?: 'viewer' | 'moderator' | 'broadcaster' }): Promise<string>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function operatorApi(stack: DevStack) {
-  return async (path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> => {
-    const response = await fetch(`http://127.0.0.1:${stack.ports.origin}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${stack.secrets.apiToken}`, 'content-type': 'application/json', ...init.headers },
-      signal: AbortSignal.timeout(10_000),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
-}
-
 /** A `seconds`-long 640x360 test pattern with a tone: the transcoder makes a 360p-only ladder of it. */
-export async function makeClip(dir: string, seconds: number): Promise<string> {
+export async function makeWatchClip(dir: string, seconds: number): Promise<string> {
   const clip = join(dir, 'clip.mp4');
-  const lavfi = (source: string) => ['-f', 'lavfi', '-i', source];
-  await run('ffmpeg', ['-v', 'error', ...lavfi(`testsrc=duration=${seconds}:size=640x360:rate=25`), ...lavfi(`sine=duration=${seconds}`), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+  await makeClip(clip, { seconds, size: '640x360', rate: 25 });
   return clip;
 }
 
 /** Uploads `clip` with TUS the way `vora upload` does, waits for READY, then mints a watch link and a chat key. */
 export async function watchFixture(stack: DevStack, clip: string, readyTimeoutMs = 240_000): Promise<WatchFixture> {
-  const api = operatorApi(stack);
-  const created = await api('/v1/videos', { method: 'POST', body: JSON.stringify({ title: 'watch page e2e' }) });
+  const api: OperatorApi = (path, call) => devStackApi(stack)(path, { timeoutMs: 10_000, ...call });
+  const created = await api('/v1/videos', { method: 'POST', body: { title: 'watch page e2e' } });
   if (created.status !== 201) throw new Error(`POST /v1/videos → ${created.status} ${JSON.stringify(created.body)}`);
   const videoId: string = created.body.id;
   await new Promise<void>((resolve, reject) => {
     const upload = new Upload(createReadStream(clip), { endpoint: created.body.upload.url, uploadSize: statSync(clip).size, chunkSize: 1024 * 1024, onError: reject, onSuccess: () => resolve() });
     upload.start();
   });
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    const { body } = await api(`/v1/videos/${videoId}`);
-    if (body.state === 'READY') break;
-    if (body.state === 'FAILED') throw new Error(`video failed: ${body.failureReason}`);
-    if (Date.now() > deadline) throw new Error(`video still ${body.state} after ${readyTimeoutMs / 1000} s`);
-    await sleep(1_000);
-  }
-  const token = await api(`/v1/videos/${videoId}/token`, { method: 'POST', body: JSON.stringify({ ttlSeconds: 1800 }) });
+  await waitForState(api, videoId, ['READY'], readyTimeoutMs);
+  const token = await api(`/v1/videos/${videoId}/token`, { method: 'POST', body: { ttlSeconds: 1800 } });
   if (token.status !== 200) throw new Error(`POST /v1/videos/${videoId}/token → ${token.status} ${JSON.stringify(token.body)}`);
-  const key = await api('/v1/keys', { method: 'POST', body: JSON.stringify({ alg: 'ES256' }) });
+  const key = await api('/v1/keys', { method: 'POST', body: { alg: 'ES256' } });
   if (key.status !== 201 || !key.body.edgeSynced) throw new Error(`POST /v1/keys → ${key.status} ${JSON.stringify(key.body)}`);
   const privateJwk = key.body.privateJwk as JWK;
   const signingKey = await importJWK(privateJwk, 'ES256');

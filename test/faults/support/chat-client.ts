@@ -1,7 +1,7 @@
 /** A chat participant over a real WebSocket to the edge (undici's standard WebSocket: Node 20 has no global one). */
 import { WebSocket } from 'undici';
-import { sleep } from './fault-log.ts';
-import type { Json, OperatorApi } from './vora-client.ts';
+import type { Json, OperatorApi } from '../../support/operator-api.ts';
+import { waitFor } from '../../support/wait.ts';
 
 export interface ChatClient {
   socket: WebSocket;
@@ -38,14 +38,8 @@ export async function joinChat(api: OperatorApi, room: string, userId: string): 
     frames,
     closed,
     send: (frame) => socket.send(typeof frame === 'string' || frame instanceof Uint8Array ? frame : JSON.stringify(frame)),
-    async waitForFrame(match, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = frames.find(match);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching chat frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-5))}`);
-        await sleep(20);
-      }
+    waitForFrame(match, timeoutMs = 5_000) {
+      return waitFor(() => frames.find(match), { what: 'a matching chat frame', timeoutMs, everyMs: 20, detail: () => `got ${JSON.stringify(frames.slice(-5))}` });
     },
     close: () => socket.close(1000, 'test done'),
   };

@@ -1,6 +1,4 @@
-/** Small tools every fault file shares: signals to a component's process group, timing, seeded randomness, the result table. */
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Small tools every fault file shares: signals to a component's process group, timed requests, seeded randomness, the result table. */
 
 /** Signals the whole process group a component leads (negative PID), by PID only. */
 export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
@@ -36,22 +34,6 @@ export async function timedGet(url: string, boundMs = 15_000, init: RequestInit 
     return { status: response.status, ms: performance.now() - started };
   } catch (error) {
     return { status: 0, ms: performance.now() - started, error: (error as Error).message };
-  }
-}
-
-/** Polls `probe` until it returns a value (not undefined/false), or throws naming `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-    await sleep(everyMs);
   }
 }
 

@@ -1,7 +1,6 @@
 /** Every door of the origin and the edge that takes an id, key or file name, and the statuses a refusal may have. */
-import type { DevStack } from '../../e2e/support/dev-stack.ts';
+import { edgeUrl, originUrl, type DevStack } from '../../support/dev-stack.ts';
 import { rawRequest, type RawAnswer } from './raw-http.ts';
-import { edgeUrl, originUrl } from './vora-client.ts';
 
 export interface Door {
   name: string;

@@ -5,11 +5,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import type { DevStack } from '../../e2e/support/dev-stack.ts';
+import { edgeUrl, originUrl, type DevStack } from '../../support/dev-stack.ts';
+import { sha256 } from '../../support/media.ts';
+import { createVideo, type OperatorApi } from '../../support/operator-api.ts';
 import type { FaultTable } from './fault-log.ts';
 import { hostileDoors, isClearRefusal, knock, leavesDoor } from './hostile-doors.ts';
 import { hostileNames, rawRequest, type RawAnswer } from './raw-http.ts';
-import { createVideo, edgeUrl, originUrl, rawDigest, sha256, type OperatorApi } from './vora-client.ts';
+import { rawDigest } from './vora-client.ts';
 
 export interface HostileContext {
   stack: DevStack;

@@ -1,7 +1,7 @@
 /** The requests a viewer makes for one video, through the edge and the CDN nodes, checked as a round. */
-import type { DevStack } from '../../e2e/support/dev-stack.ts';
+import { originUrl, type DevStack } from '../../support/dev-stack.ts';
+import { mediaUris } from '../../support/operator-api.ts';
 import { timedGet, type TimedResponse } from './fault-log.ts';
-import { mediaUris, originUrl } from './vora-client.ts';
 
 export interface Probe {
   name: string;

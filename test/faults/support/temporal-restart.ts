@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { stackContext } from '../../../stack/component.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { groupAlive, stopProcessGroup } from '../../../stack/process-group.ts';
-import type { DevStack } from '../../e2e/support/dev-stack.ts';
-import { waitFor } from './fault-log.ts';
+import type { DevStack } from '../../support/dev-stack.ts';
+import { waitFor } from '../../support/wait.ts';
 
 export interface RestartedTemporal {
   pid: number;
@@ -38,7 +38,7 @@ export async function stopTemporal(stack: DevStack, pid = stack.pids.temporal!):
       const child = spawn(cmd, args, { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', log, log] });
       const newPid = child.pid!;
       try {
-        await waitFor('the restarted Temporal dev server to answer', async () => (await spec.probe(), true), spec.readyTimeoutMs ?? 30_000, 250);
+        await waitFor(async () => (await spec.probe(), true), { what: 'the restarted Temporal dev server to answer', timeoutMs: spec.readyTimeoutMs ?? 30_000, everyMs: 250, retryErrors: true });
       } catch (error) {
         await stopProcessGroup(newPid, 5_000);
         throw error;

@@ -1,8 +1,10 @@
 /** One upload cut and resumed: by the client (tus-js-client abort) or by the network (a relay that drops the connection). */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CuttingProxy } from './cutting-proxy.ts';
-import { sleep, waitFor } from './fault-log.ts';
-import { createVideo, rawDigest, serverOffset, sha256, startUpload, type OperatorApi } from './vora-client.ts';
+import { sha256 } from '../../support/media.ts';
+import { createVideo, type OperatorApi } from '../../support/operator-api.ts';
+import { sleep, waitFor } from '../../support/wait.ts';
+import { rawDigest, serverOffset, startUpload } from './vora-client.ts';
 
 export type CutMode = 'client-abort' | 'network-cut';
 
@@ -28,15 +30,13 @@ const withPort = (url: string, port: number) => {
 async function settledOffset(uploadUrl: string): Promise<number> {
   let previous = -1;
   return waitFor(
-    'the upload offset to settle after the cut',
     async () => {
       const offset = await serverOffset(uploadUrl);
       const settled = offset === previous;
       previous = offset;
       return settled ? offset : undefined;
     },
-    20_000,
-    400,
+    { what: 'the upload offset to settle after the cut', timeoutMs: 20_000, everyMs: 400, retryErrors: true },
   );
 }
 

@@ -1,71 +1,8 @@
-/** A client of one running dev stack, as an operator and a viewer use it: API, TUS uploads, stored objects, playback. */
-import { createHash } from 'node:crypto';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+/** TUS uploads and stored objects of one running dev stack, as a client under faults sees them. */
+import { S3Client } from '@aws-sdk/client-s3';
 import * as tus from 'tus-js-client';
-import { run } from '../../../stack/exec.ts';
-import type { DevStack } from '../../e2e/support/dev-stack.ts';
-import { sleep } from './fault-log.ts';
-
-export type Json = Record<string, any>;
-
-export interface ApiAnswer {
-  status: number;
-  body: Json;
-  ms: number;
-}
-
-export function originUrl(stack: DevStack): string {
-  return `http://127.0.0.1:${stack.ports.origin}`;
-}
-
-export function edgeUrl(stack: DevStack): string {
-  return `http://127.0.0.1:${stack.ports.edge}`;
-}
-
-/** An operator API call (JSON in and out), bounded so a hung origin fails the test instead of stalling it. */
-export function operatorApi(stack: DevStack) {
-  return async (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<ApiAnswer> => {
-    const started = performance.now();
-    const headers: Record<string, string> = { authorization: `Bearer ${stack.secrets.apiToken}`, ...init.headers };
-    if (init.body !== undefined && typeof init.body !== 'string') headers['content-type'] = 'application/json';
-    const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-    const response = await fetch(`${originUrl(stack)}${path}`, { method: init.method ?? 'GET', headers, body, signal: AbortSignal.timeout(init.timeoutMs ?? 15_000) });
-    const text = await response.text();
-    let parsed: Json;
-    try {
-      parsed = text ? JSON.parse(text) : {};
-    } catch {
-      parsed = { text };
-    }
-    return { status: response.status, body: parsed, ms: performance.now() - started };
-  };
-}
-
-export type OperatorApi = ReturnType<typeof operatorApi>;
-
-export async function createVideo(api: OperatorApi, title: string): Promise<{ id: string; uploadUrl: string; ms: number }> {
-  const created = await api('/v1/videos', { method: 'POST', body: { title } });
-  if (created.status !== 201) throw new Error(`POST /v1/videos answered ${created.status}: ${JSON.stringify(created.body)}`);
-  return { id: created.body.id, uploadUrl: created.body.upload.url, ms: created.ms };
-}
-
-/** Polls the video until it is in one of `states`; FAILED ends the wait early unless asked for. */
-export async function waitForState(api: OperatorApi, id: string, states: string[], timeoutMs: number): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Json = {};
-  for (;;) {
-    try {
-      const answer = await api(`/v1/videos/${id}`, { timeoutMs: 5_000 });
-      last = answer.body;
-      if (states.includes(last.state)) return last;
-      if (last.state === 'FAILED') throw new Error(`video ${id} FAILED: ${last.failureReason}`);
-    } catch (error) {
-      if ((error as Error).message.includes('FAILED')) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`video ${id} still ${last.state} after ${timeoutMs} ms (wanted ${states.join('|')})`);
-    await sleep(1_000);
-  }
-}
+import type { DevStack } from '../../support/dev-stack.ts';
+import { objectDigest } from '../../support/media.ts';
 
 export interface UploadRun {
   /** Resolves with the upload URL once the last byte is acknowledged. */
@@ -118,48 +55,12 @@ export function s3Of(stack: DevStack): S3Client {
   });
 }
 
-export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
-/** SHA-256 and size of the raw object an upload URL names (its last path segment is the key in vora-raw). */
-export async function rawDigest(s3: S3Client, uploadUrl: string): Promise<{ sha256: string; size: number }> {
-  const key = decodeURIComponent(new URL(uploadUrl).pathname.split('/').pop()!);
-  const object = await s3.send(new GetObjectCommand({ Bucket: 'vora-raw', Key: key }));
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of object.Body as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
-
-/** A test clip made by FFmpeg's generators: `seconds` long, `size` like 640x360, with a tone unless silent. */
-export async function makeClip(path: string, seconds: number, size: string, options: { audio?: boolean } = {}): Promise<void> {
-  const audio = options.audio ?? true;
-  await run('ffmpeg', [
-    '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=${size}:rate=25`,
-    ...(audio ? ['-f', 'lavfi', '-i', `sine=duration=${seconds}`] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-    ...(audio ? ['-c:a', 'aac', '-shortest'] : []),
-    path,
-  ]);
-}
-
 /** Uploads a whole file and waits for it to be acknowledged (one attempt; retries only where asked). */
 export async function uploadWhole(endpoint: string, data: Buffer, chunkSize = 4 * 1024 * 1024): Promise<string> {
   return startUpload(data, { endpoint, chunkSize }).done;
 }
 
-/** Segment and init URLs of a media playlist, as a player requests them. */
-export function mediaUris(playlist: string): string[] {
-  const maps = [...playlist.matchAll(/#EXT-X-MAP:URI="([^"]+)"/g)].map((match) => match[1]!);
-  return [...maps, ...playlist.split('\n').filter((line) => line && !line.startsWith('#'))];
-}
-
-/** A playback URL (`…/v/{token}/master.m3u8`) for a video, minted by the origin. */
-export async function playbackUrl(api: OperatorApi, videoId: string): Promise<{ url: string; token: string }> {
-  const minted = await api(`/v1/videos/${videoId}/token`, { method: 'POST', body: { ttlSeconds: 3600 } });
-  if (minted.status !== 200) throw new Error(`token for ${videoId}: ${minted.status} ${JSON.stringify(minted.body)}`);
-  return { url: minted.body.url, token: minted.body.token };
+/** SHA-256 and size of the raw object an upload URL names (its last path segment is the key in vora-raw). */
+export async function rawDigest(s3: S3Client, uploadUrl: string): Promise<{ sha256: string; size: number }> {
+  return objectDigest(s3, 'vora-raw', decodeURIComponent(new URL(uploadUrl).pathname.split('/').pop()!));
 }

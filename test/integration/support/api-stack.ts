@@ -14,6 +14,7 @@ import { kafkaComponent } from '../../../stack/components/kafka.ts';
 import { minioClient, minioComponent } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { StackRunner } from '../../../stack/runner.ts';
+import { fakeSecrets } from '../../support/secrets.ts';
 
 export const apiStackOffset = 12000;
 
@@ -33,7 +34,7 @@ export interface ApiStack {
 export async function startApiStack(options: { kafka?: boolean; ports?: StackPorts } = {}): Promise<ApiStack> {
   // The UI port would be 20233 (outside the ranges tests may use): pin it next to gRPC.
   const ports = options.ports ?? { ...shiftedPorts(apiStackOffset), temporalUi: 19234 };
-  const secrets = { apiToken: 'unused-by-these-tests', internalSecret: 'unused-by-these-tests', nodeKey: 'unused', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-test', minioPassword: 'vora-test-password' };
+  const secrets = fakeSecrets();
   const dataDir = mkdtempSync(join(tmpdir(), 'vora-api-stack-'));
   const ctx = stackContext(ports, secrets, dataDir);
   const components = [minioComponent(ctx), temporalComponent(ctx), ...(options.kafka === false ? [] : [kafkaComponent(ctx)])];

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '../../support/wait.ts';
 
 export interface StandinPost {
   room: string;
@@ -70,11 +71,7 @@ export async function startEdgeStandin(secret: string): Promise<EdgeStandin> {
       failures = { left: count, status };
     },
     async waitFor(predicate, timeoutMs = 30_000, what = 'the expected posts') {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(posts)) {
-        if (Date.now() > deadline) throw new Error(`edge stand-in did not see ${what} within ${timeoutMs} ms; posts: ${JSON.stringify(posts.map((p) => [p.room, p.body.id, p.status]))}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitFor(() => predicate(posts), { what: `the edge stand-in to see ${what}`, timeoutMs, everyMs: 50, detail: () => `posts: ${JSON.stringify(posts.map((p) => [p.room, p.body.id, p.status]))}` });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

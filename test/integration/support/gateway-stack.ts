@@ -13,6 +13,7 @@ import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
 import { stackContext } from '../../../stack/component.ts';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { StackRunner } from '../../../stack/runner.ts';
+import { fakeSecrets } from '../../support/secrets.ts';
 import { signedFetch } from './signed-pull.ts';
 
 /** Real MinIO (its own ports and temp data), a PGlite DB and the gateway mounted at /media on a free port. */
@@ -38,7 +39,7 @@ const operatorToken = 'gateway-test-operator-token';
 
 export async function startGatewayStack(portOffset: number, options: { storageTimeoutMs?: number } = {}): Promise<GatewayStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-gateway-'));
-  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-test', minioPassword: 'vora-test-password' };
+  const secrets = fakeSecrets();
   const ctx = stackContext(shiftedPorts(portOffset), secrets, dataDir);
   const minio = new StackRunner([minioComponent(ctx)], ctx.logDir);
   let sql: Sql | undefined;

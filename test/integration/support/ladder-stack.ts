@@ -11,7 +11,6 @@ import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { expect } from 'vitest';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
-import { run } from '../../../stack/exec.ts';
 import { StackRunner } from '../../../stack/runner.ts';
 import { openPglite } from '../../../origin/src/db/pglite.ts';
 import { migrate } from '../../../origin/src/db/migrate.ts';
@@ -21,6 +20,7 @@ import type { VideoEvent, VideoEventPublisher } from '../../../origin/src/events
 import { startOriginWorker } from '../../../origin/src/workflow/origin-worker.ts';
 import { loadTranscoderConfig, type TranscoderConfig } from '../../../transcoder/src/config.ts';
 import { createTranscodeWorker } from '../../../transcoder/src/create-worker.ts';
+import { fakeSecrets } from '../../support/secrets.ts';
 
 /** MinIO + Temporal dev server on shifted ports, a PGlite DB, and both workers in-process. */
 export interface LadderStack {
@@ -36,7 +36,7 @@ export interface LadderStack {
   stop(): Promise<void>;
 }
 
-const secrets = { apiToken: 'ladder-test-token-0000', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'ladder', minioPassword: 'ladder-password' };
+const secrets = fakeSecrets();
 
 export async function startLadderStack(offset = 13000): Promise<LadderStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -87,18 +87,6 @@ export async function startLadderStack(offset = 13000): Promise<LadderStack> {
     await stop();
     throw error;
   }
-}
-
-/**
- * An H.264 + AAC test clip from lavfi (`testsrc2` + a sine tone): standard input unless `videoArgs` make it otherwise
- * (e.g. `['-pix_fmt', 'yuv420p10le']`, or key frames that stop after 30 s).
- */
-export async function makeClip(path: string, seconds: number, size: string, rate = 30, videoArgs: string[] = ['-pix_fmt', 'yuv420p']): Promise<void> {
-  await run('ffmpeg', [
-    '-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=duration=${seconds}:size=${size}:rate=${rate}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'veryfast', ...videoArgs,
-    '-c:a', 'aac', '-shortest', '-movflags', '+faststart', path,
-  ], { timeoutMs: 300_000 });
 }
 
 /** A video row in PROCESSING, as the upload hook leaves it. */

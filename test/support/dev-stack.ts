@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shiftedPorts, type StackPorts } from '../../../contracts/local-ports.ts';
-import { repoRoot } from '../../../stack/paths.ts';
-import type { StackSecrets } from '../../../stack/secrets.ts';
+import { shiftedPorts, type StackPorts } from '../../contracts/local-ports.ts';
+import { repoRoot } from '../../stack/paths.ts';
+import type { StackSecrets } from '../../stack/secrets.ts';
 
 export interface DevStack {
   ports: StackPorts;
@@ -89,4 +89,12 @@ export async function startDevStack(portOffset: number, readyTimeoutMs = 300_000
   const state = JSON.parse(await readFile(join(home, 'stack.json'), 'utf8')) as { components: Array<{ name: string; pid: number }> };
   stack.pids = Object.fromEntries(state.components.map((c) => [c.name, c.pid]));
   return stack;
+}
+
+export function originUrl(stack: DevStack): string {
+  return `http://127.0.0.1:${stack.ports.origin}`;
+}
+
+export function edgeUrl(stack: DevStack): string {
+  return `http://127.0.0.1:${stack.ports.edge}`;
 }
