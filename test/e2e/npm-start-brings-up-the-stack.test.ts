@@ -12,8 +12,9 @@ import { run } from '../../stack/exec.ts';
 import { groupRssKib } from '../../stack/memory.ts';
 import { repoRoot } from '../../stack/paths.ts';
 import { startDevStack, type DevStack } from '../support/dev-stack.ts';
+import { testPortOffset } from '../support/ports.ts';
 
-const offset = 10_000;
+const offset = await testPortOffset(import.meta.url);
 const ports = shiftedPorts(offset);
 let stack: DevStack;
 let home: string;

@@ -16,6 +16,7 @@ import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { makeClip } from '../support/media.ts';
 import { devStackApi, mediaUris, waitForState, type OperatorApi } from '../support/operator-api.ts';
 import { sleep, waitFor } from '../support/wait.ts';
+import { testPortOffset } from '../support/ports.ts';
 
 let stack: DevStack;
 let work: string;
@@ -58,7 +59,7 @@ beforeAll(async () => {
   // Not standard input (10-bit): PLAYABLE through a progressive first rung instead of `src`.
   const tenBit = join(work, 'ten-bit.mp4');
   await makeClip(tenBit, { seconds: 6, size: '640x360', rate: 25, videoArgs: ['-pix_fmt', 'yuv420p10le'] });
-  stack = await startDevStack(11_000);
+  stack = await startDevStack(await testPortOffset(import.meta.url));
   videoId = await uploadUntilReady('e2e clip', clip);
   playbackUrl = await signedMaster(videoId);
   tenBitPlaybackUrl = await signedMaster(await uploadUntilReady('e2e 10-bit clip', tenBit));

@@ -13,6 +13,7 @@ import { launchChromium, openPage } from './support/browser-chromium.ts';
 import { makeWatchClip, watchFixture, type WatchFixture } from './support/browser-watch-fixture.ts';
 import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { repoRoot } from '../../stack/paths.ts';
+import { testPortOffset } from '../support/ports.ts';
 
 let stack: DevStack;
 let work: string;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   artifacts = process.env.VORA_E2E_ARTIFACTS ?? join(repoRoot, '.vora', 'test-results', 'screenshots');
   await mkdir(artifacts, { recursive: true });
   const clip = await makeWatchClip(work, 6);
-  stack = await startDevStack(12_500);
+  stack = await startDevStack(await testPortOffset(import.meta.url));
   fixture = await watchFixture(stack, clip);
   browser = await launchChromium();
 });

@@ -1,5 +1,5 @@
 /**
- * Faults on the event and workflow path of one whole dev stack (`vora dev`, ports + 23000): Kafka frozen
+ * Faults on the event and workflow path of one whole dev stack (`vora dev` on the file's own ports, `test/support/ports.ts`): Kafka frozen
  * (SIGSTOP) while a video is created, uploaded, transcoded, played and chatted about; the Temporal dev
  * server restarted in the middle of an encode; Temporal down when an upload finishes (the start waits in
  * the outbox); hostile chat frames and a chat flood.
@@ -17,9 +17,10 @@ import { exchange, joinChat, type ChatClient } from './support/chat-client.ts';
 import { FaultTable, signalGroup } from './support/fault-log.ts';
 import { restartTemporal, stopTemporal, type RestartedTemporal } from './support/temporal-restart.ts';
 import { uploadWhole } from './support/vora-client.ts';
+import { testPortOffset } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const table = new FaultTable('faults: Kafka, Temporal and chat (stack on ports + 23000)');
+const table = new FaultTable('faults: Kafka, Temporal and chat (stack on its own ports)');
 let stack: DevStack;
 let api: OperatorApi;
 let work: string;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await makeClip(join(work, 'short.mp4'), { seconds: 8, size: '640x360', rate: 25, preset: 'ultrafast' });
   await makeClip(join(work, 'long.mp4'), { seconds: 24, size: '1280x720', rate: 25, preset: 'ultrafast' });
   [shortClip, longClip] = await Promise.all([readFile(join(work, 'short.mp4')), readFile(join(work, 'long.mp4'))]);
-  stack = await startDevStack(23_000);
+  stack = await startDevStack(await testPortOffset(import.meta.url));
   api = devStackApi(stack);
 });
 

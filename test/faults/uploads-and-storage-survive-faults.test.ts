@@ -1,5 +1,5 @@
 /**
- * Faults on the storage path of one whole dev stack (`vora dev`, ports + 22000): uploads cut at random
+ * Faults on the storage path of one whole dev stack (`vora dev` on the file's own ports, `test/support/ports.ts`): uploads cut at random
  * offsets and resumed, and MinIO frozen for 20 s (SIGSTOP: what a hung storage server looks like) during
  * an upload and during playback. Nothing stored may be lost; no viewer request may hang. Then hostile
  * input at every door (support/hostile-input-suite.ts) and files that are not videos.
@@ -21,11 +21,12 @@ import { probeRound, viewerProbes, type Probe, type ProbeResult } from './suppor
 import { describeHostileInput } from './support/hostile-input-suite.ts';
 import { cutAndResume, type CutMode, type CutOutcome } from './support/upload-cuts.ts';
 import { rawDigest, s3Of, startUpload, uploadWhole } from './support/vora-client.ts';
+import { testPortOffset } from '../support/ports.ts';
 
 // The origin reads it at start: it enables POST /v1/webhooks/twitch, whose forgeries the hostile suite sends.
 const twitchSecret = 'faults-eventsub-secret-0123456789';
 process.env.TWITCH_EVENTSUB_SECRET = twitchSecret;
-const table = new FaultTable('faults: uploads and storage (stack on ports + 22000)');
+const table = new FaultTable('faults: uploads and storage (stack on its own ports)');
 const seed = Number(process.env.VORA_FAULT_SEED ?? 20_240_611);
 // 9 MiB crosses the S3 store's 8 MiB part: cuts land before and after a completed part.
 const payload = randomBytes(9 * 1024 * 1024);
@@ -42,7 +43,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-faults-storage-'));
   clip = join(work, 'clip.mp4');
   await makeClip(clip, { seconds: 12, size: '640x360', rate: 25, preset: 'ultrafast' });
-  stack = await startDevStack(22_000);
+  stack = await startDevStack(await testPortOffset(import.meta.url));
   api = devStackApi(stack);
   s3 = s3Of(stack);
   proxy = await startCuttingProxy(stack.ports.origin);

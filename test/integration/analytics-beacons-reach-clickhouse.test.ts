@@ -6,7 +6,6 @@ import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYBACK_EVENTS_TOPIC, type BeaconBatch, type PlaybackEventRecord, type VideoAnalytics } from '../../contracts/beacons.ts';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { enrichBeacon } from '../../edge/src/beacon/enrich.ts';
 import { openClickHouse } from '../../origin/src/analytics/clickhouse.ts';
 import { internalBeaconRoutes } from '../../origin/src/analytics/internal-routes.ts';
@@ -21,11 +20,12 @@ import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { sleep, waitFor } from '../support/wait.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Kafka 30592/30593, ClickHouse HTTP 29623 / TCP 30509: clear of the defaults and of the other tests' stacks.
-const ports = shiftedPorts(21500);
+const ports = await testPorts(import.meta.url);
 const secret = 'analytics-test-internal-secret';
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-analytics-'));
 const ctx = stackContext(ports, fakeSecrets({ internalSecret: secret }), dataDir);

@@ -5,7 +5,6 @@ import { Hono } from 'hono';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaybackEventRecord, TopVideos, VideoAnalytics } from '../../contracts/beacons.ts';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { openClickHouse } from '../../origin/src/analytics/clickhouse.ts';
 import { analyticsRoutes } from '../../origin/src/analytics/routes.ts';
 import { toRow } from '../../origin/src/analytics/rows.ts';
@@ -16,9 +15,10 @@ import { clickhouseComponent } from '../../stack/components/clickhouse.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
 import { fakeSecrets } from '../support/secrets.ts';
+import { testPorts } from '../support/ports.ts';
 
 // ClickHouse HTTP 33623 / TCP 34509: clear of the defaults and of the other tests' stacks.
-const ports = shiftedPorts(25500);
+const ports = await testPorts(import.meta.url);
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-analytics-daily-'));
 const ctx = stackContext(ports, fakeSecrets(), dataDir);
 const log = pino({ level: 'silent' });

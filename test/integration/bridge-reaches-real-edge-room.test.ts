@@ -8,7 +8,6 @@ import { pino } from 'pino';
 import { WebSocket } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerFrame, type EventFrame } from '../../contracts/chat.ts';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext } from '../../stack/component.ts';
 import { edgeComponent } from '../../stack/components/edge.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
@@ -21,12 +20,13 @@ import { streamOnlineBody, twitchRequest } from '../support/twitch-requests.ts';
 import { kafkaClient } from '../../origin/src/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { waitFor } from '../support/wait.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Edge on 26287 (inspector 26729), Kafka on 27092/27093.
 const secrets = fakeSecrets();
-const ctx = stackContext(shiftedPorts(17500), secrets, mkdtempSync(join(tmpdir(), 'vora-bridge-edge-')));
+const ctx = stackContext(await testPorts(import.meta.url), secrets, mkdtempSync(join(tmpdir(), 'vora-bridge-edge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const edgeSpec = edgeComponent(ctx);
 const stack = new StackRunner([kafkaSpec, edgeSpec], ctx.logDir);

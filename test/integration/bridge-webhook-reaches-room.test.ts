@@ -7,7 +7,6 @@ import { Hono } from 'hono';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { StackRunner } from '../../stack/runner.ts';
@@ -21,11 +20,12 @@ import { startEdgeStandin, type EdgeStandin } from './support/bridge-edge-standi
 import { streamOnlineBody, twitchRequest } from '../support/twitch-requests.ts';
 import { kafkaClient } from '../../origin/src/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Kafka on 26092/26093: clear of the defaults, of the e2e stack (+10000) and of other integration files.
-const ctx = stackContext(shiftedPorts(17000), fakeSecrets(), mkdtempSync(join(tmpdir(), 'vora-bridge-')));
+const ctx = stackContext(await testPorts(import.meta.url), fakeSecrets(), mkdtempSync(join(tmpdir(), 'vora-bridge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const stack = new StackRunner([kafkaSpec], ctx.logDir);
 const secret = 'twitch-webhook-secret-for-tests';

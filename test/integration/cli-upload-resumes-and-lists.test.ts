@@ -6,8 +6,9 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectDigest, sha256 } from '../support/media.ts';
 import { startOriginInProcess, type InProcessOrigin } from './support/api-origin.ts';
-import type { ApiStack } from './support/api-stack.ts';
-import { runCli, spawnCli, startCliStack, waitForLine } from './support/cli-stack.ts';
+import { startApiStack, type ApiStack } from './support/api-stack.ts';
+import { runCli, spawnCli, waitForLine } from './support/cli-stack.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -17,7 +18,7 @@ let work = '';
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startCliStack();
+  stack = await startApiStack({ ports: await testPorts(import.meta.url) });
   console.log(`[cli] MinIO + Temporal + Kafka ready in ${stack.startupMs} ms`);
   origin = await startOriginInProcess(stack);
   work = mkdtempSync(join(tmpdir(), 'vora-cli-test-'));

@@ -6,7 +6,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigState } from '../../channel-config/chain.ts';
 import { rootHash } from '../../channel-config/root.ts';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { channelIdFromStore, startEdgeConfigWriter, type EdgeConfigWriter, type EdgeWriteOutcome } from '../../origin/src/channel-config/edge-writer.ts';
 import { createConfigRequester, createConfigUpdatePublisher, startConfigRequestResponder, type ConfigUpdatePublisher } from '../../origin/src/channel-config/kafka.ts';
 import { getChannelConfig, updateChannelConfig } from '../../origin/src/channel-config/store.ts';
@@ -18,12 +17,12 @@ import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { sleep, waitFor } from '../support/wait.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
-// Edge on 29287 (inspector 29729), Kafka on 29592/29593: clear of the defaults and of the other tests' offsets.
 const secrets = fakeSecrets();
-const ctx = stackContext(shiftedPorts(20500), secrets, mkdtempSync(join(tmpdir(), 'vora-config-edge-')));
+const ctx = stackContext(await testPorts(import.meta.url), secrets, mkdtempSync(join(tmpdir(), 'vora-config-edge-')));
 const kafkaSpec = kafkaComponent(ctx);
 const edgeSpec = edgeComponent(ctx);
 const stack = new StackRunner([kafkaSpec, edgeSpec], ctx.logDir);

@@ -7,7 +7,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigState, UpdateOutcome } from '../../channel-config/chain.ts';
 import { rootHash } from '../../channel-config/root.ts';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { startConfigFollower, type ConfigStateCache } from '../../origin/src/channel-config/follower.ts';
 import { createConfigRequester, createConfigUpdatePublisher, startConfigRequestResponder } from '../../origin/src/channel-config/kafka.ts';
 import { getChannelConfig, updateChannelConfig } from '../../origin/src/channel-config/store.ts';
@@ -18,10 +17,11 @@ import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { sleep, waitFor } from '../support/wait.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
-const ports = shiftedPorts(16000);
+const ports = await testPorts(import.meta.url);
 const secrets = fakeSecrets();
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-config-kafka-'));
 const component = kafkaComponent(stackContext(ports, secrets, dataDir));

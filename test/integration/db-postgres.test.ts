@@ -10,7 +10,7 @@ import { openDatabase } from '../../origin/src/db/open.ts';
 import { openPostgres } from '../../origin/src/db/postgres.ts';
 import { describeDatabaseContract } from './db-contract.ts';
 import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
-import { freePort } from './support/free-port.ts';
+import { freePort } from '../support/ports.ts';
 import { startThrowawayPostgres, type PostgresServer } from './support/postgres-server.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'vora-postgres-'));

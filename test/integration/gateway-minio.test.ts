@@ -8,8 +8,8 @@ import { immutableCache, shortCache } from '../../origin/src/gateway/cache-polic
 import type { VideoState } from '../../origin/src/videos/states.ts';
 import { PULL_HEADERS, pullHeaders } from '../../contracts/pull-signing.ts';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.ts';
+import { testPorts } from '../support/ports.ts';
 
-// MinIO on 23000/23001 (shiftedPorts(14000)): clear of the defaults and of the harness's stacks.
 let stack: GatewayStack;
 const segment = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
 const media = (path: string) => `${stack.gatewayUrl}/media/${path}`;
@@ -44,7 +44,7 @@ function rawGet(path: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  stack = await startGatewayStack(14000);
+  stack = await startGatewayStack(await testPorts(import.meta.url));
   await videoIn('vid_ready', 'READY');
   await videoIn('vid_playable', 'PLAYABLE');
   await videoIn('vid_processing', 'PROCESSING');

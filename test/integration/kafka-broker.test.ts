@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent, kafkaTopics } from '../../stack/components/kafka.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 // Kafka on 19492 and its controller on 19493: clear of the defaults and of the harness's +10000 stack.
-const ports = shiftedPorts(10400);
+const ports = await testPorts(import.meta.url);
 const secrets = fakeSecrets();
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-kafka-'));
 const component = kafkaComponent(stackContext(ports, secrets, dataDir));

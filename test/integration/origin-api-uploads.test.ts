@@ -9,6 +9,7 @@ import { waitFor } from '../support/wait.ts';
 import { patchAndCut, tusUpload } from './support/tus-client.ts';
 import { startOriginInProcess, type InProcessOrigin } from './support/api-origin.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -20,7 +21,7 @@ let api: OperatorApi;
 let kafkaEvents: Awaited<ReturnType<typeof collectVideoEvents>>;
 
 beforeAll(async () => {
-  stack = await startApiStack();
+  stack = await startApiStack({ ports: await testPorts(import.meta.url) });
   console.log(`[api] MinIO + Temporal + Kafka ready in ${stack.startupMs} ms`);
   origin = await startOriginInProcess(stack, { maxUploadBytes });
   api = operatorApi(origin.url, origin.token);

@@ -12,13 +12,14 @@ import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
 import { makeClip } from '../support/media.ts';
 import { downloadMedia, expectOnlyNamedObjects, listMedia, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 import { activityResult, activityTimes, historySteps } from './support/workflow-history.ts';
+import { testPorts } from '../support/ports.ts';
 
 let stack: LadderStack;
 const suffix = Date.now().toString(36);
 
 beforeAll(async () => {
   const startedAt = Date.now();
-  stack = await startLadderStack(13000);
+  stack = await startLadderStack(await testPorts(import.meta.url));
   await stack.startTranscoder();
   console.log(`MinIO + Temporal + workers ready in ${Date.now() - startedAt} ms`);
   const clip = join(stack.dataDir, 'clip.mp4');

@@ -8,6 +8,7 @@ import { getVideo } from '../../origin/src/db/videos.ts';
 import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
 import { makeClip } from '../support/media.ts';
 import { downloadMedia, expectOnlyNamedObjects, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
+import { testPorts } from '../support/ports.ts';
 
 let stack: LadderStack;
 let child: ChildProcess | undefined;
@@ -15,7 +16,7 @@ const suffix = Date.now().toString(36);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  stack = await startLadderStack(13100);
+  stack = await startLadderStack(await testPorts(import.meta.url));
   const clip = join(stack.dataDir, 'clip.mp4');
   await makeClip(clip, { seconds: 30, size: '1280x720' });
   await putRaw(stack.s3, `uploads/long-${suffix}`, clip);

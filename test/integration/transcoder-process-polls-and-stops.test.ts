@@ -7,16 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext, type StackContext } from '../../stack/component.ts';
 import { temporalComponent } from '../../stack/components/temporal.ts';
 import { transcoderComponent } from '../../stack/components/transcoder.ts';
 import { groupRssKib } from '../../stack/memory.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { fakeSecrets } from '../support/secrets.ts';
+import { testPorts } from '../support/ports.ts';
 
-// gRPC 19633, UI 19634 (HTTP 19643, metrics 19644): clear of the defaults and of the e2e stack.
-const ports = { ...shiftedPorts(10_000), temporal: 19633, temporalUi: 19634 };
+const ports = await testPorts(import.meta.url);
 const secrets = fakeSecrets();
 let dataDir: string;
 let ctx: StackContext;

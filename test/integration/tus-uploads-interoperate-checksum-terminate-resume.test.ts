@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { objectDigest, sha256 } from '../support/media.ts';
 import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
 import { waitFor } from '../support/wait.ts';
@@ -17,6 +16,7 @@ import { patchAndCut, tusUpload } from './support/tus-client.ts';
 import { startOriginInProcess, type InProcessOrigin } from './support/api-origin.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
 import { runTuspy, tuspyPython } from './support/tuspy.ts';
+import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -31,7 +31,7 @@ let work: string;
 let filePath: string;
 
 beforeAll(async () => {
-  [stack, python] = await Promise.all([startApiStack({ ports: { ...shiftedPorts(11000), temporalUi: 18234 } }), tuspyPython()]);
+  [stack, python] = await Promise.all([startApiStack({ ports: await testPorts(import.meta.url) }), tuspyPython()]);
   console.log(`[tus] MinIO + Temporal + Kafka ready in ${stack.startupMs} ms; tuspy at ${python}`);
   origin = await startOriginInProcess(stack);
   api = operatorApi(origin.url, origin.token);

@@ -1,22 +1,16 @@
-/**
- * Real MinIO, Kafka and Temporal for the origin API tests, started by the stack's own runner on
- * ports shifted by 12000 (MinIO 21000/21001, Kafka 21092/21093, Temporal 19233, UI 19234, HTTP 19243,
- * metrics 19244): clear of the defaults, of the harness's +10000 stack and of the other test files.
- */
+/** Real MinIO, Kafka and Temporal for the origin API tests, started by the stack's own runner on the test file's own ports. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
-import { shiftedPorts, type StackPorts } from '../../../contracts/local-ports.ts';
+import type { StackPorts } from '../../../contracts/local-ports.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { kafkaComponent } from '../../../stack/components/kafka.ts';
 import { minioClient, minioComponent } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { StackRunner } from '../../../stack/runner.ts';
 import { fakeSecrets } from '../../support/secrets.ts';
-
-export const apiStackOffset = 12000;
 
 export interface ApiStack {
   ctx: StackContext;
@@ -27,13 +21,9 @@ export interface ApiStack {
   stop(): Promise<void>;
 }
 
-/**
- * Starts the three servers (each ready and provisioned: buckets, topics, namespace). `ports` lets
- * another test file run its own copy (the CLI tests); by default the API tests' ports.
- */
-export async function startApiStack(options: { kafka?: boolean; ports?: StackPorts } = {}): Promise<ApiStack> {
-  // The UI port would be 20233 (outside the ranges tests may use): pin it next to gRPC.
-  const ports = options.ports ?? { ...shiftedPorts(apiStackOffset), temporalUi: 19234 };
+/** Starts the three servers (each ready and provisioned: buckets, topics, namespace) on `ports` (`testPorts(import.meta.url)`). */
+export async function startApiStack(options: { kafka?: boolean; ports: StackPorts }): Promise<ApiStack> {
+  const { ports } = options;
   const secrets = fakeSecrets();
   const dataDir = mkdtempSync(join(tmpdir(), 'vora-api-stack-'));
   const ctx = stackContext(ports, secrets, dataDir);

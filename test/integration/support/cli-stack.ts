@@ -1,31 +1,7 @@
-/**
- * The operator CLI against a real stack: MinIO, Temporal and Kafka by the stack's runner on ports
- * shifted by 18000 (MinIO 27000/27001, Kafka 27092/27093, Temporal 25233 + 25243/25244, UI 26233),
- * clear of the defaults and of every other test's offsets (10000-15000 reach at most 24229); the
- * origin in-process on an OS-chosen port; the CLI itself as `node bin/vora.js …` child processes.
- */
+/** The operator CLI as `node bin/vora.js …` child processes, against the API stack (`api-stack.ts`) and an in-process origin. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { shiftedPorts, type StackPorts } from '../../../contracts/local-ports.ts';
-import { temporalExtraPorts } from '../../../stack/components/temporal.ts';
 import { repoRoot } from '../../../stack/paths.ts';
-import { startApiStack, type ApiStack } from './api-stack.ts';
-
-export const cliStackOffset = 18000;
-
-/** Every port the stack opens, checked to be valid and distinct before anything starts. */
-export function cliStackPorts(): StackPorts {
-  const ports = shiftedPorts(cliStackOffset);
-  const all = [...Object.values(ports).flat(), ...Object.values(temporalExtraPorts(ports.temporal))] as number[];
-  const bad = all.filter((port) => port >= 65536);
-  if (bad.length > 0) throw new Error(`cli stack ports out of range: ${bad.join(', ')}`);
-  if (new Set(all).size !== all.length) throw new Error(`cli stack ports collide: ${all.join(', ')}`);
-  return ports;
-}
-
-export function startCliStack(): Promise<ApiStack> {
-  return startApiStack({ ports: cliStackPorts() });
-}
 
 export interface CliRun {
   code: number | null;

@@ -6,7 +6,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
-import { shiftedPorts } from '../../../contracts/local-ports.ts';
+import type { StackPorts } from '../../../contracts/local-ports.ts';
 import { openDatabase } from '../../../origin/src/db/open.ts';
 import type { Sql } from '../../../origin/src/db/sql.ts';
 import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
@@ -37,10 +37,10 @@ export interface GatewayStack {
 const pullSecret = 'gateway-test-pull-secret-0123';
 const operatorToken = 'gateway-test-operator-token';
 
-export async function startGatewayStack(portOffset: number, options: { storageTimeoutMs?: number } = {}): Promise<GatewayStack> {
+export async function startGatewayStack(ports: StackPorts, options: { storageTimeoutMs?: number } = {}): Promise<GatewayStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-gateway-'));
   const secrets = fakeSecrets();
-  const ctx = stackContext(shiftedPorts(portOffset), secrets, dataDir);
+  const ctx = stackContext(ports, secrets, dataDir);
   const minio = new StackRunner([minioComponent(ctx)], ctx.logDir);
   let sql: Sql | undefined;
   let server: ServerType | undefined;

@@ -6,7 +6,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
-import { shiftedPorts } from '../../../contracts/local-ports.ts';
+import type { StackPorts } from '../../../contracts/local-ports.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { expect } from 'vitest';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
@@ -38,10 +38,10 @@ export interface LadderStack {
 
 const secrets = fakeSecrets();
 
-export async function startLadderStack(offset = 13000): Promise<LadderStack> {
+export async function startLadderStack(ports: StackPorts): Promise<LadderStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(join(tmpdir(), 'vora-ladder-'));
-  const ctx = stackContext(shiftedPorts(offset), secrets, dataDir);
+  const ctx = stackContext(ports, secrets, dataDir);
   const runner = new StackRunner([minioComponent(ctx), temporalComponent(ctx)], ctx.logDir);
   const cleanups: (() => Promise<unknown>)[] = [() => runner.stop(), async () => rmSync(dataDir, { recursive: true, force: true })];
   const stop = async () => {

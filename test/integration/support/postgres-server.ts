@@ -2,7 +2,7 @@ import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { postgresComponent } from '../../../stack/components/postgres.ts';
 import { StackRunner } from '../../../stack/runner.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../support/ports.ts';
 
 export interface PostgresServer {
   /** `postgres://vora@127.0.0.1:{port}/vora`. */
