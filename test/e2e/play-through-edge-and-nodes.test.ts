@@ -171,8 +171,10 @@ describe('playback through the edge and the CDN nodes', () => {
     const portToComponent = (port: string) => `cdn-${stack.ports.cdnNodes.indexOf(Number(port)) + 1}`;
 
     const drained = await nodeOf();
+    const drainedId = `local-${stack.ports.cdnNodes.indexOf(Number(drained)) + 1}`;
     process.kill(-stack.pids[portToComponent(drained)]!, 'SIGTERM'); // the agent announces `draining`, then stops nginx
-    await sleep(1_000);
+    const announced = async () => (await api('/v1/nodes')).body.nodes.find((n: { nodeId: string }) => n.nodeId === drainedId)?.state !== 'live';
+    await waitFor(announced, { what: `${drainedId} to announce draining`, timeoutMs: 30_000, everyMs: 250 });
     for (let i = 0; i < 3; i += 1) expect(await nodeOf()).not.toBe(drained);
 
     const killed = await nodeOf();

@@ -19,7 +19,7 @@ import { StackRunner } from '../../stack/runner.ts';
 import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
-import { sleep, waitFor } from '../support/wait.ts';
+import { waitFor } from '../support/wait.ts';
 import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -141,7 +141,8 @@ describe('beacons → Kafka → sink → ClickHouse → analytics', () => {
     expect((await postBeacons(late)).status).toBe(202);
     expect(performance.now() - postedAt).toBeLessThan(1_000);
     await waitFor(async () => (sink!.stats().failedInserts > failedBefore ? true : undefined), { what: 'an insert failed', timeoutMs: 30_000, retryErrors: true });
-    await sleep(1_500);
+    // A retry of the held batch failing too: the sink went round again and still has nothing to commit.
+    await waitFor(async () => (sink!.stats().failedInserts > failedBefore + 1 ? true : undefined), { what: 'a retry of the held batch to fail too', timeoutMs: 30_000, retryErrors: true });
     expect(await committedOffsets()).toBe(committedBefore);
     expect((await origin.request(`/v1/videos/${videoId}/analytics`)).status).toBe(503);
 

@@ -16,7 +16,7 @@ import { edgeComponent } from '../../stack/components/edge.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { fakeSecrets } from '../support/secrets.ts';
-import { sleep, waitFor } from '../support/wait.ts';
+import { waitFor } from '../support/wait.ts';
 import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -34,6 +34,8 @@ let publisher: ConfigUpdatePublisher;
 let writer: EdgeConfigWriter | undefined;
 const stops: Array<() => Promise<unknown>> = [];
 const outcomes: EdgeWriteOutcome[] = [];
+/** Roots the writer has forwarded something for (the markers of `beforeAll` among them). */
+const rootsSeen = new Set<string>();
 
 const writerOutcomes = () => `writer outcomes: ${JSON.stringify(outcomes)}`;
 const internal = (path: string) => fetch(`${edgeSpec.url}${path}`, { headers: { authorization: `Bearer ${secrets.internalSecret}` } });
@@ -70,10 +72,25 @@ describe('origin edge writer: config-updates → PUT /internal/config on the rea
       log,
       channelIdOf: channelIdFromStore(sql),
       reloadBackoffMs: 500,
-      onOutcome: (_, outcome) => outcomes.push(outcome),
+      onOutcome: (root, outcome) => {
+        outcomes.push(outcome);
+        rootsSeen.add(root);
+      },
     });
     await writer.ready;
-    await sleep(500); // the partition offsets are resolved right after the join
+    // The writer's group starts at the latest offset, fixed at its first fetch after the join: updates of a
+    // channel of their own are published until one comes through, and from then on every update reaches it.
+    const markers: string[] = [];
+    const markerArrived = async () => {
+      if (markers.some((root) => rootsSeen.has(root))) return true;
+      const marker = `marker-${markers.length}`;
+      const outcome = await updateChannelConfig(sql, marker, { base: (await getChannelConfig(sql, marker)).hash, patch: [{ op: 'replace', path: '/chat/slowModeSeconds', value: 1 }] });
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+      expect(await publisher.publish(outcome.message)).toBe(true);
+      markers.push(outcome.state.rootHash);
+      return undefined;
+    };
+    await waitFor(markerArrived, { what: 'the writer to forward a marker published after its join', timeoutMs: 30_000, everyMs: 250, detail: writerOutcomes });
   }, 300_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigState, UpdateOutcome } from '../../channel-config/chain.ts';
 import { rootHash } from '../../channel-config/root.ts';
 import { startConfigFollower, type ConfigStateCache } from '../../origin/src/channel-config/follower.ts';
-import { createConfigRequester, createConfigUpdatePublisher, startConfigRequestResponder } from '../../origin/src/channel-config/kafka.ts';
+import { createConfigRequester, createConfigUpdatePublisher, startConfigRequestResponder, type ConfigUpdatePublisher } from '../../origin/src/channel-config/kafka.ts';
 import { getChannelConfig, updateChannelConfig } from '../../origin/src/channel-config/store.ts';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import type { Sql } from '../../origin/src/db/sql.ts';
@@ -47,15 +47,33 @@ async function startBroker(): Promise<void> {
   }
 }
 
-/** A follower whose cache is a Map, recording each outcome so the test can wait for one. */
-async function startMapFollower(kafka: Kafka, groupId: string, requestReload: (root: string) => Promise<unknown>, seed?: ConfigState) {
+/** One update of a channel of its own, published: a marker whose arrival shows a follower is reading. */
+async function publishMarker(publisher: ConfigUpdatePublisher, channel: string): Promise<string> {
+  const outcome = await updateChannelConfig(sql, channel, { base: (await getChannelConfig(sql, channel)).hash, patch: [{ op: 'replace', path: '/chat/slowModeSeconds', value: 1 }] });
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+  expect(await publisher.publish(outcome.message)).toBe(true);
+  return outcome.state.rootHash;
+}
+
+/**
+ * A follower whose cache is a Map, recording each outcome so the test can wait for one. It starts at the
+ * latest offset, fixed only at its first fetch after the join: markers are published (each on a fresh
+ * channel, so never a gap) until one arrives, and from then on every message published reaches it.
+ */
+async function startMapFollower(kafka: Kafka, publisher: ConfigUpdatePublisher, groupId: string, requestReload: (root: string) => Promise<unknown>, seed?: ConfigState) {
   const states = new Map<string, ConfigState>(seed ? [[seed.rootHash, seed]] : []);
   const outcomes: UpdateOutcome[] = [];
   const cache: ConfigStateCache = { get: async (root) => states.get(root), set: async (state) => void states.set(state.rootHash, state) };
   const follower = await startConfigFollower(kafka, { cache, groupId, log, requestReload, fromBeginning: false, onOutcome: (_, outcome) => outcomes.push(outcome) });
   stops.push(follower.stop);
   await follower.joined;
-  await sleep(300); // the partition offsets are resolved right after the join
+  const markers: string[] = [];
+  const markerArrived = async () => {
+    if (markers.some((root) => states.has(root))) return true;
+    markers.push(await publishMarker(publisher, `marker-${groupId}-${markers.length}`));
+    return undefined;
+  };
+  await waitFor(markerArrived, { what: `${groupId} to receive a marker published after its join`, timeoutMs: 30_000, everyMs: 250 });
   return { states, outcomes };
 }
 
@@ -99,7 +117,7 @@ describe('channel configuration over Kafka (real broker)', () => {
       return outcome.state;
     };
 
-    const live = await startMapFollower(kafka, 'config-test-live', (r) => requester.request(r));
+    const live = await startMapFollower(kafka, publisher, 'config-test-live', (r) => requester.request(r));
     const first = await update(5);
     const sent = Date.now();
     await waitFor(() => live.states.get(root)?.hash === first.hash || undefined, { what: 'the live follower to apply update 1', timeoutMs: 20_000, everyMs: 50 });
@@ -108,7 +126,7 @@ describe('channel configuration over Kafka (real broker)', () => {
     await waitFor(() => live.states.get(root)?.hash === second.hash || undefined, { what: 'update 2', timeoutMs: 20_000, everyMs: 50 });
 
     // A cache that stopped at height 1 (it was down): the next update is a gap, it asks, the answer heals it.
-    const lagging = await startMapFollower(kafka, 'config-test-lagging', (r) => requester.request(r), first);
+    const lagging = await startMapFollower(kafka, publisher, 'config-test-lagging', (r) => requester.request(r), first);
     const third = await update(15);
     const healedAt = Date.now();
     await waitFor(() => lagging.states.get(root)?.hash === third.hash || undefined, { what: 'the lagging follower to reload from the root', timeoutMs: 20_000, everyMs: 50 });
@@ -125,9 +143,10 @@ describe('channel configuration over Kafka (real broker)', () => {
 
   it('answers a fresh node asking for a root, which ends at the same hash as the followers', async () => {
     const kafka = new Kafka({ clientId: 'config-kafka-test-2', brokers: [component.url], logLevel: logLevel.NOTHING });
+    const publisher = createConfigUpdatePublisher(kafka, { log });
     const requester = createConfigRequester(kafka, { log });
-    stops.push(requester.close);
-    const fresh = await startMapFollower(kafka, 'config-test-fresh', (r) => requester.request(r));
+    stops.push(publisher.close, requester.close);
+    const fresh = await startMapFollower(kafka, publisher, 'config-test-fresh', (r) => requester.request(r));
     const root = await rootHash('kafka-room');
     expect(await requester.request(root)).toBe(true);
     const latest = await getChannelConfig(sql, 'kafka-room');

@@ -9,6 +9,7 @@ import type { VideoState } from '../../origin/src/videos/states.ts';
 import { PULL_HEADERS, pullHeaders } from '../../contracts/pull-signing.ts';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.ts';
 import { testPorts } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 
 let stack: GatewayStack;
 const segment = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
@@ -199,8 +200,15 @@ describe('streaming', () => {
     const reader = response.body!.getReader();
     await reader.read();
     // The client stops reading: backpressure must stop the gateway from pulling the rest out of MinIO.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const held = (await settle()) - before;
+    // Wait until what the process holds stops growing (however slow the machine), then measure it.
+    let last = Number.NaN;
+    const stoppedGrowing = async () => {
+      const now = await settle();
+      const still = Math.abs(now - last) < 2 ** 20;
+      last = now;
+      return still ? now : undefined;
+    };
+    const held = (await waitFor(stoppedGrowing, { what: 'the gateway to stop pulling from MinIO', timeoutMs: 30_000, everyMs: 250 })) - before;
     await reader.cancel();
     expect(held).toBeLessThan(size / 3);
   });

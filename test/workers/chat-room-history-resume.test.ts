@@ -1,19 +1,7 @@
 import { abortAllDurableObjects } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { CHAT_LIMITS } from '../../contracts/chat.ts';
-import { openRoom, setRoomRules, uniqueRoom, type RoomClient } from './helpers.ts';
-
-/** Sends one message at a time, each after the room confirmed the previous one: history order is what is tested. */
-async function sendAll(client: RoomClient, texts: string[]): Promise<number[]> {
-  const seqs: number[] = [];
-  for (const [i, text] of texts.entries()) {
-    client.sendJson({ type: 'send', text, nonce: `n${i}` });
-    const echo = await client.next('message');
-    expect(echo.text).toBe(text);
-    seqs.push(echo.seq);
-  }
-  return seqs;
-}
+import { openRoom, sendInOrder, setRoomRules, uniqueRoom, type RoomClient } from './helpers.ts';
 
 const texts = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 
@@ -21,7 +9,7 @@ describe('ChatRoom history', () => {
   it('sends the stored messages to a new socket, oldest first', async () => {
     const room = uniqueRoom('history');
     const writer = await openRoom(room);
-    await sendAll(writer, ['one', 'two', 'three']);
+    await sendInOrder(writer, ['one', 'two', 'three']);
     const reader = await openRoom(room);
     const history = await reader.next('history');
     expect(history.messages.map((m) => [m.seq, m.text])).toEqual([[1, 'one'], [2, 'two'], [3, 'three']]);
@@ -34,12 +22,12 @@ describe('ChatRoom history', () => {
     await setRoomRules(room, { burst: 100, ratePerSecond: 100 });
     const writer = await openRoom(room);
     const reader = await openRoom(room);
-    await sendAll(writer, texts(1, 5));
+    await sendInOrder(writer, texts(1, 5));
     const seenLive: number[] = [];
     for (let i = 0; i < 5; i += 1) seenLive.push((await reader.next('message')).seq);
     await reader.close();
 
-    await sendAll(writer, texts(6, 9));
+    await sendInOrder(writer, texts(6, 9));
     const back = await openRoom(room, { since: seenLive.at(-1)! });
     const history = await back.next('history');
     writer.sendJson({ type: 'send', text: 'm10', nonce: 'live' });
@@ -53,7 +41,7 @@ describe('ChatRoom history', () => {
     const room = uniqueRoom('cap');
     await setRoomRules(room, { burst: 1000, ratePerSecond: 1000 });
     const writer = await openRoom(room);
-    await sendAll(writer, texts(1, CHAT_LIMITS.historySize + 5));
+    await sendInOrder(writer, texts(1, CHAT_LIMITS.historySize + 5));
     const full = await (await openRoom(room)).next('history');
     expect(full.messages).toHaveLength(CHAT_LIMITS.historySize);
     expect(full.messages[0]!.seq).toBe(6);
@@ -68,7 +56,7 @@ describe('ChatRoom history', () => {
     const room = uniqueRoom('evict-history');
     await setRoomRules(room, { maxLength: 10 });
     const writer = await openRoom(room);
-    await sendAll(writer, ['kept 1', 'kept 2']);
+    await sendInOrder(writer, ['kept 1', 'kept 2']);
     await writer.close();
     await abortAllDurableObjects();
 

@@ -47,10 +47,11 @@ describe('ChatRoom limits', () => {
     const error = await viewer.next('error');
     expect(error.code).toBe('slow_mode');
     expect(error.retryAfterMs).toBeGreaterThan(25_000);
+    // Two sends well inside the 30 s window, the second after the first's echo (why: sendInOrder in helpers.ts).
     moderator.sendJson({ type: 'send', text: 'a', nonce: 'm1' });
-    moderator.sendJson({ type: 'send', text: 'b', nonce: 'm2' });
     expect((await moderator.next('message')).text).toBe('first');
     expect((await moderator.next('message')).text).toBe('a');
+    moderator.sendJson({ type: 'send', text: 'b', nonce: 'm2' });
     expect((await moderator.next('message')).text).toBe('b');
     await Promise.all([viewer.close(), moderator.close()]);
   });

@@ -2,7 +2,7 @@ import { abortAllDurableObjects } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '../../contracts/http.ts';
 import { CHAT_CLOSE_CODES } from '../../contracts/chat.ts';
-import { openRoom, uniqueRoom, upgradeToRoom } from './helpers.ts';
+import { openRoom, sendInOrder, uniqueRoom, upgradeToRoom } from './helpers.ts';
 
 const mod = { id: 'mod-1', name: 'Mod', role: 'moderator' as const };
 const caster = { id: 'caster', name: 'Caster', role: 'broadcaster' as const };
@@ -12,9 +12,9 @@ describe('ChatRoom moderation', () => {
     const room = uniqueRoom('delete');
     const viewer = await openRoom(room, { user: { id: 'v1' } });
     const moderator = await openRoom(room, { user: mod });
-    viewer.sendJson({ type: 'send', text: 'oops', nonce: '1' });
-    viewer.sendJson({ type: 'send', text: 'fine', nonce: '2' });
+    await sendInOrder(viewer, ['oops', 'fine']);
     const oops = await moderator.next('message');
+    expect(oops.text).toBe('oops');
     moderator.sendJson({ type: 'delete', id: oops.id });
     expect(await viewer.next('deleted')).toEqual({ type: 'deleted', id: oops.id });
     const later = await openRoom(room);

@@ -1,4 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
+import { expect } from 'vitest';
 import { ServerFrame } from '../../contracts/chat.ts';
 import { chatToken, installTestKeys, type TestUser } from './chat-keys.ts';
 
@@ -81,6 +82,24 @@ export async function openRoom(room: string, options: OpenRoomOptions = {}): Pro
       await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 1000))]);
     },
   };
+}
+
+/**
+ * Sends chat messages one at a time, each after the room echoed the previous one, and returns their seqs.
+ * Why not all at once: under @cloudflare/vitest-pool-workers 0.15 each `webSocketMessage` call first awaits
+ * the wrapper's module import, so pipelined frames can reach the room out of order (cloudflare/workers-sdk
+ * #13433, fixed by #14061); deployed and under `wrangler dev` they arrive in order, and the room numbers
+ * them as they arrive (`seq` is taken with no await before it).
+ */
+export async function sendInOrder(client: RoomClient, texts: string[]): Promise<number[]> {
+  const seqs: number[] = [];
+  for (const [i, text] of texts.entries()) {
+    client.sendJson({ type: 'send', text, nonce: `n${i}` });
+    const echo = await client.next('message');
+    expect(echo.text).toBe(text);
+    seqs.push(echo.seq);
+  }
+  return seqs;
 }
 
 /** A room name no other test uses, so tests sharing storage cannot see each other's messages. */
