@@ -42,6 +42,10 @@ export function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', ma
   return new Promise((resolve, reject) => {
     let buffered = '';
     const seen: string[] = [];
+    // The other stream says why the CLI stopped (its one-line error goes to stderr).
+    const other = stream === 'stdout' ? 'stderr' : 'stdout';
+    let otherText = '';
+    child[other]!.on('data', (chunk: Buffer) => (otherText += chunk.toString()));
     const timer = setTimeout(() => reject(new Error(`no matching ${stream} line within ${timeoutMs} ms; saw: ${seen.join(' | ')}`)), timeoutMs);
     child[stream]!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -57,7 +61,7 @@ export function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', ma
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the CLI ended (exit ${code}) before a matching ${stream} line; saw: ${seen.join(' | ')}`));
+      reject(new Error(`the CLI ended (exit ${code}) before a matching ${stream} line; saw: ${seen.join(' | ')}; ${other}: ${otherText.trim().slice(-2000)}`));
     });
   });
 }
