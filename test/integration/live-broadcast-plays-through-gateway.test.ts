@@ -7,19 +7,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../stack/exec.ts';
-import { apiClient, waitFor, type Json } from './support/api-client.ts';
+import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
+import { waitFor } from '../support/wait.ts';
 import { listMedia } from './support/ladder-stack.ts';
 import { publishTestSource, type Publisher } from './support/live-publisher.ts';
 import { startLiveStack, type LiveStack } from './support/live-stack.ts';
 
 // shiftedPorts(26500): MinIO 35500/35501, Temporal 33733 (+UI/HTTP/metrics beside it), RTMP 28435.
 let stack: LiveStack;
-let api: ReturnType<typeof apiClient>;
+let api: OperatorApi;
 let publisher: Publisher | undefined;
 
 beforeAll(async () => {
   stack = await startLiveStack(26500);
-  api = apiClient(stack.origin.url, 'unused');
+  api = operatorApi(stack.origin.url, 'unused');
 }, 240_000);
 
 afterAll(async () => {
@@ -40,18 +41,18 @@ describe('a live broadcast through the gateway', () => {
     publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 20, size: '640x360' });
     const media = `${stack.origin.url}/media/live/${input.id}`;
 
-    const master = await waitFor('the master playlist', async () => {
+    const master = await waitFor(async () => {
       const answer = await text(`${media}/master.m3u8`);
       return answer.status === 200 ? answer : undefined;
-    }, 30_000);
+    }, { what: 'the master playlist', timeoutMs: 30_000 });
     expect(master.headers.get('cache-control')).toBe('public, max-age=1');
     const variants = master.body.split('\n').filter((line) => line.endsWith('playlist.m3u8'));
     expect(variants).toEqual(['b1/720p/playlist.m3u8', 'b1/360p/playlist.m3u8']);
 
-    const live = await waitFor('a live playlist with two segments', async () => {
+    const live = await waitFor(async () => {
       const answer = await text(`${media}/b1/360p/playlist.m3u8`);
       return answer.status === 200 && segmentUris(answer.body).length >= 2 ? answer : undefined;
-    }, 40_000);
+    }, { what: 'a live playlist with two segments', timeoutMs: 40_000 });
     console.log(`[live] publish → two segments listed by the gateway in ${Date.now() - publishedAt} ms`);
     expect(live.headers.get('cache-control')).toBe('public, max-age=1');
     expect(live.body).not.toContain('#EXT-X-ENDLIST');
@@ -66,10 +67,10 @@ describe('a live broadcast through the gateway', () => {
     expect((await api(`/v1/live-inputs/${input.id}`)).body).toMatchObject({ status: 'live', broadcasts: 1 });
 
     expect((await publisher.exited).code).toBe(0);
-    const ended = await waitFor('the playlist to end', async () => {
+    const ended = await waitFor(async () => {
       const answer = await text(`${media}/b1/360p/playlist.m3u8`);
       return answer.body.includes('#EXT-X-ENDLIST') ? answer : undefined;
-    }, 60_000);
+    }, { what: 'the playlist to end', timeoutMs: 60_000 });
     const result = await stack.temporal.workflow.getHandle(`live-${input.id}-1`).result();
     expect(result).toEqual({ segments: segmentUris(ended.body).length, ladderRuns: 1 });
     expect((await api(`/v1/live-inputs/${input.id}`)).body.status).toBe('ended');

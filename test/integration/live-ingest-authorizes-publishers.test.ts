@@ -12,7 +12,8 @@ import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext } from '../../stack/component.ts';
 import { ingestComponent } from '../../stack/components/ingest.ts';
 import { StackRunner } from '../../stack/runner.ts';
-import { apiClient, waitFor, type Json } from './support/api-client.ts';
+import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
+import { waitFor } from '../support/wait.ts';
 import { startLiveOrigin, type LiveOrigin } from './support/live-origin.ts';
 import { probeRtmp, publishTestSource, type Publisher } from './support/live-publisher.ts';
 
@@ -23,12 +24,12 @@ const rtmpBase = `rtmp://127.0.0.1:${ports.ingestRtmp}/live`;
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-live-ingest-'));
 let origin: LiveOrigin;
 let runner: StackRunner;
-let api: ReturnType<typeof apiClient>;
+let api: OperatorApi;
 const publishers: Publisher[] = [];
 
 beforeAll(async () => {
   origin = await startLiveOrigin({ ingestSecret: secrets.internalSecret, rtmpUrl: rtmpBase });
-  api = apiClient(origin.url, 'unused');
+  api = operatorApi(origin.url, 'unused');
   // nginx re-asks about publishers every 2 s here (10 s in the stack), so a deleted input's publisher is cut quickly.
   runner = new StackRunner([ingestComponent(stackContext(ports, secrets, dataDir), { originUrl: origin.url, updateSeconds: 2 })], join(dataDir, 'logs'));
   await runner.start();
@@ -83,10 +84,10 @@ describe('publish authorization through nginx-rtmp', () => {
   it('lets the right key through renamed to the input id, refuses a second publisher, waits for it to come back when it leaves', async () => {
     const input = await createInput('authorized');
     const first = publish(`${rtmpBase}/${input.streamKey}`);
-    const live = await waitFor('the publish to be authorized', async () => {
+    const live = await waitFor(async () => {
       const { body } = await api(`/v1/live-inputs/${input.id}`);
       return body.status === 'live' ? body : undefined;
-    });
+    }, { what: 'the publish to be authorized', timeoutMs: 15_000 });
     expect(live).toMatchObject({ broadcasts: 1, playback: { masterUrl: `${origin.url}/media/live/${input.id}/master.m3u8` } });
     // The stream is readable under the input id: the key appears in no path.
     expect(await probeRtmp(`${rtmpBase}/${input.id}`)).toEqual(expect.arrayContaining(['video', 'audio']));
@@ -98,11 +99,11 @@ describe('publish authorization through nginx-rtmp', () => {
     expect(first.child.exitCode).toBeNull();
 
     await first.stop();
-    const freed = await waitFor('the input to wait for its publisher', async () => {
+    const freed = await waitFor(async () => {
       const { body } = await api(`/v1/live-inputs/${input.id}`);
       // Nobody runs the broadcast's workflow here: the input waits out its reconnect window.
       return body.status === 'reconnecting' ? body : undefined;
-    });
+    }, { what: 'the input to wait for its publisher', timeoutMs: 15_000 });
     expect(freed.broadcasts).toBe(1);
     expect(origin.logs.some((line) => line.event === 'live_publish_done' && line.liveInputId === input.id)).toBe(true);
   });
@@ -129,7 +130,7 @@ describe('publish authorization through nginx-rtmp', () => {
   it('cuts the publisher of a deleted input and refuses its key afterwards', async () => {
     const input = await createInput('deleted');
     const live = publish(`${rtmpBase}/${input.streamKey}`);
-    await waitFor('the publish to be authorized', async () => ((await api(`/v1/live-inputs/${input.id}`)).body.status === 'live' ? true : undefined));
+    await waitFor(async () => ((await api(`/v1/live-inputs/${input.id}`)).body.status === 'live' ? true : undefined), { what: 'the publish to be authorized', timeoutMs: 15_000 });
     expect((await api(`/v1/live-inputs/${input.id}`, { method: 'DELETE' })).status).toBe(204);
     const cutAt = Date.now();
     expect((await live.exited).code).not.toBe(0);

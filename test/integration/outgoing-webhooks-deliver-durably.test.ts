@@ -30,7 +30,7 @@ import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.
 import { startWebhookEventConsumer } from '../../origin/src/outgoing-webhooks/video-event-consumer.ts';
 import { startWebhookWorker } from '../../origin/src/outgoing-webhooks/webhook-worker.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
-import { freePort } from './support/free-port.ts';
+import { freePort } from '../support/ports.ts';
 
 // Attempts 1 s apart, so a receiver that fails three times is delivered within seconds.
 const schedule = [0, 1, 1, 1, 1];

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../stack/exec.ts';
 import { getVideo } from '../../origin/src/db/videos.ts';
 import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
-import { listMedia, makeClip, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
+import { makeClip } from '../support/media.ts';
+import { testPorts } from '../support/ports.ts';
+import { listMedia, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 
 let stack: LadderStack;
 let stopTranscoder: () => Promise<void>;
@@ -93,7 +95,7 @@ const hostile: Array<{ name: string; file: string; make: (path: string, dir: str
 ];
 
 beforeAll(async () => {
-  stack = await startLadderStack(13200);
+  stack = await startLadderStack(await testPorts(import.meta.url));
   stopTranscoder = await stack.startTranscoder();
   const made = Date.now();
   for (const input of hostile) {
@@ -141,7 +143,7 @@ describe('FFmpeg over its memory limit', () => {
   it('is killed by the limit, the video FAILED naming it, and the worker takes the next video', async () => {
     await stopTranscoder();
     const tenBit = join(stack.dataDir, 'ten-bit.mp4');
-    await makeClip(tenBit, 4, '1280x720', 30, ['-pix_fmt', 'yuv420p10le']); // not standard input: it must be encoded
+    await makeClip(tenBit, { seconds: 4, size: '1280x720', videoArgs: ['-pix_fmt', 'yuv420p10le'] }); // not standard input: it must be encoded
     await putRaw(stack.s3, `uploads/ten-bit-${suffix}`, tenBit);
     stack.transcoderEnv.TRANSCODE_FFMPEG_MEMORY_MB = '48';
     await stack.startTranscoder();

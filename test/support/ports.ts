@@ -17,7 +17,7 @@ const BLOCK_BASE = 20_200;
 const BLOCK_SIZE = 20;
 const BLOCK_COUNT = 600;
 
-/** `vora dev` takes one offset for its default layout: offsets 10000-10900 in steps of 100 never share a port (ports 17233-20140). */
+/** `vora dev` takes one offset for its default layout: offsets 10000-10900 in steps of 100 never share a port (ports 11935-20140). */
 const OFFSET_BASE = 10_000;
 const OFFSET_STEP = 100;
 const OFFSET_COUNT = 10;
@@ -53,6 +53,7 @@ export function blockPorts(first: number): StackPorts {
     clickhouseHttp: first + 9,
     clickhouseTcp: first + 10,
     cdnNodes: [first + 11, first + 12, first + 13],
+    ingestRtmp: first + 14,
   };
 }
 
