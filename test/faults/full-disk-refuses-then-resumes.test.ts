@@ -1,5 +1,5 @@
 /**
- * MinIO out of space, on one whole dev stack (`vora dev`, ports + 20000) whose MinIO keeps its data on a small tmpfs
+ * MinIO out of space, on one whole dev stack (`vora dev` on the file's own ports, `test/support/ports.ts`) whose MinIO keeps its data on a small tmpfs
  * mounted for the test (root only; unmounted in afterAll). The disk is filled with a ballast file beside MinIO's data
  * and freed by deleting it: an upload gets a clear 507 and resumes once space is back, byte for byte; a transcode
  * that meets the full disk retries, and reaches READY only with every object its playlists name.
@@ -10,14 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevStack, type DevStack } from '../e2e/support/dev-stack.ts';
-import { FaultTable, waitFor } from './support/fault-log.ts';
-import { createVideo, mediaUris, operatorApi, playbackUrl, rawDigest, s3Of, serverOffset, sha256, uploadWhole, waitForState, type OperatorApi } from './support/vora-client.ts';
+import { startDevStack, type DevStack } from '../support/dev-stack.ts';
+import { sha256 } from '../support/media.ts';
+import { createVideo, devStackApi, mediaUris, playbackUrl, waitForState, type OperatorApi } from '../support/operator-api.ts';
+import { testPortOffset } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
+import { FaultTable } from './support/fault-log.ts';
+import { rawDigest, s3Of, serverOffset, uploadWhole } from './support/vora-client.ts';
 import { run } from '../../stack/exec.ts';
 
 const exec = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
-const table = new FaultTable('faults: MinIO out of space (stack on ports + 20000, MinIO on a 512 MiB tmpfs)');
+const table = new FaultTable('faults: MinIO out of space (stack on its own ports, MinIO on a 512 MiB tmpfs)');
 let stack: DevStack;
 let api: OperatorApi;
 let work: string;
@@ -34,7 +38,7 @@ const freeDisk = () => rm(ballast(), { force: true });
 beforeAll(async () => {
   if (!isRoot) return;
   work = await mkdtemp(join(tmpdir(), 'vora-faults-disk-'));
-  stack = await startDevStack(20_000, 300_000, {
+  stack = await startDevStack(await testPortOffset(import.meta.url), 300_000, {
     async beforeStart(home) {
       mounted = join(home, 'minio');
       await mkdir(mounted, { recursive: true });
@@ -45,7 +49,7 @@ beforeAll(async () => {
       mounted = undefined;
     },
   });
-  api = operatorApi(stack);
+  api = devStackApi(stack);
 });
 
 afterAll(async () => {
@@ -94,7 +98,7 @@ describe.skipIf(!isRoot)('MinIO out of space during an upload', () => {
     // (MinIO notices the freed space within a few seconds: it caches its drives' free space).
     let attempts = 0;
     let last = '';
-    const resumed = await waitFor('the resumed upload to be taken', async () => {
+    const resumed = await waitFor(async () => {
       attempts += 1;
       const offset = await serverOffset(uploadUrl);
       const answer = await fetch(uploadUrl, tus({ method: 'PATCH', headers: { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }, body: clip.subarray(offset) }));
@@ -102,7 +106,7 @@ describe.skipIf(!isRoot)('MinIO out of space during an upload', () => {
       if (answer.status === 204) return answer;
       if (answer.status !== 507) throw new Error(last);
       return undefined;
-    }, 60_000, 1_000).catch((error: unknown) => {
+    }, { what: 'the resumed upload to be taken', timeoutMs: 60_000, everyMs: 1_000, retryErrors: true }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; last answer ${last}`);
     });
     const recoveryMs = Date.now() - freedAt;
@@ -126,11 +130,11 @@ describe.skipIf(!isRoot)('MinIO out of space during a transcode', () => {
     let failedWrites: string[];
     try {
       // The positive signal: the transcoder logged a write MinIO refused for want of space, for this video.
-      failedWrites = await waitFor('the transcoder to meet the full disk', async () => {
+      failedWrites = await waitFor(async () => {
         // Activity failure lines name no video (only the task token does), and this is the only video transcoding.
         const lines = (await readFile(join(stack.home, 'logs', 'transcoder.log'), 'utf8')).split('\n').filter((line) => /no space left|minimum free drive threshold/i.test(line) && Number(/"time":(\d+)/.exec(line)?.[1]) >= filledAt);
         return lines.length > 0 ? lines : undefined;
-      }, 90_000).catch(async (error: unknown) => {
+      }, { what: 'the transcoder to meet the full disk', timeoutMs: 90_000, everyMs: 500, retryErrors: true }).catch(async (error: unknown) => {
         const log = (await readFile(join(stack.home, 'logs', 'transcoder.log'), 'utf8')).split('\n').slice(-12).join('\n');
         const { bavail, bsize } = await statfs(mounted!);
         throw new Error(`${(error as Error).message}; video ${JSON.stringify((await api(`/v1/videos/${video.id}`)).body.state)}, ${bavail * bsize} bytes free\n${log}`);

@@ -93,34 +93,34 @@ describe('the reconnect window', () => {
     const media = `${stack.origin.url}/media/live/${input.id}`;
 
     publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 8, size: '320x180' });
-    await waitFor('first segments', async () => segmentUris((await text(`${media}/b1/360p/playlist.m3u8`)).body).length >= 2 || undefined, 40_000);
+    await waitFor(async () => segmentUris((await text(`${media}/b1/360p/playlist.m3u8`)).body).length >= 2 || undefined, { what: 'first segments', timeoutMs: 40_000 });
     await publisher.exited;
-    await waitFor('the input to wait for its publisher', async () => (await status()).status === 'reconnecting' || undefined, 20_000);
+    await waitFor(async () => (await status()).status === 'reconnecting' || undefined, { what: 'the input to wait for its publisher', timeoutMs: 20_000 });
 
     publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 8, size: '320x180' });
-    expect(await waitFor('the publisher to be back', async () => {
+    expect(await waitFor(async () => {
       const body = await status();
       return body.status === 'live' ? body : undefined;
-    })).toMatchObject({ broadcasts: 1 });
-    await waitFor('segments after the discontinuity', async () => {
+    }, { what: 'the publisher to be back', timeoutMs: 15_000 })).toMatchObject({ broadcasts: 1 });
+    await waitFor(async () => {
       const body = (await text(`${media}/b1/360p/playlist.m3u8`)).body;
       return body.includes('#EXT-X-DISCONTINUITY') && body.split('#EXT-X-DISCONTINUITY')[1]!.includes('seg_') ? true : undefined;
-    }, 40_000);
+    }, { what: 'segments after the discontinuity', timeoutMs: 40_000 });
     await publisher.exited;
 
-    const ended = await waitFor('the window to pass and the playlist to end', async () => {
+    const ended = await waitFor(async () => {
       const answer = await text(`${media}/b1/360p/playlist.m3u8`);
       return answer.body.includes('#EXT-X-ENDLIST') ? answer.body : undefined;
-    }, 60_000);
+    }, { what: 'the window to pass and the playlist to end', timeoutMs: 60_000 });
     expect(ended.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
     expect(await stack.temporal.workflow.getHandle(`live-${input.id}-1`).result()).toMatchObject({ ladderRuns: 2 });
     expect(await status()).toMatchObject({ status: 'ended', broadcasts: 1 });
 
     publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 30, size: '320x180' });
-    const second = await waitFor('a new broadcast', async () => {
+    const second = await waitFor(async () => {
       const answer = await text(`${media}/master.m3u8`);
       return answer.body.includes('b2/360p/playlist.m3u8') ? answer : undefined;
-    }, 30_000);
+    }, { what: 'a new broadcast', timeoutMs: 30_000 });
     expect(second.body).not.toContain('b1/');
     expect(await status()).toMatchObject({ status: 'live', broadcasts: 2 });
     await publisher.stop();
