@@ -14,6 +14,7 @@ import { keyRoutes } from './keys/routes.ts';
 import { liveInputRoutes, type LiveInputRoutesDeps } from './live/routes.ts';
 import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts';
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
+import { analyticsArchiveRoutes, type AnalyticsArchiveDeps } from './analytics/archive-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { processingStatsRoutes } from './stats/processing-routes.ts';
@@ -39,6 +40,8 @@ export interface OriginDeps {
     channelConfig?: ChannelConfigRoutesDeps;
     /** Playback analytics from ClickHouse (`/v1/videos/:id/analytics`). */
     analytics?: AnalyticsRoutesDeps;
+    /** Archived analytics days (`/v1/analytics/archive/restore`). */
+    analyticsArchive?: AnalyticsArchiveDeps;
     /** Outgoing webhooks (`/v1/webhook-endpoints`). */
     webhookEndpoints?: WebhookEndpointRoutesDeps;
     /** Live inputs (`/v1/live-inputs`). */
@@ -110,6 +113,7 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.keys) app.route('/v1/chat', chatTokenRoutes(api.keys));
   if (api.nodes) app.route('/v1/nodes', nodeRoutes(api.nodes));
   if (api.channelConfig) app.route('/v1/channels', channelConfigRoutes(api.channelConfig));
+  if (api.analyticsArchive) app.route('/v1/analytics/archive', analyticsArchiveRoutes(api.analyticsArchive));
   if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));
   if (api.liveInputs) app.route('/v1/live-inputs', liveInputRoutes(api.liveInputs));
   app.route('/v1/stats', processingStatsRoutes({ sql: api.videos.sql }));

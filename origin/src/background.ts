@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { dropExpiredPartitions } from './analytics/schema.ts';
+import { archiveThenDropExpired } from './analytics/retention.ts';
 import { startPlaybackEventsSink } from './analytics/sink.ts';
 import { startInBackground } from './background-start.ts';
 import { startRoomBridge } from './bridge/room-bridge.ts';
@@ -46,10 +46,10 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
 
   // Beacons from Kafka playback-events → ClickHouse in batches; old daily partitions dropped hourly (ClickHouse 18.16 has no TTL).
   const playbackSink = startInBackground('playback_sink', () => startPlaybackEventsSink({ kafka: kafkaClient(config.kafkaBrokers, 'playback-sink'), clickhouse, log }), log, 10_000);
+  // Each expired day is archived to S3_ARCHIVE_BUCKET before it is dropped (`vora analytics restore --day` brings it back).
   const retentionTimer = setInterval(() => {
-    dropExpiredPartitions(clickhouse, config.ANALYTICS_RETENTION_DAYS).then(
-      (dropped) => dropped.length > 0 && log.info({ event: 'analytics_partitions_dropped', partitions: dropped }, 'dropped expired analytics partitions'),
-      (error: unknown) => log.warn({ event: 'analytics_retention_failed', err: (error as Error).message }, 'could not drop expired analytics partitions'),
+    archiveThenDropExpired({ clickhouse, s3: deps.s3, bucket: config.S3_ARCHIVE_BUCKET, log }, config.ANALYTICS_RETENTION_DAYS).catch((error: unknown) =>
+      log.warn({ event: 'analytics_retention_failed', err: (error as Error).message }, 'could not archive and drop expired analytics partitions'),
     );
   }, RETENTION_INTERVAL_MS);
   retentionTimer.unref();

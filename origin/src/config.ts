@@ -27,6 +27,8 @@ const schema = z.object({
   ORIGIN_PUBLIC_URL: z.string().url().optional(),
   S3_RAW_BUCKET: z.string().min(3).default('vora-raw'),
   S3_MEDIA_BUCKET: z.string().min(3).default('vora-media'),
+  /** Expired analytics days are archived here before retention drops them (created on first use). */
+  S3_ARCHIVE_BUCKET: z.string().min(3).default('vora-archive'),
   /** Largest Upload-Length accepted (413 above); 20 GiB by default. */
   VORA_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
   /** How long a one-time upload URL can be used to start an upload. */

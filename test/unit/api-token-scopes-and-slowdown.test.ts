@@ -17,6 +17,7 @@ describe('the route → scope table', () => {
       ['GET', '/v1/videos/vid_1/analytics', 'videos:read'],
       ['POST', '/v1/chat/token', 'videos:read'],
       ['GET', '/v1/analytics/top', 'videos:read'],
+      ['POST', '/v1/analytics/archive/restore', 'admin'],
       ['GET', '/v1/stats/processing', 'videos:read'],
       ['POST', '/v1/keys', 'keys'],
       ['GET', '/v1/keys', 'keys'],

@@ -70,14 +70,24 @@ export function retentionCutoff(now: number, keepDays: number): number {
   return Number(day.replaceAll('-', ''));
 }
 
-/** Our TTL (18.16 has none): drops every daily partition older than `keepDays`. Returns the partitions dropped. */
-export async function dropExpiredPartitions(client: ClickHouseClient, keepDays: number, now = Date.now()): Promise<string[]> {
+/** The daily partitions (`YYYYMMDD`) of playback_events older than `keepDays`, oldest first. */
+export async function expiredPartitions(client: ClickHouseClient, keepDays: number, now = Date.now()): Promise<string[]> {
   const cutoff = retentionCutoff(now, keepDays);
   const result = await client.query({
-    query: `SELECT DISTINCT partition FROM system.parts WHERE database = '${ANALYTICS_DATABASE}' AND table = 'playback_events' AND active AND toUInt32(partition) < ${cutoff}`,
+    query: `SELECT DISTINCT partition FROM system.parts WHERE database = '${ANALYTICS_DATABASE}' AND table = 'playback_events' AND active AND toUInt32(partition) < ${cutoff} ORDER BY partition`,
     format: 'JSONEachRow',
   });
-  const partitions = (await result.json<{ partition: string }>()).map((row) => row.partition).filter((p) => /^\d{8}$/.test(p));
-  for (const partition of partitions) await client.command({ query: `ALTER TABLE ${PLAYBACK_EVENTS_TABLE} DROP PARTITION ${partition}` });
+  return (await result.json<{ partition: string }>()).map((row) => row.partition).filter((p) => /^\d{8}$/.test(p));
+}
+
+/** Our TTL (18.16 has none): drops every daily partition older than `keepDays`. Returns the partitions dropped. */
+export async function dropExpiredPartitions(client: ClickHouseClient, keepDays: number, now = Date.now()): Promise<string[]> {
+  const partitions = await expiredPartitions(client, keepDays, now);
+  for (const partition of partitions) await dropPartition(client, partition);
   return partitions;
+}
+
+export async function dropPartition(client: ClickHouseClient, partition: string): Promise<void> {
+  if (!/^\d{8}$/.test(partition)) throw new Error(`"${partition}" is not a daily partition id (YYYYMMDD)`);
+  await client.command({ query: `ALTER TABLE ${PLAYBACK_EVENTS_TABLE} DROP PARTITION ${partition}` });
 }

@@ -24,6 +24,7 @@ export const SCOPE_RULES: readonly ScopeRule[] = [
   rule(/^\/v1\/videos\/[^/]+\/token$/, 'videos:read'),
   rule(under('/v1/chat'), 'videos:read'),
   rule(under('/v1/videos'), 'videos:read', 'videos:write'),
+  rule(under('/v1/analytics/archive'), 'admin'),
   rule(under('/v1/analytics'), 'videos:read'),
   rule(under('/v1/stats'), 'videos:read'),
   rule(under('/v1/channels'), 'videos:read', 'admin'),
