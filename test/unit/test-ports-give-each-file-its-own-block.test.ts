@@ -13,8 +13,8 @@ describe('test ports', () => {
   });
 
   it('keys a file by its repository path, whether given as a URL or a path, with a hash that does not change', () => {
-    expect(testFileKey(new URL('../integration/kafka-broker.test.ts', import.meta.url).href)).toBe('test/integration/kafka-broker.test.ts');
-    expect(testFileKey(join(repoRoot, 'test/integration/kafka-broker.test.ts'))).toBe('test/integration/kafka-broker.test.ts');
+    expect(testFileKey(new URL('../integration/kafka-keeps-topics-key-order-and-offsets-across-restarts.test.ts', import.meta.url).href)).toBe('test/integration/kafka-keeps-topics-key-order-and-offsets-across-restarts.test.ts');
+    expect(testFileKey(join(repoRoot, 'test/integration/kafka-keeps-topics-key-order-and-offsets-across-restarts.test.ts'))).toBe('test/integration/kafka-keeps-topics-key-order-and-offsets-across-restarts.test.ts');
     expect(stableHash('a')).toBe(0xe40c292c); // FNV-1a's published value for "a"
   });
 

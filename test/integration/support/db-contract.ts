@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../origin/src/db/migrate.ts';
-import { schemaMigrations } from '../../origin/src/db/migrations.ts';
-import { isUniqueViolation, type Sql } from '../../origin/src/db/sql.ts';
-import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from '../../origin/src/db/api-tokens.ts';
-import { consumeUploadGrant, issueUploadGrant } from '../../origin/src/db/upload-grants.ts';
-import { listRenditions, recordRendition } from '../../origin/src/db/renditions.ts';
-import { completeTranscodeStart, deferTranscodeStart, dueTranscodeStarts, pendingTranscodeStart, quietTranscodingVideos, requestTranscodeStart } from '../../origin/src/db/transcode-starts.ts';
-import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, type Video } from '../../origin/src/db/videos.ts';
+import { migrate } from '../../../origin/src/db/migrate.ts';
+import { schemaMigrations } from '../../../origin/src/db/migrations.ts';
+import { isUniqueViolation, type Sql } from '../../../origin/src/db/sql.ts';
+import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from '../../../origin/src/db/api-tokens.ts';
+import { consumeUploadGrant, issueUploadGrant } from '../../../origin/src/db/upload-grants.ts';
+import { listRenditions, recordRendition } from '../../../origin/src/db/renditions.ts';
+import { completeTranscodeStart, deferTranscodeStart, dueTranscodeStarts, pendingTranscodeStart, quietTranscodingVideos, requestTranscodeStart } from '../../../origin/src/db/transcode-starts.ts';
+import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, type Video } from '../../../origin/src/db/videos.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const uniqueChannel = () => `chan_${Math.random().toString(36).slice(2)}`;

@@ -8,7 +8,7 @@ import { migrate } from '../../origin/src/db/migrate.ts';
 import { schemaMigrations } from '../../origin/src/db/migrations.ts';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import { openPostgres } from '../../origin/src/db/postgres.ts';
-import { describeDatabaseContract } from './db-contract.ts';
+import { describeDatabaseContract } from './support/db-contract.ts';
 import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
 import { freePort } from '../support/ports.ts';
 import { startThrowawayPostgres, type PostgresServer } from './support/postgres-server.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import type { Sql } from '../../origin/src/db/sql.ts';
-import { describeDatabaseContract } from './db-contract.ts';
+import { describeDatabaseContract } from './support/db-contract.ts';
 import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'vora-pglite-'));
