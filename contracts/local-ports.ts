@@ -20,6 +20,8 @@ export interface StackPorts {
   cdnNodes: [number, number, number];
   /** The live ingest's RTMP listener (nginx-rtmp). */
   ingestRtmp: number;
+  /** The origin shield (Varnish) in front of the gateway: CDN nodes and the edge pull media from it. */
+  shield: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -36,6 +38,7 @@ export const defaultPorts: StackPorts = {
   clickhouseTcp: 9009,
   cdnNodes: [8081, 8082, 8083],
   ingestRtmp: 1935,
+  shield: 8090,
 };
 
 /** The same layout, every port moved by `offset` (a second stack beside a developer's `npm start`). */

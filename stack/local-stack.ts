@@ -8,6 +8,7 @@ import { ingestComponent } from './components/ingest.ts';
 import { kafkaComponent } from './components/kafka.ts';
 import { minioComponent } from './components/minio.ts';
 import { originComponent } from './components/origin.ts';
+import { shieldComponent } from './components/shield.ts';
 import { temporalComponent } from './components/temporal.ts';
 import { transcoderComponent } from './components/transcoder.ts';
 import { dataDir } from './paths.ts';
@@ -31,6 +32,7 @@ export function localStack(ctx: StackContext): ComponentSpec[] {
     originComponent(ctx),
     transcoderComponent(ctx),
     ingestComponent(ctx),
+    shieldComponent(ctx),
     edgeComponent(ctx),
     cdnNodeComponent(ctx, 1),
     cdnNodeComponent(ctx, 2),

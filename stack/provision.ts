@@ -8,13 +8,14 @@ import { nginxRtmpTool, nginxTool } from './tools/nginx.ts';
 import { postgresTool } from './tools/postgres.ts';
 import { temporalTool } from './tools/temporal.ts';
 import { tuspyTool } from './tools/tuspy.ts';
+import { varnishTool } from './tools/varnish.ts';
 
 /**
  * Tools grouped in lanes that install side by side: Debian packages one after another (apt holds
  * a lock), Go builds one after another (each uses every core), Maven alone, pip alone.
  */
 export const toolLanes: ToolSpec[][] = [
-  [ffmpegTool, ffprobeTool, nginxTool, nginxRtmpTool, postgresTool, clickhouseTool, chromiumTool],
+  [ffmpegTool, ffprobeTool, nginxTool, nginxRtmpTool, varnishTool, postgresTool, clickhouseTool, chromiumTool],
   [minioTool, temporalTool],
   [kafkaTool],
   [tuspyTool],

@@ -6,6 +6,7 @@ import type { ComponentSpec, StackContext } from '../component.ts';
 import { isRoot, run } from '../exec.ts';
 import { repoRoot } from '../paths.ts';
 import { nginxTool } from '../tools/nginx.ts';
+import { shieldHostPort } from './shield.ts';
 
 const templatePath = join(repoRoot, 'edge/cdn-node/nginx.conf.template');
 
@@ -30,7 +31,7 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
     name: `cdn-${index}`,
     url: nodeUrl,
     ports: [port],
-    dependsOn: ['edge'],
+    dependsOn: ['edge', 'shield'],
     readyTimeoutMs: 30_000,
     async command() {
       const nginx = await nginxTool.locate();
@@ -39,7 +40,8 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
       const config = renderNginxConfig(await readFile(templatePath, 'utf8'), {
         nodeId,
         listen: `127.0.0.1:${port}`,
-        originHostPort: `127.0.0.1:${ctx.ports.origin}`,
+        // Misses go to the shield, which alone pulls from the gateway (one fetch per object for all nodes).
+        originHostPort: shieldHostPort(ctx),
         nodeDir,
         nodeKey: ctx.secrets.nodeKey,
         pullSecret: ctx.secrets.pullSecret,

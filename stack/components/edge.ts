@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertPullSecret } from '../../contracts/pull-signing.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
+import { shieldUrl } from './shield.ts';
 import { repoRoot } from '../paths.ts';
 import { httpOk } from '../probe.ts';
 
@@ -31,6 +32,8 @@ export function wranglerDevArgs(ctx: StackContext, envFile: string): string[] {
     '--persist-to', join(ctx.dataDir, 'wrangler'),
     '--env-file', envFile,
     '--var', `ORIGIN_URL:http://127.0.0.1:${ctx.ports.origin}`,
+    // Media comes through the shield (stack/components/shield.ts); everything else from the origin.
+    '--var', `MEDIA_URL:${shieldUrl(ctx)}`,
     // Player sites allowed to call the edge (CORS); unset keeps wrangler.toml's empty list.
     ...(process.env.VORA_CORS_ALLOWED_ORIGINS ? ['--var', `CORS_ALLOWED_ORIGINS:${process.env.VORA_CORS_ALLOWED_ORIGINS}`] : []),
     '--log-level', 'info',

@@ -8,6 +8,7 @@ import { serveMaster } from './serve-master.ts';
 import { serveStoredObject } from './serve-object.ts';
 import { parseMediaPath } from './media-path.ts';
 import { pullAuth, type PullAuthOptions } from './pull-auth.ts';
+import { serveStorageHealth } from './storage-health.ts';
 import { cachedVideoStates, videoStatesFromDb } from './video-states.ts';
 
 export interface GatewayDeps {
@@ -30,6 +31,9 @@ export function gatewayRoutes(deps: GatewayDeps): Hono {
   const app = new Hono();
   const videoState = cachedVideoStates(videoStatesFromDb(deps.sql));
   const storageTimeoutMs = deps.storageTimeoutMs ?? 2_000;
+
+  // Before the door: the shield's health probe cannot sign, and the answer is only up or down.
+  app.get('/healthz', (c) => serveStorageHealth(c, { s3: deps.s3, bucket: deps.mediaBucket, timeoutMs: Math.min(storageTimeoutMs, 1_000) }));
 
   // Private: every request proves itself before any path is looked at.
   app.use('*', pullAuth(deps.pulls));

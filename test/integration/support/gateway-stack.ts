@@ -30,6 +30,10 @@ export interface GatewayStack {
   pullSecret: string;
   operatorToken: string;
   pull(url: string, init?: RequestInit): Promise<Response>;
+  /** Every request the gateway answered under /media, as `METHOD /path` (the count a shield must keep at one per object). */
+  requests: string[];
+  /** Stops the gateway's HTTP server (the origin down), leaving MinIO and the DB up. */
+  stopGateway(): Promise<void>;
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,8 +49,18 @@ export async function startGatewayStack(ports: StackPorts, options: { storageTim
   let sql: Sql | undefined;
   let server: ServerType | undefined;
   const s3 = minioClient(ctx);
+  const requests: string[] = [];
+  const stopGateway = async () => {
+    const closing = server;
+    server = undefined;
+    if (!closing) return;
+    await new Promise<void>((resolve) => {
+      closing.close(() => resolve());
+      (closing as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+  };
   const close = async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await stopGateway();
     s3.destroy();
     await sql?.close();
     await minio.stop(5_000);
@@ -57,7 +71,12 @@ export async function startGatewayStack(ports: StackPorts, options: { storageTim
     sql = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
     const log = pino({ level: process.env.GATEWAY_TEST_LOG ?? 'silent' });
     const pulls = { secret: pullSecret, verifyOperatorToken: async (token: string) => (token === operatorToken ? { id: 'tok_test', name: 'test operator', scopes: ['admin'] } : null) };
-    const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, storageTimeoutMs: options.storageTimeoutMs, pulls }));
+    const app = new Hono();
+    app.use('/media/*', async (c, next) => {
+      requests.push(`${c.req.method} ${c.req.path}`);
+      await next();
+    });
+    app.route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, storageTimeoutMs: options.storageTimeoutMs, pulls }));
     server = await new Promise<ServerType>((resolve) => {
       const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
     });
@@ -73,6 +92,8 @@ export async function startGatewayStack(ports: StackPorts, options: { storageTim
       pullSecret,
       operatorToken,
       pull: (url, init) => signedFetch(url, pullSecret, init),
+      requests,
+      stopGateway,
       put: async (key, body, contentType = 'application/octet-stream') => {
         await s3.send(new PutObjectCommand({ Bucket: 'vora-media', Key: key, Body: body, ContentType: contentType }));
       },

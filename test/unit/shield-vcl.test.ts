@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { GATEWAY_HEALTH_PATH, renderShieldVcl, SHIELD_DEFAULTS, SHIELD_HEALTH_PATH } from '../../shield/vcl.ts';
+
+const options = { gatewayHost: '127.0.0.1', gatewayPort: 8080, pullSecret: 'pull-secret-0123456789' };
+
+describe('renderShieldVcl', () => {
+  const vcl = renderShieldVcl(options);
+
+  it('has the gateway as its one backend, probed on the unsigned health route', () => {
+    expect(vcl).toMatch(/^vcl 4\.1;/);
+    expect(vcl).toContain('.host = "127.0.0.1";');
+    expect(vcl).toContain('.port = "8080";');
+    expect(vcl).toContain(`"GET ${GATEWAY_HEALTH_PATH} HTTP/1.1"`);
+    expect(vcl).toContain(`.interval = ${SHIELD_DEFAULTS.probeIntervalSeconds}s;`);
+    expect(vcl).toContain(`req.url == "${SHIELD_HEALTH_PATH}"`);
+  });
+
+  it('checks each pull and signs its own with the digest vmod, as contracts/pull-signing.ts says', () => {
+    expect(vcl).toContain('import digest;');
+    expect((vcl.match(/digest\.hmac_sha256\("pull-secret-0123456789"/g) ?? []).length).toBe(2);
+    expect(vcl).toContain('set bereq.http.x-vora-pull-expires = std.integer(time=now) + 60;');
+    expect(vcl).toMatch(/return \(synth\(401, "unsigned_pull"\)\)/);
+    expect(vcl).toMatch(/return \(synth\(401, "expired_pull"\)\)/);
+    expect(vcl).toMatch(/return \(synth\(403, "pull_expiry_too_far"\)\)/);
+  });
+
+  it('keys the cache on the path alone, so viewer tokens never split an object', () => {
+    expect(vcl).toContain('set req.http.x-vora-path = regsub(req.url, "\\?.*$", "");');
+    expect(vcl).toMatch(/sub vcl_hash \{\n  hash_data\(req\.http\.x-vora-path\);\n  return \(lookup\);/);
+    expect(vcl).toContain('unset req.http.Authorization;');
+  });
+
+  it('serves stale for hours while the gateway is sick, briefly while it is healthy, and never keeps errors', () => {
+    expect(vcl).toContain(`set beresp.grace = ${SHIELD_DEFAULTS.graceSeconds}s;`);
+    expect(vcl).toMatch(/if \(std\.healthy\(req\.backend_hint\)\) \{\n    set req\.grace = 2s;/);
+    expect(vcl).toMatch(/beresp\.status >= 500 \|\| beresp\.status == 401 \|\| beresp\.status == 403\) \{\n[^}]*return \(abandon\);/);
+    expect(vcl).toMatch(/sub vcl_backend_error \{\n  return \(abandon\);/);
+    // A failed miss is asked once more, for any stale copy.
+    expect(vcl).toMatch(/resp\.status == 503 && req\.restarts == 0[^}]*return \(restart\);/);
+    expect(renderShieldVcl({ ...options, graceSeconds: 600 })).toContain('set beresp.grace = 600s;');
+  });
+
+  it('bans a video from the origin only', () => {
+    expect(vcl).toContain('ban("obj.http.x-vora-path ~ ^" + req.http.x-vora-path);');
+    expect(vcl).toMatch(/acl purgers \{\n  "127\.0\.0\.1";\n\}/);
+    expect(renderShieldVcl({ ...options, purgers: ['10.0.0.0/16'] })).toMatch(/acl purgers \{\n  "10\.0\.0\.0"\/16;\n\}/);
+  });
+
+  it('refuses values that would break out of the VCL', () => {
+    expect(() => renderShieldVcl({ ...options, pullSecret: 'x"; } sub vcl_recv { return (pass); #' })).toThrow(/pull secret/);
+    expect(() => renderShieldVcl({ ...options, gatewayHost: 'a"; }' })).toThrow(/host/);
+    expect(() => renderShieldVcl({ ...options, gatewayPort: 70000 })).toThrow(/port/);
+    expect(() => renderShieldVcl({ ...options, purgers: ['0.0.0.0/0"; }'] })).toThrow(/purger/);
+    expect(() => renderShieldVcl({ ...options, graceSeconds: -1 })).toThrow(/graceSeconds/);
+  });
+});
