@@ -7,18 +7,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { pullHeaders } from '../../contracts/pull-signing.ts';
 import { recordRendition } from '../../origin/src/db/renditions.ts';
 import { createVideo, transitionVideo } from '../../origin/src/db/videos.ts';
 import { stackContext } from '../../stack/component.ts';
 import { shieldComponent, shieldUrl } from '../../stack/components/shield.ts';
 import { StackRunner } from '../../stack/runner.ts';
+import { testPorts } from '../support/ports.ts';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.ts';
 import { signedFetch } from './support/signed-pull.ts';
 
-// MinIO on 27500 (shiftedPorts(18500)), the shield on 26590: clear of the defaults and the other tests' stacks.
-const offset = 18500;
 let gateway: GatewayStack;
 let shield: StackRunner;
 let base: string;
@@ -30,13 +28,14 @@ const pull = (path: string, init?: RequestInit) => signedFetch(`${base}${path}`,
 const gatewayFetches = (path: string) => gateway.requests.filter((request) => request === `GET ${path}`).length;
 
 beforeAll(async () => {
-  gateway = await startGatewayStack(offset);
+  const ports = await testPorts(import.meta.url);
+  gateway = await startGatewayStack(ports);
   await createVideo(gateway.sql, { id: 'vid_shield', title: 'shield' });
   for (const [from, to] of [['CREATED', 'UPLOADING'], ['UPLOADING', 'PROCESSING'], ['PROCESSING', 'READY']] as const) await transitionVideo(gateway.sql, 'vid_shield', [from], to);
   await recordRendition(gateway.sql, { videoId: 'vid_shield', name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.64001f,mp4a.40.2', frameRate: 30, playlistKey: 'vid_shield/360p/playlist.m3u8' });
   for (const n of [1, 2, 3]) await gateway.put(`vid_shield/360p/seg_0000${n}.m4s`, segment);
   dataDir = await mkdtemp(join(tmpdir(), 'vora-shield-'));
-  const ctx = stackContext(shiftedPorts(offset), { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: gateway.pullSecret, minioUser: 't', minioPassword: 't' }, dataDir);
+  const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: gateway.pullSecret, minioUser: 't', minioPassword: 't' }, dataDir);
   shield = new StackRunner([shieldComponent(ctx, { gatewayPort: Number(new URL(gateway.gatewayUrl).port), memory: '64m' })], ctx.logDir);
   await shield.start();
   base = shieldUrl(ctx);

@@ -54,6 +54,8 @@ export function blockPorts(first: number): StackPorts {
     clickhouseTcp: first + 10,
     cdnNodes: [first + 11, first + 12, first + 13],
     ingestRtmp: first + 14,
+    // first + 15 and + 16 are Temporal's HTTP and metrics ports.
+    shield: first + 17,
   };
 }
 
