@@ -54,3 +54,20 @@ describe('renderShieldVcl', () => {
     expect(() => renderShieldVcl({ ...options, graceSeconds: -1 })).toThrow(/graceSeconds/);
   });
 });
+
+describe('shield render-cli (the shield tier renders its VCL at boot)', () => {
+  it('renders from the environment and names every missing variable', async () => {
+    const { vclFromEnv } = await import('../../shield/render-cli.ts');
+    expect(vclFromEnv({ GATEWAY_HOST: 'gw.internal', GATEWAY_PORT: '8080', PULL_SECRET: 'pull-secret-0123456789', VCL_OUT: '/x', GRACE_SECONDS: '600', PURGERS: '10.0.0.0/8' })).toContain('.host = "gw.internal";');
+    expect(() => vclFromEnv({ GATEWAY_PORT: '8080', VCL_OUT: '/x' })).toThrow(/missing GATEWAY_HOST, PULL_SECRET/);
+  });
+
+  it('is the renderer the terraform shield module runs, with every variable it requires', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { renderEnvNames } = await import('../../shield/render-cli.ts');
+    const cloudInit = await readFile(new URL('../../terraform/modules/shield/templates/cloud-init.yaml.tftpl', import.meta.url), 'utf8');
+    expect(cloudInit).toContain('node --import tsx shield/render-cli.ts');
+    for (const name of renderEnvNames.required) expect(cloudInit, name).toMatch(new RegExp(`\\b${name}=`));
+    expect(cloudInit).toMatch(/packages: \[varnish, varnish-vmod-digest/);
+  });
+});

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // A light reading of HCL with regular expressions (no HCL parser is installed): enough for the
 // shapes terraform/ is written in, and `terraform fmt -check` covers the syntax (terraform/README.md).
 const tfRoot = join(new URL('../../', import.meta.url).pathname, 'terraform');
-const modules = ['edge', 'origin', 'cdn-nodes'].map((name) => join(tfRoot, 'modules', name));
+const modules = ['edge', 'origin', 'cdn-nodes', 'shield'].map((name) => join(tfRoot, 'modules', name));
 // One root module serves every environment; envs/<env>.tfvars (committed) and envs/<env>.site.tfvars
 // (git-ignored, from the .example) set its variables.
 const rootModule = join(tfRoot, 'root');
@@ -104,7 +104,7 @@ describe('terraform layout', () => {
         calls += 1;
       }
     }
-    expect(calls).toBe(3); // cdn-nodes cloud-init, origin app hosts, MinIO hosts
+    expect(calls).toBe(4); // cdn-nodes cloud-init, origin app hosts, MinIO hosts, shield hosts
   });
 });
 
