@@ -22,6 +22,13 @@ export interface LiveBroadcastInput {
   pullUrl: string;
   /** A publisher back within this long continues this broadcast behind a discontinuity; after it the broadcast ends. */
   reconnectWindowSeconds: number;
+  /** Keep the ended broadcast as a READY video (its segments copied, no re-encode). Absent: on. */
+  recording?: boolean;
+}
+
+/** The video an ended broadcast becomes: one per broadcast, so a retried recording finds its own. */
+export function recordingVideoId(inputId: string, broadcast: number): string {
+  return `rec_${inputId}_b${broadcast}`;
 }
 
 /** Signal to `live-{id}-{n}`: the publisher is back within the window; the argument is the new pull URL. */
@@ -42,6 +49,8 @@ export interface LiveOriginActivities {
    * claimed it meanwhile (its republished signal is on the way).
    */
   closeLiveBroadcast(input: { inputId: string; broadcast: number }): Promise<'ended' | 'continued' | 'gone'>;
+  /** Creates the recording's video row (PROCESSING, titled after the input, in its channel); a repeat changes nothing. */
+  createLiveRecording(input: { inputId: string; broadcast: number; videoId: string; durationSeconds: number }): Promise<void>;
 }
 
 export interface LiveBroadcastResult {

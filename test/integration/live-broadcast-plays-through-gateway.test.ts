@@ -6,6 +6,7 @@
  * reconnect window continues the same broadcast behind one discontinuity; after the window a publish is a new one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getVideo } from '../../origin/src/db/videos.ts';
 import { run } from '../../stack/exec.ts';
 import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
 import { waitFor } from '../support/wait.ts';
@@ -83,12 +84,25 @@ describe('a live broadcast through the gateway', () => {
     // The ladder joins a second or two after the publish starts (no GOP cache in nginx-rtmp).
     expect(duration).toBeGreaterThan(14);
     expect(duration).toBeLessThan(21);
+
+    // Instant recording: a READY video made of copies of the same segments, with a thumbnail, no re-encode.
+    const videoId = `rec_${input.id}_b1`;
+    const video = await waitFor('the recording to be READY', async () => {
+      const row = await getVideo(stack.origin.sql, videoId);
+      return row?.state === 'READY' ? row : undefined;
+    }, 30_000);
+    expect(video).toMatchObject({ title: 'twenty seconds (broadcast 1)', thumbnailKey: `${videoId}/thumbnail.jpg` });
+    expect(video.durationSeconds).toBeCloseTo(duration, 0);
+    expect((await listMedia(stack.s3, `${videoId}/thumbnail.jpg`)).size).toBe(1);
+    const recorded = Number(await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', `${stack.origin.url}/media/${videoId}/master.m3u8`], { timeoutMs: 60_000 }));
+    console.log(`[live] recording video ${videoId} READY, ${recorded.toFixed(2)} s through the VOD gateway`);
+    expect(recorded).toBeCloseTo(duration, 0);
   });
 });
 
 describe('the reconnect window', () => {
   it('continues the broadcast when the publisher is back within the window, ends it after, and starts a new one later', async () => {
-    const { body: input } = (await api('/v1/live-inputs', { method: 'POST', body: { title: 'flaky uplink', reconnectWindowSeconds: 10 } })) as { body: Json };
+    const { body: input } = (await api('/v1/live-inputs', { method: 'POST', body: { title: 'flaky uplink', reconnectWindowSeconds: 10, recording: 'off' } })) as { body: Json };
     const status = async () => (await api(`/v1/live-inputs/${input.id}`)).body;
     const media = `${stack.origin.url}/media/live/${input.id}`;
 
@@ -115,6 +129,7 @@ describe('the reconnect window', () => {
     expect(ended.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
     expect(await stack.temporal.workflow.getHandle(`live-${input.id}-1`).result()).toMatchObject({ ladderRuns: 2 });
     expect(await status()).toMatchObject({ status: 'ended', broadcasts: 1 });
+    expect(await getVideo(stack.origin.sql, `rec_${input.id}_b1`)).toBeNull();
 
     publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 30, size: '320x180' });
     const second = await waitFor(async () => {

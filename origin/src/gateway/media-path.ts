@@ -37,7 +37,8 @@ function kindOfTopLevel(file: string): MediaKind | null {
 
 function kindInRendition(file: string): MediaKind | null {
   if (file === 'playlist.m3u8') return 'playlist';
-  if (file === 'init.mp4') return 'init';
+  // init_N.mp4: a recorded live broadcast keeps each ladder run's own init segment.
+  if (/^init(_\d{1,9})?\.mp4$/.test(file)) return 'init';
   return segmentPattern.test(file) ? 'segment' : null;
 }
 

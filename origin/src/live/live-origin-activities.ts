@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { LiveInputPresence, LiveOriginActivities } from '../../../contracts/live.ts';
 import type { Sql } from '../db/sql.ts';
+import { createVideo, getVideo, transitionVideo } from '../db/videos.ts';
 import { closeBroadcast, getLiveInput, type LiveInput } from './live-input-rows.ts';
 
 /** Where broadcast `n` of an input stands, from its row. Pure. */
@@ -22,6 +23,22 @@ export function createLiveOriginActivities(deps: { sql: Sql; log: Logger }): Liv
         return 'ended';
       }
       return presenceOf(await getLiveInput(deps.sql, inputId), broadcast) === 'publishing' ? 'continued' : 'gone';
+    },
+    async createLiveRecording({ inputId, broadcast, videoId, durationSeconds }) {
+      if (await getVideo(deps.sql, videoId)) return;
+      const input = await getLiveInput(deps.sql, inputId);
+      await deps.sql.transaction(async (tx) => {
+        await createVideo(tx, {
+          id: videoId,
+          title: `${input?.title ?? inputId} (broadcast ${broadcast})`,
+          channelId: input?.channelId ?? null,
+          source: { liveInputId: inputId, broadcast },
+        });
+        // No upload: the recording is made of stored segments, so it goes the upload's way in one step.
+        await transitionVideo(tx, videoId, ['CREATED'], 'UPLOADING');
+        await transitionVideo(tx, videoId, ['UPLOADING'], 'PROCESSING', { durationSeconds });
+      });
+      deps.log.info({ event: 'live_recording_created', liveInputId: inputId, broadcast, videoId }, 'broadcast recorded as a video');
     },
   };
 }

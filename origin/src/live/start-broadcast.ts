@@ -28,5 +28,5 @@ export async function beginOrResumeBroadcast(client: Client, input: LiveInput, o
     await client.workflow.getHandle(liveBroadcastWorkflowId(input.id, input.broadcasts)).signal(liveRepublishedSignalName, pullUrl);
     return;
   }
-  await startLiveBroadcast(client, { inputId: input.id, broadcast: input.broadcasts, pullUrl, reconnectWindowSeconds: input.reconnectWindowSeconds });
+  await startLiveBroadcast(client, { inputId: input.id, broadcast: input.broadcasts, pullUrl, reconnectWindowSeconds: input.reconnectWindowSeconds, recording: input.recording });
 }

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { handleApiErrors } from '../../../origin/src/api/errors.ts';
 import { openDatabase, type Sql } from '../../../origin/src/db/index.ts';
 import { ingestHookRoutes, type IngestHookDeps } from '../../../origin/src/live/ingest-hooks.ts';
+import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
 import { liveGatewayRoutes } from '../../../origin/src/live/live-gateway.ts';
 import { liveInputRoutes } from '../../../origin/src/live/routes.ts';
 
@@ -45,7 +46,10 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   const app = new Hono();
   app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl }));
   app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, ...options.hooks }));
-  if (options.media) app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
+  if (options.media) {
+    app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
+    app.route('/media', gatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
+  }
   app.onError(handleApiErrors(log, { event: 'unhandled_error' }));
   const server: ServerType = await new Promise((resolve) => {
     const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));

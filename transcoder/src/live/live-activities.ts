@@ -1,4 +1,8 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { PublishedRendition } from '../../../contracts/transcode.ts';
+import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { broadcastFolder, LIVE_CODECS, LIVE_LADDER, LIVE_SEGMENT_SECONDS, liveKeys, type LiveRung } from '../../../contracts/live.ts';
@@ -8,7 +12,7 @@ import { mediaContentType } from '../storage/put-once.ts';
 import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { liveLadderArgs } from './live-ladder-args.ts';
-import { liveMasterText, livePlaylistText, nextSegmentNumber, withRun, type LiveRungSections } from './live-sections.ts';
+import { liveMasterText, livePlaylistText, liveSegmentName, nextSegmentNumber, withRun, type LiveRungSections } from './live-sections.ts';
 
 export interface LiveActivityDeps {
   ffmpegPath: string;
@@ -117,7 +121,72 @@ export function createLiveActivities(deps: LiveActivityDeps) {
     deps.logger.info({ event: 'live_broadcast_ended', liveInputId: input.inputId, broadcast: input.broadcast }, 'live broadcast ended');
   }
 
-  return { runLiveLadder, endLiveBroadcast };
+  /**
+   * The ended broadcast as a VOD video, at once and without re-encoding: every segment and init segment copied inside
+   * MinIO to `{videoId}/{rung}/` under the same names, a VOD playlist per rung, and a thumbnail from the middle segment.
+   */
+  async function recordLiveBroadcast(input: { inputId: string; broadcast: number; videoId: string; sections: LiveRungSections }): Promise<LiveRecording> {
+    const context = Context.current();
+    const copy = (rung: string, file: string) =>
+      s3.send(new CopyObjectCommand({ Bucket: mediaBucket, Key: `${input.videoId}/${rung}/${file}`, CopySource: `${mediaBucket}/${liveKeys.rendition(input.inputId, input.broadcast, rung, file)}` }));
+    const renditions: PublishedRendition[] = [];
+    let durationSeconds = 0;
+    for (const rung of rungs) {
+      const sections = input.sections[rung.name] ?? [];
+      if (sections.length === 0) continue;
+      for (const section of sections) {
+        await copy(rung.name, section.mapUri);
+        for (let offset = 0; offset < section.durations.length; offset += 8) {
+          const batch = section.durations.slice(offset, offset + 8).map((_, index) => copy(rung.name, liveSegmentName(section.first + offset + index)));
+          await Promise.all(batch);
+          context.heartbeat();
+        }
+      }
+      const playlistKey = `${input.videoId}/${rung.name}/playlist.m3u8`;
+      await putMutable(playlistKey, livePlaylistText(sections, { targetSeconds: LIVE_SEGMENT_SECONDS, ended: true, type: 'VOD' }));
+      durationSeconds = sections.reduce((sum, section) => sum + section.durations.reduce((a, b) => a + b, 0), 0);
+      renditions.push({
+        name: rung.name as PublishedRendition['name'], width: Math.round((rung.height * 16) / 9 / 2) * 2, height: rung.height,
+        // Planned figures: the live ladder keeps the source's frame rate, which nothing here measured (30 is nominal).
+        bandwidth: rung.bandwidth, averageBandwidth: rung.videoBitrate, codecs: LIVE_CODECS, frameRate: 30, playlistKey,
+      });
+    }
+    const thumbnailKey = `${input.videoId}/thumbnail.jpg`;
+    await makeThumbnail(input, thumbnailKey);
+    deps.logger.info({ event: 'live_recording_stored', liveInputId: input.inputId, broadcast: input.broadcast, videoId: input.videoId, durationSeconds }, 'broadcast recorded as a video');
+    return { renditions, thumbnailKey, durationSeconds };
+  }
+
+  /** A JPEG of the lowest rung's middle segment (its init + the segment, decoded locally). */
+  async function makeThumbnail(input: { inputId: string; broadcast: number; videoId: string; sections: LiveRungSections }, key: string): Promise<void> {
+    const lowest = rungs[rungs.length - 1]!.name;
+    const sections = input.sections[lowest] ?? [];
+    const section = sections[Math.floor(sections.length / 2)];
+    if (!section || section.durations.length === 0) return;
+    const dir = await freshWorkDir(deps.workRoot, input.inputId, `thumb-b${input.broadcast}`);
+    try {
+      const read = async (file: string) => {
+        const answer = await s3.send(new GetObjectCommand({ Bucket: mediaBucket, Key: liveKeys.rendition(input.inputId, input.broadcast, lowest, file) }));
+        return Buffer.from(await answer.Body!.transformToByteArray());
+      };
+      const middle = liveSegmentName(section.first + Math.floor(section.durations.length / 2));
+      await writeFile(join(dir, 'clip.mp4'), Buffer.concat([await read(section.mapUri), await read(middle)]));
+      const run = await runFfmpeg({ ffmpegPath: deps.ffmpegPath, args: ['-hide_banner', '-loglevel', 'error', '-y', '-i', join(dir, 'clip.mp4'), '-frames:v', '1', '-q:v', '4', join(dir, 'thumbnail.jpg')] });
+      if (run.kind !== 'exited' || run.exitCode !== 0) throw new Error(`the thumbnail could not be made: ${run.kind === 'exited' ? run.stderrTail : run.kind}`);
+      await s3.send(new PutObjectCommand({ Bucket: mediaBucket, Key: key, Body: await readFile(join(dir, 'thumbnail.jpg')), ContentType: 'image/jpeg' }));
+    } finally {
+      await removeWorkDir(dir);
+    }
+  }
+
+  return { runLiveLadder, endLiveBroadcast, recordLiveBroadcast };
 }
 
 export type LiveActivities = ReturnType<typeof createLiveActivities>;
+
+/** What a recorded broadcast is as a video: its renditions (the origin records them), thumbnail and length. */
+export interface LiveRecording {
+  renditions: PublishedRendition[];
+  thumbnailKey: string;
+  durationSeconds: number;
+}

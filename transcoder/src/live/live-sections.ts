@@ -38,6 +38,8 @@ export interface LivePlaylistOptions {
   targetSeconds: number;
   /** The broadcast is over: EXT-X-ENDLIST (and the full list is the recording). */
   ended: boolean;
+  /** EVENT while live (default); VOD for the recording's own copy. */
+  type?: 'EVENT' | 'VOD';
 }
 
 /**
@@ -52,7 +54,7 @@ export function livePlaylistText(sections: readonly LiveSection[], options: Live
     '#EXT-X-VERSION:7',
     `#EXT-X-TARGETDURATION:${Math.max(options.targetSeconds, longest)}`,
     '#EXT-X-MEDIA-SEQUENCE:0',
-    '#EXT-X-PLAYLIST-TYPE:EVENT',
+    `#EXT-X-PLAYLIST-TYPE:${options.type ?? 'EVENT'}`,
     '#EXT-X-INDEPENDENT-SEGMENTS',
   ];
   sections.forEach((section, index) => {

@@ -1,6 +1,6 @@
 import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
-import { liveRepublishedSignalName, liveTaskQueue, type LiveBroadcastInput, type LiveBroadcastResult, type LiveOriginActivities } from '../../../contracts/live.ts';
-import { originTaskQueue } from '../../../contracts/transcode.ts';
+import { liveRepublishedSignalName, liveTaskQueue, recordingVideoId, type LiveBroadcastInput, type LiveBroadcastResult, type LiveOriginActivities } from '../../../contracts/live.ts';
+import { originTaskQueue, type OriginActivities } from '../../../contracts/transcode.ts';
 import type { LiveActivities } from './live-activities.ts';
 import type { LiveRungSections } from './live-sections.ts';
 
@@ -12,13 +12,14 @@ const { runLiveLadder } = proxyActivities<LiveActivities>({
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
-const { endLiveBroadcast } = proxyActivities<LiveActivities>({
+const { endLiveBroadcast, recordLiveBroadcast } = proxyActivities<LiveActivities>({
   taskQueue: liveTaskQueue,
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 30 },
 });
 // The input's row decides whether a publisher is there; the origin may be restarting: keep asking for a while.
-const origin = proxyActivities<LiveOriginActivities>({
+const origin = proxyActivities<LiveOriginActivities & Pick<OriginActivities, 'recordRenditions' | 'markReady'>>({
   taskQueue: originTaskQueue,
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '10 minutes',
@@ -35,7 +36,7 @@ const MAX_LADDER_RUNS = 500;
 /**
  * Workflow `live-{inputId}-{n}`: one broadcast. Runs the live ladder while a publisher sends; when it leaves, waits
  * up to the reconnect window for it to come back (same broadcast, the ladder runs again behind a discontinuity);
- * after the window the playlists get EXT-X-ENDLIST: what was live is at once a recording.
+ * after the window the playlists get EXT-X-ENDLIST, and (recording on) the broadcast becomes a READY video at once.
  */
 export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroadcastResult> {
   const key = { inputId: input.inputId, broadcast: input.broadcast };
@@ -68,6 +69,14 @@ export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroa
     republishedFrom = null;
   }
   await endLiveBroadcast({ ...key, sections });
+  if (input.recording !== false && Object.values(sections).some((rung) => rung.length > 0)) {
+    // Instant recording: the same segments as a READY video, no re-encode.
+    const videoId = recordingVideoId(input.inputId, input.broadcast);
+    const recording = await recordLiveBroadcast({ ...key, videoId, sections });
+    await origin.createLiveRecording({ ...key, videoId, durationSeconds: recording.durationSeconds });
+    await origin.recordRenditions({ videoId, renditions: recording.renditions });
+    await origin.markReady({ videoId, thumbnailKey: recording.thumbnailKey });
+  }
   const lowest = Object.values(sections).at(-1) ?? [];
   return { segments: lowest.reduce((sum, section) => sum + section.durations.length, 0), ladderRuns };
 }
