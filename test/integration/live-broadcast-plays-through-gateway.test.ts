@@ -12,6 +12,7 @@ import { operatorApi, type Json, type OperatorApi } from '../support/operator-ap
 import { waitFor } from '../support/wait.ts';
 import { listMedia } from './support/ladder-stack.ts';
 import { publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { liveOriginOperatorToken } from './support/live-origin.ts';
 import { startLiveStack, type LiveStack } from './support/live-stack.ts';
 
 // shiftedPorts(26500): MinIO 35500/35501, Temporal 33733 (+UI/HTTP/metrics beside it), RTMP 28435.
@@ -94,7 +95,13 @@ describe('a live broadcast through the gateway', () => {
     expect(video).toMatchObject({ title: 'twenty seconds (broadcast 1)', thumbnailKey: `${videoId}/thumbnail.jpg` });
     expect(video.durationSeconds).toBeCloseTo(duration, 0);
     expect((await listMedia(stack.s3, `${videoId}/thumbnail.jpg`)).size).toBe(1);
-    const recorded = Number(await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', `${stack.origin.url}/media/${videoId}/master.m3u8`], { timeoutMs: 60_000 }));
+    const operator = { authorization: `Bearer ${liveOriginOperatorToken}` };
+    const vodMaster = await (await fetch(`${stack.origin.url}/media/${videoId}/master.m3u8`, { headers: operator })).text();
+    expect(vodMaster.split('\n').filter((line) => line.endsWith('playlist.m3u8'))).toEqual(['720p/playlist.m3u8', '360p/playlist.m3u8']);
+    const vodPlaylist = await (await fetch(`${stack.origin.url}/media/${videoId}/360p/playlist.m3u8`, { headers: operator })).text();
+    expect(vodPlaylist).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(segmentUris(vodPlaylist)).toEqual(segmentUris(ended.body));
+    const recorded = Number(await run('ffprobe', ['-v', 'error', '-headers', `Authorization: Bearer ${liveOriginOperatorToken}\r\n`, '-show_entries', 'format=duration', '-of', 'csv=p=0', `${stack.origin.url}/media/${videoId}/master.m3u8`], { timeoutMs: 60_000 }));
     console.log(`[live] recording video ${videoId} READY, ${recorded.toFixed(2)} s through the VOD gateway`);
     expect(recorded).toBeCloseTo(duration, 0);
   });

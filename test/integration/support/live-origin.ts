@@ -23,6 +23,8 @@ export interface LiveOrigin {
   close(): Promise<void>;
 }
 
+export const liveOriginOperatorToken = 'live-tests-operator-token';
+
 export interface LiveOriginOptions {
   ingestSecret: string;
   rtmpUrl: string;
@@ -48,7 +50,9 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, ...options.hooks }));
   if (options.media) {
     app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
-    app.route('/media', gatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
+    // The VOD gateway is private: the tests read recordings with the operator token `liveOriginOperatorToken`.
+    const pulls = { verifyOperatorToken: async (token: string) => (token === liveOriginOperatorToken ? { id: 'tok_live', name: 'live tests' } : null) };
+    app.route('/media', gatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log, pulls }));
   }
   app.onError(handleApiErrors(log, { event: 'unhandled_error' }));
   const server: ServerType = await new Promise((resolve) => {
