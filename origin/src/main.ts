@@ -10,6 +10,7 @@ import { openDependencies } from './dependencies.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { ingestHookRoutes } from './live/ingest-hooks.ts';
 import { liveGatewayRoutes } from './live/live-gateway.ts';
+import { liveStatusEvent } from './live/live-status-events.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
@@ -80,7 +81,12 @@ const app = createOriginApp({
           log,
           ingestSecret: internalSecret,
           defaultPullBase: config.VORA_INGEST_RTMP_URL,
-          onPublish: (input, options) => deps.liveBroadcasts.begin(input, options),
+          async onPublish(input, options) {
+            await deps.liveBroadcasts.begin(input, options);
+            if (options.continued) return;
+            // Best effort: a chat room missing "went live" must not refuse the publisher.
+            await deps.channelEvents.publish(liveStatusEvent(input, input.broadcasts, 'stream.online', new Date())).catch((error: unknown) => log.warn({ event: 'live_status_event_failed', liveInputId: input.id, err: error }, 'stream.online not published'));
+          },
         })
       : undefined,
   },

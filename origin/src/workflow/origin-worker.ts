@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { originTaskQueue } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import type { VideoEventPublisher } from '../events/video-events.ts';
+import type { ChannelEventPublisher } from '../webhooks/channel-event-publisher.ts';
 import { createLiveOriginActivities } from '../live/live-origin-activities.ts';
 import { createOriginActivities } from './origin-activities.ts';
 
@@ -12,6 +13,8 @@ export interface OriginWorkerDeps {
   /** Kept for activities that will touch media from the origin (e.g. deleting a video's objects). */
   s3: S3Client;
   events: VideoEventPublisher;
+  /** Live broadcasts' "went live" / "ended" on `channel-events` (absent in tests that do not follow them). */
+  channelEvents?: ChannelEventPublisher;
   temporalAddress: string;
   namespace: string;
   log: Logger;
@@ -36,7 +39,7 @@ export async function startOriginWorker(deps: OriginWorkerDeps): Promise<{ stop(
       taskQueue: originTaskQueue,
       activities: {
         ...createOriginActivities({ sql: deps.sql, events: deps.events, log: deps.log.child({ component: 'origin-worker' }) }),
-        ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }) }),
+        ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }), channelEvents: deps.channelEvents }),
       },
     });
   } catch (error) {
