@@ -77,6 +77,11 @@ export const LIVE_LADDER: readonly LiveRung[] = [
   { name: '360p', height: 360, videoBitrate: 800_000, bandwidth: 1_000_000 },
 ];
 
+/** A rung's nominal width: 16:9, even. */
+export function rungWidth(height: number): number {
+  return Math.round((height * 16) / 9 / 2) * 2;
+}
+
 /** x264 High profile, level 3.1, and AAC-LC: the same codecs string for every rung and broadcast. */
 export const LIVE_CODECS = 'avc1.64001f,mp4a.40.2';
 

@@ -5,7 +5,7 @@ import type { PublishedRendition } from '../../../contracts/transcode.ts';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg.ts';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import { broadcastFolder, LIVE_CODECS, LIVE_LADDER, LIVE_SEGMENT_SECONDS, liveKeys, type LiveRung } from '../../../contracts/live.ts';
+import { broadcastFolder, rungWidth, LIVE_CODECS, LIVE_LADDER, LIVE_SEGMENT_SECONDS, liveKeys, type LiveRung } from '../../../contracts/live.ts';
 import { encodeWhilePublishing } from '../activities/encode-while-publishing.ts';
 import { freshWorkDir, removeWorkDir } from '../activities/work-dir.ts';
 import { mediaContentType } from '../storage/put-once.ts';
@@ -146,7 +146,7 @@ export function createLiveActivities(deps: LiveActivityDeps) {
       await putMutable(playlistKey, livePlaylistText(sections, { targetSeconds: LIVE_SEGMENT_SECONDS, ended: true, type: 'VOD' }));
       durationSeconds = sections.reduce((sum, section) => sum + section.durations.reduce((a, b) => a + b, 0), 0);
       renditions.push({
-        name: rung.name as PublishedRendition['name'], width: Math.round((rung.height * 16) / 9 / 2) * 2, height: rung.height,
+        name: rung.name as PublishedRendition['name'], width: rungWidth(rung.height), height: rung.height,
         // Planned figures: the live ladder keeps the source's frame rate, which nothing here measured (30 is nominal).
         bandwidth: rung.bandwidth, averageBandwidth: rung.videoBitrate, codecs: LIVE_CODECS, frameRate: 30, playlistKey,
       });

@@ -1,3 +1,4 @@
+import { rungWidth } from '../../../contracts/live.ts';
 import type { PlaylistSegment } from '../media/media-playlist.ts';
 
 /**
@@ -70,7 +71,7 @@ export function livePlaylistText(sections: readonly LiveSection[], options: Live
 export function liveMasterText(broadcastFolder: string, rungs: ReadonlyArray<{ name: string; bandwidth: number; height: number }>, codecs: string): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
   for (const rung of rungs) {
-    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${rung.bandwidth},CODECS="${codecs}",RESOLUTION=${Math.round((rung.height * 16) / 9 / 2) * 2}x${rung.height}`, `${broadcastFolder}/${rung.name}/playlist.m3u8`);
+    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${rung.bandwidth},CODECS="${codecs}",RESOLUTION=${rungWidth(rung.height)}x${rung.height}`, `${broadcastFolder}/${rung.name}/playlist.m3u8`);
   }
   return `${lines.join('\n')}\n`;
 }
