@@ -97,7 +97,7 @@ describe('a live broadcast through the gateway', () => {
     expect((await listMedia(stack.s3, `${videoId}/thumbnail.jpg`)).size).toBe(1);
     const operator = { authorization: `Bearer ${liveOriginOperatorToken}` };
     const vodMaster = await (await fetch(`${stack.origin.url}/media/${videoId}/master.m3u8`, { headers: operator })).text();
-    expect(vodMaster.split('\n').filter((line) => line.endsWith('playlist.m3u8'))).toEqual(['720p/playlist.m3u8', '360p/playlist.m3u8']);
+    expect(vodMaster.split('\n').filter((line) => line.endsWith('playlist.m3u8')).sort()).toEqual(['360p/playlist.m3u8', '720p/playlist.m3u8']);
     const vodPlaylist = await (await fetch(`${stack.origin.url}/media/${videoId}/360p/playlist.m3u8`, { headers: operator })).text();
     expect(vodPlaylist).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
     expect(segmentUris(vodPlaylist)).toEqual(segmentUris(ended.body));
