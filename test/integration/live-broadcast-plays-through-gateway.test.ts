@@ -88,10 +88,10 @@ describe('a live broadcast through the gateway', () => {
 
     // Instant recording: a READY video made of copies of the same segments, with a thumbnail, no re-encode.
     const videoId = `rec_${input.id}_b1`;
-    const video = await waitFor('the recording to be READY', async () => {
+    const video = await waitFor(async () => {
       const row = await getVideo(stack.origin.sql, videoId);
       return row?.state === 'READY' ? row : undefined;
-    }, 30_000);
+    }, { what: 'the recording to be READY', timeoutMs: 30_000 });
     expect(video).toMatchObject({ title: 'twenty seconds (broadcast 1)', thumbnailKey: `${videoId}/thumbnail.jpg` });
     expect(video.durationSeconds).toBeCloseTo(duration, 0);
     expect((await listMedia(stack.s3, `${videoId}/thumbnail.jpg`)).size).toBe(1);

@@ -51,7 +51,7 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   if (options.media) {
     app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
     // The VOD gateway is private: the tests read recordings with the operator token `liveOriginOperatorToken`.
-    const pulls = { verifyOperatorToken: async (token: string) => (token === liveOriginOperatorToken ? { id: 'tok_live', name: 'live tests' } : null) };
+    const pulls = { verifyOperatorToken: async (token: string) => (token === liveOriginOperatorToken ? { id: 'tok_live', name: 'live tests', scopes: ['videos:read'] } : null) };
     app.route('/media', gatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log, pulls }));
   }
   app.onError(handleApiErrors(log, { event: 'unhandled_error' }));
