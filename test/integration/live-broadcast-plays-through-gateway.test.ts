@@ -14,14 +14,14 @@ import { listMedia } from './support/ladder-stack.ts';
 import { publishTestSource, type Publisher } from './support/live-publisher.ts';
 import { liveOriginOperatorToken } from './support/live-origin.ts';
 import { startLiveStack, type LiveStack } from './support/live-stack.ts';
+import { testPorts } from '../support/ports.ts';
 
-// shiftedPorts(26500): MinIO 35500/35501, Temporal 33733 (+UI/HTTP/metrics beside it), RTMP 28435.
 let stack: LiveStack;
 let api: OperatorApi;
 let publisher: Publisher | undefined;
 
 beforeAll(async () => {
-  stack = await startLiveStack(26500);
+  stack = await startLiveStack(await testPorts(import.meta.url));
   api = operatorApi(stack.origin.url, 'unused');
 }, 240_000);
 

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext } from '../../stack/component.ts';
 import { ingestComponent } from '../../stack/components/ingest.ts';
 import { StackRunner } from '../../stack/runner.ts';
@@ -16,10 +15,11 @@ import { operatorApi, type Json, type OperatorApi } from '../support/operator-ap
 import { waitFor } from '../support/wait.ts';
 import { startLiveOrigin, type LiveOrigin } from './support/live-origin.ts';
 import { probeRtmp, publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { testPorts } from '../support/ports.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 
-// RTMP on 27935 (shiftedPorts(26000)): clear of the defaults and of the other test files' stacks.
-const ports = shiftedPorts(26000);
-const secrets = { apiToken: 'unused', internalSecret: 'live-ingest-test-secret-0123456789', nodeKey: 'unused', pullSecret: 'test-pull-secret-0123456789', minioUser: 'unused', minioPassword: 'unused' };
+const ports = await testPorts(import.meta.url);
+const secrets = fakeSecrets();
 const rtmpBase = `rtmp://127.0.0.1:${ports.ingestRtmp}/live`;
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-live-ingest-'));
 let origin: LiveOrigin;

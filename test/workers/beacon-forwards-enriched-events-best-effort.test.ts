@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InternalBeaconBatch, MAX_BEACON_BYTES } from '../../contracts/beacons.ts';
 import { edgeFetch } from './helpers.ts';
 import { makeSigner, putKeys, uniqueVideo, type Signer } from './playback-fixtures.ts';
+import { waitFor } from '../support/wait.ts';
 
 let signer: Signer;
 beforeAll(async () => {
@@ -22,16 +23,6 @@ function captureOrigin(status = 202): Array<{ url: string; auth: string | null; 
   return seen;
 }
 
-async function until<T>(read: () => T | undefined, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('nothing forwarded in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 const events = (now = Date.now()) => [
   { type: 'play', at: now - 5000, position: 0, bitrate: 800_000, rendition: '360p' },
   { type: 'stall', at: now - 3000, position: 2 },
@@ -48,7 +39,7 @@ describe('POST /beacon', () => {
     const token = await signer.sign({ sub: videoId });
     const response = await post({ sessionId: 's1', videoId, events: events() }, { Authorization: `Bearer ${token}`, 'CF-Connecting-IP': '198.51.100.23' }, { cf: { country: 'FR' } } as RequestInit);
     expect(response.status).toBe(204);
-    const forwarded = await until(() => seen[0]);
+    const forwarded = await waitFor(() => seen[0], { what: 'the first forwarded beacon', timeoutMs: 2000, everyMs: 10 });
     expect(forwarded.url).toBe(`${env.ORIGIN_URL}/internal/beacons`);
     expect(forwarded.auth).toBe(`Bearer ${env.INTERNAL_SECRET}`);
     expect(forwarded.body.events.map((event) => event.type)).toEqual(['play', 'stall', 'stall_end']);
@@ -67,7 +58,7 @@ describe('POST /beacon', () => {
     expect((await post(body, { 'CF-Connecting-IP': '203.0.113.9' })).status).toBe(204);
     expect((await post(body, { 'CF-Connecting-IP': '203.0.113.9' })).status).toBe(204);
     expect((await post(body, { 'CF-Connecting-IP': '203.0.113.10' })).status).toBe(204);
-    await until(() => seen[2]);
+    await waitFor(() => seen[2], { what: 'the third forwarded beacon', timeoutMs: 2000, everyMs: 10 });
     const ids = seen.map((call) => call.body.events.map((event) => event.eventId));
     expect(ids[0]).toEqual(ids[1]);
     expect(seen[0]!.body.events[0]!.viewerId).toBe(seen[1]!.body.events[0]!.viewerId);

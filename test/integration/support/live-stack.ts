@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
-import { shiftedPorts } from '../../../contracts/local-ports.ts';
+import type { StackPorts } from '../../../contracts/local-ports.ts';
 import { beginOrResumeBroadcast } from '../../../origin/src/live/start-broadcast.ts';
 import { startOriginWorker } from '../../../origin/src/workflow/origin-worker.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
@@ -21,6 +21,7 @@ import { StackRunner } from '../../../stack/runner.ts';
 import { loadTranscoderConfig } from '../../../transcoder/src/config.ts';
 import { createTranscodeWorker } from '../../../transcoder/src/create-worker.ts';
 import { startLiveOrigin, type LiveOrigin } from './live-origin.ts';
+import { fakeSecrets } from '../../support/secrets.ts';
 
 export interface LiveStack {
   ctx: StackContext;
@@ -31,12 +32,12 @@ export interface LiveStack {
   stop(): Promise<void>;
 }
 
-const secrets = { apiToken: 'unused', internalSecret: 'live-stack-test-secret-0123456789', nodeKey: 'unused', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-live', minioPassword: 'vora-live-password' };
+const secrets = fakeSecrets();
 
-export async function startLiveStack(offset: number): Promise<LiveStack> {
+export async function startLiveStack(ports: StackPorts): Promise<LiveStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(join(tmpdir(), 'vora-live-stack-'));
-  const ctx = stackContext(shiftedPorts(offset), secrets, dataDir);
+  const ctx = stackContext(ports, secrets, dataDir);
   const rtmpBase = `rtmp://127.0.0.1:${ctx.ports.ingestRtmp}/live`;
   const cleanups: Array<() => Promise<unknown>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
   const stop = async () => {
