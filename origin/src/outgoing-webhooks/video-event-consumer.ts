@@ -63,6 +63,10 @@ export function startWebhookEventConsumer(options: WebhookEventConsumerOptions):
     log,
     retryMs: options.reconnectDelayMs ?? 5_000,
     signal: stopping.signal,
+    // A partition this group never committed on would otherwise start at its end when the consumer
+    // (re)joins, skipping what was published there while the origin was down. Replaying the retained topic
+    // once, when the group is new, is harmless: events are stored once and deliveries are keyed by event.
+    fromBeginning: true,
   });
 
   return {
