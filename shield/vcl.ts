@@ -77,13 +77,21 @@ export function renderShieldVcl(options: ShieldVclOptions): string {
 import std;
 import digest;
 
+# Fetches go here. No probe on it: a probe that calls the gateway sick (storage slow, the origin still starting)
+# must not turn a miss the gateway could answer into a 503; a fetch that really fails falls back to a stale copy.
 backend gateway {
   .host = "${options.gatewayHost}";
   .port = "${options.gatewayPort}";
   .connect_timeout = 1s;
   .first_byte_timeout = ${o.firstByteTimeoutSeconds}s;
   .between_bytes_timeout = 10s;
-  # Sick while storage does not answer: objects are then served stale for up to ${o.graceSeconds} s.
+}
+
+# The same gateway, probed: only says how stale an answer may be (see vcl_recv).
+# Sick while storage does not answer: objects are then served stale for up to ${o.graceSeconds} s.
+backend gateway_health {
+  .host = "${options.gatewayHost}";
+  .port = "${options.gatewayPort}";
   .probe = {
     .request = "GET ${GATEWAY_HEALTH_PATH} HTTP/1.1" "Host: vora-gateway" "Connection: close" "User-Agent: vora-shield-probe";
     .interval = ${o.probeIntervalSeconds}s;
@@ -152,7 +160,8 @@ sub vcl_recv {
   set req.url = req.http.x-vora-path;
   # Healthy gateway: serve at most ${o.healthyGraceSeconds} s stale while one background fetch refreshes (a live playlist never stalls).
   # Sick gateway: serve whatever is within the object's grace.
-  if (std.healthy(req.backend_hint)) {
+  set req.backend_hint = gateway;
+  if (std.healthy(gateway_health)) {
     set req.grace = ${o.healthyGraceSeconds}s;
   }
   return (hash);

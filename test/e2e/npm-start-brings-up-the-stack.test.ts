@@ -120,7 +120,8 @@ describe('npm start', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
-    expect(stackPids.length).toBe(10);
+    // minio, temporal, kafka, clickhouse, origin, transcoder, ingest, shield, edge and three CDN nodes.
+    expect(stackPids.length).toBe(12);
     expect(stackPids.every(alive)).toBe(true);
     const dev = stack.process;
     const exited = new Promise((resolve) => dev.once('exit', resolve));

@@ -4,6 +4,8 @@
  * still has its cached objects served, and nobody gets through the shield or to the gateway without a signature.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ import { stackContext } from '../../stack/component.ts';
 import { shieldComponent, shieldUrl } from '../../stack/components/shield.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { testPorts } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.ts';
 import { signedFetch } from './support/signed-pull.ts';
 
@@ -21,6 +24,7 @@ let gateway: GatewayStack;
 let shield: StackRunner;
 let base: string;
 let dataDir: string;
+let ctx: ReturnType<typeof stackContext>;
 const segment = new Uint8Array(200_000).map((_, i) => (i * 13) % 251);
 // Buffer.equals: a deep toEqual over 200 kB typed arrays costs seconds per answer.
 const sameBytes = (bytes: ArrayBuffer) => Buffer.from(bytes).equals(Buffer.from(segment));
@@ -35,7 +39,7 @@ beforeAll(async () => {
   await recordRendition(gateway.sql, { videoId: 'vid_shield', name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.64001f,mp4a.40.2', frameRate: 30, playlistKey: 'vid_shield/360p/playlist.m3u8' });
   for (const n of [1, 2, 3]) await gateway.put(`vid_shield/360p/seg_0000${n}.m4s`, segment);
   dataDir = await mkdtemp(join(tmpdir(), 'vora-shield-'));
-  const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: gateway.pullSecret, minioUser: 't', minioPassword: 't' }, dataDir);
+  ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: gateway.pullSecret, minioUser: 't', minioPassword: 't' }, dataDir);
   shield = new StackRunner([shieldComponent(ctx, { gatewayPort: Number(new URL(gateway.gatewayUrl).port), memory: '64m' })], ctx.logDir);
   await shield.start();
   base = shieldUrl(ctx);
@@ -90,6 +94,38 @@ describe('the shield in front of the private gateway', () => {
     expect(direct.status).toBe(401);
     expect(((await direct.json()) as { error: { code: string } }).error.code).toBe('unsigned_pull');
   });
+
+  it('still fetches a miss while its health probe calls the gateway sick: the probe decides how stale an answer may be, not whether to ask', async () => {
+    // In front of the gateway, a proxy whose health route fails (storage slow to answer, or the origin still starting).
+    const gatewayPort = Number(new URL(gateway.gatewayUrl).port);
+    let failedProbes = 0;
+    const failingHealth: Server = createServer((req, res) => {
+      if (req.url === '/media/healthz') {
+        failedProbes += 1;
+        return void res.writeHead(503).end();
+      }
+      const upstream = httpRequest({ host: '127.0.0.1', port: gatewayPort, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => failingHealth.listen(0, '127.0.0.1', resolve));
+    // The block's spare port (first + 18) for a second shield.
+    const sickCtx = { ...ctx, ports: { ...ctx.ports, shield: ctx.ports.shield + 1 }, dataDir: join(dataDir, 'sick'), logDir: join(dataDir, 'sick-logs') };
+    const sickShield = new StackRunner([shieldComponent(sickCtx, { gatewayPort: (failingHealth.address() as AddressInfo).port, memory: '32m' })], sickCtx.logDir);
+    try {
+      await sickShield.start();
+      // Three failed probes fill the probe's window: the gateway is sick to this shield from here on.
+      await waitFor(() => failedProbes >= 3, { timeoutMs: 10_000, what: 'three failed health probes' });
+      const answer = await signedFetch(`${shieldUrl(sickCtx)}/media/vid_shield/360p/seg_00002.m4s`, gateway.pullSecret);
+      expect(answer.status).toBe(200);
+      expect(sameBytes(await answer.arrayBuffer())).toBe(true);
+    } finally {
+      await sickShield.stop(5_000);
+      await new Promise((resolve) => failingHealth.close(resolve));
+    }
+  }, 30_000);
 
   it('keeps serving what it holds, playlists past their max-age included, while the origin is down', async () => {
     const master = '/media/vid_shield/master.m3u8';

@@ -6,12 +6,16 @@ const options = { gatewayHost: '127.0.0.1', gatewayPort: 8080, pullSecret: 'pull
 describe('renderShieldVcl', () => {
   const vcl = renderShieldVcl(options);
 
-  it('has the gateway as its one backend, probed on the unsigned health route', () => {
+  it('fetches from the gateway, and probes it on the unsigned health route as a second backend that only decides grace', () => {
     expect(vcl).toMatch(/^vcl 4\.1;/);
     expect(vcl).toContain('.host = "127.0.0.1";');
     expect(vcl).toContain('.port = "8080";');
     expect(vcl).toContain(`"GET ${GATEWAY_HEALTH_PATH} HTTP/1.1"`);
     expect(vcl).toContain(`.interval = ${SHIELD_DEFAULTS.probeIntervalSeconds}s;`);
+    // The probe sits on gateway_health alone: a sick verdict never stops a fetch.
+    expect(vcl).toMatch(/backend gateway \{[^}]*\}\n/);
+    expect(vcl.match(/backend gateway \{[^}]*\}/)?.[0]).not.toContain('.probe');
+    expect(vcl).toContain('set req.backend_hint = gateway;');
     expect(vcl).toContain(`req.url == "${SHIELD_HEALTH_PATH}"`);
   });
 
@@ -32,7 +36,7 @@ describe('renderShieldVcl', () => {
 
   it('serves stale for hours while the gateway is sick, briefly while it is healthy, and never keeps errors', () => {
     expect(vcl).toContain(`set beresp.grace = ${SHIELD_DEFAULTS.graceSeconds}s;`);
-    expect(vcl).toMatch(/if \(std\.healthy\(req\.backend_hint\)\) \{\n    set req\.grace = 2s;/);
+    expect(vcl).toMatch(/if \(std\.healthy\(gateway_health\)\) \{\n    set req\.grace = 2s;/);
     expect(vcl).toMatch(/beresp\.status >= 500 \|\| beresp\.status == 401 \|\| beresp\.status == 403\) \{\n[^}]*return \(abandon\);/);
     expect(vcl).toMatch(/sub vcl_backend_error \{\n  return \(abandon\);/);
     // A failed miss is asked once more, for any stale copy.
