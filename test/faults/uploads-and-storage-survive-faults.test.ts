@@ -138,12 +138,17 @@ describe('MinIO frozen for 20 s', () => {
 });
 
 describe('files that are not videos', () => {
-  it('moves a truncated MP4 and an audio-only file to FAILED with a reason, and keeps serving', async () => {
-    const whole = await readFile(clip);
+  it('moves truncated MP4s (index last or first) and an audio-only file to FAILED with a reason, and keeps serving', async () => {
+    // The shared clip has its index (moov) first; a plain remux puts it last, as most cameras write it.
+    const indexFirst = await readFile(clip);
+    const indexLastPath = join(work, 'index-last.mp4');
+    await run('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-c', 'copy', indexLastPath]);
+    const indexLast = await readFile(indexLastPath);
     const audio = join(work, 'tone.m4a');
     await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=5', '-c:a', 'aac', audio]);
     const inputs: Array<[string, Buffer]> = [
-      ['truncated MP4 (first 40 %, no moov)', whole.subarray(0, Math.floor(whole.length * 0.4))],
+      ['truncated MP4 (first 40 %, no moov)', indexLast.subarray(0, Math.floor(indexLast.length * 0.4))],
+      ['truncated MP4 (first 40 %, moov first)', indexFirst.subarray(0, Math.floor(indexFirst.length * 0.4))],
       ['audio-only AAC', await readFile(audio)],
     ];
     const outcomes: string[] = [];
@@ -155,7 +160,7 @@ describe('files that are not videos', () => {
     }
     console.log(`[faults] ${outcomes.join('\n[faults] ')}`);
     const failedWithReason = outcomes.filter((line) => /: FAILED \(.{10,}\)$/.test(line)).length;
-    table.record({ fault: 'truncated MP4 / audio-only uploaded as video', trials: inputs.length, passed: failedWithReason, worstRecoveryMs: null, dataLost: 0 });
+    table.record({ fault: 'truncated MP4s / audio-only uploaded as video', trials: inputs.length, passed: failedWithReason, worstRecoveryMs: null, dataLost: 0 });
     expect(failedWithReason, outcomes.join('; ')).toBe(inputs.length);
     expect((await api(`/v1/videos/${ready.id}`)).body.state).toBe('READY');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFfprobeFailure, ffprobeArgs, resolveSourceLocation } from '../../transcoder/src/probe/ffprobe-command.ts';
+import { classifyFfprobeFailure, truncationReason, ffprobeArgs, resolveSourceLocation } from '../../transcoder/src/probe/ffprobe-command.ts';
 
 describe('resolveSourceLocation', () => {
   it('reads absolute paths and file URLs through the file protocol only', () => {
@@ -48,5 +48,17 @@ describe('classifyFfprobeFailure', () => {
     expect(classifyFfprobeFailure('http://127.0.0.1:1/a.mp4: Connection refused')).toEqual({ retryable: true, reason: 'http://127.0.0.1:1/a.mp4: Connection refused' });
     expect(classifyFfprobeFailure('http://h/a: Server returned 5XX Server Error reply').retryable).toBe(true);
     expect(classifyFfprobeFailure('')).toEqual({ retryable: true, reason: 'ffprobe failed without a message' });
+  });
+});
+
+describe('truncationReason', () => {
+  it('names a source whose index points past its end, from the demuxer\'s "partial file"', () => {
+    const stderr = '[NULL @ 0x5571] Invalid NAL unit size (7708 > 325).\n[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5571] stream 1, offset 0x7d636: partial file\n';
+    expect(truncationReason(stderr)).toBe('the file is truncated: its index names data past its end (stream 1, offset 0x7d636: partial file); upload the whole file again');
+  });
+
+  it('lets through decode warnings of a whole file', () => {
+    expect(truncationReason('[h264 @ 0x1] Invalid NAL unit size (7708 > 325).\n[h264 @ 0x1] missing picture in access unit')).toBeUndefined();
+    expect(truncationReason('')).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
 import { limitHit } from '../ffmpeg/resource-limits.ts';
-import { classifyFfprobeFailure } from '../probe/ffprobe-command.ts';
+import { classifyFfprobeFailure, truncationReason } from '../probe/ffprobe-command.ts';
 import { judgeMediaLimits } from '../probe/media-limits.ts';
 import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
 import { runFfprobe } from '../probe/run-ffprobe.ts';
@@ -70,6 +70,11 @@ export function createProbeSource(deps: ProbeSourceDeps) {
       throw new Error(`ffprobe failed on ${sourceKey}: ${failure.reason}`);
     }
 
+    const truncated = truncationReason(outcome.stderr);
+    if (truncated) {
+      log.warn({ reason: truncated }, 'source is truncated');
+      throw ApplicationFailure.nonRetryable(truncated, sourceFailureTypes.notAVideo);
+    }
     const withinLimits = judgeMediaLimits(parseJson(outcome.stdout));
     if (!withinLimits.ok) {
       log.warn({ reason: withinLimits.reason }, 'source beyond limits');

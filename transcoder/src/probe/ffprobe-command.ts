@@ -49,3 +49,15 @@ export function classifyFfprobeFailure(stderr: string): FfprobeFailure {
   }
   return { retryable: true, reason: lastLine };
 }
+
+/**
+ * A source whose index names bytes past its end (an MP4 with its moov first, cut short): ffprobe still exits 0,
+ * and FFmpeg would encode only what is there, so the video would be READY and shorter than its upload claims.
+ * The demuxer says `partial file` for the packets it cannot read. Only the scanned first 30 s are read, so a cut
+ * later than that is not seen here. Pure: returns the reason to fail with, or undefined.
+ */
+export function truncationReason(stderr: string): string | undefined {
+  const line = stderr.split('\n').find((text) => /: partial file\s*$/.test(text));
+  if (!line) return undefined;
+  return `the file is truncated: its index names data past its end (${line.replace(/^\[[^\]]*\]\s*/, '').trim()}); upload the whole file again`;
+}
