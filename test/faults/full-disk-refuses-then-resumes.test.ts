@@ -60,7 +60,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const tus = (init: { method: string; headers?: Record<string, string>; body?: Buffer }) => ({
+const tus = (init: { method: string; headers?: Record<string, string>; body?: Buffer<ArrayBuffer> }) => ({
   ...init,
   headers: { 'Tus-Resumable': '1.0.0', ...init.headers },
   signal: AbortSignal.timeout(30_000),
