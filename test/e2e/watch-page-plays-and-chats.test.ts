@@ -84,7 +84,8 @@ describe('the watch page in Chromium at 1280x800', () => {
       if (new URL(response.url()).pathname === '/beacon') beacons.push({ status: response.status(), authorization: response.request().headers().authorization, body: response.request().postDataJSON() });
     });
     await page.goto(fixture.watchUrl);
-    expect(await page.locator('.player').getAttribute('data-engine')).toBe('hls.js');
+    // The player starts once the page has asked the edge whether the video plays yet (playable.js): after `load`.
+    await expect.poll(() => page.locator('.player').getAttribute('data-engine'), { timeout: 15_000 }).toBe('hls.js');
     await expect.poll(() => page.locator('#quality option').allTextContents(), { timeout: 15_000 }).toEqual([expect.stringMatching(/^Auto/), '360p']);
     expect(await page.getAttribute('#video', 'poster')).toBe(`/v/${fixture.playbackToken}/thumbnail.jpg`);
     expect(await page.evaluate(async (url) => (await fetch(url)).headers.get('content-type'), `/v/${fixture.playbackToken}/thumbnail.jpg`)).toBe('image/jpeg');
