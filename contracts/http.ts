@@ -50,6 +50,8 @@ export const PLAYABILITY_CODE = {
   notPlayableYet: 'not_playable_yet',
   /** Both: the video FAILED and will never play. */
   failed: 'video_failed',
+  /** The edge, to a viewer of a live input: no broadcast to play yet (the player asks again after Retry-After). */
+  streamOffline: 'stream_offline',
 } as const;
 
 /** Why a playback token (or the key set that checks it) was refused, by the status of the refusal. */

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { parseCidr } from './cidr.ts';
-import { ChannelId, VideoId } from './ids.ts';
+import { ChannelId, channelRoom, VideoId, videoRoom } from './ids.ts';
 
 /** The playback token's claims: the origin (or an app's signer) writes exactly this shape, the edge verifies it. */
 
 const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'countries are ISO 3166-1 alpha-2 codes in upper case, e.g. "FR"');
 
 export const PlaybackClaims = z.object({
-  /** The video id the token opens. */
+  /** The video id the token opens (the live input id when `live`). */
   sub: VideoId,
+  /** The token opens live input `sub`: its playlists under the gateway's /media/live/{sub}/, its segments under the same prefix on the nodes. */
+  live: z.literal(true).optional(),
   exp: z.number().int(),
   nbf: z.number().int().optional(),
   iat: z.number().int().optional(),
@@ -27,3 +29,12 @@ export const PlaybackClaims = z.object({
   channel: ChannelId.optional(),
 });
 export type PlaybackClaims = z.infer<typeof PlaybackClaims>;
+
+/**
+ * The chat room beside what a token plays: a live input of a channel shares the channel's room (where its
+ * "went live" events land); a video, or a live input of no channel, has its own. The origin mints chat tokens
+ * for this room and the watch page joins it.
+ */
+export function watchRoom(claims: Pick<PlaybackClaims, 'sub' | 'live' | 'channel'>): string {
+  return claims.live && claims.channel ? channelRoom(claims.channel) : videoRoom(claims.sub);
+}

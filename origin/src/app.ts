@@ -11,6 +11,7 @@ import { healthHttpStatus, summarizeHealth } from '../../contracts/health.ts';
 import { runChecks, type HealthCheck } from './health/run-checks.ts';
 import type { SigningDeps } from './keys/minting-key.ts';
 import { keyRoutes } from './keys/routes.ts';
+import { liveInputTokenRoutes } from './live/live-input-tokens.ts';
 import { liveInputRoutes, type LiveInputRoutesDeps } from './live/routes.ts';
 import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts';
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
@@ -116,6 +117,7 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.analyticsArchive) app.route('/v1/analytics/archive', analyticsArchiveRoutes(api.analyticsArchive));
   if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));
   if (api.liveInputs) app.route('/v1/live-inputs', liveInputRoutes(api.liveInputs));
+  if (api.liveInputs && api.keys) app.route('/v1/live-inputs', liveInputTokenRoutes(api.keys));
   app.route('/v1/stats', processingStatsRoutes({ sql: api.videos.sql }));
   if (api.webhookEndpoints) app.route('/v1/webhook-endpoints', webhookEndpointRoutes(api.webhookEndpoints));
   if (api.webhookDeliveries) {

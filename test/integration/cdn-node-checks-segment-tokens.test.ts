@@ -98,6 +98,12 @@ describe('a CDN node from the shipped template', () => {
     expect(await status('/media/vid_a/720p/seg_00002.m4s')).toBe(403);
     const otherKey = signSegmentToken({ videoId: 'vid_a', expires: valid.expires, secret: 'some-other-key-0123456789' });
     expect(await status(`/media/vid_a/720p/seg_00002.m4s?${otherKey.query}`)).toBe(403);
+    // A live input's token covers /media/live/{inputId}/ only: not another input, not the live folder, not a video.
+    const live = signSegmentToken({ videoId: 'live_a', live: true, expires: valid.expires, secret: nodeKey });
+    expect(await status(`/media/live/live_b/b1/360p/seg_00001.m4s?${live.query}`)).toBe(403);
+    expect(await status(`/media/live/seg_00001.m4s?${live.query}`)).toBe(403);
+    expect(await status(`/media/live_a/360p/seg_00001.m4s?${live.query}`)).toBe(403);
+    expect(await status(`/media/live/live_a/b1/360p/seg_00001.m4s?${valid.query}`)).toBe(403);
     // fetch normalises the dots away: the node sees /etc/passwd, which is not under /media/.
     expect(await status('/media/../etc/passwd')).toBe(404);
     expect(originHits.length).toBe(before);
@@ -109,6 +115,15 @@ describe('a CDN node from the shipped template', () => {
     for (const pull of originPulls) {
       const verdict = await verifyPull({ method: pull.method, path: new URL(pull.url, 'http://x').pathname, expires: pull.expires, signature: pull.signature, secret: pullSecret, nowSeconds: nowSeconds() });
       expect(verdict, pull.url).toEqual({ ok: true });
+    }
+  });
+
+  it("serves a live input's segments, every broadcast and rung, under its live segment token", async () => {
+    const live = signSegmentToken({ videoId: 'live_a', live: true, expires: nowSeconds() + 600, secret: nodeKey });
+    for (const path of ['/media/live/live_a/b1/360p/seg_00007.m4s', '/media/live/live_a/b2/720p/init_1.mp4']) {
+      const response = await fetch(`${base}${path}?${live.query}`);
+      expect(response.status, path).toBe(200);
+      expect(await response.text()).toBe(`bytes of ${path}?${live.query}`);
     }
   });
 

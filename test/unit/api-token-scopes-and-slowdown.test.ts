@@ -14,6 +14,8 @@ describe('the route → scope table', () => {
       ['POST', '/v1/videos', 'videos:write'],
       ['DELETE', '/v1/videos/vid_1', 'videos:write'],
       ['POST', '/v1/videos/vid_1/token', 'videos:read'],
+      ['POST', '/v1/live-inputs/live_1/token', 'videos:read'],
+      ['POST', '/v1/live-inputs', 'admin'],
       ['GET', '/v1/videos/vid_1/analytics', 'videos:read'],
       ['POST', '/v1/chat/token', 'videos:read'],
       ['GET', '/v1/analytics/top', 'videos:read'],

@@ -18,6 +18,15 @@ describe('signSegmentToken', () => {
     expect(signSegmentToken({ videoId: 'vid1', expires: 1767225600, secret: `${secret}x` }).query).not.toBe(base);
   });
 
+  it('signs /media/live/{inputId}/ for a live input, which no video token matches', () => {
+    const live = signSegmentToken({ videoId: 'live_abc', expires: 1767225600, secret, live: true });
+    const expected = createHash('md5').update(`1767225600/media/live/live_abc/ ${secret}`).digest('base64url');
+    expect(live).toEqual({ query: `st=${expected}&e=1767225600`, expires: 1767225600, prefix: '/media/live/live_abc/' });
+    expect(signSegmentToken({ videoId: 'live_abc', expires: 1767225600, secret }).query).not.toBe(live.query);
+    // A "video" named live would cover the folder of every live input.
+    expect(() => signSegmentToken({ videoId: 'live', expires: 1767225600, secret })).toThrow(/live inputs' folder/);
+  });
+
   it('refuses ids, expiries and secrets that would break the path or the nginx config', () => {
     expect(() => signSegmentToken({ videoId: '../x', expires: 1767225600, secret })).toThrow(/video id/);
     expect(() => signSegmentToken({ videoId: 'vid1', expires: 1.5, secret })).toThrow(/unix seconds/);

@@ -2,7 +2,8 @@
 import { startBeacons } from './beacons.js';
 import { startChat } from './chat.js';
 import { wireControls } from './controls.js';
-import { waitUntilPlayable } from './playable.js';
+import { wireLiveBadge } from './live.js';
+import { MAX_LIVE_WAIT_MS, MAX_WAIT_MS, waitUntilPlayable } from './playable.js';
 import { attachStream } from './player.js';
 import { AUTO, autoLabel, levelLabel, qualityOptions } from './quality.js';
 import { wireStoryboardPreview } from './storyboard-preview.js';
@@ -27,12 +28,17 @@ video.addEventListener('playing', () => {
 
 if (config.chat) startChat(config.chat);
 
-// A video still processing: say so, and start the player by itself once the edge has something to play.
+// Set once a live player runs: what the page does when the broadcast ends.
+let liveEnded = () => {};
+
+// A video still processing, or a live stream not broadcasting yet: say so, and start the player by itself
+// once the edge has something to play.
 const ready = await waitUntilPlayable(config.masterUrl, {
   onWaiting(message) {
-    section.dataset.waiting = 'processing';
+    section.dataset.waiting = config.live ? 'offline' : 'processing';
     status.textContent = message;
   },
+  maxWaitMs: config.live ? MAX_LIVE_WAIT_MS : MAX_WAIT_MS,
 });
 delete section.dataset.waiting;
 status.textContent = '';
@@ -53,6 +59,7 @@ function startPlayer() {
       video.dataset.rendition = levelLabel(level);
       quality.options[0].textContent = Number(quality.value) === AUTO ? autoLabel(level) : 'Auto';
     },
+    liveEnded: () => liveEnded(),
     fatal(code, message) {
       status.textContent = message;
       section.dataset.fatal = code;
@@ -60,6 +67,14 @@ function startPlayer() {
     },
   });
   section.dataset.engine = player.engine;
+  if (config.live) {
+    const badge = wireLiveBadge(video, $('live-badge'), player.hls);
+    liveEnded = () => {
+      badge.ended();
+      status.textContent = 'The broadcast has ended.';
+    };
+    video.play().catch(() => {}); // live starts at the live edge at once; a browser that refuses autoplay waits for Play
+  }
   quality.addEventListener('change', () => player.setLevel(Number(quality.value)));
-  wireStoryboardPreview(video, $('seek'), $('preview'), config.storyboardVttUrl);
+  if (!config.live) wireStoryboardPreview(video, $('seek'), $('preview'), config.storyboardVttUrl);
 }

@@ -3,8 +3,8 @@
 const MAX_RECOVERIES = 3;
 
 /**
- * `events`: `levels(levels)` once the master is parsed, `levelSwitched(level, index)`, `fatal(code, message)`.
- * Returns `{engine, setLevel(index)}`; index -1 is automatic.
+ * `events`: `levels(levels)` once the master is parsed, `levelSwitched(level, index)`, `fatal(code, message)`,
+ * `liveEnded()` once a live playlist ends (EXT-X-ENDLIST). Returns `{engine, hls?, setLevel(index)}`; index -1 is automatic.
  */
 export function attachStream(video, src, events) {
   const Hls = globalThis.Hls;
@@ -13,6 +13,7 @@ export function attachStream(video, src, events) {
     video.src = src;
     // The browser picks renditions itself and names none: the menu keeps only Auto.
     video.addEventListener('loadedmetadata', () => events.levels([]), { once: true });
+    video.addEventListener('ended', () => events.liveEnded?.(), { once: true });
     return { engine: 'native', setLevel() {} };
   }
   events.fatal('unsupported_browser', "This browser can't play HLS video. Try a current Chrome, Edge, Firefox or Safari.");
@@ -26,6 +27,11 @@ function attachHlsJs(Hls, video, src, events) {
   hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
     const level = hls.levels[data.level];
     if (level) events.levelSwitched(level, data.level);
+  });
+  let wasLive = false;
+  hls.on(Hls.Events.LEVEL_UPDATED, (_event, data) => {
+    if (data.details.live) wasLive = true;
+    else if (wasLive) events.liveEnded?.();
   });
   hls.on(Hls.Events.FRAG_LOADED, () => {
     recoveries = 0;

@@ -43,3 +43,20 @@ export function originRefusal(path: string, status: number, body: unknown, retry
   }
   return { status: 502, code: 'origin_error', message: `the origin answered ${status} for ${path}` };
 }
+
+/** How often a waiting live page asks again: about one segment. */
+export const OFFLINE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Pure: the viewer's answer when the gateway has no master for a live input (never published, or a deleted
+ * input): 409 `stream_offline` with Retry-After, so the watch page waits and starts by itself. Other refusals as for VOD.
+ */
+export function liveMasterRefusal(refusal: OriginRefusal): OriginRefusal {
+  if (refusal.status !== 404) return refusal;
+  return {
+    status: 409,
+    code: PLAYABILITY_CODE.streamOffline,
+    message: `this live stream is offline: nothing has been broadcast yet; try again in ${OFFLINE_RETRY_AFTER_SECONDS} s`,
+    headers: { 'Retry-After': String(OFFLINE_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' },
+  };
+}

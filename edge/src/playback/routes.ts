@@ -7,16 +7,27 @@ import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';
 import { viewerCacheControl } from './cache-control.ts';
 import { chooseNode } from './choose-node.ts';
 import { fetchOrigin, fetchOriginPlaylist, mediaSourceOf, type OriginFailure } from './origin-fetch.ts';
+import { liveMasterRefusal } from './origin-refusal.ts';
 import { rewriteMaster } from './rewrite-master.ts';
 import { rewriteMedia } from './rewrite-media.ts';
-import { assertSegmentTokenSecret, segmentTokenExpiry, signSegmentToken } from './segment-token.ts';
+import { assertSegmentTokenSecret, LIVE_MEDIA_FOLDER, segmentTokenExpiry, signSegmentToken } from './segment-token.ts';
 
-/** `/v/{token}/…`: the viewer's door. The token names the video (`sub`); nothing else in the URL can change it. */
+/**
+ * `/v/{token}/…`: the viewer's door. The token names the video (`sub`); nothing else in the URL can change it.
+ * A `live` token names a live input: its master and its broadcasts' playlists (`b{n}/{rung}/playlist.m3u8`) come
+ * from the gateway's /media/live/{sub}/, rewritten exactly as a video's, cached no longer than the gateway's 1 s.
+ */
 export const playbackRoutes = new Hono<PlaybackApp>();
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 
 playbackRoutes.use('/:token/*', requirePlaybackToken());
+
+/** `b{n}`: a broadcast's folder under a live input (contracts/live.ts broadcastFolder). */
+const BROADCAST_FOLDER = /^b[1-9]\d{0,8}$/;
+
+/** Where the token's playlists live on the gateway: a video's folder, or a live input's under /media/live/. */
+const originFolder = (claims: { sub: string; live?: true }) => (claims.live ? `/media/${LIVE_MEDIA_FOLDER}/${claims.sub}/` : `/media/${claims.sub}/`);
 
 const refuse = (failure: OriginFailure): never => {
   throw new EdgeError(failure.status, failure.code, failure.message, failure.headers);
@@ -26,8 +37,8 @@ const edgeCache = (): Cache | null => (typeof caches === 'undefined' ? null : ca
 playbackRoutes.get('/:token/master.m3u8', async (c) => {
   const claims = c.get('claims');
   const { maxHeight } = await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
-  const master = await fetchOriginPlaylist(mediaSourceOf(c.env), `/media/${claims.sub}/master.m3u8`, edgeCache());
-  if (!master.ok) return refuse(master);
+  const master = await fetchOriginPlaylist(mediaSourceOf(c.env), `${originFolder(claims)}master.m3u8`, edgeCache());
+  if (!master.ok) return refuse(claims.live ? { ...master, ...liveMasterRefusal(master) } : master);
   const rewritten = rewriteMaster(master.text, { tokenPath: `/v/${c.req.param('token')}/`, maxHeight });
   if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's master playlist is malformed: ${rewritten.error}`);
   return c.body(rewritten.text, 200, { 'Content-Type': PLAYLIST_TYPE, 'Cache-Control': viewerCacheControl(master.maxAgeSeconds, claims.exp, Date.now()) });
@@ -35,12 +46,28 @@ playbackRoutes.get('/:token/master.m3u8', async (c) => {
 
 playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
   const claims = c.get('claims');
-  const videoId = claims.sub;
+  if (claims.live) throw new EdgeError(404, 'not_found', 'a live rendition playlist is /v/{token}/b{n}/{rendition}/playlist.m3u8, as the master names it');
   const rendition = c.req.param('rendition');
   if (!NAME_PATTERN.test(rendition)) throw new EdgeError(404, 'not_found', 'a rendition name is 1-32 characters of A-Z, a-z, 0-9, _ or -');
+  return serveMediaPlaylist(c, `${rendition}/`);
+});
+
+playbackRoutes.get('/:token/:broadcast/:rendition/playlist.m3u8', async (c) => {
+  const claims = c.get('claims');
+  if (!claims.live) throw new EdgeError(404, 'not_found', 'a rendition playlist is /v/{token}/{rendition}/playlist.m3u8');
+  const broadcast = c.req.param('broadcast');
+  const rendition = c.req.param('rendition');
+  if (!BROADCAST_FOLDER.test(broadcast) || !NAME_PATTERN.test(rendition)) throw new EdgeError(404, 'not_found', 'a live rendition playlist is /v/{token}/b{n}/{rendition}/playlist.m3u8, with a rendition name of 1-32 characters of A-Z, a-z, 0-9, _ or -');
+  return serveMediaPlaylist(c, `${broadcast}/${rendition}/`);
+});
+
+/** A media playlist from the origin, its segments sent to the node chosen for this viewer with a segment token. */
+async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Promise<Response> {
+  const claims = c.get('claims');
+  const videoId = claims.sub;
   await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const secret = segmentTokenSecret(c.env.NODE_KEY);
-  const mediaPathPrefix = `/media/${videoId}/${rendition}/`;
+  const mediaPathPrefix = `${originFolder(claims)}${folder}`;
   const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(mediaSourceOf(c.env), `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);
   if (!playlist.ok) return refuse(playlist);
 
@@ -53,20 +80,21 @@ playbackRoutes.get('/:token/:rendition/playlist.m3u8', async (c) => {
   const rewritten = rewriteMedia(playlist.text, {
     nodeBaseUrl: node.url,
     mediaPathPrefix,
-    segmentQuery: ({ durationSeconds }) => signSegmentToken({ videoId, secret, expires: segmentTokenExpiry(now, durationSeconds) }).query,
+    segmentQuery: ({ durationSeconds }) => signSegmentToken({ videoId, secret, live: claims.live, expires: segmentTokenExpiry(now, durationSeconds) }).query,
   });
-  if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${rendition} playlist is malformed: ${rewritten.error}`);
+  if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder}playlist.m3u8 is malformed: ${rewritten.error}`);
   return c.body(rewritten.text, 200, {
     'Content-Type': PLAYLIST_TYPE,
     'Cache-Control': viewerCacheControl(playlist.maxAgeSeconds, claims.exp, now),
     // Which node this viewer was sent to: for operators following a request, not a secret.
     'X-Vora-Cdn-Node': node.nodeId,
   });
-});
+}
 
 /** Images and the storyboard's WebVTT: streamed from the origin gateway as they come, never buffered. */
 async function streamFromOrigin(c: Context<PlaybackApp>, file: string): Promise<Response> {
   const claims = c.get('claims');
+  if (claims.live) throw new EdgeError(404, 'not_found', `a live stream has no ${file}; its recording, once the broadcast ends, is a video with one`);
   const fetched = await fetchOrigin(mediaSourceOf(c.env), `/media/${claims.sub}/${file}`);
   if (!fetched.ok) return refuse(fetched);
   const headers = new Headers({ 'Cache-Control': viewerCacheControl(Number.POSITIVE_INFINITY, claims.exp, Date.now()) });

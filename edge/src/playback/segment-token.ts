@@ -4,16 +4,23 @@ import { md5, toBase64Url } from './md5.ts';
 /**
  * Segment tokens, checked by the CDN node's nginx alone (http_secure_link_module, no njs):
  *   st = base64url(md5("{expires}{prefix} {secret}")) without padding, e = expires (unix seconds),
- * where prefix is `/media/{videoId}/`. nginx derives the prefix from the requested URI, so one token
- * serves every segment and init segment of that video (all renditions), and no other video.
+ * where prefix is `/media/{videoId}/`, or `/media/live/{inputId}/` for a live input. nginx derives the prefix
+ * from the requested URI, so one token serves every segment and init segment of that video or live input (all
+ * renditions, every broadcast), and nothing else.
  */
 
 export const SEGMENT_TOKEN_PARAMS = { signature: 'st', expires: 'e' } as const;
 
 const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
 
-export function segmentTokenPrefix(videoId: string): string {
+/** The folder under /media/ that holds live inputs (origin/src/live/live-gateway.ts); never a video id. */
+export const LIVE_MEDIA_FOLDER = 'live';
+
+export function segmentTokenPrefix(videoId: string, options: { live?: boolean } = {}): string {
   if (!ID_PATTERN.test(videoId)) throw new Error(`video id ${JSON.stringify(videoId)} cannot be signed: use 1-${MAX_ID_LENGTH} characters of A-Z, a-z, 0-9, _ or -`);
+  if (options.live) return `/media/${LIVE_MEDIA_FOLDER}/${videoId}/`;
+  // A token for "video" `live` would cover no live input (nginx reads /media/live/{id}/ for those), but say so plainly.
+  if (videoId === LIVE_MEDIA_FOLDER) throw new Error(`"${LIVE_MEDIA_FOLDER}" is the live inputs' folder, not a video id`);
   return `/media/${videoId}/`;
 }
 
@@ -29,11 +36,11 @@ export interface SegmentToken {
   prefix: string;
 }
 
-/** Signs a token for every file under `/media/{videoId}/`, valid until `expires` (unix seconds). */
-export function signSegmentToken(input: { videoId: string; expires: number; secret: string }): SegmentToken {
+/** Signs a token for every file under `/media/{videoId}/` (`/media/live/{videoId}/` when `live`), valid until `expires` (unix seconds). */
+export function signSegmentToken(input: { videoId: string; expires: number; secret: string; live?: boolean }): SegmentToken {
   assertSegmentTokenSecret(input.secret);
   if (!Number.isSafeInteger(input.expires) || input.expires <= 0) throw new Error(`segment token expiry must be a positive integer of unix seconds, got ${input.expires}`);
-  const prefix = segmentTokenPrefix(input.videoId);
+  const prefix = segmentTokenPrefix(input.videoId, { live: input.live });
   const signature = toBase64Url(md5(`${input.expires}${prefix} ${input.secret}`));
   return { query: `${SEGMENT_TOKEN_PARAMS.signature}=${signature}&${SEGMENT_TOKEN_PARAMS.expires}=${input.expires}`, expires: input.expires, prefix };
 }
@@ -47,9 +54,14 @@ export function segmentTokenExpiry(nowMs: number, playlistSeconds: number, optio
   return Math.ceil((Math.floor(nowMs / 1000) + ttl) / 60) * 60;
 }
 
-/** Goes in nginx's `http {}` block: the token's path prefix, `/media/{videoId}/`, from the request URI. */
-export const NGINX_SEGMENT_TOKEN_HTTP_SNIPPET = `# Segment tokens (edge/src/playback/segment-token.ts): a token covers /media/{videoId}/.
+/**
+ * Goes in nginx's `http {}` block: the token's path prefix, `/media/{videoId}/` or `/media/live/{inputId}/`,
+ * from the request URI. nginx tries map regexes in order: the live one first, so `/media/live/` alone is never a prefix.
+ */
+export const NGINX_SEGMENT_TOKEN_HTTP_SNIPPET = `# Segment tokens (edge/src/playback/segment-token.ts): a token covers /media/{videoId}/ or /media/live/{inputId}/.
 map $uri $vora_token_prefix {
+  "~^(?<vora_token_live>/media/${LIVE_MEDIA_FOLDER}/${ID_CHARS}{1,${MAX_ID_LENGTH}}/)" $vora_token_live;
+  "~^/media/${LIVE_MEDIA_FOLDER}/" "";
   "~^(?<vora_token_p>/media/${ID_CHARS}{1,${MAX_ID_LENGTH}}/)" $vora_token_p;
   default "";
 }`;

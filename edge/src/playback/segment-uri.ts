@@ -4,7 +4,7 @@ import { ID_CHARS, MAX_ID_LENGTH } from '../../../contracts/ids.ts';
 export interface SegmentTarget {
   /** The chosen CDN node, e.g. `http://127.0.0.1:8081` (a trailing slash is ignored). */
   nodeBaseUrl: string;
-  /** The playlist's folder on the origin, `/media/{videoId}/{rendition}/`: relative URIs resolve against it. */
+  /** The playlist's folder on the origin, `/media/{videoId}/{rendition}/` (live: `/media/live/{inputId}/b{n}/{rung}/`): relative URIs resolve against it. */
   mediaPathPrefix: string;
 }
 
@@ -14,7 +14,8 @@ export interface SegmentResolver {
   videoPrefix: string;
 }
 
-const MEDIA_PREFIX = new RegExp(`^(/media/${ID_CHARS}{1,${MAX_ID_LENGTH}}/)(?:[A-Za-z0-9._~-]+/)*$`);
+// The segment token covers the video's folder, or the live input's under /media/live/.
+const MEDIA_PREFIX = new RegExp(`^(/media/(?:live/)?${ID_CHARS}{1,${MAX_ID_LENGTH}}/)(?:[A-Za-z0-9._~-]+/)*$`);
 // A bare file name ("seg_00001.m4s") needs no URL parsing: the fast path for thousands of lines.
 const PLAIN_FILE = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
 const ORIGIN = 'http://origin.invalid';

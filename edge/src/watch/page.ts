@@ -1,9 +1,11 @@
-import { videoRoom } from '../../../contracts/ids.ts';
+import { watchRoom } from '../../../contracts/playback-token.ts';
 import { escapeHtml, jsonForScript } from './html.ts';
 
 /** What the page's scripts read from `#watch-config` (edge/public/player/main.js). */
 export interface WatchConfig {
   videoId: string;
+  /** A live input's page: LIVE badge and seconds behind live, "offline" while nothing is broadcast. */
+  live: boolean;
   /** The playback JWT: the beacons' `Authorization: Bearer`, and the `/v/{token}/…` prefix. */
   playbackToken: string;
   masterUrl: string;
@@ -14,16 +16,18 @@ export interface WatchConfig {
   chat: { room: string; token: string } | null;
 }
 
-export function watchConfig(input: { videoId: string; token: string; chatToken?: string | undefined }): WatchConfig {
+export function watchConfig(input: { videoId: string; token: string; chatToken?: string | undefined; live?: boolean; channel?: string | undefined }): WatchConfig {
   const base = `/v/${input.token}`;
+  const live = input.live === true;
   return {
     videoId: input.videoId,
+    live,
     playbackToken: input.token,
     masterUrl: `${base}/master.m3u8`,
     thumbnailUrl: `${base}/thumbnail.jpg`,
     storyboardVttUrl: `${base}/storyboard.vtt`,
     beaconUrl: '/beacon',
-    chat: input.chatToken ? { room: videoRoom(input.videoId), token: input.chatToken } : null,
+    chat: input.chatToken ? { room: watchRoom({ sub: input.videoId, live: live || undefined, channel: input.channel }), token: input.chatToken } : null,
   };
 }
 
@@ -76,13 +80,13 @@ export function renderWatchPage(config: WatchConfig): string {
 <script src="/vendor/hls.min.js" defer></script>
 <script type="module" src="/player/main.js"></script>
 `;
-  return `${head(`Watch ${config.videoId} — Vora`, scripts)}
+  return `${head(`${config.live ? 'Live' : 'Watch'} ${config.videoId} — Vora`, scripts)}
 <body>
 <a class="skip-link" href="#chat">Skip to chat</a>
 <main class="watch">
 <section class="player" aria-label="Video player">
   <div class="stage">
-    <video id="video" poster="${escapeHtml(config.thumbnailUrl)}" data-src="${escapeHtml(config.masterUrl)}" playsinline preload="metadata" aria-label="Video ${escapeHtml(config.videoId)}"></video>
+    ${config.live ? '<p id="live-badge" class="live-badge" role="status" aria-live="off">LIVE</p>\n    ' : ''}<video id="video" ${config.live ? '' : `poster="${escapeHtml(config.thumbnailUrl)}" `}data-src="${escapeHtml(config.masterUrl)}" playsinline preload="metadata" aria-label="Video ${escapeHtml(config.videoId)}"></video>
     <p id="player-status" class="player-status" role="status"></p>
   </div>
   <div class="controls" role="group" aria-label="Playback controls">

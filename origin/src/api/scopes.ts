@@ -22,6 +22,7 @@ export const SCOPE_RULES: readonly ScopeRule[] = [
   rule(under('/v1/webhook-endpoints'), 'webhooks'),
   rule(under('/v1/webhook-deliveries'), 'webhooks'),
   rule(/^\/v1\/videos\/[^/]+\/token$/, 'videos:read'),
+  rule(/^\/v1\/live-inputs\/[^/]+\/token$/, 'videos:read'),
   rule(under('/v1/chat'), 'videos:read'),
   rule(under('/v1/videos'), 'videos:read', 'videos:write'),
   rule(under('/v1/analytics/archive'), 'admin'),

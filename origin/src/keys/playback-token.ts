@@ -9,6 +9,8 @@ export interface PlaybackTokenRequest {
   maxHeight?: number;
   /** The video's channel: the edge then applies that channel's playback configuration. */
   channel?: string;
+  /** `videoId` is a live input's id: the token opens its live playlists (contracts/playback-token.ts `live`). */
+  live?: boolean;
 }
 
 /** Signs a playback token the edge accepts: ES256 with `kid`, claims in the contract's schema (contracts/playback-token.ts). */
@@ -22,6 +24,7 @@ export async function mintPlaybackToken(key: { kid: string; privateJwk: JWK }, r
     ...(request.ipRanges ? { ipRanges: request.ipRanges } : {}),
     ...(request.maxHeight ? { maxHeight: request.maxHeight } : {}),
     ...(request.channel ? { channel: request.channel } : {}),
+    ...(request.live ? { live: true } : {}),
   });
   const privateKey = await importJWK(key.privateJwk, 'ES256');
   const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' }).sign(privateKey);

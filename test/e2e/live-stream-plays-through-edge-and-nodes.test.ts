@@ -1,0 +1,136 @@
+/**
+ * A live stream as a viewer gets it, on the stack `npm start` runs: the watch link of a live input opens a page
+ * that says the stream is offline; FFmpeg publishes over RTMP (an OBS stand-in) and the page starts by itself —
+ * hls.js in Debian's Chromium, playlists rewritten by the edge, segments from a CDN node under a live segment
+ * token — with the LIVE badge saying how far behind live the viewer is. The edge's answers are checked directly too.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveInputWithKey } from '../../contracts/live-inputs.ts';
+import { PlaybackTokenAnswer } from '../../contracts/videos.ts';
+import { repoRoot } from '../../stack/paths.ts';
+import { publishTestSource, type Publisher } from '../integration/support/live-publisher.ts';
+import { startDevStack, type DevStack } from '../support/dev-stack.ts';
+import { devStackApi, type OperatorApi } from '../support/operator-api.ts';
+import { testPortOffset } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
+import { launchChromium, openPage } from './support/browser-chromium.ts';
+
+let stack: DevStack;
+let api: OperatorApi;
+let browser: Browser;
+let page: Page;
+let pageErrors: string[];
+let publisher: Publisher | undefined;
+let input: LiveInputWithKey;
+let playback: PlaybackTokenAnswer;
+const nodeResponses: Array<{ status: number; path: string }> = [];
+const artifacts = process.env.VORA_E2E_ARTIFACTS ?? join(repoRoot, '.vora', 'test-results', 'screenshots');
+
+beforeAll(async () => {
+  await mkdir(artifacts, { recursive: true });
+  stack = await startDevStack(await testPortOffset(import.meta.url));
+  api = (path, call) => devStackApi(stack)(path, { timeoutMs: 10_000, ...call });
+  const created = await api('/v1/live-inputs', { method: 'POST', body: { title: 'live e2e', reconnectWindowSeconds: 0 } });
+  expect(created.status).toBe(201);
+  input = LiveInputWithKey.parse(created.body);
+  const minted = await api(`/v1/live-inputs/${input.id}/token`, { method: 'POST', body: { ttlSeconds: 1800 } });
+  expect(minted.status, JSON.stringify(minted.body)).toBe(200);
+  playback = PlaybackTokenAnswer.parse(minted.body);
+  browser = await launchChromium();
+  ({ page, pageErrors } = await openPage(browser, { width: 1280, height: 800 }));
+  const nodePorts = new Set(stack.ports.cdnNodes.map(String));
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (nodePorts.has(url.port)) nodeResponses.push({ status: response.status(), path: url.pathname });
+  });
+}, 360_000);
+
+afterAll(async () => {
+  await publisher?.stop();
+  await browser?.close();
+  await stack?.stop();
+}, 120_000);
+
+const pageState = (p: Page) =>
+  p.evaluate(() => {
+    const video = document.querySelector('video')!;
+    const player = document.querySelector<HTMLElement>('.player')!;
+    const badge = document.getElementById('live-badge');
+    return {
+      currentTime: video.currentTime,
+      waiting: player.dataset.waiting,
+      fatal: player.dataset.fatal,
+      status: document.getElementById('player-status')!.textContent,
+      badge: badge?.textContent ?? null,
+      behind: badge?.dataset.behindSeconds ?? null,
+    };
+  });
+
+describe('a live input nobody broadcasts yet', () => {
+  it('is 409 stream_offline at the edge, with Retry-After, and its watch page says it is waiting', async () => {
+    const master = await fetch(playback.url);
+    expect(master.status).toBe(409);
+    expect(master.headers.get('retry-after')).toBe('2');
+    expect(((await master.json()) as { error: { code: string } }).error.code).toBe('stream_offline');
+
+    await page.goto(playback.watchUrl);
+    await waitFor(async () => ((await pageState(page)).waiting === 'offline' ? true : undefined), { what: 'the page to say it waits for the stream', timeoutMs: 20_000 });
+    const state = await pageState(page);
+    expect(state.status).toMatch(/^Offline — waiting for the stream/);
+    expect(state.badge).toBe('LIVE');
+    expect(await page.title()).toBe(`Live ${input.id} — Vora`);
+  });
+});
+
+describe('once the streamer publishes', () => {
+  it('starts on the waiting page by itself and plays behind live, segments from a CDN node', async () => {
+    publisher = publishTestSource(input.publishUrl, { seconds: 90, size: '640x360' });
+    const publishedAt = Date.now();
+    const playing = await waitFor(async () => {
+      const state = await pageState(page);
+      if (state.fatal) throw new Error(`the player gave up: ${JSON.stringify(state)}`);
+      return state.currentTime > 4 && state.behind !== null ? state : undefined;
+    }, { what: 'the live page to play past 4 s', timeoutMs: 120_000, detail: () => JSON.stringify(nodeResponses.slice(-5)) });
+    console.log(`[live e2e] publish → page played 4 s in ${Date.now() - publishedAt} ms; ${playing.badge}`);
+    await page.screenshot({ path: join(artifacts, 'live-1280x800-playing.png') });
+
+    expect(playing.waiting).toBeUndefined();
+    expect(playing.badge).toMatch(/^LIVE · \d+ s behind$/);
+    expect(Number(playing.behind)).toBeGreaterThan(0);
+    const segments = nodeResponses.filter((response) => response.path.startsWith(`/media/live/${input.id}/b1/`));
+    expect(segments.length).toBeGreaterThanOrEqual(2);
+    expect(segments.every((response) => response.status === 200), JSON.stringify(segments)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('serves the live playlists per viewer: node URLs under /media/live/{id}/ with a token the node accepts, 1 s cache', async () => {
+    const master = await fetch(playback.url);
+    expect(master.status).toBe(200);
+    const variants = (await master.text()).split('\n').filter((line) => line.endsWith('playlist.m3u8'));
+    expect(variants).toContain('b1/360p/playlist.m3u8');
+
+    const tokenPath = playback.url.replace(/master\.m3u8$/, '');
+    const media = await fetch(`${tokenPath}b1/360p/playlist.m3u8`);
+    expect(media.status).toBe(200);
+    expect(media.headers.get('cache-control')).toBe('private, max-age=1');
+    const body = await media.text();
+    expect(body).not.toContain('#EXT-X-ENDLIST');
+    const segmentUrl = body.split('\n').find((line) => /\/seg_\d+\.m4s\?st=[\w-]+&e=\d+$/.test(line));
+    expect(segmentUrl, body).toBeDefined();
+    const url = new URL(segmentUrl!);
+    expect(url.pathname).toMatch(new RegExp(`^/media/live/${input.id}/b1/360p/seg_\\d+\\.m4s$`));
+    expect(stack.ports.cdnNodes.map(String)).toContain(url.port);
+    const segment = await fetch(url);
+    expect(segment.status).toBe(200);
+    expect((await segment.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+
+    // The token covers this live input only: the same query on another input's path is refused by the node.
+    const elsewhere = await fetch(`${url.origin}/media/live/other-input/b1/360p/seg_00001.m4s${url.search}`);
+    expect(elsewhere.status).toBe(403);
+    // A live token opens no VOD-shaped path.
+    expect((await fetch(`${tokenPath}360p/playlist.m3u8`)).status).toBe(404);
+  });
+});
