@@ -82,7 +82,7 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
     mediaPathPrefix,
     segmentQuery: ({ durationSeconds }) => signSegmentToken({ videoId, secret, live: claims.live, expires: segmentTokenExpiry(now, durationSeconds) }).query,
   });
-  if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder}playlist.m3u8 is malformed: ${rewritten.error}`);
+  if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder.slice(0, -1)} playlist is malformed: ${rewritten.error}`);
   return c.body(rewritten.text, 200, {
     'Content-Type': PLAYLIST_TYPE,
     'Cache-Control': viewerCacheControl(playlist.maxAgeSeconds, claims.exp, now),
