@@ -8,12 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import type { VideoEvent } from '../../contracts/video-events.ts';
 import { WebhookDeliveryPage, WebhookPayload } from '../../contracts/webhooks.ts';
 import { handleApiErrors } from '../../origin/src/api/errors.ts';
@@ -30,7 +28,8 @@ import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.
 import { startWebhookEventConsumer } from '../../origin/src/outgoing-webhooks/video-event-consumer.ts';
 import { startWebhookWorker } from '../../origin/src/outgoing-webhooks/webhook-worker.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
-import { freePort } from '../support/ports.ts';
+import { freePort, testPorts } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 
 // Attempts 1 s apart, so a receiver that fails three times is delivered within seconds.
 const schedule = [0, 1, 1, 1, 1];
@@ -126,19 +125,8 @@ function videoEvent(videoId: string, state: VideoEvent['state'], at = new Date()
   return { id: `evt_test_${Date.now()}_${eventCount}`, type: `video.${state.toLowerCase()}` as VideoEvent['type'], videoId, state, at: at.toISOString() };
 }
 
-/** Polls `check` until it holds (bounded); the positive signal every assertion waits for. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 beforeAll(async () => {
-  stack = await startApiStack({ ports: { ...shiftedPorts(23000) } });
+  stack = await startApiStack({ ports: await testPorts(import.meta.url) });
   dir = mkdtempSync(join(tmpdir(), 'vora-webhooks-'));
   sql = await openDatabase({ pgliteDir: join(dir, 'db') });
   receiver = new Receiver(await freePort());
@@ -172,12 +160,12 @@ describe('outgoing webhooks on real Kafka and Temporal', () => {
     const marker = videoEvent(video.id, 'DELETED');
     await publisher.publish(marker);
 
-    await until('the marker at /all', () => receiver.at('/all').some((each) => each.id === marker.id));
-    const flakyDone = await until('the flaky receiver to take it', async () => {
+    await waitFor(() => receiver.at('/all').some((each) => each.id === marker.id), { what: 'the marker at /all', timeoutMs: 60_000 });
+    const flakyDone = await waitFor(async () => {
       const [delivery] = await listWebhookDeliveries(sql, flaky.id, { limit: 10 });
       return delivery?.status === 'delivered' && delivery;
-    });
-    await until('every delivery of /all to end', async () => (await listWebhookDeliveries(sql, all.id, { limit: 10 })).every((each) => each.status !== 'pending'));
+    }, { what: 'the flaky receiver to take it', timeoutMs: 60_000 });
+    await waitFor(async () => (await listWebhookDeliveries(sql, all.id, { limit: 10 })).every((each) => each.status !== 'pending'), { what: 'every delivery of /all to end', timeoutMs: 60_000 });
 
     const atAll = receiver.at('/all');
     expect(atAll.map((each) => each.id).sort()).toEqual([ready.id, marker.id].sort());
@@ -208,13 +196,13 @@ describe('outgoing webhooks on real Kafka and Temporal', () => {
     await publisher.publish(failed);
     origin = await startOrigin();
     // The first attempt meets a closed port; the receiver comes up before the schedule ends.
-    await until('a failed first attempt', async () => ((await listWebhookDeliveries(sql, down.id, { limit: 1 }))[0]?.attempts ?? 0) >= 1);
+    await waitFor(async () => ((await listWebhookDeliveries(sql, down.id, { limit: 1 }))[0]?.attempts ?? 0) >= 1, { what: 'a failed first attempt', timeoutMs: 60_000 });
     await late.listen();
     try {
-      const delivered = await until('the late receiver to get it', async () => {
+      const delivered = await waitFor(async () => {
         const [delivery] = await listWebhookDeliveries(sql, down.id, { limit: 1 });
         return delivery?.status === 'delivered' && delivery;
-      });
+      }, { what: 'the late receiver to get it', timeoutMs: 60_000 });
       expect(late.at('/late').map((each) => each.id)).toEqual([failed.id]);
       expect(late.at('/late')[0]).toMatchObject({ verified: true, payload: { type: 'video.failed', data: { id: 'vid_restart', state: 'FAILED' } } });
       expect(delivered.attempts).toBeGreaterThanOrEqual(2);
@@ -231,22 +219,22 @@ describe('outgoing webhooks on real Kafka and Temporal', () => {
     const playable = videoEvent('vid_retry', 'PLAYABLE');
     await publisher.publish(playable);
 
-    const failed = await until('the broken receiver to exhaust the schedule', async () => {
+    const failed = await waitFor(async () => {
       const [delivery] = await listWebhookDeliveries(sql, broken.id, { limit: 1 });
       return delivery?.status === 'failed' && delivery;
-    });
+    }, { what: 'the broken receiver to exhaust the schedule', timeoutMs: 60_000 });
     expect(failed.attempts).toBe(schedule.length);
     healthy = true;
     const retry = await app.request(`/v1/webhook-deliveries/${failed.id}/retry`, { method: 'POST' });
     expect(retry.status).toBe(202);
-    await until('the retried delivery', async () => (await getWebhookDelivery(sql, failed.id))?.status === 'delivered');
+    await waitFor(async () => (await getWebhookDelivery(sql, failed.id))?.status === 'delivered', { what: 'the retried delivery', timeoutMs: 60_000 });
     expect((await getWebhookDelivery(sql, failed.id))!.attempts).toBe(schedule.length + 1);
     expect(new Set(receiver.at('/broken').map((each) => each.id))).toEqual(new Set([playable.id]));
 
-    await until('the 410 endpoint disabled', async () => (await getWebhookEndpoint(sql, gone.id))?.enabled === false);
+    await waitFor(async () => (await getWebhookEndpoint(sql, gone.id))?.enabled === false, { what: 'the 410 endpoint disabled', timeoutMs: 60_000 });
     expect(await getWebhookEndpoint(sql, gone.id)).toMatchObject({ disabledReason: expect.stringMatching(/410/) });
     expect(receiver.at('/gone')).toHaveLength(1);
-    const notice = await until('the disabled notice', () => receiver.at('/watcher')[0]);
+    const notice = await waitFor(() => receiver.at('/watcher')[0], { what: 'the disabled notice', timeoutMs: 60_000 });
     expect(notice).toMatchObject({ verified: true, payload: { type: 'webhook.endpoint_disabled', data: { id: gone.id } } });
     expect(watcher.enabled).toBe(true);
   });
@@ -256,20 +244,20 @@ describe('outgoing webhooks on real Kafka and Temporal', () => {
     const events = [videoEvent('vid_replay', 'CREATED', new Date(t0.getTime() + 1_000)), videoEvent('vid_replay', 'PROCESSING', new Date(t0.getTime() + 2_000)), videoEvent('vid_replay', 'READY', new Date(t0.getTime() + 3_000))];
     const first = await endpoint('/first', ['video.*']);
     for (const event of events) await publisher.publish(event);
-    await until('the first endpoint to get them', () => events.every((event) => receiver.at('/first').some((each) => each.id === event.id)));
+    await waitFor(() => events.every((event) => receiver.at('/first').some((each) => each.id === event.id)), { what: 'the first endpoint to get them', timeoutMs: 60_000 });
 
     const replayer = await endpoint('/replayer', ['video.*']);
     const answer = await app.request(`/v1/webhook-endpoints/${replayer.id}/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since: t0.toISOString() }) });
     expect(answer.status).toBe(202);
     const eventIds = new Set(events.map((event) => event.id));
-    await until('the replay', () => events.every((event) => receiver.at('/replayer').some((each) => each.id === event.id)));
+    await waitFor(() => events.every((event) => receiver.at('/replayer').some((each) => each.id === event.id)), { what: 'the replay', timeoutMs: 60_000 });
     expect(receiver.at('/replayer').map((each) => each.id).filter((id) => eventIds.has(id))).toEqual(events.map((event) => event.id));
     expect(receiver.at('/replayer').every((each) => each.verified)).toBe(true);
     expect(first.id).toBeTruthy();
 
     const test = await app.request(`/v1/webhook-endpoints/${replayer.id}/test`, { method: 'POST' });
     expect(test.status).toBe(202);
-    const received = await until('the test event', () => receiver.at('/replayer').find((each) => each.payload.type === 'webhook.test'));
+    const received = await waitFor(() => receiver.at('/replayer').find((each) => each.payload.type === 'webhook.test'), { what: 'the test event', timeoutMs: 60_000 });
     expect(received).toMatchObject({ verified: true, payload: { data: { endpointId: replayer.id } } });
   });
 });
