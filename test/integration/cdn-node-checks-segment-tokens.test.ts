@@ -15,6 +15,7 @@ import { PULL_HEADERS, verifyPull } from '../../contracts/pull-signing.ts';
 import { isRoot } from '../../stack/exec.ts';
 import { repoRoot } from '../../stack/paths.ts';
 import { nginxTool } from '../../stack/tools/nginx.ts';
+import { waitFor } from '../support/wait.ts';
 
 const nodePort = 19910;
 const originPort = 19911;
@@ -52,17 +53,12 @@ beforeAll(async () => {
   await writeFile(join(dir, 'nginx.conf'), config);
   const binary = await nginxTool.locate();
   if (!binary) throw new Error(`nginx missing: ${nginxTool.fix}`);
-  nginx = spawn(binary, ['-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (nginx.exitCode !== null || Date.now() > deadline) throw new Error('nginx did not start from the rendered template');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const started = spawn(binary, ['-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  nginx = started;
+  await waitFor(async () => {
+    if (started.exitCode !== null) throw new Error(`nginx exited with ${started.exitCode}: it did not start from the rendered template`);
+    return (await fetch(`${base}/healthz`)).ok; // a refused connection (not listening yet) is retried
+  }, { what: 'nginx, started from the rendered template, to answer /healthz', timeoutMs: 10_000, retryErrors: true, stopOn: () => started.exitCode !== null });
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { stackContext } from '../../stack/component.ts';
 import { kafkaComponent } from '../../stack/components/kafka.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
-import { sleep, waitFor } from '../support/wait.ts';
+import { waitFor } from '../support/wait.ts';
 import { testPorts } from '../support/ports.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -33,18 +33,13 @@ const stops: Array<() => Promise<unknown>> = [];
 
 async function startBroker(): Promise<void> {
   const { cmd, args, env, cwd } = await component.command();
-  broker = spawn(cmd, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', openSync(logPath, 'a'), openSync(logPath, 'a')] });
-  const deadline = Date.now() + (component.readyTimeoutMs ?? 60_000);
-  for (;;) {
-    if (broker.exitCode !== null) throw new Error(`broker exited with ${broker.exitCode}:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
-    try {
-      await component.probe();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`broker not ready in time: ${(error as Error).message}`);
-      await sleep(250);
-    }
-  }
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', openSync(logPath, 'a'), openSync(logPath, 'a')] });
+  broker = child;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`broker exited with ${child.exitCode}:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
+    await component.probe();
+    return true;
+  }, { what: 'the broker to answer its probe', timeoutMs: component.readyTimeoutMs ?? 60_000, everyMs: 250, retryErrors: true, stopOn: () => child.exitCode !== null });
 }
 
 /** One update of a channel of its own, published: a marker whose arrival shows a follower is reading. */

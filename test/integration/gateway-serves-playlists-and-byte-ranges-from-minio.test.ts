@@ -190,7 +190,7 @@ describe('streaming', () => {
     const settle = async () => {
       for (let i = 0; i < 3; i += 1) {
         gc();
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 50)); // lets freed buffers go before measuring: part of the measurement, no event to wait for
       }
       return process.memoryUsage().arrayBuffers;
     };

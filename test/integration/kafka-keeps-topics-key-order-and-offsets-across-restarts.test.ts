@@ -9,6 +9,7 @@ import { kafkaComponent, kafkaTopics } from '../../stack/components/kafka.ts';
 import { kafkaTool } from '../../stack/tools/kafka.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { testPorts } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -23,7 +24,6 @@ const keyCount = 10;
 let broker: ChildProcess | undefined;
 
 const logTail = () => readFileSync(logPath, 'utf8').split('\n').slice(-25).join('\n');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the broker as the runner would and returns the time to its first good probe. */
 async function startBroker(): Promise<number> {
@@ -31,17 +31,12 @@ async function startBroker(): Promise<number> {
   const { cmd, args, env, cwd } = await component.command();
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', openSync(logPath, 'a'), openSync(logPath, 'a')] });
   broker = child;
-  const deadline = startedAt + (component.readyTimeoutMs ?? 60_000);
-  for (;;) {
+  await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`broker exited with ${child.exitCode} before ready:\n${logTail()}`);
-    try {
-      await component.probe();
-      return Date.now() - startedAt;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`broker not ready in time (${(error as Error).message}):\n${logTail()}`);
-      await sleep(250);
-    }
-  }
+    await component.probe();
+    return true;
+  }, { what: 'the broker to answer its probe', timeoutMs: component.readyTimeoutMs ?? 60_000, everyMs: 250, retryErrors: true, stopOn: () => child.exitCode !== null, detail: () => `\n${logTail()}` });
+  return Date.now() - startedAt;
 }
 
 /** SIGTERM (Kafka's controlled shutdown), SIGKILL if it lingers; returns the time to exit. */

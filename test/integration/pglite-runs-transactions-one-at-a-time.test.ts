@@ -25,7 +25,7 @@ describe('PGlite adapter (single connection)', () => {
     const writer = (name: string) =>
       sql.transaction(async (tx) => {
         await tx.query('INSERT INTO interleave VALUES ($1)', [name]);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 20)); // holds the transaction open so the other writer would interleave if it could
         return (await tx.query<{ writer: string }>('SELECT writer FROM interleave ORDER BY writer')).rows.map((row) => row.writer);
       });
     const [first, second] = await Promise.all([writer('a'), writer('b')]);

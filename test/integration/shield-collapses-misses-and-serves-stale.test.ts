@@ -150,7 +150,7 @@ describe('the shield in front of the private gateway', () => {
       expect(media.status).toBe(200);
       expect(sameBytes(await media.arrayBuffer())).toBe(true);
       rounds += 1;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 250)); // paces the rounds across the 6 s: the time past max-age is the claim
     }
     expect(rounds).toBeGreaterThan(5);
     const stale = await pull(master);

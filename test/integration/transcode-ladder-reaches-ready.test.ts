@@ -13,6 +13,7 @@ import { makeClip } from '../support/media.ts';
 import { downloadMedia, expectOnlyNamedObjects, listMedia, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 import { activityResult, activityTimes, historySteps } from './support/workflow-history.ts';
 import { testPorts } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 
 let stack: LadderStack;
 const suffix = Date.now().toString(36);
@@ -49,7 +50,6 @@ const ffprobeJson = async (path: string, entries: string) =>
 /** A full decode of a playlist and every segment it names: FFmpeg's complaints, none expected. */
 const decodeErrors = (playlistPath: string) => run('ffmpeg', ['-v', 'error', '-i', playlistPath, '-f', 'null', '-'], { timeoutMs: 120_000 });
 const segmentDurations = (playlist: string) => [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a standard 8 s 1280x720 H.264/AAC clip', () => {
   const videoId = `vid_clip_${suffix}`;
@@ -58,11 +58,10 @@ describe('a standard 8 s 1280x720 H.264/AAC clip', () => {
     await processingVideo(stack.sql, videoId);
     const startedAt = Date.now();
     const { handle } = await startTranscode(stack.client, { videoId, sourceKey: `uploads/clip-${suffix}` });
-    let state = (await getVideo(stack.sql, videoId))?.state;
-    while (state === 'PROCESSING') {
-      await sleep(50);
-      state = (await getVideo(stack.sql, videoId))?.state;
-    }
+    const { state } = await waitFor(async () => {
+      const current = (await getVideo(stack.sql, videoId))?.state;
+      return current === 'PROCESSING' ? undefined : { state: current };
+    }, { what: `${videoId} to leave PROCESSING`, timeoutMs: 100_000, everyMs: 50 });
     // The moment it turned PLAYABLE, `src` was what the master had to offer.
     expect(state === 'PLAYABLE' || state === 'READY').toBe(true);
     expect((await listRenditions(stack.sql, videoId)).map((r) => r.name)).toContain('src');
@@ -198,12 +197,10 @@ describe('uploads that queue', () => {
     await processingVideo(stack.sql, second);
     const a = (await startTranscode(stack.client, { videoId: first, sourceKey: `uploads/longer-${suffix}` })).handle;
     // Wait for the first video's single pass to be running on its worker.
-    for (let waited = 0; ; waited += 100) {
+    await waitFor(async () => {
       const pending = (await a.describe()).raw.pendingActivities ?? [];
-      if (pending.some((activity) => activity.activityType?.name === 'encodeRenditions' && activity.lastStartedTime)) break;
-      if (waited > 60_000) throw new Error('the first video\'s single pass did not start');
-      await sleep(100);
-    }
+      return pending.some((activity) => activity.activityType?.name === 'encodeRenditions' && activity.lastStartedTime);
+    }, { what: 'the first video\'s single pass to start', timeoutMs: 60_000 });
     const b = (await startTranscode(stack.client, { videoId: second, sourceKey: `uploads/clip-${suffix}` })).handle;
     await Promise.all([a.result(), b.result()]);
     const times = async (id: string) => (await stack.sql.query<{ playable_at: Date; ready_at: Date }>('SELECT playable_at, ready_at FROM videos WHERE id = $1', [id])).rows[0]!;

@@ -9,11 +9,11 @@ import { startTranscode } from '../../origin/src/workflow/start-transcode.ts';
 import { makeClip } from '../support/media.ts';
 import { downloadMedia, expectOnlyNamedObjects, processingVideo, putRaw, startLadderStack, type LadderStack } from './support/ladder-stack.ts';
 import { testPorts } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 
 let stack: LadderStack;
 let child: ChildProcess | undefined;
 const suffix = Date.now().toString(36);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   stack = await startLadderStack(await testPorts(import.meta.url));
@@ -53,12 +53,11 @@ it('a worker SIGKILLed mid-encode: another attempt finishes, READY, no stray or 
   const { handle } = await startTranscode(stack.client, { videoId, sourceKey: `uploads/long-${suffix}` });
 
   // Past 40 %: `src` is published (PLAYABLE) and the single pass (360p + 720p + previews) is encoding and uploading.
-  let progress = 0;
-  while (progress < 0.4) {
-    if (Date.now() - startedAt > 180_000) throw new Error(`the encode did not get past 40 % in 180 s (at ${progress})`);
-    await sleep(250);
-    progress = (await getVideo(stack.sql, videoId))?.progress ?? 0;
-  }
+  let latest = 0;
+  const progress = await waitFor(async () => {
+    latest = (await getVideo(stack.sql, videoId))?.progress ?? 0;
+    return latest >= 0.4 ? latest : undefined;
+  }, { what: 'the encode to get past 40 %', timeoutMs: 180_000, everyMs: 250, detail: () => `at ${latest}` });
   expect((await getVideo(stack.sql, videoId))?.state).toBe('PLAYABLE');
   process.kill(-child.pid!, 'SIGKILL');
   const killedAt = Date.now();
@@ -92,12 +91,10 @@ it('a chunked encode whose worker is SIGKILLed mid-chunk: the chunk is retried e
   await processingVideo(stack.sql, videoId);
   child = workerProcess();
   const { handle } = await startTranscode(stack.client, { videoId, sourceKey: `uploads/gop-${suffix}`, chunkSeconds: 10 });
-  for (let waited = 0; ; waited += 100) {
+  await waitFor(async () => {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    if (pending.some((activity) => activity.activityType?.name === 'encodeChunk' && activity.lastStartedTime && activity.lastHeartbeatTime)) break;
-    if (waited > 180_000) throw new Error('no chunk started encoding within 180 s');
-    await sleep(100);
-  }
+    return pending.some((activity) => activity.activityType?.name === 'encodeChunk' && activity.lastStartedTime && activity.lastHeartbeatTime);
+  }, { what: 'a chunk to start encoding (started and heartbeating)', timeoutMs: 180_000 });
   process.kill(-child.pid!, 'SIGKILL');
   await stack.startTranscoder();
   const result = await handle.result();

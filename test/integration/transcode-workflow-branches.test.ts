@@ -15,6 +15,7 @@ import {
   firstSegmentSignalName, originTaskQueue, playableTaskQueue, transcodeTaskQueue, transcodeWorkflowId,
   type OriginActivities, type PublishedRendition, type RenditionName, type SourceProbe,
 } from '../../contracts/transcode.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -36,13 +37,6 @@ const tenBitProbe: SourceProbe = { ...standardProbe, standardInput: { standard: 
 const rendition = (name: RenditionName, bandwidth = 1_000_000): PublishedRendition => ({
   name, width: 640, height: 360, bandwidth, averageBandwidth: bandwidth / 2, codecs: 'avc1.64001e,mp4a.40.2', frameRate: 30, playlistKey: `v/${name}/playlist.m3u8`,
 });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const until = async (done: () => boolean) => {
-  for (let waited = 0; !done(); waited += 20) {
-    if (waited > 30_000) throw new Error('gave up waiting');
-    await sleep(20);
-  }
-};
 
 const transcoderActivities = {
   async probeSource(): Promise<SourceProbe> {
@@ -66,12 +60,12 @@ const transcoderActivities = {
       const signal = Context.current().cancellationSignal;
       while (!signal.aborted) {
         Context.current().heartbeat();
-        await sleep(50);
+        await sleep(50); // the mock encode's own pace: it heartbeats until the workflow cancels it, no assertion waits here
       }
       calls.push('encodeFirstRung:cancelled');
       throw new CancelledFailure('cancelled');
     }
-    if (mode === 'signal-then-finish') await until(() => calls.includes('markPlayable'));
+    if (mode === 'signal-then-finish') await waitFor(() => calls.includes('markPlayable'), { what: 'the workflow to mark the video PLAYABLE', timeoutMs: 30_000, everyMs: 20 });
     calls.push('encodeFirstRung:done');
     return rendition(name, 1_234_567);
   },
@@ -127,7 +121,7 @@ async function runWorkflow(videoId: string, cancelWhen?: string): Promise<{ call
     try {
       const handle = await env.client.workflow.start('transcodeVideo', { taskQueue: transcodeTaskQueue, workflowId: transcodeWorkflowId(videoId), args: [{ videoId, sourceKey: 'uploads/x' }] });
       if (cancelWhen) {
-        await until(() => calls.includes(cancelWhen));
+        await waitFor(() => calls.includes(cancelWhen), { what: `${cancelWhen} before cancelling`, timeoutMs: 30_000, everyMs: 20 });
         await handle.cancel();
       }
       await handle.result();

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startInBackground } from '../../origin/src/background-start.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 const log = pino({ level: 'silent' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('startInBackground', () => {
   it('retries a start that fails until it succeeds, then stops what it started', async () => {
@@ -26,10 +26,10 @@ describe('startInBackground', () => {
       attempts += 1;
       throw new Error('Kafka is down');
     }, log, 10);
-    await sleep(35);
+    await waitFor(() => attempts >= 2, { what: 'a second attempt', timeoutMs: 2_000, everyMs: 5 });
     await worker.stop();
     const seen = attempts;
-    await sleep(50);
+    await sleep(50); // five retry intervals with nothing to wait for: the absence of another attempt is the claim
     expect(seen).toBeGreaterThanOrEqual(2);
     expect(attempts).toBe(seen);
   });
