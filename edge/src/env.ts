@@ -13,6 +13,8 @@ export interface EdgeEnv {
   ORIGIN_URL: string;
   /** Player origins allowed to call playlists and `/beacon` from another site (CORS): a list, `*`, or empty for none. */
   CORS_ALLOWED_ORIGINS?: string;
+  /** How old a memoised KV read of the playback keys or the node list may be, ms (default 1000; 0: read KV every request). */
+  KV_CACHE_MS?: string;
   /** Where the edge pulls /media from: the shield in front of the gateway; unset = ORIGIN_URL. */
   MEDIA_URL?: string;
   /** Signs the edge's pulls of /media (VORA_PULL_SECRET; secret, like NODE_KEY). */

@@ -26,6 +26,8 @@ export default defineConfig({
           CORS_ALLOWED_ORIGINS: 'https://player.example, http://localhost:3000',
           // Port 9 (discard) is closed on 127.0.0.1: the origin probe fails fast unless a test mocks fetch.
           ORIGIN_URL: 'http://127.0.0.1:9',
+          // Every test reads KV afresh: tests write KV directly (clearNodes, a corrupt key set); kv-read-cache.ts has its own unit test.
+          KV_CACHE_MS: '0',
         },
       },
     }),

@@ -19,6 +19,9 @@ export interface JwtVerifyOptions<Schema extends z.ZodType> {
   requiredClaims?: string[];
 }
 
+/** The reason when no key of the set has the token's kid (a key newer than the set read, or a forged kid). */
+export const UNKNOWN_KID = 'unknown signing key (kid)';
+
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const keySets = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
 
@@ -42,7 +45,7 @@ function verificationFailure(error: unknown) {
   if (error instanceof errors.JWTClaimValidationFailed) {
     return deny(401, error.claim === 'nbf' ? 'token not yet valid' : `token claim ${error.claim} is invalid`);
   }
-  if (error instanceof errors.JWKSNoMatchingKey) return deny(401, 'unknown signing key (kid)');
+  if (error instanceof errors.JWKSNoMatchingKey) return deny(401, UNKNOWN_KID);
   if (error instanceof errors.JOSEAlgNotAllowed) return deny(401, 'token algorithm not allowed');
   if (error instanceof errors.JWSSignatureVerificationFailed) return deny(401, 'bad token signature');
   return deny(401, 'malformed token');

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import { KvReadCache, memoFor } from '../kv-read-cache.ts';
 import { JWKS_KEY, PublicJwks } from './public-jwks.ts';
 
 export type StoredKeys = { ok: true; jwks: JSONWebKeySet } | { ok: false; status: 503; code: string; reason: string };
@@ -12,6 +13,7 @@ export interface JwksMetadata {
 export async function writePlaybackKeys(kv: KVNamespace, jwks: PublicJwks, now: number): Promise<JwksMetadata> {
   const metadata: JwksMetadata = { updatedAt: now, kids: jwks.keys.map((key) => key.kid) };
   await kv.put(JWKS_KEY, JSON.stringify(jwks), { metadata });
+  invalidatePlaybackKeys(kv);
   return metadata;
 }
 
@@ -28,9 +30,20 @@ function parseStoredKeys(text: string): PublicJwks | null {
 let lastText: string | null = null;
 let lastJwks: JSONWebKeySet | null = null;
 
-/** The public playback keys for verifyPlaybackToken. KV content is untrusted too: it is parsed again. */
-export async function readPlaybackKeys(kv: KVNamespace): Promise<StoredKeys> {
-  const text = await kv.get(JWKS_KEY, 'text');
+const keyTexts = new WeakMap<KVNamespace, KvReadCache<string | null>>();
+const keyTextMemo = (kv: KVNamespace) => memoFor(keyTexts, kv, () => kv.get(JWKS_KEY, 'text'));
+
+/** Drops this isolate's memo of the key set: after a write, or when a token names a kid the memo does not hold. */
+export function invalidatePlaybackKeys(kv: KVNamespace): void {
+  keyTextMemo(kv).invalidate();
+}
+
+/**
+ * The public playback keys for verifyPlaybackToken. KV content is untrusted too: it is parsed again (once per
+ * text). `maxAgeMs`: a read this isolate made that recently is reused (kv-read-cache.ts); 0 reads KV.
+ */
+export async function readPlaybackKeys(kv: KVNamespace, options: { maxAgeMs?: number; now?: number } = {}): Promise<StoredKeys> {
+  const text = await keyTextMemo(kv).get(options.maxAgeMs ?? 0, options.now ?? Date.now());
   if (text === null) {
     return { ok: false, status: 503, code: 'no_playback_keys', reason: 'the edge has no playback keys yet: the origin pushes them with PUT /internal/keys when a key is created (POST /v1/keys)' };
   }

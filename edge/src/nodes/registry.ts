@@ -1,9 +1,11 @@
+import { KvReadCache, memoFor } from '../kv-read-cache.ts';
 import { DRAIN_KEY_PREFIX, drainKey, NODE_KEY_PREFIX, NODE_TTL_SECONDS, NodeRecord, nodeKey, nodeRecordFromHeartbeat, type NodeHeartbeat } from '../../../contracts/nodes.ts';
 
 /** Stores the heartbeat as both value and list metadata, so listing nodes needs no per-key reads. */
 export async function recordHeartbeat(kv: KVNamespace, heartbeat: NodeHeartbeat, now: number): Promise<NodeRecord> {
   const record = nodeRecordFromHeartbeat(heartbeat, now);
   await kv.put(nodeKey(record.nodeId), JSON.stringify(record), { expirationTtl: NODE_TTL_SECONDS, metadata: record });
+  nodeListMemo(kv).invalidate();
   return record;
 }
 
@@ -42,4 +44,16 @@ async function listKeys(kv: KVNamespace, prefix: string): Promise<KVNamespaceLis
 export async function setDrained(kv: KVNamespace, nodeId: string, drained: boolean, now: number): Promise<void> {
   if (drained) await kv.put(drainKey(nodeId), JSON.stringify({ at: now }));
   else await kv.delete(drainKey(nodeId));
+  nodeListMemo(kv).invalidate();
+}
+
+const nodeLists = new WeakMap<KVNamespace, KvReadCache<NodeRecord[]>>();
+const nodeListMemo = (kv: KVNamespace) => memoFor(nodeLists, kv, () => listNodes(kv));
+
+/**
+ * listNodes for the playback path: a list this isolate read within `maxAgeMs` is reused (two KV lists per
+ * playlist otherwise). A drain or heartbeat through this isolate applies at once, through another within `maxAgeMs`.
+ */
+export function listNodesMemoised(kv: KVNamespace, maxAgeMs: number, now = Date.now()): Promise<NodeRecord[]> {
+  return nodeListMemo(kv).get(maxAgeMs, now);
 }

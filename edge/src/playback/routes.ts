@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { NAME_PATTERN } from '../../../contracts/ids.ts';
 import { channelPlaybackLimits } from '../channel-config/playback-config.ts';
-import { listNodes } from '../nodes/registry.ts';
+import { kvCacheMs } from '../kv-read-cache.ts';
+import { listNodesMemoised } from '../nodes/registry.ts';
 import { EdgeError } from '../http/errors.ts';
 import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';
 import { viewerCacheControl } from './cache-control.ts';
@@ -68,7 +69,7 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
   await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const secret = segmentTokenSecret(c.env.NODE_KEY);
   const mediaPathPrefix = `${originFolder(claims)}${folder}`;
-  const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(mediaSourceOf(c.env), `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodes(c.env.NODES)]);
+  const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(mediaSourceOf(c.env), `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodesMemoised(c.env.NODES, kvCacheMs(c.env.KV_CACHE_MS))]);
   if (!playlist.ok) return refuse(playlist);
 
   const node = chooseNode(nodes, videoId, { viewerRegion: c.get('viewer').region });
