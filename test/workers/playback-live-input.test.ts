@@ -71,6 +71,26 @@ describe('a live token at the edge', () => {
     expect(text).toContain(`#EXT-X-MAP:URI="http://cdn-live.cdn.test:8081/media/live/${inputId}/b2/360p/init_1.mp4?`);
   });
 
+  it('rewrites a live playlist again as soon as it moves on (the edge keeps no rewrite of an older text)', async () => {
+    const inputId = uniqueVideo('moving');
+    let calls = 0;
+    mockOrigin({
+      [`/media/live/${inputId}/b2/360p/playlist.m3u8`]: () => {
+        calls += 1;
+        const text = calls === 1 ? LIVE_MEDIA : `${LIVE_MEDIA}#EXTINF:2.000,\nseg_00043.m4s\n`;
+        return playlist(text, 'no-store')();
+      },
+    });
+    const path = `/v/${await signer.sign({ sub: inputId, live: true })}/b2/360p/playlist.m3u8`;
+    const first = await bodyText(await edgeFetch(path));
+    const second = await bodyText(await edgeFetch(path));
+    expect(first).not.toContain('seg_00043.m4s');
+    expect(second).toContain(`/media/live/${inputId}/b2/360p/seg_00043.m4s?st=`);
+    // The same text again (another viewer, same node, same minute): the very same bytes.
+    calls = 1;
+    expect(await bodyText(await edgeFetch(path))).toBe(second);
+  });
+
   it('answers 409 stream_offline with Retry-After while the input has no master (nothing broadcast yet)', async () => {
     const inputId = uniqueVideo('offline');
     mockOrigin({ [`/media/live/${inputId}/master.m3u8`]: () => Response.json(errorBody('not_found', `live/${inputId}/master.m3u8 does not exist yet`), { status: 404 }) });

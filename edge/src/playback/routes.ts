@@ -11,6 +11,7 @@ import { fetchOrigin, fetchOriginPlaylist, mediaSourceOf, type OriginFailure } f
 import { liveMasterRefusal } from './origin-refusal.ts';
 import { rewriteMaster } from './rewrite-master.ts';
 import { rewriteMedia } from './rewrite-media.ts';
+import { RewriteMemo } from './rewrite-memo.ts';
 import { assertSegmentTokenSecret, LIVE_MEDIA_FOLDER, segmentTokenExpiry, signSegmentToken } from './segment-token.ts';
 
 /**
@@ -29,6 +30,9 @@ const BROADCAST_FOLDER = /^b[1-9]\d{0,8}$/;
 
 /** Where the token's playlists live on the gateway: a video's folder, or a live input's under /media/live/. */
 const originFolder = (claims: { sub: string; live?: true }) => (claims.live ? `/media/${LIVE_MEDIA_FOLDER}/${claims.sub}/` : `/media/${claims.sub}/`);
+
+const rewrites = new RewriteMemo();
+const textEncoder = new TextEncoder();
 
 const refuse = (failure: OriginFailure): never => {
   throw new EdgeError(failure.status, failure.code, failure.message, failure.headers);
@@ -78,13 +82,20 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
     throw new EdgeError(503, 'no_cdn_node', `no live CDN node to serve segments: ${cause} (check the node agents and GET /internal/nodes)`, { 'Retry-After': '5' });
   }
   const now = Date.now();
-  const rewritten = rewriteMedia(playlist.text, {
-    nodeBaseUrl: node.url,
-    mediaPathPrefix,
-    segmentQuery: ({ durationSeconds }) => signSegmentToken({ videoId, secret, live: claims.live, expires: segmentTokenExpiry(now, durationSeconds) }).query,
-  });
-  if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder.slice(0, -1)} playlist is malformed: ${rewritten.error}`);
-  return c.body(rewritten.text, 200, {
+  const segmentQuery = (durationSeconds: number) => signSegmentToken({ videoId, secret, live: claims.live, expires: segmentTokenExpiry(now, durationSeconds) }).query;
+  // The prefix names the video (or live input) and rendition; the node its URL: together, the bytes of the answer.
+  const memoKey = `${node.url}\n${mediaPathPrefix}`;
+  let body: Uint8Array<ArrayBuffer>;
+  const memoised = rewrites.get(memoKey, playlist.text);
+  if (memoised && segmentQuery(memoised.durationSeconds) === memoised.query) {
+    body = memoised.body;
+  } else {
+    const rewritten = rewriteMedia(playlist.text, { nodeBaseUrl: node.url, mediaPathPrefix, segmentQuery: ({ durationSeconds }) => segmentQuery(durationSeconds) });
+    if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder.slice(0, -1)} playlist is malformed: ${rewritten.error}`);
+    body = textEncoder.encode(rewritten.text) as Uint8Array<ArrayBuffer>;
+    rewrites.set(memoKey, { source: playlist.text, query: segmentQuery(rewritten.durationSeconds), durationSeconds: rewritten.durationSeconds, body });
+  }
+  return c.body(body, 200, {
     'Content-Type': PLAYLIST_TYPE,
     'Cache-Control': viewerCacheControl(playlist.maxAgeSeconds, claims.exp, now),
     // Which node this viewer was sent to: for operators following a request, not a secret.
