@@ -37,7 +37,9 @@ export function workerComponent(ctx: StackContext, configPath: string, name = 'e
     name,
     async command() {
       const command = await edge.command();
-      return { ...command, args: command.args.map((arg, i) => (command.args[i - 1] === '--config' ? configPath : arg)) };
+      // Media straight from the bench's stand-in origin: no shield runs beside a bench worker.
+      const mediaFromOrigin = (arg: string) => (arg.startsWith('MEDIA_URL:') ? `MEDIA_URL:http://127.0.0.1:${ctx.ports.origin}` : arg);
+      return { ...command, args: command.args.map((arg, i) => (command.args[i - 1] === '--config' ? configPath : mediaFromOrigin(arg))) };
     },
   };
 }
