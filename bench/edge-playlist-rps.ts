@@ -142,5 +142,6 @@ try {
   if (beat) clearInterval(beat);
   await runner?.stop();
   await origin.close();
-  await rm(home, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP_HOME) await rm(home, { recursive: true, force: true });
+  else console.log(`kept ${home}`);
 }

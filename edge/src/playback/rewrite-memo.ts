@@ -1,7 +1,8 @@
 /**
  * This isolate's latest media-playlist rewrites. Segment tokens expire on minute boundaries so that viewers share
  * URLs (segment-token.ts): every viewer of one rendition sent to one node within that minute gets the same bytes,
- * so the rewrite (about 1 ms for 1,800 segments) and its encoding are done once. Pure apart from its own memory.
+ * so the rewrite (about 1 ms for 1,800 segments) is done once. Kept as a string: a Response may take over (detach) the
+ * buffer it is given, and strings cannot be shared wrongly. Pure apart from its own memory.
  */
 export interface RewrittenPlaylist {
   /** The origin's text it was rewritten from: another text (a live playlist that moved on) is a miss. */
@@ -9,7 +10,7 @@ export interface RewrittenPlaylist {
   /** The segment query it carries, and the duration its expiry was computed from: another query is a miss. */
   query: string;
   durationSeconds: number;
-  body: Uint8Array<ArrayBuffer>;
+  body: string;
 }
 
 export class RewriteMemo {

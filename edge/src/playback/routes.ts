@@ -32,7 +32,6 @@ const BROADCAST_FOLDER = /^b[1-9]\d{0,8}$/;
 const originFolder = (claims: { sub: string; live?: true }) => (claims.live ? `/media/${LIVE_MEDIA_FOLDER}/${claims.sub}/` : `/media/${claims.sub}/`);
 
 const rewrites = new RewriteMemo();
-const textEncoder = new TextEncoder();
 
 const refuse = (failure: OriginFailure): never => {
   throw new EdgeError(failure.status, failure.code, failure.message, failure.headers);
@@ -85,14 +84,14 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
   const segmentQuery = (durationSeconds: number) => signSegmentToken({ videoId, secret, live: claims.live, expires: segmentTokenExpiry(now, durationSeconds) }).query;
   // The prefix names the video (or live input) and rendition; the node its URL: together, the bytes of the answer.
   const memoKey = `${node.url}\n${mediaPathPrefix}`;
-  let body: Uint8Array<ArrayBuffer>;
+  let body: string;
   const memoised = rewrites.get(memoKey, playlist.text);
   if (memoised && segmentQuery(memoised.durationSeconds) === memoised.query) {
     body = memoised.body;
   } else {
     const rewritten = rewriteMedia(playlist.text, { nodeBaseUrl: node.url, mediaPathPrefix, segmentQuery: ({ durationSeconds }) => segmentQuery(durationSeconds) });
     if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder.slice(0, -1)} playlist is malformed: ${rewritten.error}`);
-    body = textEncoder.encode(rewritten.text) as Uint8Array<ArrayBuffer>;
+    body = rewritten.text;
     rewrites.set(memoKey, { source: playlist.text, query: segmentQuery(rewritten.durationSeconds), durationSeconds: rewritten.durationSeconds, body });
   }
   return c.body(body, 200, {
