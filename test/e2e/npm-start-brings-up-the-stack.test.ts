@@ -13,6 +13,7 @@ import { groupRssKib } from '../../stack/memory.ts';
 import { repoRoot } from '../../stack/paths.ts';
 import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { testPortOffset } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 
 const offset = await testPortOffset(import.meta.url);
 const ports = shiftedPorts(offset);
@@ -108,13 +109,11 @@ describe('npm start', () => {
     const patched = JSON.parse(await cli('config', 'patch', 'e2e-chan', '[{"op":"replace","path":"/chat/slowModeSeconds","value":7}]', '--json')) as { hash: string };
     expect(patched.hash).toMatch(/^[0-9a-f]{64}$/);
     const secrets = JSON.parse(await readFile(join(home, 'secrets.json'), 'utf8')) as { internalSecret: string };
-    const deadline = Date.now() + 30_000;
     let rules: { slowModeSeconds?: number } = {};
-    while (Date.now() < deadline) {
+    await waitFor(async () => {
       rules = (await json(`http://127.0.0.1:${ports.edge}/internal/rooms/channel-e2e-chan/rules`, { headers: { authorization: `Bearer ${secrets.internalSecret}` } })).body.rules;
-      if (rules.slowModeSeconds === 7) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+      return rules.slowModeSeconds === 7;
+    }, { what: 'the room to hold slow mode 7 s', timeoutMs: 30_000, everyMs: 500, detail: () => `rules ${JSON.stringify(rules)}` });
     expect(rules.slowModeSeconds).toBe(7);
     expect(JSON.parse(await cli('rooms', 'send', 'channel-e2e-chan', 'hello from the operator', '--json'))).toMatchObject({ room: 'channel-e2e-chan', seq: 1 });
   });

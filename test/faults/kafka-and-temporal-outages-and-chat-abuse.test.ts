@@ -89,7 +89,7 @@ describe('Kafka frozen', () => {
       await waitForState(api, videoId, ['READY'], 180_000);
       played = await playThrough(videoId);
       chatMs = await exchange(alice, bob, 'still here without Kafka');
-      await sleep(Math.max(0, 20_000 - (Date.now() - frozenAt))); // at least 20 s of outage
+      await sleep(Math.max(0, 20_000 - (Date.now() - frozenAt))); // at least 20 s of outage: the outage's length is the claim, not a wait for an event
     } finally {
       signalGroup(stack.pids.kafka, 'SIGCONT');
     }
@@ -131,9 +131,11 @@ describe('Temporal dev server restarted mid-encode', () => {
     const encoding = await waitFor(async () => {
       const body = (await api(`/v1/videos/${video.id}`)).body;
       if (body.state === 'READY' || body.state === 'FAILED') throw new Error(`video ${body.state} before the restart: use a longer clip`);
-      return body.state === 'PROCESSING' || body.state === 'PLAYABLE' ? body : undefined;
-    }, { what: 'the encode to be under way', timeoutMs: 60_000, everyMs: 500, retryErrors: true });
-    await sleep(3_000); // well inside the encode, past the probe
+      if (body.state !== 'PROCESSING' && body.state !== 'PLAYABLE') return undefined;
+      // Past the probe (the transcoder logged its verdict on this source): the restart lands inside the encode.
+      const transcoderLog = await readFile(join(stack.home, 'logs', 'transcoder.log'), 'utf8');
+      return transcoderLog.split('\n').some((line) => line.includes('"msg":"source probed"') && line.includes(video.id)) ? body : undefined;
+    }, { what: 'the transcoder to have probed the source', timeoutMs: 60_000, everyMs: 500, retryErrors: true });
     temporal = await restartTemporal(stack, temporal?.pid);
     const restartedAt = Date.now();
     const done = await waitForState(api, video.id, ['READY'], 240_000);
@@ -214,7 +216,7 @@ describe('chat abuse', () => {
     try {
       while (Date.now() - floodStarted < 3_000) {
         calmRoundTrips.push(await exchange(calm, calm, `calm ${calmRoundTrips.length}`, 3_000));
-        await sleep(700); // inside the default bucket: 5 at once, 1 a second
+        await sleep(700); // paces the calm user inside the default bucket (5 at once, 1 a second): the load's shape is the claim
       }
     } finally {
       clearInterval(flood);

@@ -106,7 +106,7 @@ describe('MinIO frozen for 20 s', () => {
     try {
       while (Date.now() - frozenAt < 20_000) {
         during.push(...(await probeRound(probes)));
-        await sleep(3_000);
+        await sleep(3_000); // paces the probe rounds across the 20 s freeze: the freeze's length is the claim
       }
     } finally {
       signalGroup(stack.pids.minio, 'SIGCONT');
