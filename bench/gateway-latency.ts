@@ -3,22 +3,29 @@
  * streaming gateway (its own process, bench/servers/gateway.ts; PGlite + MinIO behind it) against a direct anonymous GET from MinIO.
  * Figures of record: the tuned gateway (no CRC check, socket pool as wide as the load) and the baseline, in
  * alternating rounds (median of 3); the gateway with SDK defaults and without the CRC check run once, for the table.
+ * Then an open loop below saturation (100 req/s of the same segment, each timed from when it was due): the p99 the
+ * gateway adds over MinIO direct at that rate, per round, median of 3 (goal < 20 ms).
  *   node --import tsx bench/gateway-latency.ts   (--quick: 20 concurrent, 2 s, 1 round)
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { shiftedPorts } from '../contracts/local-ports.ts';
+import { renderNginxConfig } from '../edge/cdn-node/render-config.ts';
+import { signSegmentToken } from '../edge/src/playback/segment-token.ts';
+import { isRoot } from '../stack/exec.ts';
+import { repoRoot } from '../stack/paths.ts';
+import { nginxTool } from '../stack/tools/nginx.ts';
 import { createVideo, transitionVideo } from '../origin/src/db/videos.ts';
 import { openDatabase } from '../origin/src/db/open.ts';
 import { stackContext } from '../stack/component.ts';
 import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { formatTable } from '../cli/lib/table.ts';
-import { httpLoad, type LoadResult } from './lib/http-load.ts';
+import { httpLoad, httpOpenLoad, type LoadResult } from './lib/http-load.ts';
 import { modeNote, quick } from './lib/options.ts';
 import { cpuMsOf, startListening, stopProcess } from './lib/process.ts';
 import type { GatewayServeEnv } from './servers/gateway.ts';
@@ -28,6 +35,9 @@ const concurrency = quick ? 20 : 100;
 const durationMs = quick ? 2_000 : 10_000;
 const warmupMs = quick ? 500 : 2_000;
 const rounds = quick ? 1 : 3;
+/** The open loop: a rate well below what either side sustains closed-loop on this box, so latency is not queueing. */
+const openRate = quick ? 20 : 100;
+const openDurationMs = quick ? 2_000 : 10_000;
 const videoId = 'vid_bench';
 const segmentKey = `${videoId}/360p/seg_00001.m4s`;
 
@@ -43,6 +53,37 @@ async function load(url: string, pids: Record<string, number>, headers: Record<s
 async function startGatewayProcess(env: GatewayServeEnv): Promise<{ child: ChildProcess; url: string }> {
   const { child, port } = await startListening(fileURLToPath(new URL('./servers/gateway.ts', import.meta.url)), [], { GATEWAY_BENCH: JSON.stringify(env) }, 30_000);
   return { child, url: `http://127.0.0.1:${port}/media/${segmentKey}` };
+}
+
+/** nginx as a CDN node (the shipped template) pulling from the gateway at `gatewayHost`; its cache hits at the open-loop rate. */
+async function measureNodeHits(port: number, gatewayHost: string, pullSecret: string, dataDir: string): Promise<LoadResult> {
+  const dir = join(dataDir, 'cdn-node');
+  for (const sub of ['cache', 'tmp']) await mkdir(join(dir, sub), { recursive: true });
+  const nodeKey = 'bench-node-key-0123456789abcdef';
+  const config = renderNginxConfig(await readFile(join(repoRoot, 'edge/cdn-node/nginx.conf.template'), 'utf8'), {
+    nodeId: 'bench-1', listen: `127.0.0.1:${port}`, originHostPort: gatewayHost, nodeDir: dir, nodeKey, pullSecret, accessLog: join(dir, 'access.log'), userDirective: isRoot ? 'user root;' : '',
+  });
+  await writeFile(join(dir, 'nginx.conf'), config);
+  const binary = await nginxTool.locate();
+  if (!binary) throw new Error(`nginx missing: ${nginxTool.fix}`);
+  const nginx = spawn(binary, ['-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    const token = signSegmentToken({ videoId, expires: Math.floor(Date.now() / 1000) + 3600, secret: nodeKey });
+    const url = `http://127.0.0.1:${port}/media/${segmentKey}?${token.query}`;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const answer = await fetch(url).catch(() => null);
+      if (answer?.status === 200 && answer.headers.get('x-cache-status') === 'HIT') break;
+      await answer?.arrayBuffer();
+      if (Date.now() > deadline) throw new Error(`the CDN node never served a cache hit (last: ${answer?.status} ${answer?.headers.get('x-cache-status')})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return await httpOpenLoad(url, { ratePerSecond: openRate, durationMs: openDurationMs, warmupMs });
+  } finally {
+    const exited = new Promise((resolve) => nginx.once('exit', resolve));
+    nginx.kill('SIGTERM');
+    await exited;
+  }
 }
 
 async function main(): Promise<void> {
@@ -81,13 +122,25 @@ async function main(): Promise<void> {
     }
     // Figures of record: baseline and tuned gateway in alternating rounds, so drift on a shared machine hits both.
     const tunedName = `gateway, no CRC, pool ${concurrency * 2}`;
-    const tuned = await startGatewayProcess({ ...base, validateChecksums: false, maxSockets: concurrency * 2 });
+    const tuned = await startGatewayProcess({ ...base, validateChecksums: false, maxSockets: concurrency * 2, pullSecret: secrets.pullSecret });
     const alternating: { direct: Run[]; tuned: Run[] } = { direct: [], tuned: [] };
+    const openRounds: Array<{ direct: LoadResult; gateway: LoadResult }> = [];
+    let nodeHit: LoadResult | undefined;
     try {
       for (let round = 0; round < rounds; round += 1) {
         alternating.direct.push({ name: 'MinIO direct (baseline)', result: await load(baselineUrl, { minio: minioPid }) });
         alternating.tuned.push({ name: tunedName, result: await load(tuned.url, { minio: minioPid, gateway: tuned.child.pid! }, operatorHeaders) });
       }
+      // Open loop at a fixed rate: what the gateway adds to each answer when nobody queues.
+      for (let round = 0; round < rounds; round += 1) {
+        const open = { ratePerSecond: openRate, durationMs: openDurationMs, warmupMs };
+        const pair = round % 2 === 0 ? (['direct', 'tuned'] as const) : (['tuned', 'direct'] as const);
+        const results: Partial<Record<'direct' | 'tuned', LoadResult>> = {};
+        for (const side of pair) results[side] = side === 'direct' ? await httpOpenLoad(baselineUrl, open) : await httpOpenLoad(tuned.url, { ...open, headers: operatorHeaders });
+        openRounds.push({ direct: results.direct!, gateway: results.tuned! });
+      }
+      // A CDN node from the shipped template in front of the gateway: the p99 of its cache hits at the same rate.
+      nodeHit = await measureNodeHits(ctx.ports.cdnNodes[0]!, new URL(tuned.url).host, secrets.pullSecret, dataDir);
     } finally {
       await stopProcess(tuned.child);
     }
@@ -100,6 +153,13 @@ async function main(): Promise<void> {
     const rows = [...alternating.direct, ...once, ...alternating.tuned].map(row);
     console.log(`\n1 MiB segment GETs, ${concurrency} concurrent, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up (client, gateway and MinIO share this machine)\n`);
     console.log(formatTable(['target', 'requests', 'req/s', 'MiB/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'MinIO CPU ms/req', 'gateway CPU ms/req'], rows.map((r) => [r.name, String(r.requests), r.rps.toFixed(0), r.mibps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(1), String(r.errors), r.minioCpu.toFixed(2), Number.isNaN(r.gatewayCpu) ? '—' : r.gatewayCpu.toFixed(2)])));
+    const openRows = openRounds.map((pair, i) => {
+      const [direct, gateway] = [percentile(pair.direct.latenciesMs, 99), percentile(pair.gateway.latenciesMs, 99)];
+      return { round: i + 1, direct, gateway, added: gateway - direct, p50Added: percentile(pair.gateway.latenciesMs, 50) - percentile(pair.direct.latenciesMs, 50), errors: pair.direct.errors + pair.gateway.errors };
+    });
+    console.log(`\nopen loop: ${openRate} req/s of the same 1 MiB segment for ${openDurationMs / 1000} s, each timed from when it was due\n`);
+    console.log(formatTable(['round', 'MinIO direct p99 ms', 'gateway p99 ms', 'added p99 ms', 'added p50 ms', 'errors'], openRows.map((r) => [String(r.round), r.direct.toFixed(1), r.gateway.toFixed(1), r.added.toFixed(1), r.p50Added.toFixed(1), String(r.errors)])));
+    if (nodeHit) console.log(`\nCDN node cache hits (nginx, token checked), ${openRate} req/s open loop: p50 ${percentile(nodeHit.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(nodeHit.latenciesMs, 99).toFixed(1)} ms, errors ${nodeHit.errors}`);
     console.log(`load average during the run: ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores`);
     const medianOf = (runs: Run[], pick: (r: ReturnType<typeof row>) => number) => median(runs.map(row).map(pick));
     const notes = (extra: string) => [`1 MiB object, ${concurrency} concurrent keep-alive loops, ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, median of ${rounds} alternating rounds`, extra, modeNote].filter(Boolean).join('; ');
@@ -107,6 +167,8 @@ async function main(): Promise<void> {
     await writeResults('gateway-latency', [
       { name: 'gateway-segment-p99', value: medianOf(alternating.tuned, (r) => r.p99), unit: 'ms', baseline: 'direct GET from MinIO', baselineValue: medianOf(alternating.direct, (r) => r.p99), better: 'lower', goal: { valueAtMost: 50 }, notes: notes(`${concurrency * 2}-socket S3 pool, no CRC check; errors ${errors}`) },
       { name: 'gateway-segment-p50', value: medianOf(alternating.tuned, (r) => r.p50), unit: 'ms', baseline: 'direct GET from MinIO', baselineValue: medianOf(alternating.direct, (r) => r.p50), better: 'lower', goal: {}, notes: notes('') },
+      { name: 'gateway-added-p99-open-loop', value: median(openRows.map((r) => r.added)), unit: 'ms', baseline: `MinIO direct at the same ${openRate} req/s`, baselineValue: median(openRows.map((r) => r.direct)), better: 'lower', goal: { valueAtMost: 20 }, notes: `p99 the gateway adds at ${openRate} req/s open loop (gateway p99 − direct p99 per round, median of ${openRows.length}); errors ${openRows.reduce((sum, r) => sum + r.errors, 0)}; ${modeNote}` },
+      ...(nodeHit ? [{ name: 'cdn-node-hit-p99', value: percentile(nodeHit.latenciesMs, 99), unit: 'ms', baseline: 'none (absolute goal)', baselineValue: null, better: 'lower' as const, goal: { valueAtMost: 10 }, notes: `nginx node from edge/cdn-node/nginx.conf.template, segment token checked, ${openRate} req/s open loop of one cached 1 MiB segment; p50 ${percentile(nodeHit.latenciesMs, 50).toFixed(1)} ms; errors ${nodeHit.errors}` }] : []),
       { name: 'gateway-segment-throughput', value: medianOf(alternating.tuned, (r) => r.rps), unit: 'req/s', baseline: 'direct GET from MinIO', baselineValue: medianOf(alternating.direct, (r) => r.rps), better: 'higher', goal: {}, notes: notes('') },
     ]);
   } finally {

@@ -1,4 +1,4 @@
-// A bounded closed-loop HTTP load: N keep-alive loops, each one request after another, for a fixed time.
+// Bounded HTTP loads: closed-loop (N keep-alive loops, one request after another) and open-loop (a fixed rate).
 import { Agent, get } from 'node:http';
 
 export interface LoadOptions {
@@ -59,6 +59,66 @@ export async function httpLoad(url: string, options: LoadOptions): Promise<LoadR
     }
   };
   await Promise.all([started, ...Array.from({ length: options.concurrency }, loop)]);
+  agent.destroy();
+  return { ...result, latenciesMs: Float64Array.from(latencies).sort() };
+}
+
+export interface OpenLoadOptions {
+  /** Requests started per second, on a fixed schedule whatever the answers do (an open loop). */
+  ratePerSecond: number;
+  durationMs: number;
+  warmupMs: number;
+  headers?: Record<string, string>;
+  /** Requests in flight at most; a request due while that many are open counts as an error (the server fell behind). */
+  maxInFlight?: number;
+}
+
+/**
+ * A bounded open-loop HTTP load: one request every 1/rate s on a fixed schedule, each timed from when it was due
+ * (not when it could go), so a slow answer cannot hide the queue behind it (no coordinated omission).
+ */
+export async function httpOpenLoad(url: string, options: OpenLoadOptions): Promise<LoadResult> {
+  const maxInFlight = options.maxInFlight ?? 1000;
+  const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
+  const intervalMs = 1000 / options.ratePerSecond;
+  const startedAt = performance.now();
+  const measureFrom = startedAt + options.warmupMs;
+  const total = Math.floor((options.warmupMs + options.durationMs) / intervalMs);
+  const latencies: number[] = [];
+  const result = { requests: 0, errors: 0, otherStatuses: {} as Record<string, number>, seconds: options.durationMs / 1000, bytes: 0 };
+  const pending: Promise<void>[] = [];
+  let inFlight = 0;
+  for (let i = 0; i < total; i += 1) {
+    const due = startedAt + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const counted = due >= measureFrom;
+    if (inFlight >= maxInFlight) {
+      if (counted) {
+        result.requests += 1;
+        result.errors += 1;
+        result.otherStatuses.overload = (result.otherStatuses.overload ?? 0) + 1;
+      }
+      continue;
+    }
+    inFlight += 1;
+    pending.push(
+      getOnce(agent, url, options.headers)
+        .catch(() => ({ status: 0, bytes: 0 }))
+        .then((outcome) => {
+          inFlight -= 1;
+          if (!counted) return;
+          result.requests += 1;
+          result.bytes += outcome.bytes;
+          if (outcome.status === 200) latencies.push(performance.now() - due);
+          else {
+            result.errors += 1;
+            result.otherStatuses[outcome.status] = (result.otherStatuses[outcome.status] ?? 0) + 1;
+          }
+        }),
+    );
+  }
+  await Promise.all(pending);
   agent.destroy();
   return { ...result, latenciesMs: Float64Array.from(latencies).sort() };
 }

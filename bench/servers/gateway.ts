@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import { gatewayRoutes } from '../../origin/src/gateway/routes.ts';
 
-export interface GatewayServeEnv { operatorToken: string; endpoint: string; user: string; password: string; pgliteDir: string; maxSockets: number; validateChecksums: boolean }
+export interface GatewayServeEnv { operatorToken: string; endpoint: string; user: string; password: string; pgliteDir: string; maxSockets: number; validateChecksums: boolean; /** VORA_PULL_SECRET: a CDN node's signed pulls get in too. */ pullSecret?: string }
 
 async function serveGateway(env: GatewayServeEnv): Promise<void> {
   const s3 = new S3Client({
@@ -22,7 +22,7 @@ async function serveGateway(env: GatewayServeEnv): Promise<void> {
   });
   const sql = await openDatabase({ pgliteDir: env.pgliteDir });
   // The gateway is private: the load client reads as an operator with env.operatorToken.
-  const pulls = { verifyOperatorToken: async (token: string) => (token === env.operatorToken ? { id: 'bench', name: 'bench', scopes: ['admin'] } : null) };
+  const pulls = { secret: env.pullSecret, verifyOperatorToken: async (token: string) => (token === env.operatorToken ? { id: 'bench', name: 'bench', scopes: ['admin'] } : null) };
   const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log: pino({ level: 'warn' }), pulls }));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.stdout.write(`listening ${info.port}\n`));
   process.once('SIGTERM', () => server.close(() => void sql.close().then(() => process.exit(0))));
