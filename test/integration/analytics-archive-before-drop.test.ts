@@ -8,7 +8,6 @@ import { Hono } from 'hono';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaybackEventRecord } from '../../contracts/beacons.ts';
-import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { archiveKey, restoreDay } from '../../origin/src/analytics/archive.ts';
 import { analyticsArchiveRoutes } from '../../origin/src/analytics/archive-routes.ts';
 import { openClickHouse } from '../../origin/src/analytics/clickhouse.ts';
@@ -20,11 +19,12 @@ import { clickhouseComponent } from '../../stack/components/clickhouse.ts';
 import { minioClient, minioComponent } from '../../stack/components/minio.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
+import { testPorts } from '../support/ports.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 
-// ClickHouse HTTP 35423 / TCP 36309, MinIO 36300: clear of the defaults and of the other tests' stacks.
-const ports = shiftedPorts(27300);
+const ports = await testPorts(import.meta.url);
 const dataDir = mkdtempSync(join(tmpdir(), 'vora-analytics-archive-'));
-const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'p', minioUser: 'vora-test', minioPassword: 'vora-test-password' }, dataDir);
+const ctx = stackContext(ports, fakeSecrets(), dataDir);
 const log = pino({ level: 'silent' });
 const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 10_000);
 const s3 = minioClient(ctx);
