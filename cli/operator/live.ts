@@ -6,7 +6,7 @@ import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
 import { formatAgo } from '../lib/units.ts';
 import { PlaybackTokenAnswer } from '../../contracts/videos.ts';
-import { tokenRequestBody, type SignOptions } from './sign.ts';
+import { tokenRequestBody, withViewerRuleOptions, type SignOptions } from './sign.ts';
 
 /** Pure: one row per live input — id, status, title, broadcasts, reconnect window, recording, created. */
 export function liveInputRows(inputs: LiveInputView[], nowMs: number): string[][] {
@@ -88,17 +88,7 @@ export function registerLiveCommand(program: Command): void {
       printLine(`  viewers    \`vora live sign ${input.id}\` makes a watch link (it waits while the stream is offline)`);
     });
 
-  const collect = (value: string, previous: string[]) => [...previous, value];
-  live
-    .command('sign')
-    .argument('<id>', 'live input id')
-    .description("mint a viewer's watch link for a live input (the page waits while it is offline, then plays)")
-    .option('--ttl <duration>', 'how long the link works (1h, 30m, 1h30m, seconds)', '6h')
-    .option('--country <CC>', 'allow only viewers in this country (repeatable)', collect, [])
-    .option('--block-country <CC>', 'refuse viewers in this country (repeatable)', collect, [])
-    .option('--ip <CIDR>', 'allow only viewers in this IP range (repeatable)', collect, [])
-    .option('--max-height <pixels>', 'highest rendition the viewer may get, e.g. 720')
-    .option('--json', 'print the token, both URLs and the expiry as JSON')
+  withViewerRuleOptions(live.command('sign').argument('<id>', 'live input id').description("mint a viewer's watch link for a live input (the page waits while it is offline, then plays)"), '6h')
     .action(async (id: string, options: SignOptions) => {
       const minted = PlaybackTokenAnswer.parse(await request('POST', `/${encodeURIComponent(id)}/token`, tokenRequestBody(options)));
       if (options.json) return printJson(minted);

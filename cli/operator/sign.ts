@@ -41,18 +41,20 @@ export function tokenRequestBody(options: SignOptions): Record<string, unknown> 
   };
 }
 
-/** `vora sign ID`: a signed playback URL (the master playlist at the edge) minted by the origin. */
-export function registerSignCommand(program: Command): void {
-  program
-    .command('sign')
-    .argument('<id>', 'video id (vid_…)')
-    .description('mint a signed playback URL for a video')
-    .option('--ttl <duration>', 'how long the URL works (1h, 30m, 1h30m, seconds)', '1h')
+/** The options of every command that mints a playback token (`vora sign`, `vora live sign`): who may watch, how long. */
+export function withViewerRuleOptions(command: Command, defaultTtl: string): Command {
+  return command
+    .option('--ttl <duration>', 'how long the URL works (1h, 30m, 1h30m, seconds)', defaultTtl)
     .option('--country <CC>', 'allow only viewers in this country (repeatable)', collect, [])
     .option('--block-country <CC>', 'refuse viewers in this country (repeatable)', collect, [])
     .option('--ip <CIDR>', 'allow only viewers in this IP range (repeatable)', collect, [])
     .option('--max-height <pixels>', 'highest rendition the viewer may get, e.g. 720')
-    .option('--json', 'print the token, both URLs and the expiry as JSON')
+    .option('--json', 'print the token, both URLs and the expiry as JSON');
+}
+
+/** `vora sign ID`: a signed playback URL (the master playlist at the edge) minted by the origin. */
+export function registerSignCommand(program: Command): void {
+  withViewerRuleOptions(program.command('sign').argument('<id>', 'video id (vid_…)').description('mint a signed playback URL for a video'), '1h')
     .action(async (id: string, options: SignOptions) => {
       const body = tokenRequestBody(options);
       const minted = await originClient(loadCliConfig()).request<PlaybackToken>('POST', `/v1/videos/${encodeURIComponent(id)}/token`, body);
