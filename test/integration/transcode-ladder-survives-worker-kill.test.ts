@@ -52,12 +52,13 @@ it('a worker SIGKILLed mid-encode: another attempt finishes, READY, no stray or 
   const startedAt = Date.now();
   const { handle } = await startTranscode(stack.client, { videoId, sourceKey: `uploads/long-${suffix}` });
 
-  // Past 40 %: `src` is published (PLAYABLE) and the single pass (360p + 720p + previews) is encoding and uploading.
-  let latest = 0;
-  const progress = await waitFor(async () => {
-    latest = (await getVideo(stack.sql, videoId))?.progress ?? 0;
-    return latest >= 0.4 ? latest : undefined;
-  }, { what: 'the encode to get past 40 %', timeoutMs: 180_000, everyMs: 250, detail: () => `at ${latest}` });
+  // `src` is published (PLAYABLE) and the single pass (360p + 720p + previews) is running: started and heartbeating.
+  // (Progress alone was not enough: on a quiet box it was first seen at 0.93 and the pass finished before the kill.)
+  await waitFor(async () => {
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    return pending.some((activity) => activity.activityType?.name === 'encodeRenditions' && activity.lastStartedTime && activity.lastHeartbeatTime);
+  }, { what: 'the single pass to start encoding (started and heartbeating)', timeoutMs: 180_000 });
+  const progress = (await getVideo(stack.sql, videoId))?.progress ?? 0;
   expect((await getVideo(stack.sql, videoId))?.state).toBe('PLAYABLE');
   process.kill(-child.pid!, 'SIGKILL');
   const killedAt = Date.now();
