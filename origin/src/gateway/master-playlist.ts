@@ -1,6 +1,8 @@
 // Named imports: hls-parser is CommonJS with __esModule, so a default import is undefined under some interop modes.
 import { stringify } from 'hls-parser';
-import { MasterPlaylist, Variant } from 'hls-parser/types.js';
+import { MasterPlaylist, Rendition as MediaRendition, Variant } from 'hls-parser/types.js';
+import { CAPTION_TRACK_FOLDER, SUBTITLE_GROUP_ID, type CaptionKind } from '../../../contracts/captions.ts';
+import { mediaTagsOnce } from '../../../contracts/hls-media-tags.ts';
 import type { Rendition } from '../db/renditions.ts';
 
 /** The fields of a recorded rendition a master playlist needs (a subset of the DB row). */
@@ -52,15 +54,58 @@ export function isWellFormed(rendition: MasterRendition): boolean {
   );
 }
 
+/** The fields of a caption track a master playlist needs (captions/track-store.ts rows). */
+export interface MasterSubtitleTrack {
+  /** `cap_…`: also the track's folder beside the renditions, `{trackId}/playlist.m3u8`. */
+  id: string;
+  language: string;
+  label: string;
+  kind: CaptionKind;
+}
+
+/** Apple's characteristics of captions for the deaf and hard of hearing (HLS authoring spec): players mark them SDH. */
+const SDH_CHARACTERISTICS = 'public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound';
+const safeTrackText = /^[^"\p{Cc}]{1,64}$/u;
+
+/**
+ * One `EXT-X-MEDIA:TYPE=SUBTITLES` per track in group `subs`. Nothing is DEFAULT or AUTOSELECT: captions show
+ * when the viewer asks (the watch page remembers the choice). Labels repeated in a group get ` (2)`… as the RFC
+ * wants distinct NAMEs; a track whose text could break the playlist is left out.
+ */
+export function subtitleRenditions(tracks: readonly MasterSubtitleTrack[]): MediaRendition[] {
+  const names = new Set<string>();
+  return tracks
+    .filter((track) => safeTrackText.test(track.label) && /^[A-Za-z0-9-]{2,35}$/.test(track.language) && CAPTION_TRACK_FOLDER.test(track.id))
+    .map((track) => {
+      let name = track.label;
+      for (let n = 2; names.has(name); n++) name = `${track.label} (${n})`;
+      names.add(name);
+      return new MediaRendition({
+        type: 'SUBTITLES',
+        groupId: SUBTITLE_GROUP_ID,
+        name,
+        language: track.language,
+        isDefault: false,
+        autoselect: false,
+        forced: false,
+        characteristics: track.kind === 'captions' ? SDH_CHARACTERISTICS : undefined,
+        uri: `${track.id}/playlist.m3u8`,
+      });
+    });
+}
+
 /**
  * The HLS master (multivariant) playlist of one video, per RFC 8216 §4.3.4.2: one EXT-X-STREAM-INF per
  * rendition with BANDWIDTH (peak bps), AVERAGE-BANDWIDTH, CODECS, RESOLUTION and FRAME-RATE (3 decimals).
  * Variants are sorted by ascending bandwidth: players that start on the first variant (Safari) start fast.
- * Returns null when there is nothing (well-formed) to play. Pure: the caller filters by publication and reads the DB.
+ * With caption tracks, each is an EXT-X-MEDIA of group `subs` (written once) and every variant says
+ * `SUBTITLES="subs"`; without, the text is what it always was. Returns null when there is nothing (well-formed)
+ * to play. Pure: the caller filters by publication and reads the DB.
  */
-export function buildMasterPlaylist(renditions: readonly MasterRendition[]): string | null {
+export function buildMasterPlaylist(renditions: readonly MasterRendition[], tracks: readonly MasterSubtitleTrack[] = []): string | null {
   const playable = renditions.filter(isWellFormed);
   if (playable.length === 0) return null;
+  const subtitles = subtitleRenditions(tracks);
   const sorted = [...playable].sort((a, b) => a.bandwidth - b.bandwidth || a.height - b.height || a.name.localeCompare(b.name));
   const variants = sorted.map(
     (rendition) =>
@@ -72,9 +117,10 @@ export function buildMasterPlaylist(renditions: readonly MasterRendition[]): str
         codecs: rendition.codecs,
         resolution: { width: rendition.width, height: rendition.height },
         frameRate: rendition.frameRate ?? undefined,
+        subtitles: subtitles.length > 0 ? subtitles : undefined,
       }),
   );
   // Every segment starts with a key frame of a closed GOP (the ladder's contract), so segments decode alone.
   const playlist = new MasterPlaylist({ independentSegments: true, variants });
-  return `${stringify(playlist)}\n`;
+  return `${stringify(playlist, mediaTagsOnce())}\n`;
 }
