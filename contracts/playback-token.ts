@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VideoChatRoom } from './channels.ts';
 import { parseCidr } from './cidr.ts';
 import { ChannelId, channelRoom, VideoId, videoRoom } from './ids.ts';
 
@@ -27,14 +28,21 @@ export const PlaybackClaims = z.object({
   maxHeight: z.number().int().positive().optional(),
   /** The channel the video belongs to: its configuration (KV `config:{rootHash}`) caps `maxHeight` and limits player origins (edge/src/channel-config). */
   channel: ChannelId.optional(),
+  /** The chat room beside the player (`watchRoom`): the channel's, the video's own, or none. The origin always sets it. */
+  chat: VideoChatRoom.optional(),
 });
 export type PlaybackClaims = z.infer<typeof PlaybackClaims>;
 
 /**
- * The chat room beside what a token plays: a live input of a channel shares the channel's room (where its
- * "went live" events land); a video, or a live input of no channel, has its own. The origin mints chat tokens
- * for this room and the watch page joins it.
+ * The chat room beside what a token plays, or null when it has none. `chat: 'channel'` (the origin's default
+ * for a video of a channel, and for a channel's live input) is the channel's room, shared by all its videos;
+ * `'video'` is the video's own room. A token without the claim (an app's own signer, or minted before channels)
+ * keeps the earlier rule: a live input of a channel shares the channel's room, anything else has its own.
+ * The origin mints chat tokens for this room, the edge lets playback-token holders read it, the watch page joins it.
  */
-export function watchRoom(claims: Pick<PlaybackClaims, 'sub' | 'live' | 'channel'>): string {
-  return claims.live && claims.channel ? channelRoom(claims.channel) : videoRoom(claims.sub);
+export function watchRoom(claims: Pick<PlaybackClaims, 'sub' | 'live' | 'channel' | 'chat'>): string | null {
+  if (claims.chat === 'off') return null;
+  if (claims.chat === 'video') return videoRoom(claims.sub);
+  const shared = claims.chat === 'channel' || claims.live === true;
+  return shared && claims.channel ? channelRoom(claims.channel) : videoRoom(claims.sub);
 }

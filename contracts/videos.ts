@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VideoChatRoom } from './channels.ts';
 import { ChannelId, VideoId } from './ids.ts';
 
 /** The lifecycle of ARCHITECTURE.md: CREATED → UPLOADING → PROCESSING → (PLAYABLE) → READY, or FAILED; DELETED. */
@@ -26,6 +27,8 @@ export const VideoView = z.object({
   title: z.string(),
   description: z.string(),
   channelId: ChannelId.nullable(),
+  /** The room its watch page joins: its channel's (shared), its own, or none. */
+  chatRoom: VideoChatRoom,
   state: VideoState,
   /** Transcoding progress, 0–1. */
   progress: z.number().min(0).max(1),

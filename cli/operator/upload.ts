@@ -13,6 +13,8 @@ import type { CreatedVideo, PlaybackToken, VideoView } from '../lib/video-types.
 
 export interface UploadOptions {
   title?: string;
+  /** The channel the new video belongs to (its watch page then shows the channel's room). */
+  channel?: string;
   wait?: boolean;
   json?: boolean;
   chunkSize?: string;
@@ -49,7 +51,7 @@ async function videoState(api: JsonClient, videoId: string): Promise<string | nu
 }
 
 /** Decides between resuming the recorded upload and a new video, recording the new one before any byte moves. */
-async function chooseTarget(api: JsonClient, store: ResumeStore, file: FileIdentity, title: string): Promise<UploadTarget> {
+async function chooseTarget(api: JsonClient, store: ResumeStore, file: FileIdentity, newVideo: { title: string; channelId?: string }): Promise<UploadTarget> {
   const record = store.find(file);
   const plan = planResume(record, record ? await videoState(api, record.videoId) : null);
   if (plan.kind === 'done') return { videoId: plan.videoId, target: { endpoint: '' }, startOffset: file.size, alreadyUploaded: plan.state };
@@ -63,7 +65,7 @@ async function chooseTarget(api: JsonClient, store: ResumeStore, file: FileIdent
     return { videoId: plan.videoId, target: { endpoint: grant.url }, startOffset: 0 };
   }
   if (plan.kind === 'fresh' && plan.why) note(`${plan.why}: starting a new video`);
-  const video = await api.request<CreatedVideo>('POST', '/v1/videos', { title });
+  const video = await api.request<CreatedVideo>('POST', '/v1/videos', newVideo);
   store.save(file, { videoId: video.id, startedAt: new Date().toISOString() });
   return { videoId: video.id, target: { endpoint: video.upload.url }, startOffset: 0 };
 }
@@ -82,7 +84,7 @@ export async function uploadCommand(path: string, options: UploadOptions, config
   const api = originClient(config);
   const store = resumeStore(resumeStorePath(cliStateDir(config)));
   const title = options.title ?? basename(file.path);
-  const target = await chooseTarget(api, store, file, title);
+  const target = await chooseTarget(api, store, file, { title, ...(options.channel ? { channelId: options.channel } : {}) });
   const startedAt = Date.now();
 
   if (target.alreadyUploaded) {
@@ -128,6 +130,7 @@ export function registerUploadCommand(program: import('commander').Command): voi
     .argument('<file>', 'video file to upload')
     .description('create a video and upload FILE (resumable: run it again after an interruption)')
     .option('--title <title>', 'video title (default: the file name)')
+    .option('--channel <id>', 'the channel it belongs to (`vora channels create` makes one)')
     .option('--wait', 'follow processing until READY, then print the watch URL')
     .option('--json', 'print the result as JSON')
     .option('--chunk-size <size>', 'bytes per request, e.g. 8MiB (default: the whole file in one request)')

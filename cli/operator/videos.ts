@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { VideoChatRoom } from '../../contracts/channels.ts';
+import { CliError } from '../lib/errors.ts';
 import { originClient } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
@@ -31,10 +33,40 @@ async function listAllVideos(api: ReturnType<typeof originClient>): Promise<Vide
   return videos;
 }
 
+export interface VideoSetOptions {
+  title?: string;
+  channel?: string;
+  chatRoom?: string;
+  json?: boolean;
+}
+
+/** Pure: the body of PATCH /v1/videos/:id from `vora videos set`'s options (`--channel none` leaves the channel). */
+export function videoSettingsBody(options: VideoSetOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (options.title !== undefined) body.title = options.title;
+  if (options.channel !== undefined) body.channelId = options.channel === 'none' ? null : options.channel;
+  if (options.chatRoom !== undefined) {
+    const room = VideoChatRoom.safeParse(options.chatRoom);
+    if (!room.success) throw new CliError(`--chat-room ${JSON.stringify(options.chatRoom)} is not one of ${VideoChatRoom.options.join(', ')}: channel = the channel's shared room, video = a room of its own, off = no chat`);
+    body.chatRoom = room.data;
+  }
+  if (Object.keys(body).length === 0) throw new CliError('nothing to change: give --title, --channel or --chat-room');
+  return body;
+}
+
+/** Pure: the room a video's watch page joins, said for an operator. */
+export function chatRoomLine(video: Pick<VideoView, 'id' | 'channelId' | 'chatRoom'>): string {
+  if (video.chatRoom === 'off') return 'off (no chat beside this video)';
+  if (video.chatRoom === 'channel' && video.channelId) return `channel-${video.channelId} (shared with the channel's videos)`;
+  return `video-${video.id} (its own)`;
+}
+
 function showVideo(video: VideoView): void {
   const lines = [
     ['id', video.id],
     ['title', video.title],
+    ['channel', video.channelId ?? '—'],
+    ['chat room', chatRoomLine(video)],
     ['state', video.state === 'FAILED' ? `FAILED: ${video.failureReason ?? 'no reason recorded'}` : `${video.state} (${Math.floor(video.progress * 100)}%)`],
     ['duration', video.durationSeconds === null ? '—' : formatSeconds(video.durationSeconds)],
     ['source size', typeof video.source?.size === 'number' ? formatBytes(video.source.size) : '—'],
@@ -71,6 +103,20 @@ export function registerVideosCommand(program: Command): void {
       const video = await originClient(loadCliConfig()).request<VideoView>('GET', videoPath(id));
       if (options.json) printJson(video);
       else showVideo(video);
+    });
+
+  videos
+    .command('set')
+    .argument('<id>', 'video id (vid_…)')
+    .option('--title <title>', 'a new title')
+    .option('--channel <id>', 'move it into this channel (`none` takes it out of its channel)')
+    .option('--chat-room <room>', 'which room its watch page joins: channel (shared, the default), video (its own) or off')
+    .option('--json', 'print JSON')
+    .description('change a video’s title, channel or chat room')
+    .action(async (id: string, options: VideoSetOptions) => {
+      const video = await originClient(loadCliConfig()).request<VideoView>('PATCH', videoPath(id), videoSettingsBody(options));
+      if (options.json) printJson(video);
+      else printLine(`video ${video.id}: channel ${video.channelId ?? '—'}, chat room ${chatRoomLine(video)}`);
     });
 
   videos

@@ -17,6 +17,7 @@ import { analyticsRoutes, type AnalyticsRoutesDeps } from './analytics/routes.ts
 import { analyticsTopRoutes } from './analytics/top-routes.ts';
 import { analyticsArchiveRoutes, type AnalyticsArchiveDeps } from './analytics/archive-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
+import { channelRoutes, type ChannelRoutesDeps } from './channels/routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { processingStatsRoutes } from './stats/processing-routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
@@ -37,6 +38,8 @@ export interface OriginDeps {
     keys?: SigningDeps;
     /** The CDN node registry at the edge, for operators. */
     nodes?: NodeRoutesDeps;
+    /** Channels themselves (`/v1/channels`, `/v1/channels/:id`). */
+    channels?: ChannelRoutesDeps;
     /** Channel configuration as a hash chain (`/v1/channels/:id/config`). */
     channelConfig?: ChannelConfigRoutesDeps;
     /** Playback analytics from ClickHouse (`/v1/videos/:id/analytics`). */
@@ -113,6 +116,7 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.keys) app.route('/v1/keys', keyRoutes(api.keys));
   if (api.keys) app.route('/v1/chat', chatTokenRoutes(api.keys));
   if (api.nodes) app.route('/v1/nodes', nodeRoutes(api.nodes));
+  if (api.channels) app.route('/v1/channels', channelRoutes(api.channels));
   if (api.channelConfig) app.route('/v1/channels', channelConfigRoutes(api.channelConfig));
   if (api.analyticsArchive) app.route('/v1/analytics/archive', analyticsArchiveRoutes(api.analyticsArchive));
   if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));

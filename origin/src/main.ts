@@ -65,6 +65,7 @@ const app = createOriginApp({
     },
     keys: { sql: db, sync: deps.jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
     nodes: { edgeUrl: config.EDGE_URL, internalSecret },
+    channels: { sql: db, log },
     channelConfig: { sql: db, publisher: deps.configUpdates, log },
     analytics: { clickhouse: deps.clickhouse, log },
     analyticsArchive: { clickhouse: deps.clickhouse, s3, bucket: config.S3_ARCHIVE_BUCKET, log },

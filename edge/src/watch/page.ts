@@ -1,3 +1,4 @@
+import type { VideoChatRoom } from '../../../contracts/channels.ts';
 import { watchRoom } from '../../../contracts/playback-token.ts';
 import { escapeHtml, jsonForScript } from './html.ts';
 
@@ -16,9 +17,10 @@ export interface WatchConfig {
   chat: { room: string; token: string } | null;
 }
 
-export function watchConfig(input: { videoId: string; token: string; chatToken?: string | undefined; live?: boolean; channel?: string | undefined }): WatchConfig {
+export function watchConfig(input: { videoId: string; token: string; chatToken?: string | undefined; live?: boolean; channel?: string | undefined; chat?: VideoChatRoom | undefined }): WatchConfig {
   const base = `/v/${input.token}`;
   const live = input.live === true;
+  const room = watchRoom({ sub: input.videoId, live: live || undefined, channel: input.channel, chat: input.chat });
   return {
     videoId: input.videoId,
     live,
@@ -27,7 +29,7 @@ export function watchConfig(input: { videoId: string; token: string; chatToken?:
     thumbnailUrl: `${base}/thumbnail.jpg`,
     storyboardVttUrl: `${base}/storyboard.vtt`,
     beaconUrl: '/beacon',
-    chat: input.chatToken ? { room: watchRoom({ sub: input.videoId, live: live || undefined, channel: input.channel }), token: input.chatToken } : null,
+    chat: input.chatToken && room ? { room, token: input.chatToken } : null,
   };
 }
 

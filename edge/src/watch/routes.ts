@@ -35,7 +35,7 @@ watchRoutes.get('/watch/:videoId', async (c) => {
     const title = check.status === 403 ? 'This video is not available here' : 'This watch link does not work';
     return refuse(c, check.status, PLAYBACK_REFUSAL_CODE[check.status], title, `The link was refused: ${check.reason}. Ask for a fresh link.`);
   }
-  const config = watchConfig({ videoId, token, chatToken: c.req.query('chatToken'), live: check.claims.live, channel: check.claims.channel });
+  const config = watchConfig({ videoId, token, chatToken: c.req.query('chatToken'), live: check.claims.live, channel: check.claims.channel, chat: check.claims.chat });
   return c.html(renderWatchPage(config), 200, {
     // The URL carries a token: never shared caches, and gone from the browser cache when the tab goes.
     'Cache-Control': 'private, no-store',

@@ -1,15 +1,30 @@
 import { z } from 'zod';
+import { ChannelSlug, VideoChatRoom } from '../../../contracts/channels.ts';
 import { ChannelId, VideoId } from '../../../contracts/ids.ts';
 
 /** `POST /v1/videos`. Unknown fields are refused, so a typo (`titel`) is a 400, not silently lost. */
 export const CreateVideoBody = z.strictObject({
   title: z.string().trim().min(1).max(200),
   description: z.string().max(5000).optional(),
-  channelId: ChannelId.optional(),
+  /** A channel made with `POST /v1/channels` (an unknown one is a 422). */
+  channelId: ChannelSlug.optional(),
+  /** The room its watch page joins; by default its channel's (its own when it has no channel). */
+  chatRoom: VideoChatRoom.default('channel'),
   /** Longer sources FAIL at probe time (at most 24 h). */
   maxDurationSeconds: z.number().int().positive().max(24 * 3600).optional(),
 });
 export type CreateVideoBody = z.infer<typeof CreateVideoBody>;
+
+/** `PATCH /v1/videos/:id`: only the fields given change; `channelId: null` takes the video out of its channel. */
+export const UpdateVideoBody = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200).optional(),
+    description: z.string().max(5000).optional(),
+    channelId: ChannelSlug.nullable().optional(),
+    chatRoom: VideoChatRoom.optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one of title, description, channelId, chatRoom');
+export type UpdateVideoBody = z.infer<typeof UpdateVideoBody>;
 
 /** `GET /v1/videos?limit=&cursor=&channelId=`. */
 export const ListVideosQuery = z.strictObject({

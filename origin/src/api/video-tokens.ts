@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { VideoChatRoom } from '../../../contracts/channels.ts';
 import { UserId } from '../../../contracts/chat.ts';
 import { VideoId } from '../../../contracts/ids.ts';
 import { watchRoom } from '../../../contracts/playback-token.ts';
@@ -25,13 +26,13 @@ export type PlaybackTokenBody = z.infer<typeof PlaybackTokenBody>;
 const VideoParam = z.object({ id: VideoId });
 
 /** A signed playback token and the two URLs it opens (HLS master, watch page), for a video or a live input (`live`). */
-export async function signedPlayback(deps: SigningDeps, target: { id: string; live?: boolean; channel?: string }, body: PlaybackTokenBody) {
+export async function signedPlayback(deps: SigningDeps, target: { id: string; live?: boolean; channel?: string; chat: VideoChatRoom }, body: PlaybackTokenBody) {
   const key = await mintingKey(deps);
   const countries = body.countries || body.blockedCountries ? { ...(body.countries ? { allow: body.countries } : {}), ...(body.blockedCountries ? { block: body.blockedCountries } : {}) } : undefined;
-  const { token, expiresAt } = await mintPlaybackToken(key, { videoId: target.id, ttlSeconds: body.ttlSeconds, countries, ipRanges: body.ipRanges, maxHeight: body.maxHeight, channel: target.channel, live: target.live });
+  const { token, expiresAt } = await mintPlaybackToken(key, { videoId: target.id, ttlSeconds: body.ttlSeconds, countries, ipRanges: body.ipRanges, maxHeight: body.maxHeight, channel: target.channel, live: target.live, chat: target.chat });
   const edge = deps.edgeUrl.replace(/\/$/, '');
-  const room = watchRoom({ sub: target.id, live: target.live ? true : undefined, channel: target.channel });
-  const chat = body.chatUser ? await mintChatToken(key, { room, userId: body.chatUser.id, name: body.chatUser.name, role: 'viewer', ttlSeconds: body.ttlSeconds }) : undefined;
+  const room = watchRoom({ sub: target.id, live: target.live ? true : undefined, channel: target.channel, chat: target.chat });
+  const chat = body.chatUser && room ? await mintChatToken(key, { room, userId: body.chatUser.id, name: body.chatUser.name, role: 'viewer', ttlSeconds: body.ttlSeconds }) : undefined;
   const watchUrl = `${edge}/watch/${target.id}?token=${token}${chat ? `&chatToken=${chat.token}` : ''}`;
   return { token, expiresAt, url: `${edge}/v/${token}/master.m3u8`, watchUrl };
 }
@@ -43,7 +44,7 @@ export function videoTokenRoutes(deps: SigningDeps): Hono {
     const { id } = c.req.valid('param');
     const video = await getVideo(deps.sql, id);
     if (!video || video.state === 'DELETED') throw noVideo(id);
-    return c.json(await signedPlayback(deps, { id, channel: video.channelId ?? undefined }, c.req.valid('json')));
+    return c.json(await signedPlayback(deps, { id, channel: video.channelId ?? undefined, chat: video.chatRoom }, c.req.valid('json')));
   });
   return app;
 }

@@ -16,6 +16,7 @@ export function videoView(video: Video, mediaBaseUrl: string, renditions?: Rendi
     title: video.title,
     description: video.description,
     channelId: video.channelId,
+    chatRoom: video.chatRoom,
     state: video.state,
     progress: video.progress,
     durationSeconds: video.durationSeconds,

@@ -4,12 +4,13 @@ import type { Logger } from 'pino';
 import type { Sql } from '../db/index.ts';
 import { listRenditions } from '../db/renditions.ts';
 import { issueUploadGrant } from '../db/upload-grants.ts';
-import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo } from '../db/videos.ts';
+import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, updateVideoSettings } from '../db/videos.ts';
+import { channelExists } from '../channels/channel-rows.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
 import { VIDEO_STATES } from '../videos/states.ts';
 import { ApiError } from './errors.ts';
 import { deleteVideoObjects, type MediaBuckets } from './media-objects.ts';
-import { CreateVideoBody, ListVideosQuery, VideoIdParam } from './video-schemas.ts';
+import { CreateVideoBody, ListVideosQuery, UpdateVideoBody, VideoIdParam } from './video-schemas.ts';
 import { uploadUrl, videoView } from './video-view.ts';
 import { validate } from './validate.ts';
 
@@ -30,6 +31,12 @@ const deletableStates = VIDEO_STATES.filter((state) => state !== 'DELETED');
 
 export const noVideo = (id: string) => new ApiError(404, `no video ${id}`);
 
+/** A video may only name a channel that exists (a typo would otherwise make a room nobody else joins). */
+async function requireChannel(sql: Sql, channelId: string | null | undefined): Promise<void> {
+  if (channelId == null || (await channelExists(sql, channelId))) return;
+  throw new ApiError(422, `channel ${channelId} does not exist: create it first with \`vora channels create ${channelId} --title …\``, { fields: { path: '/channelId' } });
+}
+
 /** `/v1/videos`: create (with a one-time upload URL), list, read, delete. Operator auth is applied by the caller. */
 export function videoRoutes(deps: VideoRoutesDeps): Hono {
   const { sql, log } = deps;
@@ -39,6 +46,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
 
   app.post('/', validate('json', CreateVideoBody), async (c) => {
     const body = c.req.valid('json');
+    await requireChannel(sql, body.channelId);
     const { video, grant } = await sql.transaction(async (tx) => {
       const created = await createVideo(tx, body);
       return { video: created, grant: await issueUploadGrant(tx, created.id, { ttlSeconds: deps.grantTtlSeconds }) };
@@ -65,6 +73,17 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     const video = await getVideo(sql, id);
     if (!video) throw noVideo(id);
     return c.json(videoView(video, mediaBase(), await listRenditions(sql, id)));
+  });
+
+  /** Title, description, channel and chat room; the rest of a video is the pipeline's to change. */
+  app.patch('/:id', validate('param', VideoIdParam), validate('json', UpdateVideoBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const changes = c.req.valid('json');
+    await requireChannel(sql, changes.channelId);
+    const video = await updateVideoSettings(sql, id, changes);
+    if (!video) throw noVideo(id);
+    log.info({ event: 'video_updated', videoId: id, fields: Object.keys(changes) }, 'video settings changed');
+    return c.json(videoView(video, mediaBase()));
   });
 
   /** A fresh one-time upload URL, while nothing was uploaded yet (the first one expired or got lost). */

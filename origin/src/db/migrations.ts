@@ -1,5 +1,6 @@
 import { VIDEO_STATES } from '../videos/states.ts';
 import { apiTokenScopeMigrations } from './migrations/api-token-scopes.ts';
+import { channelMigrations } from './migrations/channels.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
 import { liveMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
@@ -131,4 +132,5 @@ export const schemaMigrations: Migration[] = [
   ...outgoingWebhookMigrations,
   ...hardeningMigrations,
   ...apiTokenScopeMigrations,
+  ...channelMigrations,
 ];

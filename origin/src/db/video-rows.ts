@@ -1,3 +1,4 @@
+import type { VideoChatRoom } from '../../../contracts/channels.ts';
 import type { VideoState } from '../videos/states.ts';
 
 export type VideoSource = Record<string, unknown>;
@@ -7,6 +8,8 @@ export interface Video {
   title: string;
   description: string;
   channelId: string | null;
+  /** Which room its watch page joins (contracts/channels.ts). */
+  chatRoom: VideoChatRoom;
   state: VideoState;
   failureReason: string | null;
   durationSeconds: number | null;
@@ -24,6 +27,8 @@ export interface Video {
 export interface VideoPatch {
   title?: string;
   description?: string;
+  channelId?: string | null;
+  chatRoom?: VideoChatRoom;
   failureReason?: string | null;
   durationSeconds?: number | null;
   source?: VideoSource | null;
@@ -36,6 +41,7 @@ export interface VideoRow {
   title: string;
   description: string;
   channel_id: string | null;
+  chat_room: VideoChatRoom;
   state: VideoState;
   failure_reason: string | null;
   duration_seconds: number | null;
@@ -53,6 +59,7 @@ export function videoFromRow(row: VideoRow): Video {
     title: row.title,
     description: row.description,
     channelId: row.channel_id,
+    chatRoom: row.chat_room,
     state: row.state,
     failureReason: row.failure_reason,
     durationSeconds: row.duration_seconds,
@@ -68,6 +75,8 @@ export function videoFromRow(row: VideoRow): Video {
 const patchColumns: Record<keyof VideoPatch, string> = {
   title: 'title',
   description: 'description',
+  channelId: 'channel_id',
+  chatRoom: 'chat_room',
   failureReason: 'failure_reason',
   durationSeconds: 'duration_seconds',
   source: 'source',

@@ -1,3 +1,4 @@
+import type { VideoChatRoom } from '../../../contracts/channels.ts';
 import { canTransition, type VideoState } from '../videos/states.ts';
 import { newId } from './secrets.ts';
 import type { Sql } from './sql.ts';
@@ -20,14 +21,15 @@ export interface NewVideo {
   title?: string;
   description?: string;
   channelId?: string | null;
+  chatRoom?: VideoChatRoom;
   maxDurationSeconds?: number | null;
   source?: VideoSource | null;
 }
 
 export async function createVideo(sql: Sql, input: NewVideo, now: Date = new Date()): Promise<Video> {
   const { rows } = await sql.query<VideoRow>(
-    `INSERT INTO videos (id, title, description, channel_id, max_duration_seconds, source, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7) RETURNING *`,
+    `INSERT INTO videos (id, title, description, channel_id, max_duration_seconds, source, chat_room, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $8) RETURNING *`,
     [
       input.id ?? newId('vid'),
       input.title ?? '',
@@ -35,6 +37,7 @@ export async function createVideo(sql: Sql, input: NewVideo, now: Date = new Dat
       input.channelId ?? null,
       input.maxDurationSeconds ?? null,
       input.source == null ? null : JSON.stringify(input.source),
+      input.chatRoom ?? 'channel',
       now,
     ],
   );
@@ -87,6 +90,20 @@ export async function listVideos(sql: Sql, options: ListVideosOptions = {}): Pro
   const videos = rows.slice(0, limit).map(videoFromRow);
   const last = videos[videos.length - 1];
   return { videos, nextCursor: rows.length > limit && last ? encodeVideoCursor(last) : null };
+}
+
+/** What an operator may change on a video at any state (`PATCH /v1/videos/:id`). */
+export type VideoSettings = Pick<VideoPatch, 'title' | 'description' | 'channelId' | 'chatRoom'>;
+
+/** Applies `settings` to a video that is not DELETED; null when there is no such video. */
+export async function updateVideoSettings(sql: Sql, id: string, settings: VideoSettings): Promise<Video | null> {
+  const { assignments, values } = patchAssignments(settings, 2);
+  const { rows } = await sql.query<VideoRow>(
+    `UPDATE videos SET ${[`updated_at = date_trunc('milliseconds', now())`, ...assignments].join(', ')}
+     WHERE id = $1 AND state <> 'DELETED' RETURNING *`,
+    [id, ...values],
+  );
+  return rows[0] ? videoFromRow(rows[0]) : null;
 }
 
 export type TransitionResult =

@@ -1,4 +1,5 @@
 import { importJWK, SignJWT, type JWK } from 'jose';
+import type { VideoChatRoom } from '../../../contracts/channels.ts';
 import { PlaybackClaims } from '../../../contracts/playback-token.ts';
 
 export interface PlaybackTokenRequest {
@@ -11,6 +12,8 @@ export interface PlaybackTokenRequest {
   channel?: string;
   /** `videoId` is a live input's id: the token opens its live playlists (contracts/playback-token.ts `live`). */
   live?: boolean;
+  /** Which room the watch page joins (contracts/playback-token.ts `watchRoom`). */
+  chat?: VideoChatRoom;
 }
 
 /** Signs a playback token the edge accepts: ES256 with `kid`, claims in the contract's schema (contracts/playback-token.ts). */
@@ -25,6 +28,7 @@ export async function mintPlaybackToken(key: { kid: string; privateJwk: JWK }, r
     ...(request.maxHeight ? { maxHeight: request.maxHeight } : {}),
     ...(request.channel ? { channel: request.channel } : {}),
     ...(request.live ? { live: true } : {}),
+    ...(request.chat ? { chat: request.chat } : {}),
   });
   const privateKey = await importJWK(key.privateJwk, 'ES256');
   const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' }).sign(privateKey);

@@ -19,7 +19,7 @@ export function liveInputTokenRoutes(deps: SigningDeps): Hono {
     const { id } = c.req.valid('param');
     const input = await getLiveInput(deps.sql, id);
     if (!input) throw new ApiError(404, `no live input ${id}`);
-    return c.json(await signedPlayback(deps, { id, live: true, channel: input.channelId ?? undefined }, c.req.valid('json')));
+    return c.json(await signedPlayback(deps, { id, live: true, channel: input.channelId ?? undefined, chat: 'channel' }, c.req.valid('json')));
   });
   return app;
 }

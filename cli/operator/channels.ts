@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { ChannelList, ChannelView } from '../../contracts/channels.ts';
+import { originClient, type HttpMethod } from '../lib/api-client.ts';
+import { loadCliConfig } from '../lib/config.ts';
+import { printJson, printLine, printTable } from '../lib/output.ts';
+import { formatAgo } from '../lib/units.ts';
+
+/** Pure: one row per channel — id, title, videos, created. */
+export function channelRows(channels: ChannelView[], nowMs: number): string[][] {
+  return channels.map((channel) => [
+    channel.id,
+    channel.title.length > 40 ? `${channel.title.slice(0, 39)}…` : channel.title,
+    String(channel.videoCount),
+    formatAgo(Date.parse(channel.createdAt), nowMs),
+  ]);
+}
+
+/** Pure: what `vora channels show` prints, one fact per line. */
+export function channelLines(channel: ChannelView): string[] {
+  const facts: Array<[string, string]> = [
+    ['id', channel.id],
+    ['title', channel.title],
+    ['description', channel.description || '—'],
+    ['avatar', channel.avatarUrl ?? '—'],
+    ['chat room', `${channel.room} (shared by its videos unless a video has its own)`],
+    ['videos', String(channel.videoCount)],
+    ['created', channel.createdAt],
+    ['updated', channel.updatedAt],
+  ];
+  return facts.map(([label, value]) => `${label.padEnd(12)} ${value}`);
+}
+
+function request<T>(method: HttpMethod, suffix: string, body?: unknown): Promise<T> {
+  return originClient(loadCliConfig()).request<T>(method, `/v1/channels${suffix}`, body);
+}
+
+const channelPath = (id: string) => `/${encodeURIComponent(id)}`;
+
+/** `vora channels create | ls | show | rm`: a streamer's home (its room, its videos, its configuration). */
+export function registerChannelsCommand(program: Command): void {
+  const channels = program.command('channels').description('channels: a streamer’s home — its videos, its chat room, its Twitch link');
+
+  channels
+    .command('create')
+    .argument('<id>', 'channel id you choose: 1-56 of A-Z a-z 0-9 _ - (it appears in URLs: /c/ID)')
+    .requiredOption('--title <title>', 'what the channel is called')
+    .option('--description <text>', 'a line or two about it', '')
+    .option('--avatar <url>', 'an http(s) image URL shown on the channel page')
+    .option('--json', 'print JSON')
+    .description('create a channel')
+    .action(async (id: string, options: { title: string; description: string; avatar?: string; json?: boolean }) => {
+      const created = ChannelView.parse(await request('POST', '', { id, title: options.title, description: options.description, avatarUrl: options.avatar ?? null }));
+      if (options.json) return printJson(created);
+      printLine(`channel ${created.id} created; its videos share the chat room ${created.room}`);
+      printLine(`  upload into it: vora upload FILE --channel ${created.id}`);
+    });
+
+  channels
+    .command('ls')
+    .description('list channels, newest first')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { channels: list } = ChannelList.parse(await request('GET', ''));
+      if (options.json) return printJson({ channels: list });
+      printTable(['id', 'title', 'videos', 'created'], channelRows(list, Date.now()), 'no channels yet: `vora channels create my-show --title "My show"` makes one');
+    });
+
+  channels
+    .command('show')
+    .argument('<id>', 'channel id')
+    .option('--json', 'print JSON')
+    .description('one channel: title, room, videos')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const channel = ChannelView.parse(await request('GET', channelPath(id)));
+      if (options.json) return printJson(channel);
+      for (const line of channelLines(channel)) printLine(line);
+    });
+
+  channels
+    .command('rm')
+    .argument('<id>', 'channel id')
+    .option('--json', 'print JSON')
+    .description('delete a channel; its videos and live inputs stay, each with a room of its own')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const answer = await request<{ id: string; detached: { videos: number; liveInputs: number } }>('DELETE', channelPath(id));
+      if (options.json) return printJson(answer);
+      printLine(`channel ${id} deleted (${answer.detached.videos} videos and ${answer.detached.liveInputs} live inputs left without a channel)`);
+    });
+}

@@ -1,0 +1,17 @@
+import type { ChannelView } from '../../../contracts/channels.ts';
+import { channelRoom } from '../../../contracts/ids.ts';
+import type { Channel } from './channel-rows.ts';
+
+/** The JSON of one channel (pure), typed as `ChannelView` of contracts/channels.ts. */
+export function channelView(channel: Channel): ChannelView {
+  return {
+    id: channel.id,
+    title: channel.title,
+    description: channel.description,
+    avatarUrl: channel.avatarUrl,
+    room: channelRoom(channel.id),
+    videoCount: channel.videoCount,
+    createdAt: channel.createdAt.toISOString(),
+    updatedAt: channel.updatedAt.toISOString(),
+  };
+}

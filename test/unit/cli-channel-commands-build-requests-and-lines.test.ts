@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { channelLines, channelRows } from '../../cli/operator/channels.ts';
+import { chatRoomLine, videoSettingsBody } from '../../cli/operator/videos.ts';
+import type { ChannelView } from '../../contracts/channels.ts';
+
+const now = Date.parse('2026-01-01T01:00:00.000Z');
+const channel: ChannelView = {
+  id: 'my-show', title: 'My show', description: '', avatarUrl: null, room: 'channel-my-show', videoCount: 3,
+  createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:30:00.000Z',
+};
+
+describe('vora channels ls and show', () => {
+  it('list id, title, video count and age', () => {
+    expect(channelRows([channel], now)).toEqual([['my-show', 'My show', '3', '1h00m ago']]);
+  });
+
+  it('show the room its videos share and a dash for what is not set', () => {
+    const lines = channelLines(channel);
+    expect(lines).toContain('chat room    channel-my-show (shared by its videos unless a video has its own)');
+    expect(lines).toContain('avatar       —');
+  });
+});
+
+describe('vora videos set', () => {
+  it('sends only the options given; --channel none leaves the channel', () => {
+    expect(videoSettingsBody({ chatRoom: 'video' })).toEqual({ chatRoom: 'video' });
+    expect(videoSettingsBody({ channel: 'none', title: 't' })).toEqual({ channelId: null, title: 't' });
+    expect(videoSettingsBody({ channel: 'my-show' })).toEqual({ channelId: 'my-show' });
+  });
+
+  it('refuses an unknown room and an empty change, naming the fix', () => {
+    expect(() => videoSettingsBody({ chatRoom: 'lobby' })).toThrow(/not one of channel, video, off/);
+    expect(() => videoSettingsBody({})).toThrow(/give --title, --channel or --chat-room/);
+  });
+
+  it('says which room a watch page joins', () => {
+    expect(chatRoomLine({ id: 'vid_1', channelId: 'my-show', chatRoom: 'channel' })).toBe("channel-my-show (shared with the channel's videos)");
+    expect(chatRoomLine({ id: 'vid_1', channelId: null, chatRoom: 'channel' })).toBe('video-vid_1 (its own)');
+    expect(chatRoomLine({ id: 'vid_1', channelId: 'my-show', chatRoom: 'video' })).toBe('video-vid_1 (its own)');
+    expect(chatRoomLine({ id: 'vid_1', channelId: 'my-show', chatRoom: 'off' })).toMatch(/^off/);
+  });
+});
