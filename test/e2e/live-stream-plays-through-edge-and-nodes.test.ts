@@ -66,6 +66,8 @@ const pageState = (p: Page) =>
       status: document.getElementById('player-status')!.textContent,
       badge: badge?.textContent ?? null,
       behind: badge?.dataset.behindSeconds ?? null,
+      ended: badge?.dataset.ended === 'true',
+      clock: document.getElementById('time')!.textContent,
     };
   });
 
@@ -100,6 +102,7 @@ describe('once the streamer publishes', () => {
     expect(playing.waiting).toBeUndefined();
     expect(playing.badge).toMatch(/^LIVE · \d+ s behind$/);
     expect(Number(playing.behind)).toBeGreaterThan(0);
+    expect(playing.clock, 'live mode shows LIVE or how far behind, not the window clock').toMatch(/^(LIVE|−\d+:\d\d)$/);
     const segments = nodeResponses.filter((response) => response.path.startsWith(`/media/live/${input.id}/b1/`));
     expect(segments.length).toBeGreaterThanOrEqual(2);
     expect(segments.every((response) => response.status === 200), JSON.stringify(segments)).toBe(true);
@@ -132,5 +135,32 @@ describe('once the streamer publishes', () => {
     expect(elsewhere.status).toBe(403);
     // A live token opens no VOD-shaped path.
     expect((await fetch(`${tokenPath}360p/playlist.m3u8`)).status).toBe(404);
+  });
+});
+
+describe('when the broadcast ends and the streamer comes back', () => {
+  it('shows ENDED, then plays the next broadcast on the same page without a reload', async () => {
+    await publisher!.stop();
+    publisher = undefined;
+    const ended = await waitFor(async () => {
+      const state = await pageState(page);
+      return state.ended ? state : undefined;
+    }, { what: 'the page to show the broadcast ended', timeoutMs: 60_000 });
+    expect(ended.badge).toBe('ENDED');
+    expect(ended.status).toMatch(/^The broadcast has ended\. The next one will start here by itself/);
+
+    const timeBefore = ended.currentTime;
+    publisher = publishTestSource(input.publishUrl, { seconds: 60, size: '640x360' });
+    const republishedAt = Date.now();
+    const playing = await waitFor(async () => {
+      const state = await pageState(page);
+      if (state.fatal) throw new Error(`the player gave up: ${JSON.stringify(state)}`);
+      return !state.ended && state.badge?.startsWith('LIVE') && state.behind !== null && state.currentTime !== timeBefore && nodeResponses.some((response) => response.path.startsWith(`/media/live/${input.id}/b2/`)) ? state : undefined;
+    }, { what: 'the page to play the second broadcast', timeoutMs: 120_000, detail: () => JSON.stringify(nodeResponses.slice(-5)) });
+    console.log(`[live e2e] republish → page playing broadcast 2 in ${Date.now() - republishedAt} ms; ${playing.badge}`);
+    expect(playing.status).toBe('');
+    const second = nodeResponses.filter((response) => response.path.startsWith(`/media/live/${input.id}/b2/`));
+    expect(second.every((response) => response.status === 200), JSON.stringify(second)).toBe(true);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,10 +1,15 @@
 // The player's own controls: every one a labelled native element, so keyboards and screen readers get them for free.
 import { formatClock } from './format.js';
+import { liveClockText } from './live.js';
 
 const SEEK_STEP_SECONDS = 5;
 const $ = (id) => document.getElementById(id);
 
-/** Wires play, seek, time, mute and full screen to `video`, plus shortcuts (k/space, j/l, ←/→, m, f) on the player. */
+/**
+ * Wires play, seek, time, mute and full screen to `video`, plus shortcuts (k/space, j/l, ←/→, m, f) on the player.
+ * Returns `useLiveClock(secondsBehind)`: from then on the seek bar spans the live window and the time reads
+ * "LIVE" (or how far behind), not the window's own clock.
+ */
 export function wireControls(video, playerSection) {
   const play = $('play');
   const seek = $('seek');
@@ -30,7 +35,20 @@ export function wireControls(video, playerSection) {
   document.addEventListener('fullscreenchange', () => setButton(fullscreen, document.fullscreenElement ? 'Exit full screen' : 'Full screen', Boolean(document.fullscreenElement)));
 
   let dragging = false;
+  let secondsBehindLive = null;
+  const showLiveTime = () => {
+    const range = video.seekable;
+    if (range && range.length > 0) {
+      seek.min = String(range.start(0));
+      seek.max = String(range.end(range.length - 1));
+      if (!dragging) seek.value = String(video.currentTime);
+    }
+    const text = liveClockText(secondsBehindLive());
+    time.textContent = text;
+    seek.setAttribute('aria-valuetext', text === 'LIVE' ? 'live' : `${text} behind live`);
+  };
   const showTime = () => {
+    if (secondsBehindLive) return showLiveTime();
     const duration = Number.isFinite(video.duration) ? video.duration : 0;
     seek.max = String(duration);
     if (!dragging) seek.value = String(video.currentTime);
@@ -58,4 +76,10 @@ export function wireControls(video, playerSection) {
     event.preventDefault();
     action();
   });
+  return {
+    useLiveClock(secondsBehind) {
+      secondsBehindLive = secondsBehind;
+      showTime();
+    },
+  };
 }

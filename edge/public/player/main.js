@@ -2,7 +2,7 @@
 import { startBeacons } from './beacons.js';
 import { startChat } from './chat.js';
 import { wireControls } from './controls.js';
-import { wireLiveBadge } from './live.js';
+import { broadcastNumber, secondsBehindLive, waitForNextBroadcast, wireLiveBadge } from './live.js';
 import { MAX_LIVE_WAIT_MS, MAX_WAIT_MS, waitUntilPlayable } from './playable.js';
 import { attachStream } from './player.js';
 import { AUTO, autoLabel, levelLabel, qualityOptions } from './quality.js';
@@ -16,7 +16,7 @@ const status = $('player-status');
 const quality = $('quality');
 
 const beacons = startBeacons(video, config);
-wireControls(video, section);
+const controls = wireControls(video, section);
 
 // Said once, briefly: a screen reader hears "Buffering…" only while the viewer actually waits.
 video.addEventListener('waiting', () => {
@@ -28,8 +28,9 @@ video.addEventListener('playing', () => {
 
 if (config.chat) startChat(config.chat);
 
-// Set once a live player runs: what the page does when the broadcast ends.
-let liveEnded = () => {};
+// The player now attached (a live page attaches a new one for each broadcast).
+let player = null;
+quality.addEventListener('change', () => player?.setLevel(Number(quality.value)));
 
 // A video still processing, or a live stream not broadcasting yet: say so, and start the player by itself
 // once the edge has something to play.
@@ -49,7 +50,8 @@ else {
 }
 
 function startPlayer() {
-  const player = attachStream(video, config.masterUrl, {
+  let liveEnded = () => {};
+  player = attachStream(video, config.masterUrl, {
     levels(levels) {
       quality.replaceChildren(...qualityOptions(levels).map(({ value, label }) => new Option(label, String(value))));
       quality.value = String(AUTO);
@@ -68,13 +70,42 @@ function startPlayer() {
   });
   section.dataset.engine = player.engine;
   if (config.live) {
-    const badge = wireLiveBadge(video, $('live-badge'), player.hls);
-    liveEnded = () => {
+    const live = player;
+    const badge = wireLiveBadge(video, $('live-badge'), live.hls);
+    controls.useLiveClock(() => secondsBehindLive(video, live.hls));
+    liveEnded = once(async () => {
       badge.ended();
-      status.textContent = 'The broadcast has ended.';
-    };
+      status.textContent = 'The broadcast has ended. The next one will start here by itself.';
+      // The broadcast hls.js played (its variants sit under b{n}/), else the one the master names now.
+      const ended = broadcastNumber(live.hls?.levels?.[0]?.url) ?? broadcastNumber(await masterText());
+      const next = await waitForNextBroadcast(config.masterUrl, ended);
+      if (!next.started) {
+        status.textContent = 'The broadcast has ended. Reload the page to look for a new one.';
+        return;
+      }
+      live.destroy();
+      status.textContent = '';
+      startPlayer();
+    });
     video.play().catch(() => {}); // live starts at the live edge at once; a browser that refuses autoplay waits for Play
   }
-  quality.addEventListener('change', () => player.setLevel(Number(quality.value)));
   if (!config.live) wireStoryboardPreview(video, $('seek'), $('preview'), config.storyboardVttUrl);
+}
+
+function once(action) {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action().catch(() => {});
+  };
+}
+
+async function masterText() {
+  try {
+    const response = await fetch(config.masterUrl, { cache: 'no-store' });
+    return response.ok ? await response.text() : null;
+  } catch {
+    return null;
+  }
 }

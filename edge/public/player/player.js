@@ -4,7 +4,8 @@ const MAX_RECOVERIES = 3;
 
 /**
  * `events`: `levels(levels)` once the master is parsed, `levelSwitched(level, index)`, `fatal(code, message)`,
- * `liveEnded()` once a live playlist ends (EXT-X-ENDLIST). Returns `{engine, hls?, setLevel(index)}`; index -1 is automatic.
+ * `liveEnded()` once a live playlist ends (EXT-X-ENDLIST). Returns `{engine, hls?, setLevel(index), destroy()}`;
+ * index -1 is automatic.
  */
 export function attachStream(video, src, events) {
   const Hls = globalThis.Hls;
@@ -14,10 +15,17 @@ export function attachStream(video, src, events) {
     // The browser picks renditions itself and names none: the menu keeps only Auto.
     video.addEventListener('loadedmetadata', () => events.levels([]), { once: true });
     video.addEventListener('ended', () => events.liveEnded?.(), { once: true });
-    return { engine: 'native', setLevel() {} };
+    return {
+      engine: 'native',
+      setLevel() {},
+      destroy() {
+        video.removeAttribute('src');
+        video.load();
+      },
+    };
   }
   events.fatal('unsupported_browser', "This browser can't play HLS video. Try a current Chrome, Edge, Firefox or Safari.");
-  return { engine: 'none', setLevel() {} };
+  return { engine: 'none', setLevel() {}, destroy() {} };
 }
 
 function attachHlsJs(Hls, video, src, events) {
@@ -60,6 +68,9 @@ function attachHlsJs(Hls, video, src, events) {
     // nextLevel: a smooth switch after the fragment now playing (currentLevel would flush it and can stall while loading).
     setLevel(index) {
       hls.nextLevel = index;
+    },
+    destroy() {
+      hls.destroy();
     },
   };
 }
