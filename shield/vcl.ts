@@ -1,4 +1,5 @@
 import { assertPullSecret, MAX_PULL_TTL_SECONDS, PULL_CLOCK_TOLERANCE_SECONDS, PULL_TTL_SECONDS } from '../contracts/pull-signing.ts';
+import { PURGE_METHOD, PURGE_PATH_REGEX } from '../contracts/shield-purge.ts';
 
 /** What one shield's VCL depends on; every number has the default the README states. */
 export interface ShieldVclOptions {
@@ -45,7 +46,8 @@ const REFUSALS = {
   pull_expiry_too_far: [403, `a signed pull may be valid for at most ${MAX_PULL_TTL_SECONDS} s`],
   method_not_allowed: [405, 'the shield serves GET and HEAD (and BAN from the origin)'],
   not_found: [404, 'the shield serves /media/ only'],
-  forbidden: [403, 'only the origin may purge the shield'],
+  forbidden: [403, "only the origin may purge the shield: this address is not in the shield's purgers"],
+  bad_purge_path: [400, 'a purge names one video: BAN /media/{videoId}/'],
   origin_unavailable: [503, 'the origin gateway failed or could not be reached, and the shield holds no copy of this object'],
 } as const;
 
@@ -119,7 +121,7 @@ sub vcl_recv {
   if (req.http.x-vora-path !~ "^/media/") {
     ${refuse('not_found')}
   }
-  if (req.method != "GET" && req.method != "HEAD" && req.method != "BAN") {
+  if (req.method != "GET" && req.method != "HEAD" && req.method != "${PURGE_METHOD}") {
     ${refuse('method_not_allowed')}
   }
   if (!req.http.x-vora-pull-expires && !req.http.x-vora-pull-signature) {
@@ -144,11 +146,14 @@ sub vcl_recv {
 "} + req.http.x-vora-pull-expires), "^0x", "")) {
     ${refuse('bad_pull_signature')}
   }
-  if (req.method == "BAN") {
+  if (req.method == "${PURGE_METHOD}") {
     if (client.ip !~ purgers) {
       ${refuse('forbidden')}
     }
-    # BAN /media/{videoId}/ drops every object of that video (the origin deletes it).
+    if (req.http.x-vora-path !~ "${PURGE_PATH_REGEX}") {
+      ${refuse('bad_purge_path')}
+    }
+    # BAN /media/{videoId}/ drops every object of that video (the origin deletes it; contracts/shield-purge.ts).
     ban("obj.http.x-vora-path ~ ^" + req.http.x-vora-path);
     return (synth(200, "banned"));
   }

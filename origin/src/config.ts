@@ -23,6 +23,12 @@ const schema = z.object({
   VORA_INTERNAL_SECRET: z.string().min(16).optional(),
   /** Signs every pull of /media by the shield, the CDN nodes and the edge; unset = only operators read media. */
   VORA_PULL_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'VORA_PULL_SECRET must be 16-128 characters of A-Z, a-z, 0-9, _ or -').optional(),
+  /** Every origin shield in front of the gateway (comma-separated base URLs): a deleted video is purged from each. */
+  VORA_SHIELD_URLS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+    .refine((urls) => urls.every((url) => /^https?:\/\/[^/?#\s]+\/?$/.test(url)), 'comma-separated base URLs such as http://127.0.0.1:8090 (scheme, host and port only)'),
   /** Base of the URLs the API hands out (upload URLs); defaults to http://ORIGIN_HOST:ORIGIN_PORT. */
   ORIGIN_PUBLIC_URL: z.string().url().optional(),
   S3_RAW_BUCKET: z.string().min(3).default('vora-raw'),
@@ -69,6 +75,9 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`origin configuration is invalid — ${problems} (npm start sets these; see README "Configuration")`);
   }
   const vars = parsed.data;
+  if (vars.VORA_SHIELD_URLS.length > 0 && !vars.VORA_PULL_SECRET) {
+    throw new Error('origin configuration is invalid — VORA_SHIELD_URLS is set but VORA_PULL_SECRET is not: purges are signed with the pull secret the shields check (see README "Configuration")');
+  }
   return {
     ...vars,
     pgliteDir: join(vars.VORA_DATA_DIR, 'origin-db'),

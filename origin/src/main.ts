@@ -13,6 +13,7 @@ import { liveGatewayRoutes } from './live/live-gateway.ts';
 import { liveStatusEvent } from './live/live-status-events.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
+import { shieldPurger } from './shield/purge-shields.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
 import { sqlMessageIdStore } from './webhooks/message-ids.ts';
@@ -62,6 +63,7 @@ const app = createOriginApp({
       publicUrl: config.publicUrl,
       grantTtlSeconds: config.VORA_UPLOAD_GRANT_TTL_SECONDS,
       stopTranscode: deps.transcodes.stop,
+      purgeShields: config.VORA_PULL_SECRET && config.VORA_SHIELD_URLS.length > 0 ? shieldPurger({ shieldUrls: config.VORA_SHIELD_URLS, pullSecret: config.VORA_PULL_SECRET, log }) : undefined,
     },
     keys: { sql: db, sync: deps.jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
     nodes: { edgeUrl: config.EDGE_URL, internalSecret },

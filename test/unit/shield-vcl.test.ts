@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { purgePath, PURGE_PATH_REGEX } from '../../contracts/shield-purge.ts';
 import { GATEWAY_HEALTH_PATH, renderShieldVcl, SHIELD_DEFAULTS, SHIELD_HEALTH_PATH } from '../../shield/vcl.ts';
 
 const options = { gatewayHost: '127.0.0.1', gatewayPort: 8080, pullSecret: 'pull-secret-0123456789' };
@@ -46,6 +47,11 @@ describe('renderShieldVcl', () => {
 
   it('bans a video from the origin only', () => {
     expect(vcl).toContain('ban("obj.http.x-vora-path ~ ^" + req.http.x-vora-path);');
+    // One video's folder only (contracts/shield-purge.ts): never /media/ as a whole.
+    expect(vcl).toContain('if (req.http.x-vora-path !~ "^/media/[A-Za-z0-9_-]{1,64}/$") {\n      return (synth(400, "bad_purge_path"));');
+    expect(new RegExp(PURGE_PATH_REGEX).test(purgePath('vid_abc'))).toBe(true);
+    expect(new RegExp(PURGE_PATH_REGEX).test('/media/')).toBe(false);
+    expect(new RegExp(PURGE_PATH_REGEX).test('/media/vid_abc/360p/')).toBe(false);
     expect(vcl).toMatch(/acl purgers \{\n  "127\.0\.0\.1";\n\}/);
     expect(renderShieldVcl({ ...options, purgers: ['10.0.0.0/16'] })).toMatch(/acl purgers \{\n  "10\.0\.0\.0"\/16;\n\}/);
   });

@@ -9,6 +9,7 @@ import { channelExists } from '../channels/channel-rows.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
 import { VIDEO_STATES } from '../videos/states.ts';
 import { ApiError } from './errors.ts';
+import type { PurgeShields } from '../shield/purge-shields.ts';
 import { deleteVideoObjects, type MediaBuckets } from './media-objects.ts';
 import { CreateVideoBody, ListVideosQuery, UpdateVideoBody, VideoIdParam } from './video-schemas.ts';
 import { uploadUrl, videoView } from './video-view.ts';
@@ -25,6 +26,8 @@ export interface VideoRoutesDeps {
   grantTtlSeconds: number;
   /** Stops `video-{id}` if it runs; a missing workflow is not an error. */
   stopTranscode?: (videoId: string) => Promise<void>;
+  /** Drops a deleted video from every origin shield (VORA_SHIELD_URLS); absent where there is no shield. */
+  purgeShields?: PurgeShields;
 }
 
 const deletableStates = VIDEO_STATES.filter((state) => state !== 'DELETED');
@@ -112,6 +115,12 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     } catch (error) {
       log.error({ event: 'video_objects_delete_failed', videoId: id, err: error }, 'could not remove video objects');
       throw new ApiError(503, `video ${id} is DELETED but its objects could not be removed (${(error as Error).message}); is MinIO up? Repeat the DELETE to finish`);
+    }
+    // After the objects are gone, so that a shield's next fetch of the video finds nothing to keep.
+    const failed = ((await deps.purgeShields?.(id)) ?? []).filter((outcome) => !outcome.ok);
+    if (failed.length > 0) {
+      const which = failed.map((outcome) => `${outcome.shield} ${outcome.ok ? '' : outcome.cause}`).join('; ');
+      throw new ApiError(503, `video ${id} is DELETED and its objects are removed, but a shield may still serve it: ${which}. Is the shield up, with the origin's address in its purgers and the same VORA_PULL_SECRET? Repeat the DELETE to purge again`, { code: 'shield_purge_failed' });
     }
     const video = await getVideo(sql, id);
     return c.json(videoView(video!, mediaBase()));
