@@ -15,6 +15,8 @@ export interface EdgeEnv {
   CORS_ALLOWED_ORIGINS?: string;
   /** How old a memoised KV read of the playback keys or the node list may be, ms (default 1000; 0: read KV every request). */
   KV_CACHE_MS?: string;
+  /** "true": CDN nodes may heartbeat plain http:// URLs that are not loopback (local development on a LAN); production leaves it unset. */
+  ALLOW_PLAIN_HTTP_NODES?: string;
   /** Where the edge pulls /media from: the shield in front of the gateway; unset = ORIGIN_URL. */
   MEDIA_URL?: string;
   /** Signs the edge's pulls of /media (VORA_PULL_SECRET; secret, like NODE_KEY). */

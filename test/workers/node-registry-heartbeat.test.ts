@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '../../contracts/http.ts';
 import { NodeRecord, nodeKey, type NodeHeartbeat } from '../../contracts/nodes.ts';
+import { createEdgeApp } from '../../edge/src/app.ts';
 import { nodeHeartbeatToken } from '../../edge/src/nodes/node-token.ts';
 import { edgeFetch } from './helpers.ts';
 
@@ -116,6 +117,29 @@ describe('POST /internal/nodes/heartbeat', () => {
     await env.NODES.put(nodeKey('garbage'), 'x', { metadata: { nodeId: 'garbage' } });
     const { nodes } = (await (await edgeFetch('/internal/nodes', { headers: auth() })).json()) as { nodes: NodeRecord[] };
     expect(nodes.some((node) => node.nodeId === 'garbage')).toBe(false);
+  });
+});
+
+describe('node URLs viewers are sent to', () => {
+  const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+  const postWith = async (edgeEnv: typeof env, body: NodeHeartbeat) =>
+    createEdgeApp().fetch(new Request('https://edge.test/internal/nodes/heartbeat', { method: 'POST', headers: { 'Content-Type': 'application/json', ...(await nodeAuth(body.id)) }, body: JSON.stringify(body) }), edgeEnv, ctx);
+
+  it('refuses a plain-HTTP node that is not on loopback, names the fix, and keeps it out of the registry', async () => {
+    const response = await postHeartbeat(heartbeat('node-plain', { url: 'http://node-plain.cdn.example:8081' }));
+    expect(response.status).toBe(422);
+    const error = await errorOf(response);
+    expect(error.code).toBe('insecure_node_url');
+    expect(error.message).toMatch(/plain HTTP.*HTTPS.*ALLOW_PLAIN_HTTP_NODES/);
+    expect(await env.NODES.get(nodeKey('node-plain'))).toBeNull();
+  });
+
+  it('takes an https:// node anywhere, and plain HTTP on loopback (npm start) or with ALLOW_PLAIN_HTTP_NODES=true', async () => {
+    expect((await postHeartbeat(heartbeat('node-tls', { url: 'https://node-tls.cdn.example' }))).status).toBe(200);
+    expect((await postHeartbeat(heartbeat('node-local', { url: 'http://127.0.0.1:8082' }))).status).toBe(200);
+    expect((await postWith({ ...env, ALLOW_PLAIN_HTTP_NODES: 'true' }, heartbeat('node-lan', { url: 'http://192.0.2.10:8081' }))).status).toBe(200);
+    expect((await postWith({ ...env, ALLOW_PLAIN_HTTP_NODES: 'no' }, heartbeat('node-lan2', { url: 'http://192.0.2.10:8081' }))).status).toBe(422);
+    expect(await env.NODES.get(nodeKey('node-lan2'))).toBeNull();
   });
 });
 

@@ -36,7 +36,7 @@ export function putKeys(body: unknown, headers: Record<string, string> = auth())
 }
 
 export async function registerNode(nodeId: string, overrides: Partial<NodeHeartbeat> = {}): Promise<void> {
-  const heartbeat: NodeHeartbeat = { id: nodeId, url: `http://${nodeId}.cdn.test:8081`, region: 'local', capacity: 100, load: { connections: 10, egressMbps: 0, cpu: 0.05 }, state: 'live', ...overrides };
+  const heartbeat: NodeHeartbeat = { id: nodeId, url: `https://${nodeId}.cdn.test`, region: 'local', capacity: 100, load: { connections: 10, egressMbps: 0, cpu: 0.05 }, state: 'live', ...overrides };
   const token = await nodeHeartbeatToken(env.INTERNAL_SECRET!, nodeId);
   const response = await edgeFetch('/internal/nodes/heartbeat', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(heartbeat) });
   if (response.status !== 200) throw new Error(`heartbeat refused: ${response.status} ${await response.text()}`);

@@ -63,12 +63,12 @@ describe('a live token at the edge', () => {
     const text = await bodyText(response);
     const segment = text.split('\n').find((line) => line.includes('seg_00041.m4s'))!;
     const url = new URL(segment);
-    expect(`${url.origin}${url.pathname}`).toBe(`http://cdn-live.cdn.test:8081/media/live/${inputId}/b2/360p/seg_00041.m4s`);
+    expect(`${url.origin}${url.pathname}`).toBe(`https://cdn-live.cdn.test/media/live/${inputId}/b2/360p/seg_00041.m4s`);
     const expires = Number(url.searchParams.get('e'));
     expect(url.search.slice(1)).toBe(signSegmentToken({ videoId: inputId, live: true, expires, secret: env.NODE_KEY! }).query);
     // A video token for the same id would be another prefix: the node refuses one for the other.
     expect(url.search.slice(1)).not.toBe(signSegmentToken({ videoId: inputId, expires, secret: env.NODE_KEY! }).query);
-    expect(text).toContain(`#EXT-X-MAP:URI="http://cdn-live.cdn.test:8081/media/live/${inputId}/b2/360p/init_1.mp4?`);
+    expect(text).toContain(`#EXT-X-MAP:URI="https://cdn-live.cdn.test/media/live/${inputId}/b2/360p/init_1.mp4?`);
   });
 
   it('rewrites a live playlist again as soon as it moves on (the edge keeps no rewrite of an older text)', async () => {

@@ -87,7 +87,7 @@ describe('GET /v/{token}/{rendition}/playlist.m3u8', () => {
     const urls = text.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => new URL(line));
     const init = new URL(/#EXT-X-MAP:URI="([^"]+)"/.exec(text)![1]!);
     expect([init, ...urls].map((url) => `${url.origin}${url.pathname}`)).toEqual(
-      ['init.mp4', 'seg_00001.m4s', 'seg_00002.m4s', 'seg_00003.m4s'].map((file) => `http://${node}.cdn.test:8081/media/${video}/720p/${file}`),
+      ['init.mp4', 'seg_00001.m4s', 'seg_00002.m4s', 'seg_00003.m4s'].map((file) => `https://${node}.cdn.test/media/${video}/720p/${file}`),
     );
     const expires = Number(urls[0]!.searchParams.get('e'));
     // Valid for at least the playlist's 10.5 s (plus the core's slack), and the signature is the one nginx recomputes.

@@ -8,6 +8,7 @@ import { EdgeError } from '../http/errors.ts';
 import { requireInternalSecret, secretsEqual } from '../http/internal-auth.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { nodeHeartbeatToken } from './node-token.ts';
+import { nodeUrlRefusal, plainHttpNodesAllowed } from './node-url-policy.ts';
 import { listNodes, recordHeartbeat, setDrained } from './registry.ts';
 
 /** `/internal/nodes`: the CDN node registry, written by node agents' heartbeats, read by the origin and tools. */
@@ -37,6 +38,8 @@ nodeRoutes.post(
     if (!(await secretsEqual(bearerToken(c.req.header('Authorization'))!, expected))) {
       throw unauthorized(`wrong token for node ${heartbeat.id}: use the token derived for this node id (edge/src/nodes/node-token.ts)`);
     }
+    const refusal = nodeUrlRefusal(heartbeat.url, { allowPlainHttp: plainHttpNodesAllowed(c.env.ALLOW_PLAIN_HTTP_NODES) });
+    if (refusal) throw new EdgeError(422, 'insecure_node_url', refusal);
     const node = await recordHeartbeat(c.env.NODES, heartbeat, Date.now());
     return c.json({ node, ttlSeconds: NODE_TTL_SECONDS });
   },
