@@ -77,7 +77,9 @@ export interface OpenLoadOptions {
  * A bounded open-loop HTTP load: one request every 1/rate s on a fixed schedule, each timed from when it was due
  * (not when it could go), so a slow answer cannot hide the queue behind it (no coordinated omission).
  */
-export async function httpOpenLoad(url: string, options: OpenLoadOptions): Promise<LoadResult> {
+export async function httpOpenLoad(url: string | ((index: number) => { url: string; headers?: Record<string, string> }), options: OpenLoadOptions): Promise<LoadResult> {
+  // One URL for every request, or the i-th request's own (distinct objects, each with its own signed headers).
+  const target = typeof url === 'string' ? () => ({ url, headers: options.headers }) : url;
   const maxInFlight = options.maxInFlight ?? 1000;
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
   const intervalMs = 1000 / options.ratePerSecond;
@@ -103,7 +105,8 @@ export async function httpOpenLoad(url: string, options: OpenLoadOptions): Promi
     }
     inFlight += 1;
     pending.push(
-      getOnce(agent, url, options.headers)
+      Promise.resolve(target(i))
+        .then((request) => getOnce(agent, request.url, request.headers))
         .catch(() => ({ status: 0, bytes: 0 }))
         .then((outcome) => {
           inFlight -= 1;

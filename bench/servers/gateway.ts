@@ -11,7 +11,11 @@ import { pino } from 'pino';
 import { openDatabase } from '../../origin/src/db/open.ts';
 import { gatewayRoutes } from '../../origin/src/gateway/routes.ts';
 
-export interface GatewayServeEnv { operatorToken: string; endpoint: string; user: string; password: string; pgliteDir: string; maxSockets: number; validateChecksums: boolean; /** VORA_PULL_SECRET: a CDN node's signed pulls get in too. */ pullSecret?: string }
+export interface GatewayServeEnv {
+  operatorToken: string; endpoint: string; user: string; password: string; pgliteDir: string; maxSockets: number; validateChecksums: boolean;
+  /** VORA_PULL_SECRET: a CDN node's signed pulls get in too. */ pullSecret?: string;
+  /** Count every GET under /media by path, read at GET /bench/requests (the shield bench counts origin fetches per object). */ countRequests?: boolean;
+}
 
 async function serveGateway(env: GatewayServeEnv): Promise<void> {
   const s3 = new S3Client({
@@ -23,7 +27,16 @@ async function serveGateway(env: GatewayServeEnv): Promise<void> {
   const sql = await openDatabase({ pgliteDir: env.pgliteDir });
   // The gateway is private: the load client reads as an operator with env.operatorToken.
   const pulls = { secret: env.pullSecret, verifyOperatorToken: async (token: string) => (token === env.operatorToken ? { id: 'bench', name: 'bench', scopes: ['admin'] } : null) };
-  const app = new Hono().route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log: pino({ level: 'warn' }), pulls }));
+  const app = new Hono();
+  if (env.countRequests) {
+    const counts: Record<string, number> = {};
+    app.use('/media/*', async (c, next) => {
+      if (c.req.method === 'GET') counts[c.req.path] = (counts[c.req.path] ?? 0) + 1;
+      await next();
+    });
+    app.get('/bench/requests', (c) => c.json(counts));
+  }
+  app.route('/media', gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log: pino({ level: 'warn' }), pulls }));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => process.stdout.write(`listening ${info.port}\n`));
   process.once('SIGTERM', () => server.close(() => void sql.close().then(() => process.exit(0))));
 }
