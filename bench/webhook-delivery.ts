@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     const dispatcher = createWebhookDispatcher({ sql, temporal, scheduleSeconds: [0, 5, 300], log });
     const worker = await startWebhookWorker({ sql, urlPolicy: webhookUrlPolicy('127.0.0.1/32'), timeoutMs: 15_000, endpointConcurrency: perEndpointConcurrency, temporalAddress: `127.0.0.1:${ports.temporal}`, namespace: 'default', log });
     stops.push(() => worker.stop());
-    const consumer = startWebhookEventConsumer({ kafka: kafkaClient(brokers, 'webhooks'), sql, dispatcher, mediaBaseUrl: () => 'http://127.0.0.1:1/media', log });
+    const consumer = startWebhookEventConsumer({ kafka: kafkaClient(brokers, 'webhooks'), sql, dispatcher, liveUrls: () => ({ mediaBaseUrl: 'http://127.0.0.1:1/media', rtmpUrl: 'rtmp://127.0.0.1:1/live' }), log });
     stops.push(() => consumer.stop());
     await consumer.ready;
     const publisher = createVideoEventPublisher(kafkaClient(brokers, 'video-events'), { log });

@@ -60,3 +60,7 @@ export const NODE_KEY_PREFIX = 'node:';
 /** `drain:{nodeId}`: an operator's drain, kept (no expiry) until undrained, applied when nodes are listed. */
 export const drainKey = (nodeId: string): string => `drain:${nodeId}`;
 export const DRAIN_KEY_PREFIX = 'drain:';
+
+/** The answer to `POST /v1/nodes/:id/drain` and `/undrain` (the edge's `/internal/nodes/:id/…`); `node` is null while it sends no heartbeats. */
+export const NodeDrainAnswer = z.object({ nodeId: NodeId, drained: z.boolean(), node: NodeRecord.nullable() });
+export type NodeDrainAnswer = z.infer<typeof NodeDrainAnswer>;

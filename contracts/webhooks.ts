@@ -12,6 +12,16 @@ import { videoEventType } from './video-events.ts';
 /** Every event type an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
   ...VIDEO_STATES.map(videoEventType),
+  /** An operator took a CDN node out of rotation (`POST /v1/nodes/:id/drain`) or put it back. */
+  'node.drained',
+  'node.undrained',
+  /** A channel's configuration moved to a new hash (`PATCH /v1/channels/:id/config`). */
+  'channel.config.updated',
+  /** A live input's broadcast started (authorized publish) or ended (its reconnect window passed). */
+  'live_input.online',
+  'live_input.offline',
+  /** A broadcast's instant recording became a READY video. */
+  'live_input.recording.ready',
   /** Sent to one endpoint by `POST /v1/webhook-endpoints/:id/test`. */
   'webhook.test',
   /** An endpoint was disabled by Vora (410 Gone, or every delivery failing for 5 days); sent to the other endpoints. */

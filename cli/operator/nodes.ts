@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { NodeRecord } from '../../contracts/nodes.ts';
+import type { NodeDrainAnswer, NodeRecord } from '../../contracts/nodes.ts';
 import { originClient, type HttpMethod } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
@@ -42,7 +42,7 @@ export function registerNodesCommand(program: Command): void {
       .description(`${doing} a node (kept until the opposite command)`)
       .option('--json', 'print JSON')
       .action(async (id: string, options: { json?: boolean }) => {
-        const answer = await nodesRequest<{ nodeId: string; drained: boolean; node: NodeRecord | null }>('POST', `/${encodeURIComponent(id)}/${action}`);
+        const answer = await nodesRequest<NodeDrainAnswer>('POST', `/${encodeURIComponent(id)}/${action}`);
         if (options.json) return printJson(answer);
         printLine(`node ${answer.nodeId} ${answer.drained ? 'drained' : 'back in rotation'}${answer.node ? '' : ' (it sends no heartbeats at the moment)'}`);
       });

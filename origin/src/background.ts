@@ -32,7 +32,7 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
   const stopUploadExpiry = startUploadExpiry({ uploads: uploads.tus, expireStaleUploads: uploads.expireStaleUploads, log });
 
   // Temporal activities that write the DB (the transcoder never does).
-  const originWorker = startInBackground('origin_worker', () => startOriginWorker({ sql: db, s3: deps.s3, events: deps.videoEvents, channelEvents: deps.channelEvents, temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log }), log, 5_000);
+  const originWorker = startInBackground('origin_worker', () => startOriginWorker({ sql: db, s3: deps.s3, events: deps.videoEvents, liveAnnouncements: deps.liveAnnouncements, temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log }), log, 5_000);
 
   // No video stuck in PROCESSING: pending workflow starts (the outbox) retried until Temporal takes them, and
   // videos whose workflow is gone or ended without them swept (restarted or FAILED with the reason).
@@ -60,8 +60,8 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
     : undefined;
   if (!roomBridge) log.warn({ event: 'room_bridge_disabled' }, 'VORA_INTERNAL_SECRET is not set: live events cannot reach chat rooms');
 
-  // Outgoing webhooks: video-events → one delivery workflow per (event, endpoint) on `vora-webhooks`.
-  const outgoingWebhooks = startOutgoingWebhooks(config, { sql: db, dispatcher: deps.webhooks, log });
+  // Outgoing webhooks: video-events (and the origin's own events) → one delivery workflow per (event, endpoint) on `vora-webhooks`.
+  const outgoingWebhooks = startOutgoingWebhooks(config, { sql: db, dispatcher: deps.webhooks, liveUrls: deps.liveUrls, log });
 
   await Promise.race([originWorker.started, new Promise((resolve) => setTimeout(resolve, FIRST_WORKER_START_MS).unref())]);
 

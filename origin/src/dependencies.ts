@@ -20,6 +20,9 @@ import type { TranscodeWorkflowStatus } from './workflow/stuck-video-rules.ts';
 import type { LiveInput } from './live/live-input-rows.ts';
 import { beginOrResumeBroadcast } from './live/start-broadcast.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from './outgoing-webhooks/dispatcher.ts';
+import { createWebhookEventEmitter, type WebhookEventEmitter } from './outgoing-webhooks/event-emitter.ts';
+import type { LiveInputUrls } from './live/live-input-view.ts';
+import { liveAnnouncements, type LiveAnnouncements } from './live/live-announcements.ts';
 
 /** Everything the origin's routes and background work talk to, opened once at start and closed once at the end. */
 export interface OriginDependencies {
@@ -48,6 +51,12 @@ export interface OriginDependencies {
   temporal: Client;
   /** Outgoing webhooks: event → one delivery workflow per endpoint. */
   webhooks: WebhookDispatcher;
+  /** The origin's own webhook events (node drains, configuration updates, live inputs): stored, then dispatched. */
+  webhookEvents: WebhookEventEmitter & { settled(): Promise<void> };
+  /** The URLs a live input is shown with (API answers and webhook events). */
+  liveUrls: LiveInputUrls;
+  /** A broadcast started or ended: its chat room and the webhook endpoints are told. */
+  liveAnnouncements: LiveAnnouncements;
   /** Keeps the edge's KV `jwks` equal to the playback keys in the DB. */
   jwksSync: JwksSync;
   close(): Promise<void>;
@@ -70,6 +79,9 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
   const playbackEvents = createPlaybackEventProducer(kafkaClient(brokers, 'beacons'), { log });
   const channelConfigKafka = kafkaClient(brokers, 'channel-config');
   const configUpdates = createConfigUpdatePublisher(channelConfigKafka, { log });
+  const webhooks = createWebhookDispatcher({ sql: db, temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log });
+  const webhookEvents = createWebhookEventEmitter({ sql: db, dispatcher: webhooks, log });
+  const liveUrls = { mediaBaseUrl: `${config.publicUrl}/media`, rtmpUrl: config.VORA_INGEST_RTMP_URL };
   const jwksSync = startJwksSync({ sql: db, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log });
 
   return {
@@ -96,9 +108,13 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
     configUpdates,
     jwksSync,
     temporal,
-    webhooks: createWebhookDispatcher({ sql: db, temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log }),
+    webhooks,
+    webhookEvents,
+    liveUrls,
+    liveAnnouncements: liveAnnouncements({ log, channelEvents, webhooks: { events: webhookEvents, liveUrls } }),
     async close() {
       jwksSync.stop();
+      await webhookEvents.settled();
       await Promise.allSettled([playbackEvents.close(), channelEvents.close(), configUpdates.close(), kafkaHealthAdmin.disconnect(), videoEvents.close(), temporalConnection.close()]);
       s3.destroy();
       await clickhouse.close().catch(() => {});

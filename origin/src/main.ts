@@ -10,7 +10,6 @@ import { openDependencies } from './dependencies.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { ingestHookRoutes } from './live/ingest-hooks.ts';
 import { liveGatewayRoutes } from './live/live-gateway.ts';
-import { liveStatusEvent } from './live/live-status-events.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
 import { shieldPurger } from './shield/purge-shields.ts';
@@ -66,9 +65,9 @@ const app = createOriginApp({
       purgeShields: config.VORA_PULL_SECRET && config.VORA_SHIELD_URLS.length > 0 ? shieldPurger({ shieldUrls: config.VORA_SHIELD_URLS, pullSecret: config.VORA_PULL_SECRET, log }) : undefined,
     },
     keys: { sql: db, sync: deps.jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
-    nodes: { edgeUrl: config.EDGE_URL, internalSecret },
+    nodes: { edgeUrl: config.EDGE_URL, internalSecret, events: deps.webhookEvents },
     channels: { sql: db, log },
-    channelConfig: { sql: db, publisher: deps.configUpdates, log },
+    channelConfig: { sql: db, publisher: deps.configUpdates, log, events: deps.webhookEvents },
     analytics: { clickhouse: deps.clickhouse, log },
     analyticsArchive: { clickhouse: deps.clickhouse, s3, bucket: config.S3_ARCHIVE_BUCKET, log },
     webhookEndpoints: { sql: db, urlPolicy: webhookUrls, log },
@@ -87,8 +86,8 @@ const app = createOriginApp({
           async onPublish(input, options) {
             await deps.liveBroadcasts.begin(input, options);
             if (options.continued) return;
-            // Best effort: a chat room missing "went live" must not refuse the publisher.
-            await deps.channelEvents.publish(liveStatusEvent(input, input.broadcasts, 'stream.online', new Date())).catch((error: unknown) => log.warn({ event: 'live_status_event_failed', liveInputId: input.id, err: error }, 'stream.online not published'));
+            // Best effort: a chat room or a receiver missing "went live" must not refuse the publisher.
+            await deps.liveAnnouncements.announce(input, input.broadcasts, 'online');
           },
         })
       : undefined,

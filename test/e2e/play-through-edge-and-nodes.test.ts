@@ -1,14 +1,17 @@
 /**
  * A viewer's whole path on the real local stack: upload with tus-js-client → READY → a signed URL →
  * the edge rewrites the playlists → every segment comes from a CDN node, byte-identical to MinIO.
- * Then nodes leave: a drained node at once, a killed node within its liveness bound.
+ * Then nodes leave: a drained node at once (its drain and undrain sent to a webhook endpoint), a killed node within its liveness bound.
  */
 import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { Webhook } from 'standardwebhooks';
 import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../stack/exec.ts';
@@ -51,6 +54,35 @@ const signedMaster = async (id: string): Promise<string> => {
 };
 
 let tenBitPlaybackUrl: string;
+
+interface ReceivedWebhook {
+  /** The payload once the signature checks out with `secret` (the `standardwebhooks` verifier); throws otherwise. */
+  verify(secret: string): { type: string; sequence: number; data: Record<string, unknown> & { id: string } };
+}
+
+/** A webhook receiver on this machine (the stack allows 127.0.0.1): keeps each request to verify later. */
+async function startWebhookReceiver(): Promise<{ url: string; received: ReceivedWebhook[]; close(): Promise<void> }> {
+  const received: ReceivedWebhook[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const headers = request.headers as Record<string, string>;
+      received.push({ verify: (secret) => new Webhook(secret).verify(body, headers) as ReturnType<ReceivedWebhook['verify']> });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-e2e-play-'));
@@ -154,16 +186,33 @@ describe('playback through the edge and the CDN nodes', () => {
     expect(analytics.watchSeconds).toBeGreaterThan(0);
   });
 
-  it('lets an operator drain a node through the origin API and put it back', async () => {
-    const nodeOf = async () => new URL(mediaUris(await mediaPlaylist('360p'))[0]!).port;
-    const chosen = await nodeOf();
-    const nodeId = `local-${stack.ports.cdnNodes.indexOf(Number(chosen)) + 1}`;
-    const drained = await api(`/v1/nodes/${nodeId}/drain`, { method: 'POST' });
-    expect(drained.status).toBe(200);
-    for (let i = 0; i < 3; i += 1) expect(await nodeOf()).not.toBe(chosen);
-    expect((await api(`/v1/nodes/${nodeId}/undrain`, { method: 'POST' })).status).toBe(200);
-    const listed = await api('/v1/nodes');
-    expect(listed.body.nodes.find((n: { nodeId: string }) => n.nodeId === nodeId).state).toBe('live');
+  it('lets an operator drain a node through the origin API and put it back, and tells the webhook endpoints', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const endpoint = await api('/v1/webhook-endpoints', { method: 'POST', body: { url: `${receiver.url}/nodes`, events: ['node.*'] } });
+      expect(endpoint.status).toBe(201);
+      const nodeOf = async () => new URL(mediaUris(await mediaPlaylist('360p'))[0]!).port;
+      const chosen = await nodeOf();
+      const nodeId = `local-${stack.ports.cdnNodes.indexOf(Number(chosen)) + 1}`;
+      const drained = await api(`/v1/nodes/${nodeId}/drain`, { method: 'POST' });
+      expect(drained.status).toBe(200);
+      expect(drained.body).toMatchObject({ nodeId, drained: true });
+      for (let i = 0; i < 3; i += 1) expect(await nodeOf()).not.toBe(chosen);
+      expect((await api(`/v1/nodes/${nodeId}/undrain`, { method: 'POST' })).status).toBe(200);
+      const listed = await api('/v1/nodes');
+      expect(listed.body.nodes.find((n: { nodeId: string }) => n.nodeId === nodeId).state).toBe('live');
+
+      const received = await waitFor(() => receiver.received.length >= 2 && receiver.received, { what: 'node.drained and node.undrained at the receiver', timeoutMs: 60_000 });
+      const bySequence = received.map((each) => ({ ...each, payload: each.verify(endpoint.body.secret) })).sort((a, b) => a.payload.sequence - b.payload.sequence);
+      expect(bySequence.map((each) => [each.payload.type, each.payload.data.id, each.payload.data.drained])).toEqual([
+        ['node.drained', nodeId, true],
+        ['node.undrained', nodeId, false],
+      ]);
+      expect(bySequence[1]!.payload.sequence).toBe(bySequence[0]!.payload.sequence + 1);
+      expect(bySequence[0]!.payload.data.node).toMatchObject({ nodeId, state: 'draining', drainedByOperator: true });
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('stops sending viewers to a node as soon as it drains, and to a killed node within its liveness bound', async () => {

@@ -1,13 +1,15 @@
 /**
  * Outgoing webhooks end to end on real Kafka and Temporal: video events on `video-events` → the origin's consumer
  * → one `deliverWebhook` workflow per (event, endpoint) on a real worker → signed POSTs to a local receiver that
- * verifies them with the `standardwebhooks` library.
+ * verifies them with the `standardwebhooks` library. Then the origin's own events (channel configuration, live
+ * inputs, recordings), and the outbox that delivers them once Temporal takes them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
@@ -15,14 +17,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoEvent } from '../../contracts/video-events.ts';
 import { WebhookDeliveryPage, WebhookPayload } from '../../contracts/webhooks.ts';
 import { handleApiErrors } from '../../origin/src/api/errors.ts';
+import { channelConfigRoutes } from '../../origin/src/channel-config/routes.ts';
 import { openDatabase, type Sql } from '../../origin/src/db/index.ts';
-import { createVideo } from '../../origin/src/db/videos.ts';
+import { createVideo, transitionVideo } from '../../origin/src/db/videos.ts';
 import { createVideoEventPublisher } from '../../origin/src/events/video-events.ts';
 import { kafkaClient } from '../../origin/src/kafka.ts';
 import { webhookDeliveryRoutes } from '../../origin/src/outgoing-webhooks/delivery-routes.ts';
 import { getWebhookDelivery, listWebhookDeliveries } from '../../origin/src/outgoing-webhooks/delivery-store.ts';
 import { createWebhookDispatcher } from '../../origin/src/outgoing-webhooks/dispatcher.ts';
 import { createWebhookEndpoint, getWebhookEndpoint, type WebhookEndpoint } from '../../origin/src/outgoing-webhooks/endpoint-store.ts';
+import { createWebhookEventEmitter, sweepUndispatchedWebhookEvents } from '../../origin/src/outgoing-webhooks/event-emitter.ts';
+import { getWebhookEvent } from '../../origin/src/outgoing-webhooks/event-store.ts';
+import { channelConfigWebhookEvent } from '../../origin/src/outgoing-webhooks/resource-events.ts';
+import { liveAnnouncements } from '../../origin/src/live/live-announcements.ts';
+import { claimPublisher, createLiveInput, releasePublisher } from '../../origin/src/live/live-input-rows.ts';
+import { createLiveOriginActivities } from '../../origin/src/live/live-origin-activities.ts';
 import { announceDisabledEndpoint } from '../../origin/src/outgoing-webhooks/start-outgoing-webhooks.ts';
 import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.ts';
 import { startWebhookEventConsumer } from '../../origin/src/outgoing-webhooks/video-event-consumer.ts';
@@ -34,6 +43,7 @@ import { waitFor } from '../support/wait.ts';
 // Attempts 1 s apart, so a receiver that fails three times is delivered within seconds.
 const schedule = [0, 1, 1, 1, 1];
 const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
+const liveUrls = { mediaBaseUrl: 'http://127.0.0.1:1/media', rtmpUrl: 'rtmp://127.0.0.1:1/live' };
 
 interface Received {
   path: string;
@@ -107,7 +117,7 @@ async function startOrigin(): Promise<{ stop(): Promise<void> }> {
     namespace: 'default',
     log,
   });
-  const consumer = startWebhookEventConsumer({ kafka: kafkaClient(stack.kafkaBrokers, 'webhooks'), sql, dispatcher, mediaBaseUrl: () => 'http://127.0.0.1:1/media', log, reconnectDelayMs: 500 });
+  const consumer = startWebhookEventConsumer({ kafka: kafkaClient(stack.kafkaBrokers, 'webhooks'), sql, dispatcher, liveUrls: () => liveUrls, log, reconnectDelayMs: 500 });
   await consumer.ready;
   return { stop: async () => void (await Promise.all([consumer.stop(), worker.stop()])) };
 }
@@ -261,3 +271,83 @@ describe('outgoing webhooks on real Kafka and Temporal', () => {
     expect(received).toMatchObject({ verified: true, payload: { data: { endpointId: replayer.id } } });
   });
 });
+
+describe("the origin's own events, delivered like video events", () => {
+  const emitter = () => createWebhookEventEmitter({ sql, dispatcher: dispatcherOf(), log });
+  const deliveredAt = (path: string, type: string) => waitFor(() => receiver.at(path).filter((each) => each.payload.type === type).length > 0 && receiver.at(path).filter((each) => each.payload.type === type), { what: `${type} at ${path}`, timeoutMs: 60_000 });
+
+  it('sends channel.config.updated with the configuration as GET answers it, in sequence', async () => {
+    await endpoint('/config', ['channel.*']);
+    const events = emitter();
+    const config = new Hono().route('/v1/channels', channelConfigRoutes({ sql, log, publisher: { publish: async () => true }, events }));
+    const patch = async (base: string, seconds: number) => {
+      const answer = await config.request('/v1/channels/hooked/config', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ base, patch: [{ op: 'replace', path: '/chat/slowModeSeconds', value: seconds }] }) });
+      expect(answer.status).toBe(200);
+      return ((await answer.json()) as { hash: string }).hash;
+    };
+    const root = ((await (await config.request('/v1/channels/hooked/config')).json()) as { hash: string }).hash;
+    const first = await patch(root, 5);
+    const second = await patch(first, 7);
+    const read = await (await config.request('/v1/channels/hooked/config')).json();
+
+    const received = await waitFor(() => receiver.at('/config').length >= 2 && receiver.at('/config'), { what: 'both updates at /config', timeoutMs: 60_000 });
+    expect(received.every((each) => each.verified && each.payload.type === 'channel.config.updated')).toBe(true);
+    const [one, two] = [...received].sort((a, b) => a.payload.sequence! - b.payload.sequence!);
+    expect(two!.payload.sequence).toBe(one!.payload.sequence! + 1);
+    expect(one).toMatchObject({ id: `evt_config_${first}`, payload: { data: { id: 'hooked', hash: first, config: { chat: { slowModeSeconds: 5 } } } } });
+    expect(two!.payload.data).toEqual({ id: 'hooked', ...(read as object) });
+    expect(two!.id).toBe(`evt_config_${second}`);
+  });
+
+  it('sends live_input.online and .offline from the publish and the end of the reconnect window, and the READY recording', async () => {
+    await endpoint('/live', ['live_input.*']);
+    const announcements = liveAnnouncements({ log, webhooks: { events: emitter(), liveUrls } });
+    const { liveInput } = await createLiveInput(sql, { title: 'Hooked show', reconnectWindowSeconds: 0, recording: true, restreamTargets: [] });
+    const streamer = { clientId: '1', keyHash: 'k', addr: '127.0.0.1', since: new Date().toISOString() };
+    const claimed = (await claimPublisher(sql, liveInput.id, streamer))!;
+    await announcements.announce(claimed.input, claimed.input.broadcasts, 'online'); // what the origin's on_publish does
+    await releasePublisher(sql, streamer, 'reconnecting');
+    expect(await createLiveOriginActivities({ sql, log, announcements }).closeLiveBroadcast({ inputId: liveInput.id, broadcast: 1 })).toBe('ended');
+
+    // The recording's READY comes through video-events like any video's.
+    const recordingId = `rec_${liveInput.id}_b1`;
+    await createVideo(sql, { id: recordingId, title: 'Hooked show (broadcast 1)', source: { liveInputId: liveInput.id, broadcast: 1 } });
+    await transitionVideo(sql, recordingId, ['CREATED'], 'UPLOADING');
+    await transitionVideo(sql, recordingId, ['UPLOADING'], 'PROCESSING');
+    await transitionVideo(sql, recordingId, ['PROCESSING'], 'READY');
+    await publisher.publish(videoEvent(recordingId, 'READY'));
+
+    await deliveredAt('/live', 'live_input.recording.ready');
+    const received = receiver.at('/live');
+    expect(received.every((each) => each.verified)).toBe(true);
+    expect(received.map((each) => [each.payload.type, each.payload.sequence])).toEqual([
+      ['live_input.online', 1],
+      ['live_input.offline', 2],
+      ['live_input.recording.ready', 3],
+    ]);
+    expect(received[0]!.payload.data).toMatchObject({ id: liveInput.id, status: 'live', broadcast: 1, playback: { masterUrl: `${liveUrls.mediaBaseUrl}/live/${liveInput.id}/master.m3u8` } });
+    expect(received[1]!.payload.data).toMatchObject({ id: liveInput.id, status: 'ended', broadcast: 1 });
+    expect(received[2]!.payload.data).toMatchObject({ id: liveInput.id, title: 'Hooked show', recording: { id: recordingId, state: 'READY', source: { liveInputId: liveInput.id, broadcast: 1 } } });
+  });
+
+  it('keeps an event Temporal could not take, and delivers it once the outbox sweep finds Temporal back', async () => {
+    await endpoint('/outbox', ['channel.config.updated']);
+    // A Temporal client on a port nothing listens on: the emitter stores the event, its start fails.
+    const nowhere = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500 }) });
+    const unreachable = createWebhookEventEmitter({ sql, dispatcher: createWebhookDispatcher({ sql, temporal: nowhere, scheduleSeconds: schedule, log }), log, dispatchTimeoutMs: 3_000 });
+    const event = channelConfigWebhookEvent('outboxed', { hash: 'c'.repeat(64), rootHash: 'd'.repeat(64), config: { chat: { slowModeSeconds: 1 } } } as never, new Date());
+    await unreachable.emit(event);
+    await unreachable.settled();
+    expect(await getWebhookEvent(sql, event.id)).toMatchObject({ id: event.id });
+    expect(receiver.at('/outbox')).toHaveLength(0);
+
+    // Within its grace the sweep leaves it to whoever stored it; after it, the sweep starts its deliveries.
+    const sweep = { sql, dispatcher: dispatcherOf(), log, graceMs: 60_000 };
+    expect(await sweepUndispatchedWebhookEvents(sweep)).toBe(0);
+    expect(await sweepUndispatchedWebhookEvents(sweep, new Date(Date.now() + 61_000))).toBeGreaterThanOrEqual(1);
+    const [received] = await deliveredAt('/outbox', 'channel.config.updated');
+    expect(received).toMatchObject({ id: event.id, verified: true });
+    expect(await sweepUndispatchedWebhookEvents(sweep, new Date(Date.now() + 61_000))).toBe(0);
+  });
+});
+

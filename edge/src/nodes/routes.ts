@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { bearerToken } from '../../../contracts/http.ts';
 import { NodeId } from '../../../contracts/ids.ts';
-import { NODE_TTL_SECONDS, NodeHeartbeat } from '../../../contracts/nodes.ts';
+import { NODE_TTL_SECONDS, NodeHeartbeat, type NodeDrainAnswer } from '../../../contracts/nodes.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
 import { requireInternalSecret, secretsEqual } from '../http/internal-auth.ts';
@@ -57,6 +57,6 @@ for (const [action, drained] of [['drain', true], ['undrain', false]] as const) 
     if (!id.success) throw new EdgeError(400, 'invalid_node_id', id.error.issues[0]?.message ?? 'bad node id');
     await setDrained(c.env.NODES, id.data, drained, Date.now());
     const node = (await listNodes(c.env.NODES)).find((n) => n.nodeId === id.data) ?? null;
-    return c.json({ nodeId: id.data, drained, node });
+    return c.json({ nodeId: id.data, drained, node } satisfies NodeDrainAnswer);
   });
 }

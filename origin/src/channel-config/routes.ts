@@ -6,6 +6,8 @@ import { ChannelId } from '../../../contracts/ids.ts';
 import type { Sql } from '../db/sql.ts';
 import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
+import type { WebhookEventEmitter } from '../outgoing-webhooks/event-emitter.ts';
+import { channelConfigWebhookEvent } from '../outgoing-webhooks/resource-events.ts';
 import type { ConfigUpdatePublisher } from './kafka.ts';
 import { getChannelConfig, updateChannelConfig } from './store.ts';
 
@@ -14,6 +16,8 @@ export interface ChannelConfigRoutesDeps {
   /** Announces each committed update on `config-updates`; best-effort (a missed one shows up as a gap and a reload). */
   publisher: Pick<ConfigUpdatePublisher, 'publish'>;
   log: Logger;
+  /** Told each committed update (`channel.config.updated` webhooks). */
+  events?: WebhookEventEmitter;
 }
 
 const ChannelParam = z.object({ id: ChannelId });
@@ -46,6 +50,7 @@ export function channelConfigRoutes(deps: ChannelConfigRoutesDeps): Hono {
     const { state, message } = outcome;
     log.info({ event: 'channel_config_updated', channelId: id, rootHash: state.rootHash, hash: state.hash, height: state.height }, 'channel configuration updated');
     await deps.publisher.publish(message);
+    await deps.events?.emit(channelConfigWebhookEvent(id, state, new Date()));
     return c.json({ hash: state.hash });
   });
 

@@ -4,7 +4,7 @@ import { channelMigrations } from './migrations/channels.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
 import { liveMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
-import { outgoingWebhookMigrations } from './migrations/webhooks.ts';
+import { outgoingWebhookMigrations, outgoingWebhookOutboxMigrations } from './migrations/webhooks.ts';
 
 /** One schema step. Append new ones with the next version; never edit one that has shipped. */
 export interface Migration {
@@ -133,4 +133,5 @@ export const schemaMigrations: Migration[] = [
   ...hardeningMigrations,
   ...apiTokenScopeMigrations,
   ...channelMigrations,
+  ...outgoingWebhookOutboxMigrations,
 ];

@@ -1,13 +1,19 @@
 import type { LiveInputView, LiveInputWithKey } from '../../../contracts/live-inputs.ts';
 import type { LiveInput } from './live-input-rows.ts';
 
+/** Where a live input's URLs point: the origin's media base and the RTMP application publishers use. */
+export interface LiveInputUrls {
+  mediaBaseUrl: string;
+  rtmpUrl: string;
+}
+
 /** A broadcast's playlists exist from the first authorized publish on. */
 export function liveMasterPath(inputId: string): string {
   return `live/${inputId}/master.m3u8`;
 }
 
 /** The JSON of one live input: never its key, restream targets without theirs. */
-export function liveInputView(input: LiveInput, urls: { mediaBaseUrl: string; rtmpUrl: string }): LiveInputView {
+export function liveInputView(input: LiveInput, urls: LiveInputUrls): LiveInputView {
   return {
     id: input.id,
     title: input.title,
@@ -25,6 +31,6 @@ export function liveInputView(input: LiveInput, urls: { mediaBaseUrl: string; rt
 }
 
 /** The one answer that shows the key: right after creation or rotation. */
-export function liveInputWithKey(input: LiveInput, streamKey: string, urls: { mediaBaseUrl: string; rtmpUrl: string }): LiveInputWithKey {
+export function liveInputWithKey(input: LiveInput, streamKey: string, urls: LiveInputUrls): LiveInputWithKey {
   return { ...liveInputView(input, urls), streamKey, publishUrl: `${urls.rtmpUrl}/${streamKey}` };
 }

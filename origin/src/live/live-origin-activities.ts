@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import type { LiveInputPresence, LiveOriginActivities } from '../../../contracts/live.ts';
 import type { Sql } from '../db/sql.ts';
 import { createVideo, getVideo, transitionVideo } from '../db/videos.ts';
-import type { ChannelEventPublisher } from '../webhooks/channel-event-publisher.ts';
+import type { LiveAnnouncements } from './live-announcements.ts';
 import { closeBroadcast, getLiveInput, type LiveInput } from './live-input-rows.ts';
-import { liveStatusEvent } from './live-status-events.ts';
 
 /** Where broadcast `n` of an input stands, from its row. Pure. */
 export function presenceOf(input: LiveInput | null, broadcast: number): LiveInputPresence {
@@ -14,7 +13,7 @@ export function presenceOf(input: LiveInput | null, broadcast: number): LiveInpu
 }
 
 /** The live workflow's activities on `vora-origin`: it asks the input's row, the one authority on its publisher. */
-export function createLiveOriginActivities(deps: { sql: Sql; log: Logger; channelEvents?: ChannelEventPublisher }): LiveOriginActivities {
+export function createLiveOriginActivities(deps: { sql: Sql; log: Logger; announcements?: LiveAnnouncements }): LiveOriginActivities {
   return {
     async liveInputPresence({ inputId, broadcast }) {
       return presenceOf(await getLiveInput(deps.sql, inputId), broadcast);
@@ -23,8 +22,8 @@ export function createLiveOriginActivities(deps: { sql: Sql; log: Logger; channe
       if (await closeBroadcast(deps.sql, inputId, broadcast)) {
         deps.log.info({ event: 'live_broadcast_closed', liveInputId: inputId, broadcast }, 'reconnect window over: broadcast ended');
         const input = await getLiveInput(deps.sql, inputId);
-        // Best effort: the chat room missing "ended" must not keep the broadcast open.
-        if (input) await deps.channelEvents?.publish(liveStatusEvent(input, broadcast, 'stream.offline', new Date())).catch((error: unknown) => deps.log.warn({ event: 'live_status_event_failed', liveInputId: inputId, err: error }, 'stream.offline not published'));
+        // Best effort: the chat room or a receiver missing "ended" must not keep the broadcast open.
+        if (input) await deps.announcements?.announce(input, broadcast, 'offline');
         return 'ended';
       }
       return presenceOf(await getLiveInput(deps.sql, inputId), broadcast) === 'publishing' ? 'continued' : 'gone';

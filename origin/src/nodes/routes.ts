@@ -3,13 +3,26 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
 import { NodeId } from '../../../contracts/ids.ts';
+import { NodeDrainAnswer } from '../../../contracts/nodes.ts';
+import type { WebhookEventEmitter } from '../outgoing-webhooks/event-emitter.ts';
+import { nodeDrainWebhookEvent } from '../outgoing-webhooks/resource-events.ts';
 
 export interface NodeRoutesDeps {
   edgeUrl: string;
   internalSecret: string | undefined;
+  /** Told each drain and undrain the edge accepted (`node.drained` / `node.undrained` webhooks). */
+  events?: WebhookEventEmitter;
 }
 
 const NodeParam = z.object({ id: NodeId });
+
+function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * `/v1/nodes`: the CDN node registry for operators (and `vora nodes`). The registry lives in the
@@ -27,9 +40,20 @@ export function nodeRoutes(deps: NodeRoutesDeps): Hono {
     }
   };
 
+  /** Forwards a drain or undrain and, once the edge took it, emits its webhook event with the node as the edge answered. */
+  const forwardDrain = async (id: string, action: 'drain' | 'undrain'): Promise<Response> => {
+    const response = await forward(`/internal/nodes/${id}/${action}`, 'POST');
+    if (!response.ok || !deps.events) return response;
+    const text = await response.text();
+    const answer = NodeDrainAnswer.safeParse(jsonOrNull(text));
+    // An answer of another shape is still the edge's answer to pass on; only the event is left out.
+    if (answer.success) await deps.events.emit(nodeDrainWebhookEvent(answer.data, new Date()));
+    return new Response(text, { status: response.status, headers: response.headers });
+  };
+
   app.get('/', () => forward('/internal/nodes', 'GET'));
-  app.post('/:id/drain', validate('param', NodeParam), (c) => forward(`/internal/nodes/${c.req.valid('param').id}/drain`, 'POST'));
-  app.post('/:id/undrain', validate('param', NodeParam), (c) => forward(`/internal/nodes/${c.req.valid('param').id}/undrain`, 'POST'));
+  app.post('/:id/drain', validate('param', NodeParam), (c) => forwardDrain(c.req.valid('param').id, 'drain'));
+  app.post('/:id/undrain', validate('param', NodeParam), (c) => forwardDrain(c.req.valid('param').id, 'undrain'));
   app.all('*', (c) => {
     throw new ApiError(404, `no route for ${c.req.method} ${c.req.path}`);
   });

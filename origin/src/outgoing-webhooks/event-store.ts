@@ -80,3 +80,17 @@ export async function listWebhookEventsSince(sql: Sql, since: Date, limit: numbe
   const { rows } = await sql.query<EventRow>('SELECT id, type, occurred_at, body FROM webhook_events WHERE occurred_at >= $1 ORDER BY occurred_at, id LIMIT $2', [since, limit]);
   return rows.map(fromRow);
 }
+
+/** Its deliveries are started (the dispatcher took it): the outbox sweep leaves it alone from now on. */
+export async function markWebhookEventDispatched(sql: Sql, id: string): Promise<void> {
+  await sql.query(`UPDATE webhook_events SET dispatched_at = date_trunc('milliseconds', now()) WHERE id = $1 AND dispatched_at IS NULL`, [id]);
+}
+
+/** Events stored before `storedBefore` whose deliveries were never started (Temporal was down, the origin stopped), oldest first. */
+export async function listUndispatchedWebhookEvents(sql: Sql, storedBefore: Date, limit: number): Promise<StoredWebhookEvent[]> {
+  const { rows } = await sql.query<EventRow>(
+    'SELECT id, type, occurred_at, body FROM webhook_events WHERE dispatched_at IS NULL AND created_at < $1 ORDER BY created_at, id LIMIT $2',
+    [storedBefore, limit],
+  );
+  return rows.map(fromRow);
+}

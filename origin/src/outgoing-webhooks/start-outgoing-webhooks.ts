@@ -5,7 +5,9 @@ import type { OriginConfig } from '../config.ts';
 import type { Sql } from '../db/sql.ts';
 import { kafkaClient } from '../kafka.ts';
 import type { WebhookDispatcher } from './dispatcher.ts';
+import type { LiveInputUrls } from '../live/live-input-view.ts';
 import type { WebhookEndpoint } from './endpoint-store.ts';
+import { dispatchWebhookEvent, startWebhookOutboxSweep } from './event-emitter.ts';
 import { recordWebhookEvent } from './event-store.ts';
 import { webhookUrlPolicy } from './url-safety.ts';
 import { startWebhookEventConsumer } from './video-event-consumer.ts';
@@ -21,15 +23,16 @@ export function announceDisabledEndpoint(sql: Sql, dispatcher: WebhookDispatcher
       data: { id: endpoint.id, url: endpoint.url, reason },
       resourceId: endpoint.id,
     });
-    await dispatcher.dispatch(event);
+    await dispatchWebhookEvent(sql, dispatcher, event);
   };
 }
 
 /**
- * The background half of outgoing webhooks: the `vora-webhooks` worker (delivery workflows and attempts) and the
- * `video-events` consumer that starts them. Each retries on its own while Temporal or Kafka is not up.
+ * The background half of outgoing webhooks: the `vora-webhooks` worker (delivery workflows and attempts), the
+ * `video-events` consumer that starts them, and the sweep that starts those of stored events nobody dispatched.
+ * Each retries on its own while Temporal or Kafka is not up.
  */
-export function startOutgoingWebhooks(config: OriginConfig, deps: { sql: Sql; dispatcher: WebhookDispatcher; log: Logger }): { stop(): Promise<void> } {
+export function startOutgoingWebhooks(config: OriginConfig, deps: { sql: Sql; dispatcher: WebhookDispatcher; liveUrls: LiveInputUrls; log: Logger }): { stop(): Promise<void> } {
   const { sql, dispatcher, log } = deps;
   const worker = startInBackground('webhook_worker', () => startWebhookWorker({
     sql,
@@ -41,10 +44,11 @@ export function startOutgoingWebhooks(config: OriginConfig, deps: { sql: Sql; di
     namespace: config.TEMPORAL_NAMESPACE,
     log,
   }), log, 5_000);
-  const consumer = startWebhookEventConsumer({ kafka: kafkaClient(config.kafkaBrokers, 'webhooks'), sql, dispatcher, mediaBaseUrl: () => `${config.publicUrl}/media`, log });
+  const consumer = startWebhookEventConsumer({ kafka: kafkaClient(config.kafkaBrokers, 'webhooks'), sql, dispatcher, liveUrls: () => deps.liveUrls, log });
+  const sweep = startWebhookOutboxSweep({ sql, dispatcher, log });
   return {
     async stop() {
-      await Promise.allSettled([consumer.stop(), worker.stop()]);
+      await Promise.allSettled([consumer.stop(), worker.stop(), sweep.stop()]);
     },
   };
 }

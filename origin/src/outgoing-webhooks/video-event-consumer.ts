@@ -4,10 +4,14 @@ import { VIDEO_EVENTS_TOPIC, VideoEvent } from '../../../contracts/video-events.
 import { videoView } from '../api/video-view.ts';
 import type { Sql } from '../db/sql.ts';
 import { listRenditions } from '../db/renditions.ts';
-import { getVideo } from '../db/videos.ts';
+import { getVideo, type Video } from '../db/videos.ts';
+import { getLiveInput } from '../live/live-input-rows.ts';
+import { liveInputView, type LiveInputUrls } from '../live/live-input-view.ts';
 import { runConsumerForever } from '../kafka.ts';
 import type { WebhookDispatcher } from './dispatcher.ts';
+import { dispatchWebhookEvent } from './event-emitter.ts';
 import { recordWebhookEvent, type NewWebhookEvent } from './event-store.ts';
+import { liveRecordingReadyWebhookEvent } from './resource-events.ts';
 
 export const WEBHOOK_CONSUMER_GROUP = 'vora-webhooks';
 
@@ -16,20 +20,33 @@ export interface WebhookEventConsumerOptions {
   kafka: Kafka;
   sql: Sql;
   dispatcher: WebhookDispatcher;
-  /** Base of the media URLs in the video as the API shows it (`{ORIGIN_PUBLIC_URL}/media`). */
-  mediaBaseUrl: () => string;
+  /** The URLs in a video or live input as the API shows it (`{ORIGIN_PUBLIC_URL}/media`, the RTMP application). */
+  liveUrls: () => LiveInputUrls;
   log: Logger;
   groupId?: string;
   reconnectDelayMs?: number;
 }
 
-/** The webhook event of a video event: the video as `GET /v1/videos/:id` shows it, in the state the event announced. */
-export async function webhookEventOfVideoEvent(sql: Sql, event: VideoEvent, mediaBaseUrl: string): Promise<NewWebhookEvent> {
+/** The live input a video is the recording of (`source.liveInputId`), or null. */
+const recordedLiveInputId = (video: Video): string | null => (typeof video.source?.liveInputId === 'string' ? video.source.liveInputId : null);
+
+/**
+ * The webhook events of a video event: the video as `GET /v1/videos/:id` shows it, in the state the event announced;
+ * and when a live broadcast's recording becomes READY, `live_input.recording.ready` beside it.
+ */
+export async function webhookEventsOfVideoEvent(sql: Sql, event: VideoEvent, urls: LiveInputUrls): Promise<NewWebhookEvent[]> {
   const video = await getVideo(sql, event.videoId);
   const data = video
-    ? { ...videoView(video, mediaBaseUrl, await listRenditions(sql, video.id)), state: event.state, ...(event.reason === undefined ? {} : { failureReason: event.reason }) }
+    ? { ...videoView(video, urls.mediaBaseUrl, await listRenditions(sql, video.id)), state: event.state, ...(event.reason === undefined ? {} : { failureReason: event.reason }) }
     : { id: event.videoId, state: event.state };
-  return { id: event.id, type: event.type, occurredAt: new Date(event.at), data, resourceId: event.videoId };
+  const occurredAt = new Date(event.at);
+  const events: NewWebhookEvent[] = [{ id: event.id, type: event.type, occurredAt, data, resourceId: event.videoId }];
+  const liveInputId = video && event.state === 'READY' ? recordedLiveInputId(video) : null;
+  if (liveInputId !== null) {
+    const input = await getLiveInput(sql, liveInputId);
+    events.push(liveRecordingReadyWebhookEvent(input ? liveInputView(input, urls) : { id: liveInputId }, { ...data, id: event.videoId }, occurredAt));
+  }
+  return events;
 }
 
 /**
@@ -53,9 +70,11 @@ export function startWebhookEventConsumer(options: WebhookEventConsumerOptions):
       log.warn({ event: 'webhook_event_skipped', offset: message.offset, cause: (error as Error).message }, 'video event not usable for webhooks');
       return;
     }
-    const { event } = await recordWebhookEvent(sql, await webhookEventOfVideoEvent(sql, parsed, options.mediaBaseUrl()));
-    const started = await options.dispatcher.dispatch(event);
-    if (started.length > 0) log.info({ event: 'webhook_event_dispatched', eventId: event.id, type: event.type, videoId: parsed.videoId, deliveries: started.length }, 'webhook deliveries started');
+    for (const each of await webhookEventsOfVideoEvent(sql, parsed, options.liveUrls())) {
+      const { event } = await recordWebhookEvent(sql, each);
+      const started = await dispatchWebhookEvent(sql, options.dispatcher, event);
+      if (started > 0) log.info({ event: 'webhook_event_dispatched', eventId: event.id, type: event.type, videoId: parsed.videoId, deliveries: started }, 'webhook deliveries started');
+    }
   }
 
   const running = runConsumerForever(consumer, [VIDEO_EVENTS_TOPIC], { eachMessage: handle }, {

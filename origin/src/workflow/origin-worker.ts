@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { originTaskQueue } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import type { VideoEventPublisher } from '../events/video-events.ts';
-import type { ChannelEventPublisher } from '../webhooks/channel-event-publisher.ts';
+import type { LiveAnnouncements } from '../live/live-announcements.ts';
 import { createLiveOriginActivities } from '../live/live-origin-activities.ts';
 import { createOriginActivities } from './origin-activities.ts';
 
@@ -13,8 +13,8 @@ export interface OriginWorkerDeps {
   /** Kept for activities that will touch media from the origin (e.g. deleting a video's objects). */
   s3: S3Client;
   events: VideoEventPublisher;
-  /** Live broadcasts' "went live" / "ended" on `channel-events` (absent in tests that do not follow them). */
-  channelEvents?: ChannelEventPublisher;
+  /** Live broadcasts' "ended" to the chat room and the webhook endpoints (absent in tests that do not follow them). */
+  liveAnnouncements?: LiveAnnouncements;
   temporalAddress: string;
   namespace: string;
   log: Logger;
@@ -39,7 +39,7 @@ export async function startOriginWorker(deps: OriginWorkerDeps): Promise<{ stop(
       taskQueue: originTaskQueue,
       activities: {
         ...createOriginActivities({ sql: deps.sql, events: deps.events, log: deps.log.child({ component: 'origin-worker' }) }),
-        ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }), channelEvents: deps.channelEvents }),
+        ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }), announcements: deps.liveAnnouncements }),
       },
     });
   } catch (error) {

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { transcodeWorkflowId, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import { completeTranscodeStart, deferTranscodeStart, dueTranscodeStarts, type PendingTranscodeStart } from '../db/transcode-starts.ts';
+import { repeatInBackground } from '../repeat-in-background.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { transcodeStartRetryDelayMs } from './stuck-video-rules.ts';
 
 export interface TranscodeOutboxDeps {
@@ -11,14 +13,6 @@ export interface TranscodeOutboxDeps {
   log: Logger;
   /** One attempt that has not answered by then counts as failed (a Temporal that hangs is down); default 5 s. */
   attemptTimeoutMs?: number;
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -56,25 +50,7 @@ export async function startDueTranscodes(deps: TranscodeOutboxDeps, now = new Da
 
 /** Every `intervalMs` (default 2 s), starts the due workflows of the outbox until Temporal takes them. */
 export function startTranscodeOutbox(deps: TranscodeOutboxDeps & { intervalMs?: number }): { stop(): Promise<void> } {
-  const intervalMs = deps.intervalMs ?? 2_000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<unknown> = Promise.resolve();
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      pass = startDueTranscodes(deps)
-        .catch((error: unknown) => deps.log.warn({ event: 'transcode_outbox_failed', err: (error as Error).message }, 'could not read the pending transcode starts; trying again'))
-        .finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await pass;
-    },
-  };
+  return repeatInBackground(deps.intervalMs ?? 2_000, () =>
+    startDueTranscodes(deps).catch((error: unknown) => deps.log.warn({ event: 'transcode_outbox_failed', err: (error as Error).message }, 'could not read the pending transcode starts; trying again')),
+  );
 }

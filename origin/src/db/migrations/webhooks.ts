@@ -72,3 +72,18 @@ export const outgoingWebhookMigrations: Migration[] = [
     ],
   },
 ];
+
+/** Appended after the later migrations (versions increase by position). */
+export const outgoingWebhookOutboxMigrations: Migration[] = [
+  {
+    version: 55,
+    name: 'outgoing webhooks: events not yet dispatched (outbox)',
+    statements: [
+      // Events the origin records itself (node drains, configuration updates, live inputs) are dispatched after their
+      // request answered; an event without dispatched_at is picked up again until Temporal takes its deliveries.
+      `ALTER TABLE webhook_events ADD COLUMN dispatched_at timestamptz`,
+      `UPDATE webhook_events SET dispatched_at = created_at`,
+      `CREATE INDEX webhook_events_undispatched ON webhook_events (created_at) WHERE dispatched_at IS NULL`,
+    ],
+  },
+];

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfigState } from '../../../channel-config/chain.ts';
+import type { LiveInputView } from '../../../contracts/live-inputs.ts';
+import type { NodeDrainAnswer } from '../../../contracts/nodes.ts';
+import type { NewWebhookEvent } from './event-store.ts';
+
+/**
+ * The webhook events of resources other than videos, each with the resource as the API shows it and `data.id`.
+ * Pure. Nodes and channels are named by operators, so their `sequence` counters are kept under a kind prefix: a
+ * node and a channel (or a video) that share a name never share a counter. Live input ids (`live_…`) need none.
+ */
+
+/** `node.drained` / `node.undrained`: what the drain answered, the node as `GET /v1/nodes` lists it (null while it sends no heartbeats). */
+export function nodeDrainWebhookEvent(answer: NodeDrainAnswer, at: Date, id = `evt_${randomUUID()}`): NewWebhookEvent {
+  return {
+    id,
+    type: answer.drained ? 'node.drained' : 'node.undrained',
+    occurredAt: at,
+    data: { id: answer.nodeId, drained: answer.drained, node: answer.node },
+    resourceId: `node:${answer.nodeId}`,
+  };
+}
+
+/**
+ * `channel.config.updated`: the configuration as `GET /v1/channels/:id/config` answers it at the new hash. The hash
+ * names the update, so the event id is derived from it (one update, one event).
+ */
+export function channelConfigWebhookEvent(channelId: string, state: Pick<ConfigState, 'hash' | 'rootHash' | 'config'>, at: Date): NewWebhookEvent {
+  return {
+    id: `evt_config_${state.hash}`,
+    type: 'channel.config.updated',
+    occurredAt: at,
+    data: { id: channelId, hash: state.hash, rootHash: state.rootHash, config: state.config },
+    resourceId: `channel:${channelId}`,
+  };
+}
+
+/** `live_input.online` / `.offline`: the live input as `GET /v1/live-inputs/:id` shows it; one event per broadcast and change. */
+export function liveInputWebhookEvent(input: LiveInputView, broadcast: number, change: 'online' | 'offline', at: Date): NewWebhookEvent {
+  return {
+    id: `evt_${input.id}_b${broadcast}_${change}`,
+    type: `live_input.${change}`,
+    occurredAt: at,
+    data: { ...input, broadcast },
+    resourceId: input.id,
+  };
+}
+
+/**
+ * `live_input.recording.ready`: a broadcast's recording became READY — the live input (or just its id, when it was
+ * deleted since) with the recording as `GET /v1/videos/:id` shows it. One per recording, whatever repeats its READY.
+ */
+export function liveRecordingReadyWebhookEvent(input: LiveInputView | { id: string }, recording: Record<string, unknown> & { id: string }, at: Date): NewWebhookEvent {
+  return {
+    id: `evt_${recording.id}_recording_ready`,
+    type: 'live_input.recording.ready',
+    occurredAt: at,
+    data: { ...input, recording },
+    resourceId: input.id,
+  };
+}
