@@ -55,7 +55,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 
 const dataDir = await mkdtemp(join(tmpdir(), 'vora-bench-analytics-'));
 const ports = shiftedPorts(offset);
-const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt' }, dataDir);
+const ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 't', minioPassword: 'tttttttt', secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' }, dataDir);
 const runner = new StackRunner([clickhouseComponent(ctx)], ctx.logDir);
 const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 600_000);
 try {

@@ -88,7 +88,7 @@ async function measureNodeHits(port: number, gatewayHost: string, pullSecret: st
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-bench-gateway-'));
-  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password' };
+  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password', secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' };
   const ctx = stackContext(shiftedPorts(14100), secrets, dataDir);
   const minio = new StackRunner([minioComponent(ctx)], ctx.logDir);
   const base: GatewayServeEnv = { operatorToken: 'gateway-bench-operator-token', endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), maxSockets: 0, validateChecksums: true };

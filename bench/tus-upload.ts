@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const rounds = numberSetting({ env: 'BENCH_TUS_ROUNDS', position: 1 }, { full: 3, quick: 1 });
   const dir = await mkdtemp(join(tmpdir(), 'vora-bench-upload-'));
   // MinIO on 21200/21201: clear of the defaults, the harness's +10000 stack and the API tests' +12000.
-  const ctx = stackContext(shiftedPorts(12200), { apiToken: 'x', internalSecret: 'x', nodeKey: 'x', pullSecret: 'test-pull-secret-0123456789', minioUser: credentials.accessKeyId, minioPassword: credentials.secretAccessKey }, dir);
+  const ctx = stackContext(shiftedPorts(12200), { apiToken: 'x', internalSecret: 'x', nodeKey: 'x', pullSecret: 'test-pull-secret-0123456789', minioUser: credentials.accessKeyId, minioPassword: credentials.secretAccessKey, secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' }, dir);
   const runner = new StackRunner([minioComponent(ctx)], ctx.logDir);
   const s3 = new S3Client({ endpoint: minioEndpoint(ctx), region: 'us-east-1', forcePathStyle: true, credentials });
   let tusProcess: ChildProcess | undefined;

@@ -17,6 +17,7 @@ import { pino } from 'pino';
 import { shiftedPorts } from '../contracts/local-ports.ts';
 import type { VideoEvent } from '../contracts/video-events.ts';
 import { openDatabase } from '../origin/src/db/open.ts';
+import { sealedSecrets } from '../origin/src/db/sealed-secrets.ts';
 import { createVideoEventPublisher } from '../origin/src/events/video-events.ts';
 import { kafkaClient } from '../origin/src/kafka.ts';
 import { createWebhookDispatcher } from '../origin/src/outgoing-webhooks/dispatcher.ts';
@@ -70,7 +71,7 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-bench-webhooks-'));
-  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'bench-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password' };
+  const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'bench-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password', secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' };
   const ports = shiftedPorts(26500);
   const ctx = stackContext(ports, secrets, dataDir);
   const runner = new StackRunner([temporalComponent(ctx), kafkaComponent(ctx)], ctx.logDir);
@@ -87,7 +88,8 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection });
     const brokers = [`127.0.0.1:${ports.kafka}`];
     const dispatcher = createWebhookDispatcher({ sql, temporal, scheduleSeconds: [0, 5, 300], log });
-    const worker = await startWebhookWorker({ sql, urlPolicy: webhookUrlPolicy('127.0.0.1/32'), timeoutMs: 15_000, endpointConcurrency: perEndpointConcurrency, temporalAddress: `127.0.0.1:${ports.temporal}`, namespace: 'default', log });
+    const sealed = sealedSecrets(secrets.secretsKey);
+    const worker = await startWebhookWorker({ sql, urlPolicy: webhookUrlPolicy('127.0.0.1/32'), sealedSecrets: sealed, timeoutMs: 15_000, endpointConcurrency: perEndpointConcurrency, temporalAddress: `127.0.0.1:${ports.temporal}`, namespace: 'default', log });
     stops.push(() => worker.stop());
     const consumer = startWebhookEventConsumer({ kafka: kafkaClient(brokers, 'webhooks'), sql, dispatcher, liveUrls: () => ({ mediaBaseUrl: 'http://127.0.0.1:1/media', rtmpUrl: 'rtmp://127.0.0.1:1/live' }), log });
     stops.push(() => consumer.stop());
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     const publisher = createVideoEventPublisher(kafkaClient(brokers, 'video-events'), { log });
     stops.push(() => publisher.close());
     const paths = Array.from({ length: endpointCount }, (_, index) => `/endpoint-${index}`);
-    for (const path of paths) await createWebhookEndpoint(sql, { url: `http://127.0.0.1:${receiver.port}${path}`, events: ['video.*'], description: path });
+    for (const path of paths) await createWebhookEndpoint(sql, sealed, { url: `http://127.0.0.1:${receiver.port}${path}`, events: ['video.*'], description: path });
 
     // Warm-up: a few events through the whole path (bundle loaded, connections open, JIT warm).
     const warm = Array.from({ length: 5 }, (_, index) => `evt_warm_${index}`);

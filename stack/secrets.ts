@@ -15,6 +15,8 @@ export interface StackSecrets {
   /** MinIO root credentials (`MINIO_ROOT_USER` / `MINIO_ROOT_PASSWORD`). */
   minioUser: string;
   minioPassword: string;
+  /** AES-256-GCM key the origin seals the secrets it stores and reads back with (`VORA_SECRETS_KEY`, 32 bytes base64). */
+  secretsKey: string;
 }
 
 const envNames: Record<keyof StackSecrets, string> = {
@@ -24,6 +26,7 @@ const envNames: Record<keyof StackSecrets, string> = {
   pullSecret: 'VORA_PULL_SECRET',
   minioUser: 'MINIO_ROOT_USER',
   minioPassword: 'MINIO_ROOT_PASSWORD',
+  secretsKey: 'VORA_SECRETS_KEY',
 };
 
 function generate(): StackSecrets {
@@ -35,6 +38,7 @@ function generate(): StackSecrets {
     pullSecret: token(32),
     minioUser: 'vora',
     minioPassword: token(18),
+    secretsKey: randomBytes(32).toString('base64'),
   };
 }
 

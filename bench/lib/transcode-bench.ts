@@ -21,7 +21,7 @@ import { StackRunner } from '../../stack/runner.ts';
 import { loadTranscoderConfig, type TranscoderConfig } from '../../transcoder/src/config.ts';
 import { createTranscodeWorker } from '../../transcoder/src/create-worker.ts';
 
-const secrets = { apiToken: 'bench-token-000000000', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'bench', minioPassword: 'bench-password' };
+const secrets = { apiToken: 'bench-token-000000000', internalSecret: 't', nodeKey: 't', pullSecret: 'test-pull-secret-0123456789', minioUser: 'bench', minioPassword: 'bench-password', secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' };
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface TranscodeBench {

@@ -61,7 +61,7 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
   if (!roomBridge) log.warn({ event: 'room_bridge_disabled' }, 'VORA_INTERNAL_SECRET is not set: live events cannot reach chat rooms');
 
   // Outgoing webhooks: video-events (and the origin's own events) → one delivery workflow per (event, endpoint) on `vora-webhooks`.
-  const outgoingWebhooks = startOutgoingWebhooks(config, { sql: db, dispatcher: deps.webhooks, liveUrls: deps.liveUrls, log });
+  const outgoingWebhooks = startOutgoingWebhooks(config, { sql: db, dispatcher: deps.webhooks, sealedSecrets: deps.sealedSecrets, liveUrls: deps.liveUrls, log });
 
   await Promise.race([originWorker.started, new Promise((resolve) => setTimeout(resolve, FIRST_WORKER_START_MS).unref())]);
 

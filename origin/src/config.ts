@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { decodeSecretsKey } from './db/sealed-secrets.ts';
 import { WEBHOOK_ATTEMPT_TIMEOUT_MS, WEBHOOK_RETRY_SCHEDULE_SECONDS } from '../../contracts/webhooks.ts';
 
 /** The origin's configuration: read from the environment once, validated, defaults as in README. */
@@ -21,6 +22,8 @@ const schema = z.object({
   EDGE_PUBLIC_URL: z.string().url().optional(),
   VORA_API_TOKEN: z.string().min(16, 'VORA_API_TOKEN must be at least 16 characters'),
   VORA_INTERNAL_SECRET: z.string().min(16).optional(),
+  /** Seals secrets the DB keeps and the origin reads back (webhook endpoint secrets): required, never changed once used. */
+  VORA_SECRETS_KEY: z.string({ error: 'VORA_SECRETS_KEY is required: 32 random bytes in base64 (`openssl rand -base64 32`; npm start generates one into .vora/secrets.json)' }).refine((text) => decodeSecretsKey(text) !== null, 'VORA_SECRETS_KEY must be 32 random bytes in base64 (`openssl rand -base64 32`)'),
   /** Signs every pull of /media by the shield, the CDN nodes and the edge; unset = only operators read media. */
   VORA_PULL_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'VORA_PULL_SECRET must be 16-128 characters of A-Z, a-z, 0-9, _ or -').optional(),
   /** Every origin shield in front of the gateway (comma-separated base URLs): a deleted video is purged from each. */

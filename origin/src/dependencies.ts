@@ -9,6 +9,7 @@ import { createConfigUpdatePublisher, type ConfigUpdatePublisher } from './chann
 import type { OriginConfig } from './config.ts';
 import { ensureBootstrapToken } from './db/bootstrap-token.ts';
 import { openDatabase, type Sql } from './db/index.ts';
+import { sealedSecrets, type SealedSecrets } from './db/sealed-secrets.ts';
 import { createVideoEventPublisher } from './events/video-events.ts';
 import { kafkaClient } from './kafka.ts';
 import { startJwksSync, type JwksSync } from './keys/edge-sync.ts';
@@ -21,6 +22,7 @@ import type { LiveInput } from './live/live-input-rows.ts';
 import { beginOrResumeBroadcast } from './live/start-broadcast.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from './outgoing-webhooks/dispatcher.ts';
 import { createWebhookEventEmitter, type WebhookEventEmitter } from './outgoing-webhooks/event-emitter.ts';
+import { sealClearWebhookSecrets } from './outgoing-webhooks/endpoint-store.ts';
 import type { LiveInputUrls } from './live/live-input-view.ts';
 import { liveAnnouncements, type LiveAnnouncements } from './live/live-announcements.ts';
 
@@ -57,6 +59,8 @@ export interface OriginDependencies {
   liveUrls: LiveInputUrls;
   /** A broadcast started or ended: its chat room and the webhook endpoints are told. */
   liveAnnouncements: LiveAnnouncements;
+  /** Seals the secrets the DB keeps that the origin must read back (webhook endpoint secrets) with `VORA_SECRETS_KEY`. */
+  sealedSecrets: SealedSecrets;
   /** Keeps the edge's KV `jwks` equal to the playback keys in the DB. */
   jwksSync: JwksSync;
   close(): Promise<void>;
@@ -65,6 +69,9 @@ export interface OriginDependencies {
 export async function openDependencies(config: OriginConfig, log: Logger): Promise<OriginDependencies> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
   await ensureBootstrapToken(db, config.VORA_API_TOKEN);
+  const sealed = sealedSecrets(config.VORA_SECRETS_KEY);
+  const resealed = await sealClearWebhookSecrets(db, sealed);
+  if (resealed > 0) log.info({ event: 'webhook_secrets_sealed', endpoints: resealed }, 'webhook secrets stored in clear are now sealed with VORA_SECRETS_KEY');
   log.info({ event: 'database_ready', backend: config.DATABASE_URL ? 'postgres' : 'pglite' }, 'metadata database ready');
 
   const s3 = originS3Client(config);
@@ -110,6 +117,7 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
     temporal,
     webhooks,
     webhookEvents,
+    sealedSecrets: sealed,
     liveUrls,
     liveAnnouncements: liveAnnouncements({ log, channelEvents, webhooks: { events: webhookEvents, liveUrls } }),
     async close() {

@@ -70,7 +70,7 @@ const app = createOriginApp({
     channelConfig: { sql: db, publisher: deps.configUpdates, log, events: deps.webhookEvents },
     analytics: { clickhouse: deps.clickhouse, log },
     analyticsArchive: { clickhouse: deps.clickhouse, s3, bucket: config.S3_ARCHIVE_BUCKET, log },
-    webhookEndpoints: { sql: db, urlPolicy: webhookUrls, log },
+    webhookEndpoints: { sql: db, urlPolicy: webhookUrls, sealedSecrets: deps.sealedSecrets, log },
     liveInputs: { sql: db, log, publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL },
     webhookDeliveries: { sql: db, dispatcher: deps.webhooks, temporal: deps.temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log },
   },

@@ -20,6 +20,7 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     VORA_PULL_SECRET: ctx.secrets.pullSecret,
     // A deleted video is purged from the shield (stack/components/shield.ts).
     VORA_SHIELD_URLS: `http://127.0.0.1:${ctx.ports.shield}`,
+    VORA_SECRETS_KEY: ctx.secrets.secretsKey,
     // A developer receives webhooks on this machine.
     VORA_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
     VORA_INGEST_RTMP_URL: `rtmp://127.0.0.1:${ctx.ports.ingestRtmp}/live`,

@@ -26,6 +26,11 @@ resource "random_password" "api_token" {
   special = false
 }
 
+# Seals webhook endpoint secrets in the origin's DB. Not to be replaced: sealed secrets would no longer open.
+resource "random_bytes" "secrets_key" {
+  length = 32
+}
+
 module "edge" {
   source = "../modules/edge"
 
@@ -65,6 +70,7 @@ module "origin" {
   api_token              = random_password.api_token.result
   internal_secret        = random_password.internal_secret.result
   pull_secret            = random_password.pull_secret.result
+  secrets_key            = random_bytes.secrets_key.base64
 }
 
 module "cdn_nodes" {

@@ -25,7 +25,8 @@ import { kafkaClient } from '../../origin/src/kafka.ts';
 import { webhookDeliveryRoutes } from '../../origin/src/outgoing-webhooks/delivery-routes.ts';
 import { getWebhookDelivery, listWebhookDeliveries } from '../../origin/src/outgoing-webhooks/delivery-store.ts';
 import { createWebhookDispatcher } from '../../origin/src/outgoing-webhooks/dispatcher.ts';
-import { createWebhookEndpoint, getWebhookEndpoint, type WebhookEndpoint } from '../../origin/src/outgoing-webhooks/endpoint-store.ts';
+import { createWebhookEndpoint, getWebhookEndpoint, type NewlyKeyedEndpoint } from '../../origin/src/outgoing-webhooks/endpoint-store.ts';
+import { sealedSecrets } from '../../origin/src/db/sealed-secrets.ts';
 import { createWebhookEventEmitter, sweepUndispatchedWebhookEvents } from '../../origin/src/outgoing-webhooks/event-emitter.ts';
 import { getWebhookEvent } from '../../origin/src/outgoing-webhooks/event-store.ts';
 import { channelConfigWebhookEvent } from '../../origin/src/outgoing-webhooks/resource-events.ts';
@@ -38,11 +39,13 @@ import { startWebhookEventConsumer } from '../../origin/src/outgoing-webhooks/vi
 import { startWebhookWorker } from '../../origin/src/outgoing-webhooks/webhook-worker.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
 import { freePort, testPorts } from '../support/ports.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 import { waitFor } from '../support/wait.ts';
 
 // Attempts 1 s apart, so a receiver that fails three times is delivered within seconds.
 const schedule = [0, 1, 1, 1, 1];
 const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
+const sealed = sealedSecrets(fakeSecrets().secretsKey);
 const liveUrls = { mediaBaseUrl: 'http://127.0.0.1:1/media', rtmpUrl: 'rtmp://127.0.0.1:1/live' };
 
 interface Received {
@@ -110,6 +113,7 @@ async function startOrigin(): Promise<{ stop(): Promise<void> }> {
   const worker = await startWebhookWorker({
     sql,
     urlPolicy: webhookUrlPolicy('127.0.0.1/32'),
+    sealedSecrets: sealed,
     timeoutMs: 2_000,
     endpointConcurrency: 4,
     onEndpointDisabled: announceDisabledEndpoint(sql, dispatcher),
@@ -122,8 +126,8 @@ async function startOrigin(): Promise<{ stop(): Promise<void> }> {
   return { stop: async () => void (await Promise.all([consumer.stop(), worker.stop()])) };
 }
 
-async function endpoint(path: string, events: string[], rule?: (nth: number) => number, port = receiver.port): Promise<WebhookEndpoint> {
-  const created = await createWebhookEndpoint(sql, { url: `http://127.0.0.1:${port}${path}`, events, description: path });
+async function endpoint(path: string, events: string[], rule?: (nth: number) => number, port = receiver.port): Promise<NewlyKeyedEndpoint> {
+  const created = await createWebhookEndpoint(sql, sealed, { url: `http://127.0.0.1:${port}${path}`, events, description: path });
   receiver.secrets.set(path, created.secret);
   if (rule) receiver.rules.set(path, rule);
   return created;

@@ -3,24 +3,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { pino } from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookEndpointList, WebhookEndpointView } from '../../contracts/webhooks.ts';
 import { handleApiErrors } from '../../origin/src/api/errors.ts';
 import { openDatabase, type Sql } from '../../origin/src/db/index.ts';
 import { webhookEndpointRoutes } from '../../origin/src/outgoing-webhooks/endpoint-routes.ts';
 import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.ts';
+import { getWebhookEndpoint, openSigningSecrets, sealClearWebhookSecrets } from '../../origin/src/outgoing-webhooks/endpoint-store.ts';
+import { newWebhookSecret, signingSecrets, webhookRequestHeaders } from '../../origin/src/outgoing-webhooks/signing.ts';
+import { sealedSecrets } from '../../origin/src/db/sealed-secrets.ts';
+import { fakeSecrets } from '../support/secrets.ts';
 
 // The endpoints API over a real (embedded PGlite) database, without HTTP servers.
 let dir: string;
 let sql: Sql;
 let app: Hono;
+const sealed = sealedSecrets(fakeSecrets().secretsKey);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vora-webhook-endpoints-'));
   sql = await openDatabase({ pgliteDir: join(dir, 'db') });
   const log = pino({ level: 'silent' });
   app = new Hono();
-  app.route('/v1/webhook-endpoints', webhookEndpointRoutes({ sql, urlPolicy: webhookUrlPolicy('127.0.0.1/32'), log }));
+  app.route('/v1/webhook-endpoints', webhookEndpointRoutes({ sql, urlPolicy: webhookUrlPolicy('127.0.0.1/32'), sealedSecrets: sealed, log }));
   app.onError(handleApiErrors(log, { event: 'unhandled_error' }));
 });
 
@@ -79,3 +85,52 @@ describe('/v1/webhook-endpoints', () => {
     expect((await call('PATCH', `/${id}`, {})).status).toBe(400);
   });
 });
+
+describe('webhook secrets at rest', () => {
+  const storedRow = async (id: string) => (await sql.query<{ secret: string; previous_secret: string | null }>('SELECT secret, previous_secret FROM webhook_endpoints WHERE id = $1', [id])).rows[0]!;
+  /** A signed request as an attempt makes it, checked by the `standardwebhooks` library with `secret`. */
+  const verifiesWith = async (id: string, secret: string) => {
+    const endpoint = (await getWebhookEndpoint(sql, id))!;
+    const message = { id: 'evt_at_rest', timestamp: Math.floor(Date.now() / 1000), body: '{"type":"webhook.test"}' };
+    const headers = webhookRequestHeaders(message, signingSecrets(openSigningSecrets(endpoint, sealed), new Date()));
+    return new Webhook(secret).verify(message.body, headers);
+  };
+
+  it('keeps only sealed text in the row, and signs so that the shown secret verifies', async () => {
+    const { id, secret } = WebhookEndpointView.parse(await (await call('POST', '', { url: 'http://127.0.0.1:4002/hook' })).json());
+    const row = await storedRow(id);
+    expect(row.secret).toMatch(/^sealed:v1:/);
+    const key = secret!.slice('whsec_'.length);
+    for (const text of [secret!, key, Buffer.from(key, 'base64').toString('hex'), Buffer.from(key, 'base64').toString('base64url')]) expect(JSON.stringify(row)).not.toContain(text);
+    expect(await verifiesWith(id, secret!)).toEqual({ type: 'webhook.test' });
+
+    const rotated = WebhookEndpointView.parse(await (await call('POST', `/${id}/rotate-secret`)).json());
+    const rotatedRow = await storedRow(id);
+    expect(rotatedRow.secret).toMatch(/^sealed:v1:/);
+    expect(rotatedRow.previous_secret).toBe(row.secret);
+    expect(JSON.stringify(rotatedRow)).not.toContain(rotated.secret!.slice('whsec_'.length));
+    // Both sign during the grace: a receiver on either secret verifies.
+    expect(await verifiesWith(id, rotated.secret!)).toBeTruthy();
+    expect(await verifiesWith(id, secret!)).toBeTruthy();
+  });
+
+  it('still signs with a secret stored in clear before sealing, and seals it at the next start', async () => {
+    const { id } = WebhookEndpointView.parse(await (await call('POST', '', { url: 'http://127.0.0.1:4003/hook' })).json());
+    const clear = newWebhookSecret();
+    await sql.query('UPDATE webhook_endpoints SET secret = $2, previous_secret = NULL WHERE id = $1', [id, clear]);
+    expect(await verifiesWith(id, clear)).toBeTruthy();
+
+    expect(await sealClearWebhookSecrets(sql, sealed)).toBeGreaterThanOrEqual(1);
+    const row = await storedRow(id);
+    expect(row.secret).toMatch(/^sealed:v1:/);
+    expect(JSON.stringify(row)).not.toContain(clear.slice('whsec_'.length));
+    expect(await verifiesWith(id, clear)).toBeTruthy();
+    expect(await sealClearWebhookSecrets(sql, sealed)).toBe(0);
+
+    // Another key does not open it: the origin says which setting changed instead of signing with garbage.
+    const other = sealedSecrets(Buffer.alloc(32, 7).toString('base64'));
+    const stored = (await getWebhookEndpoint(sql, id))!;
+    expect(() => openSigningSecrets(stored, other)).toThrow(/VORA_SECRETS_KEY/);
+  });
+});
+

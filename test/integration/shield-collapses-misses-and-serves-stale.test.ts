@@ -39,7 +39,7 @@ beforeAll(async () => {
   await recordRendition(gateway.sql, { videoId: 'vid_shield', name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.64001f,mp4a.40.2', frameRate: 30, playlistKey: 'vid_shield/360p/playlist.m3u8' });
   for (const n of [1, 2, 3]) await gateway.put(`vid_shield/360p/seg_0000${n}.m4s`, segment);
   dataDir = await mkdtemp(join(tmpdir(), 'vora-shield-'));
-  ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: gateway.pullSecret, minioUser: 't', minioPassword: 't' }, dataDir);
+  ctx = stackContext(ports, { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: gateway.pullSecret, minioUser: 't', minioPassword: 't', secretsKey: 'dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=' }, dataDir);
   shield = new StackRunner([shieldComponent(ctx, { gatewayPort: Number(new URL(gateway.gatewayUrl).port), memory: '64m' })], ctx.logDir);
   await shield.start();
   base = shieldUrl(ctx);

@@ -49,6 +49,7 @@ const secretSamples: Record<string, string> = {
   VORA_API_TOKEN: 'api-token-0123456789abcdef',
   VORA_INTERNAL_SECRET: 'internal-secret-0123456789abcdef',
   VORA_PULL_SECRET: 'pull-secret-0123456789abcdef',
+  VORA_SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
 };
 
 function hostEnv(marker: string, role: string): Record<string, string> {

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { WebhookActivities, WebhookAttemptOutcome } from '../../../contracts/webhooks.ts';
+import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import type { Sql } from '../db/sql.ts';
 import { getWebhookDelivery, giveUpWebhookDelivery, recordWebhookAttempt } from './delivery-store.ts';
-import { disableWebhookEndpoint, getWebhookEndpoint, recordEndpointHealth, type WebhookEndpoint } from './endpoint-store.ts';
+import { disableWebhookEndpoint, getWebhookEndpoint, openSigningSecrets, recordEndpointHealth, type WebhookEndpoint } from './endpoint-store.ts';
 import { endpointLimiter } from './endpoint-limiter.ts';
 import { getWebhookEvent } from './event-store.ts';
 import { postWebhook } from './post-webhook.ts';
@@ -15,6 +16,8 @@ export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000;
 export interface WebhookActivityDeps {
   sql: Sql;
   urlPolicy: WebhookUrlPolicy;
+  /** Opens the endpoints' secrets to sign with (`VORA_SECRETS_KEY`). */
+  sealedSecrets: SealedSecrets;
   timeoutMs: number;
   /** Requests in flight to one endpoint from this process. */
   endpointConcurrency: number;
@@ -55,7 +58,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps): WebhookActiv
 
       const attemptedAt = new Date();
       const message = { id: event.id, timestamp: Math.floor(attemptedAt.getTime() / 1000), body: event.body };
-      const headers = webhookRequestHeaders(message, signingSecrets(endpoint, attemptedAt));
+      const headers = webhookRequestHeaders(message, signingSecrets(openSigningSecrets(endpoint, deps.sealedSecrets), attemptedAt));
       const outcome = await withSlot(endpoint.id, () => postWebhook({ url: endpoint.url, headers, body: event.body, timeoutMs: deps.timeoutMs, policy: deps.urlPolicy }));
 
       const statusCode = outcome.kind === 'response' ? outcome.statusCode : null;

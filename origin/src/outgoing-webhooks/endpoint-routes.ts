@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CreateWebhookEndpointBody, UpdateWebhookEndpointBody, WebhookEndpointId } from '../../../contracts/webhooks.ts';
 import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
+import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import type { Sql } from '../db/sql.ts';
 import {
   createWebhookEndpoint,
@@ -19,6 +20,8 @@ import { checkWebhookUrl, type WebhookUrlPolicy } from './url-safety.ts';
 export interface WebhookEndpointRoutesDeps {
   sql: Sql;
   urlPolicy: WebhookUrlPolicy;
+  /** Seals each new secret before it is stored (`VORA_SECRETS_KEY`). */
+  sealedSecrets: SealedSecrets;
   log: Logger;
 }
 
@@ -42,9 +45,9 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRoutesDeps): Hono {
   app.post('/', validate('json', CreateWebhookEndpointBody), async (c) => {
     const body = c.req.valid('json');
     refuseUnsafeUrl(body.url);
-    const endpoint = await createWebhookEndpoint(sql, body);
+    const endpoint = await createWebhookEndpoint(sql, deps.sealedSecrets, body);
     log.info({ event: 'webhook_endpoint_created', endpointId: endpoint.id, events: endpoint.events }, 'webhook endpoint created');
-    return c.json(webhookEndpointView(endpoint, { showSecret: true }), 201);
+    return c.json(webhookEndpointView(endpoint), 201);
   });
 
   app.get('/', async (c) => c.json({ endpoints: (await listWebhookEndpoints(sql)).map((endpoint) => webhookEndpointView(endpoint)) }));
@@ -75,10 +78,10 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRoutesDeps): Hono {
 
   app.post('/:id/rotate-secret', validate('param', EndpointParam), async (c) => {
     const { id } = c.req.valid('param');
-    const endpoint = await rotateWebhookSecret(sql, id);
+    const endpoint = await rotateWebhookSecret(sql, deps.sealedSecrets, id);
     if (!endpoint) throw noWebhookEndpoint(id);
     log.info({ event: 'webhook_secret_rotated', endpointId: id }, 'webhook secret rotated; the previous one signs for 24 h more');
-    return c.json(webhookEndpointView(endpoint, { showSecret: true }));
+    return c.json(webhookEndpointView(endpoint));
   });
 
   return app;

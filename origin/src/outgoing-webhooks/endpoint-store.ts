@@ -1,16 +1,20 @@
 import type { WebhookEndpointView } from '../../../contracts/webhooks.ts';
+import { isSealed, type SealedSecrets } from '../db/sealed-secrets.ts';
 import { newId } from '../db/secrets.ts';
 import type { Sql } from '../db/sql.ts';
 import { newWebhookSecret, ROTATED_SECRET_GRACE_MS } from './signing.ts';
 
-/** An endpoint as stored, secrets included (they never leave the origin except once, in `view(…, {secret})`). */
+/**
+ * An endpoint as stored. Its secrets stay sealed (`db/sealed-secrets.ts`) until an attempt signs with them
+ * (`openSigningSecrets`); they leave the origin only once, in the answer that created or rotated them.
+ */
 export interface WebhookEndpoint {
   id: string;
   url: string;
   description: string;
   events: string[];
-  secret: string;
-  previousSecret: string | null;
+  sealedSecret: string;
+  sealedPreviousSecret: string | null;
   previousSecretExpiresAt: Date | null;
   enabled: boolean;
   disabledReason: string | null;
@@ -44,8 +48,8 @@ function endpointFromRow(row: EndpointRow): WebhookEndpoint {
     url: row.url,
     description: row.description,
     events: typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : row.events,
-    secret: row.secret,
-    previousSecret: row.previous_secret,
+    sealedSecret: row.secret,
+    sealedPreviousSecret: row.previous_secret,
     previousSecretExpiresAt: dateOrNull(row.previous_secret_expires_at),
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
@@ -55,8 +59,11 @@ function endpointFromRow(row: EndpointRow): WebhookEndpoint {
   };
 }
 
-/** The API's JSON of an endpoint; `secret` only when it was just created or rotated. */
-export function webhookEndpointView(endpoint: WebhookEndpoint, options: { showSecret?: boolean } = {}): WebhookEndpointView {
+/** An endpoint just created or rotated, with its new secret in clear: the one time it is shown. */
+export type NewlyKeyedEndpoint = WebhookEndpoint & { secret: string };
+
+/** The API's JSON of an endpoint; `secret` only in the answer that created or rotated it. */
+export function webhookEndpointView(endpoint: WebhookEndpoint | NewlyKeyedEndpoint): WebhookEndpointView {
   return {
     id: endpoint.id,
     url: endpoint.url,
@@ -66,17 +73,32 @@ export function webhookEndpointView(endpoint: WebhookEndpoint, options: { showSe
     disabledReason: endpoint.disabledReason,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
-    ...(options.showSecret ? { secret: endpoint.secret } : {}),
+    ...('secret' in endpoint ? { secret: endpoint.secret } : {}),
     previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
   };
 }
 
-export async function createWebhookEndpoint(sql: Sql, input: { url: string; events: string[]; description: string }): Promise<WebhookEndpoint> {
+/** What a sealed secret of `endpointId` belongs to (its additional data): a sealed value copied to another endpoint does not open. */
+const secretOwner = (endpointId: string) => `webhook-endpoint:${endpointId}`;
+
+/** The secrets an attempt signs with, in clear: the current one and the previous one (still within its grace or not: `signingSecrets` decides). */
+export function openSigningSecrets(endpoint: WebhookEndpoint, sealed: SealedSecrets): { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null } {
+  const owner = secretOwner(endpoint.id);
+  return {
+    secret: sealed.open(endpoint.sealedSecret, owner),
+    previousSecret: endpoint.sealedPreviousSecret === null ? null : sealed.open(endpoint.sealedPreviousSecret, owner),
+    previousSecretExpiresAt: endpoint.previousSecretExpiresAt,
+  };
+}
+
+export async function createWebhookEndpoint(sql: Sql, sealed: SealedSecrets, input: { url: string; events: string[]; description: string }): Promise<NewlyKeyedEndpoint> {
+  const id = newId('whe');
+  const secret = newWebhookSecret();
   const { rows } = await sql.query<EndpointRow>(
     `INSERT INTO webhook_endpoints (id, url, description, events, secret) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${columns}`,
-    [newId('whe'), input.url, input.description, JSON.stringify(input.events), newWebhookSecret()],
+    [id, input.url, input.description, JSON.stringify(input.events), sealed.seal(secret, secretOwner(id))],
   );
-  return endpointFromRow(rows[0]!);
+  return { ...endpointFromRow(rows[0]!), secret };
 }
 
 export async function getWebhookEndpoint(sql: Sql, id: string): Promise<WebhookEndpoint | null> {
@@ -128,12 +150,33 @@ export async function disableWebhookEndpoint(sql: Sql, id: string, reason: strin
 }
 
 /** A new secret; the current one keeps signing beside it for 24 h so receivers switch without losing a message. */
-export async function rotateWebhookSecret(sql: Sql, id: string, now: Date = new Date()): Promise<WebhookEndpoint | null> {
+export async function rotateWebhookSecret(sql: Sql, sealed: SealedSecrets, id: string, now: Date = new Date()): Promise<NewlyKeyedEndpoint | null> {
+  const secret = newWebhookSecret();
   const { rows } = await sql.query<EndpointRow>(
     `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = $3, secret = $2, updated_at = ${nowMs} WHERE id = $1 RETURNING ${columns}`,
-    [id, newWebhookSecret(), new Date(now.getTime() + ROTATED_SECRET_GRACE_MS)],
+    [id, sealed.seal(secret, secretOwner(id)), new Date(now.getTime() + ROTATED_SECRET_GRACE_MS)],
   );
-  return rows[0] ? endpointFromRow(rows[0]) : null;
+  return rows[0] ? { ...endpointFromRow(rows[0]), secret } : null;
+}
+
+/**
+ * Seals the secrets stored in clear before sealing existed (the origin runs it at start); returns how many
+ * endpoints it rewrote. A row changed meanwhile is left for the next start: its clear secret still signs.
+ */
+export async function sealClearWebhookSecrets(sql: Sql, sealed: SealedSecrets): Promise<number> {
+  const { rows } = await sql.query<{ id: string; secret: string; previous_secret: string | null }>(
+    `SELECT id, secret, previous_secret FROM webhook_endpoints WHERE secret NOT LIKE 'sealed:%' OR previous_secret NOT LIKE 'sealed:%'`,
+  );
+  let rewritten = 0;
+  for (const row of rows) {
+    const sealOnce = (stored: string | null) => (stored === null || isSealed(stored) ? stored : sealed.seal(stored, secretOwner(row.id)));
+    const { rows: changed } = await sql.query(
+      `UPDATE webhook_endpoints SET secret = $2, previous_secret = $3 WHERE id = $1 AND secret = $4 AND previous_secret IS NOT DISTINCT FROM $5 RETURNING id`,
+      [row.id, sealOnce(row.secret), sealOnce(row.previous_secret), row.secret, row.previous_secret],
+    );
+    rewritten += changed.length;
+  }
+  return rewritten;
 }
 
 export async function deleteWebhookEndpoint(sql: Sql, id: string): Promise<boolean> {

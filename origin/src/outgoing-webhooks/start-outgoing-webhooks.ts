@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { startInBackground } from '../background-start.ts';
 import type { OriginConfig } from '../config.ts';
+import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import type { Sql } from '../db/sql.ts';
 import { kafkaClient } from '../kafka.ts';
 import type { WebhookDispatcher } from './dispatcher.ts';
@@ -32,11 +33,12 @@ export function announceDisabledEndpoint(sql: Sql, dispatcher: WebhookDispatcher
  * `video-events` consumer that starts them, and the sweep that starts those of stored events nobody dispatched.
  * Each retries on its own while Temporal or Kafka is not up.
  */
-export function startOutgoingWebhooks(config: OriginConfig, deps: { sql: Sql; dispatcher: WebhookDispatcher; liveUrls: LiveInputUrls; log: Logger }): { stop(): Promise<void> } {
+export function startOutgoingWebhooks(config: OriginConfig, deps: { sql: Sql; dispatcher: WebhookDispatcher; sealedSecrets: SealedSecrets; liveUrls: LiveInputUrls; log: Logger }): { stop(): Promise<void> } {
   const { sql, dispatcher, log } = deps;
   const worker = startInBackground('webhook_worker', () => startWebhookWorker({
     sql,
     urlPolicy: webhookUrlPolicy(config.VORA_WEBHOOK_ALLOWED_NETWORKS),
+    sealedSecrets: deps.sealedSecrets,
     timeoutMs: config.VORA_WEBHOOK_TIMEOUT_MS,
     endpointConcurrency: config.VORA_WEBHOOK_ENDPOINT_CONCURRENCY,
     onEndpointDisabled: announceDisabledEndpoint(sql, dispatcher),

@@ -38,6 +38,7 @@ locals {
       VORA_API_TOKEN       = var.api_token
       VORA_INTERNAL_SECRET = var.internal_secret
       VORA_PULL_SECRET     = var.pull_secret
+      VORA_SECRETS_KEY     = var.secrets_key
     }
     transcoder = {
       S3_ACCESS_KEY_ID     = local.s3_access

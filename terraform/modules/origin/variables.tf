@@ -335,3 +335,14 @@ variable "pull_secret" {
     error_message = "pull_secret must be 16-128 base64url characters: it is pasted into nginx.conf and the VCL."
   }
 }
+
+variable "secrets_key" {
+  description = "VORA_SECRETS_KEY: 32 random bytes in base64; the origin seals the webhook endpoint secrets it stores with it (AES-256-GCM). Never replace it while endpoints exist: their secrets would no longer open."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+/]{43}=$", var.secrets_key))
+    error_message = "secrets_key must be 32 bytes in base64 (44 characters ending in =), e.g. random_bytes.secrets_key.base64."
+  }
+}
