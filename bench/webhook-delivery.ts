@@ -41,6 +41,9 @@ const endpointCount = 3;
 const perEndpointConcurrency = 8;
 const deadlineMs = 10 * 60_000;
 
+/** Wall-clock arrivals (ms since the epoch), to set beside the DB's timestamps in the stage breakdown. */
+const wallArrivals = new Map<string, number>();
+
 /** A receiver that answers 200 at once and notes when each (path, webhook-id) arrived. */
 async function startReceiver(): Promise<{ server: Server; port: number; arrivals: Map<string, number> }> {
   const arrivals = new Map<string, number>();
@@ -48,6 +51,7 @@ async function startReceiver(): Promise<{ server: Server; port: number; arrivals
     request.resume();
     request.on('end', () => {
       arrivals.set(`${request.url} ${String(request.headers['webhook-id'] ?? '')}`, performance.now());
+      wallArrivals.set(`${request.url} ${String(request.headers['webhook-id'] ?? '')}`, Date.now());
       response.writeHead(200).end('ok');
     });
   });
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
 
     // The measured run: events published as fast as Kafka takes them, one video each.
     const publishedAt = new Map<string, number>();
+    const publishedWall = new Map<string, number>();
     const cpuStart = process.cpuUsage();
     const serverCpuStart = await Promise.all(serverPids.map((pid) => cpuMsOf(pid).catch(() => 0)));
     const startedAt = performance.now();
@@ -114,6 +119,7 @@ async function main(): Promise<void> {
       const event: VideoEvent = { id: `evt_bench_${index}`, type: 'video.ready', videoId: `vid_bench_${index}`, state: 'READY', at: new Date().toISOString() };
       ids.push(event.id);
       publishedAt.set(event.id, performance.now());
+      publishedWall.set(event.id, Date.now());
       await publisher.publish(event);
     }
     await until(`${events * endpointCount} deliveries`, () => ids.every((id) => paths.every((path) => receiver.arrivals.has(`${path} ${id}`))));
@@ -121,6 +127,31 @@ async function main(): Promise<void> {
     const webhookCpuMs = cpuMs(cpuStart);
     const serverCpuMs = (await Promise.all(serverPids.map((pid) => cpuMsOf(pid).catch(() => 0)))).reduce((sum, value, index) => sum + value - serverCpuStart[index]!, 0);
     const latencies = ids.flatMap((id) => paths.map((path) => receiver.arrivals.get(`${path} ${id}`)! - publishedAt.get(id)!)).sort((a, b) => a - b);
+
+    // Where the time goes, per delivery, from the rows the path writes (ms precision): Kafka → event stored (the
+    // consumer's lag), stored → delivery row (dispatch), delivery row → attempt (Temporal: workflow start, workflow
+    // task, activity task), attempt → arrival (the POST), all as medians and p99.
+    const { rows: stageRows } = await sql.query<{ event_id: string; url: string; stored: Date; dispatched: Date; attempted: Date }>(
+      `SELECT e.id AS event_id, w.url, e.created_at AS stored, d.created_at AS dispatched, a.attempted_at AS attempted
+       FROM webhook_events e JOIN webhook_deliveries d ON d.event_id = e.id JOIN webhook_endpoints w ON w.id = d.endpoint_id
+       JOIN webhook_attempts a ON a.delivery_id = d.id AND a.attempt = 1 WHERE e.id LIKE 'evt_bench_%'`,
+    );
+    const stages: Record<string, number[]> = { 'Kafka → stored': [], 'stored → delivery row': [], 'delivery row → attempt': [], 'attempt → arrival': [] };
+    for (const row of stageRows) {
+      const path = new URL(row.url).pathname;
+      const arrived = wallArrivals.get(`${path} ${row.event_id}`)!;
+      stages['Kafka → stored']!.push(new Date(row.stored).getTime() - publishedWall.get(row.event_id)!);
+      stages['stored → delivery row']!.push(new Date(row.dispatched).getTime() - new Date(row.stored).getTime());
+      stages['delivery row → attempt']!.push(new Date(row.attempted).getTime() - new Date(row.dispatched).getTime());
+      stages['attempt → arrival']!.push(arrived - new Date(row.attempted).getTime());
+    }
+    const breakdown = Object.entries(stages)
+      .map(([stage, values]) => {
+        const sorted = values.sort((a, b) => a - b);
+        return `${stage} p50 ${median(sorted).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms`;
+      })
+      .join('; ');
+    process.stdout.write(`webhook-delivery stages (${stageRows.length} deliveries): ${breakdown}\n`);
 
     // Baseline: the same signed bodies POSTed by a bare fetch loop, same receiver, same concurrency per endpoint.
     const bodies = await Promise.all(ids.map(async (id) => (await getWebhookEvent(sql, id))!.body));
@@ -147,7 +178,7 @@ async function main(): Promise<void> {
     baselineLatencies.sort((a, b) => a - b);
 
     const deliveries = events * endpointCount;
-    const context = `${events} events × ${endpointCount} endpoints, ${perEndpointConcurrency} in flight per endpoint; whole path ${(webhookWallMs / 1000).toFixed(1)} s wall (${(deliveries / (webhookWallMs / 1000)).toFixed(0)} deliveries/s), fetch loop ${(baselineWallMs / 1000).toFixed(1)} s; Temporal + Kafka server CPU ${(serverCpuMs / deliveries).toFixed(2)} ms per delivery (not in the figure)${modeNote ? `; ${modeNote}` : ''}`;
+    const context = `${events} events × ${endpointCount} endpoints, ${perEndpointConcurrency} in flight per endpoint; whole path ${(webhookWallMs / 1000).toFixed(1)} s wall (${(deliveries / (webhookWallMs / 1000)).toFixed(0)} deliveries/s), fetch loop ${(baselineWallMs / 1000).toFixed(1)} s; Temporal + Kafka server CPU ${(serverCpuMs / deliveries).toFixed(2)} ms per delivery (not in the figure); stages: ${breakdown}${modeNote ? `; ${modeNote}` : ''}`;
     await writeResults('webhook-delivery', [
       { name: 'webhook-delivery-p50', value: Math.round(median(latencies)), unit: 'ms', baseline: 'bare fetch POST of the same body, p50', baselineValue: Math.round(median(baselineLatencies) * 10) / 10, better: 'lower', goal: { text: 'event to delivery, seconds not minutes' }, notes: context },
       { name: 'webhook-delivery-p99', value: Math.round(percentile(latencies, 99)), unit: 'ms', baseline: 'bare fetch POST of the same body, p99', baselineValue: Math.round(percentile(baselineLatencies, 99) * 10) / 10, better: 'lower', goal: {}, notes: context },
