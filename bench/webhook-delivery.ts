@@ -76,7 +76,9 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-bench-webhooks-'));
   const secrets = { apiToken: 't', internalSecret: 't', nodeKey: 't', pullSecret: 'bench-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password', secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' };
-  const ports = shiftedPorts(26500);
+  // Below the ephemeral range (32768+), where an outgoing connection can hold a port when Kafka binds it, and below
+  // the tests' blocks (20200+).
+  const ports = shiftedPorts(9600);
   const ctx = stackContext(ports, secrets, dataDir);
   const runner = new StackRunner([temporalComponent(ctx), kafkaComponent(ctx)], ctx.logDir);
   const log = pino({ level: 'warn' });
