@@ -52,7 +52,7 @@ const segmentSeconds = 4;
 /** After the gateway stops: past the master's 2 s max-age and the probe's sick verdict (3 probes of 1 s). */
 const originDownPauseMs = 6_000;
 
-const secrets = { apiToken: 'bench-api-token-0123456789', internalSecret: 'bench-internal-0123456789', nodeKey: 'bench-node-key-0123456789abcdef', pullSecret: 'bench-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password' };
+const secrets = { apiToken: 'bench-api-token-0123456789', internalSecret: 'bench-internal-0123456789', nodeKey: 'bench-node-key-0123456789abcdef', pullSecret: 'bench-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password', secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' };
 const bytes = (size: number, seed: number) => new Uint8Array(size).map((_, i) => (i * 31 + seed) % 251);
 const mediaPlaylist = (segments: number) =>
   ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${segmentSeconds}`, '#EXT-X-PLAYLIST-TYPE:VOD', ...Array.from({ length: segments }, (_, i) => `#EXTINF:${segmentSeconds}.0,\n${segmentName(i)}`), '#EXT-X-ENDLIST', ''].join('\n');
