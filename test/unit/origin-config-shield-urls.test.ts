@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadOriginConfig } from '../../origin/src/config.ts';
 
-const base = { S3_ACCESS_KEY_ID: 'vora', S3_SECRET_ACCESS_KEY: 'secret-secret', VORA_API_TOKEN: 'api-token-0123456789' };
+const base = { S3_ACCESS_KEY_ID: 'vora', S3_SECRET_ACCESS_KEY: 'secret-secret', VORA_API_TOKEN: 'api-token-0123456789', VORA_SECRETS_KEY: Buffer.alloc(32, 1).toString('base64') };
 
 describe('VORA_SHIELD_URLS: the shields a deleted video is purged from', () => {
   it('is empty by default and a comma-separated list of base URLs otherwise', () => {
