@@ -151,7 +151,7 @@ describe('FFmpeg over its memory limit', () => {
     const { failure, video, ms } = await transcodeToFailure(videoId, `uploads/ten-bit-${suffix}`);
     answers.push(`${'FFmpeg limited to 48 MiB'.padEnd(30)} ${video?.state} in ${ms} ms: ${video?.failureReason}`);
     expect((failure as WorkflowFailedError).cause).toMatchObject({ nonRetryable: true, type: 'SourceBeyondLimits' });
-    expect(video?.failureReason).toBe('it is beyond what Vora transcodes: FFmpeg needed more than its memory limit (48 MiB)');
+    expect(video?.failureReason).toBe('it is beyond what Vora transcodes: FFmpeg needed more than its memory limit (48 MiB) — if such sources are expected, raise TRANSCODE_FFMPEG_MEMORY_MB on the transcoder');
     // The same worker goes on: a text file is refused by the probe as usual.
     writeFileSync(join(stack.dataDir, 'notes.txt'), 'not a video\n'.repeat(100));
     await putRaw(stack.s3, `uploads/notes-${suffix}`, join(stack.dataDir, 'notes.txt'));

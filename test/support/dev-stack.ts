@@ -21,6 +21,8 @@ export interface DevStack {
 }
 
 export interface DevStackHooks {
+  /** Extra environment for `vora dev`, which every component inherits (e.g. a transcoder setting under test). */
+  env?: Record<string, string>;
   /** Runs on the fresh VORA_HOME before `vora dev` starts (e.g. a small filesystem mounted for MinIO's data). */
   beforeStart?(home: string): Promise<void>;
   /** Runs once every process is stopped, before VORA_HOME is removed (e.g. that filesystem unmounted). */
@@ -33,7 +35,7 @@ export async function startDevStack(portOffset: number, readyTimeoutMs = 300_000
   let output = '';
   const child = spawn(process.execPath, [join(repoRoot, 'bin/vora.js'), 'dev'], {
     cwd: repoRoot,
-    env: { ...process.env, VORA_HOME: home, VORA_PORT_OFFSET: String(portOffset) },
+    env: { ...process.env, ...hooks.env, VORA_HOME: home, VORA_PORT_OFFSET: String(portOffset) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));

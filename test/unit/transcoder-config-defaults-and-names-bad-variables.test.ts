@@ -7,6 +7,7 @@ describe('loadTranscoderConfig', () => {
     expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', identity: undefined });
     expect(config.ffprobe).toEqual({ path: 'ffprobe', timeoutMs: 60_000, memoryMb: 1024 });
     expect(config.ffmpeg.memoryMb).toBe(4096);
+    expect(config.ffmpeg.cpuBudget).toEqual({ baseSeconds: 600, perSourceSecond: 60 });
     expect(config.s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000', rawBucket: 'vora-raw', mediaBucket: 'vora-media' });
   });
 
@@ -16,6 +17,8 @@ describe('loadTranscoderConfig', () => {
     expect(config.ffprobe.timeoutMs).toBe(5000);
     expect(config.logLevel).toBe('warn');
     expect(loadTranscoderConfig({ TRANSCODE_FFMPEG_MEMORY_MB: '0', FFPROBE_MEMORY_MB: '256' })).toMatchObject({ ffmpeg: { memoryMb: 0 }, ffprobe: { memoryMb: 256 } });
+    expect(loadTranscoderConfig({ TRANSCODE_FFMPEG_CPU_SECONDS: '2', TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND: '0.5' }).ffmpeg.cpuBudget).toEqual({ baseSeconds: 2, perSourceSecond: 0.5 });
+    expect(() => loadTranscoderConfig({ TRANSCODE_FFMPEG_CPU_SECONDS: '-1' })).toThrow(/TRANSCODE_FFMPEG_CPU_SECONDS:/);
   });
 
   it('names every bad variable at once', () => {

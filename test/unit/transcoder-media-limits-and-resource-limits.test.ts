@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCpuSeconds, limitedCommand, limitHit } from '../../transcoder/src/ffmpeg/resource-limits.ts';
+import { encodeCpuSeconds, limitedCommand, limitFailureReason, limitHit } from '../../transcoder/src/ffmpeg/resource-limits.ts';
 import { defaultMediaLimits, judgeMediaLimits } from '../../transcoder/src/probe/media-limits.ts';
 
 const video = (width: number, height: number, rate = '30/1') => ({ codec_type: 'video', codec_name: 'h264', width, height, avg_frame_rate: rate, r_frame_rate: rate });
@@ -60,23 +60,39 @@ describe('limitedCommand', () => {
     expect(limitedCommand('ffprobe', ['-i', 'x'])).toEqual({ command: 'ffprobe', args: ['-i', 'x'] });
   });
 
-  it('gives an encode 10 min plus 60 CPU seconds per source second', () => {
-    expect([0, 8, 300.2, Number.NaN].map(encodeCpuSeconds)).toEqual([600, 1080, 18612, 600]);
+  it('gives an encode 10 min plus 60 CPU seconds per source second, or the budget it is given', () => {
+    expect([0, 8, 300.2, Number.NaN].map((seconds) => encodeCpuSeconds(seconds))).toEqual([600, 1080, 18612, 600]);
+    expect(encodeCpuSeconds(4, { baseSeconds: 2, perSourceSecond: 1 })).toBe(6);
+    expect(encodeCpuSeconds(4.2, { baseSeconds: 0, perSourceSecond: 0.5 })).toBe(3);
+    // Both 0: no CPU limit (limitedCommand leaves --cpu out).
+    expect(encodeCpuSeconds(60, { baseSeconds: 0, perSourceSecond: 0 })).toBe(0);
+    expect(limitedCommand('ffmpeg', ['-i', 'x'], { cpuSeconds: encodeCpuSeconds(60, { baseSeconds: 0, perSourceSecond: 0 }) })).toEqual({ command: 'ffmpeg', args: ['-i', 'x'] });
   });
 });
 
 describe('limitHit', () => {
   const limits = { memoryMb: 512, cpuSeconds: 600 };
   it('names the CPU limit from the kill signal and the memory limit from the last words', () => {
-    expect(limitHit({ signal: 'SIGXCPU', stderr: '' }, limits)).toBe('used up its CPU limit (600 s) and was killed');
-    expect(limitHit({ signal: null, stderr: 'x264 [error]: malloc of size 7332480 failed' }, limits)).toBe('needed more than its memory limit (512 MiB)');
-    expect(limitHit({ stderr: 'Error while decoding stream #0:0: Cannot allocate memory' }, limits)).toMatch(/memory limit/);
+    expect(limitHit({ signal: 'SIGXCPU', stderr: '' }, limits)).toEqual({ limit: 'cpu', text: 'used up its CPU limit (600 s) and was killed' });
+    expect(limitHit({ signal: 'SIGKILL', stderr: '' }, limits)?.limit).toBe('cpu');
+    expect(limitHit({ signal: null, stderr: 'x264 [error]: malloc of size 7332480 failed' }, limits)).toEqual({ limit: 'memory', text: 'needed more than its memory limit (512 MiB)' });
+    expect(limitHit({ stderr: 'Error while decoding stream #0:0: Cannot allocate memory' }, limits)?.limit).toBe('memory');
     // Threads that get no stack: EAGAIN from pthread_create when the decoder opens.
-    expect(limitHit({ stderr: 'Error while opening decoder for input stream #0:0 : Resource temporarily unavailable' }, limits)).toMatch(/memory limit/);
+    expect(limitHit({ stderr: 'Error while opening decoder for input stream #0:0 : Resource temporarily unavailable' }, limits)?.limit).toBe('memory');
     expect(limitHit({ stderr: 'http: Resource temporarily unavailable' }, limits)).toBeNull();
   });
   it('is silent for other failures, and for limits that were not set', () => {
     expect(limitHit({ signal: null, stderr: 'Invalid data found when processing input' }, limits)).toBeNull();
     expect(limitHit({ signal: 'SIGXCPU', stderr: 'Cannot allocate memory' }, {})).toBeNull();
+  });
+});
+
+describe('limitFailureReason', () => {
+  it('names the limit that stopped the process and the setting an operator raises', () => {
+    expect(limitFailureReason('FFmpeg', { limit: 'cpu', text: 'used up its CPU limit (6 s) and was killed' })).toBe(
+      'it is beyond what Vora transcodes: FFmpeg used up its CPU limit (6 s) and was killed — if such sources are expected, raise TRANSCODE_FFMPEG_CPU_SECONDS and TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND on the transcoder',
+    );
+    expect(limitFailureReason('FFmpeg', { limit: 'memory', text: 'needed more than its memory limit (48 MiB)' })).toMatch(/memory limit \(48 MiB\) — if such sources are expected, raise TRANSCODE_FFMPEG_MEMORY_MB on the transcoder$/);
+    expect(limitFailureReason('ffprobe', { limit: 'memory', text: 'needed more than its memory limit (64 MiB)' })).toMatch(/^it is beyond what Vora transcodes: ffprobe needed .* raise FFPROBE_MEMORY_MB on the transcoder$/);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultCpuBudget, type CpuBudget } from './ffmpeg/resource-limits.ts';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -13,6 +14,10 @@ const transcoderEnv = z.object({
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   /** Memory (RLIMIT_DATA, via prlimit) of each FFmpeg, MiB; a 3-rung 1080p ladder uses ~750 MiB on 2 cores. 0 turns it off. */
   TRANSCODE_FFMPEG_MEMORY_MB: z.coerce.number().int().min(0).default(4096),
+  /** CPU seconds (RLIMIT_CPU, via prlimit) every encode may use, beside the allowance per source second below. */
+  TRANSCODE_FFMPEG_CPU_SECONDS: z.coerce.number().min(0).default(defaultCpuBudget.baseSeconds),
+  /** CPU seconds an encode may use per second of source; with TRANSCODE_FFMPEG_CPU_SECONDS 0 too, no CPU limit. */
+  TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND: z.coerce.number().min(0).default(defaultCpuBudget.perSourceSecond),
   /** Memory of each ffprobe, MiB. 0 turns it off. */
   FFPROBE_MEMORY_MB: z.coerce.number().int().min(0).default(1024),
   /** x264 speed/size trade-off; `veryfast` keeps a 2-core machine near real time at 1080p. */
@@ -40,7 +45,7 @@ const transcoderEnv = z.object({
 export interface TranscoderConfig {
   temporal: { address: string; namespace: string; identity: string | undefined };
   ffprobe: { path: string; timeoutMs: number; memoryMb: number };
-  ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number };
+  ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number; cpuBudget: CpuBudget };
   slots: { ladder: number; playable: number; live: number };
   logLevel: (typeof logLevels)[number];
   s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
@@ -57,7 +62,14 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
   return {
     temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, identity: vars.TEMPORAL_WORKER_IDENTITY },
     ffprobe: { path: vars.FFPROBE_PATH, timeoutMs: vars.FFPROBE_TIMEOUT_MS, memoryMb: vars.FFPROBE_MEMORY_MB },
-    ffmpeg: { path: vars.FFMPEG_PATH, x264Preset: vars.X264_PRESET, workDir: vars.TRANSCODE_WORK_DIR, ladderNiceness: vars.TRANSCODE_LADDER_NICENESS, memoryMb: vars.TRANSCODE_FFMPEG_MEMORY_MB },
+    ffmpeg: {
+      path: vars.FFMPEG_PATH,
+      x264Preset: vars.X264_PRESET,
+      workDir: vars.TRANSCODE_WORK_DIR,
+      ladderNiceness: vars.TRANSCODE_LADDER_NICENESS,
+      memoryMb: vars.TRANSCODE_FFMPEG_MEMORY_MB,
+      cpuBudget: { baseSeconds: vars.TRANSCODE_FFMPEG_CPU_SECONDS, perSourceSecond: vars.TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND },
+    },
     slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS },
     logLevel: vars.LOG_LEVEL,
     s3: {

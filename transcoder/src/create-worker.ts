@@ -73,6 +73,7 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       workRoot: config.ffmpeg.workDir,
       ladderNiceness: config.ffmpeg.ladderNiceness,
       ffmpegMemoryMb: config.ffmpeg.memoryMb,
+      ffmpegCpuBudget: config.ffmpeg.cpuBudget,
       ffprobeMemoryMb: config.ffprobe.memoryMb,
       // Without credentials the worker still starts (and probes paths/URLs); encoding then fails with the fix.
       storage,

@@ -48,7 +48,7 @@ export function createEncodeChunk(deps: EncodeDeps) {
     }));
     try {
       const startedAt = Date.now();
-      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(chunk.durationSeconds) };
+      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(chunk.durationSeconds, deps.ffmpegCpuBudget) };
       const result = await encodeWhilePublishing({
         ffmpeg: {
           ffmpegPath: deps.ffmpegPath,

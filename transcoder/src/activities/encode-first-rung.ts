@@ -69,7 +69,7 @@ export function createEncodeFirstRung(deps: EncodeDeps) {
     let rewrittenAt = 0;
     try {
       const startedAt = Date.now();
-      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(input.durationSeconds) };
+      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(input.durationSeconds, deps.ffmpegCpuBudget) };
       const result = await encodeWhilePublishing({
         ffmpeg: {
           ffmpegPath: deps.ffmpegPath,

@@ -17,7 +17,7 @@ import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { sourceInput } from '../storage/source-input.ts';
 import { encodeWhilePublishing } from './encode-while-publishing.ts';
-import { encodeCpuSeconds } from '../ffmpeg/resource-limits.ts';
+import { encodeCpuSeconds, type CpuBudget } from '../ffmpeg/resource-limits.ts';
 import { throwUnlessEncoded } from './ffmpeg-failure.ts';
 import { currentWorkflowId } from './workflow-id.ts';
 import { publishedRendition, storedRendition } from './stored-rendition.ts';
@@ -33,8 +33,10 @@ export interface EncodeDeps {
   workRoot?: string;
   /** Niceness of ladder FFmpeg processes (and of a first rung once it is playable), so PLAYABLE work gets the CPU first. */
   ladderNiceness?: number;
-  /** Memory limit of each FFmpeg, MiB (0 or absent = none); its CPU limit follows the source's duration. */
+  /** Memory limit of each FFmpeg, MiB (0 or absent = none). */
   ffmpegMemoryMb?: number;
+  /** CPU limit of each encode, following the source's duration (absent = the default budget). */
+  ffmpegCpuBudget?: CpuBudget;
 }
 
 export interface EncodeRenditionsInput {
@@ -117,7 +119,7 @@ export function createEncodeRenditions(deps: EncodeDeps) {
       : undefined;
     try {
       const startedAt = Date.now();
-      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(input.durationSeconds) };
+      const limits = { memoryMb: deps.ffmpegMemoryMb, cpuSeconds: encodeCpuSeconds(input.durationSeconds, deps.ffmpegCpuBudget) };
       let signalled = input.progressSpan[0];
       const result = await encodeWhilePublishing({
         ffmpeg: {

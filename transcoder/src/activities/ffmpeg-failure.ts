@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { sourceFailureTypes } from '../../../contracts/transcode.ts';
-import { limitHit, type ResourceLimits } from '../ffmpeg/resource-limits.ts';
+import { limitFailureReason, limitHit, type ResourceLimits } from '../ffmpeg/resource-limits.ts';
 import type { FfmpegRun } from '../ffmpeg/run-ffmpeg.ts';
 
 /**
@@ -16,7 +16,10 @@ export function throwUnlessEncoded(result: FfmpegRun, context: { ffmpegPath: str
   const stderr = result.stderrTail.replaceAll(context.input, context.sourceKey);
   context.log.warn({ exitCode: result.exitCode, signal: result.signal, stderr }, 'ffmpeg failed');
   const limit = limitHit({ signal: result.signal, stderr }, context.limits ?? {});
-  if (limit) throw ApplicationFailure.nonRetryable(`it is beyond what Vora transcodes: FFmpeg ${limit}`, sourceFailureTypes.beyondLimits);
+  if (limit) {
+    context.log.warn({ limit: limit.text, limits: context.limits }, 'ffmpeg stopped by its limit');
+    throw ApplicationFailure.nonRetryable(limitFailureReason('FFmpeg', limit), sourceFailureTypes.beyondLimits);
+  }
   if (/Invalid data found when processing input|could not find codec parameters/i.test(stderr)) {
     throw ApplicationFailure.nonRetryable(`FFmpeg cannot decode it (${stderr.split('\n').at(-1)})`, sourceFailureTypes.notAVideo);
   }

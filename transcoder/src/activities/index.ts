@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CpuBudget } from '../ffmpeg/resource-limits.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { createEncodeChunk } from './encode-chunk.ts';
 import { createEncodeFirstRung } from './encode-first-rung.ts';
@@ -21,6 +22,8 @@ export interface TranscodeActivityDeps {
   /** Memory limits (MiB, 0 or absent = none) of each FFmpeg and ffprobe process. */
   ffmpegMemoryMb?: number;
   ffprobeMemoryMb?: number;
+  /** CPU time each encode may use (default: 10 min + 60 s per source second). */
+  ffmpegCpuBudget?: CpuBudget;
   /** MinIO; without it only local paths/URLs can be probed, and encoding activities fail with the fix. */
   storage?: TranscoderStorage;
   logger: Logger;
@@ -38,7 +41,8 @@ function missingStorage(): TranscoderStorage {
 export function createActivities(deps: TranscodeActivityDeps) {
   const storage = deps.storage ?? missingStorage();
   const encode = {
-    ffmpegPath: deps.ffmpegPath ?? 'ffmpeg', x264Preset: deps.x264Preset ?? 'veryfast', storage, logger: deps.logger, workRoot: deps.workRoot, ladderNiceness: deps.ladderNiceness, ffmpegMemoryMb: deps.ffmpegMemoryMb,
+    ffmpegPath: deps.ffmpegPath ?? 'ffmpeg', x264Preset: deps.x264Preset ?? 'veryfast', storage, logger: deps.logger, workRoot: deps.workRoot, ladderNiceness: deps.ladderNiceness,
+    ffmpegMemoryMb: deps.ffmpegMemoryMb, ffmpegCpuBudget: deps.ffmpegCpuBudget,
   };
   return {
     probeSource: createProbeSource({ ...deps, presignRaw: deps.storage?.presignRaw }),

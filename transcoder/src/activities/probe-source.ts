@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { sourceFailureTypes, type SourceProbe, type TranscodeVideoInput } from '../../../contracts/transcode.ts';
-import { limitHit } from '../ffmpeg/resource-limits.ts';
+import { limitFailureReason, limitHit } from '../ffmpeg/resource-limits.ts';
 import { classifyFfprobeFailure, truncationReason } from '../probe/ffprobe-command.ts';
 import { judgeMediaLimits } from '../probe/media-limits.ts';
 import { parseFfprobeOutput } from '../probe/parse-ffprobe-output.ts';
@@ -58,8 +58,8 @@ export function createProbeSource(deps: ProbeSourceDeps) {
     }
     const limit = outcome.exitCode !== 0 && limitHit({ signal: outcome.signal, stderr: outcome.stderr }, limits);
     if (limit) {
-      log.warn({ exitCode: outcome.exitCode, signal: outcome.signal, limit }, 'ffprobe stopped by its limit');
-      throw ApplicationFailure.nonRetryable(`it is beyond what Vora transcodes: ffprobe ${limit}`, sourceFailureTypes.beyondLimits);
+      log.warn({ exitCode: outcome.exitCode, signal: outcome.signal, limit: limit.text }, 'ffprobe stopped by its limit');
+      throw ApplicationFailure.nonRetryable(limitFailureReason('ffprobe', limit), sourceFailureTypes.beyondLimits);
     }
     if (outcome.exitCode !== 0) {
       // A presigned URL carries a signature, and the key is the upload id the API keeps private:

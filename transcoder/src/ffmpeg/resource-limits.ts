@@ -18,20 +18,49 @@ export function limitedCommand(command: string, args: string[], limits: Resource
   return prlimitArgs.length === 0 ? { command, args } : { command: 'prlimit', args: [...prlimitArgs, '--', command, ...args] };
 }
 
+/** CPU time one encode may use: a fixed allowance plus some per second of source (both 0 = no CPU limit). */
+export interface CpuBudget {
+  baseSeconds: number;
+  perSourceSecond: number;
+}
+
+/** 10 min plus 60 CPU seconds per source second: about 30 times what a 1080p ladder needs on 2 cores. */
+export const defaultCpuBudget: CpuBudget = { baseSeconds: 600, perSourceSecond: 60 };
+
 /**
- * CPU seconds one encode of `sourceSeconds` may use: 10 min plus 60 CPU seconds per source second, about 30 times
- * what a 1080p ladder needs, so only a source that lies about its length (or a decoder gone wrong) reaches it.
+ * CPU seconds one encode of `sourceSeconds` may use under `budget`, so only a source that lies about its length (or
+ * a decoder gone wrong) reaches it. 0 = no limit. Pure.
  */
-export function encodeCpuSeconds(sourceSeconds: number): number {
-  return Math.ceil(600 + 60 * Math.max(0, Number.isFinite(sourceSeconds) ? sourceSeconds : 0));
+export function encodeCpuSeconds(sourceSeconds: number, budget: CpuBudget = defaultCpuBudget): number {
+  return Math.ceil(budget.baseSeconds + budget.perSourceSecond * Math.max(0, Number.isFinite(sourceSeconds) ? sourceSeconds : 0));
 }
 
 // ENOMEM in FFmpeg's words, and EAGAIN from a codec's worker threads that could not get their stacks (pthread_create).
 const memoryRefusal = /Cannot allocate memory|malloc of size \d+ failed|out of memory|opening (?:de|en)coder .*Resource temporarily unavailable/i;
 
+export interface LimitHit {
+  limit: 'cpu' | 'memory';
+  /** What happened, in words: "used up its CPU limit (600 s) and was killed". */
+  text: string;
+}
+
 /** A process killed by one of its limits, from its exit signal or its last words; null when it was not. Pure. */
-export function limitHit(exit: { signal?: string | null; stderr: string }, limits: ResourceLimits): string | null {
-  if (limits.cpuSeconds && (exit.signal === 'SIGXCPU' || exit.signal === 'SIGKILL')) return `used up its CPU limit (${limits.cpuSeconds} s) and was killed`;
-  if (limits.memoryMb && memoryRefusal.test(exit.stderr)) return `needed more than its memory limit (${limits.memoryMb} MiB)`;
+export function limitHit(exit: { signal?: string | null; stderr: string }, limits: ResourceLimits): LimitHit | null {
+  if (limits.cpuSeconds && (exit.signal === 'SIGXCPU' || exit.signal === 'SIGKILL')) return { limit: 'cpu', text: `used up its CPU limit (${limits.cpuSeconds} s) and was killed` };
+  if (limits.memoryMb && memoryRefusal.test(exit.stderr)) return { limit: 'memory', text: `needed more than its memory limit (${limits.memoryMb} MiB)` };
   return null;
+}
+
+/** The transcoder's variables that set each limit, named in a failure so an operator knows what to raise. */
+const limitSettings: Record<'FFmpeg' | 'ffprobe', Record<LimitHit['limit'], string>> = {
+  FFmpeg: { cpu: 'TRANSCODE_FFMPEG_CPU_SECONDS and TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND', memory: 'TRANSCODE_FFMPEG_MEMORY_MB' },
+  ffprobe: { cpu: 'FFPROBE_TIMEOUT_MS', memory: 'FFPROBE_MEMORY_MB' },
+};
+
+/**
+ * The video's failure reason for a process its limit stopped: the limit, and the fix for an operator who expects
+ * such sources. Pure.
+ */
+export function limitFailureReason(process: 'FFmpeg' | 'ffprobe', hit: LimitHit): string {
+  return `it is beyond what Vora transcodes: ${process} ${hit.text} — if such sources are expected, raise ${limitSettings[process][hit.limit]} on the transcoder`;
 }
