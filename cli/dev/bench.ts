@@ -11,6 +11,17 @@ const benchDir = join(repoRoot, 'bench');
 export interface BenchOptions {
   /** Every benchmark shrunk to seconds (BENCH_QUICK=1 in each benchmark's environment): a smoke check, not a measurement. */
   quick?: boolean;
+  /** Flags for the benchmark scripts themselves (`--minutes 30`), passed on to each one named. */
+  forwarded?: string[];
+}
+
+/** Benchmarks that run only when named: a 30-minute soak does not belong in "every benchmark". */
+export const namedOnly = ['soak'];
+
+/** `soak --minutes 2` → the names, and the flags from the first `--…` on (passed to the scripts). Pure. */
+export function splitBenchArgs(tokens: string[]): { names: string[]; forwarded: string[] } {
+  const firstFlag = tokens.findIndex((token) => token.startsWith('--'));
+  return firstFlag === -1 ? { names: tokens, forwarded: [] } : { names: tokens.slice(0, firstFlag), forwarded: tokens.slice(firstFlag) };
 }
 
 /** The benchmarks: every `bench/NAME.ts` (their helpers, servers and workers sit in `bench/lib/`, `servers/`, `workers/`). */
@@ -26,11 +37,11 @@ export async function benchCommand(names: string[], options: BenchOptions = {}):
   const quick = Boolean(options.quick) || process.env.BENCH_QUICK === '1';
   const startedAt = new Date().toISOString();
   const failed: string[] = [];
-  for (const name of names.length > 0 ? names : available) {
+  for (const name of names.length > 0 ? names : available.filter((bench) => !namedOnly.includes(bench))) {
     process.stdout.write(`\n== bench ${name}${quick ? ' (quick)' : ''}\n`);
     const began = Date.now();
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, `${name}.ts`)], {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, `${name}.ts`), ...(options.forwarded ?? [])], {
         cwd: repoRoot,
         stdio: 'inherit',
         env: { ...process.env, ...(quick ? { BENCH_QUICK: '1' } : {}) },
@@ -50,10 +61,12 @@ export async function benchCommand(names: string[], options: BenchOptions = {}):
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .argument('[names...]', 'benchmarks to run (files in bench/); all when none')
+    .argument('[names...]', `benchmarks to run (files in bench/); all but ${namedOnly.join(', ')} when none; flags after the names (--minutes 2) go to the scripts`)
     .option('--quick', 'shrink every benchmark to seconds: a smoke check, not a measurement (same as BENCH_QUICK=1)')
+    .allowUnknownOption()
     .description('run the benchmarks, each against its baseline in the same run (npm run bench)')
-    .action(async (names: string[], options: BenchOptions) => {
-      process.exitCode = await benchCommand(names, options);
+    .action(async (tokens: string[], options: BenchOptions) => {
+      const { names, forwarded } = splitBenchArgs(tokens);
+      process.exitCode = await benchCommand(names, { ...options, forwarded });
     });
 }
