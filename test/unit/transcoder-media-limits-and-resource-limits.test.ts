@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCpuSeconds, limitedCommand, limitFailureReason, limitHit } from '../../transcoder/src/ffmpeg/resource-limits.ts';
+import { cpuSecondsOfStat, encodeCpuSeconds, limitedCommand, limitFailureReason, limitHit } from '../../transcoder/src/ffmpeg/resource-limits.ts';
 import { defaultMediaLimits, judgeMediaLimits } from '../../transcoder/src/probe/media-limits.ts';
 
 const video = (width: number, height: number, rate = '30/1') => ({ codec_type: 'video', codec_name: 'h264', width, height, avg_frame_rate: rate, r_frame_rate: rate });
@@ -81,6 +81,25 @@ describe('limitHit', () => {
     expect(limitHit({ stderr: 'Error while opening decoder for input stream #0:0 : Resource temporarily unavailable' }, limits)?.limit).toBe('memory');
     expect(limitHit({ stderr: 'http: Resource temporarily unavailable' }, limits)).toBeNull();
   });
+  it('takes FFmpeg exiting 255 (it catches SIGXCPU) at its CPU limit for the limit, and a kill far below it for something else', () => {
+    const cpu = { cpuSeconds: 3 };
+    // Seen at 2.4 CPU s a moment before it exited 255: the soft limit's SIGXCPU, caught.
+    expect(limitHit({ exitCode: 255, stderr: '', cpuSeconds: 2.4 }, cpu)?.limit).toBe('cpu');
+    expect(limitHit({ signal: 'SIGKILL', stderr: '', cpuSeconds: 3.9 }, cpu)?.limit).toBe('cpu');
+    // A SIGTERM (exit 255) or the OOM killer's SIGKILL at a fraction of the budget is not the CPU limit.
+    expect(limitHit({ exitCode: 255, stderr: '', cpuSeconds: 0.4 }, cpu)).toBeNull();
+    expect(limitHit({ signal: 'SIGKILL', stderr: '', cpuSeconds: 0.4 }, cpu)).toBeNull();
+    // CPU time unknown (no /proc): the kernel's signals alone, never a bare 255.
+    expect(limitHit({ exitCode: 255, stderr: '' }, cpu)).toBeNull();
+    expect(limitHit({ signal: 'SIGXCPU', stderr: '' }, cpu)?.limit).toBe('cpu');
+    expect(limitHit({ exitCode: 1, stderr: '', cpuSeconds: 3 }, cpu)).toBeNull();
+  });
+
+  it('reads CPU seconds from /proc/PID/stat, whatever the process name holds', () => {
+    const stat = '4242 (ffmpeg) odd) name) R 1 4242 4242 0 -1 4194304 100 0 0 0 250 37 0 0 30 10 3 0 1000 0 0';
+    expect(cpuSecondsOfStat(stat)).toBeCloseTo(2.87);
+  });
+
   it('is silent for other failures, and for limits that were not set', () => {
     expect(limitHit({ signal: null, stderr: 'Invalid data found when processing input' }, limits)).toBeNull();
     expect(limitHit({ signal: 'SIGXCPU', stderr: 'Cannot allocate memory' }, {})).toBeNull();

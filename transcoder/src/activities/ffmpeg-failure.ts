@@ -14,8 +14,8 @@ export function throwUnlessEncoded(result: FfmpegRun, context: { ffmpegPath: str
   if (result.kind === 'could-not-run') throw new Error(`ffmpeg could not run at "${context.ffmpegPath}" (${result.message}) — install ffmpeg or set FFMPEG_PATH`);
   if (result.exitCode === 0) return;
   const stderr = result.stderrTail.replaceAll(context.input, context.sourceKey);
-  context.log.warn({ exitCode: result.exitCode, signal: result.signal, stderr }, 'ffmpeg failed');
-  const limit = limitHit({ signal: result.signal, stderr }, context.limits ?? {});
+  context.log.warn({ exitCode: result.exitCode, signal: result.signal, cpuSeconds: result.cpuSeconds, stderr }, 'ffmpeg failed');
+  const limit = limitHit({ signal: result.signal, stderr, exitCode: result.exitCode, cpuSeconds: result.cpuSeconds }, context.limits ?? {});
   if (limit) {
     context.log.warn({ limit: limit.text, limits: context.limits }, 'ffmpeg stopped by its limit');
     throw ApplicationFailure.nonRetryable(limitFailureReason('FFmpeg', limit), sourceFailureTypes.beyondLimits);

@@ -44,9 +44,33 @@ export interface LimitHit {
   text: string;
 }
 
-/** A process killed by one of its limits, from its exit signal or its last words; null when it was not. Pure. */
-export function limitHit(exit: { signal?: string | null; stderr: string }, limits: ResourceLimits): LimitHit | null {
-  if (limits.cpuSeconds && (exit.signal === 'SIGXCPU' || exit.signal === 'SIGKILL')) return { limit: 'cpu', text: `used up its CPU limit (${limits.cpuSeconds} s) and was killed` };
+/** How a process ended, as limitHit reads it. */
+export interface ProcessExit {
+  signal?: string | null;
+  stderr: string;
+  exitCode?: number;
+  /** CPU seconds it had used when last seen running (absent where /proc cannot be read). */
+  cpuSeconds?: number;
+}
+
+// FFmpeg catches SIGXCPU like SIGTERM and exits 255 by itself; a process seen this close to its CPU limit was stopped by it.
+const cpuSeenMarginSeconds = 1;
+
+/**
+ * Whether the CPU limit stopped the process: killed by the kernel (SIGXCPU, or SIGKILL at the hard limit), or exiting
+ * 255 as FFmpeg does on a signal it caught — when its CPU time is known, only if it had reached the limit (a SIGKILL
+ * from the OOM killer, or a SIGTERM, at a fraction of its CPU budget is something else).
+ */
+function stoppedByCpuLimit(exit: ProcessExit, cpuSeconds: number): boolean {
+  const signalled = exit.signal === 'SIGXCPU' || exit.signal === 'SIGKILL' || exit.exitCode === 255;
+  if (!signalled) return false;
+  if (exit.cpuSeconds === undefined) return exit.signal === 'SIGXCPU' || exit.signal === 'SIGKILL';
+  return exit.cpuSeconds >= cpuSeconds - cpuSeenMarginSeconds;
+}
+
+/** A process killed by one of its limits, from its exit signal or code, its CPU time and its last words; null when it was not. Pure. */
+export function limitHit(exit: ProcessExit, limits: ResourceLimits): LimitHit | null {
+  if (limits.cpuSeconds && stoppedByCpuLimit(exit, limits.cpuSeconds)) return { limit: 'cpu', text: `used up its CPU limit (${limits.cpuSeconds} s) and was killed` };
   if (limits.memoryMb && memoryRefusal.test(exit.stderr)) return { limit: 'memory', text: `needed more than its memory limit (${limits.memoryMb} MiB)` };
   return null;
 }
@@ -63,4 +87,11 @@ const limitSettings: Record<'FFmpeg' | 'ffprobe', Record<LimitHit['limit'], stri
  */
 export function limitFailureReason(process: 'FFmpeg' | 'ffprobe', hit: LimitHit): string {
   return `it is beyond what Vora transcodes: ${process} ${hit.text} — if such sources are expected, raise ${limitSettings[process][hit.limit]} on the transcoder`;
+}
+
+/** CPU seconds (user + system, all threads) a process has used, from the text of its `/proc/PID/stat`. Pure. */
+export function cpuSecondsOfStat(stat: string, ticksPerSecond = 100): number {
+  // After "pid (name) ": state is field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }

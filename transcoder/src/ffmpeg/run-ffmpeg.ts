@@ -2,9 +2,25 @@ import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { progressReader, type FfmpegProgress } from './progress.ts';
-import { limitedCommand, type ResourceLimits } from './resource-limits.ts';
+import { readFileSync } from 'node:fs';
+import { cpuSecondsOfStat, limitedCommand, type ResourceLimits } from './resource-limits.ts';
 
-export type FfmpegRun = { kind: 'exited'; exitCode: number; stderrTail: string; signal?: string } | { kind: 'could-not-run'; message: string } | { kind: 'aborted' };
+// Under a CPU limit the process's CPU time is read this often, so its end can be told apart (resource-limits.ts).
+const cpuWatchMs = 250;
+
+/** Reads a running process's CPU seconds from /proc; undefined once it is gone (or where there is no /proc). */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export type FfmpegRun =
+  | { kind: 'exited'; exitCode: number; stderrTail: string; signal?: string; /** CPU seconds when last seen running, under a CPU limit. */ cpuSeconds?: number }
+  | { kind: 'could-not-run'; message: string }
+  | { kind: 'aborted' };
 
 export interface RunFfmpegOptions {
   ffmpegPath: string;
@@ -42,6 +58,10 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegRun> {
       options.onSpawn?.(child.pid);
     }
     const stderr: string[] = [];
+    let cpuSeconds: number | undefined;
+    const watch = options.limits?.cpuSeconds && child.pid !== undefined
+      ? setInterval(() => (cpuSeconds = cpuSecondsOf(child.pid!) ?? cpuSeconds), cpuWatchMs)
+      : undefined;
     const onAbort = () => child.kill('SIGKILL');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const readProgress = progressReader((progress) => options.onProgress?.(progress));
@@ -51,11 +71,15 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegRun> {
       if (stderr.length > 20) stderr.shift();
       options.onStderrLine?.(line);
     });
-    child.once('error', (error) => resolve({ kind: 'could-not-run', message: error.message }));
+    child.once('error', (error) => {
+      clearInterval(watch);
+      resolve({ kind: 'could-not-run', message: error.message });
+    });
     child.once('close', (code, signal) => {
+      clearInterval(watch);
       options.signal?.removeEventListener('abort', onAbort);
       if (options.signal?.aborted) return resolve({ kind: 'aborted' });
-      resolve({ kind: 'exited', exitCode: code ?? -1, stderrTail: stderr.join('\n'), ...(signal ? { signal } : {}) });
+      resolve({ kind: 'exited', exitCode: code ?? -1, stderrTail: stderr.join('\n'), ...(signal ? { signal } : {}), ...(cpuSeconds === undefined ? {} : { cpuSeconds }) });
     });
   });
 }
