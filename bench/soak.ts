@@ -48,7 +48,7 @@ const load = {
 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const runId = Date.now().toString(36);
-const loadClient = 'load client (this process)';
+const loadClient = 'load-client'; // this process: the load generator's own footprint, for comparison
 
 const home = await mkdtemp(join(tmpdir(), 'vora-bench-soak-'));
 const errors = new Tally();
