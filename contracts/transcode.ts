@@ -115,6 +115,38 @@ export interface OriginActivities {
   markFailed(input: { videoId: string; reason: string }): Promise<void>;
 }
 
+// ── automatic captions (issue 25) ──────────────────────────────────────────
+
+/** The queue of speech recognition: slots of its own, so captions never hold a ladder or PLAYABLE slot. */
+export const captionsTaskQueue = 'vora-captions';
+
+/** Automatic captions wanted for a video: the spoken language, BCP-47 (`en`, `en-US`, `fr`). */
+export interface AutoCaptionsPlan {
+  language: string;
+}
+
+/** A track the speech engine made: WebVTT staged in `vora-media`, for the origin to store as a generated track. */
+export interface GeneratedCaptions {
+  language: string;
+  /** `{videoId}/auto-captions/{language}.vtt` in `vora-media`, written once. */
+  webvttKey: string;
+  engine: string;
+  model: string;
+  cueCount: number;
+  wordCount: number;
+  /** Length of the audio transcribed, and how long extraction + recognition took (seconds). */
+  audioSeconds: number;
+  elapsedSeconds: number;
+}
+
+/**
+ * How automatic captions ended. Never a reason to fail the video: `skipped` (no audio, no engine for the
+ * language), `no-speech` (the engine heard no words), `failed` (the engine or a write kept failing).
+ */
+export type AutoCaptionsOutcome =
+  | { state: 'generated'; captions: GeneratedCaptions }
+  | { state: 'skipped' | 'no-speech' | 'failed'; language: string; reason: string; engine?: string };
+
 /** ApplicationFailure types the transcoder raises for inputs no retry can fix. */
 export const sourceFailureTypes = {
   notAVideo: 'SourceNotAVideo',

@@ -6,6 +6,7 @@ import { kafkaTool } from './tools/kafka.ts';
 import { minioTool } from './tools/minio.ts';
 import { nginxRtmpTool, nginxTool } from './tools/nginx.ts';
 import { postgresTool } from './tools/postgres.ts';
+import { espeakTool, fasterWhisperTool, pocketsphinxTool } from './tools/speech.ts';
 import { temporalTool } from './tools/temporal.ts';
 import { tuspyTool } from './tools/tuspy.ts';
 import { varnishTool } from './tools/varnish.ts';
@@ -15,10 +16,10 @@ import { varnishTool } from './tools/varnish.ts';
  * a lock), Go builds one after another (each uses every core), Maven alone, pip alone.
  */
 export const toolLanes: ToolSpec[][] = [
-  [ffmpegTool, ffprobeTool, nginxTool, nginxRtmpTool, varnishTool, postgresTool, clickhouseTool, chromiumTool],
+  [ffmpegTool, ffprobeTool, nginxTool, nginxRtmpTool, varnishTool, postgresTool, clickhouseTool, chromiumTool, pocketsphinxTool, espeakTool],
   [minioTool, temporalTool],
   [kafkaTool],
-  [tuspyTool],
+  [tuspyTool, fasterWhisperTool],
 ];
 
 export const allTools = toolLanes.flat();

@@ -4,6 +4,7 @@ import { transcodeTaskQueue } from '../../contracts/transcode.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
 import { ffprobeTool } from '../tools/ffmpeg.ts';
+import { fasterWhisperTool, whisperBaseModelDir } from '../tools/speech.ts';
 import { withTemporalConnection } from './temporal.ts';
 
 /** The transcoder's Temporal worker (Node + tsx), polling `vora-transcode` on the stack's Temporal. */
@@ -20,6 +21,8 @@ export function transcoderComponent(ctx: StackContext): ComponentSpec {
       identity = `transcoder-${randomBytes(4).toString('hex')}`;
       const ffprobe = await ffprobeTool.locate();
       if (!ffprobe) throw new Error(`ffprobe not found: ${ffprobeTool.fix}`);
+      // Automatic captions run on faster-whisper once provisioned; without it, on Debian's pocketsphinx.
+      const whisperPython = await fasterWhisperTool.locate();
       return {
         cmd: process.execPath,
         args: ['--import', 'tsx', join(repoRoot, 'transcoder', 'src', 'worker.ts')],
@@ -32,6 +35,7 @@ export function transcoderComponent(ctx: StackContext): ComponentSpec {
           S3_ENDPOINT: `http://127.0.0.1:${ctx.ports.minio}`,
           S3_ACCESS_KEY_ID: ctx.secrets.minioUser,
           S3_SECRET_ACCESS_KEY: ctx.secrets.minioPassword,
+          ...(whisperPython ? { FASTER_WHISPER_PYTHON: whisperPython, FASTER_WHISPER_MODEL_DIR: whisperBaseModelDir } : {}),
         },
       };
     },

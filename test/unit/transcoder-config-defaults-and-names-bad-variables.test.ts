@@ -21,6 +21,19 @@ describe('loadTranscoderConfig', () => {
     expect(() => loadTranscoderConfig({ TRANSCODE_FFMPEG_CPU_SECONDS: '-1' })).toThrow(/TRANSCODE_FFMPEG_CPU_SECONDS:/);
   });
 
+  it('captions with pocketsphinx from Debian unless a Whisper model is configured, with both of its variables', () => {
+    expect(loadTranscoderConfig({}).captions).toEqual({
+      engines: { preference: 'auto', pocketsphinx: { path: 'pocketsphinx_continuous', modelDir: '/usr/share/pocketsphinx/model/en-us' } },
+      niceness: 15,
+      memoryMb: 4096,
+    });
+    const whisper = loadTranscoderConfig({ FASTER_WHISPER_PYTHON: '/v/bin/python', FASTER_WHISPER_MODEL_DIR: '/m', CAPTIONS_THREADS: '1', TRANSCODE_CAPTIONS_SLOTS: '2' });
+    expect(whisper.captions.engines.fasterWhisper).toEqual({ python: '/v/bin/python', modelDir: '/m', threads: 1 });
+    expect(whisper.slots.captions).toBe(2);
+    expect(() => loadTranscoderConfig({ FASTER_WHISPER_PYTHON: '/v/bin/python' })).toThrow(/FASTER_WHISPER_MODEL_DIR: set both FASTER_WHISPER_PYTHON and FASTER_WHISPER_MODEL_DIR, or neither/);
+    expect(() => loadTranscoderConfig({ CAPTIONS_ENGINE: 'siri' })).toThrow(/CAPTIONS_ENGINE/);
+  });
+
   it('names every bad variable at once', () => {
     expect(() => loadTranscoderConfig({ TEMPORAL_ADDRESS: 'http://x', FFPROBE_TIMEOUT_MS: '-1', S3_ENDPOINT: 'nope' })).toThrow(
       /TEMPORAL_ADDRESS: expected host:port.*FFPROBE_TIMEOUT_MS.*S3_ENDPOINT/,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultCpuBudget, type CpuBudget } from './ffmpeg/resource-limits.ts';
+import { SPEECH_ENGINE_NAMES, type SpeechEngineSettings } from './captions/speech-engines.ts';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -32,6 +33,22 @@ const transcoderEnv = z.object({
   TRANSCODE_LIVE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /** Niceness of ladder FFmpeg processes: PLAYABLE work of newer uploads gets the CPU first. 0 turns it off. */
   TRANSCODE_LADDER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
+  /** Speech recognition (automatic captions) one worker runs at once (`vora-captions`). */
+  TRANSCODE_CAPTIONS_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
+  /** `auto`: faster-whisper when its model is configured, else pocketsphinx; or one engine by name. */
+  CAPTIONS_ENGINE: z.enum(['auto', ...SPEECH_ENGINE_NAMES]).default('auto'),
+  POCKETSPHINX_PATH: z.string().min(1).default('pocketsphinx_continuous'),
+  /** Debian's pocketsphinx-en-us: `en-us/` (acoustic model), `en-us.lm.bin`, `cmudict-en-us.dict`. */
+  POCKETSPHINX_MODEL_DIR: z.string().min(1).default('/usr/share/pocketsphinx/model/en-us'),
+  /** The python of a venv with faster-whisper, and a CTranslate2 Whisper model directory: both, or neither. */
+  FASTER_WHISPER_PYTHON: z.string().min(1).optional(),
+  FASTER_WHISPER_MODEL_DIR: z.string().min(1).optional(),
+  /** CPU threads of one recognition. */
+  CAPTIONS_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Niceness of captions work (above the ladder's): it yields the CPU to PLAYABLE and READY work. 0 turns it off. */
+  CAPTIONS_NICENESS: z.coerce.number().int().min(0).max(19).default(15),
+  /** Memory of the speech engine, MiB (faster-whisper base uses ~400). 0 turns it off. */
+  CAPTIONS_ENGINE_MEMORY_MB: z.coerce.number().int().min(0).default(4096),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   // S3 (MinIO): raw uploads are read through presigned URLs, media written to the media bucket.
   S3_ENDPOINT: z.url().default('http://127.0.0.1:9000'),
@@ -42,18 +59,22 @@ const transcoderEnv = z.object({
   S3_MEDIA_BUCKET: z.string().min(3).default('vora-media'),
 });
 
+const bothOrNeither = (vars: { FASTER_WHISPER_PYTHON?: string; FASTER_WHISPER_MODEL_DIR?: string }) =>
+  (vars.FASTER_WHISPER_PYTHON === undefined) === (vars.FASTER_WHISPER_MODEL_DIR === undefined);
+
 export interface TranscoderConfig {
   temporal: { address: string; namespace: string; identity: string | undefined };
   ffprobe: { path: string; timeoutMs: number; memoryMb: number };
   ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number; cpuBudget: CpuBudget };
-  slots: { ladder: number; playable: number; live: number };
+  slots: { ladder: number; playable: number; live: number; captions: number };
+  captions: { engines: SpeechEngineSettings; niceness: number; memoryMb: number };
   logLevel: (typeof logLevels)[number];
   s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
 }
 
 /** Reads and checks the environment once, at startup; a bad value is an error naming the variable. */
 export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): TranscoderConfig {
-  const parsed = transcoderEnv.safeParse(env);
+  const parsed = transcoderEnv.refine(bothOrNeither, { message: 'set both FASTER_WHISPER_PYTHON and FASTER_WHISPER_MODEL_DIR, or neither', path: ['FASTER_WHISPER_MODEL_DIR'] }).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`transcoder configuration is invalid — ${problems} (see transcoder/README.md for the variables)`);
@@ -70,7 +91,18 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
       memoryMb: vars.TRANSCODE_FFMPEG_MEMORY_MB,
       cpuBudget: { baseSeconds: vars.TRANSCODE_FFMPEG_CPU_SECONDS, perSourceSecond: vars.TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND },
     },
-    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS },
+    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS, captions: vars.TRANSCODE_CAPTIONS_SLOTS },
+    captions: {
+      engines: {
+        preference: vars.CAPTIONS_ENGINE,
+        pocketsphinx: { path: vars.POCKETSPHINX_PATH, modelDir: vars.POCKETSPHINX_MODEL_DIR },
+        ...(vars.FASTER_WHISPER_PYTHON && vars.FASTER_WHISPER_MODEL_DIR
+          ? { fasterWhisper: { python: vars.FASTER_WHISPER_PYTHON, modelDir: vars.FASTER_WHISPER_MODEL_DIR, threads: vars.CAPTIONS_THREADS } }
+          : {}),
+      },
+      niceness: vars.CAPTIONS_NICENESS,
+      memoryMb: vars.CAPTIONS_ENGINE_MEMORY_MB,
+    },
     logLevel: vars.LOG_LEVEL,
     s3: {
       endpoint: vars.S3_ENDPOINT,

@@ -4,7 +4,7 @@ import { NativeConnection, Worker, type State } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { activitiesByQueue, createActivities } from './activities/index.ts';
 import type { TranscoderConfig } from './config.ts';
-import { playableTaskQueue, transcodeTaskQueue } from '../../contracts/transcode.ts';
+import { captionsTaskQueue, playableTaskQueue, transcodeTaskQueue } from '../../contracts/transcode.ts';
 import { createTranscoderStorage } from './storage/s3-client.ts';
 import { liveTaskQueue } from '../../contracts/live.ts';
 import { createLiveActivities } from './live/live-activities.ts';
@@ -18,10 +18,11 @@ const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
  */
 export class TranscodeWorkers {
   /** `live`: the poller of `vora-live` (live ladders, one per broadcast, `slots.live` at once). */
-  constructor(readonly ladder: Worker, readonly playable: Worker, readonly live?: Worker) {}
+  /** `captions`: the poller of `vora-captions` (speech recognition, `slots.captions` at once). */
+  constructor(readonly ladder: Worker, readonly playable: Worker, readonly live?: Worker, readonly captions?: Worker) {}
 
   private all(): Worker[] {
-    return this.live ? [this.ladder, this.playable, this.live] : [this.ladder, this.playable];
+    return [this.ladder, this.playable, this.live, this.captions].filter((worker): worker is Worker => worker !== undefined);
   }
 
   /** Resolves once all have stopped (after `shutdown()`, in-flight tasks done); rejects if one fails. */
@@ -75,6 +76,9 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       ffmpegMemoryMb: config.ffmpeg.memoryMb,
       ffmpegCpuBudget: config.ffmpeg.cpuBudget,
       ffprobeMemoryMb: config.ffprobe.memoryMb,
+      speechEngines: config.captions.engines,
+      captionsNiceness: config.captions.niceness,
+      captionsMemoryMb: config.captions.memoryMb,
       // Without credentials the worker still starts (and probes paths/URLs); encoding then fails with the fix.
       storage,
       logger,
@@ -95,7 +99,14 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
           maxConcurrentActivityTaskExecutions: config.slots.live,
         })
       : undefined;
-    return { worker: new TranscodeWorkers(ladder, playable, live), connection, identity };
+    // Captions are written to MinIO: like live ladders, only a worker with S3 settings offers them.
+    const captions = storage
+      ? await Worker.create({
+          connection, namespace, taskQueue: captionsTaskQueue, identity, activities: activities.captions,
+          maxConcurrentActivityTaskExecutions: config.slots.captions,
+        })
+      : undefined;
+    return { worker: new TranscodeWorkers(ladder, playable, live, captions), connection, identity };
   } catch (error) {
     await connection.close();
     throw error;

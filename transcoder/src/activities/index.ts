@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { CpuBudget } from '../ffmpeg/resource-limits.ts';
+import type { SpeechEngineSettings } from '../captions/speech-engines.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { createEncodeChunk } from './encode-chunk.ts';
 import { createEncodeFirstRung } from './encode-first-rung.ts';
 import { createEncodeRenditions } from './encode-renditions.ts';
+import { createGenerateCaptions } from './generate-captions.ts';
 import { createProbeSource } from './probe-source.ts';
 import { createPublishJoined } from './publish-joined.ts';
 import { createPublishSource } from './publish-source.ts';
@@ -24,6 +26,10 @@ export interface TranscodeActivityDeps {
   ffprobeMemoryMb?: number;
   /** CPU time each encode may use (default: 10 min + 60 s per source second). */
   ffmpegCpuBudget?: CpuBudget;
+  /** The speech engines of automatic captions; absent = pocketsphinx from PATH with Debian's model. */
+  speechEngines?: SpeechEngineSettings;
+  captionsNiceness?: number;
+  captionsMemoryMb?: number;
   /** MinIO; without it only local paths/URLs can be probed, and encoding activities fail with the fix. */
   storage?: TranscoderStorage;
   logger: Logger;
@@ -53,21 +59,33 @@ export function createActivities(deps: TranscodeActivityDeps) {
     scanKeyframes: createScanKeyframes(encode),
     encodeChunk: createEncodeChunk(encode),
     publishJoined: createPublishJoined({ storage }),
+    generateCaptions: createGenerateCaptions({
+      ffmpegPath: deps.ffmpegPath ?? 'ffmpeg', ffmpegMemoryMb: deps.ffmpegMemoryMb, engines: deps.speechEngines ?? defaultSpeechEngines, engineMemoryMb: deps.captionsMemoryMb,
+      niceness: deps.captionsNiceness, storage, logger: deps.logger, workRoot: deps.workRoot,
+    }),
   };
 }
+
+const defaultSpeechEngines: SpeechEngineSettings = {
+  preference: 'auto', pocketsphinx: { path: 'pocketsphinx_continuous', modelDir: '/usr/share/pocketsphinx/model/en-us' },
+};
 
 export type TranscodeActivities = ReturnType<typeof createActivities>;
 
 /** Activities of `vora-playable`: short, and what makes a video PLAYABLE. The rest (ladder work) runs on `vora-transcode`. */
 export const playableActivityNames = ['probeSource', 'publishSource', 'encodeFirstRung', 'removeOutputs', 'scanKeyframes', 'publishJoined'] as const satisfies readonly (keyof TranscodeActivities)[];
 
+/** Activities of `vora-captions`: speech recognition, in slots of its own. */
+export const captionsActivityNames = ['generateCaptions'] as const satisfies readonly (keyof TranscodeActivities)[];
+
+type ActivitiesOfQueue = Partial<TranscodeActivities>;
+
 /** The activities split by the task queue that runs them. */
-export function activitiesByQueue(activities: TranscodeActivities): { playable: Partial<TranscodeActivities>; ladder: Partial<TranscodeActivities> } {
-  const playable: Partial<TranscodeActivities> = {};
-  const ladder: Partial<TranscodeActivities> = {};
+export function activitiesByQueue(activities: TranscodeActivities): { playable: ActivitiesOfQueue; ladder: ActivitiesOfQueue; captions: ActivitiesOfQueue } {
+  const queues = { playable: {} as ActivitiesOfQueue, ladder: {} as ActivitiesOfQueue, captions: {} as ActivitiesOfQueue };
   for (const [name, activity] of Object.entries(activities) as [keyof TranscodeActivities, TranscodeActivities[keyof TranscodeActivities]][]) {
-    const target = (playableActivityNames as readonly string[]).includes(name) ? playable : ladder;
-    (target as Record<string, unknown>)[name] = activity;
+    const queue = (playableActivityNames as readonly string[]).includes(name) ? 'playable' : (captionsActivityNames as readonly string[]).includes(name) ? 'captions' : 'ladder';
+    (queues[queue] as Record<string, unknown>)[name] = activity;
   }
-  return { playable, ladder };
+  return queues;
 }

@@ -1,3 +1,5 @@
+import { webvttTimestamp } from './webvtt-timestamp.ts';
+
 /** How a storyboard sprite is laid out: one tile every `intervalSeconds`, `columns` tiles per row. */
 export interface StoryboardLayout {
   intervalSeconds: number;
@@ -24,12 +26,6 @@ export function storyboardLayout(durationSeconds: number, width: number, height:
   return { intervalSeconds, tileCount, tileWidth, tileHeight, columns, rows: Math.ceil(tileCount / columns) };
 }
 
-const timestamp = (seconds: number) => {
-  const ms = Math.round(seconds * 1000);
-  const pad = (value: number, size = 2) => String(value).padStart(size, '0');
-  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
-};
-
 /** WebVTT for scrubbing previews: one cue per tile, pointing into the sprite with a `#xywh=` fragment. Pure. */
 export function storyboardVtt(layout: StoryboardLayout, durationSeconds: number, spriteUri: string): string {
   const cues: string[] = ['WEBVTT', ''];
@@ -38,7 +34,7 @@ export function storyboardVtt(layout: StoryboardLayout, durationSeconds: number,
     const end = Math.min(durationSeconds, start + layout.intervalSeconds);
     const x = (index % layout.columns) * layout.tileWidth;
     const y = Math.floor(index / layout.columns) * layout.tileHeight;
-    cues.push(`${timestamp(start)} --> ${timestamp(end)}`, `${spriteUri}#xywh=${x},${y},${layout.tileWidth},${layout.tileHeight}`, '');
+    cues.push(`${webvttTimestamp(start)} --> ${webvttTimestamp(end)}`, `${spriteUri}#xywh=${x},${y},${layout.tileWidth},${layout.tileHeight}`, '');
   }
   return cues.join('\n');
 }

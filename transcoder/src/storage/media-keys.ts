@@ -8,4 +8,6 @@ export const mediaKeys = {
   thumbnail: (videoId: string) => `${videoId}/thumbnail.jpg`,
   storyboard: (videoId: string) => `${videoId}/storyboard.jpg`,
   storyboardVtt: (videoId: string) => `${videoId}/storyboard.vtt`,
+  /** The speech engine's WebVTT, staged for the origin, which stores it as a generated caption track. */
+  autoCaptions: (videoId: string, language: string) => `${videoId}/auto-captions/${language}.vtt`,
 };
