@@ -42,7 +42,7 @@ export const BeaconBatch = z.strictObject({
 });
 export type BeaconBatch = z.infer<typeof BeaconBatch>;
 
-/** One event as the edge forwards it and Kafka carries it: enriched, no raw IP. */
+/** One event as the edge forwards it to the origin: enriched, no raw IP (Kafka carries it as a PlaybackEventRow). */
 export const PlaybackEventRecord = z.strictObject({
   /** Deterministic (session, type, at, position): a resent beacon or a replayed batch has the same ids. */
   eventId: z.string().regex(/^[0-9a-f]{32}$/),
@@ -63,6 +63,29 @@ export const PlaybackEventRecord = z.strictObject({
   receivedAt: z.number().int().positive(),
 });
 export type PlaybackEventRecord = z.infer<typeof PlaybackEventRecord>;
+
+/**
+ * What Kafka `playback-events` carries since the sink streams messages into ClickHouse unparsed: one
+ * `playback_events` row as JSONEachRow reads it (snake_case, DateTime as epoch seconds), written by the
+ * origin from a validated PlaybackEventRecord. The sink checks it only when ClickHouse refuses a batch.
+ */
+export const PlaybackEventRow = z.strictObject({
+  event_id: z.string().regex(/^[0-9a-f]{32}$/),
+  video_id: VideoId,
+  session_id: SessionId,
+  viewer_id: z.string().regex(/^[0-9a-f]{32}$/),
+  country: z.string().regex(/^([A-Z]{2})?$/),
+  type: BeaconEventType,
+  at: z.number().int().positive(),
+  at_ms: z.number().int().positive(),
+  position: z.number().min(0),
+  bitrate: z.number().int().min(0).max(4_294_967_295),
+  rendition: z.string().max(32),
+  stall_ms: z.number().int().min(0).max(4_294_967_295),
+  code: z.string().max(100),
+  received_at: z.number().int().positive(),
+});
+export type PlaybackEventRow = z.infer<typeof PlaybackEventRow>;
 
 /** `POST origin /internal/beacons` (behind the internal secret). */
 export const InternalBeaconBatch = z.strictObject({

@@ -10,6 +10,7 @@ import { enrichBeacon } from '../../edge/src/beacon/enrich.ts';
 import { openClickHouse } from '../../origin/src/analytics/clickhouse.ts';
 import { internalBeaconRoutes } from '../../origin/src/analytics/internal-routes.ts';
 import { createPlaybackEventProducer } from '../../origin/src/analytics/producer.ts';
+import { rowMessage } from '../../origin/src/analytics/rows.ts';
 import { analyticsRoutes } from '../../origin/src/analytics/routes.ts';
 import { startPlaybackEventsSink, type PlaybackEventsSink } from '../../origin/src/analytics/sink.ts';
 import { stackContext } from '../../stack/component.ts';
@@ -141,6 +142,26 @@ describe('beacons → Kafka → sink → ClickHouse → analytics', () => {
     expect((await postBeacons(again)).status).toBe(202);
     await waitFor(async () => (sink!.stats().rows >= before + again.length ? true : undefined), { what: 'duplicates inserted', timeoutMs: 30_000, retryErrors: true });
     expect(await analytics()).toMatchObject({ views: 3, watchSeconds: 39, errors: 1 });
+  });
+
+  it('a message that is not a row holds nothing up: ClickHouse refuses the batch, the sink checks each message, stores the rows and counts the rest', async () => {
+    const mixedVideo = `${videoId}_mixed`;
+    const invalidBefore = sink!.stats().invalid;
+    const checkedBefore = sink!.stats().checkedBatches;
+    const [play, ended] = await enrichBeacon({ sessionId: 's5', videoId: mixedVideo, events: [ev('play', 200_000, { bitrate: 1_000_000 }), ev('ended', 205_000)] }, { clientIp: '198.51.100.5', country: 'GB', secret, now: Date.now() });
+    const raw = kafka.producer();
+    await raw.connect();
+    // One key, so one partition and one batch: garbage, a record as producers before rows wrote it, and a row.
+    await raw.send({ topic: PLAYBACK_EVENTS_TOPIC, messages: [{ key: mixedVideo, value: 'not json' }, { key: mixedVideo, value: JSON.stringify(play) }, { key: mixedVideo, value: rowMessage(ended!) }] });
+    await raw.disconnect();
+    const result = await waitFor(async () => {
+      const response = await origin.request(`/v1/videos/${mixedVideo}/analytics?from=${t0 - 60_000}&to=${Date.now() + 60_000}`);
+      const seen = (await response.json()) as VideoAnalytics;
+      return seen.views === 1 && seen.watchSeconds === 5 ? seen : undefined;
+    }, { what: 'the two good events of the mixed batch', timeoutMs: 30_000, retryErrors: true });
+    expect(result).toMatchObject({ views: 1, watchSeconds: 5, byCountry: [{ country: 'GB', views: 1 }] });
+    expect(sink!.stats().invalid).toBe(invalidBefore + 1);
+    expect(sink!.stats().checkedBatches).toBeGreaterThan(checkedBefore);
   });
 
   it('with ClickHouse down, beacons are still accepted, offsets stay put, and everything arrives after it returns', async () => {

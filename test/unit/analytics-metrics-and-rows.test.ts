@@ -3,7 +3,7 @@ import { BeaconBatch, type PlaybackEventRecord } from '../../contracts/beacons.t
 import { sqlString } from '../../origin/src/analytics/clickhouse.ts';
 import { rebufferRatio, sessionPlayMs, summarySql, toVideoAnalytics } from '../../origin/src/analytics/metrics.ts';
 import { analyticsRange } from '../../origin/src/analytics/routes.ts';
-import { rowsFromMessages } from '../../origin/src/analytics/rows.ts';
+import { rowMessage, rowsFromMessages, toRow } from '../../origin/src/analytics/rows.ts';
 import { retentionCutoff } from '../../origin/src/analytics/schema.ts';
 
 const record = (overrides: Partial<PlaybackEventRecord> = {}): PlaybackEventRecord => ({
@@ -74,6 +74,19 @@ describe('rows for ClickHouse', () => {
     expect(rows.map((row) => row.event_id)).toEqual(['0123456789abcdef0123456789abcdef', 'a'.repeat(32)]);
     expect(rows[0]).toMatchObject({ at: 1_767_225_600, at_ms: 1_767_225_600_123, bitrate: 0, rendition: '', stall_ms: 0, received_at: 1_767_225_601 });
     expect(rows[1]!.stall_ms).toBe(400);
+  });
+
+  it('the producer writes each event as its ClickHouse row; the check reads rows and records alike and refuses broken rows', () => {
+    const line = rowMessage(record({ bitrate: 2_000_000 }));
+    expect(JSON.parse(line)).toEqual({ ...toRow(record({ bitrate: 2_000_000 })) });
+    expect(JSON.parse(line)).toMatchObject({ event_id: '0123456789abcdef0123456789abcdef', video_id: 'v1', at: 1_767_225_600, at_ms: 1_767_225_600_123, bitrate: 2_000_000 });
+    const legacy = JSON.stringify(record({ eventId: 'b'.repeat(32) }));
+    const broken = JSON.stringify({ ...JSON.parse(line), event_id: 'c'.repeat(32), video_id: "v1' OR 1=1" });
+    const unknownField = JSON.stringify({ ...JSON.parse(line), event_id: 'd'.repeat(32), ip: '1.2.3.4' });
+    const { rows, invalid } = rowsFromMessages([Buffer.from(line), legacy, broken, unknownField, null]);
+    expect(rows.map((row) => row.event_id)).toEqual(['0123456789abcdef0123456789abcdef', 'b'.repeat(32)]);
+    expect(rows[1]).toEqual(toRow(record({ eventId: 'b'.repeat(32) })));
+    expect(invalid).toBe(3);
   });
 
   it('escapes string literals and only ever puts a validated id into SQL', () => {

@@ -1,22 +1,6 @@
-import { PlaybackEventRecord } from '../../../contracts/beacons.ts';
+import { PlaybackEventRecord, PlaybackEventRow } from '../../../contracts/beacons.ts';
 
-/** A `playback_events` row as JSONEachRow sends it (DateTime as epoch seconds). */
-export interface PlaybackEventRow {
-  event_id: string;
-  video_id: string;
-  session_id: string;
-  viewer_id: string;
-  country: string;
-  type: string;
-  at: number;
-  at_ms: number;
-  position: number;
-  bitrate: number;
-  rendition: string;
-  stall_ms: number;
-  code: string;
-  received_at: number;
-}
+export type { PlaybackEventRow } from '../../../contracts/beacons.ts';
 
 export function toRow(record: PlaybackEventRecord): PlaybackEventRow {
   return {
@@ -37,26 +21,40 @@ export function toRow(record: PlaybackEventRecord): PlaybackEventRow {
   };
 }
 
-/** Kafka message values → rows, first copy of each event id kept; undecodable messages are counted, not fatal. */
+/** The Kafka value of one event: its ClickHouse row as one JSONEachRow line (the sink passes it on unparsed). */
+export const rowMessage = (record: PlaybackEventRecord): string => JSON.stringify(toRow(record));
+
+/** One message value → its row, or null: a row as the producer writes it, or a record as producers before rows wrote it. */
+function rowOf(value: Buffer | string | null): PlaybackEventRow | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(value));
+  } catch {
+    return null;
+  }
+  const row = PlaybackEventRow.safeParse(parsed);
+  if (row.success) return row.data;
+  const record = PlaybackEventRecord.safeParse(parsed);
+  return record.success ? toRow(record.data) : null;
+}
+
+/**
+ * Kafka message values → checked rows, first copy of each event id kept; undecodable messages are counted,
+ * not fatal. The sink's slow path, for a batch that ClickHouse refused as it came.
+ */
 export function rowsFromMessages(values: Array<Buffer | string | null>): { rows: PlaybackEventRow[]; invalid: number } {
   const seen = new Set<string>();
   const rows: PlaybackEventRow[] = [];
   let invalid = 0;
   for (const value of values) {
-    let parsed: ReturnType<typeof PlaybackEventRecord.safeParse>;
-    try {
-      parsed = PlaybackEventRecord.safeParse(JSON.parse(String(value)));
-    } catch {
+    const row = rowOf(value);
+    if (row === null) {
       invalid += 1;
       continue;
     }
-    if (!parsed.success) {
-      invalid += 1;
-      continue;
-    }
-    if (seen.has(parsed.data.eventId)) continue;
-    seen.add(parsed.data.eventId);
-    rows.push(toRow(parsed.data));
+    if (seen.has(row.event_id)) continue;
+    seen.add(row.event_id);
+    rows.push(row);
   }
   return { rows, invalid };
 }

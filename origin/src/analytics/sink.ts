@@ -1,7 +1,11 @@
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PLAYBACK_EVENTS_TOPIC } from '../../../contracts/beacons.ts';
+import { ClickHouseError } from '@clickhouse/client';
 import type { ClickHouseClient } from './clickhouse.ts';
+import { coalescedInserts } from './coalesced-inserts.ts';
 import { rowsFromMessages } from './rows.ts';
 import { migrateAnalytics, PLAYBACK_EVENTS_TABLE } from './schema.ts';
 
@@ -9,10 +13,14 @@ export interface SinkOptions {
   kafka: Kafka;
   clickhouse: ClickHouseClient;
   log: Logger;
-  /** Most rows per ClickHouse insert. */
+  /** Most rows per ClickHouse insert (the partitions' batches waiting together are inserted at once up to this). */
   maxRows?: number;
   /** How long the broker may hold a fetch to fill it (batching by time). */
   maxWaitMs?: number;
+  /** How long a partition's batch waits for the other partitions' batches to share its insert. */
+  lingerMs?: number;
+  /** Partitions whose batches are read and inserted at the same time (the topic has 3). */
+  partitionsConsumedConcurrently?: number;
   groupId?: string;
   /** Wait between insert attempts while ClickHouse is down. */
   retryDelayMs?: number;
@@ -23,6 +31,8 @@ export interface SinkStats {
   inserts: number;
   invalid: number;
   failedInserts: number;
+  /** Batches ClickHouse refused as they came, then inserted after checking each message. */
+  checkedBatches: number;
   /** Duration of each accepted insert, ms (for benchmarks). */
   insertMs: number[];
 }
@@ -33,18 +43,26 @@ export interface PlaybackEventsSink {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const NEWLINE = Buffer.from('\n');
+
+/** ClickHouse answered with an error of its own (it was reached, the data or the schema was wrong). */
+const refusedByClickHouse = (error: unknown) => error instanceof ClickHouseError;
 
 /**
  * Kafka `playback-events` → ClickHouse `playback_events`, in batches. An offset is resolved and committed
  * only after ClickHouse accepted the rows up to it: a crash or an outage replays, never loses. Replayed
- * rows repeat their event ids and ReplacingMergeTree (read with FINAL) removes them.
+ * rows repeat their event ids; the analytics queries count each id once (and ReplacingMergeTree drops the
+ * copies at merge time).
+ *
+ * Messages are JSONEachRow lines already (the producer writes rows): they go to ClickHouse unparsed. Only a
+ * batch that ClickHouse refuses is parsed and checked message by message, undecodable ones skipped and counted.
  */
 export async function startPlaybackEventsSink(options: SinkOptions): Promise<PlaybackEventsSink> {
   const { kafka, clickhouse, log } = options;
-  const maxRows = options.maxRows ?? 5000;
+  const maxRows = options.maxRows ?? 200_000;
   const maxWaitMs = options.maxWaitMs ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 1000;
-  const stats: SinkStats = { rows: 0, inserts: 0, invalid: 0, failedInserts: 0, insertMs: [] };
+  const stats: SinkStats = { rows: 0, inserts: 0, invalid: 0, failedInserts: 0, checkedBatches: 0, insertMs: [] };
   // The schema may be missing when ClickHouse came up after the sink (or was wiped): apply it before inserting.
   let migrated = false;
   const migrateOnce = async () => {
@@ -53,12 +71,36 @@ export async function startPlaybackEventsSink(options: SinkOptions): Promise<Pla
   };
   await migrateOnce().catch((error: unknown) => log.warn({ event: 'analytics_migrate_deferred', err: (error as Error).message }, 'ClickHouse not reachable at sink start; inserts retry'));
 
+  const inserts = coalescedInserts<Buffer>({
+    lingerMs: options.lingerMs ?? 20,
+    maxRows,
+    insert: async (lines) => {
+      const startedAt = performance.now();
+      try {
+        await migrateOnce();
+        const body = Readable.from(lines.flatMap((line) => [line, NEWLINE]));
+        const inserted = await clickhouse.exec({ query: `INSERT INTO ${PLAYBACK_EVENTS_TABLE} FORMAT JSONEachRow`, values: body });
+        inserted.stream.resume(); // the (empty) answer must be read for the socket to return to the pool
+        await finished(inserted.stream);
+      } catch (error) {
+        stats.failedInserts += 1;
+        migrated = false;
+        throw error;
+      }
+      stats.insertMs.push(performance.now() - startedAt);
+      stats.rows += lines.length;
+      stats.inserts += 1;
+    },
+  });
+
   const consumer = kafka.consumer({
     groupId: options.groupId ?? 'vora-playback-events-sink',
     maxWaitTimeInMs: maxWaitMs,
-    // The broker holds a fetch until this much arrived or maxWaitMs passed: batching by size and time.
-    minBytes: 256 * 1024,
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    // The broker holds a fetch until this much arrived or maxWaitMs passed: batching by size and time. While an
+    // insert runs the next rows pile up in Kafka, so a busy stream gets larger inserts by itself.
+    minBytes: 1024 * 1024,
+    maxBytes: 96 * 1024 * 1024,
+    maxBytesPerPartition: 32 * 1024 * 1024,
   });
   consumer.on(consumer.events.CRASH, ({ payload }) =>
     log.error({ event: 'playback_events_sink_crashed', err: payload.error.message, restart: payload.restart }, 'playback events sink crashed'),
@@ -70,34 +112,39 @@ export async function startPlaybackEventsSink(options: SinkOptions): Promise<Pla
     eachBatchAutoResolve: false,
     autoCommit: true,
     autoCommitThreshold: 1,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
-      for (let start = 0; start < batch.messages.length; start += maxRows) {
-        const chunk = batch.messages.slice(start, start + maxRows);
-        const { rows, invalid } = rowsFromMessages(chunk.map((message) => message.value));
-        stats.invalid += invalid;
-        if (invalid > 0) log.warn({ event: 'playback_events_invalid', partition: batch.partition, invalid }, 'undecodable playback events skipped');
-        for (let attempt = 1; rows.length > 0; attempt += 1) {
-          if (!isRunning() || isStale()) return; // unresolved offsets are fetched again
-          const startedAt = performance.now();
-          try {
-            await migrateOnce();
-            await clickhouse.insert({ table: PLAYBACK_EVENTS_TABLE, values: rows, format: 'JSONEachRow' });
-            stats.insertMs.push(performance.now() - startedAt);
-            stats.rows += rows.length;
-            stats.inserts += 1;
-            break;
-          } catch (error) {
-            stats.failedInserts += 1;
-            migrated = false;
-            log.warn({ event: 'clickhouse_insert_failed', partition: batch.partition, rows: rows.length, attempt, err: (error as Error).message }, 'ClickHouse insert failed; offsets stay uncommitted, retrying');
-            await sleep(Math.min(retryDelayMs * attempt, 10_000));
-            await heartbeat().catch(() => {});
+      const last = batch.messages[batch.messages.length - 1];
+      if (last === undefined) return;
+      let lines = batch.messages.flatMap((message) => (message.value && message.value.length > 0 ? [message.value] : []));
+      let checked = false;
+      const skipped = batch.messages.length - lines.length;
+      stats.invalid += skipped;
+      if (skipped > 0) log.warn({ event: 'playback_events_invalid', partition: batch.partition, invalid: skipped }, 'empty playback events skipped');
+      for (let attempt = 1; lines.length > 0; attempt += 1) {
+        if (!isRunning() || isStale()) return; // unresolved offsets are fetched again
+        try {
+          await inserts.add(lines);
+          break;
+        } catch (error) {
+          if (!checked && refusedByClickHouse(error)) {
+            // Not (only) an outage: check every message, keep the rows that are rows, and try again at once.
+            const { rows, invalid } = rowsFromMessages(lines);
+            lines = rows.map((row) => Buffer.from(JSON.stringify(row)));
+            checked = true;
+            stats.checkedBatches += 1;
+            stats.invalid += invalid;
+            log.warn({ event: 'playback_events_checked', partition: batch.partition, invalid, err: (error as Error).message }, 'ClickHouse refused a batch; undecodable playback events skipped');
+            continue;
           }
+          log.warn({ event: 'clickhouse_insert_failed', partition: batch.partition, rows: lines.length, attempt, err: (error as Error).message }, 'ClickHouse insert failed; offsets stay uncommitted, retrying');
+          await sleep(Math.min(retryDelayMs * attempt, 10_000));
+          await heartbeat().catch(() => {});
         }
-        resolveOffset(chunk[chunk.length - 1]!.offset);
-        await commitOffsetsIfNecessary();
-        await heartbeat();
       }
+      resolveOffset(last.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
     },
   });
 
