@@ -31,9 +31,17 @@ export function sessionPlayMs(events: Array<{ type: string; at: number }>): numb
 const where = (videoId: string, range: AnalyticsRange) =>
   `video_id = ${sqlString(videoId)} AND at >= toDateTime(${Math.floor(range.from / 1000)}) AND at < toDateTime(${Math.ceil(range.to / 1000)})`;
 
-/** One row per session (deduplicated by FINAL), then one row of totals. 18.16 has no window functions: arrays do it. */
+/**
+ * One row per session, then one row of totals. 18.16 has no window functions: arrays do it.
+ *
+ * Every event counts once without FINAL (which 18.16 runs single-threaded over every part: 1.6 s of 1 M events):
+ * a replayed or resent event repeats its id, its time, type and values, so each per-session figure is taken over
+ * distinct values. Play time is the sorted set of `at_ms * 2 + playing` (a copy adds an equal key, and equal keys
+ * add no time); the stalls, errors and bitrates are sets keyed by a hash of the event id; startup is a min, which
+ * copies do not change.
+ */
 export function summarySql(videoId: string, range: AnalyticsRange): string {
-  const playing = `[${PLAYING_EVENTS.map((type) => `'${type}'`).join(', ')}]`;
+  const playing = `type IN (${PLAYING_EVENTS.map((type) => `'${type}'`).join(', ')})`;
   return `SELECT
   count() AS views,
   uniqExact(viewer) AS uniqueViewers,
@@ -48,22 +56,22 @@ FROM (
   SELECT
     session_id,
     any(viewer_id) AS viewer,
-    arraySort(groupArray(at_ms)) AS ats,
-    arraySort((t, a) -> a, groupArray(type), groupArray(at_ms)) AS types,
-    arraySum(arrayMap(i -> if(has(${playing}, types[i]), ats[i + 1] - ats[i], 0), arrayEnumerate(arrayPopBack(ats)))) AS play_ms,
-    sumIf(stall_ms, type = 'stall_end') AS stalled_ms,
+    arraySort(groupUniqArray(at_ms * 2 + (${playing}))) AS keys,
+    arraySum((a, b) -> (intDiv(b, 2) - intDiv(a, 2)) * (a % 2), arrayPopBack(keys), arrayPopFront(keys)) AS play_ms,
+    arraySum(e -> tupleElement(e, 2), groupUniqArrayIf((cityHash64(event_id), stall_ms), type = 'stall_end')) AS stalled_ms,
     countIf(type = 'play') > 0 AS played,
     toInt64(minIf(at_ms, type = 'play')) - toInt64(min(at_ms)) AS startup_ms,
-    countIf(type = 'error') AS error_count,
-    sumIf(bitrate, bitrate > 0) AS bitrate_sum,
-    countIf(bitrate > 0) AS bitrate_n
-  FROM ${PLAYBACK_EVENTS_TABLE} FINAL
+    uniqExactIf(cityHash64(event_id), type = 'error') AS error_count,
+    groupUniqArrayIf((cityHash64(event_id), bitrate), bitrate > 0) AS rates,
+    arraySum(e -> tupleElement(e, 2), rates) AS bitrate_sum,
+    length(rates) AS bitrate_n
+  FROM ${PLAYBACK_EVENTS_TABLE}
   WHERE ${where(videoId, range)}
   GROUP BY session_id
 )`;
 }
 
-/** No FINAL: a duplicate event changes no distinct count, and FINAL cost ~0.7 s of it over 10M events (bench/analytics-query.ts). */
+/** A duplicate event changes no distinct count. */
 export function byCountrySql(videoId: string, range: AnalyticsRange, limit = 10): string {
   return `SELECT if(country = '', '??', country) AS country, uniqExact(session_id) AS views
 FROM ${PLAYBACK_EVENTS_TABLE}

@@ -11,7 +11,7 @@ const dailyColumns = `video_id, toDate(at) AS day, uniqExactState(session_id) AS
 
 /**
  * Versioned, append-only: never edit an applied step, add the next one. ReplacingMergeTree removes
- * a repeated event (same sorting key, which ends with the event id) at merge time; reads use FINAL.
+ * a repeated event (same sorting key, which ends with the event id) at merge time; reads count each event id once without FINAL (metrics.ts).
  * 18.16 has no DateTime64: `at` (seconds) partitions and orders, `at_ms` keeps the precision.
  */
 export const analyticsMigrations: Array<{ version: number; statements: string[] }> = [
