@@ -87,6 +87,7 @@ try {
   const producer = createPlaybackEventProducer(kafka, { log, timeoutMs: 10_000 });
   const sink = await startPlaybackEventsSink({ kafka, clickhouse, log });
 
+  let publishedMs = 0;
   const viaKafka = async (records: PlaybackEventRecord[]): Promise<number> => {
     const target = sink.stats().rows + records.length;
     const startedAt = performance.now();
@@ -98,6 +99,7 @@ try {
       }
     };
     await Promise.all(Array.from({ length: beaconsInFlight }, publisher));
+    publishedMs = performance.now() - startedAt;
     for (let i = 0; sink.stats().rows < target; i += 1) {
       if (i > 60_000) throw new Error(`the sink stored ${sink.stats().rows} of ${target} rows within 10 min`);
       await sleep(10);
@@ -127,7 +129,8 @@ try {
       await mergesSettled();
       const ms = side === 'kafka' ? await viaKafka(records) : await direct(records);
       samples[side].push((events / ms) * 1000);
-      console.log(`[analytics-ingest] round ${round + 1} ${side}: ${events} events in ${(ms / 1000).toFixed(2)} s (${Math.round((events / ms) * 1000)} events/s), ${loadNote()}`);
+      const published = side === 'kafka' ? ` (all acknowledged by Kafka after ${(publishedMs / 1000).toFixed(2)} s)` : '';
+      console.log(`[analytics-ingest] round ${round + 1} ${side}: ${events} events stored in ${(ms / 1000).toFixed(2)} s${published} (${Math.round((events / ms) * 1000)} events/s), ${loadNote()}`);
     }
     const stored = await scalar(`SELECT uniqExact(event_id) FROM ${PLAYBACK_EVENTS_TABLE} WHERE session_id LIKE 'r${round}s%'`);
     if (stored !== events) throw new Error(`round ${round + 1}: ClickHouse holds ${stored} distinct events of ${events}`);

@@ -3,7 +3,6 @@ import { finished } from 'node:stream/promises';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PLAYBACK_EVENTS_TOPIC } from '../../../contracts/beacons.ts';
-import { ClickHouseError } from '@clickhouse/client';
 import type { ClickHouseClient } from './clickhouse.ts';
 import { coalescedInserts } from './coalesced-inserts.ts';
 import { rowsFromMessages } from './rows.ts';
@@ -31,7 +30,7 @@ export interface SinkStats {
   inserts: number;
   invalid: number;
   failedInserts: number;
-  /** Batches ClickHouse refused as they came, then inserted after checking each message. */
+  /** Batches whose insert failed as they came, then checked message by message (once each). */
   checkedBatches: number;
   /** Duration of each accepted insert, ms (for benchmarks). */
   insertMs: number[];
@@ -45,9 +44,6 @@ export interface PlaybackEventsSink {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NEWLINE = Buffer.from('\n');
 
-/** ClickHouse answered with an error of its own (it was reached, the data or the schema was wrong). */
-const refusedByClickHouse = (error: unknown) => error instanceof ClickHouseError;
-
 /**
  * Kafka `playback-events` → ClickHouse `playback_events`, in batches. An offset is resolved and committed
  * only after ClickHouse accepted the rows up to it: a crash or an outage replays, never loses. Replayed
@@ -55,12 +51,12 @@ const refusedByClickHouse = (error: unknown) => error instanceof ClickHouseError
  * copies at merge time).
  *
  * Messages are JSONEachRow lines already (the producer writes rows): they go to ClickHouse unparsed. Only a
- * batch that ClickHouse refuses is parsed and checked message by message, undecodable ones skipped and counted.
+ * batch whose insert failed is parsed and checked message by message (once), undecodable ones skipped and counted.
  */
 export async function startPlaybackEventsSink(options: SinkOptions): Promise<PlaybackEventsSink> {
   const { kafka, clickhouse, log } = options;
   const maxRows = options.maxRows ?? 200_000;
-  const maxWaitMs = options.maxWaitMs ?? 1000;
+  const maxWaitMs = options.maxWaitMs ?? 500;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const stats: SinkStats = { rows: 0, inserts: 0, invalid: 0, failedInserts: 0, checkedBatches: 0, insertMs: [] };
   // The schema may be missing when ClickHouse came up after the sink (or was wiped): apply it before inserting.
@@ -127,14 +123,15 @@ export async function startPlaybackEventsSink(options: SinkOptions): Promise<Pla
           await inserts.add(lines);
           break;
         } catch (error) {
-          if (!checked && refusedByClickHouse(error)) {
-            // Not (only) an outage: check every message, keep the rows that are rows, and try again at once.
+          if (!checked) {
+            // ClickHouse may have refused a message that is not a row (its answer can reach us as a bare socket
+            // error while the body is still streaming): check every message once, keep the rows, try again at once.
             const { rows, invalid } = rowsFromMessages(lines);
             lines = rows.map((row) => Buffer.from(JSON.stringify(row)));
             checked = true;
             stats.checkedBatches += 1;
             stats.invalid += invalid;
-            log.warn({ event: 'playback_events_checked', partition: batch.partition, invalid, err: (error as Error).message }, 'ClickHouse refused a batch; undecodable playback events skipped');
+            log.warn({ event: 'playback_events_checked', partition: batch.partition, invalid, err: (error as Error).message }, 'an insert failed; the batch checked message by message, undecodable playback events skipped');
             continue;
           }
           log.warn({ event: 'clickhouse_insert_failed', partition: batch.partition, rows: lines.length, attempt, err: (error as Error).message }, 'ClickHouse insert failed; offsets stay uncommitted, retrying');
