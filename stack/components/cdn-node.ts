@@ -42,6 +42,8 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
         listen: `127.0.0.1:${port}`,
         // Misses go to the shield, which alone pulls from the gateway (one fetch per object for all nodes).
         originHostPort: shieldHostPort(ctx),
+        // One shield locally: while it restarts, misses go to the gateway itself (test/faults/shield-restart-during-playback).
+        fallbackHostPort: `127.0.0.1:${ctx.ports.origin}`,
         nodeDir,
         nodeKey: ctx.secrets.nodeKey,
         pullSecret: ctx.secrets.pullSecret,

@@ -13,7 +13,7 @@ export const shieldUrl = (ctx: StackContext): string => `http://${shieldHostPort
  * The origin shield: Debian's varnishd as the stack's own process (foreground, own `-n` folder under
  * `{dataDir}/shield`, no management port), with the VCL rendered by shield/vcl.ts in front of the gateway.
  */
-export function shieldComponent(ctx: StackContext, options: { gatewayPort?: number; memory?: string; graceSeconds?: number } = {}): ComponentSpec {
+export function shieldComponent(ctx: StackContext, options: { gatewayPort?: number; memory?: string; graceSeconds?: number; proxyPort?: number } = {}): ComponentSpec {
   const shieldDir = join(ctx.dataDir, 'shield');
   const url = shieldUrl(ctx);
   return {
@@ -33,7 +33,12 @@ export function shieldComponent(ctx: StackContext, options: { gatewayPort?: numb
       return {
         cmd: varnishd,
         // -j none: no jail, so as root it does not switch to the varnish user (who cannot read a checkout's .vora/).
-        args: ['-F', '-j', 'none', '-n', join(shieldDir, 'work'), '-a', shieldHostPort(ctx), '-T', 'none', '-f', vclPath, '-s', `malloc,${options.memory ?? '256m'}`],
+        args: [
+          '-F', '-j', 'none', '-n', join(shieldDir, 'work'), '-a', shieldHostPort(ctx),
+          // A second listener for a TLS front (hitch, stack/components/shield-tls.ts), which sends the PROXY header.
+          ...(options.proxyPort ? ['-a', `127.0.0.1:${options.proxyPort},PROXY`] : []),
+          '-T', 'none', '-f', vclPath, '-s', `malloc,${options.memory ?? '256m'}`,
+        ],
       };
     },
     async probe() {

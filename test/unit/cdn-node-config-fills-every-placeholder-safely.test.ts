@@ -27,6 +27,31 @@ describe('renderNginxConfig', () => {
     expect(() => renderNginxConfig(template, { ...values, pullSecret: 'x"; return 200; #' })).toThrow(/pull secret/);
   });
 
+  it('serves plain HTTP and pulls over plain HTTP unless a certificate and an upstream name are given', async () => {
+    const template = await readFile(new URL('../../edge/cdn-node/nginx.conf.template', import.meta.url), 'utf8');
+    const plain = renderNginxConfig(template, values);
+    expect(plain).not.toMatch(/\bssl\b;|ssl_certificate/);
+    expect(plain).toContain('proxy_pass http://origin_gateway;');
+    const tls = renderNginxConfig(template, { ...values, tls: { listen: '0.0.0.0:443', certificate: '/etc/vora/tls/node.crt', certificateKey: '/etc/vora/tls/node.key' }, upstreamTls: { serverName: 'shield.vora.example' } });
+    expect(tls).toContain('    listen 0.0.0.0:443 ssl;\n    ssl_certificate /etc/vora/tls/node.crt;\n    ssl_certificate_key /etc/vora/tls/node.key;');
+    expect(tls).toContain('listen 127.0.0.1:8081;');
+    expect(tls).toContain('proxy_pass https://origin_gateway;');
+    expect(tls).toContain('proxy_ssl_name shield.vora.example;');
+    expect(tls).toContain('proxy_ssl_verify on;');
+    expect(tls).toContain('proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;');
+    expect(() => renderNginxConfig(template, { ...values, tls: { listen: '0.0.0.0:443', certificate: '/etc/x.crt ssl_verify off', certificateKey: '/k' } })).toThrow(/TLS_CERTIFICATE must be a path/);
+    expect(() => renderNginxConfig(template, { ...values, upstreamTls: { serverName: 'a;b' } })).toThrow(/control character/);
+  });
+
+  it('asks a fallback (the gateway) when the shield refuses or drops a pull, only when one is given', async () => {
+    const template = await readFile(new URL('../../edge/cdn-node/nginx.conf.template', import.meta.url), 'utf8');
+    expect(renderNginxConfig(template, values)).not.toContain('backup;');
+    const config = renderNginxConfig(template, { ...values, originHostPort: '127.0.0.1:8090', fallbackHostPort: '127.0.0.1:8080' });
+    expect(config).toContain('    server 127.0.0.1:8090 max_fails=1 fail_timeout=2s;\n    server 127.0.0.1:8080 backup;\n    keepalive 32;');
+    expect(config).toContain('proxy_next_upstream error timeout http_502 http_504;');
+    expect(() => renderNginxConfig(template, { ...values, fallbackHostPort: '127.0.0.1:8080; include /x' })).toThrow(/control character/);
+  });
+
   it('refuses a node key that could break out of the nginx string', () => {
     expect(() => renderNginxConfig('{{SEGMENT_TOKEN_CHECK}}', { ...values, nodeKey: 'short"; return 200; #' })).toThrow(/secret/);
   });

@@ -11,7 +11,7 @@ import { renderNginxConfig, type CdnNodeConfigValues } from '../render-config.ts
 /** Every environment variable the CLI reads; the cloud-init test checks the farm sets each required one. */
 export const renderEnvNames = {
   required: ['NODE_ID', 'NGINX_LISTEN', 'ORIGIN_HOSTPORT', 'NODE_DIR', 'NGINX_ACCESS_LOG', 'NODE_KEY', 'PULL_SECRET', 'NGINX_CONF_OUT'],
-  optional: ['NGINX_NJS_MODULE', 'NGINX_USER_DIRECTIVE', 'NGINX_WORKER_PROCESSES', 'NGINX_CACHE_MAX_SIZE', 'NGINX_TEMPLATE'],
+  optional: ['NGINX_NJS_MODULE', 'NGINX_USER_DIRECTIVE', 'NGINX_WORKER_PROCESSES', 'NGINX_CACHE_MAX_SIZE', 'NGINX_TEMPLATE', 'NGINX_TLS_LISTEN', 'NGINX_TLS_PEM', 'UPSTREAM_TLS_NAME', 'UPSTREAM_TLS_CA', 'ORIGIN_FALLBACK_HOSTPORT'],
 } as const;
 
 const defaultTemplate = fileURLToPath(new URL('../nginx.conf.template', import.meta.url));
@@ -26,6 +26,7 @@ export interface RenderJob {
 export function renderJobFromEnv(env: Record<string, string | undefined>): RenderJob {
   const missing = renderEnvNames.required.filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`render-cli: missing ${missing.join(', ')} — set them in the environment (see terraform/modules/cdn-nodes)`);
+  if (Boolean(env.NGINX_TLS_LISTEN) !== Boolean(env.NGINX_TLS_PEM)) throw new Error('render-cli: NGINX_TLS_LISTEN and NGINX_TLS_PEM go together (the HTTPS listener and its key + certificate chain)');
   const workers = env.NGINX_WORKER_PROCESSES;
   if (workers !== undefined && workers !== '' && workers !== 'auto' && !/^[1-9]\d*$/.test(workers)) {
     throw new Error(`render-cli: NGINX_WORKER_PROCESSES must be a positive integer, got ${JSON.stringify(workers)}`);
@@ -46,6 +47,10 @@ export function renderJobFromEnv(env: Record<string, string | undefined>): Rende
       // `auto` (one worker per core) is valid nginx; the renderer's type says number, the template takes text.
       workerProcesses: (workers || undefined) as unknown as number | undefined,
       cacheMaxSize: env.NGINX_CACHE_MAX_SIZE || undefined,
+      // One PEM with the key and the certificate chain serves as both (nginx reads each from the same file).
+      tls: env.NGINX_TLS_LISTEN && env.NGINX_TLS_PEM ? { listen: env.NGINX_TLS_LISTEN, certificate: env.NGINX_TLS_PEM, certificateKey: env.NGINX_TLS_PEM } : undefined,
+      upstreamTls: env.UPSTREAM_TLS_NAME ? { serverName: env.UPSTREAM_TLS_NAME, trustedCertificate: env.UPSTREAM_TLS_CA || undefined } : undefined,
+      fallbackHostPort: env.ORIGIN_FALLBACK_HOSTPORT || undefined,
     },
   };
 }
