@@ -27,8 +27,7 @@ const schema = z.object({
   /** Signs every pull of /media by the shield, the CDN nodes and the edge; unset = only operators read media. */
   VORA_PULL_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'VORA_PULL_SECRET must be 16-128 characters of A-Z, a-z, 0-9, _ or -').optional(),
   /** Every origin shield in front of the gateway (comma-separated base URLs): a deleted video is purged from each. */
-  VORA_SHIELD_URLS: z
-    .string()
+  VORA_SHIELD_URLS: z.string()
     .default('')
     .transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
     .refine((urls) => urls.every((url) => /^https?:\/\/[^/?#\s]+\/?$/.test(url)), 'comma-separated base URLs such as http://127.0.0.1:8090 (scheme, host and port only)'),

@@ -1,4 +1,6 @@
-# One Vora environment: the edge on Cloudflare, the origin on AWS, and the CDN node farm between them.
+# One Vora environment: the edge on Cloudflare, the origin on AWS, the origin shield in front of its gateway,
+# and the CDN node farm between them. Every public hop is HTTPS: viewers → edge and nodes, edge → origin and shield,
+# nodes → shield; the gateway answers the shield alone (its security group), plain HTTP stays inside the VPC.
 # The same wiring serves every environment; envs/<env>.tfvars says which one and how large.
 
 locals {
@@ -41,6 +43,7 @@ module "edge" {
   bundle_dir       = abspath("${path.root}/${var.edge_bundle_dir}")
   assets_directory = abspath("${path.root}/${var.edge_assets_directory}")
   origin_url       = "https://${var.origin_domain_name}"
+  media_url        = module.shield.shield_url
   internal_secret  = random_password.internal_secret.result
   node_key         = random_password.node_key.result
   pull_secret      = random_password.pull_secret.result
@@ -71,6 +74,23 @@ module "origin" {
   internal_secret        = random_password.internal_secret.result
   pull_secret            = random_password.pull_secret.result
   secrets_key            = random_bytes.secrets_key.base64
+  shield_urls            = module.shield.purge_urls
+}
+
+module "shield" {
+  source = "../modules/shield"
+
+  name                     = local.name
+  vpc_id                   = var.vpc_id
+  public_subnet_ids        = var.public_subnet_ids
+  host_count               = var.shield_count
+  domain_name              = var.shield_domain_name
+  tls_pem_parameter        = var.shield_tls_pem_parameter
+  origin_gateway_host_port = module.origin.gateway_host_port
+  origin_security_group_id = module.origin.gateway_security_group_id
+  release_tarball_url      = var.release_tarball_url
+  release_tarball_sha256   = var.release_tarball_sha256
+  pull_secret              = random_password.pull_secret.result
 }
 
 module "cdn_nodes" {
@@ -84,8 +104,11 @@ module "cdn_nodes" {
   max_size                 = var.cdn_max_size
   desired_capacity         = var.cdn_min_size
   edge_url                 = module.edge.edge_url
-  origin_gateway_host_port = module.origin.gateway_host_port
+  origin_gateway_host_port = module.shield.shield_host_port
+  upstream_tls_name        = var.shield_domain_name
   origin_security_group_id = module.origin.gateway_security_group_id
+  tls_pem_parameter        = var.cdn_tls_pem_parameter
+  node_domain              = var.cdn_node_domain
   release_tarball_url      = var.release_tarball_url
   release_tarball_sha256   = var.release_tarball_sha256
   internal_secret          = random_password.internal_secret.result

@@ -28,3 +28,8 @@ output "api_token" {
   value       = random_password.api_token.result
   sensitive   = true
 }
+
+output "shield_lb_dns_name" {
+  description = "DNS name of the shield tier's load balancer: point shield_domain_name at it (CNAME or alias)."
+  value       = module.shield.lb_dns_name
+}

@@ -143,3 +143,29 @@ variable "db_multi_az" {
   description = "RDS standby in a second AZ."
   type        = bool
 }
+
+variable "shield_count" {
+  description = "Shield hosts (one central pair by default): each collapses its own misses, each is purged on delete."
+  type        = number
+  default     = 2
+}
+
+variable "shield_domain_name" {
+  description = "Host name of the shield tier, e.g. shield.example.com (its certificate's name); point it at the shield_lb_dns_name output."
+  type        = string
+}
+
+variable "shield_tls_pem_parameter" {
+  description = "SSM SecureString (created by the operator) with the key and certificate chain for shield_domain_name, read by hitch on the shield hosts."
+  type        = string
+}
+
+variable "cdn_tls_pem_parameter" {
+  description = "SSM SecureString (created by the operator) with the key and certificate chain for *.cdn_node_domain: nodes serve HTTPS."
+  type        = string
+}
+
+variable "cdn_node_domain" {
+  description = "Domain of the node farm: each node is https://{instance-id}.{cdn_node_domain} (its DNS record is not created here)."
+  type        = string
+}

@@ -28,6 +28,11 @@ function hostValues(env: Map<string, string>): Record<string, string> {
     node_key: 'node-key-0123456789abcdef',
     pull_secret: 'pull-secret-0123456789abcdef',
     CACHE_MAX_SIZE: '80g',
+    // The plain-HTTP variant (no TLS parameter): nginx -t below needs no certificate files. HTTPS is checked with
+    // real certificates in test/integration/https-from-viewer-through-node-and-shield.test.ts.
+    tls_listen: '',
+    tls_pem: '',
+    UPSTREAM_TLS_NAME: '',
   };
   const out: Record<string, string> = {};
   for (const [name, value] of env) {

@@ -41,6 +41,7 @@ function sample(value: string): string {
     .replace(/\$\{(origin_port|max_upload_bytes)\}/, '8080')
     .replace('${x264_preset}', 'veryfast')
     .replace('${log_level}', 'info')
+    .replace('${shield_urls}', 'http://10.0.1.5:80,http://10.0.2.5:80')
     .replace(/\$\{[a-z_0-9]+\}/, 'vora-value');
 }
 

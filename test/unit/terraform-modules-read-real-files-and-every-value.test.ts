@@ -67,7 +67,7 @@ describe('terraform layout', () => {
 
   it.each([[relative(tfRoot, rootModule), rootModule]])('%s calls modules that exist, with declared inputs, leaving out no required one', (_, dir) => {
     const calls = moduleCalls(dir);
-    expect(calls.map((c) => c.name).sort()).toEqual(['cdn_nodes', 'edge', 'origin']);
+    expect(calls.map((c) => c.name).sort()).toEqual(['cdn_nodes', 'edge', 'origin', 'shield']);
     for (const call of calls) {
       const target = join(dir, call.source);
       expect(existsSync(join(target, 'variables.tf')), `${call.source} is not a module`).toBe(true);

@@ -19,9 +19,12 @@ resource "aws_iam_role" "node" {
 
 data "aws_iam_policy_document" "node" {
   statement {
-    sid       = "ReadNodeSecrets"
-    actions   = ["ssm:GetParameter"]
-    resources = [aws_ssm_parameter.internal_secret.arn, aws_ssm_parameter.node_key.arn, aws_ssm_parameter.pull_secret.arn]
+    sid     = "ReadNodeSecrets"
+    actions = ["ssm:GetParameter"]
+    resources = concat(
+      [aws_ssm_parameter.internal_secret.arn, aws_ssm_parameter.node_key.arn, aws_ssm_parameter.pull_secret.arn],
+      var.tls_pem_parameter == "" ? [] : ["arn:aws:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${var.tls_pem_parameter}"],
+    )
   }
 
   statement {
@@ -56,3 +59,5 @@ resource "aws_iam_instance_profile" "node" {
   role        = aws_iam_role.node.name
   tags        = var.tags
 }
+
+data "aws_caller_identity" "current" {}

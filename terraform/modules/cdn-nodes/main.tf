@@ -23,6 +23,9 @@ locals {
     internal_secret_param  = aws_ssm_parameter.internal_secret.name
     node_key_param         = aws_ssm_parameter.node_key.name
     pull_secret_param      = aws_ssm_parameter.pull_secret.name
+    tls_pem_param          = var.tls_pem_parameter
+    node_domain            = var.node_domain
+    upstream_tls_name      = var.upstream_tls_name
     # A rotated secret changes the launch template, so the instance refresh rolls it out node by node.
     secrets_version = "${aws_ssm_parameter.internal_secret.version}.${aws_ssm_parameter.node_key.version}.${aws_ssm_parameter.pull_secret.version}"
     # Embedded so a template change rolls a new launch template (and an instance refresh).
@@ -55,6 +58,16 @@ resource "aws_security_group" "node" {
   }
 }
 
+resource "aws_vpc_security_group_ingress_rule" "viewers_https" {
+  count             = var.tls_pem_parameter == "" ? 0 : 1
+  security_group_id = aws_security_group.node.id
+  description       = "Viewers fetch segments over HTTPS"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
 resource "aws_vpc_security_group_ingress_rule" "viewers_http" {
   security_group_id = aws_security_group.node.id
   description       = "Viewers fetch segments (/media/) and the edge may probe /healthz"
@@ -71,7 +84,9 @@ resource "aws_vpc_security_group_egress_rule" "all" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
+# Only while nodes pull from the gateway itself; behind the shield tier the gateway answers the shield alone.
 resource "aws_vpc_security_group_ingress_rule" "origin_from_nodes" {
+  count                        = var.upstream_tls_name == "" ? 1 : 0
   security_group_id            = var.origin_security_group_id
   description                  = "Vora CDN nodes pull segments from the origin gateway"
   ip_protocol                  = "tcp"

@@ -183,3 +183,21 @@ variable "pull_secret" {
     error_message = "pull_secret must be 16-128 base64url characters: it is pasted into nginx.conf and the VCL."
   }
 }
+
+variable "upstream_tls_name" {
+  description = "Host name of the shield tier (module shield's domain_name): nodes pull from origin_gateway_host_port over HTTPS verified against it. Empty: plain HTTP (a gateway inside the VPC)."
+  type        = string
+  default     = ""
+}
+
+variable "tls_pem_parameter" {
+  description = "Name of an SSM SecureString holding the key and certificate chain (PEM) for *.node_domain: nodes then serve HTTPS on 443 and heartbeat https://{instance-id}.{node_domain}. Empty: plain HTTP, which the edge refuses outside local development."
+  type        = string
+  default     = ""
+}
+
+variable "node_domain" {
+  description = "Domain under which each node is https://{instance-id}.{node_domain} (needs tls_pem_parameter; the per-node DNS records are not created by this module)."
+  type        = string
+  default     = ""
+}

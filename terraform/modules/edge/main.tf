@@ -61,6 +61,7 @@ resource "cloudflare_worker_version" "edge" {
       { type = "durable_object_namespace", name = "CHAT_ROOMS", class_name = "ChatRoom" },
       { type = "assets", name = "ASSETS" },
       { type = "plain_text", name = "ORIGIN_URL", text = var.origin_url },
+      { type = "plain_text", name = "MEDIA_URL", text = var.media_url },
       { type = "secret_text", name = "INTERNAL_SECRET", text = var.internal_secret },
       { type = "secret_text", name = "NODE_KEY", text = var.node_key },
       { type = "secret_text", name = "PULL_SECRET", text = var.pull_secret },

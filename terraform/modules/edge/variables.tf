@@ -98,3 +98,13 @@ variable "pull_secret" {
     error_message = "pull_secret must be 16-128 base64url characters: it is pasted into nginx.conf and the VCL."
   }
 }
+
+variable "media_url" {
+  description = "Where the edge pulls /media from (MEDIA_URL): the shield tier's HTTPS URL (module shield's shield_url)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://", var.media_url))
+    error_message = "media_url must be https://: the edge pulls media across the internet."
+  }
+}

@@ -97,6 +97,7 @@ locals {
     origin_port            = var.origin_port
     public_url             = local.public_url
     edge_url               = var.edge_url
+    shield_urls            = join(",", var.shield_urls)
     s3_endpoint            = local.s3_endpoint
     s3_region              = var.s3_region
     raw_bucket             = var.raw_bucket

@@ -346,3 +346,9 @@ variable "secrets_key" {
     error_message = "secrets_key must be 32 bytes in base64 (44 characters ending in =), e.g. random_bytes.secrets_key.base64."
   }
 }
+
+variable "shield_urls" {
+  description = "Private base URL of every shield host (module shield's purge_urls): a deleted video is purged from each (VORA_SHIELD_URLS)."
+  type        = list(string)
+  default     = []
+}

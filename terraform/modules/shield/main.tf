@@ -1,8 +1,16 @@
 # The origin shield tier: Varnish hosts (Debian's varnish + varnish-vmod-digest) behind one network load
-# balancer, in front of the origin's private gateway. The VCL is rendered at boot by the release's
-# shield/render-cli.ts, the renderer `npm start` uses. The gateway's security group admits the shield hosts.
+# balancer, in front of the origin's private gateway. The VCL and hitch's configuration are rendered at boot by
+# the release's shield/render-cli.ts, the renderer `npm start` uses. HTTPS only from outside: hitch terminates TLS
+# on :443 and hands connections to Varnish's PROXY listener, so the VCL sees every client's own address.
+# Fixed hosts, not an autoscaling group: the origin purges each one by its private address (VORA_SHIELD_URLS).
+# The gateway's security group admits the shield hosts.
+
+data "aws_vpc" "this" {
+  id = var.vpc_id
+}
 
 locals {
+  purger_cidrs = length(var.purger_cidrs) > 0 ? var.purger_cidrs : [data.aws_vpc.this.cidr_block]
   gateway_host = split(":", var.origin_gateway_host_port)[0]
   gateway_port = tonumber(split(":", var.origin_gateway_host_port)[1])
 
@@ -10,6 +18,8 @@ locals {
     gateway_host           = local.gateway_host
     gateway_port           = local.gateway_port
     pull_secret_param      = aws_ssm_parameter.pull_secret.name
+    tls_pem_param          = var.tls_pem_parameter
+    purger_cidrs           = join(",", local.purger_cidrs)
     cache_memory           = var.cache_memory
     grace_seconds          = var.grace_seconds
     release_tarball_url    = var.release_tarball_url
@@ -56,9 +66,11 @@ data "aws_iam_policy_document" "shield" {
   statement {
     sid       = "ReadPullSecret"
     actions   = ["ssm:GetParameter"]
-    resources = [aws_ssm_parameter.pull_secret.arn]
+    resources = [aws_ssm_parameter.pull_secret.arn, "arn:aws:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${var.tls_pem_parameter}"]
   }
 }
+
+data "aws_caller_identity" "current" {}
 
 resource "aws_iam_role" "shield" {
   name_prefix        = "${var.name}-shield-"
@@ -87,10 +99,22 @@ resource "aws_security_group" "shield" {
   }
 }
 
+# Pulls over HTTPS only (hitch on 443); every pull is signed all the same.
 resource "aws_vpc_security_group_ingress_rule" "pullers" {
   for_each          = toset(var.puller_cidrs)
   security_group_id = aws_security_group.shield.id
-  description       = "CDN nodes and the edge pull /media (each pull signed)"
+  description       = "CDN nodes and the edge pull /media over HTTPS (each pull signed)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = each.value
+}
+
+# Plain HTTP stays inside the VPC: the load balancer's health check, and the origin's purges.
+resource "aws_vpc_security_group_ingress_rule" "plain_from_vpc" {
+  for_each          = toset(local.purger_cidrs)
+  security_group_id = aws_security_group.shield.id
+  description       = "Health checks and the origin's purges (BAN, signed) from inside the VPC"
   ip_protocol       = "tcp"
   from_port         = 80
   to_port           = 80
@@ -124,11 +148,6 @@ resource "aws_launch_template" "shield" {
     arn = aws_iam_instance_profile.shield.arn
   }
 
-  network_interfaces {
-    associate_public_ip_address = true
-    security_groups             = [aws_security_group.shield.id]
-  }
-
   metadata_options {
     http_endpoint               = "enabled"
     http_tokens                 = "required"
@@ -152,13 +171,15 @@ resource "aws_lb" "shield" {
   tags               = var.tags
 }
 
+# TCP passthrough: TLS ends on the hosts (hitch), which keeps the client address for Varnish.
 resource "aws_lb_target_group" "shield" {
   name_prefix = "vshld-"
-  port        = 80
+  port        = 443
   protocol    = "TCP"
   vpc_id      = var.vpc_id
   health_check {
     protocol = "HTTP"
+    port     = "80"
     path     = "/shield/healthz"
     interval = 10
   }
@@ -168,7 +189,7 @@ resource "aws_lb_target_group" "shield" {
 
 resource "aws_lb_listener" "shield" {
   load_balancer_arn = aws_lb.shield.arn
-  port              = 80
+  port              = 443
   protocol          = "TCP"
 
   default_action {
@@ -177,34 +198,26 @@ resource "aws_lb_listener" "shield" {
   }
 }
 
-resource "aws_autoscaling_group" "shield" {
-  name_prefix         = "${var.name}-shield-"
-  vpc_zone_identifier = var.public_subnet_ids
-  min_size            = var.host_count
-  max_size            = var.host_count
-  desired_capacity    = var.host_count
-  health_check_type   = "ELB"
-  target_group_arns   = [aws_lb_target_group.shield.arn]
-
+resource "aws_instance" "shield" {
+  count                       = var.host_count
+  subnet_id                   = var.public_subnet_ids[count.index % length(var.public_subnet_ids)]
+  vpc_security_group_ids      = [aws_security_group.shield.id]
+  associate_public_ip_address = true
   launch_template {
     id      = aws_launch_template.shield.id
     version = aws_launch_template.shield.latest_version
   }
+  # A new launch template version (release, secrets version) replaces the host; create_before_destroy keeps one serving.
+  tags = merge(var.tags, { Name = "${var.name}-shield-${count.index + 1}" })
 
-  # One host at a time: the other keeps serving (and its grace) while a new one warms.
-  instance_refresh {
-    strategy = "Rolling"
-    preferences {
-      min_healthy_percentage = 50
-    }
+  lifecycle {
+    create_before_destroy = true
   }
+}
 
-  dynamic "tag" {
-    for_each = merge(var.tags, { Name = "${var.name}-shield" })
-    content {
-      key                 = tag.key
-      value               = tag.value
-      propagate_at_launch = true
-    }
-  }
+resource "aws_lb_target_group_attachment" "shield" {
+  count            = var.host_count
+  target_group_arn = aws_lb_target_group.shield.arn
+  target_id        = aws_instance.shield[count.index].id
+  port             = 443
 }

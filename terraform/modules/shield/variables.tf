@@ -54,8 +54,30 @@ variable "origin_security_group_id" {
 }
 
 variable "puller_cidrs" {
-  description = "Who may reach the shield on port 80: the node farm's and the edge's egress ranges (pulls are signed all the same)."
+  description = "Who may reach the shield on 443 (HTTPS): the node farm's and the edge's egress ranges, or 0.0.0.0/0 (pulls are signed all the same)."
   type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "purger_cidrs" {
+  description = "Addresses that may reach plain HTTP :80 and purge (the VCL's purgers ACL); empty = the VPC's CIDR, where the origin hosts and the load balancer's health checks are."
+  type        = list(string)
+  default     = []
+}
+
+variable "domain_name" {
+  description = "Host name of the shield tier (its certificate's name): point it at the load balancer (output lb_dns_name)."
+  type        = string
+}
+
+variable "tls_pem_parameter" {
+  description = "Name of an SSM SecureString the operator created with the private key and certificate chain (PEM) for domain_name; hitch reads it at boot. Keeps the key out of terraform state."
+  type        = string
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.tls_pem_parameter))
+    error_message = "tls_pem_parameter must be an SSM parameter name starting with /."
+  }
 }
 
 variable "release_tarball_url" {
