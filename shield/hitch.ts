@@ -11,7 +11,7 @@ export interface HitchOptions {
   /** One PEM file holding the private key and the certificate chain. */
   pemFile: string;
   /** Worker processes (default 1; one per core on a shield host). */
-  workers?: number | 'auto';
+  workers?: number;
   /** A user to drop to once the port is bound (hitch as root on a host); none locally. */
   user?: string;
 }
@@ -33,7 +33,7 @@ export function renderHitchConfig(options: HitchOptions): string {
   if (!PATH.test(options.pemFile)) throw new Error(`hitch: pem file ${JSON.stringify(options.pemFile)} is not an absolute path without spaces or quotes`);
   if (options.user !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(options.user)) throw new Error(`hitch: user ${JSON.stringify(options.user)} is not a user name`);
   const workers = options.workers ?? 1;
-  if (workers !== 'auto' && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new Error(`hitch: workers must be 1-64 or auto, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`hitch: workers must be 1-64, got ${workers}`);
   return [
     '# Rendered by shield/hitch.ts — edit that file, not this one.',
     `frontend = "${bracketed(options.frontend)}"`,
@@ -44,8 +44,6 @@ export function renderHitchConfig(options: HitchOptions): string {
     'write-proxy-v2 = on',
     `workers = ${workers}`,
     'daemon = off',
-    'backend-connect-timeout = 2',
-    'ssl-handshake-timeout = 10',
     ...(options.user ? [`user = "${options.user}"`] : []),
     '',
   ].join('\n');

@@ -6,6 +6,7 @@
  * (terraform/modules/shield's cloud-init).
  */
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { renderHitchConfig } from './hitch.ts';
 import { renderShieldVcl } from './vcl.ts';
@@ -15,7 +16,7 @@ export const renderEnvNames = { required: ['GATEWAY_HOST', 'GATEWAY_PORT', 'PULL
 /** A shield host's hitch.conf: TLS on :443 for every address, into Varnish's PROXY listener (HITCH_BACKEND). */
 export function hitchFromEnv(env: Record<string, string | undefined>): string {
   if (!env.HITCH_PEM || !env.HITCH_BACKEND) throw new Error('shield render-cli: HITCH_CONF_OUT needs HITCH_PEM (key + certificate chain) and HITCH_BACKEND (Varnish\'s PROXY listener, host:port)');
-  return renderHitchConfig({ frontend: '*:443', backend: env.HITCH_BACKEND, pemFile: env.HITCH_PEM, workers: 'auto', user: '_hitch' });
+  return renderHitchConfig({ frontend: '*:443', backend: env.HITCH_BACKEND, pemFile: env.HITCH_PEM, workers: Math.min(64, availableParallelism()), user: '_hitch' });
 }
 
 export function vclFromEnv(env: Record<string, string | undefined>): string {
