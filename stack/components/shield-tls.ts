@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { renderHitchConfig } from '../../shield/hitch.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
-import { which } from '../exec.ts';
+import { isRoot, which } from '../exec.ts';
 import { varnishTool } from '../tools/varnish.ts';
 
 /**
@@ -23,7 +23,8 @@ export function shieldTlsComponent(ctx: StackContext, options: { port: number; p
       const hitch = await which('hitch', ['/usr/sbin']);
       if (!hitch) throw new Error(`hitch not found: ${varnishTool.fix}`);
       await mkdir(join(ctx.dataDir, 'shield'), { recursive: true });
-      await writeFile(confPath, renderHitchConfig({ frontend: `127.0.0.1:${options.port}`, backend: `127.0.0.1:${options.proxyPort}`, pemFile: options.pemFile }));
+      // hitch refuses to run its workers as root: they drop to nobody once the certificate is loaded.
+      await writeFile(confPath, renderHitchConfig({ frontend: `127.0.0.1:${options.port}`, backend: `127.0.0.1:${options.proxyPort}`, pemFile: options.pemFile, user: isRoot ? 'nobody' : undefined }));
       return { cmd: hitch, args: ['--config', confPath] };
     },
     async probe() {
