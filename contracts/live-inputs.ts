@@ -19,6 +19,9 @@ export const RestreamTarget = z.strictObject({
 });
 export type RestreamTarget = z.infer<typeof RestreamTarget>;
 
+/** Beacons heartbeat every 30 s while playing (edge/public/player/beacons.js): a window that always holds one, plus delivery slack. */
+export const LIVE_VIEWER_WINDOW_SECONDS = 45;
+
 /** Mux allows 0–1,800 s; 60 s by default here too. */
 export const MAX_RECONNECT_WINDOW_SECONDS = 1800;
 
@@ -54,6 +57,14 @@ export const LiveInputView = z.object({
   ingest: IngestEndpoints,
   /** Present while a broadcast is live, reconnecting or just ended. */
   playback: z.object({ masterUrl: z.string() }).nullable(),
+  /**
+   * Watch pages playing the input now: distinct beacon sessions heard in the last LIVE_VIEWER_WINDOW_SECONDS (45 s) whose
+   * last event was not pause, ended or error (players without beacons, e.g. ffplay, are not counted). Null while
+   * idle or ended, or when analytics could not be read.
+   */
+  currentViewers: z.number().int().min(0).nullable(),
+  /** Bits per second the publisher sends, as the ingest measures it (nginx-rtmp's stat `bw_in`); null without a publisher. */
+  currentBitrate: z.number().int().min(0).nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

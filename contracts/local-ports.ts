@@ -20,6 +20,8 @@ export interface StackPorts {
   cdnNodes: [number, number, number];
   /** The live ingest's RTMP listener (nginx-rtmp). */
   ingestRtmp: number;
+  /** The live ingest's stat page (nginx-rtmp `rtmp_stat`, loopback only): the origin reads publishers' bitrates there. */
+  ingestStat: number;
   /** The origin shield (Varnish) in front of the gateway: CDN nodes and the edge pull media from it. */
   shield: number;
 }
@@ -38,6 +40,7 @@ export const defaultPorts: StackPorts = {
   clickhouseTcp: 9009,
   cdnNodes: [8081, 8082, 8083],
   ingestRtmp: 1935,
+  ingestStat: 1936,
   shield: 8090,
 };
 

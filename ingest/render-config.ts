@@ -25,6 +25,13 @@ export interface IngestConfigValues {
   idlePublisherSeconds?: number;
   /** How often nginx re-asks the origin about each publisher (`on_update`): a deleted input's publisher is cut within it. */
   updateSeconds?: number;
+  /**
+   * Where the stat page (`rtmp_stat all`: each stream's incoming bitrate) listens, `127.0.0.1:1936` locally; on an
+   * ingest host a private address that only the origins reach (`statAllowed`).
+   */
+  statListen: string;
+  /** Who may read the stat page besides loopback: the origins' CIDRs (none locally). */
+  statAllowed?: string[];
 }
 
 const unsafe = /[;{}\s'"]/;
@@ -38,7 +45,9 @@ export function renderIngestConfig(values: IngestConfigValues): string {
     ingestDir: values.ingestDir,
     pullBase: values.pullBase,
     modulePath: values.modulePath,
+    statListen: values.statListen,
     ...Object.fromEntries(values.playAllowed.map((cidr, index) => [`playAllowed[${index}]`, cidr])),
+    ...Object.fromEntries((values.statAllowed ?? []).map((cidr, index) => [`statAllowed[${index}]`, cidr])),
   };
   for (const [name, value] of Object.entries(checked)) {
     if (value.length === 0 || unsafe.test(value)) throw new Error(`ingest config value ${name} is empty or contains a space, quote or one of ; { }: ${JSON.stringify(value)}`);
@@ -80,6 +89,23 @@ ${values.playAllowed.map((cidr) => `      allow play ${cidr};`).join('\n')}
       on_update ${hook('on-update')};
       notify_update_timeout ${update}s;
       notify_method post;
+    }
+  }
+}
+
+# The stat page: the origin reads each stream's incoming bitrate here (live status). Not for the public.
+http {
+  access_log off;
+  server {
+    listen ${values.statListen};
+    location = /stat {
+      allow 127.0.0.1;
+${(values.statAllowed ?? []).map((cidr) => `      allow ${cidr};`).join('\n')}
+      deny all;
+      rtmp_stat all;
+    }
+    location / {
+      return 404;
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../lib/errors.ts';
-import { LiveInputList, LiveInputView, LiveInputWithKey, MAX_RECONNECT_WINDOW_SECONDS } from '../../contracts/live-inputs.ts';
+import { LIVE_VIEWER_WINDOW_SECONDS, LiveInputList, LiveInputView, LiveInputWithKey, MAX_RECONNECT_WINDOW_SECONDS } from '../../contracts/live-inputs.ts';
 import { originClient, type HttpMethod } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
@@ -8,17 +8,41 @@ import { formatAgo } from '../lib/units.ts';
 import { PlaybackTokenAnswer } from '../../contracts/videos.ts';
 import { tokenRequestBody, withViewerRuleOptions, type SignOptions } from './sign.ts';
 
-/** Pure: one row per live input — id, status, title, broadcasts, reconnect window, recording, created. */
+/** Pure: `1.2 Mbit/s` (the API gives bits/s), `-` when unknown or not live. */
+export function formatBitrate(bitsPerSecond: number | null): string {
+  if (bitsPerSecond === null) return '-';
+  if (bitsPerSecond >= 1_000_000) return `${(bitsPerSecond / 1_000_000).toFixed(1)} Mbit/s`;
+  return `${Math.round(bitsPerSecond / 1000)} kbit/s`;
+}
+
+const viewersText = (viewers: number | null) => (viewers === null ? '-' : String(viewers));
+
+/** Pure: one row per live input — id, status, viewers, bitrate, title, broadcasts, reconnect window, recording, created. */
 export function liveInputRows(inputs: LiveInputView[], nowMs: number): string[][] {
   return inputs.map((input) => [
     input.id,
     input.status,
+    viewersText(input.currentViewers),
+    formatBitrate(input.currentBitrate),
     input.title,
     String(input.broadcasts),
     `${input.reconnectWindowSeconds} s`,
     input.recording,
     formatAgo(Date.parse(input.createdAt), nowMs),
   ]);
+}
+
+/** Pure: `vora live show` — status with what is happening now, ingest, playback. */
+export function liveInputLines(input: LiveInputView): string[] {
+  const on = input.status === 'connecting' || input.status === 'live' || input.status === 'reconnecting';
+  return [
+    `${input.id}  ${input.status}  ${input.title}`,
+    ...(on ? [`  now        ${viewersText(input.currentViewers)} viewers (watch pages playing, last ${LIVE_VIEWER_WINDOW_SECONDS} s), publisher sends ${formatBitrate(input.currentBitrate)}`] : []),
+    `  ingest     ${input.ingest.rtmpUrl}/<stream key>`,
+    `  broadcasts ${input.broadcasts}, reconnect window ${input.reconnectWindowSeconds} s, recording ${input.recording}`,
+    `  playback   ${input.playback?.masterUrl ?? '(nothing yet: no broadcast)'}`,
+    `  watch      \`vora live sign ${input.id}\` makes a watch link (it waits while the stream is offline)`,
+  ];
 }
 
 /** Pure: what a streamer needs, OBS's two fields first, then FFmpeg's one URL. The key is printed once. */
@@ -70,7 +94,7 @@ export function registerLiveCommand(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const { liveInputs } = LiveInputList.parse(await request('GET', ''));
       if (options.json) return printJson({ liveInputs });
-      printTable(['id', 'status', 'title', 'broadcasts', 'reconnect', 'recording', 'created'], liveInputRows(liveInputs, Date.now()), 'no live inputs: `vora live create --title "My stream"` makes one');
+      printTable(['id', 'status', 'viewers', 'bitrate', 'title', 'broadcasts', 'reconnect', 'recording', 'created'], liveInputRows(liveInputs, Date.now()), 'no live inputs: `vora live create --title "My stream"` makes one');
     });
 
   live
@@ -81,11 +105,7 @@ export function registerLiveCommand(program: Command): void {
     .action(async (id: string, options: { json?: boolean }) => {
       const input = LiveInputView.parse(await request('GET', `/${encodeURIComponent(id)}`));
       if (options.json) return printJson(input);
-      printLine(`${input.id}  ${input.status}  ${input.title}`);
-      printLine(`  ingest     ${input.ingest.rtmpUrl}/<stream key>`);
-      printLine(`  broadcasts ${input.broadcasts}, reconnect window ${input.reconnectWindowSeconds} s, recording ${input.recording}`);
-      printLine(`  playback   ${input.playback?.masterUrl ?? '(nothing yet: no broadcast)'}`);
-      printLine(`  viewers    \`vora live sign ${input.id}\` makes a watch link (it waits while the stream is offline)`);
+      for (const line of liveInputLines(input)) printLine(line);
     });
 
   withViewerRuleOptions(live.command('sign').argument('<id>', 'live input id').description("mint a viewer's watch link for a live input (the page waits while it is offline, then plays)"), '6h')

@@ -55,6 +55,12 @@ const schema = z.object({
   VORA_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
   /** The RTMP application publishers are told to use (OBS "Server"); the stream key follows it. */
   VORA_INGEST_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'VORA_INGEST_RTMP_URL must be an rtmp:// or rtmps:// URL').default('rtmp://127.0.0.1:1935/live'),
+  /** Every ingest node's nginx-rtmp stat page (comma-separated): the live status reads the publisher's bitrate there. */
+  VORA_INGEST_STAT_URLS: z
+    .string()
+    .default('http://127.0.0.1:1936/stat')
+    .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url.length > 0))
+    .refine((urls) => urls.every((url) => /^https?:\/\/\S+$/.test(url)), 'VORA_INGEST_STAT_URLS must be comma-separated http:// URLs of the ingests\' stat pages, e.g. http://127.0.0.1:1936/stat'),
   /** Seconds before each delivery attempt (Standard Webhooks' example schedule by default). */
   VORA_WEBHOOK_RETRY_SCHEDULE: z
     .string()

@@ -10,6 +10,7 @@ import { openDependencies } from './dependencies.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { ingestHookRoutes } from './live/ingest-hooks.ts';
 import { liveGatewayRoutes } from './live/live-gateway.ts';
+import { liveNowReader } from './live/live-now.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
 import { shieldPurger } from './shield/purge-shields.ts';
@@ -71,7 +72,7 @@ const app = createOriginApp({
     analytics: { clickhouse: deps.clickhouse, log },
     analyticsArchive: { clickhouse: deps.clickhouse, s3, bucket: config.S3_ARCHIVE_BUCKET, log },
     webhookEndpoints: { sql: db, urlPolicy: webhookUrls, sealedSecrets: deps.sealedSecrets, log },
-    liveInputs: { sql: db, log, publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL },
+    liveInputs: { sql: db, log, publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL, readLiveNow: liveNowReader({ statUrls: config.VORA_INGEST_STAT_URLS, clickhouse: deps.clickhouse, log }) },
     webhookDeliveries: { sql: db, dispatcher: deps.webhooks, temporal: deps.temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log },
   },
   webhooks: { twitch: twitchSecret ? twitchWebhookRoutes({ secret: twitchSecret, messageIds: sqlMessageIdStore(db), publisher: deps.channelEvents, log }) : undefined },

@@ -29,7 +29,7 @@ export function ingestComponent(ctx: StackContext, options: { originUrl?: string
   return {
     name: 'ingest',
     url: `rtmp://127.0.0.1:${port}/live`,
-    ports: [port],
+    ports: [port, ctx.ports.ingestStat],
     readyTimeoutMs: 15_000,
     async command() {
       const nginx = await nginxTool.locate();
@@ -48,6 +48,7 @@ export function ingestComponent(ctx: StackContext, options: { originUrl?: string
           pullBase: `rtmp://127.0.0.1:${port}/live`,
           modulePath,
           playAllowed: ['127.0.0.1'],
+          statListen: `127.0.0.1:${ctx.ports.ingestStat}`,
           updateSeconds: options.updateSeconds,
           // As root nginx would drop its worker to nobody; locally it stays the developer (loopback only).
           userDirective: isRoot ? 'user root;' : '',

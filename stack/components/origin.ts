@@ -24,6 +24,7 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     // A developer receives webhooks on this machine.
     VORA_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
     VORA_INGEST_RTMP_URL: `rtmp://127.0.0.1:${ctx.ports.ingestRtmp}/live`,
+    VORA_INGEST_STAT_URLS: `http://127.0.0.1:${ctx.ports.ingestStat}/stat`,
   };
 }
 

@@ -56,6 +56,7 @@ export function blockPorts(first: number): StackPorts {
     ingestRtmp: first + 14,
     // first + 15 and + 16 are Temporal's HTTP and metrics ports.
     shield: first + 17,
+    ingestStat: first + 18,
   };
 }
 

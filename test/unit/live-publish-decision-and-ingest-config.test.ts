@@ -47,6 +47,8 @@ describe('renderIngestConfig', () => {
     modulePath: '/usr/lib/nginx/modules/ngx_rtmp_module.so',
     playAllowed: ['127.0.0.1', '10.0.0.0/8'],
     userDirective: '',
+    statListen: '10.0.0.5:1936',
+    statAllowed: ['10.0.1.0/24'],
   };
 
   it('loads the module, asks the origin before every publish and lets only the ladder hosts pull', () => {
@@ -57,6 +59,8 @@ describe('renderIngestConfig', () => {
     expect(config).toContain('on_publish_done http://127.0.0.1:8080/internal/live/on-publish-done?s=secret_0123456789-abcdef;');
     expect(config).toMatch(/allow play 127\.0\.0\.1;\n\s+allow play 10\.0\.0\.0\/8;\n\s+deny play all;/);
     expect(config).toContain('drop_idle_publisher 10s;');
+    // The stat page (bitrates for the live status) answers loopback and the origins only.
+    expect(config).toMatch(/listen 10\.0\.0\.5:1936;\n\s+location = \/stat \{\n\s+allow 127\.0\.0\.1;\n\s+allow 10\.0\.1\.0\/24;\n\s+deny all;\n\s+rtmp_stat all;/);
     expect(config).toContain('on_update http://127.0.0.1:8080/internal/live/on-update?s=secret_0123456789-abcdef;');
     expect(config).toContain('notify_update_timeout 10s;');
     // nginx-rtmp's own hls ignores the on_publish rename and would put the key in paths.
@@ -66,6 +70,7 @@ describe('renderIngestConfig', () => {
   it('refuses values that would break out of a directive', () => {
     expect(() => renderIngestConfig({ ...values, listen: '1935; include /etc/passwd' })).toThrow(/listen/);
     expect(() => renderIngestConfig({ ...values, playAllowed: ['all; allow publish'] })).toThrow(/playAllowed\[0\]/);
+    expect(() => renderIngestConfig({ ...values, statAllowed: ['all; rtmp_stat all'] })).toThrow(/statAllowed\[0\]/);
     expect(() => renderIngestConfig({ ...values, ingestSecret: 'has&amp=sign-0123456789' })).toThrow(/URL-safe/);
   });
 });

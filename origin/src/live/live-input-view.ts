@@ -1,5 +1,6 @@
 import type { LiveInputView, LiveInputWithKey } from '../../../contracts/live-inputs.ts';
 import type { LiveInput } from './live-input-rows.ts';
+import type { LiveNow } from './live-now.ts';
 
 /** Where a live input's URLs point: the origin's media base and the RTMP application publishers use. */
 export interface LiveInputUrls {
@@ -12,8 +13,10 @@ export function liveMasterPath(inputId: string): string {
   return `live/${inputId}/master.m3u8`;
 }
 
+const UNKNOWN_NOW: LiveNow = { currentViewers: null, currentBitrate: null };
+
 /** The JSON of one live input: never its key, restream targets without theirs. */
-export function liveInputView(input: LiveInput, urls: LiveInputUrls): LiveInputView {
+export function liveInputView(input: LiveInput, urls: LiveInputUrls, now: LiveNow = UNKNOWN_NOW): LiveInputView {
   return {
     id: input.id,
     title: input.title,
@@ -25,6 +28,8 @@ export function liveInputView(input: LiveInput, urls: LiveInputUrls): LiveInputV
     broadcasts: input.broadcasts,
     ingest: { rtmpUrl: urls.rtmpUrl },
     playback: input.broadcasts > 0 && input.status !== 'idle' ? { masterUrl: `${urls.mediaBaseUrl}/${liveMasterPath(input.id)}` } : null,
+    currentViewers: now.currentViewers,
+    currentBitrate: now.currentBitrate,
     createdAt: input.createdAt.toISOString(),
     updatedAt: input.updatedAt.toISOString(),
   };

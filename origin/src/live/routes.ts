@@ -5,8 +5,9 @@ import { CreateLiveInputBody, LiveInputId } from '../../../contracts/live-inputs
 import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
 import type { Sql } from '../db/sql.ts';
-import { createLiveInput, deleteLiveInput, getLiveInput, listLiveInputs, rotateStreamKey } from './live-input-rows.ts';
+import { createLiveInput, deleteLiveInput, getLiveInput, listLiveInputs, rotateStreamKey, type LiveInput } from './live-input-rows.ts';
 import { liveInputView, liveInputWithKey } from './live-input-view.ts';
+import type { LiveNow, ReadLiveNow } from './live-now.ts';
 
 export interface LiveInputRoutesDeps {
   sql: Sql;
@@ -15,6 +16,8 @@ export interface LiveInputRoutesDeps {
   readonly publicUrl: string;
   /** The RTMP application publishers use, e.g. rtmp://127.0.0.1:1935/live. */
   rtmpUrl: string;
+  /** Current viewers and bitrate of inputs that are on (live-now.ts); without it both read null. */
+  readLiveNow?: ReadLiveNow;
 }
 
 const IdParam = z.object({ id: LiveInputId });
@@ -33,13 +36,18 @@ export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
     return c.json(liveInputWithKey(liveInput, streamKey, urls()), 201, { Location: `${deps.publicUrl}/v1/live-inputs/${liveInput.id}` });
   });
 
-  app.get('/', async (c) => c.json({ liveInputs: (await listLiveInputs(sql)).map((input) => liveInputView(input, urls())) }));
+  const withNow = async (inputs: LiveInput[]) => {
+    const now = deps.readLiveNow ? await deps.readLiveNow(inputs) : new Map<string, LiveNow>();
+    return inputs.map((input) => liveInputView(input, urls(), now.get(input.id)));
+  };
+
+  app.get('/', async (c) => c.json({ liveInputs: await withNow(await listLiveInputs(sql)) }));
 
   app.get('/:id', validate('param', IdParam), async (c) => {
     const { id } = c.req.valid('param');
     const input = await getLiveInput(sql, id);
     if (!input) throw noLiveInput(id);
-    return c.json(liveInputView(input, urls()));
+    return c.json((await withNow([input]))[0]);
   });
 
   /** A new key; the old one is refused at the next publish. */

@@ -7,12 +7,13 @@ import { Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { handleApiErrors } from '../../../origin/src/api/errors.ts';
 import { openDatabase, type Sql } from '../../../origin/src/db/index.ts';
 import { ingestHookRoutes, type IngestHookDeps } from '../../../origin/src/live/ingest-hooks.ts';
 import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
 import { liveGatewayRoutes } from '../../../origin/src/live/live-gateway.ts';
+import type { ReadLiveNow } from '../../../origin/src/live/live-now.ts';
 import { liveInputRoutes } from '../../../origin/src/live/routes.ts';
 
 export interface LiveOrigin {
@@ -31,6 +32,8 @@ export interface LiveOriginOptions {
   hooks?: Pick<IngestHookDeps, 'onPublish' | 'onPublishDone'>;
   /** With storage, the live gateway is mounted at `/media/live`. */
   media?: { s3: S3Client; bucket: string };
+  /** Current viewers and bitrate in the inputs' answers (origin/src/live/live-now.ts); given the origin's log. */
+  liveNow?: (log: Logger) => ReadLiveNow;
 }
 
 export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveOrigin> {
@@ -46,7 +49,7 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   const sql = await openDatabase({ pgliteDir: join(dir, 'db') });
   let url = '';
   const app = new Hono();
-  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl }));
+  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log) }));
   app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, ...options.hooks }));
   if (options.media) {
     app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));

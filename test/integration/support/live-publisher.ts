@@ -11,7 +11,7 @@ export interface Publisher {
 }
 
 /** Publishes `seconds` of 320x240@25 test video with audio to `url` (`rtmp://…/live/{key}`), in real time. */
-export function publishTestSource(url: string, options: { seconds?: number; size?: string } = {}): Publisher {
+export function publishTestSource(url: string, options: { seconds?: number; size?: string; videoKbps?: number } = {}): Publisher {
   const seconds = String(options.seconds ?? 30);
   const size = options.size ?? '320x240';
   // Input-side -t: an output-side -t ends at once when timestamps are wall-clock based.
@@ -20,6 +20,8 @@ export function publishTestSource(url: string, options: { seconds?: number; size
     '-re', '-t', seconds, '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`,
     '-re', '-t', seconds, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '50', '-pix_fmt', 'yuv420p',
+    // A known bitrate: x264's CBR with filler, so the stream carries this many bits whatever the picture.
+    ...(options.videoKbps ? ['-b:v', `${options.videoKbps}k`, '-maxrate', `${options.videoKbps}k`, '-bufsize', `${options.videoKbps}k`, '-x264-params', 'nal-hrd=cbr:force-cfr=1'] : []),
     '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', url,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
