@@ -6,6 +6,7 @@ import { operatorAuth, type VerifyToken } from './api/auth.ts';
 import { chatTokenRoutes } from './api/chat-tokens.ts';
 import { ApiError, handleApiErrors } from './api/errors.ts';
 import { videoTokenRoutes } from './api/video-tokens.ts';
+import { captionRoutes } from './captions/routes.ts';
 import { videoRoutes, type VideoRoutesDeps } from './api/videos.ts';
 import { healthHttpStatus, summarizeHealth } from '../../contracts/health.ts';
 import { runChecks, type HealthCheck } from './health/run-checks.ts';
@@ -108,8 +109,9 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   app.use('/v1/*', (c, next) => (c.req.path === uploadsPath || c.req.path.startsWith(`${uploadsPath}/`) ? next() : apiBodyLimit(c, next)));
   app.route(uploadsPath, uploadRoutes(api.uploads));
 
-  // One resource, three files: the video itself, its playback tokens, its analytics.
+  // One resource, one file per concern: the video itself, its caption tracks, its playback tokens, its analytics.
   app.route('/v1/videos', videoRoutes(api.videos));
+  app.route('/v1/videos', captionRoutes({ sql: api.videos.sql, s3: api.videos.s3, mediaBucket: api.videos.buckets.media, log: api.videos.log }));
   if (api.keys) app.route('/v1/videos', videoTokenRoutes(api.keys));
   if (api.analytics) app.route('/v1/videos', analyticsRoutes(api.analytics));
 

@@ -108,3 +108,14 @@ describe('the media start of a rendition', () => {
     expect(mediaStartSeconds(stream.init, stream.init)).toMatchObject({ ok: false, error: expect.stringContaining('no moof') });
   });
 });
+
+describe('a caption track\'s media paths', () => {
+  it('are the playlist and numbered WebVTT segments of a cap_ folder, both cut from its track.vtt', async () => {
+    const { parseMediaPath } = await import('../../origin/src/gateway/media-path.ts');
+    expect(parseMediaPath(['vid_1', 'cap_abc', 'playlist.m3u8'])).toEqual({ ok: true, target: { videoId: 'vid_1', kind: 'subtitle-playlist', key: 'vid_1/cap_abc/track.vtt', contentType: 'application/vnd.apple.mpegurl' } });
+    expect(parseMediaPath(['vid_1', 'cap_abc', 'seg_00012.vtt'])).toEqual({ ok: true, target: { videoId: 'vid_1', kind: 'subtitle-segment', key: 'vid_1/cap_abc/track.vtt', contentType: 'text/vtt; charset=utf-8', segmentNumber: 12 } });
+    for (const file of ['track.vtt', 'seg_00001.m4s', 'init.mp4', '../playlist.m3u8']) expect(parseMediaPath(['vid_1', 'cap_abc', file]).ok, file).toBe(false);
+    // A rendition folder still serves only rendition files.
+    expect(parseMediaPath(['vid_1', '360p', 'seg_00001.vtt']).ok).toBe(false);
+  });
+});

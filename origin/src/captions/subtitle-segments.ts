@@ -24,6 +24,9 @@ export interface SegmentTimeline {
    * About 0 for a single-pass ladder or a stream copy; 1 s for a chunked ladder (transcoder chunk-args.ts).
    */
   mediaStartSeconds: number;
+  /** The rendition's EXT-X-MAP and first segment, as its playlist names them: where `mediaStartSeconds` is read. */
+  mapUri?: string;
+  firstSegmentUri?: string;
 }
 
 export type TimelineResult = { ok: true; timeline: SegmentTimeline } | { ok: false; error: string };
@@ -51,6 +54,8 @@ export function timelineOfMediaPlaylist(text: string): TimelineResult {
       playlistType: media.playlistType,
       ended: media.endlist,
       mediaStartSeconds: 0,
+      mapUri: media.segments[0]?.map?.uri,
+      firstSegmentUri: media.segments[0]?.uri,
     },
   };
 }

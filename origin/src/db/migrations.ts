@@ -1,6 +1,7 @@
 import { VIDEO_STATES } from '../videos/states.ts';
 import { apiTokenScopeMigrations } from './migrations/api-token-scopes.ts';
 import { channelMigrations } from './migrations/channels.ts';
+import { captionMigrations } from './migrations/captions.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
 import { liveMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
@@ -134,4 +135,5 @@ export const schemaMigrations: Migration[] = [
   ...apiTokenScopeMigrations,
   ...channelMigrations,
   ...outgoingWebhookOutboxMigrations,
+  ...captionMigrations,
 ];

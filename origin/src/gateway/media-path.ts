@@ -1,7 +1,9 @@
+import { CAPTION_TRACK_FOLDER } from '../../../contracts/captions.ts';
 import { ID_PATTERN, NAME_PATTERN } from '../../../contracts/ids.ts';
+import { subtitleSegmentNumber } from '../captions/subtitle-segments.ts';
 
 /** What a path under `/media/{videoId}/` names, decided before any I/O. Pure. */
-export type MediaKind = 'master' | 'playlist' | 'init' | 'segment' | 'image' | 'storyboard-vtt';
+export type MediaKind = 'master' | 'playlist' | 'init' | 'segment' | 'image' | 'storyboard-vtt' | 'subtitle-playlist' | 'subtitle-segment';
 
 export interface MediaTarget {
   videoId: string;
@@ -9,6 +11,8 @@ export interface MediaTarget {
   /** Object key in the media bucket (for `master`, the key it would have; it is generated, not stored). */
   key: string;
   contentType: string;
+  /** A subtitle segment's 1-based number (`seg_00003.vtt` → 3). */
+  segmentNumber?: number;
 }
 
 export type MediaPathResult = { ok: true; target: MediaTarget } | { ok: false; reason: string };
@@ -61,11 +65,21 @@ export function parseMediaPath(segments: readonly string[]): MediaPathResult {
   if (rest.length === 2) {
     const [rendition, file] = rest as [string, string];
     if (!NAME_PATTERN.test(rendition)) return { ok: false, reason: 'the rendition name must be 1–32 characters of A–Z, a–z, 0–9, _ or -' };
+    // A caption track's folder (`cap_…`): its playlist and WebVTT segments are cut from `track.vtt` on request.
+    if (CAPTION_TRACK_FOLDER.test(rendition)) return subtitleTarget(videoId, rendition, file);
     const kind = kindInRendition(file);
     if (!kind) return { ok: false, reason: `"${printable(file)}" is not a rendition file name (playlist.m3u8, init.mp4, seg_NNNNN.m4s)` };
     return { ok: true, target: { videoId, kind, key: `${videoId}/${rendition}/${file}`, contentType: contentTypeOf(file) } };
   }
   return { ok: false, reason: 'media paths are /media/{videoId}/{file} or /media/{videoId}/{rendition}/{file}' };
+}
+
+function subtitleTarget(videoId: string, trackId: string, file: string): MediaPathResult {
+  const key = `${videoId}/${trackId}/track.vtt`;
+  if (file === 'playlist.m3u8') return { ok: true, target: { videoId, kind: 'subtitle-playlist', key, contentType: contentTypes.m3u8 } };
+  const segmentNumber = subtitleSegmentNumber(file);
+  if (segmentNumber === null) return { ok: false, reason: `"${printable(file)}" is not a subtitle file name (playlist.m3u8, seg_NNNNN.vtt)` };
+  return { ok: true, target: { videoId, kind: 'subtitle-segment', key, contentType: contentTypes.vtt, segmentNumber } };
 }
 
 /** Echoes a name in an error message without control characters or unbounded length. */

@@ -6,6 +6,7 @@ import { ApiError, handleApiErrors } from '../api/errors.ts';
 import { noStore } from './cache-policy.ts';
 import { serveMaster } from './serve-master.ts';
 import { serveStoredObject } from './serve-object.ts';
+import { serveSubtitles } from './serve-subtitles.ts';
 import { parseMediaPath } from './media-path.ts';
 import { pullAuth, type PullAuthOptions } from './pull-auth.ts';
 import { serveStorageHealth } from './storage-health.ts';
@@ -46,6 +47,9 @@ export function gatewayRoutes(deps: GatewayDeps): Hono {
     if (target.kind === 'master') return serveMaster(c, { sql: deps.sql, log: deps.log }, target);
     const state = await videoState(target.videoId);
     if (state === null || state === 'DELETED') throw new ApiError(404, `no video ${target.videoId}`);
+    if (target.kind === 'subtitle-playlist' || target.kind === 'subtitle-segment') {
+      return serveSubtitles(c, { sql: deps.sql, s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs: storageTimeoutMs }, target, state);
+    }
     return serveStoredObject(c, { s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs: storageTimeoutMs }, target, state);
   };
 

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { PLAYABILITY_CODE } from '../../../contracts/http.ts';
 import { ApiError } from '../api/errors.ts';
+import { listCaptionTracks } from '../captions/track-store.ts';
 import { listRenditions } from '../db/renditions.ts';
 import type { Sql } from '../db/sql.ts';
 import { getVideo } from '../db/videos.ts';
@@ -24,7 +25,7 @@ export async function serveMaster(c: Context, deps: { sql: Sql; log: Logger }, t
     throw new ApiError(409, `video ${video.id} failed and has nothing to play: ${video.failureReason ?? 'no reason recorded'}`, { code: PLAYABILITY_CODE.failed });
   }
   const renditions = masterRenditions(publishedRenditions(await listRenditions(deps.sql, video.id), new Date()), video.state);
-  const text = buildMasterPlaylist(renditions);
+  const text = buildMasterPlaylist(renditions, await listCaptionTracks(deps.sql, video.id));
   if (text === null) {
     if (renditions.length > 0) deps.log.error({ event: 'master_unusable_renditions', videoId: video.id, renditions: renditions.map((r) => r.name) }, 'renditions recorded but none is well-formed');
     throw new ApiError(409, `video ${video.id} is ${video.state} and has no published rendition yet: retry once it is PLAYABLE`, { code: PLAYABILITY_CODE.gatewayNotReady, headers: { 'Retry-After': '2' } });
