@@ -26,6 +26,11 @@ export const ChatConfig = z.strictObject({
     messages: z.number().int().min(1).max(1000),
     perSeconds: z.number().int().min(1).max(3600),
   }),
+  /**
+   * Whether viewers holding only the watch link may post (`write`, what an absent value means) or only read.
+   * Optional so every channel's root document, and so its root hash, stays what it was: add it with a patch.
+   */
+  guests: z.enum(['read', 'write']).optional(),
 });
 
 export const LadderConfig = z.strictObject({
@@ -55,6 +60,7 @@ export function chatRulesFromConfig(chat: ChannelConfig['chat']): ChatRules {
     ratePerSecond: chat.rateLimit.messages / chat.rateLimit.perSeconds,
     slowModeSeconds: chat.slowModeSeconds,
     bannedWords: chat.bannedWords,
+    guests: chat.guests ?? 'write',
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChatRole, UserId } from './chat.ts';
+import { TokenChatRole, UserId } from './chat.ts';
 import { RoomName } from './ids.ts';
 
 /**
@@ -10,7 +10,7 @@ export const ChatTokenClaims = z.object({
   /** The user id. */
   sub: UserId,
   name: z.string().min(1).max(64),
-  role: ChatRole,
+  role: TokenChatRole,
   /** The only room the token opens. */
   room: RoomName,
   exp: z.number().int(),

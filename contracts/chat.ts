@@ -11,6 +11,8 @@ export function parseSince(value: string | null | undefined): number | null | 'i
 
 /** The header the edge forwards the verified user in (a JSON `ChatUser`); the room is reachable only through the edge. */
 export const CHAT_USER_HEADER = 'X-Vora-Chat-User';
+/** Present when the user joined with a playback token instead of a chat token (a JSON `ChatGuest`); always set or removed by the edge. */
+export const CHAT_GUEST_HEADER = 'X-Vora-Chat-Guest';
 
 export const CHAT_LIMITS = {
   /** A bigger frame is refused before JSON.parse, so a client cannot make the room parse megabytes. */
@@ -24,7 +26,10 @@ export const CHAT_LIMITS = {
   eventIdsKept: 1000,
 } as const;
 
-export const ChatRole = z.enum(['viewer', 'moderator', 'broadcaster']);
+/** The roles a chat token can give (an app, or the origin, vouches for the user). */
+export const TokenChatRole = z.enum(['viewer', 'moderator', 'broadcaster']);
+/** `guest`: someone holding only the watch link (a playback token); the edge names them, no token does. */
+export const ChatRole = z.enum([...TokenChatRole.options, 'guest']);
 export type ChatRole = z.infer<typeof ChatRole>;
 
 export const UserId = z.string().regex(/^[A-Za-z0-9_:.@-]{1,128}$/, 'user ids are 1-128 characters of A-Z, a-z, 0-9, _ : . @ or -');
@@ -32,6 +37,28 @@ export const UserId = z.string().regex(/^[A-Za-z0-9_:.@-]{1,128}$/, 'user ids ar
 /** Who wrote a message: the verified chat token's `sub`, `name` and `role`. */
 export const ChatUser = z.object({ id: UserId, name: z.string().min(1).max(64), role: ChatRole });
 export type ChatUser = z.infer<typeof ChatUser>;
+
+/**
+ * What the edge tells a room about a guest: `network` is a keyed hash of the room and the viewer's IP (never
+ * the IP), so guests on one network share a looser bucket and a new browser id buys no new messages;
+ * `named` says they chose a display name, which writing needs.
+ */
+export const ChatGuest = z.object({ network: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), named: z.boolean() });
+export type ChatGuest = z.infer<typeof ChatGuest>;
+
+export const GUEST_NAME_MAX_LENGTH = 32;
+
+/**
+ * A guest's display name: NFC, runs of white space made one space, trimmed, 1-32 characters, no control or
+ * format characters (they hide or reorder text). Pure; the reason names the fix.
+ */
+export function parseGuestName(raw: string): { ok: true; name: string } | { ok: false; reason: string } {
+  const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (name.length === 0) return { ok: false, reason: 'a display name is required to chat: pick one (1-32 characters)' };
+  if ([...name].length > GUEST_NAME_MAX_LENGTH) return { ok: false, reason: `display names are at most ${GUEST_NAME_MAX_LENGTH} characters` };
+  if (/[\p{Cc}\p{Cf}]/u.test(name)) return { ok: false, reason: 'display names cannot contain control or invisible formatting characters' };
+  return { ok: true, name };
+}
 
 // ── per-room rules (a channel's configuration sets them, `chatRulesFromConfig`; `PUT /internal/rooms/{room}/rules` too) ──
 
@@ -44,6 +71,8 @@ export const ChatRules = z.object({
   slowModeSeconds: z.number().int().min(0).max(3600).default(0),
   /** Case-insensitive whole words (or phrases); a message containing one is refused. */
   bannedWords: z.array(z.string().min(1).max(64)).max(500).default([]),
+  /** Guests (watch link only) always read; `write` lets a named guest post, `read` keeps posting to chat-token holders. */
+  guests: z.enum(['read', 'write']).default('write'),
 });
 export type ChatRules = z.infer<typeof ChatRules>;
 
@@ -110,6 +139,18 @@ export const LiveEvent = z.object({
 export type LiveEvent = z.infer<typeof LiveEvent>;
 
 export const EventFrame = z.object({ type: z.literal('event'), event: LiveEvent });
+
+/**
+ * Sent to a joiner right after its history: who the room takes it for, and whether it may post. A guest
+ * without a name reads (`name_required`); in a room whose rules keep guests to reading, `members_only`.
+ */
+export const WelcomeFrame = z.object({
+  type: z.literal('welcome'),
+  user: ChatUser,
+  canWrite: z.boolean(),
+  reason: z.enum(['name_required', 'members_only']).optional(),
+});
+export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 export type EventFrame = z.infer<typeof EventFrame>;
 
 /** A moderator removed a message: clients hide it; it is gone from history. */
@@ -129,6 +170,10 @@ export const ChatErrorCode = z.enum([
   'timed_out',
   'forbidden',
   'not_found',
+  /** A guest without a display name tried to post. */
+  'name_required',
+  /** A guest tried to post in a room whose rules keep guests to reading. */
+  'members_only',
 ]);
 export type ChatErrorCode = z.infer<typeof ChatErrorCode>;
 
@@ -141,7 +186,7 @@ export const ErrorFrame = z.object({
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
-export const ServerFrame = z.discriminatedUnion('type', [MessageFrame, HistoryFrame, PresenceFrame, EventFrame, DeletedFrame, ErrorFrame]);
+export const ServerFrame = z.discriminatedUnion('type', [MessageFrame, HistoryFrame, PresenceFrame, EventFrame, DeletedFrame, ErrorFrame, WelcomeFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
 /** Close codes the room uses (4000-4999 are the application's). */

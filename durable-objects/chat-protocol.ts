@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CHAT_LIMITS,
+  ChatGuest,
   ChatUser,
   ClientFrame,
   type ChatErrorCode,
@@ -12,6 +13,7 @@ import {
   type MessageFrame,
   type PresenceFrame,
   type ServerFrame,
+  type WelcomeFrame,
 } from '../contracts/chat.ts';
 import { describeIssues } from '../contracts/issues.ts';
 
@@ -67,12 +69,16 @@ export function deletedFrame(id: string): DeletedFrame {
   return { type: 'deleted', id };
 }
 
+export function welcomeFrame(user: ChatUser, refusal: WelcomeFrame['reason'] | null): WelcomeFrame {
+  return { type: 'welcome', user, canWrite: refusal === null, ...(refusal === null ? {} : { reason: refusal }) };
+}
+
 export function encodeFrame(frame: ServerFrame): string {
   return JSON.stringify(frame);
 }
 
-/** What each socket carries through hibernation (serializeAttachment, ≤ 2 KiB): the verified user and its recent strikes. */
-export const SocketAttachment = z.object({ user: ChatUser, joinedAt: z.number().int(), strikes: z.array(z.number()).default([]) });
+/** What each socket carries through hibernation (serializeAttachment, ≤ 2 KiB): the verified user, whether a guest, and its recent strikes. */
+export const SocketAttachment = z.object({ user: ChatUser, guest: ChatGuest.optional(), joinedAt: z.number().int(), strikes: z.array(z.number()).default([]) });
 export type SocketAttachment = z.infer<typeof SocketAttachment>;
 
 /** Null when the attachment does not parse (older layout, corruption): the room then asks the client to reconnect. */
@@ -90,6 +96,20 @@ export function readForwardedUser(header: string | null): ChatUser | null {
     return null;
   }
 }
+
+/** The guest facts the edge forwarded; undefined for a chat-token user (no header) — and for a header that does not parse, which the room refuses. */
+export function readForwardedGuest(header: string | null): { ok: true; guest: ChatGuest | undefined } | { ok: false } {
+  if (header === null) return { ok: true, guest: undefined };
+  try {
+    const parsed = ChatGuest.safeParse(JSON.parse(header));
+    return parsed.success ? { ok: true, guest: parsed.data } : { ok: false };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** The key of a guest network's shared bucket in the room's `users` table: `/` is outside the user-id alphabet, so it never names a user. */
+export const networkKey = (network: string) => `net/${network}`;
 
 /** The hibernation tag of a user's sockets (`ctx.getWebSockets(tag)`); tags are ≤ 256 chars, user ids ≤ 128. */
 export const userTag = (userId: string) => `user:${userId}`;

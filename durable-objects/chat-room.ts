@@ -1,13 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import { errorBody } from '../contracts/http.ts';
-import { CHAT_CLOSE_CODES, CHAT_USER_HEADER, parseSince, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
+import { CHAT_CLOSE_CODES, CHAT_GUEST_HEADER, CHAT_USER_HEADER, parseSince, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
 import { recordStrike } from './chat-abuse.ts';
 import { refuseModeration } from './chat-moderation.ts';
 import {
-  deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, parseClientFrame,
-  presenceFrame, readAttachment, readForwardedUser, userTag, type SocketAttachment,
+  deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, networkKey, parseClientFrame,
+  presenceFrame, readAttachment, readForwardedGuest, readForwardedUser, userTag, welcomeFrame, type SocketAttachment,
 } from './chat-protocol.ts';
-import { decideSend } from './chat-rules.ts';
+import { decideSend, writeRefusal } from './chat-rules.ts';
 import { MessageSeq } from './message-seq.ts';
 import { planPresence } from './presence-throttle.ts';
 import { RoomStore } from './room-store.ts';
@@ -59,18 +59,20 @@ export class ChatRoom extends DurableObject {
       return refuseFetch(426, 'upgrade_required', 'a chat room only speaks WebSocket: send `Upgrade: websocket`', { Upgrade: 'websocket' });
     }
     const user = readForwardedUser(request.headers.get(CHAT_USER_HEADER));
-    if (!user) return refuseFetch(401, 'unauthorized', 'no verified user: connect through the edge with ?token=<chat token>');
+    const guest = readForwardedGuest(request.headers.get(CHAT_GUEST_HEADER));
+    if (!user || !guest.ok) return refuseFetch(401, 'unauthorized', 'no verified user: connect through the edge with ?token=<chat token> or ?playback=<playback token>');
     if (this.store.isBanned(user.id)) return refuseFetch(403, 'banned', 'you are banned from this room');
     const since = parseSince(new URL(request.url).searchParams.get('since'));
 
     const { 0: client, 1: server } = new WebSocketPair();
     // The tag finds a user's sockets (timeout notice, ban) without reading every attachment.
     this.ctx.acceptWebSocket(server, [userTag(user.id)]);
-    server.serializeAttachment({ user, joinedAt: Date.now(), strikes: [] } satisfies SocketAttachment);
+    server.serializeAttachment({ user, ...(guest.guest ? { guest: guest.guest } : {}), joinedAt: Date.now(), strikes: [] } satisfies SocketAttachment);
     // No await between accept and the history: no message can slip between the two, so resume has no gap or duplicate.
     const lastSeq = this.seq.current();
     const { messages, truncated } = this.store.history(since === 'invalid' || (since ?? 0) > lastSeq ? null : since);
     server.send(encodeFrame(historyFrame(messages, lastSeq, truncated)));
+    server.send(encodeFrame(welcomeFrame(user, writeRefusal(guest.guest, this.store.rules()))));
     if (!(await this.presenceChanged())) server.send(encodeFrame(presenceFrame(this.connectedUsers())));
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -89,7 +91,8 @@ export class ChatRoom extends DurableObject {
   private async send(ws: WebSocket, attachment: SocketAttachment, frame: SendFrame): Promise<void> {
     const now = Date.now();
     const { user } = attachment;
-    const decision = decideSend({ user, text: frame.text, now, rules: this.store.rules(), ...this.store.user(user.id) });
+    const guest = attachment.guest ? { identity: attachment.guest, networkBucket: this.store.user(networkKey(attachment.guest.network)).bucket } : undefined;
+    const decision = decideSend({ user, text: frame.text, now, rules: this.store.rules(), ...this.store.user(user.id), guest });
     if (!decision.ok) {
       // Only flooding counts as abuse; a refused word or a too-long message is an honest mistake.
       if (decision.error.code === 'rate_limited') return this.strike(ws, attachment, decision.error);
@@ -99,6 +102,7 @@ export class ChatRoom extends DurableObject {
     const message = messageFrame({ seq: this.seq.next(), id: crypto.randomUUID(), user, text: frame.text, nonce: frame.nonce, at: new Date(now) });
     this.store.appendMessage(message);
     this.store.recordSend(user.id, decision.bucket, now);
+    if (attachment.guest && decision.networkBucket) this.store.recordSend(networkKey(attachment.guest.network), decision.networkBucket, now);
     this.broadcast(message);
   }
 

@@ -1,4 +1,4 @@
-import { ChatRules, type ChatUser, type ErrorFrame } from '../contracts/chat.ts';
+import { ChatRules, type ChatGuest, type ChatUser, type ErrorFrame } from '../contracts/chat.ts';
 import { errorFrame } from './chat-protocol.ts';
 
 /** The rules of a room nobody configured: 500 characters, 5 messages at once then 1 per second, no slow mode, no banned words. */
@@ -35,6 +35,21 @@ export function findBannedWord(text: string, bannedWords: readonly string[]): st
   return null;
 }
 
+/** Guests on one network share a bucket this many times the per-user one: a household chats, a script that changes browser ids does not flood. */
+export const GUEST_NETWORK_FACTOR = 4;
+
+/** The bucket of a guest's network: `GUEST_NETWORK_FACTOR` times the room's burst and rate. */
+export function networkRules(rules: Pick<ChatRules, 'burst' | 'ratePerSecond'>): Pick<ChatRules, 'burst' | 'ratePerSecond'> {
+  return { burst: rules.burst * GUEST_NETWORK_FACTOR, ratePerSecond: rules.ratePerSecond * GUEST_NETWORK_FACTOR };
+}
+
+/** Why a socket may not post before any message is judged, or null when it may (the welcome frame says the same). */
+export function writeRefusal(guest: ChatGuest | undefined, rules: Pick<ChatRules, 'guests'>): 'name_required' | 'members_only' | null {
+  if (!guest) return null;
+  if (rules.guests === 'read') return 'members_only';
+  return guest.named ? null : 'name_required';
+}
+
 /** What the room knows about the sender when a `send` frame arrives. */
 export interface SendContext {
   user: ChatUser;
@@ -46,15 +61,24 @@ export interface SendContext {
   lastSentAt: number | null;
   /** A moderator's timeout runs until this time, epoch ms. */
   timedOutUntil: number | null;
+  /** Set for a guest (joined with the watch link): their network's shared bucket is checked too. */
+  guest?: { identity: ChatGuest; networkBucket: TokenBucket | null };
 }
 
-export type SendDecision = { ok: true; bucket: TokenBucket } | { ok: false; error: ErrorFrame };
+export type SendDecision = { ok: true; bucket: TokenBucket; networkBucket?: TokenBucket } | { ok: false; error: ErrorFrame };
 
-const isStaff = (user: ChatUser) => user.role !== 'viewer';
+const isStaff = (user: ChatUser) => user.role === 'moderator' || user.role === 'broadcaster';
+
+const WRITE_REFUSALS = {
+  name_required: 'pick a display name to chat: reading needs none, writing does',
+  members_only: 'in this room only signed-in viewers can write; guests can read',
+} as const;
 
 /** Whether a message may be posted, checked cheapest-first; only an accepted message uses a rate-limit token. */
 export function decideSend(context: SendContext): SendDecision {
   const { user, text, now, rules } = context;
+  const refusal = writeRefusal(context.guest?.identity, rules);
+  if (refusal !== null) return { ok: false, error: errorFrame(refusal, WRITE_REFUSALS[refusal]) };
   if (context.timedOutUntil !== null && context.timedOutUntil > now) {
     const retryAfterMs = context.timedOutUntil - now;
     return { ok: false, error: { ...errorFrame('timed_out', `a moderator timed you out: you can chat again in ${Math.ceil(retryAfterMs / 1000)} s`), retryAfterMs } };
@@ -74,5 +98,11 @@ export function decideSend(context: SendContext): SendDecision {
   if (!take.allowed) {
     return { ok: false, error: { ...errorFrame('rate_limited', 'you are sending too fast: wait a moment'), retryAfterMs: take.retryAfterMs } };
   }
-  return { ok: true, bucket: take.bucket };
+  if (!context.guest) return { ok: true, bucket: take.bucket };
+  // Checked after the user's own bucket, and only used when both allow, so a refused message costs neither.
+  const shared = takeToken(context.guest.networkBucket, now, networkRules(rules));
+  if (!shared.allowed) {
+    return { ok: false, error: { ...errorFrame('rate_limited', 'this network is sending too fast: wait a moment'), retryAfterMs: shared.retryAfterMs } };
+  }
+  return { ok: true, bucket: take.bucket, networkBucket: shared.bucket };
 }

@@ -52,13 +52,14 @@ export function withViewerRuleOptions(command: Command, defaultTtl: string): Com
     .option('--json', 'print the token, both URLs and the expiry as JSON');
 }
 
-/** `vora sign ID`: a signed playback URL (the master playlist at the edge) minted by the origin. */
+/** `vora sign ID`: a viewer's watch link (player and the chat beside it) and the HLS master URL, minted by the origin. */
 export function registerSignCommand(program: Command): void {
-  withViewerRuleOptions(program.command('sign').argument('<id>', 'video id (vid_…)').description('mint a signed playback URL for a video'), '1h')
+  withViewerRuleOptions(program.command('sign').argument('<id>', 'video id (vid_…)').description("mint a viewer's watch link (player + chat) and the signed HLS URL of a video"), '1h')
     .action(async (id: string, options: SignOptions) => {
       const body = tokenRequestBody(options);
       const minted = await originClient(loadCliConfig()).request<PlaybackToken>('POST', `/v1/videos/${encodeURIComponent(id)}/token`, body);
-      if (options.json) printJson(minted);
-      else printLine(minted.url);
+      if (options.json) return printJson(minted);
+      printLine(minted.watchUrl);
+      printLine(`  HLS  ${minted.url}`);
     });
 }

@@ -133,7 +133,9 @@ describe('the watch page in Chromium at 1280x800', () => {
     expect(await page.locator('.preview-time').textContent()).toMatch(/^0:0[2-4]$/);
     await sprite;
     await page.screenshot({ path: join(artifacts, 'watch-1280x800-storyboard.png') });
-    expect(await page.getByText("Chat isn't available for this video right now").isVisible()).toBe(true);
+    // The watch link alone opens the room beside the video, read-only until the viewer picks a display name.
+    await expect.poll(() => page.locator('#chat-form').getAttribute('data-mode'), { timeout: 10_000 }).toBe('name');
+    expect(await page.getAttribute('#chat-input', 'placeholder')).toBe('Pick a display name to chat');
     expect(pageErrors).toEqual([]);
   });
 });
@@ -184,6 +186,22 @@ describe('chat beside the video', () => {
     });
     expect(event.status).toBe(200);
     await expect.poll(() => bo.locator('#chat-log .chat-event').last().textContent(), { timeout: 5_000 }).toBe('This video is ready in every quality.');
+
+    // A third viewer holds only the watch URL: reads what was said, then writes under the name they pick.
+    const guestView = await openPage(browser, { width: 1280, height: 800 });
+    viewers.push(guestView);
+    const guest = guestView.page;
+    await guest.goto(fixture.watchUrl);
+    await expect.poll(() => guest.locator('#chat-log .chat-message').first().textContent(), { timeout: 10_000 }).toBe('Ada hello from Ada <b>not bold</b>');
+    await expect.poll(() => guest.locator('#chat-form').getAttribute('data-mode'), { timeout: 5_000 }).toBe('name');
+    await guest.fill('#chat-input', 'Cy');
+    await guest.keyboard.press('Enter');
+    await expect.poll(() => guest.locator('#chat-form').getAttribute('data-mode'), { timeout: 10_000 }).toBe('message');
+    await guest.fill('#chat-input', 'hi, only the link here');
+    await guest.keyboard.press('Enter');
+    await expect.poll(() => ada.locator('#chat-log .chat-message').last().textContent(), { timeout: 5_000 }).toBe('Cy hi, only the link here');
+    expect(await ada.locator('#chat-log .chat-message').last().getAttribute('class')).toContain('role-guest');
+    expect(await guest.locator('#chat-log .chat-message').count(), 'nothing repeated across the rejoin with a name').toBe(2);
 
     for (let i = 0; i < 8; i += 1) {
       await bo.fill('#chat-input', `message ${i}`);

@@ -10,8 +10,8 @@ const context = (overrides: Partial<SendContext> = {}): SendContext => ({
 const codeOf = (decision: ReturnType<typeof decideSend>) => (decision.ok ? 'ok' : decision.error.code);
 
 describe('ChatRules defaults', () => {
-  it('are 500 characters, burst 5 at 1/s, no slow mode, no banned words', () => {
-    expect(DEFAULT_CHAT_RULES).toEqual({ maxLength: 500, burst: 5, ratePerSecond: 1, slowModeSeconds: 0, bannedWords: [] });
+  it('are 500 characters, burst 5 at 1/s, no slow mode, no banned words, guests may write', () => {
+    expect(DEFAULT_CHAT_RULES).toEqual({ maxLength: 500, burst: 5, ratePerSecond: 1, slowModeSeconds: 0, bannedWords: [], guests: 'write' });
     expect(ChatRules.safeParse({ maxLength: 2001 }).success).toBe(false);
   });
 });

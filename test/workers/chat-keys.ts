@@ -26,6 +26,12 @@ export async function installTestKeys(): Promise<void> {
   await env.KEYS.put('jwks', (await testKeys()).jwksJson);
 }
 
+/** A playback token signed with the same test key (both kinds verify against KV `jwks`); `claims` as the origin writes them. */
+export async function playbackToken(claims: JWTPayload & { sub: string }): Promise<string> {
+  const { privateKey } = await testKeys();
+  return new SignJWT({ exp: Math.floor(Date.now() / 1000) + 600, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'chat-test-1' }).sign(privateKey);
+}
+
 /** A chat token signed with the test key; `claims` override anything (e.g. `exp` in the past, another `room`). */
 export async function chatToken(room: string, user: TestUser = {}, claims: JWTPayload = {}, kid = 'chat-test-1'): Promise<string> {
   const { privateKey } = await testKeys();

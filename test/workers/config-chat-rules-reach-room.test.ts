@@ -28,7 +28,7 @@ describe('a channel configuration update reaches the channel room', () => {
     const chain = await buildChain(channel, [replace('/chat/rateLimit', { messages: 10, perSeconds: 20 }), replace('/chat/slowModeSeconds', 30)]);
     expect((await putConfig(chain.root, chain.messages[0], channel)).status).toBe(200);
     const rules = async () => ((await (await internalFetch(`/internal/rooms/channel-${channel}/rules`, 'GET')).json()) as { rules: Record<string, unknown> }).rules;
-    expect(await rules()).toEqual({ maxLength: 500, burst: 10, ratePerSecond: 0.5, slowModeSeconds: 0, bannedWords: [] });
+    expect(await rules()).toEqual({ maxLength: 500, burst: 10, ratePerSecond: 0.5, slowModeSeconds: 0, bannedWords: [], guests: 'write' });
     expect((await putConfig(chain.root, chain.messages[1])).status).toBe(200);
     expect((await rules()).slowModeSeconds).toBe(0);
   });

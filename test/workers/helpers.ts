@@ -13,6 +13,8 @@ export interface RoomClient {
   socket: WebSocket;
   /** The next frame of `type` not consumed yet; frames of other types before it are consumed too. */
   next<T extends ServerFrame['type']>(type: T, timeoutMs?: number): Promise<Extract<ServerFrame, { type: T }>>;
+  /** The next frame of any of `types` (the others before it are consumed), e.g. whichever of message or error answers a send. */
+  nextOf<T extends ServerFrame['type']>(types: T[], timeoutMs?: number): Promise<Extract<ServerFrame, { type: T }>>;
   sendJson(value: unknown): void;
   close(): Promise<void>;
   /** Resolves with the close code once the room (or the client) closed the socket. */
@@ -25,14 +27,22 @@ export interface OpenRoomOptions {
   since?: number;
   /** A ready token (else one is signed for `user` and the room). */
   token?: string;
+  /** Join as a guest with the watch link's playback token instead (`?playback=…&name=…&viewer=…`), from `ip`. */
+  playback?: { token: string; name?: string; viewer?: string; ip?: string };
+  /** Extra request headers (a client trying to forge what the edge forwards). */
+  headers?: Record<string, string>;
 }
 
 /** The upgrade request a browser would send, with a freshly signed chat token unless one is given. */
 export async function upgradeToRoom(room: string, options: OpenRoomOptions = {}): Promise<Response> {
   await installTestKeys();
-  const query = new URLSearchParams({ token: options.token ?? (await chatToken(room, options.user)) });
+  const { playback } = options;
+  const query = new URLSearchParams(playback ? { playback: playback.token } : { token: options.token ?? (await chatToken(room, options.user)) });
+  if (playback?.name !== undefined) query.set('name', playback.name);
+  if (playback?.viewer !== undefined) query.set('viewer', playback.viewer);
   if (options.since !== undefined) query.set('since', String(options.since));
-  return edgeFetch(`/rooms/${room}/ws?${query}`, { headers: { Upgrade: 'websocket' } });
+  const headers: Record<string, string> = { Upgrade: 'websocket', ...options.headers, ...(playback?.ip ? { 'CF-Connecting-IP': playback.ip } : {}) };
+  return edgeFetch(`/rooms/${room}/ws?${query}`, { headers });
 }
 
 export async function openRoom(room: string, options: OpenRoomOptions = {}): Promise<RoomClient> {
@@ -55,11 +65,12 @@ export async function openRoom(room: string, options: OpenRoomOptions = {}): Pro
   });
   socket.accept();
 
-  async function next<T extends ServerFrame['type']>(type: T, timeoutMs = 3000) {
+  async function nextOf<T extends ServerFrame['type']>(types: T[], timeoutMs = 3000) {
     const deadline = Date.now() + timeoutMs;
+    const type = types.join(' or ');
     for (;;) {
       const frame = frames.shift();
-      if (frame?.type === type) return frame as Extract<ServerFrame, { type: T }>;
+      if (frame && (types as string[]).includes(frame.type)) return frame as Extract<ServerFrame, { type: T }>;
       if (frame) continue;
       if (closed) throw new Error(`socket closed while waiting for a ${type} frame`);
       const waited = await Promise.race([
@@ -70,9 +81,12 @@ export async function openRoom(room: string, options: OpenRoomOptions = {}): Pro
     }
   }
 
+  const next = <T extends ServerFrame['type']>(type: T, timeoutMs?: number) => nextOf([type], timeoutMs);
+
   return {
     socket,
     next,
+    nextOf,
     closed: closedPromise,
     sendJson: (value) => socket.send(JSON.stringify(value)),
     close: async () => {

@@ -50,7 +50,7 @@ describe('/internal/rooms/:room/rules', () => {
   it('PUT fills defaults, GET reads them back, a bad rule is 400', async () => {
     const room = uniqueRoom('rules');
     const put = await internalFetch(`/internal/rooms/${room}/rules`, 'PUT', { slowModeSeconds: 5 });
-    expect(await put.json()).toEqual({ rules: { maxLength: 500, burst: 5, ratePerSecond: 1, slowModeSeconds: 5, bannedWords: [] } });
+    expect(await put.json()).toEqual({ rules: { maxLength: 500, burst: 5, ratePerSecond: 1, slowModeSeconds: 5, bannedWords: [], guests: 'write' } });
     expect((await (await internalFetch(`/internal/rooms/${room}/rules`, 'GET')).json()) as unknown).toMatchObject({ rules: { slowModeSeconds: 5 } });
     expect((await internalFetch(`/internal/rooms/${room}/rules`, 'PUT', { maxLength: 5000 })).status).toBe(400);
     expect((await internalFetch(`/internal/rooms/${room}/rules`, 'GET', undefined, null)).status).toBe(401);

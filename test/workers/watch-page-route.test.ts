@@ -59,7 +59,7 @@ describe('GET /watch/:videoId', () => {
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     const page = await response.text();
     const config = configOf(page);
-    expect(config).toMatchObject({ videoId: VIDEO, playbackToken: token, masterUrl: `/v/${token}/master.m3u8`, thumbnailUrl: `/v/${token}/thumbnail.jpg`, storyboardVttUrl: `/v/${token}/storyboard.vtt`, beaconUrl: '/beacon', chat: null });
+    expect(config).toMatchObject({ videoId: VIDEO, playbackToken: token, masterUrl: `/v/${token}/master.m3u8`, thumbnailUrl: `/v/${token}/thumbnail.jpg`, storyboardVttUrl: `/v/${token}/storyboard.vtt`, beaconUrl: '/beacon', chat: { room: `video-${VIDEO}`, token: null } });
     expect(page).toContain(`poster="/v/${token}/thumbnail.jpg"`);
     expect(page).toContain('<script src="/vendor/hls.min.js" defer></script>');
     for (const [id, label] of [['play', 'Play'], ['mute', 'Mute'], ['fullscreen', 'Full screen']]) {
@@ -67,7 +67,18 @@ describe('GET /watch/:videoId', () => {
     }
     expect(page).toContain('<label for="seek" class="visually-hidden">Seek</label>');
     expect(page).toContain('<label for="quality" class="visually-hidden">Quality</label>');
-    expect(page).toContain("Chat isn't available for this video right now");
+    // The watch link alone opens the room beside the video: the page joins it with the playback token.
+    expect(page).toMatch(/<ol id="chat-log"[^>]*role="log"/);
+  });
+
+  it("joins the room the token's chat claim names: the channel's shared room, or none", async () => {
+    const shared = await signer.sign({ sub: VIDEO, channel: 'my-show', chat: 'channel' });
+    expect(configOf(await (await edgeFetch(`/watch/${VIDEO}?token=${shared}`, { headers: html })).text()).chat).toEqual({ room: 'channel-my-show', token: null });
+    const off = await signer.sign({ sub: VIDEO, channel: 'my-show', chat: 'off' });
+    const page = await (await edgeFetch(`/watch/${VIDEO}?token=${off}&chatToken=ignored`, { headers: html })).text();
+    expect(configOf(page).chat).toBeNull();
+    expect(page).toContain('This video has no chat.');
+    expect(page).not.toContain('id="chat-log"');
   });
 
   it('opens the chat panel on the video room when a chat token comes with the page', async () => {
@@ -75,7 +86,7 @@ describe('GET /watch/:videoId', () => {
     const page = await (await edgeFetch(`/watch/${VIDEO}?token=${token}&chatToken=chat.jwt.here`, { headers: html })).text();
     expect(configOf(page).chat).toEqual({ room: `video-${VIDEO}`, token: 'chat.jwt.here' });
     expect(page).toMatch(/<ol id="chat-log"[^>]*role="log"[^>]*aria-live="polite"/);
-    expect(page).toContain('<label for="chat-input" class="visually-hidden">Message</label>');
+    expect(page).toContain('<label id="chat-input-label" for="chat-input" class="visually-hidden">Message</label>');
   });
 
   it('keeps a hostile chat token inert inside the page', async () => {

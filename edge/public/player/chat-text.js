@@ -10,6 +10,8 @@ const ERROR_TEXT = {
   not_found: 'That message is already gone.',
   frame_too_large: 'That message is too long. Please shorten it.',
   invalid_utf8: "That message contains characters we couldn't read.",
+  name_required: 'Pick a display name to chat.',
+  members_only: 'Only signed-in viewers can write in this chat. You can still read along.',
 };
 
 /** An error frame as a sentence (with the wait when the room gave one); the room's own wording is never shown raw. */
@@ -27,19 +29,71 @@ export function closeExplanation(code) {
   return { text: 'Chat connection lost. Reconnecting…', reconnect: true };
 }
 
-/** A live event from the origin as one line (video ready, stream online…); unknown types get a generic line. */
+// Event data comes from Twitch or the origin: only a short string (or a finite number) is ever shown.
+const str = (value) => (typeof value === 'string' && value.trim() && value.length <= 100 ? value.trim() : null);
+const num = (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : null);
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const TIERS = { 1000: 'Tier 1', 2000: 'Tier 2', 3000: 'Tier 3' };
+
+const VIDEO_EVENTS = {
+  'video.processing': 'This video is being prepared.',
+  'video.playable': 'This video can be played; more qualities are on the way.',
+  'video.ready': 'This video is ready in every quality.',
+  'video.failed': "This video couldn't be prepared.",
+  'video.deleted': 'This video has been removed.',
+};
+
+/** Each channel event as `{kind, text}`: the kind styles it apart from chat messages (`event-raid`…), the text says it. */
+const CHANNEL_EVENTS = {
+  'stream.online': (d) => ({ kind: 'live', text: str(d.broadcaster_user_name) ? `${str(d.broadcaster_user_name)} went live` : str(d.title) ? `Went live: ${str(d.title)}` : 'The stream went live.' }),
+  'stream.offline': () => ({ kind: 'offline', text: 'The stream has ended.' }),
+  'channel.raid': (d) => {
+    const from = str(d.from_broadcaster_user_name) ?? 'another channel';
+    const viewers = num(d.viewers);
+    return { kind: 'raid', text: viewers === null ? `Raid from ${from}` : `Raid from ${from} with ${plural(viewers, 'viewer', 'viewers')}` };
+  },
+  'channel.follow': (d) => ({ kind: 'follow', text: str(d.user_name) ? `New follower: ${str(d.user_name)}` : 'Someone new followed the channel.' }),
+  'channel.subscribe': (d) => {
+    const who = str(d.user_name) ?? 'Someone';
+    const tier = TIERS[d.tier] ? ` (${TIERS[d.tier]})` : '';
+    return { kind: 'subscribe', text: d.is_gift === true ? `${who} received a gift subscription${tier}` : `${who} subscribed${tier}` };
+  },
+  'channel.cheer': (d) => {
+    const who = d.is_anonymous === true ? 'Someone' : (str(d.user_name) ?? 'Someone');
+    const bits = num(d.bits);
+    return { kind: 'cheer', text: bits === null ? `${who} cheered` : `${who} cheered ${plural(bits, 'bit', 'bits')}` };
+  },
+  'channel.update': (d) => {
+    const parts = [str(d.title), str(d.category_name)].filter(Boolean);
+    return { kind: 'update', text: parts.length ? `Stream info changed: ${parts.join(' · ')}` : 'Stream info changed.' };
+  },
+};
+
+/** A live event (video state, stream online, a Twitch raid…) as `{kind, text}`; unknown types get a generic line. */
 export function describeLiveEvent(event) {
-  const known = {
-    'video.processing': 'This video is being prepared.',
-    'video.playable': 'This video can be played; more qualities are on the way.',
-    'video.ready': 'This video is ready in every quality.',
-    'video.failed': "This video couldn't be prepared.",
-    'video.deleted': 'This video has been removed.',
-    'stream.online': 'The stream is live.',
-    'stream.offline': 'The stream has ended.',
-    'channel.follow': 'Someone new followed the channel.',
-  };
-  return known[event.type] ?? `Event: ${event.type.replace(/[._:-]+/g, ' ')}`;
+  if (VIDEO_EVENTS[event.type]) return { kind: 'video', text: VIDEO_EVENTS[event.type] };
+  const known = CHANNEL_EVENTS[event.type];
+  if (known) return known(event.data ?? {});
+  return { kind: 'other', text: `Event: ${event.type.replace(/[._:-]+/g, ' ')}` };
+}
+
+/** What the chat form does after the room's welcome: write, ask for a display name, or only read (and what to say). */
+export function welcomeState(frame) {
+  if (frame.canWrite) return { mode: 'message', status: '' };
+  if (frame.reason === 'name_required') return { mode: 'name', status: '' };
+  return { mode: 'read', status: ERROR_TEXT.members_only };
+}
+
+/**
+ * Why a display name would be refused, or null. The same rules as `parseGuestName` of contracts/chat.ts, which
+ * the edge applies; checked here first because a refused WebSocket upgrade tells the page nothing.
+ */
+export function guestNameProblem(raw) {
+  const name = raw.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (name.length === 0) return 'Please pick a display name.';
+  if ([...name].length > 32) return 'Display names are at most 32 characters.';
+  if (/[\p{Cc}\p{Cf}]/u.test(name)) return "Display names can't contain invisible formatting characters.";
+  return null;
 }
 
 /** `n watching` in words a screen reader reads well. */

@@ -1,26 +1,62 @@
-// The chat panel: one WebSocket to the video's room, resumed with ?since= after a drop so nothing repeats or goes missing.
-import { closeExplanation, describeLiveEvent, politeChatError, presenceText, reconnectDelayMs } from './chat-text.js';
+// The chat panel: one WebSocket to the room beside the video, resumed with ?since= after a drop so nothing repeats
+// or goes missing. With a chat token the viewer is who the token says; with only the watch link (the playback token)
+// the viewer reads, and writes under a display name they pick, when the room lets guests write.
+import { closeExplanation, describeLiveEvent, guestNameProblem, politeChatError, presenceText, reconnectDelayMs, welcomeState } from './chat-text.js';
 
 const $ = (id) => document.getElementById(id);
 // A room that never accepts (bad token, chat switched off) is given up on after this many tries in a row.
 const MAX_FAILED_CONNECTS = 6;
+const NAME_KEY = 'vora.chat.name';
+const VIEWER_KEY = 'vora.chat.viewer';
 
-export function startChat(chat) {
+/** Storage may be off (privacy modes): then the name lasts the page, and each page is a new browser id. */
+function remembered(key, make) {
+  try {
+    const value = localStorage.getItem(key) ?? make?.();
+    if (value) localStorage.setItem(key, value);
+    return value ?? null;
+  } catch {
+    return make?.() ?? null;
+  }
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // not kept: the name still works for this page
+  }
+}
+
+export function startChat(chat, playbackToken) {
   const log = $('chat-log');
   const status = $('chat-status');
   const presence = $('chat-presence');
   const form = $('chat-form');
   const input = $('chat-input');
+  const label = $('chat-input-label');
   const send = $('chat-send');
   const shown = new Map(); // message id → <li>, for deletions
+  const viewerId = chat.token ? null : remembered(VIEWER_KEY, () => crypto.randomUUID());
+  const stored = chat.token ? null : remembered(NAME_KEY);
+  let name = stored && guestNameProblem(stored) === null ? stored : null;
+  let mode = 'connecting'; // 'message' | 'name' | 'read' | 'connecting'
   let lastSeq = null;
   let socket = null;
   let attempt = 0;
   let opened = false;
 
-  const setConnected = (connected) => {
-    input.disabled = !connected;
-    send.disabled = !connected;
+  /** The form writes messages, or asks for the display name writing needs, or is off. */
+  const setMode = (next) => {
+    mode = next;
+    const asksName = next === 'name';
+    label.textContent = asksName ? 'Display name' : 'Message';
+    input.placeholder = asksName ? 'Pick a display name to chat' : 'Say something…';
+    input.maxLength = asksName ? 32 : 500;
+    send.textContent = asksName ? 'Join chat' : 'Send';
+    input.disabled = next === 'connecting' || next === 'read';
+    send.disabled = input.disabled;
+    form.dataset.mode = next;
   };
   const append = (className, build) => {
     const item = document.createElement('li');
@@ -35,11 +71,11 @@ export function startChat(chat) {
     if (lastSeq !== null && message.seq <= lastSeq) return;
     lastSeq = message.seq;
     const item = append(`chat-message role-${message.user.role}`, (li) => {
-      const name = document.createElement('strong');
-      name.textContent = message.user.name;
+      const who = document.createElement('strong');
+      who.textContent = message.user.name;
       const text = document.createElement('span');
       text.textContent = ` ${message.text}`; // textContent only: chat text is never HTML
-      li.append(name, text);
+      li.append(who, text);
     });
     shown.set(message.id, item);
   };
@@ -50,26 +86,41 @@ export function startChat(chat) {
       for (const message of frame.messages) showMessage(message);
       lastSeq = Math.max(lastSeq ?? 0, frame.lastSeq);
     },
+    welcome(frame) {
+      const state = welcomeState(frame);
+      setMode(state.mode);
+      status.textContent = state.status;
+    },
     message: showMessage,
     presence: (frame) => (presence.textContent = presenceText(frame.count)),
-    event: (frame) => append('chat-event', (li) => (li.textContent = describeLiveEvent(frame.event))),
+    event(frame) {
+      const { kind, text } = describeLiveEvent(frame.event);
+      append(`chat-event event-${kind}`, (li) => {
+        li.dataset.eventType = frame.event.type;
+        li.textContent = text;
+      });
+    },
     deleted(frame) {
       const item = shown.get(frame.id);
       if (item) item.replaceChildren(Object.assign(document.createElement('em'), { textContent: 'Message removed by a moderator.' }));
     },
-    error: (frame) => (status.textContent = politeChatError(frame)),
+    error(frame) {
+      status.textContent = politeChatError(frame);
+      if (frame.code === 'name_required') setMode('name');
+      if (frame.code === 'members_only') setMode('read');
+    },
   };
 
   const connect = () => {
     const url = new URL(`/rooms/${encodeURIComponent(chat.room)}/ws`, location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.search = new URLSearchParams({ token: chat.token, v: '1', ...(lastSeq !== null ? { since: String(lastSeq) } : {}) }).toString();
+    const credential = chat.token ? { token: chat.token } : { playback: playbackToken, viewer: viewerId, ...(name ? { name } : {}) };
+    url.search = new URLSearchParams({ ...credential, v: '1', ...(lastSeq !== null ? { since: String(lastSeq) } : {}) }).toString();
     socket = new WebSocket(url);
     socket.addEventListener('open', () => {
       attempt = 0;
       opened = true;
       status.textContent = '';
-      setConnected(true);
     });
     socket.addEventListener('message', (event) => {
       let frame;
@@ -81,7 +132,8 @@ export function startChat(chat) {
       handlers[frame?.type]?.(frame);
     });
     socket.addEventListener('close', (event) => {
-      setConnected(false);
+      if (event.target !== socket) return; // a socket replaced on purpose (a new display name)
+      setMode('connecting');
       presence.textContent = '';
       const { text, reconnect } = closeExplanation(event.code);
       const givingUp = !reconnect || attempt >= MAX_FAILED_CONNECTS;
@@ -94,9 +146,26 @@ export function startChat(chat) {
     event.preventDefault();
     const text = input.value.trim();
     if (!text || socket?.readyState !== WebSocket.OPEN) return;
-    socket.send(JSON.stringify({ type: 'send', text, nonce: crypto.randomUUID() }));
     input.value = '';
+    if (mode === 'name') {
+      const problem = guestNameProblem(text);
+      if (problem) {
+        status.textContent = problem;
+        input.value = text;
+        return;
+      }
+      // The name travels with the join: reconnect from where this socket was, so nothing repeats.
+      name = text;
+      remember(NAME_KEY, name);
+      const previous = socket;
+      setMode('connecting');
+      connect();
+      previous.close(1000, 'new display name');
+      return;
+    }
+    socket.send(JSON.stringify({ type: 'send', text, nonce: crypto.randomUUID() }));
     status.textContent = '';
   });
+  setMode('connecting');
   connect();
 }

@@ -26,7 +26,7 @@ video.addEventListener('playing', () => {
   if (!section.dataset.fatal) status.textContent = '';
 });
 
-if (config.chat) startChat(config.chat);
+if (config.chat) startChat(config.chat, config.playbackToken);
 
 // The player now attached (a live page attaches a new one for each broadcast).
 let player = null;

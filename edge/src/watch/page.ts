@@ -13,8 +13,12 @@ export interface WatchConfig {
   thumbnailUrl: string;
   storyboardVttUrl: string;
   beaconUrl: string;
-  /** Absent when no chat token came with the page: the panel then says chat is unavailable. */
-  chat: { room: string; token: string } | null;
+  /**
+   * The room beside the video (`watchRoom` of the token's claims), null when the video has no chat. `token` is a
+   * chat token that came with the page (a user an app vouches for); without one the page joins with the playback
+   * token: it reads, and writes under a display name the viewer picks when the room lets guests write.
+   */
+  chat: { room: string; token: string | null } | null;
 }
 
 export function watchConfig(input: { videoId: string; token: string; chatToken?: string | undefined; live?: boolean; channel?: string | undefined; chat?: VideoChatRoom | undefined }): WatchConfig {
@@ -29,7 +33,7 @@ export function watchConfig(input: { videoId: string; token: string; chatToken?:
     thumbnailUrl: `${base}/thumbnail.jpg`,
     storyboardVttUrl: `${base}/storyboard.vtt`,
     beaconUrl: '/beacon',
-    chat: input.chatToken && room ? { room, token: input.chatToken } : null,
+    chat: room ? { room, token: input.chatToken ?? null } : null,
   };
 }
 
@@ -50,14 +54,14 @@ const chatPanel = (config: WatchConfig) =>
   <p id="chat-status" class="chat-status" role="status"></p>
   <ol id="chat-log" class="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Chat messages" tabindex="0"></ol>
   <form id="chat-form" class="chat-form">
-    <label for="chat-input" class="visually-hidden">Message</label>
+    <label id="chat-input-label" for="chat-input" class="visually-hidden">Message</label>
     <input id="chat-input" name="text" type="text" maxlength="500" autocomplete="off" placeholder="Say something…" required disabled>
     <button id="chat-send" type="submit" disabled>Send</button>
   </form>
 </aside>`
     : `<aside id="chat" class="chat" aria-labelledby="chat-title">
   <div class="chat-head"><h2 id="chat-title">Chat</h2></div>
-  <p class="chat-unavailable">Chat isn't available for this video right now. The video plays as usual.</p>
+  <p class="chat-unavailable">This video has no chat. It plays as usual.</p>
 </aside>`;
 
 // Material Design icon paths (Apache-2.0), inline: no icon font, no emoji font needed on the viewer's machine.

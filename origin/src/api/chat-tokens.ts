@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ChatRole, UserId } from '../../../contracts/chat.ts';
+import { TokenChatRole, UserId } from '../../../contracts/chat.ts';
 import { RoomName } from '../../../contracts/ids.ts';
 import { mintChatToken } from '../keys/chat-token.ts';
 import { mintingKey, type SigningDeps } from '../keys/minting-key.ts';
@@ -10,7 +10,7 @@ const ChatTokenBody = z.object({
   room: RoomName,
   userId: UserId,
   name: z.string().min(1).max(64),
-  role: ChatRole.default('viewer'),
+  role: TokenChatRole.default('viewer'),
   ttlSeconds: z.number().int().min(10).max(7 * 24 * 3600).default(3600),
 });
 
