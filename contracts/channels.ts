@@ -47,6 +47,54 @@ export type UpdateChannelBody = z.infer<typeof UpdateChannelBody>;
 export const VideoChatRoom = z.enum(['channel', 'video', 'off']);
 export type VideoChatRoom = z.infer<typeof VideoChatRoom>;
 
+// ── the Twitch link ──────────────────────────────────────────────────────────
+
+/** A Twitch login as Twitch allows them (letters, digits, underscore; at most 25). */
+export const TwitchLogin = z.string().regex(/^[A-Za-z0-9_]{1,25}$/, 'a Twitch login is 1-25 letters, digits or _ (the name in twitch.tv/NAME)');
+
+/** `POST /v1/channels/{id}/twitch`. */
+export const LinkTwitchBody = z.strictObject({ login: TwitchLogin });
+
+/**
+ * The EventSub subscriptions a link makes, by type, with the version Vora speaks. Each names the linked
+ * broadcaster in its condition (`channel.raid`: as the receiving side; `channel.follow` v2: as moderator too).
+ */
+export const TWITCH_LINK_SUBSCRIPTIONS = [
+  { type: 'stream.online', version: '1' },
+  { type: 'stream.offline', version: '1' },
+  { type: 'channel.update', version: '2' },
+  { type: 'channel.follow', version: '2' },
+  { type: 'channel.subscribe', version: '1' },
+  { type: 'channel.cheer', version: '1' },
+  { type: 'channel.raid', version: '1' },
+] as const;
+
+/** `linking` while subscriptions are made, `active` once all were, `broken` after Twitch revoked one (unlink, then link again). */
+export const TwitchLinkStatus = z.enum(['linking', 'active', 'broken']);
+
+export const TwitchSubscriptionView = z.object({
+  id: z.string(),
+  type: z.string(),
+  version: z.string(),
+  /** Twitch's: `webhook_callback_verification_pending`, `enabled`, or why it was revoked (`authorization_revoked`…). */
+  status: z.string(),
+});
+
+export const TwitchLinkView = z.object({
+  broadcasterId: z.string(),
+  login: z.string(),
+  displayName: z.string(),
+  status: TwitchLinkStatus,
+  brokenReason: z.string().nullable(),
+  subscriptions: z.array(TwitchSubscriptionView),
+  linkedAt: z.iso.datetime(),
+});
+export type TwitchLinkView = z.infer<typeof TwitchLinkView>;
+
+/** `public`: listed on its channel's page, where anyone may watch it; `unlisted` (the default): only through a signed link. */
+export const VideoVisibility = z.enum(['public', 'unlisted']);
+export type VideoVisibility = z.infer<typeof VideoVisibility>;
+
 /** One channel in the answers of `/v1/channels` (origin/src/channels/channel-view.ts writes it; the CLI reads it). */
 export const ChannelView = z.object({
   id: ChannelSlug,
@@ -57,10 +105,23 @@ export const ChannelView = z.object({
   room: z.string(),
   /** Videos that name this channel (DELETED ones left out). */
   videoCount: z.number().int().min(0),
+  /** The Twitch broadcaster whose events reach the channel's room, or null. */
+  twitch: TwitchLinkView.nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type ChannelView = z.infer<typeof ChannelView>;
+
+/**
+ * The origin's answer to the edge's `GET /internal/channels/{id}/page` (Bearer INTERNAL_SECRET): what the channel page
+ * shows, with a playback token for each public video (and for the live input while it is on air).
+ */
+export const ChannelPageData = z.object({
+  channel: z.object({ id: ChannelSlug, title: z.string(), description: z.string(), avatarUrl: z.string().nullable() }),
+  videos: z.array(z.object({ id: z.string(), title: z.string(), durationSeconds: z.number().nullable(), createdAt: z.iso.datetime(), token: z.string() })),
+  live: z.object({ inputId: z.string(), title: z.string(), token: z.string() }).nullable(),
+});
+export type ChannelPageData = z.infer<typeof ChannelPageData>;
 
 /** `GET /v1/channels`: every channel, newest first. */
 export const ChannelList = z.object({ channels: z.array(ChannelView) });

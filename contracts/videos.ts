@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VideoChatRoom } from './channels.ts';
+import { VideoChatRoom, VideoVisibility } from './channels.ts';
 import { ChannelId, VideoId } from './ids.ts';
 
 /** The lifecycle of ARCHITECTURE.md: CREATED → UPLOADING → PROCESSING → (PLAYABLE) → READY, or FAILED; DELETED. */
@@ -29,6 +29,8 @@ export const VideoView = z.object({
   channelId: ChannelId.nullable(),
   /** The room its watch page joins: its channel's (shared), its own, or none. */
   chatRoom: VideoChatRoom,
+  /** `public`: listed on its channel's page; `unlisted`: only through signed links. */
+  visibility: VideoVisibility,
   state: VideoState,
   /** Transcoding progress, 0–1. */
   progress: z.number().min(0).max(1),

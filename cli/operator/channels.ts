@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ChannelList, ChannelView } from '../../contracts/channels.ts';
+import { ChannelList, ChannelView, TwitchLinkView } from '../../contracts/channels.ts';
 import { originClient, type HttpMethod } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
@@ -15,6 +15,15 @@ export function channelRows(channels: ChannelView[], nowMs: number): string[][] 
   ]);
 }
 
+/** Pure: the Twitch link in one line (and what to do when it is broken). */
+export function twitchLine(twitch: TwitchLinkView | null, channelId: string): string {
+  if (!twitch) return `— (vora channels link-twitch ${channelId} --login NAME)`;
+  const enabled = twitch.subscriptions.filter((subscription) => subscription.status === 'enabled').length;
+  const who = `${twitch.displayName} (login ${twitch.login}, id ${twitch.broadcasterId})`;
+  if (twitch.status === 'broken') return `${who} — BROKEN: ${twitch.brokenReason ?? 'a subscription was revoked'} (vora channels unlink-twitch ${channelId}, then link-twitch)`;
+  return `${who} — ${twitch.status}, ${enabled} of ${twitch.subscriptions.length} subscriptions enabled`;
+}
+
 /** Pure: what `vora channels show` prints, one fact per line. */
 export function channelLines(channel: ChannelView): string[] {
   const facts: Array<[string, string]> = [
@@ -24,6 +33,7 @@ export function channelLines(channel: ChannelView): string[] {
     ['avatar', channel.avatarUrl ?? '—'],
     ['chat room', `${channel.room} (shared by its videos unless a video has its own)`],
     ['videos', String(channel.videoCount)],
+    ['twitch', twitchLine(channel.twitch, channel.id)],
     ['created', channel.createdAt],
     ['updated', channel.updatedAt],
   ];
@@ -74,6 +84,30 @@ export function registerChannelsCommand(program: Command): void {
       const channel = ChannelView.parse(await request('GET', channelPath(id)));
       if (options.json) return printJson(channel);
       for (const line of channelLines(channel)) printLine(line);
+    });
+
+  channels
+    .command('link-twitch')
+    .argument('<id>', 'channel id')
+    .requiredOption('--login <name>', 'the Twitch broadcaster (the name in twitch.tv/NAME)')
+    .option('--json', 'print JSON')
+    .description("link a Twitch broadcaster: their going live, raids, follows, subs, cheers and stream updates appear in the channel's room")
+    .action(async (id: string, options: { login: string; json?: boolean }) => {
+      const link = TwitchLinkView.parse(await request('POST', `${channelPath(id)}/twitch`, { login: options.login }));
+      if (options.json) return printJson(link);
+      printLine(`channel ${id} follows ${link.displayName} (Twitch id ${link.broadcasterId}) with ${link.subscriptions.length} EventSub subscriptions:`);
+      for (const subscription of link.subscriptions) printLine(`  ${subscription.type.padEnd(18)} v${subscription.version}  ${subscription.status}  ${subscription.id}`);
+    });
+
+  channels
+    .command('unlink-twitch')
+    .argument('<id>', 'channel id')
+    .option('--json', 'print JSON')
+    .description('remove the Twitch link: its EventSub subscriptions are deleted at Twitch')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const answer = await request<{ deletedSubscriptions: number }>('DELETE', `${channelPath(id)}/twitch`);
+      if (options.json) return printJson(answer);
+      printLine(`channel ${id} no longer follows Twitch (${answer.deletedSubscriptions} subscriptions deleted at Twitch)`);
     });
 
   channels

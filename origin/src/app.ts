@@ -19,6 +19,9 @@ import { analyticsTopRoutes } from './analytics/top-routes.ts';
 import { analyticsArchiveRoutes, type AnalyticsArchiveDeps } from './analytics/archive-routes.ts';
 import { channelConfigRoutes, type ChannelConfigRoutesDeps } from './channel-config/routes.ts';
 import { channelRoutes, type ChannelRoutesDeps } from './channels/routes.ts';
+import { twitchLinkRoutes, twitchStatsRoutes } from './twitch-link/routes.ts';
+import type { TwitchLinkDeps } from './twitch-link/link-twitch.ts';
+import type { TwitchWebhookCounters } from './webhooks/twitch-routes.ts';
 import { nodeRoutes, type NodeRoutesDeps } from './nodes/routes.ts';
 import { processingStatsRoutes } from './stats/processing-routes.ts';
 import { uploadRoutes } from './uploads/routes.ts';
@@ -41,6 +44,8 @@ export interface OriginDeps {
     nodes?: NodeRoutesDeps;
     /** Channels themselves (`/v1/channels`, `/v1/channels/:id`). */
     channels?: ChannelRoutesDeps;
+    /** Twitch links (`/v1/channels/:id/twitch`) and the webhook's counters (`/v1/twitch/stats`). */
+    twitch?: { link: TwitchLinkDeps | { missing: string[] }; counters: TwitchWebhookCounters };
     /** Channel configuration as a hash chain (`/v1/channels/:id/config`). */
     channelConfig?: ChannelConfigRoutesDeps;
     /** Playback analytics from ClickHouse (`/v1/videos/:id/analytics`). */
@@ -119,6 +124,8 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
   if (api.keys) app.route('/v1/chat', chatTokenRoutes(api.keys));
   if (api.nodes) app.route('/v1/nodes', nodeRoutes(api.nodes));
   if (api.channels) app.route('/v1/channels', channelRoutes(api.channels));
+  if (api.twitch) app.route('/v1/channels', twitchLinkRoutes(api.twitch.link));
+  if (api.twitch) app.route('/v1/twitch', twitchStatsRoutes(api.twitch.counters));
   if (api.channelConfig) app.route('/v1/channels', channelConfigRoutes(api.channelConfig));
   if (api.analyticsArchive) app.route('/v1/analytics/archive', analyticsArchiveRoutes(api.analyticsArchive));
   if (api.analytics) app.route('/v1/analytics', analyticsTopRoutes(api.analytics));

@@ -49,8 +49,14 @@ const schema = z.object({
   ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Twitch EventSub: the secret given to Twitch with each subscription; unset = no /v1/webhooks/twitch. */
   TWITCH_EVENTSUB_SECRET: z.string().min(10).max(100).optional(),
+  /** The Twitch app (dev.twitch.tv/console) whose app access token links channels; with the secret below. */
   TWITCH_CLIENT_ID: z.string().min(1).optional(),
+  TWITCH_CLIENT_SECRET: z.string().min(1).optional(),
   TWITCH_HELIX_URL: z.string().url().default('https://api.twitch.tv/helix'),
+  /** Twitch's OAuth token endpoint (client-credentials grant); a stand-in in tests. */
+  TWITCH_TOKEN_URL: z.string().url().default('https://id.twitch.tv/oauth2/token'),
+  /** The public URL Twitch calls with events (HTTPS on 443 in production); default ORIGIN_PUBLIC_URL + /v1/webhooks/twitch. */
+  TWITCH_EVENTSUB_CALLBACK: z.string().url().optional(),
   /** Outgoing webhooks may reach these networks although they are loopback/private/link-local (comma-separated CIDRs). */
   VORA_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
   /** The RTMP application publishers are told to use (OBS "Server"); the stream key follows it. */

@@ -17,7 +17,9 @@ import { shieldPurger } from './shield/purge-shields.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
 import { sqlMessageIdStore } from './webhooks/message-ids.ts';
-import { twitchWebhookRoutes } from './webhooks/twitch-routes.ts';
+import { newTwitchWebhookCounters, twitchWebhookRoutes } from './webhooks/twitch-routes.ts';
+import { sqlTwitchLinkRegistry } from './twitch-link/link-rows.ts';
+import { twitchLinkSetup, unlinkBeforeDelete } from './twitch-link/setup.ts';
 import { webhookUrlPolicy } from './outgoing-webhooks/url-safety.ts';
 
 const config = loadOriginConfig();
@@ -38,6 +40,8 @@ const uploads = createTusUploads({
 const internalSecret = config.VORA_INTERNAL_SECRET;
 const twitchSecret = config.TWITCH_EVENTSUB_SECRET;
 const webhookUrls = webhookUrlPolicy(config.VORA_WEBHOOK_ALLOWED_NETWORKS);
+const twitchLink = twitchLinkSetup(config, { sql: db, log });
+const twitchCounters = newTwitchWebhookCounters();
 
 // The private gateway: signed pulls (shield, CDN nodes, edge) or an operator's API token.
 const mediaPulls = { secret: config.VORA_PULL_SECRET, verifyOperatorToken: (token: string) => verifyApiToken(db, token) };
@@ -67,7 +71,8 @@ const app = createOriginApp({
     },
     keys: { sql: db, sync: deps.jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
     nodes: { edgeUrl: config.EDGE_URL, internalSecret, events: deps.webhookEvents },
-    channels: { sql: db, log },
+    channels: { sql: db, log, beforeDelete: unlinkBeforeDelete(twitchLink, db) },
+    twitch: { link: twitchLink, counters: twitchCounters },
     channelConfig: { sql: db, publisher: deps.configUpdates, log, events: deps.webhookEvents },
     analytics: { clickhouse: deps.clickhouse, log },
     analyticsArchive: { clickhouse: deps.clickhouse, s3, bucket: config.S3_ARCHIVE_BUCKET, log },
@@ -75,7 +80,11 @@ const app = createOriginApp({
     liveInputs: { sql: db, log, publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL, readLiveNow: liveNowReader({ statUrls: config.VORA_INGEST_STAT_URLS, clickhouse: deps.clickhouse, log }) },
     webhookDeliveries: { sql: db, dispatcher: deps.webhooks, temporal: deps.temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log },
   },
-  webhooks: { twitch: twitchSecret ? twitchWebhookRoutes({ secret: twitchSecret, messageIds: sqlMessageIdStore(db), publisher: deps.channelEvents, log }) : undefined },
+  webhooks: {
+    twitch: twitchSecret
+      ? twitchWebhookRoutes({ secret: twitchSecret, messageIds: sqlMessageIdStore(db), publisher: deps.channelEvents, links: sqlTwitchLinkRegistry(db), counters: twitchCounters, log })
+      : undefined,
+  },
   internal: {
     beacons: internalSecret ? internalBeaconRoutes({ internalSecret, producer: deps.playbackEvents }) : undefined,
     live: internalSecret

@@ -162,6 +162,8 @@ describe('the watch page on a 375x812 phone screen', () => {
 describe('chat beside the video', () => {
   it('lets two viewers talk, shows presence and live events, and refuses a flood politely', async () => {
     const room = `video-${fixture.videoId}`;
+    // The pages of the tests above joined the room too (the watch link alone reads it): close them, so presence counts these viewers.
+    for (const context of browser.contexts()) for (const open of context.pages()) await open.close();
     const viewers = await Promise.all([
       { id: 'user_ada', name: 'Ada', size: { width: 1280, height: 800 } },
       { id: 'user_bo', name: 'Bo', size: { width: 375, height: 812 } },

@@ -95,7 +95,9 @@ describe('webhook → Kafka → bridge → real edge room → WebSocket client',
   }, 60_000);
 
   it('shows a verified Twitch stream.online to the client in the channel room', async () => {
-    const app = twitchWebhookRoutes({ secret: webhookSecret, messageIds: memoryMessageIdStore(), publisher: publisher!, log });
+    // Broadcaster 4242 is linked to channel 4242 (the link itself is proven in twitch-link-reaches-the-channel-room).
+    const links = { channelOf: async (id: string) => (id === '4242' ? '4242' : null), verified: async () => null, revoked: async () => null };
+    const app = twitchWebhookRoutes({ secret: webhookSecret, messageIds: memoryMessageIdStore(), publisher: publisher!, links, log });
     const request = twitchRequest({ secret: webhookSecret, type: 'notification', body: streamOnlineBody('4242') });
     const startedAt = Date.now();
     expect((await app.request('/', { method: 'POST', headers: request.headers, body: request.body })).status).toBe(204);

@@ -15,7 +15,8 @@ import { createVideoEventPublisher, newVideoEvent } from '../../origin/src/event
 import { startRoomBridge, type RoomBridge } from '../../origin/src/bridge/room-bridge.ts';
 import { createChannelEventPublisher, type ChannelEventPublisher } from '../../origin/src/webhooks/channel-event-publisher.ts';
 import { sqlMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
-import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
+import { newTwitchWebhookCounters, twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
+import { sqlTwitchLinkRegistry, startLink } from '../../origin/src/twitch-link/link-rows.ts';
 import { startEdgeStandin, type EdgeStandin } from './support/bridge-edge-standin.ts';
 import { streamOnlineBody, twitchRequest } from '../support/twitch-requests.ts';
 import { kafkaClient } from '../../origin/src/kafka.ts';
@@ -38,6 +39,7 @@ let publisher: ChannelEventPublisher;
 let webhookServer: ServerType;
 let webhookUrl: string;
 let bridge: RoomBridge | undefined;
+const counters = newTwitchWebhookCounters();
 const startBridge = () =>
   startRoomBridge({ kafka: kafkaClient([kafkaSpec.url], 'room-bridge'), edgeUrl: edge.url, internalSecret: ctx.secrets.internalSecret, log, fromBeginning: true, backoff: { baseMs: 50, maxMs: 400 } });
 
@@ -79,7 +81,10 @@ describe('Twitch webhook → Kafka → room bridge → edge', () => {
     sql = await openDatabase({ pgliteDir: join(ctx.dataDir, 'pglite') });
     edge = await startEdgeStandin(ctx.secrets.internalSecret);
     publisher = createChannelEventPublisher(kafkaClient([kafkaSpec.url], 'channel-events'));
-    const app = new Hono().route('/v1/webhooks/twitch', twitchWebhookRoutes({ secret, messageIds: sqlMessageIdStore(sql), publisher, log }));
+    // Broadcaster 1337 is linked to channel 1337, as `vora channels link-twitch 1337 --login …` leaves it; 666 to none.
+    await sql.query(`INSERT INTO channels (id, title) VALUES ('1337', 'Linked')`);
+    expect(await startLink(sql, { channelId: '1337', broadcasterId: '1337', login: 'cool_user', displayName: 'Cool_User' })).toEqual({ ok: true });
+    const app = new Hono().route('/v1/webhooks/twitch', twitchWebhookRoutes({ secret, messageIds: sqlMessageIdStore(sql), publisher, links: sqlTwitchLinkRegistry(sql), counters, log }));
     webhookServer = await new Promise<ServerType>((resolve) => {
       const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(server));
     });
@@ -114,9 +119,17 @@ describe('Twitch webhook → Kafka → room bridge → edge', () => {
 
     const broadcasts = edge.broadcasts('channel-1337');
     expect(broadcasts).toHaveLength(1);
-    expect(broadcasts[0]!.body).toMatchObject({ id: `twitch_${request.messageId}`, type: 'stream.online', data: { broadcaster_user_id: '1337', broadcasterId: '1337', source: 'twitch' } });
+    expect(broadcasts[0]!.body).toMatchObject({ id: `twitch_${request.messageId}`, type: 'stream.online', data: { broadcaster_user_id: '1337', broadcasterId: '1337', channelId: '1337', source: 'twitch' } });
     expect(edge.posts.filter((post) => post.body.id === `twitch_${request.messageId}`).map((post) => post.status)).toEqual([503, 503, 503, 200]);
     expect(await channelEventIds()).toEqual([`twitch_${request.messageId}`]);
+  });
+
+  it('counts and drops the events of a broadcaster no channel is linked to, before Kafka', async () => {
+    const unlinked = twitchRequest({ secret, type: 'notification', body: streamOnlineBody('555') });
+    expect((await postWebhook(unlinked)).status).toBe(204);
+    expect(counters.unlinkedDropped).toBe(1);
+    expect(await channelEventIds()).not.toContain(`twitch_${unlinked.messageId}`);
+    expect(edge.posts.filter((post) => post.room === 'channel-555')).toEqual([]);
   });
 
   it('never lets a badly signed notification reach Kafka', async () => {

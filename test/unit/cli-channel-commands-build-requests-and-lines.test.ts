@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { channelLines, channelRows } from '../../cli/operator/channels.ts';
+import { channelLines, channelRows, twitchLine } from '../../cli/operator/channels.ts';
 import { chatRoomLine, videoSettingsBody } from '../../cli/operator/videos.ts';
 import type { ChannelView } from '../../contracts/channels.ts';
 
 const now = Date.parse('2026-01-01T01:00:00.000Z');
 const channel: ChannelView = {
-  id: 'my-show', title: 'My show', description: '', avatarUrl: null, room: 'channel-my-show', videoCount: 3,
+  id: 'my-show', title: 'My show', description: '', avatarUrl: null, room: 'channel-my-show', videoCount: 3, twitch: null,
   createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:30:00.000Z',
 };
 
@@ -38,5 +38,23 @@ describe('vora videos set', () => {
     expect(chatRoomLine({ id: 'vid_1', channelId: null, chatRoom: 'channel' })).toBe('video-vid_1 (its own)');
     expect(chatRoomLine({ id: 'vid_1', channelId: 'my-show', chatRoom: 'video' })).toBe('video-vid_1 (its own)');
     expect(chatRoomLine({ id: 'vid_1', channelId: 'my-show', chatRoom: 'off' })).toMatch(/^off/);
+  });
+});
+
+describe('vora channels show: the Twitch link', () => {
+  const link = {
+    broadcasterId: '141981764', login: 'twitchdev', displayName: 'TwitchDev', status: 'active' as const, brokenReason: null, linkedAt: '2026-01-01T00:00:00.000Z',
+    subscriptions: [{ id: 's1', type: 'stream.online', version: '1', status: 'enabled' }, { id: 's2', type: 'channel.raid', version: '1', status: 'webhook_callback_verification_pending' }],
+  };
+
+  it('says how to link when there is none, and how many subscriptions are enabled when there is', () => {
+    expect(twitchLine(null, 'my-show')).toBe('— (vora channels link-twitch my-show --login NAME)');
+    expect(twitchLine(link, 'my-show')).toBe('TwitchDev (login twitchdev, id 141981764) — active, 1 of 2 subscriptions enabled');
+  });
+
+  it('says BROKEN with the reason and the fix', () => {
+    const broken = { ...link, status: 'broken' as const, brokenReason: 'Twitch revoked the channel.raid subscription (authorization_revoked): unlink and link again' };
+    expect(twitchLine(broken, 'my-show')).toMatch(/BROKEN: Twitch revoked the channel\.raid subscription \(authorization_revoked\).*vora channels unlink-twitch my-show/);
+    expect(channelLines({ ...channel, twitch: broken }).find((line) => line.startsWith('twitch'))).toContain('BROKEN');
   });
 });

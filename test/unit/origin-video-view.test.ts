@@ -4,7 +4,7 @@ import { uploadUrl, videoView } from '../../origin/src/api/video-view.ts';
 import type { Video } from '../../origin/src/db/videos.ts';
 
 const video = (patch: Partial<Video> = {}): Video => ({
-  id: 'vid_a', title: 't', description: '', channelId: null, chatRoom: 'channel', state: 'PROCESSING', failureReason: null, durationSeconds: null,
+  id: 'vid_a', title: 't', description: '', channelId: null, chatRoom: 'channel', visibility: 'unlisted', state: 'PROCESSING', failureReason: null, durationSeconds: null,
   source: { bucket: 'vora-raw', key: 'vid_a.00', uploadId: 'vid_a.00', size: 42, width: 1920 },
   progress: 0.5, maxDurationSeconds: null, thumbnailKey: null,
   createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:01:00Z'), ...patch,

@@ -2,15 +2,32 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ChannelEvent } from '../../contracts/channel-events.ts';
 import { memoryMessageIdStore } from '../../origin/src/webhooks/message-ids.ts';
-import { twitchWebhookRoutes } from '../../origin/src/webhooks/twitch-routes.ts';
+import { newTwitchWebhookCounters, twitchWebhookRoutes, type TwitchLinkRegistry } from '../../origin/src/webhooks/twitch-routes.ts';
 import { streamOnlineBody, twitchRequest, type TwitchRequestOptions } from '../support/twitch-requests.ts';
 
 const secret = 'route-test-secret-0123';
 
+/** Broadcasters 1, 7 and 1337 are linked to channel `show`; everything Twitch says about subscriptions is kept. */
+function linkRegistry() {
+  const linked = new Map([['1', 'show'], ['7', 'show'], ['1337', 'show']]);
+  const verified: string[] = [];
+  const revoked: Array<[string, string]> = [];
+  const registry: TwitchLinkRegistry = {
+    channelOf: async (broadcasterId) => linked.get(broadcasterId) ?? null,
+    verified: async (subscription) => verified.push(`${subscription.type}@${subscription.broadcasterId}`),
+    revoked: async (id, status) => (revoked.push([id, status]), { channelId: 'show' }),
+  };
+  return { registry, verified, revoked };
+}
+
 function setup(options: { failPublishes?: number } = {}) {
   const published: ChannelEvent[] = [];
   let failures = options.failPublishes ?? 0;
+  const links = linkRegistry();
+  const counters = newTwitchWebhookCounters();
   const app = twitchWebhookRoutes({
+    links: links.registry,
+    counters,
     secret,
     messageIds: memoryMessageIdStore(),
     publisher: {
@@ -25,17 +42,18 @@ function setup(options: { failPublishes?: number } = {}) {
     const { headers, body } = twitchRequest({ secret, ...request });
     return app.request('/', { method: 'POST', headers, body });
   };
-  return { app, published, post };
+  return { app, published, post, links, counters };
 }
 
 describe('POST /v1/webhooks/twitch', () => {
   it('answers the subscription challenge with the challenge itself, as text/plain', async () => {
-    const { post, published } = setup();
+    const { post, published, links } = setup();
     const response = await post({ type: 'webhook_callback_verification', body: { challenge: 'pogchamp-kappa-360noscope', subscription: streamOnlineBody('1').subscription } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await response.text()).toBe('pogchamp-kappa-360noscope');
     expect(published).toEqual([]);
+    expect(links.verified).toEqual(['stream.online@1']);
   });
 
   it('publishes a verified notification keyed by broadcaster, once per message id', async () => {
@@ -43,7 +61,7 @@ describe('POST /v1/webhooks/twitch', () => {
     const first = await post({ type: 'notification', body: streamOnlineBody('1337'), messageId: 'msg-1' });
     expect(first.status).toBe(204);
     expect(published).toEqual([
-      expect.objectContaining({ id: 'twitch_msg-1', type: 'stream.online', broadcasterId: '1337', source: 'twitch', data: expect.objectContaining({ broadcaster_user_login: 'cool_user' }) }),
+      expect.objectContaining({ id: 'twitch_msg-1', type: 'stream.online', broadcasterId: '1337', channelId: 'show', source: 'twitch', data: expect.objectContaining({ broadcaster_user_login: 'cool_user' }) }),
     ]);
     // Twitch resends with the same id (and a new timestamp): acknowledged, not published again.
     const again = await post({ type: 'notification', body: streamOnlineBody('1337'), messageId: 'msg-1' });
@@ -66,11 +84,22 @@ describe('POST /v1/webhooks/twitch', () => {
     expect(published).toEqual([]);
   });
 
-  it('acknowledges a revocation with 204 and publishes nothing', async () => {
-    const { post, published } = setup();
-    const body = { subscription: { ...(streamOnlineBody('1').subscription as object), status: 'authorization_revoked' } };
-    expect((await post({ type: 'revocation', body })).status).toBe(204);
+  it('acknowledges a revocation with 204, tells the links which subscription and why, and publishes nothing', async () => {
+    const { post, published, links, counters } = setup();
+    const subscription = { ...(streamOnlineBody('1').subscription as { id: string }), status: 'authorization_revoked' };
+    expect((await post({ type: 'revocation', body: { subscription } })).status).toBe(204);
+    expect(links.revoked).toEqual([[subscription.id, 'authorization_revoked']]);
+    expect(counters.revoked).toBe(1);
     expect(published).toEqual([]);
+  });
+
+  it('counts and drops, with a 204, the events of a broadcaster no channel is linked to', async () => {
+    const { post, published, counters } = setup();
+    for (const id of ['a', 'b']) expect((await post({ type: 'notification', body: streamOnlineBody('999'), messageId: `unlinked-${id}` })).status).toBe(204);
+    expect(published).toEqual([]);
+    expect(counters).toMatchObject({ unlinkedDropped: 2, published: 0 });
+    await post({ type: 'notification', body: streamOnlineBody('1337'), messageId: 'linked-1' });
+    expect(counters).toMatchObject({ unlinkedDropped: 2, published: 1 });
   });
 
   it('answers 503 when Kafka fails, and publishes the resend of the same id', async () => {
@@ -84,6 +113,6 @@ describe('POST /v1/webhooks/twitch', () => {
   });
 
   it('refuses secrets Twitch would not accept at startup', () => {
-    expect(() => twitchWebhookRoutes({ secret: 'short', messageIds: memoryMessageIdStore(), publisher: { publish: async () => {} }, log: pino({ level: 'silent' }) })).toThrow(/10-100 characters/);
+    expect(() => twitchWebhookRoutes({ secret: 'short', messageIds: memoryMessageIdStore(), publisher: { publish: async () => {} }, links: linkRegistry().registry, log: pino({ level: 'silent' }) })).toThrow(/10-100 characters/);
   });
 });

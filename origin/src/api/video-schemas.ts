@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelSlug, VideoChatRoom } from '../../../contracts/channels.ts';
+import { ChannelSlug, VideoChatRoom, VideoVisibility } from '../../../contracts/channels.ts';
 import { ChannelId, VideoId } from '../../../contracts/ids.ts';
 
 /** `POST /v1/videos`. Unknown fields are refused, so a typo (`titel`) is a 400, not silently lost. */
@@ -10,6 +10,8 @@ export const CreateVideoBody = z.strictObject({
   channelId: ChannelSlug.optional(),
   /** The room its watch page joins; by default its channel's (its own when it has no channel). */
   chatRoom: VideoChatRoom.default('channel'),
+  /** `public` lists it on its channel's page; `unlisted` (default) plays only through signed links. */
+  visibility: VideoVisibility.default('unlisted'),
   /** Longer sources FAIL at probe time (at most 24 h). */
   maxDurationSeconds: z.number().int().positive().max(24 * 3600).optional(),
 });
@@ -22,8 +24,9 @@ export const UpdateVideoBody = z
     description: z.string().max(5000).optional(),
     channelId: ChannelSlug.nullable().optional(),
     chatRoom: VideoChatRoom.optional(),
+    visibility: VideoVisibility.optional(),
   })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one of title, description, channelId, chatRoom');
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one of title, description, channelId, chatRoom, visibility');
 export type UpdateVideoBody = z.infer<typeof UpdateVideoBody>;
 
 /** `GET /v1/videos?limit=&cursor=&channelId=`. */

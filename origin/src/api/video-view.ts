@@ -17,6 +17,7 @@ export function videoView(video: Video, mediaBaseUrl: string, renditions?: Rendi
     description: video.description,
     channelId: video.channelId,
     chatRoom: video.chatRoom,
+    visibility: video.visibility,
     state: video.state,
     progress: video.progress,
     durationSeconds: video.durationSeconds,

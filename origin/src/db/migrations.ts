@@ -1,6 +1,6 @@
 import { VIDEO_STATES } from '../videos/states.ts';
 import { apiTokenScopeMigrations } from './migrations/api-token-scopes.ts';
-import { channelMigrations } from './migrations/channels.ts';
+import { channelMigrations, twitchLinkMigrations, videoVisibilityMigrations } from './migrations/channels.ts';
 import { captionMigrations } from './migrations/captions.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
 import { liveMigrations } from './migrations/live.ts';
@@ -134,6 +134,8 @@ export const schemaMigrations: Migration[] = [
   ...hardeningMigrations,
   ...apiTokenScopeMigrations,
   ...channelMigrations,
+  ...twitchLinkMigrations,
+  ...videoVisibilityMigrations,
   ...outgoingWebhookOutboxMigrations,
   ...captionMigrations,
 ];

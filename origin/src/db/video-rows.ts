@@ -1,4 +1,4 @@
-import type { VideoChatRoom } from '../../../contracts/channels.ts';
+import type { VideoChatRoom, VideoVisibility } from '../../../contracts/channels.ts';
 import type { VideoState } from '../videos/states.ts';
 
 export type VideoSource = Record<string, unknown>;
@@ -10,6 +10,7 @@ export interface Video {
   channelId: string | null;
   /** Which room its watch page joins (contracts/channels.ts). */
   chatRoom: VideoChatRoom;
+  visibility: VideoVisibility;
   state: VideoState;
   failureReason: string | null;
   durationSeconds: number | null;
@@ -29,6 +30,7 @@ export interface VideoPatch {
   description?: string;
   channelId?: string | null;
   chatRoom?: VideoChatRoom;
+  visibility?: VideoVisibility;
   failureReason?: string | null;
   durationSeconds?: number | null;
   source?: VideoSource | null;
@@ -42,6 +44,7 @@ export interface VideoRow {
   description: string;
   channel_id: string | null;
   chat_room: VideoChatRoom;
+  visibility: VideoVisibility;
   state: VideoState;
   failure_reason: string | null;
   duration_seconds: number | null;
@@ -60,6 +63,7 @@ export function videoFromRow(row: VideoRow): Video {
     description: row.description,
     channelId: row.channel_id,
     chatRoom: row.chat_room,
+    visibility: row.visibility,
     state: row.state,
     failureReason: row.failure_reason,
     durationSeconds: row.duration_seconds,
@@ -77,6 +81,7 @@ const patchColumns: Record<keyof VideoPatch, string> = {
   description: 'description',
   channelId: 'channel_id',
   chatRoom: 'chat_room',
+  visibility: 'visibility',
   failureReason: 'failure_reason',
   durationSeconds: 'duration_seconds',
   source: 'source',

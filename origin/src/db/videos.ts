@@ -1,4 +1,4 @@
-import type { VideoChatRoom } from '../../../contracts/channels.ts';
+import type { VideoChatRoom, VideoVisibility } from '../../../contracts/channels.ts';
 import { canTransition, type VideoState } from '../videos/states.ts';
 import { newId } from './secrets.ts';
 import type { Sql } from './sql.ts';
@@ -22,14 +22,15 @@ export interface NewVideo {
   description?: string;
   channelId?: string | null;
   chatRoom?: VideoChatRoom;
+  visibility?: VideoVisibility;
   maxDurationSeconds?: number | null;
   source?: VideoSource | null;
 }
 
 export async function createVideo(sql: Sql, input: NewVideo, now: Date = new Date()): Promise<Video> {
   const { rows } = await sql.query<VideoRow>(
-    `INSERT INTO videos (id, title, description, channel_id, max_duration_seconds, source, chat_room, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $8) RETURNING *`,
+    `INSERT INTO videos (id, title, description, channel_id, max_duration_seconds, source, chat_room, visibility, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $9) RETURNING *`,
     [
       input.id ?? newId('vid'),
       input.title ?? '',
@@ -38,6 +39,7 @@ export async function createVideo(sql: Sql, input: NewVideo, now: Date = new Dat
       input.maxDurationSeconds ?? null,
       input.source == null ? null : JSON.stringify(input.source),
       input.chatRoom ?? 'channel',
+      input.visibility ?? 'unlisted',
       now,
     ],
   );
@@ -93,7 +95,16 @@ export async function listVideos(sql: Sql, options: ListVideosOptions = {}): Pro
 }
 
 /** What an operator may change on a video at any state (`PATCH /v1/videos/:id`). */
-export type VideoSettings = Pick<VideoPatch, 'title' | 'description' | 'channelId' | 'chatRoom'>;
+export type VideoSettings = Pick<VideoPatch, 'title' | 'description' | 'channelId' | 'chatRoom' | 'visibility'>;
+
+/** A channel page's videos: public, playable, newest first. */
+export async function publicChannelVideos(sql: Sql, channelId: string, limit = 24): Promise<Video[]> {
+  const { rows } = await sql.query<VideoRow>(
+    `SELECT * FROM videos WHERE channel_id = $1 AND visibility = 'public' AND state IN ('PLAYABLE', 'READY') ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [channelId, limit],
+  );
+  return rows.map(videoFromRow);
+}
 
 /** Applies `settings` to a video that is not DELETED; null when there is no such video. */
 export async function updateVideoSettings(sql: Sql, id: string, settings: VideoSettings): Promise<Video | null> {

@@ -42,6 +42,14 @@ export interface EventSubSubscription {
   cost?: number;
 }
 
+/** A refusal from Helix, with its HTTP status (401: renew the app token; 409: the subscription exists already). */
+export class HelixError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'HelixError';
+  }
+}
+
 /** What Helix says, by status, about a refused creation. */
 const helixFixes: Record<number, string> = {
   400: 'check type, version, condition and the callback URL (HTTPS on port 443)',
@@ -71,7 +79,7 @@ export async function createEventSubSubscription(input: CreateEventSubSubscripti
   if (!response.ok) {
     const said = readHelixMessage(text);
     const fix = helixFixes[response.status] ?? 'see https://dev.twitch.tv/docs/api/reference#create-eventsub-subscription';
-    throw new Error(`Twitch refused the ${input.type} subscription (${response.status}${said ? `: ${said}` : ''}) — ${fix}`);
+    throw new HelixError(response.status, `Twitch refused the ${input.type} subscription (${response.status}${said ? `: ${said}` : ''}) — ${fix}`);
   }
   let parsed: z.infer<typeof CreateResponse>;
   try {
@@ -83,7 +91,7 @@ export async function createEventSubSubscription(input: CreateEventSubSubscripti
   return { id: created.id, status: created.status, type: created.type, version: created.version, condition: created.condition, createdAt: created.created_at, cost: created.cost };
 }
 
-function readHelixMessage(text: string): string | undefined {
+export function readHelixMessage(text: string): string | undefined {
   try {
     const message = (JSON.parse(text) as { message?: unknown }).message;
     return typeof message === 'string' ? message.slice(0, 300) : undefined;

@@ -23,3 +23,47 @@ export const channelMigrations: Migration[] = [
     ],
   },
 ];
+
+/** A channel's Twitch link (issue 21): the broadcaster it follows and the EventSub subscriptions made for it. */
+export const twitchLinkMigrations: Migration[] = [
+  {
+    version: 51,
+    name: 'channel twitch links and their eventsub subscriptions',
+    statements: [
+      // One broadcaster per channel and one channel per broadcaster: an event must name exactly one room.
+      `CREATE TABLE channel_twitch_links (
+        channel_id text COLLATE "C" PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
+        broadcaster_id text NOT NULL UNIQUE,
+        login text NOT NULL,
+        display_name text NOT NULL,
+        status text NOT NULL CHECK (status IN ('linking', 'active', 'broken')),
+        broken_reason text,
+        linked_at timestamptz NOT NULL DEFAULT ${nowMs},
+        updated_at timestamptz NOT NULL DEFAULT ${nowMs}
+      )`,
+      // Twitch's subscription ids; a row may appear first from the verification challenge (it can beat the create's answer).
+      `CREATE TABLE twitch_subscriptions (
+        id text COLLATE "C" PRIMARY KEY,
+        channel_id text NOT NULL REFERENCES channel_twitch_links (channel_id) ON DELETE CASCADE,
+        type text NOT NULL,
+        version text NOT NULL,
+        status text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT ${nowMs}
+      )`,
+      `CREATE INDEX twitch_subscriptions_by_channel ON twitch_subscriptions (channel_id)`,
+    ],
+  },
+];
+
+/** Which videos a channel page lists (issue 21): `public` ones; `unlisted` ones play only through a signed link. */
+export const videoVisibilityMigrations: Migration[] = [
+  {
+    version: 52,
+    name: 'video visibility',
+    statements: [
+      // Unlisted by default: a video appears on its channel's page (with a watch link anyone may open) only when made public.
+      `ALTER TABLE videos ADD COLUMN visibility text NOT NULL DEFAULT 'unlisted' CHECK (visibility IN ('public', 'unlisted'))`,
+      `CREATE INDEX videos_public_by_channel ON videos (channel_id, created_at DESC) WHERE visibility = 'public'`,
+    ],
+  },
+];
