@@ -31,7 +31,7 @@ describe('root configuration', () => {
 
   it('maps the chat section onto the rules a ChatRoom enforces', () => {
     const rules = chatRulesFromConfig({ slowModeSeconds: 30, maxLength: 200, bannedWords: ['spam'], rateLimit: { messages: 10, perSeconds: 20 } });
-    expect(ChatRules.parse(rules)).toEqual({ slowModeSeconds: 30, maxLength: 200, bannedWords: ['spam'], burst: 10, ratePerSecond: 0.5 });
+    expect(ChatRules.parse(rules)).toEqual({ slowModeSeconds: 30, maxLength: 200, bannedWords: ['spam'], burst: 10, ratePerSecond: 0.5, guests: 'write' });
     expect(chatRulesFromConfig(DEFAULT_CHANNEL_CONFIG.chat)).toEqual(ChatRules.parse({}));
   });
 });
