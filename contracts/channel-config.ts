@@ -42,7 +42,19 @@ export const LadderConfig = z.strictObject({
     .optional(),
 });
 
-export const ChannelConfig = z.strictObject({ playback: PlaybackConfig, chat: ChatConfig, ladder: LadderConfig });
+/** A BCP-47 tag as speech engines take it: a language, optionally a region or script (`en`, `en-US`, `pt-BR`, `zh-Hant`). */
+export const SpokenLanguage = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP-47 language tag such as en, en-US or pt-BR');
+
+/** Automatic captions of the channel's uploads (issue 25): the speech engine transcribes `language`. */
+export const AutoCaptionsConfig = z.strictObject({ enabled: z.boolean(), language: SpokenLanguage });
+
+export const ChannelConfig = z.strictObject({
+  playback: PlaybackConfig,
+  chat: ChatConfig,
+  ladder: LadderConfig,
+  /** Optional so every channel's root document, and so its root hash, stays what it was: add it with a patch. */
+  autoCaptions: AutoCaptionsConfig.optional(),
+});
 export type ChannelConfig = z.infer<typeof ChannelConfig>;
 
 /** Every channel's configuration before its first update (the `config` of its root document). */

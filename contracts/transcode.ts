@@ -113,6 +113,10 @@ export interface OriginActivities {
   markReady(input: { videoId: string; thumbnailKey: string }): Promise<void>;
   /** Any live state → FAILED with a reason for people. */
   markFailed(input: { videoId: string; reason: string }): Promise<void>;
+  /** Whether this video gets automatic captions, and in which language: its upload's choice, else its channel's configuration. */
+  autoCaptionsPlan(input: { videoId: string }): Promise<AutoCaptionsPlan | null>;
+  /** Stores a generated track (unless an uploaded track of its language is there), and records every outcome. */
+  recordAutoCaptions(input: { videoId: string; outcome: AutoCaptionsOutcome }): Promise<void>;
 }
 
 // ── automatic captions (issue 25) ──────────────────────────────────────────

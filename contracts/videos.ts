@@ -21,6 +21,24 @@ export const RenditionView = z.object({
 });
 export type RenditionView = z.infer<typeof RenditionView>;
 
+/** Automatic captions of one video (issue 25): what its upload asked for, and how the last run ended. */
+export const AutoCaptionsView = z.object({
+  /** The upload's own choice; null = as its channel's configuration (`autoCaptions`) says. */
+  requested: z.object({ enabled: z.boolean(), language: z.string().optional() }).nullable(),
+  /** null while nothing ran yet; `superseded`: an uploaded track of the language is there (or replaced it since). */
+  state: z.enum(['generated', 'skipped', 'no-speech', 'failed', 'superseded']).nullable(),
+  language: z.string().nullable(),
+  engine: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** The generated caption track, while it is stored. */
+  trackId: z.string().nullable(),
+  cueCount: z.number().nullable(),
+  /** Seconds of audio transcribed, and how long extraction + recognition took. */
+  audioSeconds: z.number().nullable(),
+  elapsedSeconds: z.number().nullable(),
+});
+export type AutoCaptionsView = z.infer<typeof AutoCaptionsView>;
+
 /** One video in the answers of `/v1/videos` (origin/src/api/video-view.ts writes it; the CLI reads it). */
 export const VideoView = z.object({
   id: VideoId,
@@ -44,6 +62,8 @@ export const VideoView = z.object({
   playback: z.object({ masterUrl: z.string() }).nullable(),
   /** Only on single-video reads. */
   renditions: z.array(RenditionView).optional(),
+  /** Only on single-video reads; null when neither the upload nor the channel asked for automatic captions. */
+  autoCaptions: AutoCaptionsView.nullable().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -39,7 +39,8 @@ export interface TranscodeBench {
   stop(): Promise<void>;
 }
 
-export async function startTranscodeBench(portOffset: number): Promise<TranscodeBench> {
+/** `transcoderExtraEnv`: more of the transcoder's variables (e.g. the captions engine's). */
+export async function startTranscodeBench(portOffset: number, transcoderExtraEnv: Record<string, string> = {}): Promise<TranscodeBench> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = await mkdtemp(join(tmpdir(), 'vora-bench-transcode-'));
   const ctx = stackContext(shiftedPorts(portOffset), secrets, dataDir);
@@ -56,7 +57,7 @@ export async function startTranscodeBench(portOffset: number): Promise<Transcode
     const address = `127.0.0.1:${ctx.ports.temporal}`;
     const transcoderEnv = {
       TEMPORAL_ADDRESS: address, S3_ENDPOINT: minioEndpoint(ctx), S3_ACCESS_KEY_ID: secrets.minioUser, S3_SECRET_ACCESS_KEY: secrets.minioPassword,
-      TRANSCODE_WORK_DIR: join(dataDir, 'work'), LOG_LEVEL: 'warn',
+      TRANSCODE_WORK_DIR: join(dataDir, 'work'), LOG_LEVEL: 'warn', ...transcoderExtraEnv,
     };
     const config = loadTranscoderConfig(transcoderEnv);
     const log = pino({ level: 'warn' });

@@ -18,6 +18,8 @@ export interface UploadOptions {
   wait?: boolean;
   json?: boolean;
   chunkSize?: string;
+  /** Automatic captions for this upload: a language (`en`, `fr`…) turns them on, `off` turns them off whatever the channel says. */
+  autoCaptions?: string;
 }
 
 interface UploadTarget {
@@ -51,7 +53,7 @@ async function videoState(api: JsonClient, videoId: string): Promise<string | nu
 }
 
 /** Decides between resuming the recorded upload and a new video, recording the new one before any byte moves. */
-async function chooseTarget(api: JsonClient, store: ResumeStore, file: FileIdentity, newVideo: { title: string; channelId?: string }): Promise<UploadTarget> {
+async function chooseTarget(api: JsonClient, store: ResumeStore, file: FileIdentity, newVideo: { title: string; channelId?: string; autoCaptions?: { enabled: boolean; language?: string } }): Promise<UploadTarget> {
   const record = store.find(file);
   const plan = planResume(record, record ? await videoState(api, record.videoId) : null);
   if (plan.kind === 'done') return { videoId: plan.videoId, target: { endpoint: '' }, startOffset: file.size, alreadyUploaded: plan.state };
@@ -84,7 +86,8 @@ export async function uploadCommand(path: string, options: UploadOptions, config
   const api = originClient(config);
   const store = resumeStore(resumeStorePath(cliStateDir(config)));
   const title = options.title ?? basename(file.path);
-  const target = await chooseTarget(api, store, file, { title, ...(options.channel ? { channelId: options.channel } : {}) });
+  const autoCaptions = options.autoCaptions === undefined ? {} : { autoCaptions: options.autoCaptions === 'off' ? { enabled: false } : { enabled: true, language: options.autoCaptions } };
+  const target = await chooseTarget(api, store, file, { title, ...(options.channel ? { channelId: options.channel } : {}), ...autoCaptions });
   const startedAt = Date.now();
 
   if (target.alreadyUploaded) {
@@ -131,6 +134,7 @@ export function registerUploadCommand(program: import('commander').Command): voi
     .description('create a video and upload FILE (resumable: run it again after an interruption)')
     .option('--title <title>', 'video title (default: the file name)')
     .option('--channel <id>', 'the channel it belongs to (`vora channels create` makes one)')
+    .option('--auto-captions <language>', 'automatic captions by the local speech engine in this language (en, fr…), or off (default: as the channel says)')
     .option('--wait', 'follow processing until READY, then print the watch URL')
     .option('--json', 'print the result as JSON')
     .option('--chunk-size <size>', 'bytes per request, e.g. 8MiB (default: the whole file in one request)')

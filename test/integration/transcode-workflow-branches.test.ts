@@ -9,17 +9,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { temporalTool } from '../../stack/tools/temporal.ts';
 import type { EncodeFirstRungInput } from '../../transcoder/src/activities/encode-first-rung.ts';
 import type { EncodeRenditionsInput, LadderPass } from '../../transcoder/src/activities/encode-renditions.ts';
+import type { GenerateCaptionsInput } from '../../transcoder/src/activities/generate-captions.ts';
 import type { PublishSourceInput, SourcePublication } from '../../transcoder/src/activities/publish-source.ts';
 import { signalOwnWorkflow } from '../../transcoder/src/activities/workflow-signals.ts';
 import {
-  firstSegmentSignalName, originTaskQueue, playableTaskQueue, transcodeTaskQueue, transcodeWorkflowId,
-  type OriginActivities, type PublishedRendition, type RenditionName, type SourceProbe,
+  captionsTaskQueue, firstSegmentSignalName, originTaskQueue, playableTaskQueue, transcodeTaskQueue, transcodeWorkflowId,
+  type AutoCaptionsOutcome, type AutoCaptionsPlan, type OriginActivities, type PublishedRendition, type RenditionName, type SourceProbe,
 } from '../../contracts/transcode.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let calls: string[];
+/** Automatic captions run beside the ladder: their calls are logged apart, in their own order. */
+let captionCalls: string[];
 let behaviour: Behaviour;
 
 /** What the mocked activities do in one test. */
@@ -30,6 +33,8 @@ interface Behaviour {
   /** signal: announce the first segment, then wait for `markPlayable` before finishing (proves PLAYABLE came first). */
   firstRung?: 'signal-then-finish' | 'finish-without-signal' | 'fail-before-signal' | 'signal-then-run-until-cancelled';
   ladderFails?: boolean;
+  /** Automatic captions asked for: `after-ready` finishes only once the video is READY (proves READY never waits for it). */
+  captions?: { plan: AutoCaptionsPlan; engine: 'after-ready' | 'crashes' | 'runs-until-cancelled' };
 }
 
 const standardProbe: SourceProbe = { durationSeconds: 60, width: 1920, height: 1080, hasAudio: true, videoCodec: 'h264', frameRate: 30, standardInput: { standard: true, codecs: 'avc1.640028,mp4a.40.2' } };
@@ -71,8 +76,28 @@ const transcoderActivities = {
   },
   async encodeRenditions(input: EncodeRenditionsInput): Promise<LadderPass> {
     calls.push(`encodeRenditions:${input.names.join('+')}:${input.previews ? 'previews' : 'no-previews'}`);
-    if (behaviour.ladderFails) throw ApplicationFailure.nonRetryable('disk full', 'Boom');
+    if (behaviour.ladderFails) {
+      // With captions asked for, the ladder fails once their engine runs (what the cleanup must then stop).
+      if (behaviour.captions) await waitFor(() => captionCalls.some((call) => call.startsWith('generateCaptions')), { what: 'the captions engine to start', timeoutMs: 30_000, everyMs: 20 });
+      throw ApplicationFailure.nonRetryable('disk full', 'Boom');
+    }
     return { renditions: input.names.map((name) => rendition(name)), previews: { thumbnailKey: 'v/thumbnail.jpg', storyboardKey: 'v/storyboard.jpg', storyboardVttKey: 'v/storyboard.vtt' } };
+  },
+  async generateCaptions(input: GenerateCaptionsInput): Promise<AutoCaptionsOutcome> {
+    captionCalls.push(`generateCaptions:${input.language}`);
+    const engine = behaviour.captions?.engine;
+    if (engine === 'crashes') throw ApplicationFailure.nonRetryable('pocketsphinx exited with 139', 'EngineCrashed');
+    if (engine === 'runs-until-cancelled') {
+      const signal = Context.current().cancellationSignal;
+      while (!signal.aborted) {
+        Context.current().heartbeat();
+        await sleep(50); // the mock engine's own pace, until the workflow cancels it
+      }
+      calls.push('generateCaptions:cancelled');
+      throw new CancelledFailure('cancelled');
+    }
+    await waitFor(() => calls.includes('markReady'), { what: 'the video to be READY before captions finish', timeoutMs: 30_000, everyMs: 20 });
+    return { state: 'generated', captions: { language: input.language, webvttKey: `${input.videoId}/auto-captions/${input.language}.vtt`, engine: 'pocketsphinx', model: 'mock', cueCount: 3, wordCount: 9, audioSeconds: 60, elapsedSeconds: 12 } };
   },
   async removeOutputs(): Promise<{ removed: number }> {
     calls.push('removeOutputs');
@@ -88,6 +113,8 @@ const originActivities: OriginActivities = {
   markPlayable: async () => void calls.push('markPlayable'),
   markReady: async () => void calls.push('markReady'),
   markFailed: async ({ reason }) => void calls.push(`markFailed:${reason}`),
+  autoCaptionsPlan: async () => (captionCalls.push('autoCaptionsPlan'), behaviour.captions?.plan ?? null),
+  recordAutoCaptions: async ({ outcome }) => void captionCalls.push(outcome.state === 'generated' ? `recordAutoCaptions:generated:${outcome.captions.webvttKey}` : `recordAutoCaptions:${outcome.state}:${outcome.reason}`),
 };
 
 beforeAll(async () => {
@@ -104,6 +131,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   calls = [];
+  captionCalls = [];
 });
 
 /** Runs `video-{id}` against the mocks with the three task queues polled (cancelling it once `cancelWhen` is logged); resolves with the call log. */
@@ -113,6 +141,7 @@ async function runWorkflow(videoId: string, cancelWhen?: string): Promise<{ call
     Worker.create({ connection, taskQueue: transcodeTaskQueue, workflowBundle: bundle, activities: transcoderActivities }),
     Worker.create({ connection, taskQueue: playableTaskQueue, activities: transcoderActivities, maxHeartbeatThrottleInterval: '100 ms' }),
     Worker.create({ connection, taskQueue: originTaskQueue, activities: originActivities }),
+    Worker.create({ connection, taskQueue: captionsTaskQueue, activities: transcoderActivities, maxHeartbeatThrottleInterval: '100 ms' }),
   ]);
   const [first, ...others] = workers;
   let error: unknown;
@@ -205,5 +234,45 @@ describe('transcodeVideo branches (mocked activities)', () => {
     const { calls: log, error } = await runWorkflow('deleted', 'encodeRenditions:720p+1080p:previews');
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect(log.slice(-3)).toEqual(['encodeFirstRung:cancelled', 'removeOutputs', 'markFailed:the transcode was cancelled (the video was deleted, or an operator stopped its workflow)']);
+  });
+
+  it('standard input, no automatic captions asked for: the plan is asked once, no engine runs', async () => {
+    behaviour = { probe: standardProbe };
+    const { error } = await runWorkflow('no-captions');
+    expect(error).toBeUndefined();
+    expect(captionCalls).toEqual(['autoCaptionsPlan']);
+  });
+});
+
+describe('automatic captions beside the ladder (mocked activities)', () => {
+  it('run after PLAYABLE, never hold READY back, and the generated track is recorded after READY', async () => {
+    behaviour = { probe: standardProbe, captions: { plan: { language: 'en' }, engine: 'after-ready' } };
+    const { calls: log, error } = await runWorkflow('captions');
+    expect(error).toBeUndefined();
+    expect(log.at(-1)).toBe('markReady');
+    expect(captionCalls).toEqual(['autoCaptionsPlan', 'generateCaptions:en', 'recordAutoCaptions:generated:captions/auto-captions/en.vtt']);
+  });
+
+  it('an engine that crashes: the video is READY all the same, the failure recorded with its reason', async () => {
+    behaviour = { probe: standardProbe, captions: { plan: { language: 'en' }, engine: 'crashes' } };
+    const { calls: log, error } = await runWorkflow('captions-crash');
+    expect(error).toBeUndefined();
+    expect(log.at(-1)).toBe('markReady');
+    expect(captionCalls).toEqual(['autoCaptionsPlan', 'generateCaptions:en', 'recordAutoCaptions:failed:pocketsphinx exited with 139']);
+  });
+
+  it('a video without audio: skipped with the reason, no engine run', async () => {
+    behaviour = { probe: { ...standardProbe, hasAudio: false }, captions: { plan: { language: 'fr' }, engine: 'after-ready' } };
+    const { error } = await runWorkflow('captions-silent');
+    expect(error).toBeUndefined();
+    expect(captionCalls).toEqual(['autoCaptionsPlan', 'recordAutoCaptions:skipped:the video has no audio']);
+  });
+
+  it('a ladder that fails while captions run: the engine is cancelled and has stopped before outputs are removed', async () => {
+    behaviour = { probe: standardProbe, ladderFails: true, captions: { plan: { language: 'en' }, engine: 'runs-until-cancelled' } };
+    const { calls: log, error } = await runWorkflow('captions-ladder-fails');
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(log.slice(-3)).toEqual(['generateCaptions:cancelled', 'removeOutputs', 'markFailed:disk full']);
+    expect(captionCalls.some((call) => call.startsWith('recordAutoCaptions'))).toBe(false);
   });
 });

@@ -1,10 +1,12 @@
-import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, condition, defineSignal, isCancellation, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, condition, defineSignal, isCancellation, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { TranscodeActivities } from './activities/index.ts';
 import {
+  captionsTaskQueue,
   firstSegmentSignalName,
   originTaskQueue,
   playableTaskQueue,
   progressSignalName,
+  type AutoCaptionsOutcome,
   type OriginActivities,
   type PublishedRendition,
   type SourceProbe,
@@ -41,6 +43,15 @@ const { removeOutputs } = proxyActivities<TranscodeActivities>({
 // The single pass for READY runs on the workflow's own queue, `vora-transcode`.
 const { encodeRenditions } = proxyActivities<TranscodeActivities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '20 seconds', retry: retryEncode });
 
+// Speech recognition has its own queue and slots; a crashed engine is tried once more, then recorded as failed.
+const { generateCaptions } = proxyActivities<TranscodeActivities>({
+  taskQueue: captionsTaskQueue,
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 2 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
 // The origin's DB may be briefly away (a restart): keep trying for a while rather than lose a finished encode.
 const origin = proxyActivities<OriginActivities>({
   taskQueue: originTaskQueue,
@@ -70,6 +81,34 @@ function failureType(error: unknown): string {
 interface FirstRungHandle {
   scope: CancellationScope;
   running?: Promise<unknown>;
+}
+
+/**
+ * Automatic captions, when the upload or the channel asks for them: the speech engine beside the ladder, its
+ * outcome recorded by the origin (a generated track, or why there is none). Never throws for the video's sake:
+ * only a cancellation (the video failed or was deleted) ends it early.
+ */
+async function automaticCaptions(input: TranscodeVideoInput, probe: SourceProbe): Promise<void> {
+  const { videoId, sourceKey } = input;
+  try {
+    const plan = await origin.autoCaptionsPlan({ videoId });
+    if (!plan) return;
+    let outcome: AutoCaptionsOutcome;
+    if (!probe.hasAudio) outcome = { state: 'skipped', language: plan.language, reason: 'the video has no audio' };
+    else {
+      try {
+        outcome = await generateCaptions({ videoId, sourceKey, language: plan.language, durationSeconds: probe.durationSeconds });
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        outcome = { state: 'failed', language: plan.language, reason: failureReason(error) };
+      }
+    }
+    if (outcome.state !== 'generated') log.warn('no automatic captions', { videoId, state: outcome.state, reason: outcome.reason });
+    await origin.recordAutoCaptions({ videoId, outcome });
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    log.error('automatic captions not recorded', { videoId, error: String(error) });
+  }
 }
 
 /** How the video became PLAYABLE, and what is still running for READY. */
@@ -137,6 +176,8 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
 
   log.info('transcode started', { videoId, sourceKey });
   const firstRung: FirstRungHandle = { scope: new CancellationScope() };
+  const captionsScope = new CancellationScope();
+  let captions: Promise<void> | undefined;
   try {
     const probe = await probeSource(input);
     const verdict = await origin.acceptProbe({ videoId, probe });
@@ -147,6 +188,11 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
     await origin.recordRenditions({ videoId, renditions: [first.rendition] });
     await origin.markPlayable({ videoId });
     log.info('playable', { videoId, via: first.path });
+    // Beside the ladder, on its own queue; READY never waits for it (it is awaited only after markReady).
+    if (patched('auto-captions')) {
+      captions = captionsScope.run(() => automaticCaptions(input, probe));
+      captions.catch(() => undefined); // only a cancellation rejects it, handled where it is awaited
+    }
 
     const ladderNames = plan.renditions.map((rung) => rung.name).filter((name) => first.path === 'src' || name !== first.rendition.name);
     const ladder = { videoId, sourceKey, durationSeconds: probe.durationSeconds, plan, names: ladderNames, previews: { width: probe.width, height: probe.height } };
@@ -166,6 +212,7 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
     const thumbnailKey = pass.previews!.thumbnailKey;
     await origin.markReady({ videoId, thumbnailKey });
     log.info('transcode finished', { videoId, renditions: renditions.map((rendition) => rendition.name) });
+    await captions;
     return { ...probe, renditions, thumbnailKey };
   } catch (error) {
     finished = true;
@@ -175,6 +222,9 @@ export async function transcodeVideo(input: TranscodeVideoInput): Promise<Transc
     await CancellationScope.nonCancellable(async () => {
       firstRung.scope.cancel();
       await firstRung.running?.catch(() => undefined);
+      // Captions stop before the outputs go, so their WebVTT is not written after the removal.
+      captionsScope.cancel();
+      await captions?.catch(() => undefined);
       await removeOutputs({ videoId }).catch((cleanupError: unknown) => log.error('partial outputs not removed', { videoId, error: String(cleanupError) }));
       await origin.markFailed({ videoId, reason });
     });

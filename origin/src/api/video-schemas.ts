@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SpokenLanguage } from '../../../contracts/channel-config.ts';
 import { ChannelSlug, VideoChatRoom, VideoVisibility } from '../../../contracts/channels.ts';
 import { ChannelId, VideoId } from '../../../contracts/ids.ts';
 
@@ -14,6 +15,8 @@ export const CreateVideoBody = z.strictObject({
   visibility: VideoVisibility.default('unlisted'),
   /** Longer sources FAIL at probe time (at most 24 h). */
   maxDurationSeconds: z.number().int().positive().max(24 * 3600).optional(),
+  /** Automatic captions for this upload, whatever its channel says: on (in `language`, else the channel's, else en) or off. */
+  autoCaptions: z.strictObject({ enabled: z.boolean(), language: SpokenLanguage.optional() }).optional(),
 });
 export type CreateVideoBody = z.infer<typeof CreateVideoBody>;
 

@@ -2,6 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/index.ts';
+import { autoCaptionsOf } from '../auto-captions/auto-captions-view.ts';
+import { requestAutoCaptions } from '../db/auto-captions.ts';
 import { listRenditions } from '../db/renditions.ts';
 import { issueUploadGrant } from '../db/upload-grants.ts';
 import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, updateVideoSettings } from '../db/videos.ts';
@@ -52,6 +54,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     await requireChannel(sql, body.channelId);
     const { video, grant } = await sql.transaction(async (tx) => {
       const created = await createVideo(tx, body);
+      if (body.autoCaptions) await requestAutoCaptions(tx, created.id, body.autoCaptions);
       return { video: created, grant: await issueUploadGrant(tx, created.id, { ttlSeconds: deps.grantTtlSeconds }) };
     });
     log.info({ event: 'video_created', videoId: video.id }, 'video created');
@@ -75,7 +78,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     const { id } = c.req.valid('param');
     const video = await getVideo(sql, id);
     if (!video) throw noVideo(id);
-    return c.json(videoView(video, mediaBase(), await listRenditions(sql, id)));
+    return c.json({ ...videoView(video, mediaBase(), await listRenditions(sql, id)), autoCaptions: await autoCaptionsOf(sql, id) });
   });
 
   /** Title, description, channel and chat room; the rest of a video is the pipeline's to change. */

@@ -2,6 +2,7 @@ import { VIDEO_STATES } from '../videos/states.ts';
 import { apiTokenScopeMigrations } from './migrations/api-token-scopes.ts';
 import { channelMigrations, twitchLinkMigrations, videoVisibilityMigrations } from './migrations/channels.ts';
 import { captionMigrations } from './migrations/captions.ts';
+import { autoCaptionMigrations } from './migrations/auto-captions.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
 import { liveMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
@@ -138,4 +139,5 @@ export const schemaMigrations: Migration[] = [
   ...videoVisibilityMigrations,
   ...outgoingWebhookOutboxMigrations,
   ...captionMigrations,
+  ...autoCaptionMigrations,
 ];

@@ -1,6 +1,8 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { OriginActivities, ProbeVerdict, PublishedRendition, SourceProbe } from '../../../contracts/transcode.ts';
+import { createAutoCaptionsActivities } from '../auto-captions/auto-captions-activities.ts';
 import type { Sql } from '../db/sql.ts';
 import { updateRenditionBandwidth } from '../db/rendition-bandwidth.ts';
 import { recordRendition } from '../db/renditions.ts';
@@ -13,6 +15,9 @@ export interface OriginActivityDeps {
   sql: Sql;
   events: VideoEventPublisher;
   log: Logger;
+  /** Where generated caption tracks are read from (the transcoder's staged WebVTT) and stored. */
+  s3: S3Client;
+  mediaBucket: string;
 }
 
 const videoNotFound = (videoId: string) =>
@@ -40,6 +45,8 @@ export function createOriginActivities(deps: OriginActivityDeps): OriginActiviti
   }
 
   return {
+    ...createAutoCaptionsActivities({ sql, s3: deps.s3, mediaBucket: deps.mediaBucket, log: deps.log }),
+
     async acceptProbe({ videoId, probe }: { videoId: string; probe: SourceProbe }): Promise<ProbeVerdict> {
       const video = await getVideo(sql, videoId);
       if (!video) throw videoNotFound(videoId);

@@ -10,8 +10,10 @@ import { createOriginActivities } from './origin-activities.ts';
 
 export interface OriginWorkerDeps {
   sql: Sql;
-  /** Kept for activities that will touch media from the origin (e.g. deleting a video's objects). */
+  /** Media the origin's activities touch: generated caption tracks (read from the transcoder, stored as tracks). */
   s3: S3Client;
+  /** Default `vora-media`. */
+  mediaBucket?: string;
   events: VideoEventPublisher;
   /** Live broadcasts' "ended" to the chat room and the webhook endpoints (absent in tests that do not follow them). */
   liveAnnouncements?: LiveAnnouncements;
@@ -38,7 +40,7 @@ export async function startOriginWorker(deps: OriginWorkerDeps): Promise<{ stop(
       namespace: deps.namespace,
       taskQueue: originTaskQueue,
       activities: {
-        ...createOriginActivities({ sql: deps.sql, events: deps.events, log: deps.log.child({ component: 'origin-worker' }) }),
+        ...createOriginActivities({ sql: deps.sql, events: deps.events, s3: deps.s3, mediaBucket: deps.mediaBucket ?? 'vora-media', log: deps.log.child({ component: 'origin-worker' }) }),
         ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }), announcements: deps.liveAnnouncements }),
       },
     });
