@@ -2,7 +2,6 @@
 import { stringify } from 'hls-parser';
 import { MasterPlaylist, Rendition as MediaRendition, Variant } from 'hls-parser/types.js';
 import { CAPTION_TRACK_FOLDER, SUBTITLE_GROUP_ID, type CaptionKind } from '../../../contracts/captions.ts';
-import { mediaTagsOnce } from '../../../contracts/hls-media-tags.ts';
 import type { Rendition } from '../db/renditions.ts';
 
 /** The fields of a recorded rendition a master playlist needs (a subset of the DB row). */
@@ -98,7 +97,7 @@ export function subtitleRenditions(tracks: readonly MasterSubtitleTrack[]): Medi
  * The HLS master (multivariant) playlist of one video, per RFC 8216 §4.3.4.2: one EXT-X-STREAM-INF per
  * rendition with BANDWIDTH (peak bps), AVERAGE-BANDWIDTH, CODECS, RESOLUTION and FRAME-RATE (3 decimals).
  * Variants are sorted by ascending bandwidth: players that start on the first variant (Safari) start fast.
- * With caption tracks, each is an EXT-X-MEDIA of group `subs` (written once) and every variant says
+ * With caption tracks, each is an EXT-X-MEDIA of group `subs` (hls-parser writes a line repeated across variants once) and every variant says
  * `SUBTITLES="subs"`; without, the text is what it always was. Returns null when there is nothing (well-formed)
  * to play. Pure: the caller filters by publication and reads the DB.
  */
@@ -122,5 +121,5 @@ export function buildMasterPlaylist(renditions: readonly MasterRendition[], trac
   );
   // Every segment starts with a key frame of a closed GOP (the ladder's contract), so segments decode alone.
   const playlist = new MasterPlaylist({ independentSegments: true, variants });
-  return `${stringify(playlist, mediaTagsOnce())}\n`;
+  return `${stringify(playlist)}\n`;
 }
