@@ -10,6 +10,7 @@ import { registerProvisionCommand } from './dev/provision.ts';
 import { registerTestCommand } from './dev/test.ts';
 import { describeError } from './lib/errors.ts';
 import { registerAnalyticsCommand } from './operator/analytics.ts';
+import { registerCaptionsCommand } from './operator/captions.ts';
 import { registerChannelsCommand } from './operator/channels.ts';
 import { registerConfigCommand } from './operator/config.ts';
 import { registerEventsCommand } from './operator/events.ts';
@@ -31,6 +32,7 @@ const program = new Command('vora')
 // Operator commands against the running stack (origin API, Kafka).
 registerUploadCommand(program);
 registerVideosCommand(program);
+registerCaptionsCommand(program);
 registerSignCommand(program);
 registerKeysCommand(program);
 registerNodesCommand(program);

@@ -34,6 +34,8 @@ export function apiErrorMessage(target: string, status: number, serverMessage: s
 export interface JsonClient {
   readonly baseUrl: string;
   request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T>;
+  /** A raw body (a caption file) with its Content-Type; the answer is JSON as for `request`. */
+  send<T>(method: HttpMethod, path: string, body: string, contentType: string): Promise<T>;
 }
 
 interface ClientOptions {
@@ -48,14 +50,12 @@ interface ClientOptions {
 /** JSON over HTTP with a bearer token; every failure becomes an operator-readable CliError. */
 export function jsonClient(options: ClientOptions): JsonClient {
   const { baseUrl, name } = options;
-  return {
-    baseUrl,
-    async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+  const call = async <T>(method: HttpMethod, path: string, body: string | undefined, contentType: string | undefined): Promise<T> => {
       const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, accept: 'application/json' };
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (contentType !== undefined) headers['content-type'] = contentType;
       let response: Response;
       try {
-        response = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+        response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
       } catch (error) {
         if (isUnreachable(error)) throw new CliError(unreachableMessage(name, baseUrl), 1, { cause: error });
         throw new CliError(`request to ${name} failed: ${(error as Error).message}`, 1, { cause: error });
@@ -70,7 +70,11 @@ export function jsonClient(options: ClientOptions): JsonClient {
       } catch {
         throw new CliError(`${name} at ${baseUrl} answered ${method} ${path} with something that is not JSON — is VORA_ORIGIN_URL / VORA_EDGE_URL pointing at the right server?`);
       }
-    },
+  };
+  return {
+    baseUrl,
+    request: (method, path, body) => call(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json'),
+    send: (method, path, body, contentType) => call(method, path, body, contentType),
   };
 }
 

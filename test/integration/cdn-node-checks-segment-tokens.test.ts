@@ -86,6 +86,17 @@ describe('a CDN node from the shipped template', () => {
     expect(originHits.filter((hit) => hit.startsWith('/media/vid_a/720p/seg_00001.m4s'))).toHaveLength(1);
   });
 
+  it("serves a caption track's WebVTT segments (a cap_ folder) under the video's token, and no other video's", async () => {
+    const path = '/media/vid_a/cap_fr1/seg_00002.vtt';
+    for (let i = 0; i < 2; i += 1) {
+      const response = await fetch(`${base}${path}?${valid.query}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-cache-status')).toBe(i === 0 ? 'MISS' : 'HIT');
+    }
+    expect(originHits.filter((hit) => hit.startsWith(path))).toHaveLength(1);
+    expect((await fetch(`${base}/media/vid_b/cap_fr1/seg_00002.vtt?${valid.query}`)).status).toBe(403);
+  });
+
   it('refuses another video, a forged or missing token, and a wrong key before reaching the origin', async () => {
     const before = originHits.length;
     const status = async (path: string) => (await fetch(`${base}${path}`)).status;

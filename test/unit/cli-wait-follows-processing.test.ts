@@ -12,6 +12,9 @@ function scriptedClient(steps: Array<{ state: string; progress: number; failureR
       const step = steps[Math.min(client.polls++, steps.length - 1)]!;
       return { id: 'vid_1', failureReason: null, ...step } as T;
     },
+    async send<T>(): Promise<T> {
+      throw new Error('waiting sends no body');
+    },
   };
   return client;
 }
