@@ -12,6 +12,7 @@ import { stackContext } from '../../stack/component.ts';
 import { clickhouseComponent } from '../../stack/components/clickhouse.ts';
 import { StackRunner } from '../../stack/runner.ts';
 import { clickhouseTool } from '../../stack/tools/clickhouse.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { testPorts } from '../support/ports.ts';
 
@@ -47,17 +48,6 @@ FROM (
 )`;
 }
 
-/** mulberry32: the same "random" sessions on every run, so a difference can be replayed. */
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const DAY_MS = 86_400_000;
 const D0 = Date.UTC(2026, 1, 3);
@@ -99,7 +89,7 @@ const ranges: Array<[string, AnalyticsRange]> = [
 ];
 
 describe('the analytics summary counts each event once, without FINAL (ClickHouse 18.16)', () => {
-  const random = seeded(23);
+  const random = seededRandom(23); // the same "random" sessions on every run, so a difference can be replayed
   const events = sessions(random);
   // Four inserts, so four parts per day that FINAL has to merge: the events, exact copies of a third of them
   // (a replayed Kafka batch), copies of a fifth resent by the player and received again later, and a few of

@@ -3,18 +3,8 @@ import type { ConfigUpdateMessage, JsonPatch, PatchOperation } from '../../contr
 import { applyUpdate, extendRun, proposeUpdate, rootState, runFromRootMessage, type ConfigState, type RunFromRoot } from '../../channel-config/chain.ts';
 import { canonicalJson } from '../../channel-config/canonical-json.ts';
 import { rootHash } from '../../channel-config/root.ts';
+import { seededRandom as prng } from '../support/seeded-random.ts';
 
-/** mulberry32: a seeded PRNG, so a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Some of these yield invalid configurations on purpose: refused updates must not move anything.
 function randomOperation(random: () => number): PatchOperation {

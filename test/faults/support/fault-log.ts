@@ -6,17 +6,7 @@ export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): vo
   process.kill(-pid, signal);
 }
 
-/** mulberry32: a tiny seeded generator, so a failing trial can be replayed with the same cut points. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../support/seeded-random.ts';
 
 export interface TimedResponse {
   /** HTTP status, or 0 when the request failed or hit the client's bound. */
