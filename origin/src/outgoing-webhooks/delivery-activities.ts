@@ -63,7 +63,8 @@ export function createWebhookActivities(deps: WebhookActivityDeps): WebhookActiv
 
       const statusCode = outcome.kind === 'response' ? outcome.statusCode : null;
       const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
-      const health = await recordEndpointHealth(sql, endpoint.id, delivered, attemptedAt);
+      // A healthy endpoint's success changes nothing on its failure clock: no write for it.
+      const health = delivered && endpoint.failingSince === null ? endpoint : await recordEndpointHealth(sql, endpoint.id, delivered, attemptedAt);
       const disabling = delivered ? null : disableReason({ statusCode, failingSince: health?.failingSince ?? null, now: attemptedAt });
       const status = delivered ? 'delivered' : disabling !== null || nextDelaySeconds === null ? 'failed' : 'pending';
       await recordWebhookAttempt(sql, {

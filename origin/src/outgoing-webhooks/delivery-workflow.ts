@@ -1,11 +1,18 @@
 // Deterministic workflow code: bundled by the Temporal worker; imports activity *types* only.
-import { ParentClosePolicy, proxyActivities, sleep, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, sleep, startChild } from '@temporalio/workflow';
 import type { DeliverWebhookInput, ReplayWebhooksInput, WebhookActivities, WebhookAttemptOutcome } from '../../../contracts/webhooks.ts';
 
 const { attemptWebhookDelivery } = proxyActivities<WebhookActivities>({
   // An attempt is one POST bounded by its own 15 s timeout, plus a few DB writes.
   startToCloseTimeout: '1 minute',
   // Retries here are for the origin's own trouble (DB down, worker lost); the receiver's failures follow the schedule.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+// The same attempt as a local activity: it runs inside the workflow task on the worker that holds the workflow, with
+// no activity task through the server; its result is one marker in the history instead of three activity events.
+const { attemptWebhookDelivery: attemptLocally } = proxyLocalActivities<WebhookActivities>({
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
@@ -16,10 +23,12 @@ const { attemptWebhookDelivery } = proxyActivities<WebhookActivities>({
 export async function deliverWebhook(input: DeliverWebhookInput): Promise<WebhookAttemptOutcome> {
   const schedule = input.scheduleSeconds;
   const firstAttempt = input.firstAttempt ?? 1;
+  // Runs started before attempts became local activities replay with the activity they scheduled.
+  const attempt = patched('webhook-attempts-as-local-activities') ? attemptLocally : attemptWebhookDelivery;
   for (let index = 0; index < schedule.length; index += 1) {
     if (schedule[index]! > 0) await sleep(schedule[index]! * 1000);
     const nextDelaySeconds = index + 1 < schedule.length ? schedule[index + 1]! : null;
-    const outcome = await attemptWebhookDelivery({ deliveryId: input.deliveryId, run: input.run, attempt: firstAttempt + index, nextDelaySeconds });
+    const outcome = await attempt({ deliveryId: input.deliveryId, run: input.run, attempt: firstAttempt + index, nextDelaySeconds });
     if (outcome !== 'retry') return outcome;
   }
   return 'gave-up';

@@ -48,17 +48,19 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
   return {
     async dispatch(event, only) {
       const endpoints = only ?? (await listEnabledWebhookEndpoints(sql)).filter((endpoint) => eventMatchesFilters(endpoint.events, event.type));
-      const started: WebhookDelivery[] = [];
-      for (const endpoint of endpoints) {
-        const { delivery, created } = await ensureWebhookDelivery(sql, endpoint.id, event.id);
-        // A delivery that already ended was started before: its workflow may be gone from Temporal's retention, so the row decides.
-        if (!created && delivery.status !== 'pending') continue;
-        if (await startRun(delivery)) {
-          started.push(delivery);
+      // The endpoints' deliveries start side by side: each is its own row and workflow, so an event's time to its
+      // last endpoint is one Temporal round trip rather than one per endpoint.
+      const outcomes = await Promise.all(
+        endpoints.map(async (endpoint) => {
+          const { delivery, created } = await ensureWebhookDelivery(sql, endpoint.id, event.id);
+          // A delivery that already ended was started before: its workflow may be gone from Temporal's retention, so the row decides.
+          if (!created && delivery.status !== 'pending') return null;
+          if (!(await startRun(delivery))) return null;
           log.debug({ event: 'webhook_delivery_started', deliveryId: delivery.id, endpointId: endpoint.id, eventId: event.id, type: event.type }, 'webhook delivery started');
-        }
-      }
-      return started;
+          return delivery;
+        }),
+      );
+      return outcomes.filter((delivery): delivery is WebhookDelivery => delivery !== null);
     },
 
     async redeliver(deliveryId) {
