@@ -129,6 +129,8 @@ try {
   } while (Date.now() < drainDeadline);
   await clickhouse.close();
   const idle = await sample();
+  // Every sample, for a closer look at a component's curve (kept with BENCH_KEEP_HOME=1).
+  await writeFile(join(home, 'samples.json'), JSON.stringify({ warmMs, samples, idle }));
 
   // ── report ──
   const growth = componentGrowth(samples, idle, warmMs);
