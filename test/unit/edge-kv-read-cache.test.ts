@@ -25,11 +25,24 @@ describe('KvReadCache', () => {
     expect(await cache.get(1000, 11)).toBe(3);
   });
 
-  it('shares one read between concurrent callers', async () => {
+  it('never shares a read in flight: concurrent callers (other requests, in workerd) each read, later ones reuse the value', async () => {
     const { cache, reads } = counting();
     const values = await Promise.all([cache.get(1000, 0), cache.get(1000, 0), cache.get(1000, 0)]);
-    expect(values).toEqual([1, 1, 1]);
-    expect(reads()).toBe(1);
+    expect(values).toEqual([1, 2, 3]);
+    expect(reads()).toBe(3);
+    expect(await cache.get(1000, 5)).toBe(3);
+    expect(reads()).toBe(3);
+  });
+
+  it('keeps the newer of two reads that finish out of order', async () => {
+    let release!: (value: string) => void;
+    const answers = [new Promise<string>((resolve) => (release = resolve)), Promise.resolve('new')];
+    const cache = new KvReadCache(() => answers.shift()!);
+    const slow = cache.get(1000, 0);
+    expect(await cache.get(1000, 10)).toBe('new');
+    release('old');
+    expect(await slow).toBe('old');
+    expect(await cache.get(1000, 11)).toBe('new');
   });
 
   it('keeps no failed read: the next get asks KV again', async () => {
