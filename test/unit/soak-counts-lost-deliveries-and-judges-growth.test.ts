@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatLedger } from '../../bench/lib/soak/chat-ledger.ts';
-import { fdNoise, judgeGrowth, rssNoiseMiB, slopePerHour } from '../../bench/lib/soak/growth.ts';
+import { fdNoise, judgeGrowth, robustSlopePerHour, rssNoiseMiB, slopePerHour } from '../../bench/lib/soak/growth.ts';
 import { componentGrowth, componentRows, loadSummary, type Sample } from '../../bench/lib/soak/soak-report.ts';
 import { Tally } from '../../bench/lib/soak/tally.ts';
 
@@ -39,11 +39,24 @@ describe('growth', () => {
 
   it('measures from the end of the warm-up to the end, against a noise floor', () => {
     const flat = judgeGrowth(series([100, 300, 310, 305, 312, 308]), 60_000, rssNoiseMiB);
-    expect(flat).toMatchObject({ start: 100, warm: 300, end: 308, max: 312, growth: 8, noise: 16, beyondNoise: false });
+    expect(flat).toMatchObject({ start: 100, warm: 300, end: 308, max: 312, growth: 8, noise: 16, beyondNoise: false, verdict: 'flat' });
     const leak = judgeGrowth(series([100, 300, 320, 340, 360, 380]), 60_000, rssNoiseMiB);
-    expect(leak).toMatchObject({ growth: 80, beyondNoise: true });
+    expect(leak).toMatchObject({ growth: 80, beyondNoise: true, verdict: 'grows' });
     expect(leak.slopePerHour).toBeCloseTo(1200);
+    expect(leak.lastHalfGrowth).toBeCloseTo(40); // from 3 min to 5 min at 20 MiB/min
     expect(judgeGrowth(series([40, 50, 58, 59]), 60_000, fdNoise)).toMatchObject({ growth: 9, noise: 8, beyondNoise: true });
+  });
+
+  it('tells a heap that grew after the warm-up and settled from one that keeps climbing', () => {
+    const settled = judgeGrowth(series([100, 200, 240, 270, 280, 281, 279, 282, 280]), 60_000, rssNoiseMiB);
+    expect(settled).toMatchObject({ growth: 80, verdict: 'settled' });
+    expect(Math.abs(settled.lastHalfGrowth)).toBeLessThan(16);
+  });
+
+  it('is not made to grow by one spike', () => {
+    const spiky = series([30, 30, 31, 30, 87, 30, 29, 30, 88, 30]);
+    expect(robustSlopePerHour(spiky)).toBeCloseTo(0);
+    expect(judgeGrowth(spiky, 60_000, fdNoise).verdict).toBe('flat');
   });
 
   it('has no slope without two points, and a noise that scales with size', () => {
@@ -58,12 +71,14 @@ describe('growth', () => {
     const samples: Sample[] = [
       { at: 0, load: 1, groups: { origin: group(200, 40), kafka: group(500, 300) } },
       { at: 60_000, load: 3, groups: { origin: group(260, 60), kafka: group(700, 310) } },
-      { at: 120_000, load: 2, groups: { origin: group(330, 90), kafka: group(705, 312) } },
+      { at: 120_000, load: 2, groups: { origin: group(300, 70), kafka: group(705, 312) } },
+      { at: 180_000, load: 2, groups: { origin: group(340, 80), kafka: group(702, 311) } },
+      { at: 240_000, load: 2, groups: { origin: group(380, 90), kafka: group(704, 312) } },
     ];
-    const growth = componentGrowth(samples, { at: 200_000, load: 0.5, groups: { origin: group(330, 45), kafka: group(700, 301) } }, 60_000);
-    expect(growth.map((c) => [c.name, c.rss.beyondNoise, c.fds.beyondNoise, c.fdsIdle])).toEqual([['origin', true, true, 45], ['kafka', false, false, 301]]);
+    const growth = componentGrowth(samples, { at: 300_000, load: 0.5, groups: { origin: group(380, 45), kafka: group(700, 301) } }, 60_000);
+    expect(growth.map((c) => [c.name, c.rss.verdict, c.fds.verdict, c.fdsIdle])).toEqual([['origin', 'grows', 'grows', 45], ['kafka', 'flat', 'flat', 301]]);
     const rows = componentRows(growth);
-    expect(rows[0]).toEqual(['origin', '2', '200 → 260 → 330', '+70 MiB (+27 %)', '+4200 MiB', '40 → 60 → 90 (45)', '+30', 'GROWS (RSS > 16 MiB, fds > 8)']);
+    expect(rows[0]).toEqual(['origin', '2', '200 → 260 → 380', '+120 MiB (+46 %)', '+60 MiB', '40 → 60 → 90 (45)', '+30', 'GROWS (RSS +60 MiB in the last half, fds +15 in the last half)']);
     expect(rows[1]!.at(-1)).toBe('flat');
     expect(loadSummary(samples)).toEqual({ min: 1, median: 2, max: 3 });
   });

@@ -35,7 +35,15 @@ export function componentGrowth(underLoad: Sample[], idle: Sample | null, warmAt
 
 const signed = (x: number, digits = 0) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 
-export const componentHeaders = ['component', 'procs', 'RSS MiB start → warm → end', 'RSS growth (warm→end)', 'RSS slope /h', 'fds start → warm → end (idle)', 'fd growth', 'verdict'];
+export const componentHeaders = ['component', 'procs', 'RSS MiB start → warm → end', 'RSS growth (warm→end)', 'RSS last half', 'fds start → warm → end (idle)', 'fd growth', 'verdict'];
+
+/** GROWS when RSS or fds still climb beyond noise in the last half; settled when they grew after the warm-up and stopped. */
+function verdictOf(rss: Growth, fds: Growth): string {
+  const growing = [rss.verdict === 'grows' ? `RSS +${rss.lastHalfGrowth.toFixed(0)} MiB in the last half` : '', fds.verdict === 'grows' ? `fds +${fds.lastHalfGrowth.toFixed(0)} in the last half` : ''].filter(Boolean);
+  if (growing.length > 0) return `GROWS (${growing.join(', ')})`;
+  if (rss.verdict === 'settled' || fds.verdict === 'settled') return 'settled (grew after the warm-up, flat in the last half)';
+  return 'flat';
+}
 
 export function componentRows(growth: ComponentGrowth[]): string[][] {
   return growth.map(({ name, processes, rss, fds, fdsIdle }) => [
@@ -43,10 +51,10 @@ export function componentRows(growth: ComponentGrowth[]): string[][] {
     String(processes),
     `${rss.start.toFixed(0)} → ${rss.warm.toFixed(0)} → ${rss.end.toFixed(0)}`,
     `${signed(rss.growth)} MiB (${signed((100 * rss.growth) / Math.max(1, rss.warm))} %)`,
-    `${signed(rss.slopePerHour)} MiB`,
+    `${signed(rss.lastHalfGrowth)} MiB`,
     `${fds.start} → ${fds.warm} → ${fds.end}${fdsIdle === null ? '' : ` (${fdsIdle})`}`,
     signed(fds.growth),
-    rss.beyondNoise || fds.beyondNoise ? `GROWS (${[rss.beyondNoise ? `RSS > ${rss.noise.toFixed(0)} MiB` : '', fds.beyondNoise ? `fds > ${fds.noise.toFixed(0)}` : ''].filter(Boolean).join(', ')})` : 'flat',
+    verdictOf(rss, fds),
   ]);
 }
 
