@@ -32,6 +32,13 @@ export interface IngestConfigValues {
   statListen: string;
   /** Who may read the stat page besides loopback: the origins' CIDRs (none locally). */
   statAllowed?: string[];
+  /**
+   * On a host: the hooks go to a relay in this nginx's http block (`listen`, loopback), which resolves the origin's
+   * name with `resolver` as its records change. nginx-rtmp resolves a hook URL's host once, when it reads its
+   * configuration (a name that does not resolve then stops nginx), and a load balancer's addresses move; a periodic
+   * reload is no cure, because it splits the live streams between the old and the new worker. Locally, none.
+   */
+  hookRelay?: { listen: string; resolver: string };
 }
 
 const unsafe = /[;{}\s'"]/;
@@ -46,6 +53,7 @@ export function renderIngestConfig(values: IngestConfigValues): string {
     pullBase: values.pullBase,
     modulePath: values.modulePath,
     statListen: values.statListen,
+    ...(values.hookRelay ? { 'hookRelay.listen': values.hookRelay.listen, 'hookRelay.resolver': values.hookRelay.resolver } : {}),
     ...Object.fromEntries(values.playAllowed.map((cidr, index) => [`playAllowed[${index}]`, cidr])),
     ...Object.fromEntries((values.statAllowed ?? []).map((cidr, index) => [`statAllowed[${index}]`, cidr])),
   };
@@ -53,7 +61,10 @@ export function renderIngestConfig(values: IngestConfigValues): string {
     if (value.length === 0 || unsafe.test(value)) throw new Error(`ingest config value ${name} is empty or contains a space, quote or one of ; { }: ${JSON.stringify(value)}`);
   }
   if (!/^[A-Za-z0-9_-]+$/.test(values.ingestSecret)) throw new Error('the ingest secret must be URL-safe (A-Z, a-z, 0-9, _ or -): it travels in the hook URL');
-  const hook = (path: string) => `${values.originUrl.replace(/\/+$/, '')}/internal/live/${path}?s=${values.ingestSecret}`;
+  const originBase = values.originUrl.replace(/\/+$/, '');
+  if (values.hookRelay && !/^https?:\/\/[^/]+$/.test(originBase)) throw new Error(`with a hook relay the origin URL must be scheme://host:port without a path, got ${JSON.stringify(values.originUrl)}`);
+  const hookBase = values.hookRelay ? `http://${values.hookRelay.listen}` : originBase;
+  const hook = (path: string) => `${hookBase}/internal/live/${path}?s=${values.ingestSecret}`;
   const idle = values.idlePublisherSeconds ?? 10;
   const update = values.updateSeconds ?? 10;
   return `# Vora live ingest (nginx-rtmp), rendered by ingest/render-config.ts; edit that, not this file.
@@ -108,6 +119,29 @@ ${(values.statAllowed ?? []).map((cidr) => `      allow ${cidr};`).join('\n')}
       return 404;
     }
   }
+${values.hookRelay ? hookRelayServer(values.hookRelay, originBase) : ''}}
+`;
 }
+
+/** The hooks' relay: a variable in proxy_pass makes nginx resolve the origin's name at request time, per `valid`. */
+function hookRelayServer(relay: { listen: string; resolver: string }, originBase: string): string {
+  return `
+  # The hooks' relay (nginx-rtmp resolves a hook's host only once): the origin's name is resolved again every 30 s.
+  server {
+    listen ${relay.listen};
+    resolver ${relay.resolver} valid=30s ipv6=off;
+    resolver_timeout 5s;
+    location /internal/live/ {
+      allow 127.0.0.1;
+      deny all;
+      set $vora_origin ${originBase};
+      proxy_pass $vora_origin;
+      # The 302's Location is the input id nginx-rtmp renames the stream to: passed on untouched.
+      proxy_redirect off;
+    }
+    location / {
+      return 404;
+    }
+  }
 `;
 }

@@ -14,6 +14,11 @@ export interface HitchOptions {
   workers?: number;
   /** A user to drop to once the port is bound (hitch as root on a host); none locally. */
   user?: string;
+  /**
+   * Send the client address in a PROXY v2 header (default on: Varnish reads it). Off for a backend that speaks no
+   * PROXY protocol, such as nginx-rtmp behind the ingest's RTMPS front.
+   */
+  proxyProtocol?: boolean;
 }
 
 const ADDRESS = /^(\*|[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/;
@@ -41,7 +46,7 @@ export function renderHitchConfig(options: HitchOptions): string {
     `pem-file = "${options.pemFile}"`,
     'tls-protos = TLSv1.2 TLSv1.3',
     // Varnish learns the client's address from the PROXY header (its listener is `,PROXY`).
-    'write-proxy-v2 = on',
+    `write-proxy-v2 = ${options.proxyProtocol === false ? 'off' : 'on'}`,
     `workers = ${workers}`,
     'daemon = off',
     ...(options.user ? [`user = "${options.user}"`] : []),

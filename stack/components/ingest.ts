@@ -23,13 +23,16 @@ export function tcpAccepts(port: number, timeoutMs = 2_000): Promise<void> {
 }
 
 /** The live ingest: nginx-rtmp on the stack's RTMP port, asking the origin before any publish. */
-export function ingestComponent(ctx: StackContext, options: { originUrl?: string; updateSeconds?: number } = {}): ComponentSpec {
+export function ingestComponent(
+  ctx: StackContext,
+  options: { originUrl?: string; updateSeconds?: number; hookRelay?: { port: number; resolver: string } } = {},
+): ComponentSpec {
   const port = ctx.ports.ingestRtmp;
   const ingestDir = join(ctx.dataDir, 'ingest');
   return {
     name: 'ingest',
     url: `rtmp://127.0.0.1:${port}/live`,
-    ports: [port, ctx.ports.ingestStat],
+    ports: [port, ctx.ports.ingestStat, ...(options.hookRelay ? [options.hookRelay.port] : [])],
     readyTimeoutMs: 15_000,
     async command() {
       const nginx = await nginxTool.locate();
@@ -50,6 +53,8 @@ export function ingestComponent(ctx: StackContext, options: { originUrl?: string
           playAllowed: ['127.0.0.1'],
           statListen: `127.0.0.1:${ctx.ports.ingestStat}`,
           updateSeconds: options.updateSeconds,
+          // As on an ingest host (tests): the hooks go through nginx's own relay to the origin.
+          hookRelay: options.hookRelay ? { listen: `127.0.0.1:${options.hookRelay.port}`, resolver: options.hookRelay.resolver } : undefined,
           // As root nginx would drop its worker to nobody; locally it stays the developer (loopback only).
           userDirective: isRoot ? 'user root;' : '',
         }),

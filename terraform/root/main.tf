@@ -1,5 +1,5 @@
 # One Vora environment: the edge on Cloudflare, the origin on AWS, the origin shield in front of its gateway,
-# and the CDN node farm between them. Every public hop is HTTPS: viewers → edge and nodes, edge → origin and shield,
+# the CDN node farm between them, and the live ingest tier publishers stream to. Every public hop is HTTPS: viewers → edge and nodes, edge → origin and shield,
 # nodes → shield; the gateway answers the shield alone (its security group), plain HTTP stays inside the VPC.
 # The same wiring serves every environment; envs/<env>.tfvars says which one and how large.
 
@@ -75,6 +75,8 @@ module "origin" {
   pull_secret            = random_password.pull_secret.result
   secrets_key            = random_bytes.secrets_key.base64
   shield_urls            = module.shield.purge_urls
+  ingest_rtmp_url        = coalesce(module.ingest.rtmps_url, module.ingest.rtmp_url)
+  ingest_stat_urls       = module.ingest.stat_urls
 }
 
 module "shield" {
@@ -114,4 +116,27 @@ module "cdn_nodes" {
   internal_secret          = random_password.internal_secret.result
   node_key                 = random_password.node_key.result
   pull_secret              = random_password.pull_secret.result
+}
+
+# Publishers stream here: RTMP on 1935, RTMPS on 443 (and 1936), ended on the hosts. nginx asks the origin through its
+# internal load balancer before any media flows; the live ladders (vora-live, polled by every transcoder worker) pull
+# from the host a stream landed on; the origin reads each host's stat page.
+module "ingest" {
+  source = "../modules/ingest"
+
+  name                          = local.name
+  vpc_id                        = var.vpc_id
+  public_subnet_ids             = var.public_subnet_ids
+  private_subnet_ids            = var.private_subnet_ids
+  host_count                    = var.ingest_count
+  domain_name                   = var.ingest_domain_name
+  tls_pem_parameter             = var.ingest_tls_pem_parameter
+  srt_ports                     = var.ingest_srt_ports
+  origin_hook_host_port         = module.origin.gateway_host_port
+  origin_hook_security_group_id = module.origin.gateway_security_group_id
+  origin_host_security_group_id = module.origin.host_security_group_ids.origin
+  puller_security_group_ids     = { transcoder = module.origin.host_security_group_ids.transcoder }
+  release_tarball_url           = var.release_tarball_url
+  release_tarball_sha256        = var.release_tarball_sha256
+  internal_secret               = random_password.internal_secret.result
 }

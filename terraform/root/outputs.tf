@@ -33,3 +33,18 @@ output "shield_lb_dns_name" {
   description = "DNS name of the shield tier's load balancer: point shield_domain_name at it (CNAME or alias)."
   value       = module.shield.lb_dns_name
 }
+
+output "ingest_rtmp_url" {
+  description = "RTMP ingest URL for encoders (OBS \"Server\"), the stream key follows it."
+  value       = module.ingest.rtmp_url
+}
+
+output "ingest_rtmps_url" {
+  description = "RTMPS ingest URL (TLS ended on the ingest hosts); the URL the origin hands out with every live input."
+  value       = module.ingest.rtmps_url
+}
+
+output "ingest_lb_dns_name" {
+  description = "DNS name of the ingest load balancer: point ingest_domain_name at it (CNAME or alias)."
+  value       = module.ingest.lb_dns_name
+}

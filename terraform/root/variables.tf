@@ -169,3 +169,25 @@ variable "cdn_node_domain" {
   description = "Domain of the node farm: each node is https://{instance-id}.{cdn_node_domain} (its DNS record is not created here)."
   type        = string
 }
+
+variable "ingest_count" {
+  description = "Live ingest hosts behind the ingest load balancer (fixed: the origin reads each one's stat page)."
+  type        = number
+  default     = 2
+}
+
+variable "ingest_domain_name" {
+  description = "Host name publishers stream to, e.g. ingest.example.com (its RTMPS certificate's name); point it at the ingest_lb_dns_name output."
+  type        = string
+}
+
+variable "ingest_tls_pem_parameter" {
+  description = "SSM SecureString (created by the operator) with the key and certificate chain for ingest_domain_name, read by hitch on the ingest hosts (RTMPS)."
+  type        = string
+}
+
+variable "ingest_srt_ports" {
+  description = "UDP ports the ingest load balancer forwards for SRT (one per SRT-enabled input); empty until the ingest hosts run SRT listeners."
+  type        = list(number)
+  default     = []
+}

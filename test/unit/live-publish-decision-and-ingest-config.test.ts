@@ -67,6 +67,19 @@ describe('renderIngestConfig', () => {
     expect(config).not.toMatch(/\bhls on\b/);
   });
 
+  it('sends the hooks through its own relay on a host, which resolves the origin\'s name as it changes', () => {
+    const config = renderIngestConfig({ ...values, originUrl: 'http://internal-gw.example.internal:8080/', hookRelay: { listen: '127.0.0.1:1937', resolver: '169.254.169.253' } });
+    expect(config).toContain('on_publish http://127.0.0.1:1937/internal/live/on-publish?s=secret_0123456789-abcdef&pull=rtmp://10.0.0.5:1935/live;');
+    expect(config).toContain('on_update http://127.0.0.1:1937/internal/live/on-update?s=secret_0123456789-abcdef;');
+    expect(config).not.toMatch(/on_publish\S* http:\/\/internal-gw/);
+    expect(config).toMatch(/listen 127\.0\.0\.1:1937;\n\s+resolver 169\.254\.169\.253 valid=30s ipv6=off;/);
+    // A variable in proxy_pass: resolved per request (nginx-rtmp would resolve a literal host once, at start).
+    expect(config).toContain('set $vora_origin http://internal-gw.example.internal:8080;');
+    expect(config).toContain('proxy_pass $vora_origin;');
+    expect(() => renderIngestConfig({ ...values, originUrl: 'http://gw:8080/base', hookRelay: { listen: '127.0.0.1:1937', resolver: '10.0.0.2' } })).toThrow(/without a path/);
+    expect(() => renderIngestConfig({ ...values, hookRelay: { listen: '127.0.0.1:1937', resolver: '10.0.0.2; include x' } })).toThrow(/hookRelay\.resolver/);
+  });
+
   it('refuses values that would break out of a directive', () => {
     expect(() => renderIngestConfig({ ...values, listen: '1935; include /etc/passwd' })).toThrow(/listen/);
     expect(() => renderIngestConfig({ ...values, playAllowed: ['all; allow publish'] })).toThrow(/playAllowed\[0\]/);

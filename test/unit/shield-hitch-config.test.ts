@@ -15,6 +15,12 @@ describe('renderHitchConfig: the TLS front of the shield', () => {
     expect(renderHitchConfig({ frontend: '127.0.0.1:8443', backend: '127.0.0.1:8091', pemFile: '/tmp/x.pem' })).not.toContain('user =');
   });
 
+  it('sends no PROXY header to a backend that does not read one (the ingest\'s nginx-rtmp)', () => {
+    const config = renderHitchConfig({ frontend: '*:443', backend: '127.0.0.1:1935', pemFile: '/run/vora/ingest.pem', proxyProtocol: false });
+    expect(config).toContain('write-proxy-v2 = off');
+    expect(config).not.toContain('write-proxy-v2 = on');
+  });
+
   it('refuses values that would break out of its quotes', () => {
     expect(() => renderHitchConfig({ frontend: '*:443"\nbackend = "[evil]:1', backend: '127.0.0.1:1', pemFile: '/x.pem' })).toThrow(/frontend/);
     expect(() => renderHitchConfig({ frontend: '*:443', backend: '127.0.0.1:1', pemFile: 'relative.pem' })).toThrow(/pem file/);

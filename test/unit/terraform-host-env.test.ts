@@ -27,7 +27,7 @@ function secretNames(role: string): string[] {
 
 /** Variables a config module reads: the keys of its zod object. */
 function schemaKeys(path: string): Set<string> {
-  return new Set([...read(path).matchAll(/^\s+([A-Z][A-Z0-9_]+): z\./gm)].map((m) => m[1]!));
+  return new Set([...read(path).matchAll(/^\s+([A-Z][A-Z0-9_]+): z\b/gm)].map((m) => m[1]!));
 }
 
 /** Terraform values become plausible samples, as a real apply would produce. */
@@ -42,6 +42,8 @@ function sample(value: string): string {
     .replace('${x264_preset}', 'veryfast')
     .replace('${log_level}', 'info')
     .replace('${shield_urls}', 'http://10.0.1.5:80,http://10.0.2.5:80')
+    .replace('${ingest_rtmp_url}', 'rtmps://ingest.example.com/live')
+    .replace('${ingest_stat_urls}', 'http://10.0.3.7:1936/stat,http://10.0.4.7:1936/stat')
     .replace(/\$\{[a-z_0-9]+\}/, 'vora-value');
 }
 
@@ -72,6 +74,9 @@ describe('origin hosts get the environment origin/src/config.ts reads', () => {
     expect(config.ORIGIN_HOST).toBe('0.0.0.0');
     expect(config.publicUrl).toBe('https://origin.example.com');
     expect(config.kafkaBrokers).toEqual(['b-1.msk:9092', 'b-2.msk:9092']);
+    // Publishers are told the ingest tier's RTMPS URL; the live status reads each ingest host's stat page.
+    expect(config.VORA_INGEST_RTMP_URL).toBe('rtmps://ingest.example.com/live');
+    expect(config.VORA_INGEST_STAT_URLS).toEqual(['http://10.0.3.7:1936/stat', 'http://10.0.4.7:1936/stat']);
   });
 
   it('keeps secrets out of the user-data: they are only in SSM', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // A light reading of HCL with regular expressions (no HCL parser is installed): enough for the
 // shapes terraform/ is written in, and `terraform fmt -check` covers the syntax (terraform/README.md).
 const tfRoot = join(new URL('../../', import.meta.url).pathname, 'terraform');
-const modules = ['edge', 'origin', 'cdn-nodes', 'shield'].map((name) => join(tfRoot, 'modules', name));
+const modules = ['edge', 'origin', 'cdn-nodes', 'shield', 'ingest'].map((name) => join(tfRoot, 'modules', name));
 // One root module serves every environment; envs/<env>.tfvars (committed) and envs/<env>.site.tfvars
 // (git-ignored, from the .example) set its variables.
 const rootModule = join(tfRoot, 'root');
@@ -67,7 +67,7 @@ describe('terraform layout', () => {
 
   it.each([[relative(tfRoot, rootModule), rootModule]])('%s calls modules that exist, with declared inputs, leaving out no required one', (_, dir) => {
     const calls = moduleCalls(dir);
-    expect(calls.map((c) => c.name).sort()).toEqual(['cdn_nodes', 'edge', 'origin', 'shield']);
+    expect(calls.map((c) => c.name).sort()).toEqual(['cdn_nodes', 'edge', 'ingest', 'origin', 'shield']);
     for (const call of calls) {
       const target = join(dir, call.source);
       expect(existsSync(join(target, 'variables.tf')), `${call.source} is not a module`).toBe(true);
@@ -104,7 +104,7 @@ describe('terraform layout', () => {
         calls += 1;
       }
     }
-    expect(calls).toBe(4); // cdn-nodes cloud-init, origin app hosts, MinIO hosts, shield hosts
+    expect(calls).toBe(5); // cdn-nodes cloud-init, origin app hosts, MinIO hosts, shield hosts, ingest hosts
   });
 });
 

@@ -88,3 +88,25 @@ resource "aws_lb_listener" "gateway" {
     target_group_arn = aws_lb_target_group.origin["gateway"].arn
   }
 }
+
+# The ingest's hooks (/internal/live/*) come through the internal gateway load balancer only; from the internet they
+# are refused here, before the origin (which checks their secret all the same).
+resource "aws_lb_listener_rule" "no_public_ingest_hooks" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 10
+
+  condition {
+    path_pattern {
+      values = ["/internal/live/*"]
+    }
+  }
+
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "application/json"
+      status_code  = "404"
+      message_body = "{\"error\":{\"code\":\"not_found\",\"message\":\"the ingest hooks answer on the internal gateway only\"}}"
+    }
+  }
+}

@@ -98,6 +98,8 @@ locals {
     public_url             = local.public_url
     edge_url               = var.edge_url
     shield_urls            = join(",", var.shield_urls)
+    ingest_rtmp_url        = var.ingest_rtmp_url
+    ingest_stat_urls       = join(",", var.ingest_stat_urls)
     s3_endpoint            = local.s3_endpoint
     s3_region              = var.s3_region
     raw_bucket             = var.raw_bucket

@@ -42,3 +42,8 @@ output "secret_parameter_paths" {
   description = "SSM paths holding each role's secret environment."
   value       = { for role in ["origin", "transcoder", "minio"] : role => "${local.param_root}/${role}/" }
 }
+
+output "host_security_group_ids" {
+  description = "Security group of the origin API hosts and of the transcoder workers (which run the live ladders on vora-live), by role."
+  value       = { origin = aws_security_group.origin.id, transcoder = aws_security_group.transcoder.id }
+}

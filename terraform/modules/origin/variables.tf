@@ -352,3 +352,18 @@ variable "shield_urls" {
   type        = list(string)
   default     = []
 }
+
+variable "ingest_rtmp_url" {
+  description = "The RTMP(S) application publishers are told to use (module ingest's rtmps_url or rtmp_url): VORA_INGEST_RTMP_URL."
+  type        = string
+
+  validation {
+    condition     = can(regex("^rtmps?://[^\\s]+$", var.ingest_rtmp_url))
+    error_message = "ingest_rtmp_url must be an rtmp:// or rtmps:// URL."
+  }
+}
+
+variable "ingest_stat_urls" {
+  description = "Each ingest host's nginx-rtmp stat page (module ingest's stat_urls): the live status reads publishers' bitrates there (VORA_INGEST_STAT_URLS)."
+  type        = list(string)
+}
