@@ -69,6 +69,8 @@ module "origin" {
   s3_secret_key          = var.s3_secret_key
   origin_count           = var.origin_count
   transcoder_count       = var.transcoder_count
+  live_worker_min_size   = var.live_worker_min_size
+  live_worker_max_size   = var.live_worker_max_size
   db_multi_az            = var.db_multi_az
   api_token              = random_password.api_token.result
   internal_secret        = random_password.internal_secret.result
@@ -119,8 +121,8 @@ module "cdn_nodes" {
 }
 
 # Publishers stream here: RTMP on 1935, RTMPS on 443 (and 1936), ended on the hosts. nginx asks the origin through its
-# internal load balancer before any media flows; the live ladders (vora-live, polled by every transcoder worker) pull
-# from the host a stream landed on; the origin reads each host's stat page.
+# internal load balancer before any media flows; the live ladders (vora-live: the live workers' pool, which shares the
+# transcoders' security group) pull from the host a stream landed on; the origin reads each host's stat page.
 module "ingest" {
   source = "../modules/ingest"
 

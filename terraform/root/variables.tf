@@ -123,6 +123,18 @@ variable "transcoder_count" {
   type        = number
 }
 
+variable "live_worker_min_size" {
+  description = "Fewest live workers (Temporal workers on vora-live alone, one ladder per broadcast)."
+  type        = number
+  default     = 1
+}
+
+variable "live_worker_max_size" {
+  description = "Most live workers (the group scales on CPU); 0 = no pool of their own, the transcoders run live ladders."
+  type        = number
+  default     = 4
+}
+
 variable "cdn_min_size" {
   description = "Fewest CDN nodes."
   type        = number

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOriginConfig } from '../../origin/src/config.ts';
-import { loadTranscoderConfig } from '../../transcoder/src/config.ts';
+import { loadTranscoderConfig, workerTaskQueues } from '../../transcoder/src/config.ts';
 import { kafkaTopics } from '../../stack/components/kafka.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -42,6 +42,8 @@ function sample(value: string): string {
     .replace('${x264_preset}', 'veryfast')
     .replace('${log_level}', 'info')
     .replace('${shield_urls}', 'http://10.0.1.5:80,http://10.0.2.5:80')
+    .replace('${task_queues}', 'vora-live')
+    .replace('${live_slots}', '4')
     .replace('${ingest_rtmp_url}', 'rtmps://ingest.example.com/live')
     .replace('${ingest_stat_urls}', 'http://10.0.3.7:1936/stat,http://10.0.4.7:1936/stat')
     .replace(/\$\{[a-z_0-9]+\}/, 'vora-value');
@@ -96,6 +98,30 @@ describe('transcoder hosts get the environment transcoder/src/config.ts reads', 
     expect(config.temporal.address).toBe('temporal.internal:7233');
     expect(config.s3.accessKeyId).toBe('secret-value');
     expect(config.s3.secretAccessKey).toBe('secret-value');
+  });
+});
+
+describe('transcoder and live workers split the task queues', () => {
+  /** The quoted queue lists of main.tf's `task_queues` local: transcoder (with and without a live pool) and live. */
+  const block = originMain.split(/^\s+task_queues = \{/m)[1]!.split(/^\s+\}/m)[0]!;
+  const transcoder = [...block.match(/^\s+transcoder\s+=\s+(.*)$/m)![1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+  const live = block.match(/^\s+live\s+=\s+"([^"]*)"/m)![1]!;
+
+  it('each list is one loadTranscoderConfig accepts', () => {
+    for (const queues of [...transcoder, live]) expect(loadTranscoderConfig({ TRANSCODE_TASK_QUEUES: queues }).taskQueues.join(','), queues).toBe(queues);
+  });
+
+  it('with a live pool, live workers poll vora-live alone and the transcoders every other queue; without, the transcoders poll all', () => {
+    const [withPool, withoutPool] = transcoder;
+    expect(live).toBe('vora-live');
+    expect([...withPool!.split(','), live].sort()).toEqual([...workerTaskQueues].sort());
+    expect(withoutPool!.split(',').sort()).toEqual([...workerTaskQueues].sort());
+  });
+
+  it('the live workers are the transcoder process, started under their own role\'s unit and environment', () => {
+    expect(appHost).toMatch(/path: \/etc\/systemd\/system\/vora-\$\{role\}\.service/);
+    expect(appHost).toMatch(/EnvironmentFile=\/run\/vora\/\$\{role\}\.secrets\.env/);
+    expect(originMain).toMatch(/live = local\.live_pool \? \{\n\s+S3_ACCESS_KEY_ID\s+= local\.s3_access\n\s+S3_SECRET_ACCESS_KEY = local\.s3_secret/);
   });
 });
 

@@ -34,6 +34,13 @@ describe('loadTranscoderConfig', () => {
     expect(() => loadTranscoderConfig({ CAPTIONS_ENGINE: 'siri' })).toThrow(/CAPTIONS_ENGINE/);
   });
 
+  it('polls every task queue by default, or the ones TRANSCODE_TASK_QUEUES names (a live pool: vora-live alone)', () => {
+    expect(loadTranscoderConfig({}).taskQueues).toEqual(['vora-transcode', 'vora-playable', 'vora-live', 'vora-captions']);
+    expect(loadTranscoderConfig({ TRANSCODE_TASK_QUEUES: ' vora-live , vora-live' }).taskQueues).toEqual(['vora-live']);
+    expect(() => loadTranscoderConfig({ TRANSCODE_TASK_QUEUES: 'vora-live,vora-origin' })).toThrow(/TRANSCODE_TASK_QUEUES: comma-separated task queues among vora-transcode, vora-playable, vora-live, vora-captions/);
+    expect(() => loadTranscoderConfig({ TRANSCODE_TASK_QUEUES: ' , ' })).toThrow(/TRANSCODE_TASK_QUEUES/);
+  });
+
   it('names every bad variable at once', () => {
     expect(() => loadTranscoderConfig({ TEMPORAL_ADDRESS: 'http://x', FFPROBE_TIMEOUT_MS: '-1', S3_ENDPOINT: 'nope' })).toThrow(
       /TEMPORAL_ADDRESS: expected host:port.*FFPROBE_TIMEOUT_MS.*S3_ENDPOINT/,

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { defaultCpuBudget, type CpuBudget } from './ffmpeg/resource-limits.ts';
 import { SPEECH_ENGINE_NAMES, type SpeechEngineSettings } from './captions/speech-engines.ts';
+import { captionsTaskQueue, playableTaskQueue, transcodeTaskQueue } from '../../contracts/transcode.ts';
+import { liveTaskQueue } from '../../contracts/live.ts';
+
+/** Every task queue a transcoder process can poll; by default it polls them all. */
+export const workerTaskQueues = [transcodeTaskQueue, playableTaskQueue, liveTaskQueue, captionsTaskQueue] as const;
+export type WorkerTaskQueue = (typeof workerTaskQueues)[number];
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -29,6 +35,16 @@ const transcoderEnv = z.object({
   TRANSCODE_LADDER_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
   /** PLAYABLE work (probe, stream copy, first rung) one worker runs at once (`vora-playable`), beside the ladders. */
   TRANSCODE_PLAYABLE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * The task queues this process polls (comma-separated). A pool of live workers polls `vora-live` alone, so VOD work
+   * never lands on it and it scales with the broadcasts (terraform/modules/origin, role live).
+   */
+  TRANSCODE_TASK_QUEUES: z
+    .string()
+    .default(workerTaskQueues.join(','))
+    .transform((value) => [...new Set(value.split(',').map((queue) => queue.trim()).filter(Boolean))])
+    .refine((queues) => queues.length > 0 && queues.every((queue) => (workerTaskQueues as readonly string[]).includes(queue)), `comma-separated task queues among ${workerTaskQueues.join(', ')}, e.g. vora-live`)
+    .transform((queues) => queues as WorkerTaskQueue[]),
   /** Live ladders one worker runs at once (`vora-live`); a 720p+360p ladder takes ~60 % of a core. */
   TRANSCODE_LIVE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /** Niceness of ladder FFmpeg processes: PLAYABLE work of newer uploads gets the CPU first. 0 turns it off. */
@@ -67,6 +83,7 @@ export interface TranscoderConfig {
   ffprobe: { path: string; timeoutMs: number; memoryMb: number };
   ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number; cpuBudget: CpuBudget };
   slots: { ladder: number; playable: number; live: number; captions: number };
+  taskQueues: WorkerTaskQueue[];
   captions: { engines: SpeechEngineSettings; niceness: number; memoryMb: number };
   logLevel: (typeof logLevels)[number];
   s3: { endpoint: string; region: string; accessKeyId?: string; secretAccessKey?: string; rawBucket: string; mediaBucket: string };
@@ -92,6 +109,7 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
       cpuBudget: { baseSeconds: vars.TRANSCODE_FFMPEG_CPU_SECONDS, perSourceSecond: vars.TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND },
     },
     slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS, captions: vars.TRANSCODE_CAPTIONS_SLOTS },
+    taskQueues: vars.TRANSCODE_TASK_QUEUES,
     captions: {
       engines: {
         preference: vars.CAPTIONS_ENGINE,

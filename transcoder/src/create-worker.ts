@@ -12,17 +12,17 @@ import { createLiveActivities } from './live/live-activities.ts';
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
 /**
- * The two pollers of one transcoder process, run and stopped as one: `vora-transcode` (workflows and ladder
- * passes, `slots.ladder` at once) and `vora-playable` (probe, stream copy, first rung: `slots.playable` at once).
- * A busy ladder never holds back the work that makes the next upload PLAYABLE.
+ * The pollers of one transcoder process, run and stopped as one, one per task queue it polls
+ * (`config.taskQueues`, all by default): `vora-transcode` (workflows and ladder passes, `slots.ladder` at once),
+ * `vora-playable` (probe, stream copy, first rung: `slots.playable` at once; a busy ladder never holds back the work
+ * that makes the next upload PLAYABLE), `vora-live` (live ladders, one per broadcast, `slots.live` at once) and
+ * `vora-captions` (speech recognition, `slots.captions` at once).
  */
 export class TranscodeWorkers {
-  /** `live`: the poller of `vora-live` (live ladders, one per broadcast, `slots.live` at once). */
-  /** `captions`: the poller of `vora-captions` (speech recognition, `slots.captions` at once). */
-  constructor(readonly ladder: Worker, readonly playable: Worker, readonly live?: Worker, readonly captions?: Worker) {}
+  constructor(private readonly workers: Worker[]) {}
 
   private all(): Worker[] {
-    return [this.ladder, this.playable, this.live, this.captions].filter((worker): worker is Worker => worker !== undefined);
+    return this.workers;
   }
 
   /** Resolves once all have stopped (after `shutdown()`, in-flight tasks done); rejects if one fails. */
@@ -83,30 +83,39 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       storage,
       logger,
     }));
-    const ladder = await Worker.create({
-      connection, namespace, taskQueue: transcodeTaskQueue, identity, workflowsPath, activities: activities.ladder,
-      maxConcurrentActivityTaskExecutions: config.slots.ladder,
-    });
-    const playable = await Worker.create({
-      connection, namespace, taskQueue: playableTaskQueue, identity, activities: activities.playable,
-      maxConcurrentActivityTaskExecutions: config.slots.playable,
-    });
+    const polls = (queue: string) => (config.taskQueues as readonly string[]).includes(queue);
+    const workers: Worker[] = [];
+    if (polls(transcodeTaskQueue)) {
+      workers.push(await Worker.create({
+        connection, namespace, taskQueue: transcodeTaskQueue, identity, workflowsPath, activities: activities.ladder,
+        maxConcurrentActivityTaskExecutions: config.slots.ladder,
+      }));
+    }
+    if (polls(playableTaskQueue)) {
+      workers.push(await Worker.create({
+        connection, namespace, taskQueue: playableTaskQueue, identity, activities: activities.playable,
+        maxConcurrentActivityTaskExecutions: config.slots.playable,
+      }));
+    }
     // Live ladders need MinIO from their first second; a worker without S3 settings does not offer them.
-    const live = storage
-      ? await Worker.create({
-          connection, namespace, taskQueue: liveTaskQueue, identity,
-          activities: createLiveActivities({ ffmpegPath: config.ffmpeg.path, x264Preset: config.ffmpeg.x264Preset, storage, logger, workRoot: config.ffmpeg.workDir }),
-          maxConcurrentActivityTaskExecutions: config.slots.live,
-        })
-      : undefined;
+    if (polls(liveTaskQueue) && storage) {
+      workers.push(await Worker.create({
+        connection, namespace, taskQueue: liveTaskQueue, identity,
+        activities: createLiveActivities({ ffmpegPath: config.ffmpeg.path, x264Preset: config.ffmpeg.x264Preset, storage, logger, workRoot: config.ffmpeg.workDir }),
+        maxConcurrentActivityTaskExecutions: config.slots.live,
+      }));
+    }
     // Captions are written to MinIO: like live ladders, only a worker with S3 settings offers them.
-    const captions = storage
-      ? await Worker.create({
-          connection, namespace, taskQueue: captionsTaskQueue, identity, activities: activities.captions,
-          maxConcurrentActivityTaskExecutions: config.slots.captions,
-        })
-      : undefined;
-    return { worker: new TranscodeWorkers(ladder, playable, live, captions), connection, identity };
+    if (polls(captionsTaskQueue) && storage) {
+      workers.push(await Worker.create({
+        connection, namespace, taskQueue: captionsTaskQueue, identity, activities: activities.captions,
+        maxConcurrentActivityTaskExecutions: config.slots.captions,
+      }));
+    }
+    if (workers.length === 0) {
+      throw new Error(`TRANSCODE_TASK_QUEUES=${config.taskQueues.join(',')} leaves this worker nothing to poll: ${liveTaskQueue} and ${captionsTaskQueue} need S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`);
+    }
+    return { worker: new TranscodeWorkers(workers), connection, identity };
   } catch (error) {
     await connection.close();
     throw error;

@@ -1,10 +1,9 @@
 import { Runtime } from '@temporalio/worker';
 import { loadTranscoderConfig } from './config.ts';
-import { transcodeTaskQueue } from '../../contracts/transcode.ts';
 import { createTranscodeWorker } from './create-worker.ts';
 import { createTranscoderLogger, PinoTemporalLogger } from './logger.ts';
 
-/** The transcoder process: polls `vora-transcode` until SIGINT/SIGTERM, then drains and exits. */
+/** The transcoder process: polls its task queues (TRANSCODE_TASK_QUEUES) until SIGINT/SIGTERM, then drains and exits. */
 async function main(): Promise<void> {
   const config = loadTranscoderConfig();
   const logger = createTranscoderLogger(config.logLevel);
@@ -13,7 +12,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const { worker, connection, identity } = await createTranscodeWorker(config, logger);
   logger.info(
-    { taskQueue: transcodeTaskQueue, address: config.temporal.address, namespace: config.temporal.namespace, identity, startupMs: Date.now() - startedAt },
+    { taskQueues: config.taskQueues, address: config.temporal.address, namespace: config.temporal.namespace, identity, startupMs: Date.now() - startedAt },
     'worker polling',
   );
   try {

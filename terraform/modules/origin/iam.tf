@@ -11,7 +11,7 @@ data "aws_iam_policy_document" "assume_ec2" {
 }
 
 resource "aws_iam_role" "host" {
-  for_each           = toset(["origin", "transcoder", "minio"])
+  for_each           = toset(concat(["origin", "transcoder", "minio"], local.live_pool ? ["live"] : []))
   name_prefix        = "${var.name}-${each.key}-"
   assume_role_policy = data.aws_iam_policy_document.assume_ec2.json
   tags               = var.tags

@@ -16,10 +16,17 @@ data "aws_ami" "debian" {
 }
 
 locals {
-  deb_arch    = var.architecture == "arm64" ? "arm64" : "amd64"
-  node_arch   = var.architecture == "arm64" ? "arm64" : "x64"
-  ami_id      = var.ami_id != "" ? var.ami_id : data.aws_ami.debian[0].id
-  use_minio   = var.storage_backend == "minio"
+  deb_arch  = var.architecture == "arm64" ? "arm64" : "amd64"
+  node_arch = var.architecture == "arm64" ? "arm64" : "x64"
+  ami_id    = var.ami_id != "" ? var.ami_id : data.aws_ami.debian[0].id
+  use_minio = var.storage_backend == "minio"
+  # A pool of live workers of its own (vora-live alone, autoscaled on CPU); without it the transcoders poll vora-live.
+  live_pool = var.live_worker_max_size > 0
+  task_queues = {
+    origin     = ""
+    transcoder = local.live_pool ? "vora-transcode,vora-playable,vora-captions" : "vora-transcode,vora-playable,vora-live,vora-captions"
+    live       = "vora-live"
+  }
   param_root  = "/${var.name}"
   public_url  = "https://${var.domain_name}"
   s3_endpoint = local.use_minio ? "http://${one(aws_route53_record.minio_endpoint[*].fqdn)}:9000" : var.s3_endpoint
@@ -44,6 +51,10 @@ locals {
       S3_ACCESS_KEY_ID     = local.s3_access
       S3_SECRET_ACCESS_KEY = local.s3_secret
     }
+    live = local.live_pool ? {
+      S3_ACCESS_KEY_ID     = local.s3_access
+      S3_SECRET_ACCESS_KEY = local.s3_secret
+    } : {}
     minio = local.use_minio ? {
       MINIO_ROOT_USER     = local.s3_access
       MINIO_ROOT_PASSWORD = local.s3_secret
@@ -84,7 +95,7 @@ resource "aws_ssm_parameter" "secret" {
 
 # Cloud-init for an application host (origin or transcoder): Node 20, the release, its systemd units.
 locals {
-  app_user_data = { for role in ["origin", "transcoder"] : role => templatefile("${path.module}/templates/app-host.yaml.tftpl", {
+  app_user_data = { for role in keys(local.roles) : role => templatefile("${path.module}/templates/app-host.yaml.tftpl", {
     role                   = role
     param_path             = "${local.param_root}/${role}/"
     node_version           = var.node_version
@@ -112,7 +123,10 @@ locals {
     temporal_namespace     = var.temporal_namespace
     max_upload_bytes       = var.max_upload_bytes
     x264_preset            = var.x264_preset
-    log_level              = var.log_level
+    task_queues            = local.task_queues[role]
+    # The transcoder's own default (2) beside VOD work; a live worker fills its cores with ladders.
+    live_slots = role == "live" ? var.live_worker_slots : 2
+    log_level  = var.log_level
     # Rotating a secret rolls the hosts (new launch template version → instance refresh).
     secrets_version = join(".", [for key in sort(keys(aws_ssm_parameter.secret)) : aws_ssm_parameter.secret[key].version if startswith(key, "${role}/")])
   }) }

@@ -40,10 +40,10 @@ output "autoscaling_group_names" {
 
 output "secret_parameter_paths" {
   description = "SSM paths holding each role's secret environment."
-  value       = { for role in ["origin", "transcoder", "minio"] : role => "${local.param_root}/${role}/" }
+  value       = { for role in keys(aws_iam_role.host) : role => "${local.param_root}/${role}/" }
 }
 
 output "host_security_group_ids" {
-  description = "Security group of the origin API hosts and of the transcoder workers (which run the live ladders on vora-live), by role."
+  description = "Security group of the origin API hosts and of the transcoder workers (which the live workers share: both run live ladders), by role."
   value       = { origin = aws_security_group.origin.id, transcoder = aws_security_group.transcoder.id }
 }

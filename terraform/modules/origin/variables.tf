@@ -113,8 +113,38 @@ variable "transcoder_instance_type" {
   default     = "c6i.2xlarge"
 }
 
+variable "live_worker_min_size" {
+  description = "Fewest live workers (Temporal workers on vora-live alone); a broadcast starts at once while one has a free slot."
+  type        = number
+  default     = 0
+}
+
+variable "live_worker_max_size" {
+  description = "Most live workers; 0 = no pool of their own, the transcoder workers poll vora-live beside VOD work."
+  type        = number
+  default     = 0
+}
+
+variable "live_worker_instance_type" {
+  description = "EC2 type of a live worker (compute-optimised: each broadcast is a real-time x264 ladder)."
+  type        = string
+  default     = "c7g.xlarge"
+}
+
+variable "live_worker_slots" {
+  description = "Live ladders one live worker runs at once (TRANSCODE_LIVE_SLOTS): about 60 % of a core each at 720p+360p."
+  type        = number
+  default     = 4
+}
+
+variable "live_worker_target_cpu_percent" {
+  description = "Average CPU the live workers' group scales to keep: below 100 so a new broadcast finds a free slot while a host boots."
+  type        = number
+  default     = 50
+}
+
 variable "transcoder_count" {
-  description = "Number of transcoder workers polling `vora-transcode`."
+  description = "Number of transcoder workers polling `vora-transcode` (and `vora-live` unless live workers have their own pool)."
   type        = number
   default     = 2
 }

@@ -11,6 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import type { StackPorts } from '../../../contracts/local-ports.ts';
+import { liveTaskQueue } from '../../../contracts/live.ts';
+import { captionsTaskQueue, playableTaskQueue, transcodeTaskQueue } from '../../../contracts/transcode.ts';
 import { beginOrResumeBroadcast } from '../../../origin/src/live/start-broadcast.ts';
 import { startOriginWorker } from '../../../origin/src/workflow/origin-worker.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
@@ -66,7 +68,7 @@ export async function startLiveStack(ports: StackPorts): Promise<LiveStack> {
     await ingest.start();
 
     const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
-    const config = loadTranscoderConfig({
+    const workerEnv = {
       TEMPORAL_ADDRESS: `127.0.0.1:${ctx.ports.temporal}`,
       S3_ENDPOINT: minioEndpoint(ctx),
       S3_ACCESS_KEY_ID: secrets.minioUser,
@@ -75,14 +77,19 @@ export async function startLiveStack(ports: StackPorts): Promise<LiveStack> {
       // The ladder's shape is what is tested, not x264's: the cheapest preset keeps a busy 2-core box real-time.
       X264_PRESET: 'ultrafast',
       LOG_LEVEL: 'warn',
-    });
-    const { worker, connection: workerConnection } = await createTranscodeWorker(config, log);
-    const running = worker.run();
-    cleanups.unshift(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => undefined);
-      await workerConnection.close();
-    });
+    };
+    // As in production with a live pool (terraform/modules/origin, role live): the workflows run on a transcoder that
+    // does not poll vora-live, the ladders on a worker that polls vora-live alone.
+    for (const queues of [[transcodeTaskQueue, playableTaskQueue, captionsTaskQueue], [liveTaskQueue]]) {
+      const config = loadTranscoderConfig({ ...workerEnv, TRANSCODE_TASK_QUEUES: queues.join(',') });
+      const { worker, connection: workerConnection } = await createTranscodeWorker(config, log);
+      const running = worker.run();
+      cleanups.unshift(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+        await workerConnection.close();
+      });
+    }
     return { ctx, s3, temporal, origin, rtmpBase, stop };
   } catch (error) {
     await stop();
