@@ -24,15 +24,16 @@ export function twitchLine(twitch: TwitchLinkView | null, channelId: string): st
   return `${who} — ${twitch.status}, ${enabled} of ${twitch.subscriptions.length} subscriptions enabled`;
 }
 
-/** Pure: what `vora channels show` prints, one fact per line. */
-export function channelLines(channel: ChannelView): string[] {
+/** Pure: what `vora channels show` prints, one fact per line (`edgeUrl` gives the page's address). */
+export function channelLines(channel: ChannelView, edgeUrl?: string): string[] {
   const facts: Array<[string, string]> = [
     ['id', channel.id],
     ['title', channel.title],
     ['description', channel.description || '—'],
     ['avatar', channel.avatarUrl ?? '—'],
     ['chat room', `${channel.room} (shared by its videos unless a video has its own)`],
-    ['videos', String(channel.videoCount)],
+    ['videos', `${channel.videoCount} (public ones are listed on its page)`],
+    ...(edgeUrl ? ([['page', `${edgeUrl}/c/${channel.id}`]] as Array<[string, string]>) : []),
     ['twitch', twitchLine(channel.twitch, channel.id)],
     ['created', channel.createdAt],
     ['updated', channel.updatedAt],
@@ -62,7 +63,8 @@ export function registerChannelsCommand(program: Command): void {
       const created = ChannelView.parse(await request('POST', '', { id, title: options.title, description: options.description, avatarUrl: options.avatar ?? null }));
       if (options.json) return printJson(created);
       printLine(`channel ${created.id} created; its videos share the chat room ${created.room}`);
-      printLine(`  upload into it: vora upload FILE --channel ${created.id}`);
+      printLine(`  upload into it: vora upload FILE --channel ${created.id} [--public]`);
+      printLine(`  its page: ${loadCliConfig().edgeUrl}/c/${created.id}`);
     });
 
   channels
@@ -83,7 +85,7 @@ export function registerChannelsCommand(program: Command): void {
     .action(async (id: string, options: { json?: boolean }) => {
       const channel = ChannelView.parse(await request('GET', channelPath(id)));
       if (options.json) return printJson(channel);
-      for (const line of channelLines(channel)) printLine(line);
+      for (const line of channelLines(channel, loadCliConfig().edgeUrl)) printLine(line);
     });
 
   channels

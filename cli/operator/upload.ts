@@ -15,6 +15,8 @@ export interface UploadOptions {
   title?: string;
   /** The channel the new video belongs to (its watch page then shows the channel's room). */
   channel?: string;
+  /** Listed on its channel's page (`visibility: public`). */
+  public?: boolean;
   wait?: boolean;
   json?: boolean;
   chunkSize?: string;
@@ -53,7 +55,7 @@ async function videoState(api: JsonClient, videoId: string): Promise<string | nu
 }
 
 /** Decides between resuming the recorded upload and a new video, recording the new one before any byte moves. */
-async function chooseTarget(api: JsonClient, store: ResumeStore, file: FileIdentity, newVideo: { title: string; channelId?: string; autoCaptions?: { enabled: boolean; language?: string } }): Promise<UploadTarget> {
+async function chooseTarget(api: JsonClient, store: ResumeStore, file: FileIdentity, newVideo: { title: string; channelId?: string; visibility?: 'public'; autoCaptions?: { enabled: boolean; language?: string } }): Promise<UploadTarget> {
   const record = store.find(file);
   const plan = planResume(record, record ? await videoState(api, record.videoId) : null);
   if (plan.kind === 'done') return { videoId: plan.videoId, target: { endpoint: '' }, startOffset: file.size, alreadyUploaded: plan.state };
@@ -87,7 +89,7 @@ export async function uploadCommand(path: string, options: UploadOptions, config
   const store = resumeStore(resumeStorePath(cliStateDir(config)));
   const title = options.title ?? basename(file.path);
   const autoCaptions = options.autoCaptions === undefined ? {} : { autoCaptions: options.autoCaptions === 'off' ? { enabled: false } : { enabled: true, language: options.autoCaptions } };
-  const target = await chooseTarget(api, store, file, { title, ...(options.channel ? { channelId: options.channel } : {}), ...autoCaptions });
+  const target = await chooseTarget(api, store, file, { title, ...(options.channel ? { channelId: options.channel } : {}), ...(options.public ? { visibility: 'public' as const } : {}), ...autoCaptions });
   const startedAt = Date.now();
 
   if (target.alreadyUploaded) {
@@ -134,6 +136,7 @@ export function registerUploadCommand(program: import('commander').Command): voi
     .description('create a video and upload FILE (resumable: run it again after an interruption)')
     .option('--title <title>', 'video title (default: the file name)')
     .option('--channel <id>', 'the channel it belongs to (`vora channels create` makes one)')
+    .option('--public', "list it on its channel's page, where anyone may watch it (default: unlisted, signed links only)")
     .option('--auto-captions <language>', 'automatic captions by the local speech engine in this language (en, fr…), or off (default: as the channel says)')
     .option('--wait', 'follow processing until READY, then print the watch URL')
     .option('--json', 'print the result as JSON')

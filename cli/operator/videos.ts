@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { VideoChatRoom } from '../../contracts/channels.ts';
+import { VideoChatRoom, VideoVisibility } from '../../contracts/channels.ts';
 import { CliError } from '../lib/errors.ts';
 import { originClient } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
@@ -37,6 +37,7 @@ export interface VideoSetOptions {
   title?: string;
   channel?: string;
   chatRoom?: string;
+  visibility?: string;
   json?: boolean;
 }
 
@@ -50,7 +51,12 @@ export function videoSettingsBody(options: VideoSetOptions): Record<string, unkn
     if (!room.success) throw new CliError(`--chat-room ${JSON.stringify(options.chatRoom)} is not one of ${VideoChatRoom.options.join(', ')}: channel = the channel's shared room, video = a room of its own, off = no chat`);
     body.chatRoom = room.data;
   }
-  if (Object.keys(body).length === 0) throw new CliError('nothing to change: give --title, --channel or --chat-room');
+  if (options.visibility !== undefined) {
+    const visibility = VideoVisibility.safeParse(options.visibility);
+    if (!visibility.success) throw new CliError(`--visibility ${JSON.stringify(options.visibility)} is not public or unlisted: public = listed on its channel's page, unlisted = only through signed links`);
+    body.visibility = visibility.data;
+  }
+  if (Object.keys(body).length === 0) throw new CliError('nothing to change: give --title, --channel, --chat-room or --visibility');
   return body;
 }
 
@@ -67,6 +73,7 @@ function showVideo(video: VideoView): void {
     ['title', video.title],
     ['channel', video.channelId ?? '—'],
     ['chat room', chatRoomLine(video)],
+    ['visibility', video.visibility],
     ['state', video.state === 'FAILED' ? `FAILED: ${video.failureReason ?? 'no reason recorded'}` : `${video.state} (${Math.floor(video.progress * 100)}%)`],
     ['duration', video.durationSeconds === null ? '—' : formatSeconds(video.durationSeconds)],
     ['source size', typeof video.source?.size === 'number' ? formatBytes(video.source.size) : '—'],
@@ -111,12 +118,13 @@ export function registerVideosCommand(program: Command): void {
     .option('--title <title>', 'a new title')
     .option('--channel <id>', 'move it into this channel (`none` takes it out of its channel)')
     .option('--chat-room <room>', 'which room its watch page joins: channel (shared, the default), video (its own) or off')
+    .option('--visibility <v>', "public (listed on its channel's page, anyone may watch) or unlisted (signed links only)")
     .option('--json', 'print JSON')
-    .description('change a video’s title, channel or chat room')
+    .description('change a video’s title, channel, chat room or visibility')
     .action(async (id: string, options: VideoSetOptions) => {
       const video = await originClient(loadCliConfig()).request<VideoView>('PATCH', videoPath(id), videoSettingsBody(options));
       if (options.json) printJson(video);
-      else printLine(`video ${video.id}: channel ${video.channelId ?? '—'}, chat room ${chatRoomLine(video)}`);
+      else printLine(`video ${video.id}: channel ${video.channelId ?? '—'}, ${video.visibility}, chat room ${chatRoomLine(video)}`);
     });
 
   videos

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { internalConfigRoutes } from './channel-config/routes.ts';
 import { beaconRoutes } from './beacon/routes.ts';
+import { channelPageRoutes } from './channels/routes.ts';
 import type { EdgeApp } from './env.ts';
 import { healthRoutes } from './health/routes.ts';
 import { corsForPlayers } from './http/cors.ts';
@@ -26,6 +27,7 @@ export function createEdgeApp(): Hono<EdgeApp> {
   app.route('/internal/rooms', internalRoomRoutes);
   app.route('/rooms', roomRoutes);
   app.route('/', watchRoutes);
+  app.route('/c', channelPageRoutes);
   app.route('/beacon', beaconRoutes);
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -62,6 +62,8 @@ export interface OriginDeps {
   /** Routes the edge calls with the internal secret (`/internal/beacons`). */
   internal?: {
     beacons?: Hono;
+    /** The edge's channel page data (`/internal/channels/:id/page`). */
+    channelPages?: Hono;
     /** nginx-rtmp's publish hooks (`/internal/live`); they carry the secret as `?s=`. */
     live?: Hono;
   };
@@ -89,6 +91,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
 
   if (deps.api) mountOperatorApi(app, deps.api);
   if (deps.internal?.beacons) app.route('/internal/beacons', deps.internal.beacons);
+  if (deps.internal?.channelPages) app.route('/internal/channels', deps.internal.channelPages);
   if (deps.internal?.live) app.route('/internal/live', deps.internal.live);
   if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);
   if (deps.liveMedia) app.route('/media/live', deps.liveMedia);

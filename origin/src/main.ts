@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { internalBeaconRoutes } from './analytics/internal-routes.ts';
 import { createOriginApp, uploadsPath } from './app.ts';
+import { channelPageRoutes } from './channels/page-routes.ts';
 import { startBackgroundWork } from './background.ts';
 import { loadOriginConfig } from './config.ts';
 import { verifyApiToken } from './db/api-tokens.ts';
@@ -42,6 +43,7 @@ const twitchSecret = config.TWITCH_EVENTSUB_SECRET;
 const webhookUrls = webhookUrlPolicy(config.VORA_WEBHOOK_ALLOWED_NETWORKS);
 const twitchLink = twitchLinkSetup(config, { sql: db, log });
 const twitchCounters = newTwitchWebhookCounters();
+const signing = { sql: db, sync: deps.jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL };
 
 // The private gateway: signed pulls (shield, CDN nodes, edge) or an operator's API token.
 const mediaPulls = { secret: config.VORA_PULL_SECRET, verifyOperatorToken: (token: string) => verifyApiToken(db, token) };
@@ -69,7 +71,7 @@ const app = createOriginApp({
       stopTranscode: deps.transcodes.stop,
       purgeShields: config.VORA_PULL_SECRET && config.VORA_SHIELD_URLS.length > 0 ? shieldPurger({ shieldUrls: config.VORA_SHIELD_URLS, pullSecret: config.VORA_PULL_SECRET, log }) : undefined,
     },
-    keys: { sql: db, sync: deps.jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL },
+    keys: signing,
     nodes: { edgeUrl: config.EDGE_URL, internalSecret, events: deps.webhookEvents },
     channels: { sql: db, log, beforeDelete: unlinkBeforeDelete(twitchLink, db) },
     twitch: { link: twitchLink, counters: twitchCounters },
@@ -87,6 +89,7 @@ const app = createOriginApp({
   },
   internal: {
     beacons: internalSecret ? internalBeaconRoutes({ internalSecret, producer: deps.playbackEvents }) : undefined,
+    channelPages: internalSecret ? channelPageRoutes({ internalSecret, signing: signing }) : undefined,
     live: internalSecret
       ? ingestHookRoutes({
           sql: db,

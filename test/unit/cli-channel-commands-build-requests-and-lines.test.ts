@@ -18,6 +18,7 @@ describe('vora channels ls and show', () => {
     const lines = channelLines(channel);
     expect(lines).toContain('chat room    channel-my-show (shared by its videos unless a video has its own)');
     expect(lines).toContain('avatar       —');
+    expect(channelLines(channel, 'http://127.0.0.1:8787')).toContain('page         http://127.0.0.1:8787/c/my-show');
   });
 });
 
@@ -30,7 +31,9 @@ describe('vora videos set', () => {
 
   it('refuses an unknown room and an empty change, naming the fix', () => {
     expect(() => videoSettingsBody({ chatRoom: 'lobby' })).toThrow(/not one of channel, video, off/);
-    expect(() => videoSettingsBody({})).toThrow(/give --title, --channel or --chat-room/);
+    expect(() => videoSettingsBody({})).toThrow(/give --title, --channel, --chat-room or --visibility/);
+    expect(videoSettingsBody({ visibility: 'public' })).toEqual({ visibility: 'public' });
+    expect(() => videoSettingsBody({ visibility: 'private' })).toThrow(/not public or unlisted/);
   });
 
   it('says which room a watch page joins', () => {

@@ -9,7 +9,7 @@ const now = Date.parse('2026-01-01T00:01:00.000Z');
 
 describe('vora videos ls rows', () => {
   it('show state with progress while processing, duration, size and age', () => {
-    const video: VideoView = { id: 'vid_1', title: 'a clip', channelId: null, chatRoom: 'channel', state: 'PROCESSING', progress: 0.426, durationSeconds: 75, failureReason: null, source: { size: 1536 }, playback: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+    const video: VideoView = { id: 'vid_1', title: 'a clip', channelId: null, chatRoom: 'channel', visibility: 'unlisted', state: 'PROCESSING', progress: 0.426, durationSeconds: 75, failureReason: null, source: { size: 1536 }, playback: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
     expect(videoRows([video], now)).toEqual([['vid_1', 'PROCESSING 42%', 'a clip', '1m15s', '1.5 KiB', '1m00s ago']]);
     expect(videoRows([{ ...video, state: 'CREATED', durationSeconds: null, source: null }], now)[0]!.slice(1, 5)).toEqual(['CREATED', 'a clip', '', '']);
   });

@@ -80,16 +80,23 @@ const toggleButton = (id: string, label: string, off: keyof typeof ICON_PATHS, o
     .map(([state, name]) => `<svg class="icon icon-${state}" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="${ICON_PATHS[name as keyof typeof ICON_PATHS]}"/></svg>`)
     .join('')}</button>`;
 
+/** HTML around the player (the channel page puts its header above and its videos below); trusted markup, escaped by its maker. */
+export interface PageFrame {
+  title?: string;
+  before?: string;
+  after?: string;
+}
+
 /** The watch page: a player with its own labelled controls, and the chat beside it. */
-export function renderWatchPage(config: WatchConfig): string {
+export function renderWatchPage(config: WatchConfig, frame: PageFrame = {}): string {
   const scripts = `<script type="application/json" id="watch-config">${jsonForScript(config)}</script>
 <script src="/vendor/hls.min.js" defer></script>
 <script type="module" src="/player/main.js"></script>
 `;
-  return `${head(`${config.live ? 'Live' : 'Watch'} ${config.videoId} — Vora`, scripts)}
+  return `${head(frame.title ?? `${config.live ? 'Live' : 'Watch'} ${config.videoId} — Vora`, scripts)}
 <body>
 <a class="skip-link" href="#chat">Skip to chat</a>
-<main class="watch">
+${frame.before ?? ''}<main class="watch">
 <section class="player" aria-label="Video player">
   <div class="stage">
     ${config.live ? '<p id="live-badge" class="live-badge" role="status" aria-live="off">LIVE</p>\n    ' : ''}<video id="video" ${config.live ? '' : `poster="${escapeHtml(config.thumbnailUrl)}" `}data-src="${escapeHtml(config.masterUrl)}" playsinline preload="metadata" aria-label="Video ${escapeHtml(config.videoId)}"></video>
@@ -112,19 +119,24 @@ export function renderWatchPage(config: WatchConfig): string {
 </section>
 ${chatPanel(config)}
 </main>
-</body>
+${frame.after ?? ''}</body>
 </html>
 `;
 }
 
 /** A polite refusal for a person (the API-style JSON goes to clients that do not ask for HTML). */
 export function renderRefusalPage(title: string, message: string): string {
-  return `${head(`${title} — Vora`)}
-<body>
-<main class="refusal">
+  return renderPlainPage(`${title} — Vora`, `<main class="refusal">
   <h1>${escapeHtml(title)}</h1>
   <p>${escapeHtml(message)}</p>
-</main>
+</main>`);
+}
+
+/** A page without the player: the stylesheet and `body` (trusted markup). */
+export function renderPlainPage(title: string, body: string): string {
+  return `${head(title)}
+<body>
+${body}
 </body>
 </html>
 `;

@@ -88,6 +88,15 @@ export async function getLiveInput(sql: Sql, id: string): Promise<LiveInput | nu
   return rows[0] ? liveInputFromRow(rows[0]) : null;
 }
 
+/** A channel's input that is on air (`live`, or `reconnecting` within its window), most recently changed first; null when none is. */
+export async function onAirLiveInput(sql: Sql, channelId: string): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(
+    `SELECT ${columns} FROM live_inputs WHERE channel_id = $1 AND enabled AND status IN ('live', 'reconnecting') ORDER BY updated_at DESC, id DESC LIMIT 1`,
+    [channelId],
+  );
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
 /** Newest first; a deployment has few inputs, so no paging. */
 export async function listLiveInputs(sql: Sql, limit = 500): Promise<LiveInput[]> {
   const { rows } = await sql.query<LiveInputRow>(`SELECT ${columns} FROM live_inputs ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);

@@ -1,9 +1,12 @@
 /** One suite for channels as the origin serves them, run on every database backend the origin opens. */
 import { S3Client } from '@aws-sdk/client-s3';
-import { decodeJwt } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelList, ChannelView } from '../../../contracts/channels.ts';
+import { ChannelList, ChannelPageData, ChannelView } from '../../../contracts/channels.ts';
+import { channelPageRoutes } from '../../../origin/src/channels/page-routes.ts';
+import { createLiveInput } from '../../../origin/src/live/live-input-rows.ts';
+import { publicKeySet } from '../../../origin/src/keys/signing-keys.ts';
 import { PlaybackClaims, watchRoom } from '../../../contracts/playback-token.ts';
 import { createOriginApp } from '../../../origin/src/app.ts';
 import { createApiToken, verifyApiToken } from '../../../origin/src/db/api-tokens.ts';
@@ -20,13 +23,16 @@ export function describeChannelsContract(name: string, open: () => Promise<Sql>)
     let admin: string;
     let reader: string;
     const log = pino({ level: 'silent' });
+    const internalSecret = 'channels-contract-internal-secret';
 
     beforeAll(async () => {
       sql = await open();
       admin = (await createApiToken(sql, 'channels admin')).token;
       reader = (await createApiToken(sql, 'channels reader', ['videos:read'])).token;
       const sync = startJwksSync({ sql, edgeUrl: 'http://127.0.0.1:9', internalSecret: undefined, log });
+      const signing = { sql, sync, edgeUrl: 'http://edge.test' };
       app = createOriginApp({
+        internal: { channelPages: channelPageRoutes({ signing, internalSecret }) },
         log,
         healthChecks: [],
         api: {
@@ -34,7 +40,7 @@ export function describeChannelsContract(name: string, open: () => Promise<Sql>)
           // Creating and changing videos touches neither storage nor uploads; nothing here deletes a video.
           videos: { sql, s3: new S3Client({ region: 'us-east-1' }), buckets: { raw: 'vora-raw', media: 'vora-media' }, events: { publish: async () => {} } as never, log, publicUrl: 'http://origin.test', grantTtlSeconds: 600 },
           uploads: {} as TusUploads,
-          keys: { sql, sync, edgeUrl: 'http://edge.test' },
+          keys: signing,
           channels: { sql, log },
         },
       });
@@ -107,6 +113,44 @@ export function describeChannelsContract(name: string, open: () => Promise<Sql>)
       expect((await call('PATCH', `/v1/videos/${alone.id}`, { channelId: unique('nobody') })).status).toBe(422);
       expect((await call('PATCH', `/v1/videos/${alone.id}`, { channelId: id })).body.channelId).toBe(id);
       expect(watchRoom(await tokenClaims(alone.id))).toBe(`channel-${id}`);
+    });
+
+    it("gives the edge a channel page: public playable videos newest first with tokens that open them, and the live input while on air", async () => {
+      const id = unique('page');
+      await call('POST', '/v1/channels', { id, title: 'Paged', description: 'weekly', avatarUrl: 'https://example.com/a.png' });
+      const make = async (title: string, visibility: 'public' | 'unlisted', state: string) => {
+        const video = (await call('POST', '/v1/videos', { title, channelId: id, visibility })).body;
+        await sql.query('UPDATE videos SET state = $2 WHERE id = $1', [video.id, state]);
+        return video.id as string;
+      };
+      const older = await make('older', 'public', 'READY');
+      const newer = await make('newer', 'public', 'PLAYABLE');
+      await make('hidden', 'unlisted', 'READY');
+      await make('processing', 'public', 'PROCESSING');
+      const publicLater = await make('made public later', 'unlisted', 'READY');
+      expect((await call('PATCH', `/v1/videos/${publicLater}`, { visibility: 'public' })).body.visibility).toBe('public');
+
+      const page = async () => {
+        const response = await app.request(`/internal/channels/${id}/page`, { headers: { authorization: `Bearer ${internalSecret}` } });
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      const offline = ChannelPageData.parse((await page()).body);
+      expect(offline.channel).toEqual({ id, title: 'Paged', description: 'weekly', avatarUrl: 'https://example.com/a.png' });
+      expect(offline.videos.map((video) => video.id)).toEqual([publicLater, newer, older]);
+      expect(offline.live).toBeNull();
+      const keys = createLocalJWKSet(await publicKeySet(sql));
+      const claims = PlaybackClaims.parse((await jwtVerify(offline.videos[0]!.token, keys)).payload);
+      expect(claims).toMatchObject({ sub: publicLater, channel: id, chat: 'channel' });
+
+      const { liveInput } = await createLiveInput(sql, { title: 'On air', channelId: id, reconnectWindowSeconds: 60, recording: true, restreamTargets: [] });
+      expect(ChannelPageData.parse((await page()).body).live).toBeNull();
+      await sql.query(`UPDATE live_inputs SET status = 'live' WHERE id = $1`, [liveInput.id]);
+      const onAir = ChannelPageData.parse((await page()).body);
+      expect(onAir.live).toMatchObject({ inputId: liveInput.id, title: 'On air' });
+      expect(PlaybackClaims.parse((await jwtVerify(onAir.live!.token, keys)).payload)).toMatchObject({ sub: liveInput.id, live: true, channel: id, chat: 'channel' });
+
+      expect((await app.request(`/internal/channels/${id}/page`)).status).toBe(401);
+      expect((await app.request(`/internal/channels/${unique('none')}/page`, { headers: { authorization: `Bearer ${internalSecret}` } })).status).toBe(404);
     });
 
     it('detaches its videos when a channel is deleted, in one transaction, and forgets the channel', async () => {
