@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { ChannelList, ChannelView, TwitchLinkView } from '../../contracts/channels.ts';
+import { ChannelList, ChannelView, TwitchLinkView, UpdateChannelBody } from '../../contracts/channels.ts';
+import { describeIssues } from '../../contracts/issues.ts';
 import { originClient, type HttpMethod } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
+import { CliError } from '../lib/errors.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
 import { formatAgo } from '../lib/units.ts';
 
@@ -41,13 +43,33 @@ export function channelLines(channel: ChannelView, edgeUrl?: string): string[] {
   return facts.map(([label, value]) => `${label.padEnd(12)} ${value}`);
 }
 
+export interface ChannelSetOptions {
+  title?: string;
+  description?: string;
+  /** An http(s) image URL, or `none` to remove the avatar. */
+  avatar?: string;
+}
+
+/** Pure: the PATCH body of `vora channels set` — only the options given; checked here so a mistake is named before any request. */
+export function channelSettingsBody(options: ChannelSetOptions): UpdateChannelBody {
+  const body = {
+    ...(options.title !== undefined ? { title: options.title } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    ...(options.avatar !== undefined ? { avatarUrl: options.avatar === 'none' ? null : options.avatar } : {}),
+  };
+  if (Object.keys(body).length === 0) throw new CliError('nothing to change: give --title, --description or --avatar (URL, or none to remove it)');
+  const parsed = UpdateChannelBody.safeParse(body);
+  if (!parsed.success) throw new CliError(`vora channels set: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
 function request<T>(method: HttpMethod, suffix: string, body?: unknown): Promise<T> {
   return originClient(loadCliConfig()).request<T>(method, `/v1/channels${suffix}`, body);
 }
 
 const channelPath = (id: string) => `/${encodeURIComponent(id)}`;
 
-/** `vora channels create | ls | show | rm`: a streamer's home (its room, its videos, its configuration). */
+/** `vora channels create | ls | show | set | rm` (and the Twitch link): a streamer's home (its room, its videos, its configuration). */
 export function registerChannelsCommand(program: Command): void {
   const channels = program.command('channels').description('channels: a streamer’s home — its videos, its chat room, its Twitch link');
 
@@ -84,6 +106,20 @@ export function registerChannelsCommand(program: Command): void {
     .description('one channel: title, room, videos')
     .action(async (id: string, options: { json?: boolean }) => {
       const channel = ChannelView.parse(await request('GET', channelPath(id)));
+      if (options.json) return printJson(channel);
+      for (const line of channelLines(channel, loadCliConfig().edgeUrl)) printLine(line);
+    });
+
+  channels
+    .command('set')
+    .argument('<id>', 'channel id')
+    .option('--title <title>', 'what the channel is called')
+    .option('--description <text>', 'a line or two about it ("" clears it)')
+    .option('--avatar <url>', 'an http(s) image URL shown on the channel page, or none to remove it')
+    .option('--json', 'print JSON')
+    .description("change a channel's title, description or avatar (what its page shows)")
+    .action(async (id: string, options: ChannelSetOptions & { json?: boolean }) => {
+      const channel = ChannelView.parse(await request('PATCH', channelPath(id), channelSettingsBody(options)));
       if (options.json) return printJson(channel);
       for (const line of channelLines(channel, loadCliConfig().edgeUrl)) printLine(line);
     });

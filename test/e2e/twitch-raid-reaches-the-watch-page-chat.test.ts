@@ -120,11 +120,13 @@ describe('a linked channel in the watch page', () => {
     await page.close();
   });
 
-  it('serves the channel page, which lists no video that is unlisted or not playable yet', async () => {
+  it('serves the channel page as `vora channels set` left it, listing no video that is unlisted or not playable yet', async () => {
+    expect(await vora('channels', 'set', 'raid-e2e', '--description', 'Raids every Friday')).toMatch(/description\s+Raids every Friday/);
     const { page } = await openPage(browser, { width: 1280, height: 800 });
     const edge = `http://127.0.0.1:${stack.ports.edge}`;
     await page.goto(`${edge}/c/raid-e2e`);
     expect(await page.locator('.channel-title').textContent()).toBe('Raid night');
+    expect(await page.locator('.channel-description').textContent()).toBe('Raids every Friday');
     expect(await page.locator('.channel-empty').textContent()).toBe('No videos yet.');
     await page.close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelLines, channelRows, twitchLine } from '../../cli/operator/channels.ts';
+import { channelLines, channelRows, channelSettingsBody, twitchLine } from '../../cli/operator/channels.ts';
 import { chatRoomLine, videoSettingsBody } from '../../cli/operator/videos.ts';
 import type { ChannelView } from '../../contracts/channels.ts';
 
@@ -19,6 +19,20 @@ describe('vora channels ls and show', () => {
     expect(lines).toContain('chat room    channel-my-show (shared by its videos unless a video has its own)');
     expect(lines).toContain('avatar       —');
     expect(channelLines(channel, 'http://127.0.0.1:8787')).toContain('page         http://127.0.0.1:8787/c/my-show');
+  });
+});
+
+describe('vora channels set', () => {
+  it('sends only the options given; --avatar none removes the avatar, an empty description clears it', () => {
+    expect(channelSettingsBody({ title: 'Raid night' })).toEqual({ title: 'Raid night' });
+    expect(channelSettingsBody({ avatar: 'none', description: '' })).toEqual({ avatarUrl: null, description: '' });
+    expect(channelSettingsBody({ avatar: 'https://example.com/a.png' })).toEqual({ avatarUrl: 'https://example.com/a.png' });
+  });
+
+  it('refuses an empty change and an avatar that is not an http(s) URL, naming the fix', () => {
+    expect(() => channelSettingsBody({})).toThrow(/nothing to change: give --title, --description or --avatar/);
+    expect(() => channelSettingsBody({ avatar: 'javascript:alert(1)' })).toThrow(/avatarUrl must be an http\(s\) URL, e\.g\. https:\/\/example\.com\/me\.png/);
+    expect(() => channelSettingsBody({ title: '   ' })).toThrow(/^vora channels set: title: /);
   });
 });
 
