@@ -3,8 +3,8 @@
  * played by the Helix stand-in: `vora channels create` and `vora channels link-twitch` from the CLI, a channel.raid
  * that the stand-in sends (signed as Twitch signs) through the origin's webhook, Kafka, the bridge and the edge
  * into the watch page's chat in Chromium; a viewer holding only the watch URL reads, writes under a display name
- * — and only reads once the channel keeps guests to reading. The channel page is served (its listing
- * of public videos is covered by the workers and integration tiers).
+ * — and only reads once the channel keeps guests to reading; `vora upload --public --wait` prints a watch URL whose
+ * page shows the channel's shared room, and the channel page lists that video (not the unlisted one).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../stack/paths.ts';
 import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { startHelixStandin, twitchEvents, type HelixStandin, type HelixUser } from '../support/helix-standin.ts';
+import { makeClip } from '../support/media.ts';
 import { devStackApi, type OperatorApi } from '../support/operator-api.ts';
 import { testPortOffset } from '../support/ports.ts';
 import { launchChromium, openPage } from './support/browser-chromium.ts';
@@ -26,12 +27,17 @@ let offset: number;
 let api: OperatorApi;
 let browser: Browser;
 let watchUrl: string;
+let uploaded: { id: string; watchUrl: string };
 
 /** `vora …` as an operator runs it against this stack; its stdout. */
 async function vora(...args: string[]): Promise<string> {
+  return voraWithin(60_000, ...args);
+}
+
+async function voraWithin(timeoutMs: number, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin/vora.js'), ...args], {
     env: { ...process.env, VORA_HOME: stack.home, VORA_PORT_OFFSET: String(offset) },
-    timeout: 60_000,
+    timeout: timeoutMs,
   });
   return stdout;
 }
@@ -120,14 +126,38 @@ describe('a linked channel in the watch page', () => {
     await page.close();
   });
 
-  it('serves the channel page as `vora channels set` left it, listing no video that is unlisted or not playable yet', async () => {
+  it("prints a watch URL from `vora upload --public --wait` whose page shows the channel's room: its chat so far, then a new raid", async () => {
+    const clip = join(stack.home, 'raid-highlights.mp4');
+    await makeClip(clip, { seconds: 4, size: '640x360', rate: 25, preset: 'ultrafast' });
+    const printed = await voraWithin(300_000, 'upload', clip, '--channel', 'raid-e2e', '--public', '--title', 'Raid highlights', '--wait');
+    const match = printed.match(/(http\S+\/watch\/(vid_[A-Za-z0-9_-]+)\?token=\S+)/);
+    expect(match, printed).not.toBeNull();
+    uploaded = { id: match![2]!, watchUrl: match![1]! };
+    const { page, pageErrors } = await openPage(browser, { width: 1280, height: 800 });
+    await page.goto(uploaded.watchUrl);
+    // The channel keeps guests to reading now (the test before): the panel is there, read-only, with the shared room's
+    // message history (live events are not kept in history: a joiner sees those that come after it).
+    await expect.poll(() => formMode(page), { timeout: 15_000 }).toBe('read');
+    expect(await page.locator('#chat-log .chat-message').last().textContent()).toBe('Dee welcome raiders!');
+    const raid = await helix.notify('channel.raid', streamer.id, twitchEvents.raid(streamer, { id: '5678', login: 'night_owl', name: 'Night_Owl' }, 7));
+    expect(raid.status).toBe(204);
+    await expect.poll(() => page.locator('#chat-log .chat-event.event-raid').textContent(), { timeout: 15_000 }).toBe('Raid from Night_Owl with 7 viewers');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 330_000);
+
+  it('serves the channel page as `vora channels set` left it, listing the public playable video and not the unlisted one', async () => {
     expect(await vora('channels', 'set', 'raid-e2e', '--description', 'Raids every Friday')).toMatch(/description\s+Raids every Friday/);
     const { page } = await openPage(browser, { width: 1280, height: 800 });
     const edge = `http://127.0.0.1:${stack.ports.edge}`;
     await page.goto(`${edge}/c/raid-e2e`);
     expect(await page.locator('.channel-title').textContent()).toBe('Raid night');
     expect(await page.locator('.channel-description').textContent()).toBe('Raids every Friday');
-    expect(await page.locator('.channel-empty').textContent()).toBe('No videos yet.');
+    const cards = page.locator('.video-grid .video-card');
+    expect(await cards.locator('.video-title').allTextContents()).toEqual(['Raid highlights']);
+    expect(await cards.first().getAttribute('href')).toMatch(new RegExp(`^/watch/${uploaded.id}\\?token=`));
+    // The thumbnail comes through the edge under the card's own token.
+    await expect.poll(() => cards.first().locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
     await page.close();
   });
 });
