@@ -4,6 +4,7 @@ import { startChat } from './chat.js';
 import { wireControls } from './controls.js';
 import { broadcastNumber, secondsBehindLive, waitForNextBroadcast, wireLiveBadge } from './live.js';
 import { MAX_LIVE_WAIT_MS, MAX_WAIT_MS, waitUntilPlayable } from './playable.js';
+import { captionOptions, chosenTrackIndex, liftedLinePercent, OFF, placeCues, readCaptionChoice, saveCaptionChoice } from './captions.js';
 import { attachStream } from './player.js';
 import { AUTO, autoLabel, levelLabel, qualityOptions } from './quality.js';
 import { wireStoryboardPreview } from './storyboard-preview.js';
@@ -14,6 +15,8 @@ const video = $('video');
 const section = video.closest('.player');
 const status = $('player-status');
 const quality = $('quality');
+const captions = $('captions');
+const preview = $('preview');
 
 const beacons = startBeacons(video, config);
 const controls = wireControls(video, section);
@@ -31,6 +34,41 @@ if (config.chat) startChat(config.chat, config.playbackToken);
 // The player now attached (a live page attaches a new one for each broadcast).
 let player = null;
 quality.addEventListener('change', () => player?.setLevel(Number(quality.value)));
+
+// Captions: the viewer's last choice (this browser, any video) is applied as soon as the tracks are known.
+let subtitleTracks = [];
+const storage = () => {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return null;
+  }
+};
+captions.addEventListener('change', () => {
+  const index = captions.value === OFF ? -1 : Number(captions.value);
+  player?.setSubtitleTrack(index);
+  saveCaptionChoice(storage(), index >= 0 ? subtitleTracks[index] : null);
+});
+function showSubtitleTracks(tracks) {
+  subtitleTracks = tracks;
+  captions.replaceChildren(...captionOptions(tracks).map(({ value, label }) => new Option(label, value)));
+  captions.hidden = tracks.length === 0;
+  const index = chosenTrackIndex(tracks, readCaptionChoice(storage()));
+  captions.value = index >= 0 ? String(index) : OFF;
+  player?.setSubtitleTrack(index);
+}
+
+// Cues sit at the bottom of the picture, where the storyboard tile and the status line appear: while one of them
+// is up, the showing cues move above it, and back when it goes.
+const cueOriginals = new WeakMap();
+function placeShowingCues() {
+  const overlay = !preview.hidden ? preview : status.textContent ? status : null;
+  const percent = overlay ? liftedLinePercent(video.getBoundingClientRect(), overlay.getBoundingClientRect()) : null;
+  for (const track of video.textTracks) if (track.mode === 'showing' && track.activeCues) placeCues(track.activeCues, percent, cueOriginals);
+}
+new MutationObserver(placeShowingCues).observe(preview, { attributes: true, attributeFilter: ['hidden', 'style'] });
+new MutationObserver(placeShowingCues).observe(status, { childList: true, characterData: true, subtree: true });
+video.textTracks.addEventListener('addtrack', (event) => event.track.addEventListener('cuechange', placeShowingCues));
 
 // A video still processing, or a live stream not broadcasting yet: say so, and start the player by itself
 // once the edge has something to play.
@@ -62,6 +100,7 @@ function startPlayer() {
       quality.options[0].textContent = Number(quality.value) === AUTO ? autoLabel(level) : 'Auto';
     },
     liveEnded: () => liveEnded(),
+    subtitleTracks: showSubtitleTracks,
     fatal(code, message) {
       status.textContent = message;
       section.dataset.fatal = code;

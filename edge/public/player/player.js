@@ -4,8 +4,9 @@ const MAX_RECOVERIES = 3;
 
 /**
  * `events`: `levels(levels)` once the master is parsed, `levelSwitched(level, index)`, `fatal(code, message)`,
- * `liveEnded()` once a live playlist ends (EXT-X-ENDLIST). Returns `{engine, hls?, setLevel(index), destroy()}`;
- * index -1 is automatic.
+ * `liveEnded()` once a live playlist ends (EXT-X-ENDLIST), `subtitleTracks([{name, lang}])` when the master's
+ * subtitle tracks are known. Returns `{engine, hls?, setLevel(index), setSubtitleTrack(index), destroy()}`;
+ * level -1 is automatic, subtitle track -1 is off.
  */
 export function attachStream(video, src, events) {
   const Hls = globalThis.Hls;
@@ -15,9 +16,15 @@ export function attachStream(video, src, events) {
     // The browser picks renditions itself and names none: the menu keeps only Auto.
     video.addEventListener('loadedmetadata', () => events.levels([]), { once: true });
     video.addEventListener('ended', () => events.liveEnded?.(), { once: true });
+    // Safari makes a TextTrack of each SUBTITLES rendition of the master.
+    const subtitleTracks = () => [...video.textTracks].filter((track) => track.kind === 'subtitles' || track.kind === 'captions');
+    video.textTracks.addEventListener('addtrack', () => events.subtitleTracks?.(subtitleTracks().map((track) => ({ name: track.label, lang: track.language }))));
     return {
       engine: 'native',
       setLevel() {},
+      setSubtitleTrack(index) {
+        subtitleTracks().forEach((track, at) => (track.mode = at === index ? 'showing' : 'disabled'));
+      },
       destroy() {
         video.removeAttribute('src');
         video.load();
@@ -25,13 +32,14 @@ export function attachStream(video, src, events) {
     };
   }
   events.fatal('unsupported_browser', "This browser can't play HLS video. Try a current Chrome, Edge, Firefox or Safari.");
-  return { engine: 'none', setLevel() {}, destroy() {} };
+  return { engine: 'none', setLevel() {}, setSubtitleTrack() {}, destroy() {} };
 }
 
 function attachHlsJs(Hls, video, src, events) {
   const hls = new Hls({ enableWorker: true, backBufferLength: 30 });
   let recoveries = 0;
   hls.on(Hls.Events.MANIFEST_PARSED, () => events.levels(hls.levels));
+  hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_event, data) => events.subtitleTracks?.(data.subtitleTracks.map((track) => ({ name: track.name, lang: track.lang }))));
   hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
     const level = hls.levels[data.level];
     if (level) events.levelSwitched(level, data.level);
@@ -68,6 +76,11 @@ function attachHlsJs(Hls, video, src, events) {
     // nextLevel: a smooth switch after the fragment now playing (currentLevel would flush it and can stall while loading).
     setLevel(index) {
       hls.nextLevel = index;
+    },
+    // hls.js renders the chosen track's cues into a TextTrack of the video (the browser draws them).
+    setSubtitleTrack(index) {
+      hls.subtitleDisplay = index >= 0;
+      hls.subtitleTrack = index;
     },
     destroy() {
       hls.destroy();

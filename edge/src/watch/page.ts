@@ -113,6 +113,8 @@ ${frame.before ?? ''}<main class="watch">
     ${toggleButton('mute', 'Mute', 'volume', 'muted')}
     <label for="quality" class="visually-hidden">Quality</label>
     <select id="quality" class="quality"><option value="-1">Auto</option></select>
+    <label for="captions" class="visually-hidden">Captions</label>
+    <select id="captions" class="quality" hidden><option value="off">Captions off</option></select>
     ${toggleButton('fullscreen', 'Full screen', 'fullscreen', 'exitFullscreen')}
   </div>
   <noscript><p>The player needs JavaScript. The stream is at <a href="${escapeHtml(config.masterUrl)}">this HLS playlist</a>.</p></noscript>
