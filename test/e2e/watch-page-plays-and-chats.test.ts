@@ -3,7 +3,7 @@
  * plays the video through hls.js with segments from a CDN node, is driven by the keyboard, fits a phone,
  * and two viewers chat in the video's room. Screenshots are kept (path printed) for people to look at.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/browser-chromium.ts';
 import { makeWatchClip, watchFixture, type WatchFixture } from './support/browser-watch-fixture.ts';
 import { startDevStack, type DevStack } from '../support/dev-stack.ts';
+import { run } from '../../stack/exec.ts';
 import { repoRoot } from '../../stack/paths.ts';
 import { testPortOffset } from '../support/ports.ts';
 
@@ -20,6 +21,7 @@ let work: string;
 let artifacts: string;
 let fixture: WatchFixture;
 let browser: Browser;
+let portOffset: number;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-e2e-watch-'));
@@ -27,7 +29,8 @@ beforeAll(async () => {
   artifacts = process.env.VORA_E2E_ARTIFACTS ?? join(repoRoot, '.vora', 'test-results', 'screenshots');
   await mkdir(artifacts, { recursive: true });
   const clip = await makeWatchClip(work, 6);
-  stack = await startDevStack(await testPortOffset(import.meta.url));
+  portOffset = await testPortOffset(import.meta.url);
+  stack = await startDevStack(portOffset);
   fixture = await watchFixture(stack, clip);
   browser = await launchChromium();
 });
@@ -214,5 +217,90 @@ describe('chat beside the video', () => {
     await ada.screenshot({ path: join(artifacts, 'watch-chat-1280x800.png') });
     await bo.screenshot({ path: join(artifacts, 'watch-chat-375x812.png'), fullPage: true });
     expect(viewers.flatMap((viewer) => viewer.pageErrors)).toEqual([]);
+  });
+});
+
+describe('captions on the watch page', () => {
+  const vtt = ['WEBVTT', '', '00:00:01.000 --> 00:00:02.500', 'Hello from Vora captions', '', '00:00:03.000 --> 00:00:04.500', 'Second caption', ''].join('\n');
+  const cli = (...args: string[]) => run(process.execPath, [join(repoRoot, 'bin/vora.js'), ...args], { env: { ...process.env, VORA_HOME: stack.home, VORA_PORT_OFFSET: String(portOffset) }, timeoutMs: 60_000 });
+  const playbackBase = () => fixture.watchUrl.replace(/\/watch\/.*$/, `/v/${fixture.playbackToken}/`);
+
+  it('takes a track from `vora captions add` and lists it in the master the edge serves', async () => {
+    const file = join(work, 'en.vtt');
+    await writeFile(file, vtt);
+    expect(await cli('captions', 'add', fixture.videoId, file, '--lang', 'en', '--label', 'English')).toMatch(/^added subtitles track cap_\S+ "English" \(en, 2 cues\)/);
+    expect(await cli('captions', 'ls', fixture.videoId)).toMatch(/cap_\S+\s+en\s+English\s+subtitles\s+uploaded\s+2/);
+    const master = await (await fetch(`${playbackBase()}master.m3u8`)).text();
+    expect(master).toMatch(/#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",.*LANGUAGE="en",URI="cap_[^"]+\/playlist\.m3u8"/);
+    expect(master).toContain('SUBTITLES="subs"');
+  });
+
+  it('plays as a subtitle stream through the edge and a CDN node (FFmpeg reads the playlist the master names)', async () => {
+    const master = await (await fetch(`${playbackBase()}master.m3u8`)).text();
+    const url = `${playbackBase()}${/TYPE=SUBTITLES,.*URI="([^"]+)"/.exec(master)![1]}`;
+    const playlist = await (await fetch(url)).text();
+    const segment = playlist.split('\n').find((line) => line.startsWith('http'))!;
+    expect(stack.ports.cdnNodes.map(String)).toContain(new URL(segment).port);
+    // Debian 12's FFmpeg (5.1) leaves a master's SUBTITLES renditions out, so it is given the track's playlist.
+    const probe = JSON.parse(await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name', '-of', 'json', url], { timeoutMs: 60_000 }));
+    expect(probe.streams).toEqual([{ codec_type: 'subtitle', codec_name: 'webvtt' }]);
+    const cues = await run('ffmpeg', ['-v', 'error', '-i', url, '-f', 'webvtt', '-'], { timeoutMs: 60_000 });
+    expect(cues).toMatch(/00:01\.000 --> 00:02\.500\nHello from Vora captions/);
+    expect(cues).toMatch(/00:03\.000 --> 00:04\.500\nSecond caption/);
+  });
+
+  it('shows the cue text at its time in Chromium once chosen, remembers the choice, and lifts it above the storyboard tile', async () => {
+    const { context, page, pageErrors } = await openPage(browser, { width: 1280, height: 800 });
+    const shownCue = () =>
+      page.evaluate(() => {
+        const video = document.querySelector('video')!;
+        const showing = [...video.textTracks].find((track) => track.mode === 'showing');
+        const cue = showing?.activeCues?.[0] as VTTCue | undefined;
+        return { time: video.currentTime, text: cue?.text ?? null, line: cue?.line ?? null, language: showing?.language ?? null };
+      });
+    try {
+      await page.goto(fixture.watchUrl);
+      await expect.poll(() => page.locator('#captions').isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await page.locator('#captions option').allTextContents()).toEqual(['Captions off', 'English']);
+      expect(await page.locator('#captions').inputValue()).toBe('off');
+      await page.locator('#captions').selectOption({ label: 'English' });
+      await page.evaluate(() => document.querySelector('video')!.play());
+      // Sampled as it plays: the first cue is on screen from 1.0 s to 2.5 s, the second from 3.0 s.
+      const seen: Array<{ time: number; text: string | null }> = [];
+      await expect.poll(async () => {
+        const now = await shownCue();
+        seen.push(now);
+        return now.text;
+      }, { timeout: 20_000, interval: 100 }).toBe('Hello from Vora captions');
+      const first = seen.find((sample) => sample.text === 'Hello from Vora captions')!;
+      expect(first.time).toBeGreaterThanOrEqual(0.95);
+      expect(first.time).toBeLessThan(2.5);
+      expect(seen.filter((sample) => sample.time < 0.95).every((sample) => sample.text === null)).toBe(true);
+      await expect.poll(async () => (await shownCue()).text, { timeout: 20_000, interval: 100 }).toBe('Second caption');
+      expect((await shownCue()).time).toBeGreaterThanOrEqual(2.95);
+      await page.screenshot({ path: join(artifacts, 'watch-1280x800-captions.png') });
+
+      // Paused on a cue, the storyboard tile over the picture pushes the cue above it.
+      await page.evaluate(() => {
+        const video = document.querySelector('video')!;
+        video.pause();
+        video.currentTime = 3.5;
+      });
+      await expect.poll(async () => (await shownCue()).text).toBe('Second caption');
+      expect((await shownCue()).line).toBe('auto');
+      const box = (await page.locator('#seek').boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+      await expect.poll(() => page.locator('#preview').isVisible()).toBe(true);
+      await expect.poll(async () => (await shownCue()).line).toEqual(expect.any(Number));
+      await page.screenshot({ path: join(artifacts, 'watch-1280x800-captions-over-storyboard.png') });
+
+      // The choice is the viewer's: a reload shows the same track by itself.
+      await page.reload();
+      await expect.poll(() => page.locator('#captions').inputValue(), { timeout: 30_000 }).toBe('0');
+      await expect.poll(async () => (await shownCue()).language).toBe('en');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
