@@ -15,6 +15,7 @@ import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { run } from '../../stack/exec.ts';
 import { repoRoot } from '../../stack/paths.ts';
 import { testPortOffset } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
 
 let stack: DevStack;
 let work: string;
@@ -230,7 +231,11 @@ describe('captions on the watch page', () => {
     await writeFile(file, vtt);
     expect(await cli('captions', 'add', fixture.videoId, file, '--lang', 'en', '--label', 'English')).toMatch(/^added subtitles track cap_\S+ "English" \(en, 2 cues\)/);
     expect(await cli('captions', 'ls', fixture.videoId)).toMatch(/cap_\S+\s+en\s+English\s+subtitles\s+uploaded\s+2/);
-    const master = await (await fetch(`${playbackBase()}master.m3u8`)).text();
+    // The master the earlier tests played may still be cached at the edge and the shield (max-age=2 each).
+    const master = await waitFor(async () => {
+      const text = await (await fetch(`${playbackBase()}master.m3u8`)).text();
+      return text.includes('TYPE=SUBTITLES') ? text : null;
+    }, { what: 'the master through the edge to list the new track', timeoutMs: 15_000 });
     expect(master).toMatch(/#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",.*LANGUAGE="en",URI="cap_[^"]+\/playlist\.m3u8"/);
     expect(master).toContain('SUBTITLES="subs"');
   });

@@ -39,7 +39,12 @@ function attachHlsJs(Hls, video, src, events) {
   const hls = new Hls({ enableWorker: true, backBufferLength: 30 });
   let recoveries = 0;
   hls.on(Hls.Events.MANIFEST_PARSED, () => events.levels(hls.levels));
-  hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_event, data) => events.subtitleTracks?.(data.subtitleTracks.map((track) => ({ name: track.name, lang: track.lang }))));
+  // hls.js makes its own initial choice (none: no track is DEFAULT) right after it announces the tracks, in the same
+  // call; reported a task later, the viewer's remembered choice is applied after it and not undone.
+  hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_event, data) => {
+    const tracks = data.subtitleTracks.map((track) => ({ name: track.name, lang: track.lang }));
+    setTimeout(() => events.subtitleTracks?.(tracks), 0);
+  });
   hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
     const level = hls.levels[data.level];
     if (level) events.levelSwitched(level, data.level);

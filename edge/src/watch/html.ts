@@ -10,14 +10,15 @@ export function jsonForScript(value: unknown): string {
 
 /**
  * The page's Content-Security-Policy: scripts and styles from this edge only; media and XHR may reach
- * the CDN nodes (any host: the edge picks them per viewer); hls.js may run its demuxer in a blob: worker.
+ * the CDN nodes (any host: the edge picks them per viewer); hls.js may run its demuxer in a blob: worker and gives
+ * each subtitle track a `<track src="data:,WEBVTT">` placeholder (its cues are added by script).
  */
 export const WATCH_PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  'media-src * blob:',
+  'media-src * blob: data:',
   'connect-src * ws: wss:',
   "worker-src 'self' blob:",
   "base-uri 'none'",
