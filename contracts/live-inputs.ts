@@ -32,6 +32,11 @@ export const CreateLiveInputBody = z.strictObject({
   reconnectWindowSeconds: z.number().int().min(0).max(MAX_RECONNECT_WINDOW_SECONDS).default(60),
   recording: z.enum(['on', 'off']).default('on'),
   restreamTargets: z.array(RestreamTarget).max(50).default([]),
+  /**
+   * Opt-in SRT ingest: the input gets its own UDP port and passphrase (FFmpeg's SRT listener ignores `streamid`,
+   * so inputs cannot share a port), shown once like the stream key.
+   */
+  srt: z.boolean().default(false),
 });
 export type CreateLiveInputBody = z.infer<typeof CreateLiveInputBody>;
 
@@ -39,6 +44,8 @@ export type CreateLiveInputBody = z.infer<typeof CreateLiveInputBody>;
 export const IngestEndpoints = z.object({
   /** e.g. `rtmp://127.0.0.1:1935/live` (OBS "Server"). */
   rtmpUrl: z.string(),
+  /** e.g. `srt://127.0.0.1:9710`, without the passphrase; null when the input has no SRT ingest. */
+  srtUrl: z.string().nullable(),
 });
 export type IngestEndpoints = z.infer<typeof IngestEndpoints>;
 
@@ -76,6 +83,9 @@ export const LiveInputWithKey = LiveInputView.extend({
   streamKey: z.string(),
   /** `rtmpUrl/streamKey` in one, for FFmpeg. */
   publishUrl: z.string(),
+  /** With SRT on: `srtUrl?passphrase=…&pbkeylen=16`, for FFmpeg (`-f mpegts`) or OBS; shown once, renewed with the key. Null otherwise. */
+  srtPublishUrl: z.string().nullable(),
+  srtPassphrase: z.string().nullable(),
 });
 export type LiveInputWithKey = z.infer<typeof LiveInputWithKey>;
 
@@ -99,3 +109,19 @@ export const RtmpNotifyForm = z.object({
   tcurl: z.string().optional(),
 });
 export type RtmpNotifyForm = z.infer<typeof RtmpNotifyForm>;
+
+/**
+ * One listener the SRT relay (ingest/srt-relay.ts) runs, as `GET /internal/live/srt-relays` lists them: the input's
+ * port and passphrase, and the relay key it publishes into the RTMP application with (a second key of the input,
+ * never shown to anyone, so the streamer's key stays hashed-only).
+ */
+export const SrtRelayInput = z.object({
+  liveInputId: LiveInputId,
+  port: z.number().int().min(1).max(65_535),
+  passphrase: z.string(),
+  relayKey: z.string().regex(STREAM_KEY_PATTERN),
+});
+export type SrtRelayInput = z.infer<typeof SrtRelayInput>;
+
+export const SrtRelayList = z.object({ relays: z.array(SrtRelayInput) });
+export type SrtRelayList = z.infer<typeof SrtRelayList>;

@@ -53,6 +53,9 @@ export function goLiveLines(input: LiveInputWithKey): string[] {
     `    Server      ${input.ingest.rtmpUrl}`,
     `    Stream Key  ${input.streamKey}`,
     `  FFmpeg: ffmpeg -re -i INPUT -c:v libx264 -preset veryfast -g 60 -c:a aac -f flv ${input.publishUrl}`,
+    ...(input.srtPublishUrl
+      ? [`  SRT (OBS Server, or FFmpeg with -f mpegts): ${input.srtPublishUrl}`]
+      : []),
     `  The key is shown only now: keep it secret; \`vora live rotate-key ${input.id}\` replaces it.`,
   ];
 }
@@ -78,10 +81,11 @@ export function registerLiveCommand(program: Command): void {
     .option('--channel <id>', 'the channel it belongs to')
     .option('--reconnect-window <seconds>', `a publisher back within this long continues the same broadcast (0–${MAX_RECONNECT_WINDOW_SECONDS})`, seconds, 60)
     .option('--no-recording', 'do not keep the broadcast as a video')
+    .option('--srt', 'also take SRT: its own port and passphrase (shown once)')
     .option('--json', 'print JSON')
-    .action(async (options: { title: string; channel?: string; reconnectWindow: number; recording: boolean; json?: boolean }) => {
+    .action(async (options: { title: string; channel?: string; reconnectWindow: number; recording: boolean; srt?: boolean; json?: boolean }) => {
       const created = LiveInputWithKey.parse(
-        await request('POST', '', { title: options.title, channelId: options.channel, reconnectWindowSeconds: options.reconnectWindow, recording: options.recording ? 'on' : 'off' }),
+        await request('POST', '', { title: options.title, channelId: options.channel, reconnectWindowSeconds: options.reconnectWindow, recording: options.recording ? 'on' : 'off', srt: options.srt ?? false }),
       );
       if (options.json) return printJson(created);
       for (const line of goLiveLines(created)) printLine(line);

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { decodeSecretsKey } from './db/sealed-secrets.ts';
+import { parseSrtPortRange } from './live/srt-ingest.ts';
 import { WEBHOOK_ATTEMPT_TIMEOUT_MS, WEBHOOK_RETRY_SCHEDULE_SECONDS } from '../../contracts/webhooks.ts';
 
 /** The origin's configuration: read from the environment once, validated, defaults as in README. */
@@ -61,6 +62,14 @@ const schema = z.object({
   VORA_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
   /** The RTMP application publishers are told to use (OBS "Server"); the stream key follows it. */
   VORA_INGEST_RTMP_URL: z.string().regex(/^rtmps?:\/\/\S+$/, 'VORA_INGEST_RTMP_URL must be an rtmp:// or rtmps:// URL').default('rtmp://127.0.0.1:1935/live'),
+  /** UDP ports for SRT listeners, one per SRT-enabled live input (`first-last`); `off` disables SRT ingest. */
+  VORA_SRT_PORTS: z
+    .string()
+    .default('9710-9729')
+    .refine((text) => text === 'off' || parseSrtPortRange(text) !== null, 'VORA_SRT_PORTS must be a port range like 9710-9729, or off')
+    .transform((text) => (text === 'off' ? null : parseSrtPortRange(text))),
+  /** The host SRT publishers dial (the ingest nodes'); default the host of VORA_INGEST_RTMP_URL. */
+  VORA_INGEST_SRT_HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'VORA_INGEST_SRT_HOST must be a host name or address').optional(),
   /** Every ingest node's nginx-rtmp stat page (comma-separated): the live status reads the publisher's bitrate there. */
   VORA_INGEST_STAT_URLS: z
     .string()

@@ -10,6 +10,7 @@ import { verifyApiToken } from './db/api-tokens.ts';
 import { openDependencies } from './dependencies.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { ingestHookRoutes } from './live/ingest-hooks.ts';
+import { hostOfRtmpUrl } from './live/srt-ingest.ts';
 import { liveGatewayRoutes } from './live/live-gateway.ts';
 import { liveNowReader } from './live/live-now.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
@@ -79,7 +80,13 @@ const app = createOriginApp({
     analytics: { clickhouse: deps.clickhouse, log },
     analyticsArchive: { clickhouse: deps.clickhouse, s3, bucket: config.S3_ARCHIVE_BUCKET, log },
     webhookEndpoints: { sql: db, urlPolicy: webhookUrls, sealedSecrets: deps.sealedSecrets, log },
-    liveInputs: { sql: db, log, publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL, readLiveNow: liveNowReader({ statUrls: config.VORA_INGEST_STAT_URLS, clickhouse: deps.clickhouse, log }) },
+    liveInputs: {
+      sql: db,
+      log,
+      publicUrl: config.publicUrl,
+      rtmpUrl: config.VORA_INGEST_RTMP_URL,
+      srt: config.VORA_SRT_PORTS ? { host: config.VORA_INGEST_SRT_HOST ?? hostOfRtmpUrl(config.VORA_INGEST_RTMP_URL), ports: config.VORA_SRT_PORTS, sealed: deps.sealedSecrets } : undefined,
+      readLiveNow: liveNowReader({ statUrls: config.VORA_INGEST_STAT_URLS, clickhouse: deps.clickhouse, log }) },
     webhookDeliveries: { sql: db, dispatcher: deps.webhooks, temporal: deps.temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log },
   },
   webhooks: {
@@ -96,6 +103,7 @@ const app = createOriginApp({
           log,
           ingestSecret: internalSecret,
           defaultPullBase: config.VORA_INGEST_RTMP_URL,
+          srtSealed: config.VORA_SRT_PORTS ? deps.sealedSecrets : undefined,
           async onPublish(input, options) {
             await deps.liveBroadcasts.begin(input, options);
             if (options.continued) return;

@@ -11,7 +11,7 @@ const input: LiveInputWithKey = {
   recording: 'on',
   restreamTargets: [],
   broadcasts: 2,
-  ingest: { rtmpUrl: 'rtmp://127.0.0.1:1935/live' },
+  ingest: { rtmpUrl: 'rtmp://127.0.0.1:1935/live', srtUrl: null },
   playback: { masterUrl: 'http://127.0.0.1:8080/media/live/live_abc/master.m3u8' },
   currentViewers: 3,
   currentBitrate: 2_450_000,
@@ -19,6 +19,8 @@ const input: LiveInputWithKey = {
   updatedAt: '2026-12-05T07:00:00.000Z',
   streamKey: `lk_${'k'.repeat(43)}`,
   publishUrl: `rtmp://127.0.0.1:1935/live/lk_${'k'.repeat(43)}`,
+  srtPublishUrl: null,
+  srtPassphrase: null,
 };
 
 describe('vora live', () => {

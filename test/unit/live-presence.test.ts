@@ -4,7 +4,7 @@ import { presenceOf } from '../../origin/src/live/live-origin-activities.ts';
 
 const input: LiveInput = {
   id: 'live_a', title: 't', channelId: null, enabled: true, status: 'reconnecting', reconnectWindowSeconds: 60, recording: true,
-  restreamTargets: [], publisher: null, broadcasts: 3, createdAt: new Date(0), updatedAt: new Date(0),
+  restreamTargets: [], publisher: null, broadcasts: 3, srtPort: null, createdAt: new Date(0), updatedAt: new Date(0),
 };
 
 describe('presence of a broadcast, as the live workflow asks it', () => {

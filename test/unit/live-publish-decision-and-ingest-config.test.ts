@@ -15,6 +15,7 @@ const input: LiveInput = {
   restreamTargets: [],
   publisher: null,
   broadcasts: 0,
+  srtPort: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 };

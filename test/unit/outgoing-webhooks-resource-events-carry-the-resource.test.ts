@@ -24,6 +24,7 @@ const input: LiveInput = {
   restreamTargets: [{ url: 'rtmp://elsewhere.test/app', streamKey: 'hidden-key' }],
   publisher: { clientId: '7', keyHash: 'h', addr: '127.0.0.1', since: at.toISOString() },
   broadcasts: 3,
+  srtPort: null,
   createdAt: at,
   updatedAt: at,
 };

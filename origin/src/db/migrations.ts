@@ -4,7 +4,7 @@ import { channelMigrations, twitchLinkMigrations, videoVisibilityMigrations } fr
 import { captionMigrations } from './migrations/captions.ts';
 import { autoCaptionMigrations } from './migrations/auto-captions.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
-import { liveMigrations } from './migrations/live.ts';
+import { liveMigrations, liveSrtMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
 import { outgoingWebhookMigrations, outgoingWebhookOutboxMigrations } from './migrations/webhooks.ts';
 
@@ -140,4 +140,5 @@ export const schemaMigrations: Migration[] = [
   ...outgoingWebhookOutboxMigrations,
   ...captionMigrations,
   ...autoCaptionMigrations,
+  ...liveSrtMigrations,
 ];

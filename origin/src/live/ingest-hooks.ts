@@ -7,6 +7,8 @@ import { hashSecret } from '../db/secrets.ts';
 import type { Sql } from '../db/sql.ts';
 import { claimPublisher, findLiveInputByKey, heldByPublisher, releasePublisher, type LiveInput } from './live-input-rows.ts';
 import { decidePublish, precheckPublish } from './publish-decision.ts';
+import type { SealedSecrets } from '../db/sealed-secrets.ts';
+import { listSrtRelays } from './srt-input-rows.ts';
 
 export interface IngestHookDeps {
   sql: Sql;
@@ -22,6 +24,8 @@ export interface IngestHookDeps {
   onPublish?(input: LiveInput, options: { pullBase: string; continued: boolean }): Promise<unknown>;
   /** Told after the publisher left. */
   onPublishDone?(input: LiveInput): Promise<unknown>;
+  /** Opens the SRT relays' passphrases and relay keys for `GET /srt-relays` (the SRT relay asks there); without it that route is 404. */
+  srtSealed?: SealedSecrets;
 }
 
 /** The ingest node names where its streams can be pulled (several ingest nodes, one origin). */
@@ -89,6 +93,12 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
     if (held) return c.body(null, 204);
     log.warn({ event: 'live_publisher_cut', keyFingerprint: keyFingerprint(form.name), addr: form.addr, clientId: form.clientid }, 'publisher cut: its live input was deleted or disabled');
     return c.text('the live input was deleted or disabled', 403);
+  });
+
+  /** The SRT relay (ingest/srt-relay.ts) asks which listeners to run: port, passphrase and relay key per SRT-enabled input. */
+  app.get('/srt-relays', async (c) => {
+    if (!deps.srtSealed) throw new ApiError(404, 'SRT ingest is not configured on this origin (VORA_SRT_PORTS)');
+    return c.json({ relays: await listSrtRelays({ sql, sealed: deps.srtSealed }) });
   });
 
   app.post('/on-publish-done', async (c) => {

@@ -24,6 +24,8 @@ export interface LiveInput {
   restreamTargets: RestreamTarget[];
   publisher: Publisher | null;
   broadcasts: number;
+  /** The UDP port of the input's SRT listener; null without SRT ingest (srt-input-rows.ts). */
+  srtPort: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,11 +41,12 @@ interface LiveInputRow {
   restream_targets: RestreamTarget[];
   publisher: Publisher | null;
   broadcasts: number;
+  srt_port: number | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const columns = 'id, title, channel_id, enabled, status, reconnect_window_seconds, recording, restream_targets, publisher, broadcasts, created_at, updated_at';
+const columns = 'id, title, channel_id, enabled, status, reconnect_window_seconds, recording, restream_targets, publisher, broadcasts, srt_port, created_at, updated_at';
 
 function liveInputFromRow(row: LiveInputRow): LiveInput {
   return {
@@ -57,6 +60,7 @@ function liveInputFromRow(row: LiveInputRow): LiveInput {
     restreamTargets: row.restream_targets,
     publisher: row.publisher,
     broadcasts: row.broadcasts,
+    srtPort: row.srt_port,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -103,9 +107,13 @@ export async function listLiveInputs(sql: Sql, limit = 500): Promise<LiveInput[]
   return rows.map(liveInputFromRow);
 }
 
-/** The input whose current key is `streamKey`, looked up by hash (timing depends on the hash, not on the guess). */
+/**
+ * The input whose current key is `streamKey`, looked up by hash (timing depends on the hash, not on the guess). The SRT
+ * relay publishes with the input's relay key, which is looked up the same way.
+ */
 export async function findLiveInputByKey(sql: Sql, streamKey: string): Promise<LiveInput | null> {
-  const { rows } = await sql.query<LiveInputRow>(`SELECT ${columns} FROM live_inputs WHERE stream_key_hash = $1`, [hashSecret(streamKey)]);
+  const hash = hashSecret(streamKey);
+  const { rows } = await sql.query<LiveInputRow>(`SELECT ${columns} FROM live_inputs WHERE stream_key_hash = $1 OR srt_relay_key_hash = $1`, [hash]);
   return rows[0] ? liveInputFromRow(rows[0]) : null;
 }
 

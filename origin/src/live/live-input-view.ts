@@ -1,11 +1,20 @@
 import type { LiveInputView, LiveInputWithKey } from '../../../contracts/live-inputs.ts';
 import type { LiveInput } from './live-input-rows.ts';
 import type { LiveNow } from './live-now.ts';
+import { srtPublishUrl, srtUrl } from './srt-ingest.ts';
 
 /** Where a live input's URLs point: the origin's media base and the RTMP application publishers use. */
 export interface LiveInputUrls {
   mediaBaseUrl: string;
   rtmpUrl: string;
+  /** The host SRT publishers dial (the ingest nodes); null when this origin has no SRT ingest. */
+  srtHost?: string | null;
+}
+
+/** SRT credentials in clear, right after they were issued. */
+export interface IssuedSrt {
+  port: number;
+  passphrase: string;
 }
 
 /** A broadcast's playlists exist from the first authorized publish on. */
@@ -26,7 +35,7 @@ export function liveInputView(input: LiveInput, urls: LiveInputUrls, now: LiveNo
     recording: input.recording ? 'on' : 'off',
     restreamTargets: input.restreamTargets.map((target) => ({ url: target.url })),
     broadcasts: input.broadcasts,
-    ingest: { rtmpUrl: urls.rtmpUrl },
+    ingest: { rtmpUrl: urls.rtmpUrl, srtUrl: input.srtPort !== null && urls.srtHost ? srtUrl(urls.srtHost, input.srtPort) : null },
     playback: input.broadcasts > 0 && input.status !== 'idle' ? { masterUrl: `${urls.mediaBaseUrl}/${liveMasterPath(input.id)}` } : null,
     currentViewers: now.currentViewers,
     currentBitrate: now.currentBitrate,
@@ -36,6 +45,7 @@ export function liveInputView(input: LiveInput, urls: LiveInputUrls, now: LiveNo
 }
 
 /** The one answer that shows the key: right after creation or rotation. */
-export function liveInputWithKey(input: LiveInput, streamKey: string, urls: LiveInputUrls): LiveInputWithKey {
-  return { ...liveInputView(input, urls), streamKey, publishUrl: `${urls.rtmpUrl}/${streamKey}` };
+export function liveInputWithKey(input: LiveInput, streamKey: string, urls: LiveInputUrls, srt: IssuedSrt | null = null): LiveInputWithKey {
+  const srtPublish = srt && urls.srtHost ? srtPublishUrl(urls.srtHost, srt.port, srt.passphrase) : null;
+  return { ...liveInputView(input, urls), streamKey, publishUrl: `${urls.rtmpUrl}/${streamKey}`, srtPublishUrl: srtPublish, srtPassphrase: srtPublish ? srt!.passphrase : null };
 }

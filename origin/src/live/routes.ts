@@ -8,6 +8,9 @@ import type { Sql } from '../db/sql.ts';
 import { createLiveInput, deleteLiveInput, getLiveInput, listLiveInputs, rotateStreamKey, type LiveInput } from './live-input-rows.ts';
 import { liveInputView, liveInputWithKey } from './live-input-view.ts';
 import type { LiveNow, ReadLiveNow } from './live-now.ts';
+import type { SealedSecrets } from '../db/sealed-secrets.ts';
+import { issueSrtCredentials, NoFreeSrtPort, removeSrt } from './srt-input-rows.ts';
+import type { SrtPortRange } from './srt-ingest.ts';
 
 export interface LiveInputRoutesDeps {
   sql: Sql;
@@ -18,6 +21,8 @@ export interface LiveInputRoutesDeps {
   rtmpUrl: string;
   /** Current viewers and bitrate of inputs that are on (live-now.ts); without it both read null. */
   readLiveNow?: ReadLiveNow;
+  /** Opt-in SRT ingest (`srt: true`): the host publishers dial, the port range, the key that seals passphrases. Without it `srt: true` is refused. */
+  srt?: { host: string; ports: SrtPortRange; sealed: SealedSecrets };
 }
 
 const IdParam = z.object({ id: LiveInputId });
@@ -26,14 +31,39 @@ const noLiveInput = (id: string) => new ApiError(404, `no live input ${id}`);
 /** `/v1/live-inputs`: create (the key shown once), list, read, rotate the key, delete. Operator auth is applied by the caller. */
 export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
   const { sql, log } = deps;
-  const urls = () => ({ mediaBaseUrl: `${deps.publicUrl}/media`, rtmpUrl: deps.rtmpUrl });
+  const urls = () => ({ mediaBaseUrl: `${deps.publicUrl}/media`, rtmpUrl: deps.rtmpUrl, srtHost: deps.srt?.host ?? null });
   const app = new Hono();
+
+  const srtDeps = () => {
+    if (!deps.srt) throw new ApiError(409, 'SRT ingest is not configured on this origin: set VORA_SRT_PORTS (e.g. 9710-9729) and run the SRT relay (ingest/srt-relay.ts)');
+    return { sql, sealed: deps.srt.sealed, ports: deps.srt.ports };
+  };
+  /** New SRT credentials for an input (the same port when it has one). */
+  const issueSrt = async (id: string) => {
+    try {
+      return await issueSrtCredentials(srtDeps(), id);
+    } catch (error) {
+      if (error instanceof NoFreeSrtPort) throw new ApiError(409, error.message);
+      throw error;
+    }
+  };
 
   app.post('/', validate('json', CreateLiveInputBody), async (c) => {
     const body = c.req.valid('json');
-    const { liveInput, streamKey } = await createLiveInput(sql, { ...body, recording: body.recording === 'on' });
-    log.info({ event: 'live_input_created', liveInputId: liveInput.id }, 'live input created');
-    return c.json(liveInputWithKey(liveInput, streamKey, urls()), 201, { Location: `${deps.publicUrl}/v1/live-inputs/${liveInput.id}` });
+    if (body.srt) srtDeps();
+    const { liveInput: created, streamKey } = await createLiveInput(sql, { ...body, recording: body.recording === 'on' });
+    let liveInput = created;
+    let srt = null;
+    if (body.srt) {
+      // No port left: the input is not kept half made.
+      srt = await issueSrt(created.id).catch(async (error) => {
+        await deleteLiveInput(sql, created.id);
+        throw error;
+      });
+      liveInput = { ...created, srtPort: srt!.port };
+    }
+    log.info({ event: 'live_input_created', liveInputId: liveInput.id, srtPort: liveInput.srtPort }, 'live input created');
+    return c.json(liveInputWithKey(liveInput, streamKey, urls(), srt), 201, { Location: `${deps.publicUrl}/v1/live-inputs/${liveInput.id}` });
   });
 
   const withNow = async (inputs: LiveInput[]) => {
@@ -55,8 +85,29 @@ export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
     const { id } = c.req.valid('param');
     const rotated = await rotateStreamKey(sql, id);
     if (!rotated) throw noLiveInput(id);
-    log.info({ event: 'live_input_key_rotated', liveInputId: id }, 'stream key rotated');
-    return c.json(liveInputWithKey(rotated.liveInput, rotated.streamKey, urls()));
+    // The SRT passphrase is renewed with the key: one action for "my credentials leaked".
+    const srt = rotated.liveInput.srtPort !== null && deps.srt ? await issueSrt(id) : null;
+    log.info({ event: 'live_input_key_rotated', liveInputId: id, srtRenewed: srt !== null }, 'stream key rotated');
+    return c.json(liveInputWithKey(rotated.liveInput, rotated.streamKey, urls(), srt));
+  });
+
+  /** Turns SRT ingest on (or renews its passphrase): answers the SRT URL with the passphrase, once. */
+  app.post('/:id/srt', validate('param', IdParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const srt = await issueSrt(id);
+    const input = srt && (await getLiveInput(sql, id));
+    if (!srt || !input) throw noLiveInput(id);
+    log.info({ event: 'live_input_srt_issued', liveInputId: id, srtPort: srt.port }, 'SRT ingest credentials issued');
+    const view = liveInputWithKey(input, '', urls(), srt);
+    return c.json({ ...(await withNow([input]))[0], srtPublishUrl: view.srtPublishUrl, srtPassphrase: view.srtPassphrase });
+  });
+
+  /** Turns SRT ingest off: the relay stops the listener within its poll interval. */
+  app.delete('/:id/srt', validate('param', IdParam), async (c) => {
+    const { id } = c.req.valid('param');
+    if (!(await removeSrt(sql, id))) throw noLiveInput(id);
+    log.info({ event: 'live_input_srt_removed', liveInputId: id }, 'SRT ingest turned off');
+    return c.body(null, 204);
   });
 
   app.delete('/:id', validate('param', IdParam), async (c) => {

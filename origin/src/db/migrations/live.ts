@@ -31,3 +31,24 @@ export const liveMigrations: Migration[] = [
     ],
   },
 ];
+
+/**
+ * Opt-in SRT ingest (issue 17): an SRT-enabled input holds one UDP port of VORA_SRT_PORTS (unique), its passphrase and
+ * the relay key the SRT relay publishes into nginx-rtmp with, both sealed (db/sealed-secrets.ts: the relay reads them
+ * back), and the relay key's hash, which on_publish looks up beside the stream key's.
+ */
+export const liveSrtMigrations: Migration[] = [
+  {
+    version: 70,
+    name: 'live inputs: SRT ingest',
+    statements: [
+      `ALTER TABLE live_inputs ADD COLUMN srt_port integer UNIQUE CHECK (srt_port BETWEEN 1 AND 65535)`,
+      `ALTER TABLE live_inputs ADD COLUMN srt_passphrase_sealed text`,
+      `ALTER TABLE live_inputs ADD COLUMN srt_relay_key_sealed text`,
+      `ALTER TABLE live_inputs ADD COLUMN srt_relay_key_hash text UNIQUE CHECK (srt_relay_key_hash ${sha256Hex})`,
+      `ALTER TABLE live_inputs ADD CONSTRAINT live_inputs_srt_whole CHECK (
+        (srt_port IS NULL) = (srt_passphrase_sealed IS NULL) AND (srt_port IS NULL) = (srt_relay_key_sealed IS NULL) AND (srt_port IS NULL) = (srt_relay_key_hash IS NULL)
+      )`,
+    ],
+  },
+];
