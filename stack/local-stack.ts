@@ -5,6 +5,7 @@ import { cdnNodeComponent } from './components/cdn-node.ts';
 import { clickhouseComponent } from './components/clickhouse.ts';
 import { edgeComponent } from './components/edge.ts';
 import { ingestComponent } from './components/ingest.ts';
+import { ingestSrtComponent } from './components/ingest-srt.ts';
 import { kafkaComponent } from './components/kafka.ts';
 import { minioComponent } from './components/minio.ts';
 import { originComponent } from './components/origin.ts';
@@ -32,6 +33,7 @@ export function localStack(ctx: StackContext): ComponentSpec[] {
     originComponent(ctx),
     transcoderComponent(ctx),
     ingestComponent(ctx),
+    ingestSrtComponent(ctx),
     shieldComponent(ctx),
     edgeComponent(ctx),
     cdnNodeComponent(ctx, 1),

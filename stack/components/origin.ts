@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ComponentSpec, StackContext } from '../component.ts';
 import { repoRoot } from '../paths.ts';
+import { srtPortRange } from './ingest-srt.ts';
 
 /** The environment the origin (and the CLI talking to it) reads; one place maps stack → env. */
 export function originEnv(ctx: StackContext): Record<string, string> {
@@ -25,6 +26,7 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     VORA_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
     VORA_INGEST_RTMP_URL: `rtmp://127.0.0.1:${ctx.ports.ingestRtmp}/live`,
     VORA_INGEST_STAT_URLS: `http://127.0.0.1:${ctx.ports.ingestStat}/stat`,
+    VORA_SRT_PORTS: `${srtPortRange(ctx).first}-${srtPortRange(ctx).last}`,
   };
 }
 

@@ -1,4 +1,5 @@
 /** The origin's live routes in-process on a real PGlite: `/v1/live-inputs` and nginx-rtmp's `/internal/live` hooks. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
 import { liveGatewayRoutes } from '../../../origin/src/live/live-gateway.ts';
 import type { ReadLiveNow } from '../../../origin/src/live/live-now.ts';
 import { liveInputRoutes } from '../../../origin/src/live/routes.ts';
+import { sealedSecrets } from '../../../origin/src/db/sealed-secrets.ts';
+import { hostOfRtmpUrl, type SrtPortRange } from '../../../origin/src/live/srt-ingest.ts';
 
 export interface LiveOrigin {
   url: string;
@@ -34,6 +37,8 @@ export interface LiveOriginOptions {
   media?: { s3: S3Client; bucket: string };
   /** Current viewers and bitrate in the inputs' answers (origin/src/live/live-now.ts); given the origin's log. */
   liveNow?: (log: Logger) => ReadLiveNow;
+  /** Opt-in SRT ingest: the UDP ports inputs take; passphrases sealed with a key of the test's own. */
+  srtPorts?: SrtPortRange;
 }
 
 export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveOrigin> {
@@ -49,8 +54,10 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   const sql = await openDatabase({ pgliteDir: join(dir, 'db') });
   let url = '';
   const app = new Hono();
-  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log) }));
-  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, ...options.hooks }));
+  const sealed = sealedSecrets(randomBytes(32).toString('base64'));
+  const srt = options.srtPorts ? { host: hostOfRtmpUrl(options.rtmpUrl), ports: options.srtPorts, sealed } : undefined;
+  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log), srt }));
+  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, ...options.hooks }));
   if (options.media) {
     app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
     // The VOD gateway is private: the tests read recordings with the operator token `liveOriginOperatorToken`.

@@ -10,7 +10,7 @@ export interface Publisher {
   stop(): Promise<void>;
 }
 
-/** Publishes `seconds` of 320x240@25 test video with audio to `url` (`rtmp://…/live/{key}`), in real time. */
+/** Publishes `seconds` of 320x240@25 test video with audio to `url` (`rtmp://…/live/{key}`, or an `srt://` URL: MPEG-TS), in real time. */
 export function publishTestSource(url: string, options: { seconds?: number; size?: string; videoKbps?: number } = {}): Publisher {
   const seconds = String(options.seconds ?? 30);
   const size = options.size ?? '320x240';
@@ -22,7 +22,7 @@ export function publishTestSource(url: string, options: { seconds?: number; size
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '50', '-pix_fmt', 'yuv420p',
     // A known bitrate: x264's CBR with filler, so the stream carries this many bits whatever the picture.
     ...(options.videoKbps ? ['-b:v', `${options.videoKbps}k`, '-maxrate', `${options.videoKbps}k`, '-bufsize', `${options.videoKbps}k`, '-x264-params', 'nal-hrd=cbr:force-cfr=1'] : []),
-    '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', url,
+    '-c:a', 'aac', '-b:a', '64k', '-f', url.startsWith('srt://') ? 'mpegts' : 'flv', url,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

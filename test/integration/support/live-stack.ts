@@ -17,6 +17,7 @@ import { beginOrResumeBroadcast } from '../../../origin/src/live/start-broadcast
 import { startOriginWorker } from '../../../origin/src/workflow/origin-worker.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { ingestComponent } from '../../../stack/components/ingest.ts';
+import { ingestSrtComponent, srtPortRange } from '../../../stack/components/ingest-srt.ts';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { StackRunner } from '../../../stack/runner.ts';
@@ -36,7 +37,8 @@ export interface LiveStack {
 
 const secrets = fakeSecrets();
 
-export async function startLiveStack(ports: StackPorts): Promise<LiveStack> {
+/** `srt`: also run the SRT relay (ingest/srt-relay.ts), and let inputs take SRT ports of the stack's range. */
+export async function startLiveStack(ports: StackPorts, options: { srt?: boolean } = {}): Promise<LiveStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(join(tmpdir(), 'vora-live-stack-'));
   const ctx = stackContext(ports, secrets, dataDir);
@@ -58,12 +60,17 @@ export async function startLiveStack(ports: StackPorts): Promise<LiveStack> {
       rtmpUrl: rtmpBase,
       hooks: { onPublish: (input, options) => beginOrResumeBroadcast(temporal, input, options) },
       media: { s3, bucket: 'vora-media' },
+      srtPorts: options.srt ? srtPortRange(ctx) : undefined,
     });
     cleanups.unshift(() => origin.close());
     // The live workflow asks the input's row through the origin's own worker on `vora-origin`.
     const originWorker = await startOriginWorker({ sql: origin.sql, s3, events: { publish: async () => {} }, temporalAddress: `127.0.0.1:${ctx.ports.temporal}`, namespace: 'default', log: pino({ level: 'warn' }) });
     cleanups.unshift(() => originWorker.stop());
-    const ingest = new StackRunner([ingestComponent(ctx, { originUrl: origin.url })], join(dataDir, 'logs'));
+    // The SRT relay reads its listeners from the in-process origin (one per SRT-enabled input) and relays into nginx-rtmp.
+    const ingest = new StackRunner(
+      [ingestComponent(ctx, { originUrl: origin.url }), ...(options.srt ? [ingestSrtComponent(ctx, { originUrl: origin.url, pollSeconds: 0.5 })] : [])],
+      join(dataDir, 'logs'),
+    );
     cleanups.unshift(() => ingest.stop(5_000));
     await ingest.start();
 
