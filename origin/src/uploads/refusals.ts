@@ -44,3 +44,18 @@ export function isStorageFull(error: unknown): boolean {
   }
   return false;
 }
+
+// A write the storage cut off mid-body: MinIO answers a full disk early and closes the socket while the part is still
+// being sent, so its reason is lost and only the reset is seen.
+const droppedWriteCodes = new Set(['ECONNRESET', 'EPIPE']);
+
+/** Whether an S3 failure (or its cause) is the storage dropping a write in progress, reason unknown. Pure. */
+export function isDroppedWrite(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+    if (typeof cause !== 'object') return false;
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && droppedWriteCodes.has(code)) return true;
+    if (typeof message === 'string' && /\b(write|read) (ECONNRESET|EPIPE)\b|socket hang up/.test(message)) return true;
+  }
+  return false;
+}

@@ -2,7 +2,8 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { Server, type ServerOptions } from '@tus/server';
 import type { Logger } from 'pino';
 import { readBodiesDirectly } from './direct-body.ts';
-import { isStorageFull, UPLOAD_REFUSALS, type UploadRefusal } from './refusals.ts';
+import { isDroppedWrite, isStorageFull, UPLOAD_REFUSALS, type UploadRefusal } from './refusals.ts';
+import { storageSpaceProbe } from './storage-space-probe.ts';
 import type { UploadGate } from './upload-gate.ts';
 import { StreamingS3Store } from './streaming-s3-store.ts';
 import { answerHeaders, contentTypeRefusal, tusRequestOf } from './tus-request.ts';
@@ -53,6 +54,7 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
     expirationPeriodInMilliseconds: options.expirationMs,
     s3ClientConfig: { ...options.s3, bucket },
   });
+  const storageIsFull = storageSpaceProbe(options.s3, bucket);
   // The grant and owner found while naming the upload, for the creation hook of the same request.
   const creations = new WeakMap<TusRequest, { grant: string; owner: string }>();
   const stored = (uploadId: string, owner: string, size: number | undefined) => ({ uploadId, owner, bucket, key: uploadId, size });
@@ -89,9 +91,10 @@ export function createTusUploads(options: TusUploadsOptions): TusUploads {
       await gate.finished({ ...stored(upload.id, owner, upload.size), size: upload.size ?? upload.offset });
       return {};
     },
-    onResponseError(req, error) {
+    async onResponseError(req, error) {
       // A full MinIO is the operator's to fix, and the client's to wait out: a 507 saying so, not an opaque 500.
-      if (isStorageFull(error)) {
+      // MinIO may cut a part's body off instead of answering: then a small write asks it why.
+      if (isStorageFull(error) || (isDroppedWrite(error) && (await storageIsFull()))) {
         log.error({ event: 'upload_storage_full', method: req.method, url: req.url, err: error }, 'MinIO is out of space: upload refused with 507');
         return reject(UPLOAD_REFUSALS.storageFull());
       }
