@@ -47,14 +47,15 @@ const reject = (refusal: UploadRefusal) => ({ status_code: refusal.status, body:
  */
 export function createTusUploads(options: TusUploadsOptions): TusUploads {
   const { gate, log, bucket } = options;
+  const partSize = options.partSizeBytes ?? 8 * 1024 * 1024;
   const store = new StreamingS3Store({
-    partSize: options.partSizeBytes ?? 8 * 1024 * 1024,
+    partSize,
     maxUploadBytes: options.maxSizeBytes,
     bufferSlots: options.bufferSlots,
     expirationPeriodInMilliseconds: options.expirationMs,
     s3ClientConfig: { ...options.s3, bucket },
   });
-  const storageIsFull = storageSpaceProbe(options.s3, bucket);
+  const storageIsFull = storageSpaceProbe(options.s3, bucket, partSize);
   // The grant and owner found while naming the upload, for the creation hook of the same request.
   const creations = new WeakMap<TusRequest, { grant: string; owner: string }>();
   const stored = (uploadId: string, owner: string, size: number | undefined) => ({ uploadId, owner, bucket, key: uploadId, size });
