@@ -25,8 +25,9 @@ export function srtRelayArgs(input: SrtRelayInput, options: SrtRelayArgsOptions)
   const listen = `srt://${options.listenHost}:${input.port}?mode=listener&passphrase=${input.passphrase}&pbkeylen=16&latency=${latencyUs}`;
   return [
     '-hide_banner', '-loglevel', 'warning', '-nostdin',
-    // SRT carries MPEG-TS (what OBS and FFmpeg send over srt://).
-    '-f', 'mpegts', '-i', listen,
+    // SRT carries MPEG-TS (what OBS and FFmpeg send over srt://). MPEG-TS may add streams later, so FFmpeg probes it
+    // for the whole analyzeduration (5 s by default) before relaying a byte: 1 s finds H.264 + AAC and their parameters.
+    '-analyzeduration', '1000000', '-f', 'mpegts', '-i', listen,
     '-c', 'copy', '-f', 'flv', '-flvflags', 'no_duration_filesize',
     `${options.rtmpBase.replace(/\/+$/, '')}/${input.relayKey}`,
   ];

@@ -39,7 +39,7 @@ describe('the SRT relay', () => {
   it('listens with the passphrase and relays unchanged into the RTMP application with the relay key', () => {
     const input = relay('live_a', 9710);
     const args = srtRelayArgs(input, { listenHost: '0.0.0.0', rtmpBase: 'rtmp://127.0.0.1:1935/live/', latencyMs: 200 });
-    expect(args.slice(args.indexOf('-i') - 2, args.indexOf('-i') + 2)).toEqual(['-f', 'mpegts', '-i', `srt://0.0.0.0:9710?mode=listener&passphrase=${input.passphrase}&pbkeylen=16&latency=200000`]);
+    expect(args.slice(args.indexOf('-i') - 4, args.indexOf('-i') + 2)).toEqual(['-analyzeduration', '1000000', '-f', 'mpegts', '-i', `srt://0.0.0.0:9710?mode=listener&passphrase=${input.passphrase}&pbkeylen=16&latency=200000`]);
     expect(args.slice(args.indexOf('-c'))).toEqual(['-c', 'copy', '-f', 'flv', '-flvflags', 'no_duration_filesize', `rtmp://127.0.0.1:1935/live/${input.relayKey}`]);
     expect(() => srtRelayArgs({ ...input, passphrase: 'short' }, { listenHost: '127.0.0.1', rtmpBase: 'rtmp://x/live' })).toThrow(/10–79/);
     expect(() => srtRelayArgs({ ...input, passphrase: 'has&amp;in-it-1234' }, { listenHost: '127.0.0.1', rtmpBase: 'rtmp://x/live' })).toThrow(/URL-safe/);
