@@ -119,8 +119,8 @@ describe('npm start', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
-    // minio, temporal, kafka, clickhouse, origin, transcoder, ingest, shield, edge and three CDN nodes.
-    expect(stackPids.length).toBe(12);
+    // minio, temporal, kafka, clickhouse, origin, transcoder, ingest, ingest-srt (the SRT relay), shield, edge and three CDN nodes.
+    expect(stackPids.length).toBe(13);
     expect(stackPids.every(alive)).toBe(true);
     const dev = stack.process;
     const exited = new Promise((resolve) => dev.once('exit', resolve));
