@@ -28,10 +28,21 @@ let work: string;
 let mounted: string | undefined;
 const ballast = () => join(mounted!, 'ballast');
 
-/** Fills MinIO's filesystem until `leaveBytes` are free (a ballast file beside its data). */
+/**
+ * Fills MinIO's filesystem until `leaveBytes` are free (a ballast file beside its data). MinIO may write between the
+ * measure and the allocation (a transcode is running), so a refused allocation is measured and tried again.
+ */
 async function fillDisk(leaveBytes = 512 * 1024): Promise<void> {
-  const { bavail, bsize } = await statfs(mounted!);
-  await exec('fallocate', ['-l', String(Math.max(0, bavail * bsize - leaveBytes)), ballast()]);
+  for (let attempt = 1; ; attempt += 1) {
+    const { bavail, bsize } = await statfs(mounted!);
+    try {
+      await exec('fallocate', ['-l', String(Math.max(0, bavail * bsize - leaveBytes)), ballast()]);
+      return;
+    } catch (error) {
+      await rm(ballast(), { force: true });
+      if (attempt >= 5 || !/No space left on device/.test(String((error as { stderr?: string }).stderr ?? error))) throw error;
+    }
+  }
 }
 const freeDisk = () => rm(ballast(), { force: true });
 
