@@ -19,6 +19,48 @@ export const RestreamTarget = z.strictObject({
 });
 export type RestreamTarget = z.infer<typeof RestreamTarget>;
 
+/** A restream target, e.g. `rst_…`. */
+export const RestreamTargetId = idSchema('a restream target id');
+
+/**
+ * Where one target's push is: `idle` (no broadcast), `connecting` (FFmpeg started, no media confirmed yet),
+ * `live` (media flows to the target), `failed` (the last attempt ended with `lastError`; it is retried with backoff
+ * while the broadcast lasts).
+ */
+export const RestreamTargetStatus = z.enum(['idle', 'connecting', 'live', 'failed']);
+export type RestreamTargetStatus = z.infer<typeof RestreamTargetStatus>;
+
+/** One target as the API shows it: its key masked (`****` + its last 4 characters), never in clear after creation. */
+export const RestreamTargetView = z.object({
+  id: RestreamTargetId,
+  url: z.string(),
+  streamKeyMasked: z.string(),
+  status: RestreamTargetStatus,
+  /** Why the last attempt ended, e.g. `target refused: Connection refused`; null once media flows again. */
+  lastError: z.string().nullable(),
+  statusChangedAt: z.iso.datetime(),
+});
+export type RestreamTargetView = z.infer<typeof RestreamTargetView>;
+
+/**
+ * `GET /internal/live/restream-targets/:id`: what the restream activity pushes to, read at run time so the key never
+ * sits in Temporal history. The one place a target's key leaves the origin after creation (internal auth only).
+ */
+export const RestreamTargetSecret = z.object({
+  id: RestreamTargetId,
+  liveInputId: LiveInputId,
+  url: z.string(),
+  streamKey: z.string(),
+});
+export type RestreamTargetSecret = z.infer<typeof RestreamTargetSecret>;
+
+/** `PUT /internal/live/restream-targets/:id/status`: the restream activity reports each change. */
+export const RestreamTargetStatusReport = z.strictObject({
+  status: RestreamTargetStatus,
+  lastError: z.string().max(500).nullable(),
+});
+export type RestreamTargetStatusReport = z.infer<typeof RestreamTargetStatusReport>;
+
 /** Beacons heartbeat every 30 s while playing (edge/public/player/beacons.js): a window that always holds one, plus delivery slack. */
 export const LIVE_VIEWER_WINDOW_SECONDS = 45;
 
@@ -57,8 +99,8 @@ export const LiveInputView = z.object({
   status: LiveInputStatus,
   reconnectWindowSeconds: z.number().int(),
   recording: z.enum(['on', 'off']),
-  /** Targets without their keys (only the host is shown). */
-  restreamTargets: z.array(z.object({ url: z.string() })),
+  /** Targets with their keys masked, each with its own push status. */
+  restreamTargets: z.array(RestreamTargetView),
   /** How many broadcasts this input has had (the `n` of workflow `live-{id}-{n}`). */
   broadcasts: z.number().int().min(0),
   ingest: IngestEndpoints,

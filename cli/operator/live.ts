@@ -32,6 +32,11 @@ export function liveInputRows(inputs: LiveInputView[], nowMs: number): string[][
   ]);
 }
 
+/** Pure: one line per restream target — where it pushes, its masked key, how the push stands and why it last failed. */
+export function restreamLines(targets: LiveInputView['restreamTargets']): string[] {
+  return targets.map((target) => `  restream   ${target.url}  key ${target.streamKeyMasked}  ${target.status}${target.lastError ? ` (${target.lastError})` : ''}`);
+}
+
 /** Pure: `vora live show` — status with what is happening now, ingest, playback. */
 export function liveInputLines(input: LiveInputView): string[] {
   const on = input.status === 'connecting' || input.status === 'live' || input.status === 'reconnecting';
@@ -40,6 +45,7 @@ export function liveInputLines(input: LiveInputView): string[] {
     ...(on ? [`  now        ${viewersText(input.currentViewers)} viewers (watch pages playing, last ${LIVE_VIEWER_WINDOW_SECONDS} s), publisher sends ${formatBitrate(input.currentBitrate)}`] : []),
     `  ingest     ${input.ingest.rtmpUrl}/<stream key>`,
     `  broadcasts ${input.broadcasts}, reconnect window ${input.reconnectWindowSeconds} s, recording ${input.recording}`,
+    ...restreamLines(input.restreamTargets),
     `  playback   ${input.playback?.masterUrl ?? '(nothing yet: no broadcast)'}`,
     `  watch      \`vora live sign ${input.id}\` makes a watch link (it waits while the stream is offline)`,
   ];

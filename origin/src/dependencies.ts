@@ -23,6 +23,7 @@ import { beginOrResumeBroadcast } from './live/start-broadcast.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from './outgoing-webhooks/dispatcher.ts';
 import { createWebhookEventEmitter, type WebhookEventEmitter } from './outgoing-webhooks/event-emitter.ts';
 import { sealClearWebhookSecrets } from './outgoing-webhooks/endpoint-store.ts';
+import { sealClearRestreamKeys } from './live/restream-target-rows.ts';
 import type { LiveInputUrls } from './live/live-input-view.ts';
 import { liveAnnouncements, type LiveAnnouncements } from './live/live-announcements.ts';
 
@@ -72,6 +73,8 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
   const sealed = sealedSecrets(config.VORA_SECRETS_KEY);
   const resealed = await sealClearWebhookSecrets(db, sealed);
   if (resealed > 0) log.info({ event: 'webhook_secrets_sealed', endpoints: resealed }, 'webhook secrets stored in clear are now sealed with VORA_SECRETS_KEY');
+  const restreamSealed = await sealClearRestreamKeys(db, sealed);
+  if (restreamSealed > 0) log.info({ event: 'restream_keys_sealed', targets: restreamSealed }, 'restream target keys stored in clear are now sealed with VORA_SECRETS_KEY');
   log.info({ event: 'database_ready', backend: config.DATABASE_URL ? 'postgres' : 'pglite' }, 'metadata database ready');
 
   const s3 = originS3Client(config);

@@ -85,6 +85,7 @@ const app = createOriginApp({
       log,
       publicUrl: config.publicUrl,
       rtmpUrl: config.VORA_INGEST_RTMP_URL,
+      sealed: deps.sealedSecrets,
       srt: config.VORA_SRT_PORTS ? { host: config.VORA_INGEST_SRT_HOST ?? hostOfRtmpUrl(config.VORA_INGEST_RTMP_URL), ports: config.VORA_SRT_PORTS, sealed: deps.sealedSecrets } : undefined,
       readLiveNow: liveNowReader({ statUrls: config.VORA_INGEST_STAT_URLS, clickhouse: deps.clickhouse, log }) },
     webhookDeliveries: { sql: db, dispatcher: deps.webhooks, temporal: deps.temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log },
@@ -104,6 +105,7 @@ const app = createOriginApp({
           ingestSecret: internalSecret,
           defaultPullBase: config.VORA_INGEST_RTMP_URL,
           srtSealed: config.VORA_SRT_PORTS ? deps.sealedSecrets : undefined,
+          restreamSealed: deps.sealedSecrets,
           async onPublish(input, options) {
             await deps.liveBroadcasts.begin(input, options);
             if (options.continued) return;

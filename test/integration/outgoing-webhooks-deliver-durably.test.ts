@@ -306,7 +306,7 @@ describe("the origin's own events, delivered like video events", () => {
   it('sends live_input.online and .offline from the publish and the end of the reconnect window, and the READY recording', async () => {
     await endpoint('/live', ['live_input.*']);
     const announcements = liveAnnouncements({ log, webhooks: { events: emitter(), liveUrls } });
-    const { liveInput } = await createLiveInput(sql, { title: 'Hooked show', reconnectWindowSeconds: 0, recording: true, restreamTargets: [] });
+    const { liveInput } = await createLiveInput(sql, { title: 'Hooked show', reconnectWindowSeconds: 0, recording: true });
     const streamer = { clientId: '1', keyHash: 'k', addr: '127.0.0.1', since: new Date().toISOString() };
     const claimed = (await claimPublisher(sql, liveInput.id, streamer))!;
     await announcements.announce(claimed.input, claimed.input.broadcasts, 'online'); // what the origin's on_publish does

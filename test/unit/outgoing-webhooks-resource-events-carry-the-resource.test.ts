@@ -21,7 +21,7 @@ const input: LiveInput = {
   status: 'live',
   reconnectWindowSeconds: 60,
   recording: true,
-  restreamTargets: [{ url: 'rtmp://elsewhere.test/app', streamKey: 'hidden-key' }],
+  restreamTargets: [{ id: 'rst_a', url: 'rtmp://elsewhere.test/app', streamKeyMasked: '****-key', status: 'live', lastError: null, statusChangedAt: new Date(0) }],
   publisher: { clientId: '7', keyHash: 'h', addr: '127.0.0.1', since: at.toISOString() },
   broadcasts: 3,
   srtPort: null,
@@ -69,7 +69,7 @@ describe('webhook events of nodes, channel configuration and live inputs', () =>
     const online = liveInputWebhookEvent(view, 3, 'online', at);
     expect(online).toMatchObject({ id: 'evt_live_abc123_b3_online', type: 'live_input.online', resourceId: 'live_abc123', data: { id: 'live_abc123', status: 'live', broadcast: 3 } });
     expect(LiveInputView.parse(online.data)).toBeTruthy();
-    expect(JSON.stringify(online.data)).not.toContain('hidden-key');
+    expect(JSON.stringify(online.data)).toContain('****-key');
     expect(liveInputWebhookEvent(view, 3, 'offline', at).id).toBe('evt_live_abc123_b3_offline');
     expect(liveInputWebhookEvent(view, 4, 'online', at).id).not.toBe(online.id);
   });

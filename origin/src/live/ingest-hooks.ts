@@ -9,6 +9,7 @@ import { claimPublisher, findLiveInputByKey, heldByPublisher, releasePublisher, 
 import { decidePublish, precheckPublish } from './publish-decision.ts';
 import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import { listSrtRelays } from './srt-input-rows.ts';
+import { restreamInternalRoutes } from './restream-internal-routes.ts';
 
 export interface IngestHookDeps {
   sql: Sql;
@@ -26,6 +27,8 @@ export interface IngestHookDeps {
   onPublishDone?(input: LiveInput): Promise<unknown>;
   /** Opens the SRT relays' passphrases and relay keys for `GET /srt-relays` (the SRT relay asks there); without it that route is 404. */
   srtSealed?: SealedSecrets;
+  /** Opens restream targets' keys for the restream activity (`/restream-targets/:id`); without it those routes are 404. */
+  restreamSealed?: SealedSecrets;
 }
 
 /** The ingest node names where its streams can be pulled (several ingest nodes, one origin). */
@@ -100,6 +103,8 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
     if (!deps.srtSealed) throw new ApiError(404, 'SRT ingest is not configured on this origin (VORA_SRT_PORTS)');
     return c.json({ relays: await listSrtRelays({ sql, sealed: deps.srtSealed }) });
   });
+
+  if (deps.restreamSealed) app.route('/restream-targets', restreamInternalRoutes({ sql, sealed: deps.restreamSealed, log }));
 
   app.post('/on-publish-done', async (c) => {
     const form = await readForm(c.req.parseBody());

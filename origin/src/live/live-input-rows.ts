@@ -1,6 +1,7 @@
-import type { LiveInputStatus, RestreamTarget } from '../../../contracts/live-inputs.ts';
+import type { LiveInputStatus } from '../../../contracts/live-inputs.ts';
 import { hashSecret, newId, newSecret } from '../db/secrets.ts';
 import type { Sql } from '../db/sql.ts';
+import { restreamTargetsColumn, restreamTargetsFromJson, type RestreamTargetState } from './restream-target-rows.ts';
 
 /** The connection nginx-rtmp authorized for an input: enough to recognise its `on_publish_done` later. */
 export interface Publisher {
@@ -21,7 +22,8 @@ export interface LiveInput {
   status: LiveInputStatus;
   reconnectWindowSeconds: number;
   recording: boolean;
-  restreamTargets: RestreamTarget[];
+  /** Keys masked; restream-target-rows.ts opens a key only for the restream activity. */
+  restreamTargets: RestreamTargetState[];
   publisher: Publisher | null;
   broadcasts: number;
   /** The UDP port of the input's SRT listener; null without SRT ingest (srt-input-rows.ts). */
@@ -38,7 +40,7 @@ interface LiveInputRow {
   status: LiveInputStatus;
   reconnect_window_seconds: number;
   recording: boolean;
-  restream_targets: RestreamTarget[];
+  restream_targets: Parameters<typeof restreamTargetsFromJson>[0];
   publisher: Publisher | null;
   broadcasts: number;
   srt_port: number | null;
@@ -46,7 +48,7 @@ interface LiveInputRow {
   updated_at: Date;
 }
 
-const columns = 'id, title, channel_id, enabled, status, reconnect_window_seconds, recording, restream_targets, publisher, broadcasts, srt_port, created_at, updated_at';
+const columns = `id, title, channel_id, enabled, status, reconnect_window_seconds, recording, ${restreamTargetsColumn}, publisher, broadcasts, srt_port, created_at, updated_at`;
 
 function liveInputFromRow(row: LiveInputRow): LiveInput {
   return {
@@ -57,7 +59,7 @@ function liveInputFromRow(row: LiveInputRow): LiveInput {
     status: row.status,
     reconnectWindowSeconds: row.reconnect_window_seconds,
     recording: row.recording,
-    restreamTargets: row.restream_targets,
+    restreamTargets: restreamTargetsFromJson(row.restream_targets),
     publisher: row.publisher,
     broadcasts: row.broadcasts,
     srtPort: row.srt_port,
@@ -74,15 +76,15 @@ export interface NewLiveInput {
   channelId?: string;
   reconnectWindowSeconds: number;
   recording: boolean;
-  restreamTargets: RestreamTarget[];
 }
 
+/** Targets are stored apart, their keys sealed: `insertRestreamTargets` in the same transaction. */
 export async function createLiveInput(sql: Sql, input: NewLiveInput): Promise<{ liveInput: LiveInput; streamKey: string }> {
   const streamKey = newStreamKey();
   const { rows } = await sql.query<LiveInputRow>(
-    `INSERT INTO live_inputs (id, title, channel_id, stream_key_hash, reconnect_window_seconds, recording, restream_targets)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${columns}`,
-    [newId('live'), input.title, input.channelId ?? null, hashSecret(streamKey), input.reconnectWindowSeconds, input.recording, JSON.stringify(input.restreamTargets)],
+    `INSERT INTO live_inputs (id, title, channel_id, stream_key_hash, reconnect_window_seconds, recording)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${columns}`,
+    [newId('live'), input.title, input.channelId ?? null, hashSecret(streamKey), input.reconnectWindowSeconds, input.recording],
   );
   return { liveInput: liveInputFromRow(rows[0]!), streamKey };
 }

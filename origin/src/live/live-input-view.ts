@@ -24,7 +24,7 @@ export function liveMasterPath(inputId: string): string {
 
 const UNKNOWN_NOW: LiveNow = { currentViewers: null, currentBitrate: null };
 
-/** The JSON of one live input: never its key, restream targets without theirs. */
+/** The JSON of one live input: never its key, restream targets with theirs masked. */
 export function liveInputView(input: LiveInput, urls: LiveInputUrls, now: LiveNow = UNKNOWN_NOW): LiveInputView {
   return {
     id: input.id,
@@ -33,7 +33,7 @@ export function liveInputView(input: LiveInput, urls: LiveInputUrls, now: LiveNo
     status: input.status,
     reconnectWindowSeconds: input.reconnectWindowSeconds,
     recording: input.recording ? 'on' : 'off',
-    restreamTargets: input.restreamTargets.map((target) => ({ url: target.url })),
+    restreamTargets: input.restreamTargets.map((target) => ({ ...target, statusChangedAt: target.statusChangedAt.toISOString() })),
     broadcasts: input.broadcasts,
     ingest: { rtmpUrl: urls.rtmpUrl, srtUrl: input.srtPort !== null && urls.srtHost ? srtUrl(urls.srtHost, input.srtPort) : null },
     playback: input.broadcasts > 0 && input.status !== 'idle' ? { masterUrl: `${urls.mediaBaseUrl}/${liveMasterPath(input.id)}` } : null,

@@ -10,6 +10,7 @@ import { liveInputView, liveInputWithKey } from './live-input-view.ts';
 import type { LiveNow, ReadLiveNow } from './live-now.ts';
 import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import { issueSrtCredentials, NoFreeSrtPort, removeSrt } from './srt-input-rows.ts';
+import { insertRestreamTargets } from './restream-target-rows.ts';
 import type { SrtPortRange } from './srt-ingest.ts';
 
 export interface LiveInputRoutesDeps {
@@ -23,6 +24,8 @@ export interface LiveInputRoutesDeps {
   readLiveNow?: ReadLiveNow;
   /** Opt-in SRT ingest (`srt: true`): the host publishers dial, the port range, the key that seals passphrases. Without it `srt: true` is refused. */
   srt?: { host: string; ports: SrtPortRange; sealed: SealedSecrets };
+  /** Seals restream targets' keys (`VORA_SECRETS_KEY`): the API takes a key once and shows it masked from then on. */
+  sealed: SealedSecrets;
 }
 
 const IdParam = z.object({ id: LiveInputId });
@@ -51,7 +54,12 @@ export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
   app.post('/', validate('json', CreateLiveInputBody), async (c) => {
     const body = c.req.valid('json');
     if (body.srt) srtDeps();
-    const { liveInput: created, streamKey } = await createLiveInput(sql, { ...body, recording: body.recording === 'on' });
+    const { liveInput: created, streamKey } = await sql.transaction(async (tx) => {
+      const made = await createLiveInput(tx, { title: body.title, channelId: body.channelId, reconnectWindowSeconds: body.reconnectWindowSeconds, recording: body.recording === 'on' });
+      if (body.restreamTargets.length === 0) return made;
+      await insertRestreamTargets(tx, deps.sealed, made.liveInput.id, body.restreamTargets);
+      return { ...made, liveInput: (await getLiveInput(tx, made.liveInput.id))! };
+    });
     let liveInput = created;
     let srt = null;
     if (body.srt) {
@@ -62,7 +70,7 @@ export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
       });
       liveInput = { ...created, srtPort: srt!.port };
     }
-    log.info({ event: 'live_input_created', liveInputId: liveInput.id, srtPort: liveInput.srtPort }, 'live input created');
+    log.info({ event: 'live_input_created', liveInputId: liveInput.id, srtPort: liveInput.srtPort, restreamTargets: liveInput.restreamTargets.length }, 'live input created');
     return c.json(liveInputWithKey(liveInput, streamKey, urls(), srt), 201, { Location: `${deps.publicUrl}/v1/live-inputs/${liveInput.id}` });
   });
 

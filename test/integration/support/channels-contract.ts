@@ -142,7 +142,7 @@ export function describeChannelsContract(name: string, open: () => Promise<Sql>)
       const claims = PlaybackClaims.parse((await jwtVerify(offline.videos[0]!.token, keys)).payload);
       expect(claims).toMatchObject({ sub: publicLater, channel: id, chat: 'channel' });
 
-      const { liveInput } = await createLiveInput(sql, { title: 'On air', channelId: id, reconnectWindowSeconds: 60, recording: true, restreamTargets: [] });
+      const { liveInput } = await createLiveInput(sql, { title: 'On air', channelId: id, reconnectWindowSeconds: 60, recording: true });
       expect(ChannelPageData.parse((await page()).body).live).toBeNull();
       await sql.query(`UPDATE live_inputs SET status = 'live' WHERE id = $1`, [liveInput.id]);
       const onAir = ChannelPageData.parse((await page()).body);

@@ -56,8 +56,8 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   const app = new Hono();
   const sealed = sealedSecrets(randomBytes(32).toString('base64'));
   const srt = options.srtPorts ? { host: hostOfRtmpUrl(options.rtmpUrl), ports: options.srtPorts, sealed } : undefined;
-  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log), srt }));
-  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, ...options.hooks }));
+  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log), srt, sealed }));
+  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, restreamSealed: sealed, ...options.hooks }));
   if (options.media) {
     app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
     // The VOD gateway is private: the tests read recordings with the operator token `liveOriginOperatorToken`.

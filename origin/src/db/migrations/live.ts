@@ -52,3 +52,34 @@ export const liveSrtMigrations: Migration[] = [
     ],
   },
 ];
+
+/**
+ * Restream targets (issue 17) get a table of their own: each has an id the restream activity is given (never the key),
+ * its key sealed (db/sealed-secrets.ts, the target id as additional data), the key's mask for the API, and its push
+ * status. Targets kept in `live_inputs.restream_targets` before (keys in clear) move here still in clear and are sealed
+ * when the origin starts (`sealClearRestreamKeys`); the jsonb column goes, so no clear key stays behind in it.
+ */
+export const liveRestreamMigrations: Migration[] = [
+  {
+    version: 75,
+    name: 'live inputs: restream targets with sealed keys',
+    statements: [
+      `CREATE TABLE live_restream_targets (
+        id text COLLATE "C" PRIMARY KEY,
+        live_input_id text NOT NULL REFERENCES live_inputs (id) ON DELETE CASCADE,
+        position integer NOT NULL,
+        url text NOT NULL,
+        stream_key_sealed text NOT NULL,
+        stream_key_masked text NOT NULL,
+        status text NOT NULL DEFAULT 'idle' CHECK (status IN ('idle', 'connecting', 'live', 'failed')),
+        last_error text,
+        status_changed_at timestamptz NOT NULL DEFAULT ${nowMs},
+        UNIQUE (live_input_id, position)
+      )`,
+      `INSERT INTO live_restream_targets (id, live_input_id, position, url, stream_key_sealed, stream_key_masked)
+       SELECT 'rst_' || substr(md5(random()::text || i.id || t.position::text), 1, 16), i.id, t.position::integer - 1, t.target->>'url', t.target->>'streamKey', '****'
+       FROM live_inputs i, jsonb_array_elements(i.restream_targets) WITH ORDINALITY AS t(target, position)`,
+      `ALTER TABLE live_inputs DROP COLUMN restream_targets`,
+    ],
+  },
+];

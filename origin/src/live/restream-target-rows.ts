@@ -1,0 +1,98 @@
+import type { RestreamTarget, RestreamTargetSecret, RestreamTargetStatus, RestreamTargetStatusReport } from '../../../contracts/live-inputs.ts';
+import { isSealed, type SealedSecrets } from '../db/sealed-secrets.ts';
+import { newId } from '../db/secrets.ts';
+import type { Sql } from '../db/sql.ts';
+import { maskStreamKey } from './restream-key-mask.ts';
+
+/** A restream target as stored, without its key (that stays sealed until the restream activity asks for it). */
+export interface RestreamTargetState {
+  id: string;
+  url: string;
+  streamKeyMasked: string;
+  status: RestreamTargetStatus;
+  lastError: string | null;
+  statusChangedAt: Date;
+}
+
+/** What the sealed key belongs to: the additional data of its sealing, so a key moved to another row does not open. */
+export const restreamKeyOwner = (targetId: string) => `live_restream_targets/${targetId}`;
+
+/**
+ * The input's targets as one jsonb array, for the SELECT lists of live-input-rows.ts (a subquery on the outer
+ * `live_inputs` row, so every query that returns an input returns its targets too).
+ */
+export const restreamTargetsColumn = `(SELECT COALESCE(jsonb_agg(jsonb_build_object(
+    'id', t.id, 'url', t.url, 'streamKeyMasked', t.stream_key_masked, 'status', t.status, 'lastError', t.last_error, 'statusChangedAt', t.status_changed_at
+  ) ORDER BY t.position), '[]'::jsonb) FROM live_restream_targets t WHERE t.live_input_id = live_inputs.id) AS restream_targets`;
+
+interface RestreamTargetJson {
+  id: string;
+  url: string;
+  streamKeyMasked: string;
+  status: RestreamTargetStatus;
+  lastError: string | null;
+  statusChangedAt: string;
+}
+
+export function restreamTargetsFromJson(json: RestreamTargetJson[] | string): RestreamTargetState[] {
+  const targets = typeof json === 'string' ? (JSON.parse(json) as RestreamTargetJson[]) : json;
+  return targets.map((target) => ({ ...target, statusChangedAt: new Date(target.statusChangedAt) }));
+}
+
+/** Stores an input's targets, each key sealed under its new target id. Run it in the transaction that creates the input. */
+export async function insertRestreamTargets(sql: Sql, sealed: SealedSecrets, liveInputId: string, targets: RestreamTarget[]): Promise<void> {
+  for (const [position, target] of targets.entries()) {
+    const id = newId('rst');
+    await sql.query(
+      `INSERT INTO live_restream_targets (id, live_input_id, position, url, stream_key_sealed, stream_key_masked) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, liveInputId, position, target.url, sealed.seal(target.streamKey, restreamKeyOwner(id)), maskStreamKey(target.streamKey)],
+    );
+  }
+}
+
+/** The ids of an input's targets in their order: what the live workflow starts one push for each. */
+export async function restreamTargetIds(sql: Sql, liveInputId: string): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>(`SELECT id FROM live_restream_targets WHERE live_input_id = $1 ORDER BY position`, [liveInputId]);
+  return rows.map((row) => row.id);
+}
+
+/** The target's URL and key in clear, for the restream activity only; null when the target (or its input) was deleted. */
+export async function openRestreamTarget(sql: Sql, sealed: SealedSecrets, id: string): Promise<RestreamTargetSecret | null> {
+  const { rows } = await sql.query<{ id: string; live_input_id: string; url: string; stream_key_sealed: string }>(
+    `SELECT id, live_input_id, url, stream_key_sealed FROM live_restream_targets WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, liveInputId: row.live_input_id, url: row.url, streamKey: sealed.open(row.stream_key_sealed, restreamKeyOwner(row.id)) } : null;
+}
+
+/** Records a push's status; the time moves only when the status or the error changes. False when there is no such target. */
+export async function recordRestreamStatus(sql: Sql, id: string, report: RestreamTargetStatusReport): Promise<boolean> {
+  const { rows } = await sql.query(
+    `UPDATE live_restream_targets SET status = $2, last_error = $3,
+       status_changed_at = CASE WHEN status = $2 AND last_error IS NOT DISTINCT FROM $3 THEN status_changed_at ELSE date_trunc('milliseconds', clock_timestamp()) END
+     WHERE id = $1 RETURNING id`,
+    [id, report.status, report.lastError],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Seals the keys stored in clear before sealing existed (moved from `live_inputs.restream_targets` by migration 75;
+ * the origin runs it at start) and writes their masks; returns how many it rewrote.
+ */
+export async function sealClearRestreamKeys(sql: Sql, sealed: SealedSecrets): Promise<number> {
+  const { rows } = await sql.query<{ id: string; stream_key_sealed: string }>(
+    `SELECT id, stream_key_sealed FROM live_restream_targets WHERE stream_key_sealed NOT LIKE 'sealed:%'`,
+  );
+  let rewritten = 0;
+  for (const row of rows) {
+    if (isSealed(row.stream_key_sealed)) continue;
+    const { rows: changed } = await sql.query(
+      `UPDATE live_restream_targets SET stream_key_sealed = $2, stream_key_masked = $3 WHERE id = $1 AND stream_key_sealed = $4 RETURNING id`,
+      [row.id, sealed.seal(row.stream_key_sealed, restreamKeyOwner(row.id)), maskStreamKey(row.stream_key_sealed), row.stream_key_sealed],
+    );
+    rewritten += changed.length;
+  }
+  return rewritten;
+}
