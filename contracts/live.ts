@@ -51,6 +51,8 @@ export interface LiveOriginActivities {
   closeLiveBroadcast(input: { inputId: string; broadcast: number }): Promise<'ended' | 'continued' | 'gone'>;
   /** Creates the recording's video row (PROCESSING, titled after the input, in its channel); a repeat changes nothing. */
   createLiveRecording(input: { inputId: string; broadcast: number; videoId: string; durationSeconds: number }): Promise<void>;
+  /** The ids of the input's restream targets (never their URLs or keys: activity results sit in Temporal history). */
+  restreamTargetIds(input: { inputId: string }): Promise<string[]>;
 }
 
 export interface LiveBroadcastResult {

@@ -47,6 +47,12 @@ const transcoderEnv = z.object({
     .transform((queues) => queues as WorkerTaskQueue[]),
   /** Live ladders one worker runs at once (`vora-live`); a 720p+360p ladder takes ~60 % of a core. */
   TRANSCODE_LIVE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Restream pushes (`-c copy`, a few % of a core each) one worker runs at once beside its live ladders, on `vora-live`. */
+  TRANSCODE_RESTREAM_SLOTS: z.coerce.number().int().min(0).max(256).default(8),
+  /** The origin's internal live routes, e.g. http://127.0.0.1:8080/internal/live: restream pushes read their target there. */
+  VORA_ORIGIN_INTERNAL_URL: z.url().optional(),
+  /** The secret those routes take (the origin's VORA_INTERNAL_SECRET). */
+  VORA_INTERNAL_SECRET: z.string().min(16).optional(),
   /** Niceness of ladder FFmpeg processes: PLAYABLE work of newer uploads gets the CPU first. 0 turns it off. */
   TRANSCODE_LADDER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   /** Speech recognition (automatic captions) one worker runs at once (`vora-captions`). */
@@ -82,7 +88,9 @@ export interface TranscoderConfig {
   temporal: { address: string; namespace: string; identity: string | undefined };
   ffprobe: { path: string; timeoutMs: number; memoryMb: number };
   ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number; cpuBudget: CpuBudget };
-  slots: { ladder: number; playable: number; live: number; captions: number };
+  slots: { ladder: number; playable: number; live: number; restream: number; captions: number };
+  /** Where restream pushes read their target (URL and key); null without VORA_ORIGIN_INTERNAL_URL and VORA_INTERNAL_SECRET. */
+  restreamOrigin: { internalUrl: string; internalSecret: string } | null;
   taskQueues: WorkerTaskQueue[];
   captions: { engines: SpeechEngineSettings; niceness: number; memoryMb: number };
   logLevel: (typeof logLevels)[number];
@@ -108,7 +116,8 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
       memoryMb: vars.TRANSCODE_FFMPEG_MEMORY_MB,
       cpuBudget: { baseSeconds: vars.TRANSCODE_FFMPEG_CPU_SECONDS, perSourceSecond: vars.TRANSCODE_FFMPEG_CPU_SECONDS_PER_SOURCE_SECOND },
     },
-    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS, captions: vars.TRANSCODE_CAPTIONS_SLOTS },
+    slots: { ladder: vars.TRANSCODE_LADDER_SLOTS, playable: vars.TRANSCODE_PLAYABLE_SLOTS, live: vars.TRANSCODE_LIVE_SLOTS, restream: vars.TRANSCODE_RESTREAM_SLOTS, captions: vars.TRANSCODE_CAPTIONS_SLOTS },
+    restreamOrigin: vars.VORA_ORIGIN_INTERNAL_URL && vars.VORA_INTERNAL_SECRET ? { internalUrl: vars.VORA_ORIGIN_INTERNAL_URL.replace(/\/+$/, ''), internalSecret: vars.VORA_INTERNAL_SECRET } : null,
     taskQueues: vars.TRANSCODE_TASK_QUEUES,
     captions: {
       engines: {

@@ -8,6 +8,7 @@ import { captionsTaskQueue, playableTaskQueue, transcodeTaskQueue } from '../../
 import { createTranscoderStorage } from './storage/s3-client.ts';
 import { liveTaskQueue } from '../../contracts/live.ts';
 import { createLiveActivities } from './live/live-activities.ts';
+import { createRestreamActivities } from './live/restream-activity.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
@@ -101,8 +102,13 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
     if (polls(liveTaskQueue) && storage) {
       workers.push(await Worker.create({
         connection, namespace, taskQueue: liveTaskQueue, identity,
-        activities: createLiveActivities({ ffmpegPath: config.ffmpeg.path, x264Preset: config.ffmpeg.x264Preset, storage, logger, workRoot: config.ffmpeg.workDir }),
-        maxConcurrentActivityTaskExecutions: config.slots.live,
+        activities: {
+          ...createLiveActivities({ ffmpegPath: config.ffmpeg.path, x264Preset: config.ffmpeg.x264Preset, storage, logger, workRoot: config.ffmpeg.workDir }),
+          // Without the origin's internal URL a restream push has no target to read: it is not offered here.
+          ...(config.restreamOrigin ? createRestreamActivities({ ffmpegPath: config.ffmpeg.path, origin: config.restreamOrigin, logger: logger.child({ component: 'restream' }) }) : {}),
+        },
+        // One slot pool for the queue: ladders plus copy pushes (cheap), so pushes never wait behind ladders.
+        maxConcurrentActivityTaskExecutions: config.slots.live + (config.restreamOrigin ? config.slots.restream : 0),
       }));
     }
     // Captions are written to MinIO: like live ladders, only a worker with S3 settings offers them.

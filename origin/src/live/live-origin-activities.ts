@@ -4,6 +4,7 @@ import type { Sql } from '../db/sql.ts';
 import { createVideo, getVideo, transitionVideo } from '../db/videos.ts';
 import type { LiveAnnouncements } from './live-announcements.ts';
 import { closeBroadcast, getLiveInput, type LiveInput } from './live-input-rows.ts';
+import { restreamTargetIds } from './restream-target-rows.ts';
 
 /** Where broadcast `n` of an input stands, from its row. Pure. */
 export function presenceOf(input: LiveInput | null, broadcast: number): LiveInputPresence {
@@ -15,6 +16,9 @@ export function presenceOf(input: LiveInput | null, broadcast: number): LiveInpu
 /** The live workflow's activities on `vora-origin`: it asks the input's row, the one authority on its publisher. */
 export function createLiveOriginActivities(deps: { sql: Sql; log: Logger; announcements?: LiveAnnouncements }): LiveOriginActivities {
   return {
+    async restreamTargetIds({ inputId }) {
+      return restreamTargetIds(deps.sql, inputId);
+    },
     async liveInputPresence({ inputId, broadcast }) {
       return presenceOf(await getLiveInput(deps.sql, inputId), broadcast);
     },

@@ -84,6 +84,9 @@ export async function startLiveStack(ports: StackPorts, options: { srt?: boolean
       // The ladder's shape is what is tested, not x264's: the cheapest preset keeps a busy 2-core box real-time.
       X264_PRESET: 'ultrafast',
       LOG_LEVEL: 'warn',
+      // Restream pushes read their target's URL and key from the origin's internal routes at run time.
+      VORA_ORIGIN_INTERNAL_URL: `${origin.url}/internal/live`,
+      VORA_INTERNAL_SECRET: secrets.internalSecret,
     };
     // As in production with a live pool (terraform/modules/origin, role live): the workflows run on a transcoder that
     // does not poll vora-live, the ladders on a worker that polls vora-live alone.

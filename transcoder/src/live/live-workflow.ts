@@ -1,8 +1,9 @@
-import { condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineSignal, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import { liveRepublishedSignalName, liveTaskQueue, recordingVideoId, type LiveBroadcastInput, type LiveBroadcastResult, type LiveOriginActivities } from '../../../contracts/live.ts';
 import { originTaskQueue, type OriginActivities } from '../../../contracts/transcode.ts';
 import type { LiveActivities } from './live-activities.ts';
 import type { LiveRungSections } from './live-sections.ts';
+import { startRestreamPushes } from './restream-pushes.ts';
 
 // The ladder runs as long as the broadcast: it heartbeats every few seconds, so a killed worker is noticed
 // within 20 s and the attempt restarts on any worker of `vora-live`, continuing behind a discontinuity.
@@ -30,6 +31,9 @@ export const republishedSignal = defineSignal<[string]>(liveRepublishedSignalNam
 
 /** A publisher whose claim raced the end of the window: its signal follows the claim within a request. */
 const RESUME_SIGNAL_WAIT = '1 minute';
+/** Histories from before restream pushes replay without them (no activity they did not schedule). */
+export const RESTREAM_PATCH = 'live-restream-targets';
+
 /** Bound on ladder runs of one broadcast (reconnects, restarts): past it the broadcast ends rather than loop. */
 const MAX_LADDER_RUNS = 500;
 
@@ -48,7 +52,11 @@ export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroa
   let sections: LiveRungSections = {};
   let pullUrl = input.pullUrl;
   let ladderRuns = 0;
+  let pulls = 0;
+  const targetIds = patched(RESTREAM_PATCH) ? await origin.restreamTargetIds({ inputId: input.inputId }) : [];
+  const restreams = targetIds.length > 0 ? startRestreamPushes(targetIds, { pullUrl: () => pullUrl, pulls: () => pulls }) : null;
   while (ladderRuns < MAX_LADDER_RUNS) {
+    pulls += 1;
     const run = await runLiveLadder({ ...key, pullUrl, prior: sections });
     sections = run.sections;
     ladderRuns += 1;
@@ -68,6 +76,7 @@ export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroa
     if (republishedFrom !== null) pullUrl = republishedFrom;
     republishedFrom = null;
   }
+  await restreams?.stop();
   await endLiveBroadcast({ ...key, sections });
   if (input.recording !== false && Object.values(sections).some((rung) => rung.length > 0)) {
     // Instant recording: the same segments as a READY video, no re-encode.

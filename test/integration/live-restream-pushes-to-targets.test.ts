@@ -1,0 +1,99 @@
+/**
+ * Restream targets on the real live stack: FFmpeg publishes to nginx-rtmp, the broadcast's workflow runs one `-c copy`
+ * push per target on `vora-live`. One target is a real RTMP server (FFmpeg listening, recording what it receives); the
+ * other refuses (nothing listens on its port). The first receives the media and shows `live`; the second shows
+ * `failed` with the reason while it is retried, and neither the first target nor the live playlist notices.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../stack/exec.ts';
+import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
+import { testPorts } from '../support/ports.ts';
+import { waitFor } from '../support/wait.ts';
+import { publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { startLiveStack, type LiveStack } from './support/live-stack.ts';
+
+let stack: LiveStack;
+let api: OperatorApi;
+let publisher: Publisher | undefined;
+let receiver: ChildProcess | undefined;
+let receiverPort: number;
+let refusingPort: number;
+const dir = mkdtempSync(join(tmpdir(), 'vora-restream-'));
+
+beforeAll(async () => {
+  const ports = await testPorts(import.meta.url);
+  // The live stack runs no edge and no Kafka: their ports of this file's block are free for the two targets.
+  receiverPort = ports.edge;
+  refusingPort = ports.kafka;
+  stack = await startLiveStack(ports);
+  api = operatorApi(stack.origin.url, 'unused');
+}, 240_000);
+
+afterAll(async () => {
+  await publisher?.stop();
+  if (receiver?.exitCode === null) receiver.kill('SIGKILL');
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+const segmentCount = (playlist: string) => playlist.split('\n').filter((line) => line.startsWith('seg_')).length;
+
+describe('restream targets', () => {
+  it('pushes the broadcast to a target that takes it, and shows why the refusing one fails while the stream goes on', async () => {
+    const received = join(dir, 'received.flv');
+    // A real RTMP server: FFmpeg listening, keeping what it receives.
+    receiver = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-listen', '1', '-f', 'flv', '-i', `rtmp://127.0.0.1:${receiverPort}/app/target-key-0001`, '-c', 'copy', '-f', 'flv', received], { stdio: 'ignore' });
+    const { body: input } = (await api('/v1/live-inputs', {
+      method: 'POST',
+      body: {
+        title: 'simulcast',
+        reconnectWindowSeconds: 0,
+        recording: 'off',
+        restreamTargets: [
+          { url: `rtmp://127.0.0.1:${receiverPort}/app`, streamKey: 'target-key-0001' },
+          { url: `rtmp://127.0.0.1:${refusingPort}/app`, streamKey: 'refused-key-0002' },
+        ],
+      },
+    })) as { body: Json };
+    expect(JSON.stringify(input.restreamTargets)).not.toContain('target-key-0001');
+    const targets = async () => ((await api(`/v1/live-inputs/${input.id}`)).body.restreamTargets as Json[]);
+
+    const publishedAt = Date.now();
+    publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 25, size: '640x360' });
+    await waitFor(async () => ((await targets())[0]!.status === 'live' ? true : undefined), { what: 'the first target to be live', timeoutMs: 40_000 });
+    const liveAfterMs = Date.now() - publishedAt;
+    await waitFor(async () => (statSync(received, { throwIfNoEntry: false })?.size ?? 0) > 50_000 || undefined, { what: 'the target to receive media', timeoutMs: 30_000 });
+    const receivingAfterMs = Date.now() - publishedAt;
+    console.log(`[restream] publish → target live ${liveAfterMs} ms, → 50 kB received ${receivingAfterMs} ms`);
+
+    const refused = await waitFor(async () => {
+      const second = (await targets())[1]!;
+      return second.status === 'failed' ? second : undefined;
+    }, { what: 'the refusing target to fail', timeoutMs: 30_000 });
+    expect(refused.lastError).toMatch(/^target refused: .*Connection refused/);
+    expect(refused.lastError).not.toContain('refused-key-0002');
+    const first = (await targets())[0]!;
+    expect(first).toMatchObject({ status: 'live', lastError: null, streamKeyMasked: '****0001' });
+
+    // The ladder goes on beside both pushes.
+    const media = `${stack.origin.url}/media/live/${input.id}`;
+    const before = segmentCount(await (await fetch(`${media}/b1/360p/playlist.m3u8`)).text());
+    await waitFor(async () => segmentCount(await (await fetch(`${media}/b1/360p/playlist.m3u8`)).text()) >= before + 2 || undefined, { what: 'two more live segments', timeoutMs: 20_000 });
+    expect((await api(`/v1/live-inputs/${input.id}`)).body.status).toBe('live');
+
+    await publisher.exited;
+    await waitFor(async () => ((await targets()).every((target) => target.status === 'idle') ? true : undefined), { what: 'both targets idle after the broadcast', timeoutMs: 60_000 });
+    await waitFor(async () => (receiver!.exitCode !== null ? true : undefined), { what: 'the receiver to see the push end', timeoutMs: 20_000 });
+
+    const probe = JSON.parse(await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height:format=duration', '-of', 'json', received], { timeoutMs: 30_000 })) as Json;
+    const video = (probe.streams as Json[]).find((stream) => stream.codec_type === 'video');
+    console.log(`[restream] target received ${Number(probe.format.duration).toFixed(1)} s of a 25 s publish, ${(probe.streams as Json[]).map((s) => s.codec_name).join('+')}`);
+    expect(video).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+    expect((probe.streams as Json[]).some((stream) => stream.codec_type === 'audio')).toBe(true);
+    expect(Number(probe.format.duration)).toBeGreaterThan(10);
+  }, 180_000);
+});

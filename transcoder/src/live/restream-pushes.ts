@@ -1,0 +1,56 @@
+import { CancellationScope, condition, isCancellation, proxyActivities, type ActivityFailure } from '@temporalio/workflow';
+import { liveTaskQueue } from '../../../contracts/live.ts';
+import type { RestreamActivities } from './restream-activity.ts';
+
+// A push runs as long as its source: heartbeats with FFmpeg's progress, so a killed worker is noticed within 20 s.
+// A refusing or dropping target is retried with backoff for as long as the broadcast lasts (the scope is cancelled at its end).
+const { runRestream } = proxyActivities<RestreamActivities>({
+  taskQueue: liveTaskQueue,
+  startToCloseTimeout: '24 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['RestreamTargetGone'] },
+});
+const { restreamIdle } = proxyActivities<RestreamActivities>({
+  taskQueue: liveTaskQueue,
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+});
+
+/** What the broadcast's ladder loop shows the pushes: where to pull now, and a count that moves with every new pull. */
+export interface RestreamSource {
+  pullUrl(): string;
+  pulls(): number;
+}
+
+/**
+ * Workflow code: one push per target while the broadcast lasts, each apart (a failing target never touches the
+ * ladder or another target). A push whose source ended waits for the ladder's next pull (the publisher came back).
+ */
+export function startRestreamPushes(targetIds: string[], source: RestreamSource): { stop(): Promise<void> } {
+  let over = false;
+  const scope = new CancellationScope();
+  const pushUntilOver = async (targetId: string) => {
+    while (!over) {
+      const pull = source.pulls();
+      try {
+        await runRestream({ targetId, pullUrl: source.pullUrl() });
+      } catch (error) {
+        if (isCancellation(error)) return;
+        // Deleted target, or retries given up: this target is done for the broadcast; the others and the ladder go on.
+        if ((error as ActivityFailure).name === 'ActivityFailure') return;
+        throw error;
+      }
+      await condition(() => over || source.pulls() !== pull);
+    }
+  };
+  const pushes = scope.run(() => Promise.all(targetIds.map((id) => pushUntilOver(id))));
+  return {
+    async stop() {
+      over = true;
+      scope.cancel();
+      await pushes.catch(() => undefined);
+      await Promise.all(targetIds.map((targetId) => restreamIdle({ targetId }).catch(() => undefined)));
+    },
+  };
+}
