@@ -5,7 +5,10 @@
  * `failed` with the reason while it is retried, and neither the first target nor the live playlist notices.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuSecondsOfStat } from '../../transcoder/src/ffmpeg/resource-limits.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +43,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
+/** The push's FFmpeg (the worker runs in this process): the one whose arguments end in the target's URL, not the receiver. */
+function pushProcess(pushUrl: string): number | undefined {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const args = (() => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      } catch {
+        return [];
+      }
+    })();
+    if (args.includes(pushUrl) && args.includes('copy') && !args.includes('-listen')) return Number(entry);
+  }
+  return undefined;
+}
+
+/** CPU share of one core a process used over `ms` (a figure for the closing note, not an assertion). */
+async function cpuShare(pid: number, ms: number): Promise<number> {
+  const read = () => cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const before = read();
+  await sleep(ms);
+  return (read() - before) / (ms / 1000);
+}
+
 const segmentCount = (playlist: string) => playlist.split('\n').filter((line) => line.startsWith('seg_')).length;
 
 describe('restream targets', () => {
@@ -69,6 +95,8 @@ describe('restream targets', () => {
     await waitFor(async () => (statSync(received, { throwIfNoEntry: false })?.size ?? 0) > 50_000 || undefined, { what: 'the target to receive media', timeoutMs: 30_000 });
     const receivingAfterMs = Date.now() - publishedAt;
     console.log(`[restream] publish → target live ${liveAfterMs} ms, → 50 kB received ${receivingAfterMs} ms`);
+    const pid = pushProcess(`rtmp://127.0.0.1:${receiverPort}/app/target-key-0001`);
+    if (pid) console.log(`[restream] copy push CPU ${(100 * (await cpuShare(pid, 5_000))).toFixed(1)} % of a core (640x360 25 fps + AAC), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
     const refused = await waitFor(async () => {
       const second = (await targets())[1]!;
