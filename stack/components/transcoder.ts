@@ -35,6 +35,9 @@ export function transcoderComponent(ctx: StackContext): ComponentSpec {
           S3_ENDPOINT: `http://127.0.0.1:${ctx.ports.minio}`,
           S3_ACCESS_KEY_ID: ctx.secrets.minioUser,
           S3_SECRET_ACCESS_KEY: ctx.secrets.minioPassword,
+          // Restream pushes read their target (URL and key) from the origin at run time.
+          VORA_ORIGIN_INTERNAL_URL: `http://127.0.0.1:${ctx.ports.origin}/internal/live`,
+          VORA_INTERNAL_SECRET: ctx.secrets.internalSecret,
           ...(whisperPython ? { FASTER_WHISPER_PYTHON: whisperPython, FASTER_WHISPER_MODEL_DIR: whisperBaseModelDir } : {}),
         },
       };
