@@ -53,7 +53,8 @@ export function createRestreamActivities(deps: RestreamActivityDeps) {
     const log = deps.logger.child({ restreamTargetId: input.targetId, attempt: context.info.attempt });
     const target = await openTarget(input.targetId);
     if (!target) throw ApplicationFailure.nonRetryable(`restream target ${input.targetId} was deleted`, 'RestreamTargetGone');
-    await report(target.id, { status: 'connecting', lastError: null }, log);
+    // A retry keeps showing `failed` and why until media flows: `connecting` would hide the reason every attempt.
+    if (context.info.attempt === 1) await report(target.id, { status: 'connecting', lastError: null }, log);
     const pushUrl = restreamPushUrl(target.url, target.streamKey);
     let sentMedia = false;
     const startedAt = Date.now();

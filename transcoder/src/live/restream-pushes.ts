@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation, proxyActivities, type ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, condition, isCancellation, proxyActivities } from '@temporalio/workflow';
 import { liveTaskQueue } from '../../../contracts/live.ts';
 import type { RestreamActivities } from './restream-activity.ts';
 
@@ -38,7 +38,7 @@ export function startRestreamPushes(targetIds: string[], source: RestreamSource)
       } catch (error) {
         if (isCancellation(error)) return;
         // Deleted target, or retries given up: this target is done for the broadcast; the others and the ladder go on.
-        if ((error as ActivityFailure).name === 'ActivityFailure') return;
+        if (error instanceof ActivityFailure) return;
         throw error;
       }
       await condition(() => over || source.pulls() !== pull);
