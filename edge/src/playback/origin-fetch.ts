@@ -1,10 +1,15 @@
 import { pullHeaders } from '../../../contracts/pull-signing.ts';
 import { MAX_PLAYLIST_CHARS } from './hls-strict.ts';
 import { sharedCacheSeconds } from './cache-control.ts';
-import { originRefusal, type OriginRefusal } from './origin-refusal.ts';
+import { blockingReloadRefusal, originRefusal, type OriginRefusal } from './origin-refusal.ts';
 
 /** An origin that has not answered (headers) by then is down as far as a viewer is concerned. */
 export const ORIGIN_TIMEOUT_MS = 4000;
+/**
+ * A blocking playlist reload: the gateway holds it up to 6 s (3 target durations) before its 503, the shield waits
+ * 8 s for it (shield/vcl.ts); past 9 s hls.js (10 s to first byte for playlists) would give up on the edge anyway.
+ */
+export const BLOCKING_RELOAD_TIMEOUT_MS = 9000;
 
 export type OriginFailure = { ok: false } & OriginRefusal;
 export type OriginResponse = { ok: true; response: Response } | OriginFailure;
@@ -30,9 +35,17 @@ export function mediaSourceOf(env: { ORIGIN_URL: string; MEDIA_URL?: string; PUL
   return { baseUrl: env.MEDIA_URL || env.ORIGIN_URL, pullSecret: env.PULL_SECRET };
 }
 
+export interface OriginFetchOptions {
+  /** Default ORIGIN_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** LL-HLS delivery directives (`_HLS_msn=…&_HLS_part=…`, delivery-directives.ts): a blocking reload. The pull is signed over the path alone. */
+  blockingQuery?: string;
+}
+
 /** GET `{baseUrl}{path}` from the media source, signed, bounded by ORIGIN_TIMEOUT_MS; any non-200 becomes a failure value. */
-export async function fetchOrigin(source: MediaSource, path: string, timeoutMs = ORIGIN_TIMEOUT_MS): Promise<OriginResponse> {
-  const url = `${source.baseUrl.replace(/\/+$/, '')}${path}`;
+export async function fetchOrigin(source: MediaSource, path: string, options: OriginFetchOptions = {}): Promise<OriginResponse> {
+  const { timeoutMs = ORIGIN_TIMEOUT_MS, blockingQuery } = options;
+  const url = `${source.baseUrl.replace(/\/+$/, '')}${path}${blockingQuery ? `?${blockingQuery}` : ''}`;
   const signal = AbortSignal.timeout(timeoutMs);
   const headers = source.pullSecret ? await pullHeaders({ method: 'GET', path, secret: source.pullSecret, nowSeconds: Math.floor(Date.now() / 1000) }) : {};
   let response: Response;
@@ -43,8 +56,10 @@ export async function fetchOrigin(source: MediaSource, path: string, timeoutMs =
     return failure(502, 'origin_unreachable', `the origin is not reachable for ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (response.status === 200) return { ok: true, response };
-  const body = response.status === 409 ? await boundedJson(response) : (await response.body?.cancel(), null);
-  return { ok: false, ...originRefusal(path, response.status, body, response.headers.get('Retry-After')) };
+  const explained = response.status === 409 || (blockingQuery !== undefined && (response.status === 400 || response.status === 503));
+  const body = explained ? await boundedJson(response) : (await response.body?.cancel(), null);
+  const refusal = blockingQuery === undefined ? originRefusal : blockingReloadRefusal;
+  return { ok: false, ...refusal(path, response.status, body, response.headers.get('Retry-After')) };
 }
 
 /** The JSON of a small error body, or null when it is large, unreadable or not JSON. */
@@ -64,13 +79,16 @@ async function boundedJson(response: Response): Promise<unknown> {
 /**
  * A playlist from the origin, through the Cache API: kept as long as the origin's Cache-Control allows,
  * at most EDGE_CACHE_MAX_SECONDS. The text is bounded (MAX_PLAYLIST_CHARS) before it is read whole.
+ * A blocking reload (`blockingQuery`) skips the cache both ways: it is asked of the origin, which holds it until
+ * the part exists, and its answer is this viewer's alone (maxAgeSeconds 0).
  */
-export async function fetchOriginPlaylist(source: MediaSource, path: string, cache: Cache | null): Promise<OriginText> {
+export async function fetchOriginPlaylist(source: MediaSource, path: string, cache: Cache | null, blockingQuery?: string): Promise<OriginText> {
+  if (blockingQuery !== undefined) cache = null;
   const key = new Request(`${source.baseUrl.replace(/\/+$/, '')}${path}`);
   const hit = await cache?.match(key);
   if (hit) return { ok: true, text: await playlistText(hit), maxAgeSeconds: sharedCacheSeconds(hit.headers.get('Cache-Control')), cached: true };
 
-  const fetched = await fetchOrigin(source, path);
+  const fetched = await fetchOrigin(source, path, blockingQuery === undefined ? {} : { blockingQuery, timeoutMs: BLOCKING_RELOAD_TIMEOUT_MS });
   if (!fetched.ok) return fetched;
   const { response } = fetched;
   const declared = Number(response.headers.get('Content-Length') ?? 0);
@@ -81,7 +99,7 @@ export async function fetchOriginPlaylist(source: MediaSource, path: string, cac
   const text = await playlistText(response);
   if (text.length > MAX_PLAYLIST_CHARS) return failure(502, 'bad_origin_playlist', `the origin's ${path} is over the ${MAX_PLAYLIST_CHARS} character limit`);
 
-  const maxAgeSeconds = sharedCacheSeconds(response.headers.get('Cache-Control'));
+  const maxAgeSeconds = blockingQuery === undefined ? sharedCacheSeconds(response.headers.get('Cache-Control')) : 0;
   if (cache && maxAgeSeconds > 0) {
     const headers = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
     await cache.put(key, new Response(text, { headers }));

@@ -2,7 +2,7 @@ import { ApiErrorBody, PLAYABILITY_CODE } from '../../../contracts/http.ts';
 
 /** What the edge tells a viewer when the origin gateway refuses: a status, a code, a sentence, maybe headers. */
 export interface OriginRefusal {
-  status: 404 | 409 | 502 | 504;
+  status: 400 | 404 | 409 | 502 | 503 | 504;
   code: string;
   message: string;
   headers?: Record<string, string>;
@@ -59,4 +59,27 @@ export function liveMasterRefusal(refusal: OriginRefusal): OriginRefusal {
     message: `this live stream is offline: nothing has been broadcast yet; try again in ${OFFLINE_RETRY_AFTER_SECONDS} s`,
     headers: { 'Retry-After': String(OFFLINE_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' },
   };
+}
+
+/**
+ * Pure: the viewer's answer when the gateway refuses a blocking playlist reload (`_HLS_msn`/`_HLS_part`). Its 400
+ * (a request too far ahead, RFC 8216bis §6.2.5.2) is the player's own mistake and passes through with the gateway's
+ * sentence; its 503 (the part did not appear within the hold) passes through so the player simply asks again.
+ * Anything else as for any playlist.
+ */
+export function blockingReloadRefusal(path: string, status: number, body: unknown, retryAfter: string | null): OriginRefusal {
+  const parsed = ApiErrorBody.safeParse(body);
+  const said = parsed.success ? `: ${parsed.data.error.message}` : '';
+  if (status === 400) {
+    return { status: 400, code: parsed.success ? parsed.data.error.code : 'bad_request', message: `the origin refused the blocking reload of ${path}${said}`, headers: { 'Cache-Control': 'no-store' } };
+  }
+  if (status === 503) {
+    return {
+      status: 503,
+      code: 'reload_timeout',
+      message: `the origin held the blocking reload of ${path} and the requested part did not appear in time${said}; ask again`,
+      headers: { 'Cache-Control': 'no-store', 'Retry-After': String(Math.min(boundedRetryAfter(retryAfter), 2)) },
+    };
+  }
+  return originRefusal(path, status, body, retryAfter);
 }

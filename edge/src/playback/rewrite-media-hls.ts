@@ -1,6 +1,7 @@
 import type { MediaPlaylist } from 'hls-parser/types.js';
 import { parseStrict, stringifyPlaylist } from './hls-strict.ts';
 import type { MediaRewriteOptions, MediaRewriteResult } from './rewrite-media.ts';
+import { siblingPlaylistUri } from './rendition-report-uri.ts';
 import { segmentResolver } from './segment-uri.ts';
 
 /**
@@ -14,9 +15,10 @@ export function rewriteMediaWithHlsParser(text: string, options: MediaRewriteOpt
   if (!parsed.ok) return parsed;
   if (parsed.playlist.isMasterPlaylist) return { ok: false, error: 'expected a media playlist, got a master playlist' };
   const playlist = parsed.playlist as MediaPlaylist;
-  if (playlist.partTargetDuration !== undefined || playlist.prefetchSegments.length > 0 || playlist.renditionReports.length > 0) return { ok: false, error: 'low-latency HLS is not supported by the edge rewriter' };
+  // EXT-X-PREFETCH is the pre-standard low-latency HLS of some packagers; Vora's origin never writes it.
+  if (playlist.prefetchSegments.length > 0) return { ok: false, error: 'EXT-X-PREFETCH (pre-RFC low-latency HLS) is not supported by the edge rewriter' };
 
-  const durationSeconds = Math.round(playlist.segments.reduce((sum, segment) => sum + segment.duration, 0) * 1000) / 1000;
+  const durationSeconds = Math.round(playlist.segments.reduce((sum, segment) => sum + (segment.uri ? segment.duration : 0), 0) * 1000) / 1000;
   const query = typeof options.segmentQuery === 'string' ? options.segmentQuery : options.segmentQuery({ durationSeconds });
   // Maps and keys are shared between segments: rewrite each object once.
   const done = new WeakSet<object>();
@@ -29,8 +31,14 @@ export function rewriteMediaWithHlsParser(text: string, options: MediaRewriteOpt
     return null;
   };
   for (const segment of playlist.segments) {
-    const error = rewrite(segment) ?? (segment.map ? rewrite(segment.map) : null) ?? (segment.key ? rewrite(segment.key) : null);
+    // The segment that only carries the preload hint (or parts so far) has no URI of its own.
+    const error = (segment.uri ? rewrite(segment) : null) ?? (segment.map ? rewrite(segment.map) : null) ?? (segment.key ? rewrite(segment.key) : null) ?? segment.parts.reduce<string | null>((found, part) => found ?? rewrite(part), null);
     if (error) return { ok: false, error };
+  }
+  for (const report of playlist.renditionReports) {
+    const sibling = siblingPlaylistUri(report.uri, options.mediaPathPrefix);
+    if ('error' in sibling) return { ok: false, error: sibling.error };
+    report.uri = sibling.uri;
   }
   const written = stringifyPlaylist(playlist);
   return written.ok ? { ok: true, text: written.playlist, durationSeconds } : written;

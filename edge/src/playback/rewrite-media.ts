@@ -1,4 +1,5 @@
 import { MAX_PLAYLIST_CHARS } from './hls-strict.ts';
+import { siblingPlaylistUri } from './rendition-report-uri.ts';
 import { segmentResolver, type SegmentTarget } from './segment-uri.ts';
 
 export type MediaRewriteResult = { ok: true; text: string; durationSeconds: number } | { ok: false; error: string };
@@ -8,10 +9,11 @@ export interface MediaRewriteOptions extends SegmentTarget {
   segmentQuery: string | ((playlist: { durationSeconds: number }) => string);
 }
 
-// Tags whose URI attribute names a file the CDN node must serve with the token.
-const URI_TAGS = ['#EXT-X-MAP:', '#EXT-X-KEY:'];
+// Tags whose URI attribute names a file the CDN node must serve with the token (LL-HLS parts and hints too).
+const URI_TAGS = ['#EXT-X-MAP:', '#EXT-X-KEY:', '#EXT-X-PART:', '#EXT-X-PRELOAD-HINT:'];
+// A sibling rendition's playlist: it stays on the edge (rendition-report-uri.ts).
+const RENDITION_REPORT = '#EXT-X-RENDITION-REPORT:';
 const MASTER_TAGS = ['#EXT-X-STREAM-INF', '#EXT-X-I-FRAME-STREAM-INF', '#EXT-X-MEDIA:'];
-const LOW_LATENCY_TAGS = ['#EXT-X-PART:', '#EXT-X-PRELOAD-HINT:', '#EXT-X-RENDITION-REPORT:'];
 
 const startsWithAny = (line: string, tags: string[]) => tags.some((tag) => line.startsWith(tag));
 const fail = (line: number, error: string): MediaRewriteResult => ({ ok: false, error: `line ${line}: ${error}` });
@@ -27,7 +29,8 @@ function uriAttributeSpan(line: string): [number, number] | null {
 
 /**
  * Rewrites a media playlist line by line, touching only segment URI lines and the URI attribute of
- * EXT-X-MAP/EXT-X-KEY; every other line (discontinuities, byteranges, dates, ENDLIST…) is copied.
+ * EXT-X-MAP/EXT-X-KEY/EXT-X-PART/EXT-X-PRELOAD-HINT (to the node, with the token) and EXT-X-RENDITION-REPORT
+ * (kept on the edge); every other line (discontinuities, byteranges, dates, server control, ENDLIST…) is copied.
  * Checks the structure it relies on: #EXTM3U first, EXT-X-TARGETDURATION present, each #EXTINF
  * followed by exactly one URI. hls-parser gives the same result ~10× slower (see bench/playback-rewrite.ts).
  */
@@ -65,16 +68,21 @@ export function rewriteMedia(text: string, options: MediaRewriteOptions): MediaR
     } else if (startsWithAny(line, URI_TAGS)) {
       const span = uriAttributeSpan(line);
       if (!span) {
-        if (line.startsWith('#EXT-X-MAP:') || !/METHOD=NONE/.test(line)) return fail(i + 1, `${line.slice(0, line.indexOf(':'))} has no quoted URI attribute`);
+        // Only a key with METHOD=NONE names no file.
+        if (!line.startsWith('#EXT-X-KEY:') || !/METHOD=NONE/.test(line)) return fail(i + 1, `${line.slice(0, line.indexOf(':'))} has no quoted URI attribute`);
         continue;
       }
       const target = resolver.resolve(line.slice(span[0], span[1]));
       if ('error' in target) return fail(i + 1, target.error);
       pending.push({ index: i, head: line.slice(0, span[0]) + target.url + target.separator, tail: line.slice(span[1]) });
+    } else if (line.startsWith(RENDITION_REPORT)) {
+      const span = uriAttributeSpan(line);
+      if (!span) return fail(i + 1, 'EXT-X-RENDITION-REPORT has no quoted URI attribute');
+      const sibling = siblingPlaylistUri(line.slice(span[0], span[1]), options.mediaPathPrefix);
+      if ('error' in sibling) return fail(i + 1, sibling.error);
+      lines[i] = line.slice(0, span[0]) + sibling.uri + line.slice(span[1]);
     } else if (startsWithAny(line, MASTER_TAGS)) {
       return fail(i + 1, `${line.split(':')[0]} belongs to a master playlist; expected a media playlist`);
-    } else if (startsWithAny(line, LOW_LATENCY_TAGS)) {
-      return fail(i + 1, `${line.split(':')[0]} (low-latency HLS) is not supported by the edge rewriter`);
     }
   }
   if (awaitingUri) return fail(lines.length, 'the last #EXTINF has no URI');

@@ -7,6 +7,7 @@ import { EdgeError } from '../http/errors.ts';
 import { requirePlaybackToken, type PlaybackApp } from './authorize.ts';
 import { viewerCacheControl } from './cache-control.ts';
 import { chooseNode } from './choose-node.ts';
+import { deliveryDirectives } from './delivery-directives.ts';
 import { fetchOrigin, fetchOriginPlaylist, mediaSourceOf, type OriginFailure } from './origin-fetch.ts';
 import { liveMasterRefusal } from './origin-refusal.ts';
 import { rewriteMaster } from './rewrite-master.ts';
@@ -71,8 +72,12 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
   const videoId = claims.sub;
   await channelPlaybackLimits(c.env.CONFIG, claims, c.req.header('Origin'));
   const secret = segmentTokenSecret(c.env.NODE_KEY);
+  // LL-HLS blocking reload: checked here (a malformed one never reaches the origin), forwarded alone, never cached.
+  const directives = deliveryDirectives(new URL(c.req.url).searchParams);
+  if (!directives.ok) throw new EdgeError(400, 'bad_delivery_directive', `${directives.message} (LL-HLS blocking reload, RFC 8216bis §6.2.5.2)`);
+  const blockingQuery = directives.blocking ? directives.query : undefined;
   const mediaPathPrefix = `${originFolder(claims)}${folder}`;
-  const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(mediaSourceOf(c.env), `${mediaPathPrefix}playlist.m3u8`, edgeCache()), listNodesMemoised(c.env.NODES, kvCacheMs(c.env.KV_CACHE_MS))]);
+  const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(mediaSourceOf(c.env), `${mediaPathPrefix}playlist.m3u8`, edgeCache(), blockingQuery), listNodesMemoised(c.env.NODES, kvCacheMs(c.env.KV_CACHE_MS))]);
   if (!playlist.ok) return refuse(playlist);
 
   const node = chooseNode(nodes, videoId, { viewerRegion: c.get('viewer').region });
@@ -85,18 +90,19 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
   // The prefix names the video (or live input) and rendition; the node its URL: together, the bytes of the answer.
   const memoKey = `${node.url}\n${mediaPathPrefix}`;
   let body: string;
-  const memoised = rewrites.get(memoKey, playlist.text);
+  // A blocking reload's answer is rewritten for it alone: it neither reads nor feeds the memo.
+  const memoised = blockingQuery === undefined ? rewrites.get(memoKey, playlist.text) : undefined;
   if (memoised && segmentQuery(memoised.durationSeconds) === memoised.query) {
     body = memoised.body;
   } else {
     const rewritten = rewriteMedia(playlist.text, { nodeBaseUrl: node.url, mediaPathPrefix, segmentQuery: ({ durationSeconds }) => segmentQuery(durationSeconds) });
     if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder.slice(0, -1)} playlist is malformed: ${rewritten.error}`);
     body = rewritten.text;
-    rewrites.set(memoKey, { source: playlist.text, query: segmentQuery(rewritten.durationSeconds), durationSeconds: rewritten.durationSeconds, body });
+    if (blockingQuery === undefined) rewrites.set(memoKey, { source: playlist.text, query: segmentQuery(rewritten.durationSeconds), durationSeconds: rewritten.durationSeconds, body });
   }
   return c.body(body, 200, {
     'Content-Type': PLAYLIST_TYPE,
-    'Cache-Control': viewerCacheControl(playlist.maxAgeSeconds, claims.exp, now),
+    'Cache-Control': blockingQuery === undefined ? viewerCacheControl(playlist.maxAgeSeconds, claims.exp, now) : 'no-store',
     // Which node this viewer was sent to: for operators following a request, not a secret.
     'X-Vora-Cdn-Node': node.nodeId,
   });
