@@ -64,6 +64,13 @@ export type RestreamTargetStatusReport = z.infer<typeof RestreamTargetStatusRepo
 /** Beacons heartbeat every 30 s while playing (edge/public/player/beacons.js): a window that always holds one, plus delivery slack. */
 export const LIVE_VIEWER_WINDOW_SECONDS = 45;
 
+/**
+ * `standard`: 2-s segments from FFmpeg's HLS muxer (~6 s behind live). `low`: LL-HLS (RFC 8216bis) packaged by the
+ * origin from fragmented MP4 — parts of ~0.33 s, preload hints, blocking playlist reload (origin/src/live/llhls/).
+ */
+export const LiveLatency = z.enum(['standard', 'low']);
+export type LiveLatency = z.infer<typeof LiveLatency>;
+
 /** Mux allows 0–1,800 s; 60 s by default here too. */
 export const MAX_RECONNECT_WINDOW_SECONDS = 1800;
 
@@ -79,6 +86,7 @@ export const CreateLiveInputBody = z.strictObject({
    * so inputs cannot share a port), shown once like the stream key.
    */
   srt: z.boolean().default(false),
+  latency: LiveLatency.default('standard'),
 });
 export type CreateLiveInputBody = z.infer<typeof CreateLiveInputBody>;
 
@@ -99,6 +107,7 @@ export const LiveInputView = z.object({
   status: LiveInputStatus,
   reconnectWindowSeconds: z.number().int(),
   recording: z.enum(['on', 'off']),
+  latency: LiveLatency,
   /** Targets with their keys masked, each with its own push status. */
   restreamTargets: z.array(RestreamTargetView),
   /** How many broadcasts this input has had (the `n` of workflow `live-{id}-{n}`). */

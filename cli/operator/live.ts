@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../lib/errors.ts';
-import { LIVE_VIEWER_WINDOW_SECONDS, LiveInputList, LiveInputView, LiveInputWithKey, MAX_RECONNECT_WINDOW_SECONDS } from '../../contracts/live-inputs.ts';
+import { LIVE_VIEWER_WINDOW_SECONDS, LiveInputList, LiveLatency, LiveInputView, LiveInputWithKey, MAX_RECONNECT_WINDOW_SECONDS } from '../../contracts/live-inputs.ts';
 import { originClient, type HttpMethod } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
@@ -44,7 +44,7 @@ export function liveInputLines(input: LiveInputView): string[] {
     `${input.id}  ${input.status}  ${input.title}`,
     ...(on ? [`  now        ${viewersText(input.currentViewers)} viewers (watch pages playing, last ${LIVE_VIEWER_WINDOW_SECONDS} s), publisher sends ${formatBitrate(input.currentBitrate)}`] : []),
     `  ingest     ${input.ingest.rtmpUrl}/<stream key>`,
-    `  broadcasts ${input.broadcasts}, reconnect window ${input.reconnectWindowSeconds} s, recording ${input.recording}`,
+    `  broadcasts ${input.broadcasts}, reconnect window ${input.reconnectWindowSeconds} s, recording ${input.recording}, latency ${input.latency}`,
     ...restreamLines(input.restreamTargets),
     `  playback   ${input.playback?.masterUrl ?? '(nothing yet: no broadcast)'}`,
     `  watch      \`vora live sign ${input.id}\` makes a watch link (it waits while the stream is offline)`,
@@ -76,6 +76,12 @@ function seconds(value: string): number {
   return parsed;
 }
 
+function latency(value: string): LiveLatency {
+  const parsed = LiveLatency.safeParse(value);
+  if (!parsed.success) throw new CliError(`--latency must be standard or low, got ${value}`);
+  return parsed.data;
+}
+
 /** `vora live create | ls | show | rotate-key | rm`: live inputs (stream keys) on the origin. */
 export function registerLiveCommand(program: Command): void {
   const live = program.command('live').description('live inputs: stream keys, ingest URLs, broadcast status');
@@ -88,10 +94,11 @@ export function registerLiveCommand(program: Command): void {
     .option('--reconnect-window <seconds>', `a publisher back within this long continues the same broadcast (0–${MAX_RECONNECT_WINDOW_SECONDS})`, seconds, 60)
     .option('--no-recording', 'do not keep the broadcast as a video')
     .option('--srt', 'also take SRT: its own port and passphrase (shown once)')
+    .option('--latency <latency>', 'standard (2-s segments, ~6 s behind live) or low (LL-HLS parts of ~0.33 s)', latency, 'standard')
     .option('--json', 'print JSON')
-    .action(async (options: { title: string; channel?: string; reconnectWindow: number; recording: boolean; srt?: boolean; json?: boolean }) => {
+    .action(async (options: { title: string; channel?: string; reconnectWindow: number; recording: boolean; srt?: boolean; latency: LiveLatency; json?: boolean }) => {
       const created = LiveInputWithKey.parse(
-        await request('POST', '', { title: options.title, channelId: options.channel, reconnectWindowSeconds: options.reconnectWindow, recording: options.recording ? 'on' : 'off', srt: options.srt ?? false }),
+        await request('POST', '', { title: options.title, channelId: options.channel, reconnectWindowSeconds: options.reconnectWindow, recording: options.recording ? 'on' : 'off', srt: options.srt ?? false, latency: options.latency }),
       );
       if (options.json) return printJson(created);
       for (const line of goLiveLines(created)) printLine(line);

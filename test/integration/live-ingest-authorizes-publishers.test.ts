@@ -59,7 +59,7 @@ const refusals = (liveInputId?: string) => origin.logs.filter((line) => line.eve
 describe('live inputs API', () => {
   it('shows the key once, stores only its hash, and validates the body', async () => {
     const input = await createInput('stream one');
-    expect(input).toMatchObject({ status: 'idle', reconnectWindowSeconds: 60, recording: 'on', broadcasts: 0, ingest: { rtmpUrl: rtmpBase }, playback: null });
+    expect(input).toMatchObject({ status: 'idle', reconnectWindowSeconds: 60, recording: 'on', latency: 'standard', broadcasts: 0, ingest: { rtmpUrl: rtmpBase }, playback: null });
     expect(input.streamKey).toMatch(/^lk_[A-Za-z0-9_-]{43}$/);
     expect(input.publishUrl).toBe(`${rtmpBase}/${input.streamKey}`);
     const { body: read } = await api(`/v1/live-inputs/${input.id}`);
@@ -71,6 +71,13 @@ describe('live inputs API', () => {
     expect((await api('/v1/live-inputs', { method: 'POST', body: { title: 'x', reconnectWindowSeconds: 1801 } })).status).toBe(400);
     expect((await api('/v1/live-inputs', { method: 'POST', body: { title: 'x', restreamTargets: [{ url: 'http://nope', streamKey: 'k' }] } })).status).toBe(400);
     expect((await api('/v1/live-inputs/live_missing')).status).toBe(404);
+
+    const low = await api('/v1/live-inputs', { method: 'POST', body: { title: 'low', latency: 'low' } });
+    expect(low.body.latency).toBe('low');
+    expect((await api(`/v1/live-inputs/${low.body.id}`)).body.latency).toBe('low');
+    const wrong = await api('/v1/live-inputs', { method: 'POST', body: { title: 'x', latency: 'ultra' } });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toContain('latency');
   });
 
   it('refuses the hooks without the ingest secret', async () => {

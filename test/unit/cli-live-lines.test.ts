@@ -9,6 +9,7 @@ const input: LiveInputWithKey = {
   status: 'live',
   reconnectWindowSeconds: 60,
   recording: 'on',
+  latency: 'low',
   restreamTargets: [],
   broadcasts: 2,
   ingest: { rtmpUrl: 'rtmp://127.0.0.1:1935/live', srtUrl: null },
@@ -35,6 +36,10 @@ describe('vora live', () => {
     expect(liveInputLines({ ...input, status: 'idle', currentViewers: null, currentBitrate: null }).join('\n')).not.toContain('viewers (');
     expect(formatBitrate(850_400)).toBe('850 kbit/s');
     expect(formatBitrate(null)).toBe('-');
+  });
+
+  it('says which latency the input streams at', () => {
+    expect(liveInputLines(input)[3]).toBe('  broadcasts 2, reconnect window 60 s, recording on, latency low');
   });
 
   it("prints OBS's server and key apart, and FFmpeg's one URL", () => {

@@ -3,7 +3,7 @@ import type { LiveInput } from '../../origin/src/live/live-input-rows.ts';
 import { presenceOf } from '../../origin/src/live/live-origin-activities.ts';
 
 const input: LiveInput = {
-  id: 'live_a', title: 't', channelId: null, enabled: true, status: 'reconnecting', reconnectWindowSeconds: 60, recording: true,
+  id: 'live_a', title: 't', channelId: null, enabled: true, status: 'reconnecting', reconnectWindowSeconds: 60, recording: true, latency: 'standard',
   restreamTargets: [], publisher: null, broadcasts: 3, srtPort: null, createdAt: new Date(0), updatedAt: new Date(0),
 };
 

@@ -12,6 +12,7 @@ const input: LiveInput = {
   status: 'idle',
   reconnectWindowSeconds: 60,
   recording: true,
+  latency: 'standard',
   restreamTargets: [],
   publisher: null,
   broadcasts: 0,

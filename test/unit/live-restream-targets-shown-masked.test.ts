@@ -7,7 +7,7 @@ import { liveInputView } from '../../origin/src/live/live-input-view.ts';
 
 const key = 'live_123456789_abcdefghWXYZ';
 const input: LiveInput = {
-  id: 'live_abc', title: 'Show', channelId: null, enabled: true, status: 'live', reconnectWindowSeconds: 60, recording: true,
+  id: 'live_abc', title: 'Show', channelId: null, enabled: true, status: 'live', reconnectWindowSeconds: 60, recording: true, latency: 'standard',
   restreamTargets: [
     { id: 'rst_a', url: 'rtmp://a.test/app', streamKeyMasked: maskStreamKey(key), status: 'live', lastError: null, statusChangedAt: new Date(0) },
     { id: 'rst_b', url: 'rtmp://127.0.0.1:9/app', streamKeyMasked: maskStreamKey('short'), status: 'failed', lastError: 'target refused: Connection refused', statusChangedAt: new Date(0) },

@@ -21,6 +21,7 @@ const input: LiveInput = {
   status: 'live',
   reconnectWindowSeconds: 60,
   recording: true,
+  latency: 'standard',
   restreamTargets: [{ id: 'rst_a', url: 'rtmp://elsewhere.test/app', streamKeyMasked: '****-key', status: 'live', lastError: null, statusChangedAt: new Date(0) }],
   publisher: { clientId: '7', keyHash: 'h', addr: '127.0.0.1', since: at.toISOString() },
   broadcasts: 3,

@@ -4,7 +4,7 @@ import { channelMigrations, twitchLinkMigrations, videoVisibilityMigrations } fr
 import { captionMigrations } from './migrations/captions.ts';
 import { autoCaptionMigrations } from './migrations/auto-captions.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
-import { liveMigrations, liveRestreamMigrations, liveSrtMigrations } from './migrations/live.ts';
+import { liveLatencyMigrations, liveMigrations, liveRestreamMigrations, liveSrtMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
 import { outgoingWebhookMigrations, outgoingWebhookOutboxMigrations } from './migrations/webhooks.ts';
 
@@ -142,4 +142,5 @@ export const schemaMigrations: Migration[] = [
   ...autoCaptionMigrations,
   ...liveSrtMigrations,
   ...liveRestreamMigrations,
+  ...liveLatencyMigrations,
 ];

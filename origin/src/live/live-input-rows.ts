@@ -1,4 +1,4 @@
-import type { LiveInputStatus } from '../../../contracts/live-inputs.ts';
+import type { LiveInputStatus, LiveLatency } from '../../../contracts/live-inputs.ts';
 import { hashSecret, newId, newSecret } from '../db/secrets.ts';
 import type { Sql } from '../db/sql.ts';
 import { restreamTargetsColumn, restreamTargetsFromJson, type RestreamTargetState } from './restream-target-rows.ts';
@@ -22,6 +22,8 @@ export interface LiveInput {
   status: LiveInputStatus;
   reconnectWindowSeconds: number;
   recording: boolean;
+  /** `low`: the ladder PUTs fragmented MP4 to the origin, which packages LL-HLS (llhls/); `standard`: FFmpeg's HLS. */
+  latency: LiveLatency;
   /** Keys masked; restream-target-rows.ts opens a key only for the restream activity. */
   restreamTargets: RestreamTargetState[];
   publisher: Publisher | null;
@@ -40,6 +42,7 @@ interface LiveInputRow {
   status: LiveInputStatus;
   reconnect_window_seconds: number;
   recording: boolean;
+  latency: LiveLatency;
   restream_targets: Parameters<typeof restreamTargetsFromJson>[0];
   publisher: Publisher | null;
   broadcasts: number;
@@ -48,7 +51,7 @@ interface LiveInputRow {
   updated_at: Date;
 }
 
-const columns = `id, title, channel_id, enabled, status, reconnect_window_seconds, recording, ${restreamTargetsColumn}, publisher, broadcasts, srt_port, created_at, updated_at`;
+const columns = `id, title, channel_id, enabled, status, reconnect_window_seconds, recording, latency, ${restreamTargetsColumn}, publisher, broadcasts, srt_port, created_at, updated_at`;
 
 function liveInputFromRow(row: LiveInputRow): LiveInput {
   return {
@@ -59,6 +62,7 @@ function liveInputFromRow(row: LiveInputRow): LiveInput {
     status: row.status,
     reconnectWindowSeconds: row.reconnect_window_seconds,
     recording: row.recording,
+    latency: row.latency,
     restreamTargets: restreamTargetsFromJson(row.restream_targets),
     publisher: row.publisher,
     broadcasts: row.broadcasts,
@@ -76,15 +80,17 @@ export interface NewLiveInput {
   channelId?: string;
   reconnectWindowSeconds: number;
   recording: boolean;
+  /** Absent: standard. */
+  latency?: LiveLatency;
 }
 
 /** Targets are stored apart, their keys sealed: `insertRestreamTargets` in the same transaction. */
 export async function createLiveInput(sql: Sql, input: NewLiveInput): Promise<{ liveInput: LiveInput; streamKey: string }> {
   const streamKey = newStreamKey();
   const { rows } = await sql.query<LiveInputRow>(
-    `INSERT INTO live_inputs (id, title, channel_id, stream_key_hash, reconnect_window_seconds, recording)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${columns}`,
-    [newId('live'), input.title, input.channelId ?? null, hashSecret(streamKey), input.reconnectWindowSeconds, input.recording],
+    `INSERT INTO live_inputs (id, title, channel_id, stream_key_hash, reconnect_window_seconds, recording, latency)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${columns}`,
+    [newId('live'), input.title, input.channelId ?? null, hashSecret(streamKey), input.reconnectWindowSeconds, input.recording, input.latency ?? 'standard'],
   );
   return { liveInput: liveInputFromRow(rows[0]!), streamKey };
 }

@@ -33,6 +33,7 @@ export function liveInputView(input: LiveInput, urls: LiveInputUrls, now: LiveNo
     status: input.status,
     reconnectWindowSeconds: input.reconnectWindowSeconds,
     recording: input.recording ? 'on' : 'off',
+    latency: input.latency,
     restreamTargets: input.restreamTargets.map((target) => ({ ...target, statusChangedAt: target.statusChangedAt.toISOString() })),
     broadcasts: input.broadcasts,
     ingest: { rtmpUrl: urls.rtmpUrl, srtUrl: input.srtPort !== null && urls.srtHost ? srtUrl(urls.srtHost, input.srtPort) : null },

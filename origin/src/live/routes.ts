@@ -55,7 +55,7 @@ export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
     const body = c.req.valid('json');
     if (body.srt) srtDeps();
     const { liveInput: created, streamKey } = await sql.transaction(async (tx) => {
-      const made = await createLiveInput(tx, { title: body.title, channelId: body.channelId, reconnectWindowSeconds: body.reconnectWindowSeconds, recording: body.recording === 'on' });
+      const made = await createLiveInput(tx, { title: body.title, channelId: body.channelId, reconnectWindowSeconds: body.reconnectWindowSeconds, recording: body.recording === 'on', latency: body.latency });
       if (body.restreamTargets.length === 0) return made;
       await insertRestreamTargets(tx, deps.sealed, made.liveInput.id, body.restreamTargets);
       return { ...made, liveInput: (await getLiveInput(tx, made.liveInput.id))! };

@@ -83,3 +83,12 @@ export const liveRestreamMigrations: Migration[] = [
     ],
   },
 ];
+
+/** Low-latency live (issue 24): an input is packaged as LL-HLS by the origin (`low`) or as 2-s segments by FFmpeg (`standard`). */
+export const liveLatencyMigrations: Migration[] = [
+  {
+    version: 80,
+    name: 'live inputs: latency',
+    statements: [`ALTER TABLE live_inputs ADD COLUMN latency text NOT NULL DEFAULT 'standard' CHECK (latency IN ('standard', 'low'))`],
+  },
+];
