@@ -61,6 +61,40 @@ export const NODE_KEY_PREFIX = 'node:';
 export const drainKey = (nodeId: string): string => `drain:${nodeId}`;
 export const DRAIN_KEY_PREFIX = 'drain:';
 
-/** The answer to `POST /v1/nodes/:id/drain` and `/undrain` (the edge's `/internal/nodes/:id/…`); `node` is null while it sends no heartbeats. */
-export const NodeDrainAnswer = z.object({ nodeId: NodeId, drained: z.boolean(), node: NodeRecord.nullable() });
+/**
+ * One drain or undrain that changed a node's state, as the edge records it and reports it to the origin (the
+ * `node.drained` / `node.undrained` webhook). `eventId` is made once, at the edge, so however many times the
+ * change is reported (the drain's answer, the push, the origin's pull) the origin stores one event.
+ */
+export const NodeDrainChange = z.object({
+  eventId: z.string().regex(/^evt_node_[A-Za-z0-9-]{1,64}$/, 'a drain change id is evt_node_ + a UUID'),
+  nodeId: NodeId,
+  drained: z.boolean(),
+  /** When the edge wrote it (epoch ms): reports are ingested oldest first. */
+  at: z.number().int().nonnegative(),
+  node: NodeRecord.nullable(),
+});
+export type NodeDrainChange = z.infer<typeof NodeDrainChange>;
+
+/** At most this many changes per report (the edge's push and the origin's pull page). */
+export const MAX_DRAIN_CHANGES_PER_REPORT = 100;
+/** `POST {origin}/internal/node-drains` (the edge's push) and `GET {edge}/internal/nodes/drain-changes` (the origin's pull). */
+export const NodeDrainReport = z.object({ changes: z.array(NodeDrainChange).max(MAX_DRAIN_CHANGES_PER_REPORT) });
+export type NodeDrainReport = z.infer<typeof NodeDrainReport>;
+/** `POST {edge}/internal/nodes/drain-changes/ack`: the origin stored these; the edge forgets them. */
+export const NodeDrainAck = z.object({ eventIds: z.array(NodeDrainChange.shape.eventId).max(MAX_DRAIN_CHANGES_PER_REPORT) });
+export type NodeDrainAck = z.infer<typeof NodeDrainAck>;
+
+/** `drain-change:{eventId}`: a change the origin has not confirmed yet (kept DRAIN_CHANGE_TTL_SECONDS at most). */
+export const drainChangeKey = (eventId: string): string => `drain-change:${eventId}`;
+export const DRAIN_CHANGE_KEY_PREFIX = 'drain-change:';
+/** An origin down for longer than this loses the drain events of that time (the drains themselves stay). */
+export const DRAIN_CHANGE_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The answer to `POST /v1/nodes/:id/drain` and `/undrain` (the edge's `/internal/nodes/:id/…`); `node` is null while
+ * it sends no heartbeats; `change` is null when the node already was in that state (no event). An older edge sends
+ * no `change`.
+ */
+export const NodeDrainAnswer = z.object({ nodeId: NodeId, drained: z.boolean(), node: NodeRecord.nullable(), change: NodeDrainChange.nullable().optional() });
 export type NodeDrainAnswer = z.infer<typeof NodeDrainAnswer>;

@@ -12,7 +12,7 @@ import { videoEventType } from './video-events.ts';
 /** Every event type an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
   ...VIDEO_STATES.map(videoEventType),
-  /** An operator took a CDN node out of rotation (`POST /v1/nodes/:id/drain`) or put it back. */
+  /** An operator took a CDN node out of rotation or put it back (`POST /v1/nodes/:id/drain`, or at the edge directly). */
   'node.drained',
   'node.undrained',
   /** A channel's configuration moved to a new hash (`PATCH /v1/channels/:id/config`). */

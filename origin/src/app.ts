@@ -66,6 +66,8 @@ export interface OriginDeps {
     channelPages?: Hono;
     /** nginx-rtmp's publish hooks (`/internal/live`); they carry the secret as `?s=`. */
     live?: Hono;
+    /** The edge's drain changes (`/internal/node-drains`): the `node.drained` / `node.undrained` webhooks. */
+    nodeDrains?: Hono;
   };
   /** Third-party webhooks; they prove themselves by signature, not the operator token. */
   webhooks?: { twitch?: Hono };
@@ -93,6 +95,7 @@ export function createOriginApp(deps: OriginDeps): Hono {
   if (deps.internal?.beacons) app.route('/internal/beacons', deps.internal.beacons);
   if (deps.internal?.channelPages) app.route('/internal/channels', deps.internal.channelPages);
   if (deps.internal?.live) app.route('/internal/live', deps.internal.live);
+  if (deps.internal?.nodeDrains) app.route('/internal/node-drains', deps.internal.nodeDrains);
   if (deps.webhooks?.twitch) app.route(twitchWebhookPath, deps.webhooks.twitch);
   if (deps.liveMedia) app.route('/media/live', deps.liveMedia);
   if (deps.media) app.route('/media', deps.media);

@@ -14,6 +14,7 @@ import { startOriginWorker } from './workflow/origin-worker.ts';
 import { startStuckVideoSweeper } from './workflow/stuck-video-sweeper.ts';
 import { startTranscodeOutbox } from './workflow/transcode-outbox.ts';
 import { startOutgoingWebhooks } from './outgoing-webhooks/start-outgoing-webhooks.ts';
+import { startNodeDrainPull } from './nodes/drain-changes.ts';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -63,6 +64,9 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
   // Outgoing webhooks: video-events (and the origin's own events) → one delivery workflow per (event, endpoint) on `vora-webhooks`.
   const outgoingWebhooks = startOutgoingWebhooks(config, { sql: db, dispatcher: deps.webhooks, sealedSecrets: deps.sealedSecrets, liveUrls: deps.liveUrls, log });
 
+  // Drains made at the edge while this origin could not hear of them: their webhook events, pulled from the edge's outbox.
+  const nodeDrainPull = config.VORA_INTERNAL_SECRET ? startNodeDrainPull({ edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, events: deps.webhookEvents, log }) : undefined;
+
   await Promise.race([originWorker.started, new Promise((resolve) => setTimeout(resolve, FIRST_WORKER_START_MS).unref())]);
 
   return {
@@ -70,7 +74,7 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
       stopUploadExpiry();
       stopStuckVideoSweeper();
       clearInterval(retentionTimer);
-      await Promise.allSettled([transcodeOutbox.stop(), playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop(), outgoingWebhooks.stop()]);
+      await Promise.allSettled([transcodeOutbox.stop(), playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop(), outgoingWebhooks.stop(), nodeDrainPull?.stop()]);
     },
   };
 }

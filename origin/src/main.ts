@@ -10,6 +10,7 @@ import { verifyApiToken } from './db/api-tokens.ts';
 import { openDependencies } from './dependencies.ts';
 import { gatewayRoutes } from './gateway/routes.ts';
 import { ingestHookRoutes } from './live/ingest-hooks.ts';
+import { internalNodeDrainRoutes } from './nodes/drain-changes.ts';
 import { hostOfRtmpUrl } from './live/srt-ingest.ts';
 import { liveGatewayRoutes } from './live/live-gateway.ts';
 import { liveNowReader } from './live/live-now.ts';
@@ -98,6 +99,7 @@ const app = createOriginApp({
   internal: {
     beacons: internalSecret ? internalBeaconRoutes({ internalSecret, producer: deps.playbackEvents }) : undefined,
     channelPages: internalSecret ? channelPageRoutes({ internalSecret, signing: signing }) : undefined,
+    nodeDrains: internalSecret ? internalNodeDrainRoutes({ internalSecret, events: deps.webhookEvents, log }) : undefined,
     live: internalSecret
       ? ingestHookRoutes({
           sql: db,

@@ -5,17 +5,15 @@
  * inputs, recordings), and the outbox that delivers them once Temporal takes them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
 import { pino } from 'pino';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoEvent } from '../../contracts/video-events.ts';
-import { WebhookDeliveryPage, WebhookPayload } from '../../contracts/webhooks.ts';
+import { WebhookDeliveryPage } from '../../contracts/webhooks.ts';
 import { handleApiErrors } from '../../origin/src/api/errors.ts';
 import { channelConfigRoutes } from '../../origin/src/channel-config/routes.ts';
 import { openDatabase, type Sql } from '../../origin/src/db/index.ts';
@@ -38,6 +36,7 @@ import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.
 import { startWebhookEventConsumer } from '../../origin/src/outgoing-webhooks/video-event-consumer.ts';
 import { startWebhookWorker } from '../../origin/src/outgoing-webhooks/webhook-worker.ts';
 import { startApiStack, type ApiStack } from './support/api-stack.ts';
+import { WebhookReceiver as Receiver } from './support/webhook-receiver.ts';
 import { freePort, testPorts } from '../support/ports.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { waitFor } from '../support/wait.ts';
@@ -47,55 +46,6 @@ const schedule = [0, 1, 1, 1, 1];
 const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
 const sealed = sealedSecrets(fakeSecrets().secretsKey);
 const liveUrls = { mediaBaseUrl: 'http://127.0.0.1:1/media', rtmpUrl: 'rtmp://127.0.0.1:1/live' };
-
-interface Received {
-  path: string;
-  id: string;
-  verified: boolean;
-  payload: WebhookPayload;
-  status: number;
-}
-
-/** A receiver: each path answers with its own rule; every request is verified with the endpoint's secret. */
-class Receiver {
-  readonly received: Received[] = [];
-  readonly secrets = new Map<string, string>();
-  readonly rules = new Map<string, (nth: number) => number>();
-  server?: Server;
-  constructor(readonly port: number) {}
-
-  async listen(): Promise<void> {
-    this.server = createServer((request: IncomingMessage, response: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const path = request.url ?? '/';
-        let verified = false;
-        try {
-          new Webhook(this.secrets.get(path) ?? '').verify(body, request.headers as Record<string, string>);
-          verified = true;
-        } catch {}
-        const nth = this.received.filter((each) => each.path === path).length + 1;
-        const status = (this.rules.get(path) ?? (() => 200))(nth);
-        this.received.push({ path, id: String(request.headers['webhook-id']), verified, payload: WebhookPayload.parse(JSON.parse(body)), status });
-        response.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${nth}`);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-  }
-
-  async close(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server!.close(resolve));
-    this.server = undefined;
-  }
-
-  at(path: string): Received[] {
-    return this.received.filter((each) => each.path === path);
-  }
-}
 
 let stack: ApiStack;
 let dir: string;

@@ -40,11 +40,13 @@ async function listKeys(kv: KVNamespace, prefix: string): Promise<KVNamespaceLis
   return keys;
 }
 
-/** An operator's drain: viewers stop being sent to the node at once, whatever its heartbeats say. */
-export async function setDrained(kv: KVNamespace, nodeId: string, drained: boolean, now: number): Promise<void> {
+/** An operator's drain: viewers stop being sent to the node at once, whatever its heartbeats say. Returns whether it was drained before. */
+export async function setDrained(kv: KVNamespace, nodeId: string, drained: boolean, now: number): Promise<{ wasDrained: boolean }> {
+  const wasDrained = (await kv.get(drainKey(nodeId))) !== null;
   if (drained) await kv.put(drainKey(nodeId), JSON.stringify({ at: now }));
   else await kv.delete(drainKey(nodeId));
   nodeListMemo(kv).invalidate();
+  return { wasDrained };
 }
 
 const nodeLists = new WeakMap<KVNamespace, KvReadCache<NodeRecord[]>>();

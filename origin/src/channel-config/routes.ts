@@ -17,7 +17,7 @@ export interface ChannelConfigRoutesDeps {
   publisher: Pick<ConfigUpdatePublisher, 'publish'>;
   log: Logger;
   /** Told each committed update (`channel.config.updated` webhooks). */
-  events?: WebhookEventEmitter;
+  events?: Pick<WebhookEventEmitter, 'emit'>;
 }
 
 const ChannelParam = z.object({ id: ChannelId });

@@ -11,7 +11,7 @@ export interface LiveAnnouncementDeps {
   /** `stream.online` / `stream.offline` to the channel's chat room (through `channel-events`). */
   channelEvents?: Pick<ChannelEventPublisher, 'publish'>;
   /** `live_input.online` / `.offline` webhooks, with the input as the API shows it. */
-  webhooks?: { events: WebhookEventEmitter; liveUrls: LiveInputUrls };
+  webhooks?: { events: Pick<WebhookEventEmitter, 'emit'>; liveUrls: LiveInputUrls };
 }
 
 export interface LiveAnnouncements {

@@ -5,13 +5,13 @@ import { validate } from '../api/validate.ts';
 import { NodeId } from '../../../contracts/ids.ts';
 import { NodeDrainAnswer } from '../../../contracts/nodes.ts';
 import type { WebhookEventEmitter } from '../outgoing-webhooks/event-emitter.ts';
-import { nodeDrainWebhookEvent } from '../outgoing-webhooks/resource-events.ts';
+import { nodeDrainChangeWebhookEvent, nodeDrainWebhookEvent } from '../outgoing-webhooks/resource-events.ts';
 
 export interface NodeRoutesDeps {
   edgeUrl: string;
   internalSecret: string | undefined;
   /** Told each drain and undrain the edge accepted (`node.drained` / `node.undrained` webhooks). */
-  events?: WebhookEventEmitter;
+  events?: Pick<WebhookEventEmitter, 'emit'>;
 }
 
 const NodeParam = z.object({ id: NodeId });
@@ -40,14 +40,19 @@ export function nodeRoutes(deps: NodeRoutesDeps): Hono {
     }
   };
 
-  /** Forwards a drain or undrain and, once the edge took it, emits its webhook event with the node as the edge answered. */
+  /**
+   * Forwards a drain or undrain and, once the edge took it, emits the webhook event of the change it answered (null:
+   * the node already was in that state). The edge reports the same change itself; its id makes both one event.
+   */
   const forwardDrain = async (id: string, action: 'drain' | 'undrain'): Promise<Response> => {
     const response = await forward(`/internal/nodes/${id}/${action}`, 'POST');
     if (!response.ok || !deps.events) return response;
     const text = await response.text();
     const answer = NodeDrainAnswer.safeParse(jsonOrNull(text));
     // An answer of another shape is still the edge's answer to pass on; only the event is left out.
-    if (answer.success) await deps.events.emit(nodeDrainWebhookEvent(answer.data, new Date()));
+    if (answer.success && answer.data.change) await deps.events.emit(nodeDrainChangeWebhookEvent(answer.data.change));
+    // An edge from before drain changes: the event of every accepted drain, as then.
+    else if (answer.success && answer.data.change === undefined) await deps.events.emit(nodeDrainWebhookEvent(answer.data, new Date()));
     return new Response(text, { status: response.status, headers: response.headers });
   };
 

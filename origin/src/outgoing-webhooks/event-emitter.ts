@@ -19,6 +19,11 @@ export interface WebhookEventEmitter {
    * Never throws (events are best-effort for whoever emits them); deliveries that could not start are started by the sweep.
    */
   emit(event: NewWebhookEvent): Promise<void>;
+  /**
+   * Like emit, but throws when the event could not be stored: for a caller that must report the failure so its sender
+   * keeps the event and tries again (the edge's drain changes). Storing the same id again is a no-op.
+   */
+  record(event: NewWebhookEvent): Promise<void>;
 }
 
 export interface WebhookEventEmitterDeps {
@@ -32,21 +37,27 @@ export interface WebhookEventEmitterDeps {
 export function createWebhookEventEmitter(deps: WebhookEventEmitterDeps): WebhookEventEmitter & { settled(): Promise<void> } {
   const { sql, dispatcher, log } = deps;
   const inFlight = new Set<Promise<void>>();
+  const record = async (event: NewWebhookEvent): Promise<void> => {
+    const { event: stored, created } = await recordWebhookEvent(sql, event);
+    // A second report of a stored event starts nothing: its first report dispatched it, or the sweep does.
+    if (created) dispatchInBackground(stored);
+  };
+  const dispatchInBackground = (stored: StoredWebhookEvent): void => {
+    const dispatching: Promise<void> = withTimeout(dispatchWebhookEvent(sql, dispatcher, stored), deps.dispatchTimeoutMs ?? 10_000, 'Temporal')
+      .then((started) => log.info({ event: 'webhook_event_dispatched', eventId: stored.id, type: stored.type, deliveries: started }, 'webhook deliveries started'))
+      .catch((error: unknown) => log.warn({ event: 'webhook_event_dispatch_deferred', eventId: stored.id, type: stored.type, err: (error as Error).message }, 'webhook deliveries not started yet (is Temporal up?); the outbox sweep retries'))
+      .finally(() => inFlight.delete(dispatching));
+    inFlight.add(dispatching);
+  };
   return {
     async emit(event) {
-      let stored: StoredWebhookEvent;
       try {
-        ({ event: stored } = await recordWebhookEvent(sql, event));
+        await record(event);
       } catch (error) {
         log.warn({ event: 'webhook_event_not_recorded', eventId: event.id, type: event.type, err: (error as Error).message }, 'webhook event not recorded: it will not be delivered');
-        return;
       }
-      const dispatching: Promise<void> = withTimeout(dispatchWebhookEvent(sql, dispatcher, stored), deps.dispatchTimeoutMs ?? 10_000, 'Temporal')
-        .then((started) => log.info({ event: 'webhook_event_dispatched', eventId: stored.id, type: stored.type, deliveries: started }, 'webhook deliveries started'))
-        .catch((error: unknown) => log.warn({ event: 'webhook_event_dispatch_deferred', eventId: stored.id, type: stored.type, err: (error as Error).message }, 'webhook deliveries not started yet (is Temporal up?); the outbox sweep retries'))
-        .finally(() => inFlight.delete(dispatching));
-      inFlight.add(dispatching);
     },
+    record,
     /** Resolves once every dispatch started so far has ended (tests, shutdown). */
     async settled() {
       await Promise.allSettled([...inFlight]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigState } from '../../../channel-config/chain.ts';
 import type { LiveInputView } from '../../../contracts/live-inputs.ts';
-import type { NodeDrainAnswer } from '../../../contracts/nodes.ts';
+import type { NodeDrainAnswer, NodeDrainChange } from '../../../contracts/nodes.ts';
 import type { NewWebhookEvent } from './event-store.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { NewWebhookEvent } from './event-store.ts';
  */
 
 /** `node.drained` / `node.undrained`: what the drain answered, the node as `GET /v1/nodes` lists it (null while it sends no heartbeats). */
-export function nodeDrainWebhookEvent(answer: NodeDrainAnswer, at: Date, id = `evt_${randomUUID()}`): NewWebhookEvent {
+export function nodeDrainWebhookEvent(answer: Pick<NodeDrainAnswer, 'nodeId' | 'drained' | 'node'>, at: Date, id = `evt_${randomUUID()}`): NewWebhookEvent {
   return {
     id,
     type: answer.drained ? 'node.drained' : 'node.undrained',
@@ -19,6 +19,11 @@ export function nodeDrainWebhookEvent(answer: NodeDrainAnswer, at: Date, id = `e
     data: { id: answer.nodeId, drained: answer.drained, node: answer.node },
     resourceId: `node:${answer.nodeId}`,
   };
+}
+
+/** The same event for a drain change the edge recorded: its id and time are the edge's, so every report of it is one event. */
+export function nodeDrainChangeWebhookEvent(change: NodeDrainChange): NewWebhookEvent {
+  return nodeDrainWebhookEvent(change, new Date(change.at), change.eventId);
 }
 
 /**
