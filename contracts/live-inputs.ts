@@ -19,6 +19,9 @@ export const RestreamTarget = z.strictObject({
 });
 export type RestreamTarget = z.infer<typeof RestreamTarget>;
 
+/** How many targets one input pushes to at most (Cloudflare Stream allows 50 simulcast outputs). */
+export const MAX_RESTREAM_TARGETS = 50;
+
 /** A restream target, e.g. `rst_…`. */
 export const RestreamTargetId = idSchema('a restream target id');
 
@@ -80,7 +83,7 @@ export const CreateLiveInputBody = z.strictObject({
   channelId: ChannelId.optional(),
   reconnectWindowSeconds: z.number().int().min(0).max(MAX_RECONNECT_WINDOW_SECONDS).default(60),
   recording: z.enum(['on', 'off']).default('on'),
-  restreamTargets: z.array(RestreamTarget).max(50).default([]),
+  restreamTargets: z.array(RestreamTarget).max(MAX_RESTREAM_TARGETS).default([]),
   /**
    * Opt-in SRT ingest: the input gets its own UDP port and passphrase (FFmpeg's SRT listener ignores `streamid`,
    * so inputs cannot share a port), shown once like the stream key.

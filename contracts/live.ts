@@ -34,6 +34,9 @@ export function recordingVideoId(inputId: string, broadcast: number): string {
 /** Signal to `live-{id}-{n}`: the publisher is back within the window; the argument is the new pull URL. */
 export const liveRepublishedSignalName = 'republished';
 
+/** Signal to `live-{id}-{n}`: a restream target was added or removed; the workflow reads the ids again and syncs its pushes. */
+export const liveRestreamTargetsChangedSignalName = 'restream-targets-changed';
+
 /** Where a live input is, as the broadcast's workflow needs to know it. */
 export type LiveInputPresence = 'publishing' | 'reconnecting' | 'gone';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../lib/errors.ts';
-import { LIVE_VIEWER_WINDOW_SECONDS, LiveInputList, LiveLatency, LiveInputView, LiveInputWithKey, MAX_RECONNECT_WINDOW_SECONDS } from '../../contracts/live-inputs.ts';
+import { LIVE_VIEWER_WINDOW_SECONDS, LiveInputList, LiveLatency, LiveInputView, LiveInputWithKey, MAX_RECONNECT_WINDOW_SECONDS, RestreamTargetView } from '../../contracts/live-inputs.ts';
 import { originClient, type HttpMethod } from '../lib/api-client.ts';
 import { loadCliConfig } from '../lib/config.ts';
 import { printJson, printLine, printTable } from '../lib/output.ts';
@@ -34,7 +34,7 @@ export function liveInputRows(inputs: LiveInputView[], nowMs: number): string[][
 
 /** Pure: one line per restream target — where it pushes, its masked key, how the push stands and why it last failed. */
 export function restreamLines(targets: LiveInputView['restreamTargets']): string[] {
-  return targets.map((target) => `  restream   ${target.url}  key ${target.streamKeyMasked}  ${target.status}${target.lastError ? ` (${target.lastError})` : ''}`);
+  return targets.map((target) => `  restream   ${target.id}  ${target.url}  key ${target.streamKeyMasked}  ${target.status}${target.lastError ? ` (${target.lastError})` : ''}`);
 }
 
 /** Pure: `vora live show` — status with what is happening now, ingest, playback. */
@@ -68,6 +68,19 @@ export function goLiveLines(input: LiveInputWithKey): string[] {
 
 function request<T>(method: HttpMethod, suffix: string, body?: unknown): Promise<T> {
   return originClient(loadCliConfig()).request<T>(method, `/v1/live-inputs${suffix}`, body);
+}
+
+/** A stream key typed or piped in (first line of stdin), so it stays out of shell history and `ps`. */
+async function keyFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('stream key of the target (input hidden from history; end with Enter): ');
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const key = text.split('\n')[0]!.trim();
+  if (!key) throw new CliError('no stream key given: pass --key KEY or pipe it in (echo "$KEY" | vora live restream add ID URL)');
+  return key;
 }
 
 function seconds(value: string): number {
@@ -142,6 +155,30 @@ export function registerLiveCommand(program: Command): void {
       const rotated = LiveInputWithKey.parse(await request('POST', `/${encodeURIComponent(id)}/rotate-key`));
       if (options.json) return printJson(rotated);
       for (const line of goLiveLines(rotated)) printLine(line);
+    });
+
+  const restream = live.command('restream').description("push an input's broadcasts on to other platforms (RTMP/RTMPS, unchanged)");
+  restream
+    .command('add')
+    .argument('<id>', 'live input id')
+    .argument('<url>', "the platform's RTMP(S) ingest URL, e.g. rtmps://live.example.com/app")
+    .option('--key <key>', 'its stream key (without it: read from stdin, so it stays out of shell history)')
+    .option('--json', 'print JSON')
+    .description('add a restream target; a running broadcast starts pushing to it at once')
+    .action(async (id: string, url: string, options: { key?: string; json?: boolean }) => {
+      const streamKey = options.key ?? (await keyFromStdin());
+      const target = RestreamTargetView.parse(await request('POST', `/${encodeURIComponent(id)}/restream-targets`, { url, streamKey }));
+      if (options.json) return printJson(target);
+      printLine(`restream target ${target.id} added to ${id}: ${target.url} key ${target.streamKeyMasked}`);
+    });
+  restream
+    .command('rm')
+    .argument('<id>', 'live input id')
+    .argument('<target-id>', 'restream target id (`vora live show ID --json` lists them)')
+    .description('remove a restream target; a push to it stops at once')
+    .action(async (id: string, targetId: string) => {
+      await request('DELETE', `/${encodeURIComponent(id)}/restream-targets/${encodeURIComponent(targetId)}`);
+      printLine(`restream target ${targetId} removed from ${id}`);
     });
 
   live

@@ -19,7 +19,7 @@ import { createChannelEventPublisher, type ChannelEventPublisher } from './webho
 import { startTranscode, transcodeWorkflowStatus } from './workflow/start-transcode.ts';
 import type { TranscodeWorkflowStatus } from './workflow/stuck-video-rules.ts';
 import type { LiveInput } from './live/live-input-rows.ts';
-import { beginOrResumeBroadcast } from './live/start-broadcast.ts';
+import { beginOrResumeBroadcast, signalRestreamTargetsChanged } from './live/start-broadcast.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from './outgoing-webhooks/dispatcher.ts';
 import { createWebhookEventEmitter, type WebhookEventEmitter } from './outgoing-webhooks/event-emitter.ts';
 import { sealClearWebhookSecrets } from './outgoing-webhooks/endpoint-store.ts';
@@ -40,7 +40,7 @@ export interface OriginDependencies {
     status(videoId: string): Promise<TranscodeWorkflowStatus>;
   };
   /** Workflow `live-{inputId}-{n}` per broadcast. */
-  liveBroadcasts: { begin(input: LiveInput, options: { pullBase: string; continued: boolean }): Promise<void> };
+  liveBroadcasts: { begin(input: LiveInput, options: { pullBase: string; continued: boolean }): Promise<void>; restreamTargetsChanged(input: LiveInput): Promise<void> };
   clickhouse: ClickHouseClient;
   /** Only for `/healthz`: can the origin reach a broker at all. */
   kafkaHealthAdmin: Admin;
@@ -108,7 +108,7 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
         }
       },
     },
-    liveBroadcasts: { begin: (input, options) => beginOrResumeBroadcast(temporal, input, options) },
+    liveBroadcasts: { begin: (input, options) => beginOrResumeBroadcast(temporal, input, options), restreamTargetsChanged: (input) => signalRestreamTargetsChanged(temporal, input) },
     clickhouse,
     kafkaHealthAdmin,
     videoEvents,

@@ -87,6 +87,7 @@ const app = createOriginApp({
       publicUrl: config.publicUrl,
       rtmpUrl: config.VORA_INGEST_RTMP_URL,
       sealed: deps.sealedSecrets,
+      restreamTargetsChanged: deps.liveBroadcasts.restreamTargetsChanged,
       srt: config.VORA_SRT_PORTS ? { host: config.VORA_INGEST_SRT_HOST ?? hostOfRtmpUrl(config.VORA_INGEST_RTMP_URL), ports: config.VORA_SRT_PORTS, sealed: deps.sealedSecrets } : undefined,
       readLiveNow: liveNowReader({ statUrls: config.VORA_INGEST_STAT_URLS, clickhouse: deps.clickhouse, log }) },
     webhookDeliveries: { sql: db, dispatcher: deps.webhooks, temporal: deps.temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log },

@@ -124,4 +124,31 @@ describe('restream targets', () => {
     expect((probe.streams as Json[]).some((stream) => stream.codec_type === 'audio')).toBe(true);
     expect(Number(probe.format.duration)).toBeGreaterThan(10);
   }, 180_000);
+
+  it('starts pushing to a target added during the broadcast, and stops the push of one removed', async () => {
+    const received = join(dir, 'added.flv');
+    const targetUrl = `rtmp://127.0.0.1:${receiverPort}/app`;
+    receiver = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-listen', '1', '-f', 'flv', '-i', `${targetUrl}/added-key-0003`, '-c', 'copy', '-f', 'flv', received], { stdio: 'ignore' });
+    const { body: input } = (await api('/v1/live-inputs', { method: 'POST', body: { title: 'added later', reconnectWindowSeconds: 0, recording: 'off' } })) as { body: Json };
+    publisher = publishTestSource(`${stack.rtmpBase}/${input.streamKey}`, { seconds: 60, size: '640x360' });
+    await waitFor(async () => ((await api(`/v1/live-inputs/${input.id}`)).body.status === 'live' ? true : undefined), { what: 'the input to be live', timeoutMs: 40_000 });
+
+    const addedAt = Date.now();
+    const { status, body: target } = (await api(`/v1/live-inputs/${input.id}/restream-targets`, { method: 'POST', body: { url: targetUrl, streamKey: 'added-key-0003' } })) as { status: number; body: Json };
+    expect(status).toBe(201);
+    const targetStatus = async () => ((await api(`/v1/live-inputs/${input.id}`)).body.restreamTargets as Json[]).find((candidate) => candidate.id === target.id);
+    await waitFor(async () => ((await targetStatus())?.status === 'live' ? true : undefined), { what: 'the added target to be live', timeoutMs: 40_000 });
+    await waitFor(async () => (statSync(received, { throwIfNoEntry: false })?.size ?? 0) > 50_000 || undefined, { what: 'the added target to receive media', timeoutMs: 30_000 });
+    console.log(`[restream] target added mid-broadcast → live ${Date.now() - addedAt} ms`);
+    expect(pushProcess(`${targetUrl}/added-key-0003`)).toBeDefined();
+
+    const removedAt = Date.now();
+    expect((await api(`/v1/live-inputs/${input.id}/restream-targets/${target.id}`, { method: 'DELETE' })).status).toBe(204);
+    await waitFor(async () => (pushProcess(`${targetUrl}/added-key-0003`) === undefined ? true : undefined), { what: "the removed target's push to stop", timeoutMs: 30_000 });
+    await waitFor(async () => (receiver!.exitCode !== null ? true : undefined), { what: 'the receiver to see the push end', timeoutMs: 20_000 });
+    console.log(`[restream] target removed mid-broadcast → push stopped ${Date.now() - removedAt} ms`);
+    // The broadcast goes on without it.
+    expect((await api(`/v1/live-inputs/${input.id}`)).body).toMatchObject({ status: 'live', restreamTargets: [] });
+    await publisher.stop();
+  }, 180_000);
 });

@@ -58,6 +58,40 @@ describe('restream targets are stored sealed', () => {
     expect((await api(`/v1/live-inputs/${created.body!.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`/internal/live/restream-targets/${first.id}?s=${ingestSecret}`)).status).toBe(404);
   });
+
+  it('adds a target to an existing input (sealed, after the others) and removes one, leaving the rest', async () => {
+    const created = await api('/v1/live-inputs', { method: 'POST', body: { title: 'Later', restreamTargets: [{ url: 'rtmp://a.test/app', streamKey: 'first-key-0001' }] } });
+    const id = created.body!.id as string;
+    const added = await api(`/v1/live-inputs/${id}/restream-targets`, { method: 'POST', body: { url: 'rtmps://b.test/app', streamKey: targetKey } });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ url: 'rtmps://b.test/app', streamKeyMasked: '****XYZW', status: 'idle', lastError: null });
+    expect(JSON.stringify(added.body)).not.toContain(targetKey);
+    expect((await api(`/internal/live/restream-targets/${added.body!.id}?s=${ingestSecret}`)).body!.streamKey).toBe(targetKey);
+    const listed = (await api(`/v1/live-inputs/${id}`)).body!.restreamTargets as Json[];
+    expect(listed.map((target) => target.url)).toEqual(['rtmp://a.test/app', 'rtmps://b.test/app']);
+
+    const refused = await api(`/v1/live-inputs/${id}/restream-targets`, { method: 'POST', body: { url: 'http://c.test/app', streamKey: 'k' } });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('rtmp:// or rtmps://');
+    expect((await api('/v1/live-inputs/live_nothere/restream-targets', { method: 'POST', body: { url: 'rtmp://c.test/app', streamKey: 'k' } })).status).toBe(404);
+
+    expect((await api(`/v1/live-inputs/${id}/restream-targets/${listed[0]!.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/v1/live-inputs/${id}/restream-targets/${listed[0]!.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect(((await api(`/v1/live-inputs/${id}`)).body!.restreamTargets as Json[]).map((target) => target.id)).toEqual([added.body!.id]);
+    expect((await api(`/internal/live/restream-targets/${listed[0]!.id}?s=${ingestSecret}`)).status).toBe(404);
+    // Another input's target is not this input's to remove.
+    const other = await api('/v1/live-inputs', { method: 'POST', body: { title: 'Other' } });
+    expect((await api(`/v1/live-inputs/${other.body!.id}/restream-targets/${added.body!.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('refuses a target past the 50th, naming the fix', async () => {
+    const targets = Array.from({ length: 50 }, (_, index) => ({ url: `rtmp://t${index}.test/app`, streamKey: `key-${index}` }));
+    const created = await api('/v1/live-inputs', { method: 'POST', body: { title: 'Full', restreamTargets: targets } });
+    expect(created.status).toBe(201);
+    const refused = await api(`/v1/live-inputs/${created.body!.id}/restream-targets`, { method: 'POST', body: { url: 'rtmp://one-more.test/app', streamKey: 'k' } });
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toMatch(/already has 50 restream targets: remove one first/);
+  });
 });
 
 describe('restream keys stored in clear before sealing', () => {

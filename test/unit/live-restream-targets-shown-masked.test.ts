@@ -4,6 +4,7 @@ import { LiveInputView } from '../../contracts/live-inputs.ts';
 import { maskStreamKey } from '../../origin/src/live/restream-key-mask.ts';
 import type { LiveInput } from '../../origin/src/live/live-input-rows.ts';
 import { liveInputView } from '../../origin/src/live/live-input-view.ts';
+import { restreamChanges } from '../../transcoder/src/live/restream-changes.ts';
 
 const key = 'live_123456789_abcdefghWXYZ';
 const input: LiveInput = {
@@ -15,6 +16,15 @@ const input: LiveInput = {
   publisher: null, broadcasts: 1, srtPort: null, createdAt: new Date(0), updatedAt: new Date(0),
 };
 const urls = { mediaBaseUrl: 'http://o/media', rtmpUrl: 'rtmp://127.0.0.1:1935/live' };
+
+describe('restream targets changed during a broadcast', () => {
+  it('start pushes for new ids in list order and cancel those no longer listed', () => {
+    expect(restreamChanges(['rst_a', 'rst_b'], ['rst_b', 'rst_c', 'rst_d'])).toEqual({ start: ['rst_c', 'rst_d'], cancel: ['rst_a'] });
+    expect(restreamChanges([], ['rst_a'])).toEqual({ start: ['rst_a'], cancel: [] });
+    expect(restreamChanges(['rst_a'], [])).toEqual({ start: [], cancel: ['rst_a'] });
+    expect(restreamChanges(['rst_a'], ['rst_a'])).toEqual({ start: [], cancel: [] });
+  });
+});
 
 describe('restream target keys', () => {
   it('are masked to their last 4 characters, and whole when short', () => {
@@ -32,9 +42,9 @@ describe('restream target keys', () => {
     ]);
   });
 
-  it('show in `vora live show` with their status and why they failed', () => {
+  it('show in `vora live show` with their id (for `vora live restream rm`), status and why they failed', () => {
     const lines = liveInputLines(LiveInputView.parse(liveInputView(input, urls)));
-    expect(lines).toContain('  restream   rtmp://a.test/app  key ****WXYZ  live');
-    expect(lines).toContain('  restream   rtmp://127.0.0.1:9/app  key ****  failed (target refused: Connection refused)');
+    expect(lines).toContain('  restream   rst_a  rtmp://a.test/app  key ****WXYZ  live');
+    expect(lines).toContain('  restream   rst_b  rtmp://127.0.0.1:9/app  key ****  failed (target refused: Connection refused)');
   });
 });

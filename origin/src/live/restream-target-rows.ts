@@ -50,6 +50,40 @@ export async function insertRestreamTargets(sql: Sql, sealed: SealedSecrets, liv
   }
 }
 
+/**
+ * Adds one target at the end of an input's list, its key sealed under its new id. 'no-input' when the input does not
+ * exist, 'full' when it already has `max` targets (the input row is locked, so two adds cannot both pass the count).
+ */
+export async function addRestreamTarget(
+  sql: Sql,
+  sealed: SealedSecrets,
+  liveInputId: string,
+  target: RestreamTarget,
+  max: number,
+): Promise<{ id: string } | 'no-input' | 'full'> {
+  return sql.transaction(async (tx) => {
+    const { rows: inputs } = await tx.query(`SELECT id FROM live_inputs WHERE id = $1 FOR UPDATE`, [liveInputId]);
+    if (inputs.length === 0) return 'no-input';
+    const { rows } = await tx.query<{ count: string | number; next: string | number }>(
+      `SELECT count(*) AS count, COALESCE(max(position) + 1, 0) AS next FROM live_restream_targets WHERE live_input_id = $1`,
+      [liveInputId],
+    );
+    if (Number(rows[0]!.count) >= max) return 'full';
+    const id = newId('rst');
+    await tx.query(
+      `INSERT INTO live_restream_targets (id, live_input_id, position, url, stream_key_sealed, stream_key_masked) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, liveInputId, Number(rows[0]!.next), target.url, sealed.seal(target.streamKey, restreamKeyOwner(id)), maskStreamKey(target.streamKey)],
+    );
+    return { id };
+  });
+}
+
+/** Removes one target of an input (its sealed key with it); false when the input has no such target. */
+export async function deleteRestreamTarget(sql: Sql, liveInputId: string, targetId: string): Promise<boolean> {
+  const { rows } = await sql.query(`DELETE FROM live_restream_targets WHERE id = $1 AND live_input_id = $2 RETURNING id`, [targetId, liveInputId]);
+  return rows.length === 1;
+}
+
 /** The ids of an input's targets in their order: what the live workflow starts one push for each. */
 export async function restreamTargetIds(sql: Sql, liveInputId: string): Promise<string[]> {
   const { rows } = await sql.query<{ id: string }>(`SELECT id FROM live_restream_targets WHERE live_input_id = $1 ORDER BY position`, [liveInputId]);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CreateLiveInputBody, LiveInputId } from '../../../contracts/live-inputs.ts';
+import { CreateLiveInputBody, LiveInputId, MAX_RESTREAM_TARGETS, RestreamTarget, RestreamTargetId, type LiveInputStatus } from '../../../contracts/live-inputs.ts';
 import { ApiError } from '../api/errors.ts';
 import { validate } from '../api/validate.ts';
 import type { Sql } from '../db/sql.ts';
@@ -10,7 +10,7 @@ import { liveInputView, liveInputWithKey } from './live-input-view.ts';
 import type { LiveNow, ReadLiveNow } from './live-now.ts';
 import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import { issueSrtCredentials, NoFreeSrtPort, removeSrt } from './srt-input-rows.ts';
-import { insertRestreamTargets } from './restream-target-rows.ts';
+import { addRestreamTarget, deleteRestreamTarget, insertRestreamTargets } from './restream-target-rows.ts';
 import type { SrtPortRange } from './srt-ingest.ts';
 
 export interface LiveInputRoutesDeps {
@@ -26,9 +26,17 @@ export interface LiveInputRoutesDeps {
   srt?: { host: string; ports: SrtPortRange; sealed: SealedSecrets };
   /** Seals restream targets' keys (`VORA_SECRETS_KEY`): the API takes a key once and shows it masked from then on. */
   sealed: SealedSecrets;
+  /**
+   * Tells the input's running broadcast that its targets changed (a Temporal signal; start-broadcast.ts), so an added
+   * target starts pushing and a removed one stops now, not at the next broadcast. Without it they apply at the next one.
+   */
+  restreamTargetsChanged?: (input: LiveInput) => Promise<void>;
 }
 
 const IdParam = z.object({ id: LiveInputId });
+const TargetParam = z.object({ id: LiveInputId, targetId: RestreamTargetId });
+/** A broadcast is running (or waiting for its publisher) in these: its workflow takes the targets-changed signal. */
+const BROADCASTING: ReadonlySet<LiveInputStatus> = new Set(['connecting', 'live', 'reconnecting']);
 const noLiveInput = (id: string) => new ApiError(404, `no live input ${id}`);
 
 /** `/v1/live-inputs`: create (the key shown once), list, read, rotate the key, delete. Operator auth is applied by the caller. */
@@ -115,6 +123,41 @@ export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
     const { id } = c.req.valid('param');
     if (!(await removeSrt(sql, id))) throw noLiveInput(id);
     log.info({ event: 'live_input_srt_removed', liveInputId: id }, 'SRT ingest turned off');
+    return c.body(null, 204);
+  });
+
+  /** Best effort: the row changed already; a broadcast that misses the signal applies it at its next start. */
+  const tellBroadcast = async (id: string) => {
+    const input = await getLiveInput(sql, id);
+    if (!input || !BROADCASTING.has(input.status) || !deps.restreamTargetsChanged) return input;
+    try {
+      await deps.restreamTargetsChanged(input);
+    } catch (error) {
+      log.warn({ event: 'restream_targets_signal_failed', liveInputId: id, err: error }, 'the running broadcast was not told its restream targets changed; they apply at its next start');
+    }
+    return input;
+  };
+
+  /** Adds a target (its key shown masked from now on); a running broadcast starts pushing to it at once. */
+  app.post('/:id/restream-targets', validate('param', IdParam), validate('json', RestreamTarget), async (c) => {
+    const { id } = c.req.valid('param');
+    const added = await addRestreamTarget(sql, deps.sealed, id, c.req.valid('json'), MAX_RESTREAM_TARGETS);
+    if (added === 'no-input') throw noLiveInput(id);
+    if (added === 'full') throw new ApiError(409, `live input ${id} already has ${MAX_RESTREAM_TARGETS} restream targets: remove one first (DELETE /v1/live-inputs/${id}/restream-targets/:targetId)`);
+    const input = await tellBroadcast(id);
+    // Deleted in between: the target went with its input.
+    const view = input && liveInputView(input, urls()).restreamTargets.find((target) => target.id === added.id);
+    if (!view) throw noLiveInput(id);
+    log.info({ event: 'restream_target_added', liveInputId: id, restreamTargetId: added.id }, 'restream target added');
+    return c.json(view, 201);
+  });
+
+  /** Removes a target; a push to it in a running broadcast stops at once. */
+  app.delete('/:id/restream-targets/:targetId', validate('param', TargetParam), async (c) => {
+    const { id, targetId } = c.req.valid('param');
+    if (!(await deleteRestreamTarget(sql, id, targetId))) throw new ApiError(404, `live input ${id} has no restream target ${targetId}`);
+    await tellBroadcast(id);
+    log.info({ event: 'restream_target_removed', liveInputId: id, restreamTargetId: targetId }, 'restream target removed');
     return c.body(null, 204);
   });
 

@@ -1,5 +1,5 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { liveBroadcastWorkflowId, liveBroadcastWorkflowType, liveRepublishedSignalName, type LiveBroadcastInput } from '../../../contracts/live.ts';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { liveBroadcastWorkflowId, liveBroadcastWorkflowType, liveRepublishedSignalName, liveRestreamTargetsChangedSignalName, type LiveBroadcastInput } from '../../../contracts/live.ts';
 import { transcodeTaskQueue } from '../../../contracts/transcode.ts';
 import type { LiveInput } from './live-input-rows.ts';
 
@@ -29,4 +29,13 @@ export async function beginOrResumeBroadcast(client: Client, input: LiveInput, o
     return;
   }
   await startLiveBroadcast(client, { inputId: input.id, broadcast: input.broadcasts, pullUrl, reconnectWindowSeconds: input.reconnectWindowSeconds, recording: input.recording });
+}
+
+/** Tells the input's current broadcast that its restream targets changed; nothing to tell when it already finished. */
+export async function signalRestreamTargetsChanged(client: Client, input: LiveInput): Promise<void> {
+  try {
+    await client.workflow.getHandle(liveBroadcastWorkflowId(input.id, input.broadcasts)).signal(liveRestreamTargetsChangedSignalName);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }

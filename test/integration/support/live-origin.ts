@@ -15,7 +15,7 @@ import { ingestHookRoutes, type IngestHookDeps } from '../../../origin/src/live/
 import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
 import { liveGatewayRoutes } from '../../../origin/src/live/live-gateway.ts';
 import type { ReadLiveNow } from '../../../origin/src/live/live-now.ts';
-import { liveInputRoutes } from '../../../origin/src/live/routes.ts';
+import { liveInputRoutes, type LiveInputRoutesDeps } from '../../../origin/src/live/routes.ts';
 import { sealedSecrets } from '../../../origin/src/db/sealed-secrets.ts';
 import { hostOfRtmpUrl, type SrtPortRange } from '../../../origin/src/live/srt-ingest.ts';
 
@@ -39,6 +39,8 @@ export interface LiveOriginOptions {
   liveNow?: (log: Logger) => ReadLiveNow;
   /** Opt-in SRT ingest: the UDP ports inputs take; passphrases sealed with a key of the test's own. */
   srtPorts?: SrtPortRange;
+  /** Tells a running broadcast its restream targets changed (start-broadcast.ts signalRestreamTargetsChanged). */
+  restreamTargetsChanged?: LiveInputRoutesDeps['restreamTargetsChanged'];
 }
 
 export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveOrigin> {
@@ -56,7 +58,7 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   const app = new Hono();
   const sealed = sealedSecrets(randomBytes(32).toString('base64'));
   const srt = options.srtPorts ? { host: hostOfRtmpUrl(options.rtmpUrl), ports: options.srtPorts, sealed } : undefined;
-  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log), srt, sealed }));
+  app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log), srt, sealed, restreamTargetsChanged: options.restreamTargetsChanged }));
   app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, restreamSealed: sealed, ...options.hooks }));
   if (options.media) {
     app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));

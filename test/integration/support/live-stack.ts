@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import type { StackPorts } from '../../../contracts/local-ports.ts';
 import { liveTaskQueue } from '../../../contracts/live.ts';
 import { captionsTaskQueue, playableTaskQueue, transcodeTaskQueue } from '../../../contracts/transcode.ts';
-import { beginOrResumeBroadcast } from '../../../origin/src/live/start-broadcast.ts';
+import { beginOrResumeBroadcast, signalRestreamTargetsChanged } from '../../../origin/src/live/start-broadcast.ts';
 import { startOriginWorker } from '../../../origin/src/workflow/origin-worker.ts';
 import { stackContext, type StackContext } from '../../../stack/component.ts';
 import { ingestComponent } from '../../../stack/components/ingest.ts';
@@ -61,6 +61,7 @@ export async function startLiveStack(ports: StackPorts, options: { srt?: boolean
       hooks: { onPublish: (input, options) => beginOrResumeBroadcast(temporal, input, options) },
       media: { s3, bucket: 'vora-media' },
       srtPorts: options.srt ? srtPortRange(ctx) : undefined,
+      restreamTargetsChanged: (input) => signalRestreamTargetsChanged(temporal, input),
     });
     cleanups.unshift(() => origin.close());
     // The live workflow asks the input's row through the origin's own worker on `vora-origin`.

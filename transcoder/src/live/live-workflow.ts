@@ -1,5 +1,5 @@
 import { condition, defineSignal, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import { liveRepublishedSignalName, liveTaskQueue, recordingVideoId, type LiveBroadcastInput, type LiveBroadcastResult, type LiveOriginActivities } from '../../../contracts/live.ts';
+import { liveRepublishedSignalName, liveRestreamTargetsChangedSignalName, liveTaskQueue, recordingVideoId, type LiveBroadcastInput, type LiveBroadcastResult, type LiveOriginActivities } from '../../../contracts/live.ts';
 import { originTaskQueue, type OriginActivities } from '../../../contracts/transcode.ts';
 import type { LiveActivities } from './live-activities.ts';
 import type { LiveRungSections } from './live-sections.ts';
@@ -28,6 +28,7 @@ const origin = proxyActivities<LiveOriginActivities & Pick<OriginActivities, 're
 });
 
 export const republishedSignal = defineSignal<[string]>(liveRepublishedSignalName);
+export const restreamTargetsChangedSignal = defineSignal(liveRestreamTargetsChangedSignalName);
 
 /** A publisher whose claim raced the end of the window: its signal follows the claim within a request. */
 const RESUME_SIGNAL_WAIT = '1 minute';
@@ -53,8 +54,24 @@ export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroa
   let pullUrl = input.pullUrl;
   let ladderRuns = 0;
   let pulls = 0;
-  const targetIds = patched(RESTREAM_PATCH) ? await origin.restreamTargetIds({ inputId: input.inputId }) : [];
-  const restreams = targetIds.length > 0 ? startRestreamPushes(targetIds, { pullUrl: () => pullUrl, pulls: () => pulls }) : null;
+  const restreams = patched(RESTREAM_PATCH)
+    ? startRestreamPushes(await origin.restreamTargetIds({ inputId: input.inputId }), { pullUrl: () => pullUrl, pulls: () => pulls })
+    : null;
+  // Targets added or removed during the broadcast: read the ids again and sync the pushes (one read per burst of signals).
+  let targetsChanged = false;
+  let broadcastOver = false;
+  setHandler(restreamTargetsChangedSignal, () => {
+    targetsChanged = true;
+  });
+  const followTargetChanges = (async () => {
+    while (restreams) {
+      await condition(() => targetsChanged || broadcastOver);
+      if (broadcastOver) return;
+      targetsChanged = false;
+      const ids = await origin.restreamTargetIds({ inputId: input.inputId });
+      if (!broadcastOver) restreams.sync(ids);
+    }
+  })();
   while (ladderRuns < MAX_LADDER_RUNS) {
     pulls += 1;
     const run = await runLiveLadder({ ...key, pullUrl, prior: sections });
@@ -76,6 +93,8 @@ export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroa
     if (republishedFrom !== null) pullUrl = republishedFrom;
     republishedFrom = null;
   }
+  broadcastOver = true;
+  await followTargetChanges;
   await restreams?.stop();
   await endLiveBroadcast({ ...key, sections });
   if (input.recording !== false && Object.values(sections).some((rung) => rung.length > 0)) {
