@@ -22,6 +22,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'live_input.offline',
   /** A broadcast's instant recording became a READY video. */
   'live_input.recording.ready',
+  /** A restream target's push started delivering media, or failed (with the reason; it is retried while the broadcast lasts). */
+  'live_input.restream.live',
+  'live_input.restream.failed',
   /** Sent to one endpoint by `POST /v1/webhook-endpoints/:id/test`. */
   'webhook.test',
   /** An endpoint was disabled by Vora (410 Gone, or every delivery failing for 5 days); sent to the other endpoints. */

@@ -109,6 +109,7 @@ const app = createOriginApp({
           defaultPullBase: config.VORA_INGEST_RTMP_URL,
           srtSealed: config.VORA_SRT_PORTS ? deps.sealedSecrets : undefined,
           restreamSealed: deps.sealedSecrets,
+          restreamEvents: deps.webhookEvents,
           async onPublish(input, options) {
             await deps.liveBroadcasts.begin(input, options);
             if (options.continued) return;

@@ -12,6 +12,7 @@ import { migrate, openPglite } from '../../origin/src/db/index.ts';
 import { schemaMigrations } from '../../origin/src/db/migrations.ts';
 import { sealedSecrets } from '../../origin/src/db/sealed-secrets.ts';
 import { openRestreamTarget, sealClearRestreamKeys } from '../../origin/src/live/restream-target-rows.ts';
+import type { NewWebhookEvent } from '../../origin/src/outgoing-webhooks/event-store.ts';
 import { startLiveOrigin, type LiveOrigin } from './support/live-origin.ts';
 
 const ingestSecret = 'restream-tests-ingest-secret';
@@ -20,13 +21,14 @@ type Json = Record<string, any>;
 
 describe('restream targets are stored sealed', () => {
   let origin: LiveOrigin;
+  const emitted: NewWebhookEvent[] = [];
   const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
     const response = await fetch(`${origin.url}${path}`, { method: init.method ?? 'GET', headers: { 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
     return { status: response.status, body: response.status === 204 ? null : ((await response.json()) as Json) };
   };
 
   beforeAll(async () => {
-    origin = await startLiveOrigin({ ingestSecret, rtmpUrl: 'rtmp://127.0.0.1:1935/live' });
+    origin = await startLiveOrigin({ ingestSecret, rtmpUrl: 'rtmp://127.0.0.1:1935/live', restreamEvents: { emit: async (event) => void emitted.push(event) } });
   });
   afterAll(async () => {
     await origin?.close();
@@ -54,6 +56,14 @@ describe('restream targets are stored sealed', () => {
     expect(report.status).toBe(204);
     expect((await api(`/v1/live-inputs/${created.body!.id}`)).body!.restreamTargets[1]).toMatchObject({ status: 'failed', lastError: 'target refused: Connection refused' });
     expect((await api(`/internal/live/restream-targets/${second.id}/status?s=${ingestSecret}`, { method: 'PUT', body: { status: 'streaming', lastError: null } })).status).toBe(400);
+
+    // A webhook per change an operator acts on: the same failure reported again by a retry sends nothing new.
+    expect(emitted.map((event) => [event.type, event.resourceId, event.data.liveInputId, event.data.lastError])).toEqual([['live_input.restream.failed', second.id, created.body!.id, 'target refused: Connection refused']]);
+    await api(`/internal/live/restream-targets/${second.id}/status?s=${ingestSecret}`, { method: 'PUT', body: { status: 'failed', lastError: 'target refused: Connection refused' } });
+    await api(`/internal/live/restream-targets/${second.id}/status?s=${ingestSecret}`, { method: 'PUT', body: { status: 'connecting', lastError: null } });
+    await api(`/internal/live/restream-targets/${second.id}/status?s=${ingestSecret}`, { method: 'PUT', body: { status: 'live', lastError: null } });
+    expect(emitted.map((event) => event.type)).toEqual(['live_input.restream.failed', 'live_input.restream.live']);
+    expect(JSON.stringify(emitted)).not.toContain('short');
 
     expect((await api(`/v1/live-inputs/${created.body!.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`/internal/live/restream-targets/${first.id}?s=${ingestSecret}`)).status).toBe(404);

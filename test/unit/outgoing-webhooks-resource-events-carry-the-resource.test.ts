@@ -8,7 +8,7 @@ import { liveAnnouncements } from '../../origin/src/live/live-announcements.ts';
 import type { LiveInput } from '../../origin/src/live/live-input-rows.ts';
 import { liveInputView } from '../../origin/src/live/live-input-view.ts';
 import type { NewWebhookEvent } from '../../origin/src/outgoing-webhooks/event-store.ts';
-import { channelConfigWebhookEvent, liveInputWebhookEvent, liveRecordingReadyWebhookEvent, nodeDrainWebhookEvent } from '../../origin/src/outgoing-webhooks/resource-events.ts';
+import { channelConfigWebhookEvent, liveInputWebhookEvent, liveRecordingReadyWebhookEvent, nodeDrainWebhookEvent, restreamStatusWebhookEvent } from '../../origin/src/outgoing-webhooks/resource-events.ts';
 
 const at = new Date('2026-12-06T10:00:00.000Z');
 const urls = { mediaBaseUrl: 'http://origin.test/media', rtmpUrl: 'rtmp://ingest.test/live' };
@@ -32,7 +32,7 @@ const input: LiveInput = {
 
 describe('webhook events of nodes, channel configuration and live inputs', () => {
   it('names every new type in the subscribable list, each matched by its prefix wildcard', () => {
-    for (const type of ['node.drained', 'node.undrained', 'channel.config.updated', 'live_input.online', 'live_input.offline', 'live_input.recording.ready']) {
+    for (const type of ['node.drained', 'node.undrained', 'channel.config.updated', 'live_input.online', 'live_input.offline', 'live_input.recording.ready', 'live_input.restream.live', 'live_input.restream.failed']) {
       expect(WEBHOOK_EVENT_TYPES).toContain(type);
       const prefix = `${type.split('.')[0]}.*`;
       expect(WebhookEventFilter.safeParse(prefix).success).toBe(true);
@@ -80,6 +80,21 @@ describe('webhook events of nodes, channel configuration and live inputs', () =>
     const event = liveRecordingReadyWebhookEvent(liveInputView(input, urls), recording, at);
     expect(event).toMatchObject({ id: 'evt_rec_live_abc123_b3_recording_ready', type: 'live_input.recording.ready', resourceId: 'live_abc123', data: { id: 'live_abc123', title: 'Morning show', recording } });
     expect(liveRecordingReadyWebhookEvent({ id: 'live_gone' }, recording, at).data).toEqual({ id: 'live_gone', recording });
+  });
+
+  it("sends a restream target's status change with its input id and the key masked, one event per change", () => {
+    const target = { id: 'rst_1', url: 'rtmp://a.test/app', streamKeyMasked: '****WXYZ', status: 'failed' as const, lastError: 'target refused: Connection refused', statusChangedAt: at.toISOString() };
+    const failed = restreamStatusWebhookEvent('live_abc123', target);
+    expect(failed).toEqual({
+      id: `evt_rst_1_failed_${at.getTime()}`,
+      type: 'live_input.restream.failed',
+      occurredAt: at,
+      resourceId: 'rst_1',
+      data: { ...target, liveInputId: 'live_abc123' },
+    });
+    const later = { ...target, status: 'live' as const, lastError: null, statusChangedAt: new Date(at.getTime() + 1500).toISOString() };
+    expect(restreamStatusWebhookEvent('live_abc123', later)).toMatchObject({ type: 'live_input.restream.live', id: `evt_rst_1_live_${at.getTime() + 1500}` });
+    expect(eventMatchesFilters(['live_input.restream.*'], 'live_input.restream.failed')).toBe(true);
   });
 });
 

@@ -10,6 +10,7 @@ import { decidePublish, precheckPublish } from './publish-decision.ts';
 import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import { listSrtRelays } from './srt-input-rows.ts';
 import { restreamInternalRoutes } from './restream-internal-routes.ts';
+import type { WebhookEventEmitter } from '../outgoing-webhooks/event-emitter.ts';
 
 export interface IngestHookDeps {
   sql: Sql;
@@ -29,6 +30,8 @@ export interface IngestHookDeps {
   srtSealed?: SealedSecrets;
   /** Opens restream targets' keys for the restream activity (`/restream-targets/:id`); without it those routes are 404. */
   restreamSealed?: SealedSecrets;
+  /** `live_input.restream.live` / `.failed` webhooks when a target's push changes status. */
+  restreamEvents?: WebhookEventEmitter;
 }
 
 /** The ingest node names where its streams can be pulled (several ingest nodes, one origin). */
@@ -104,7 +107,7 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
     return c.json({ relays: await listSrtRelays({ sql, sealed: deps.srtSealed }) });
   });
 
-  if (deps.restreamSealed) app.route('/restream-targets', restreamInternalRoutes({ sql, sealed: deps.restreamSealed, log }));
+  if (deps.restreamSealed) app.route('/restream-targets', restreamInternalRoutes({ sql, sealed: deps.restreamSealed, log, events: deps.restreamEvents }));
 
   app.post('/on-publish-done', async (c) => {
     const form = await readForm(c.req.parseBody());

@@ -100,15 +100,30 @@ export async function openRestreamTarget(sql: Sql, sealed: SealedSecrets, id: st
   return row ? { id: row.id, liveInputId: row.live_input_id, url: row.url, streamKey: sealed.open(row.stream_key_sealed, restreamKeyOwner(row.id)) } : null;
 }
 
-/** Records a push's status; the time moves only when the status or the error changes. False when there is no such target. */
-export async function recordRestreamStatus(sql: Sql, id: string, report: RestreamTargetStatusReport): Promise<boolean> {
-  const { rows } = await sql.query(
-    `UPDATE live_restream_targets SET status = $2, last_error = $3,
-       status_changed_at = CASE WHEN status = $2 AND last_error IS NOT DISTINCT FROM $3 THEN status_changed_at ELSE date_trunc('milliseconds', clock_timestamp()) END
-     WHERE id = $1 RETURNING id`,
+/** A target after a status report: whether the report changed it (status or reason), and its input. */
+export interface RecordedRestreamStatus {
+  changed: boolean;
+  liveInputId: string;
+  target: RestreamTargetState;
+}
+
+/** Records a push's status; the time moves only when the status or the error changes. Null when there is no such target. */
+export async function recordRestreamStatus(sql: Sql, id: string, report: RestreamTargetStatusReport): Promise<RecordedRestreamStatus | null> {
+  const { rows } = await sql.query<{ live_input_id: string; url: string; stream_key_masked: string; status: RestreamTargetStatus; last_error: string | null; status_changed_at: Date | string; changed: boolean }>(
+    `UPDATE live_restream_targets t SET status = $2, last_error = $3,
+       status_changed_at = CASE WHEN before.changed THEN date_trunc('milliseconds', clock_timestamp()) ELSE t.status_changed_at END
+     FROM (SELECT id, NOT (status = $2 AND last_error IS NOT DISTINCT FROM $3) AS changed FROM live_restream_targets WHERE id = $1) before
+     WHERE t.id = before.id
+     RETURNING t.live_input_id, t.url, t.stream_key_masked, t.status, t.last_error, t.status_changed_at, before.changed`,
     [id, report.status, report.lastError],
   );
-  return rows.length === 1;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    changed: row.changed,
+    liveInputId: row.live_input_id,
+    target: { id, url: row.url, streamKeyMasked: row.stream_key_masked, status: row.status, lastError: row.last_error, statusChangedAt: new Date(row.status_changed_at) },
+  };
 }
 
 /**

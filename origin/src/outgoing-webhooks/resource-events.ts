@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigState } from '../../../channel-config/chain.ts';
-import type { LiveInputView } from '../../../contracts/live-inputs.ts';
+import type { LiveInputView, RestreamTargetView } from '../../../contracts/live-inputs.ts';
 import type { NodeDrainAnswer, NodeDrainChange } from '../../../contracts/nodes.ts';
 import type { NewWebhookEvent } from './event-store.ts';
 
@@ -62,5 +62,20 @@ export function liveRecordingReadyWebhookEvent(input: LiveInputView | { id: stri
     occurredAt: at,
     data: { ...input, recording },
     resourceId: input.id,
+  };
+}
+
+/**
+ * `live_input.restream.live` / `.failed`: a target's push changed to that status — the target as `GET /v1/live-inputs/:id`
+ * lists it (key masked) with its input's id. The change's time names the event, so a repeated report sends nothing new.
+ */
+export function restreamStatusWebhookEvent(liveInputId: string, target: RestreamTargetView & { status: 'live' | 'failed' }): NewWebhookEvent {
+  const at = new Date(target.statusChangedAt);
+  return {
+    id: `evt_${target.id}_${target.status}_${at.getTime()}`,
+    type: `live_input.restream.${target.status}`,
+    occurredAt: at,
+    data: { ...target, liveInputId },
+    resourceId: target.id,
   };
 }

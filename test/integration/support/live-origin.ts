@@ -15,6 +15,7 @@ import { ingestHookRoutes, type IngestHookDeps } from '../../../origin/src/live/
 import { gatewayRoutes } from '../../../origin/src/gateway/routes.ts';
 import { liveGatewayRoutes } from '../../../origin/src/live/live-gateway.ts';
 import type { ReadLiveNow } from '../../../origin/src/live/live-now.ts';
+import type { WebhookEventEmitter } from '../../../origin/src/outgoing-webhooks/event-emitter.ts';
 import { liveInputRoutes, type LiveInputRoutesDeps } from '../../../origin/src/live/routes.ts';
 import { sealedSecrets } from '../../../origin/src/db/sealed-secrets.ts';
 import { hostOfRtmpUrl, type SrtPortRange } from '../../../origin/src/live/srt-ingest.ts';
@@ -41,6 +42,8 @@ export interface LiveOriginOptions {
   srtPorts?: SrtPortRange;
   /** Tells a running broadcast its restream targets changed (start-broadcast.ts signalRestreamTargetsChanged). */
   restreamTargetsChanged?: LiveInputRoutesDeps['restreamTargetsChanged'];
+  /** Where `live_input.restream.*` webhook events go (the origin's emitter in production). */
+  restreamEvents?: WebhookEventEmitter;
 }
 
 export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveOrigin> {
@@ -59,7 +62,7 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   const sealed = sealedSecrets(randomBytes(32).toString('base64'));
   const srt = options.srtPorts ? { host: hostOfRtmpUrl(options.rtmpUrl), ports: options.srtPorts, sealed } : undefined;
   app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log), srt, sealed, restreamTargetsChanged: options.restreamTargetsChanged }));
-  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, restreamSealed: sealed, ...options.hooks }));
+  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, restreamSealed: sealed, restreamEvents: options.restreamEvents, ...options.hooks }));
   if (options.media) {
     app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
     // The VOD gateway is private: the tests read recordings with the operator token `liveOriginOperatorToken`.
