@@ -109,6 +109,9 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
         },
         // One slot pool for the queue: ladders plus copy pushes (cheap), so pushes never wait behind ladders.
         maxConcurrentActivityTaskExecutions: config.slots.live + (config.restreamOrigin ? config.slots.restream : 0),
+        // A cancellation reaches an activity with the answer to a heartbeat: sent every 2 s (not 16 s, 80 % of the
+        // heartbeat timeout), a removed restream target's push or an ended broadcast's ladder stops within about 2 s.
+        maxHeartbeatThrottleInterval: '2 seconds',
       }));
     }
     // Captions are written to MinIO: like live ladders, only a worker with S3 settings offers them.
