@@ -31,7 +31,7 @@ export interface IngestHookDeps {
   /** Opens restream targets' keys for the restream activity (`/restream-targets/:id`); without it those routes are 404. */
   restreamSealed?: SealedSecrets;
   /** `live_input.restream.live` / `.failed` webhooks when a target's push changes status. */
-  restreamEvents?: WebhookEventEmitter;
+  restreamEvents?: Pick<WebhookEventEmitter, 'emit'>;
 }
 
 /** The ingest node names where its streams can be pulled (several ingest nodes, one origin). */

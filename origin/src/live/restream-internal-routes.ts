@@ -17,7 +17,7 @@ const noTarget = (id: string) => new ApiError(404, `no restream target ${id}: it
  * What the restream activity (transcoder/src/live/restream-activity.ts) asks at run time, behind the internal secret
  * of the routes it is mounted in: a target's URL and key (so keys never sit in Temporal history), and where its push stands.
  */
-export function restreamInternalRoutes(deps: { sql: Sql; sealed: SealedSecrets; log: Logger; events?: WebhookEventEmitter }): Hono {
+export function restreamInternalRoutes(deps: { sql: Sql; sealed: SealedSecrets; log: Logger; events?: Pick<WebhookEventEmitter, 'emit'> }): Hono {
   const app = new Hono();
   app.get('/:id', validate('param', IdParam), async (c) => {
     const { id } = c.req.valid('param');

@@ -43,7 +43,7 @@ export interface LiveOriginOptions {
   /** Tells a running broadcast its restream targets changed (start-broadcast.ts signalRestreamTargetsChanged). */
   restreamTargetsChanged?: LiveInputRoutesDeps['restreamTargetsChanged'];
   /** Where `live_input.restream.*` webhook events go (the origin's emitter in production). */
-  restreamEvents?: WebhookEventEmitter;
+  restreamEvents?: Pick<WebhookEventEmitter, 'emit'>;
 }
 
 export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveOrigin> {
