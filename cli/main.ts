@@ -18,6 +18,7 @@ import { registerKeysCommand } from './operator/keys.ts';
 import { registerLiveCommand } from './operator/live.ts';
 import { registerNodesCommand } from './operator/nodes.ts';
 import { registerRoomsCommand } from './operator/rooms.ts';
+import { registerSecretsCommand } from './operator/secrets.ts';
 import { registerSignCommand } from './operator/sign.ts';
 import { registerStatsCommand } from './operator/stats.ts';
 import { registerTokensCommand } from './operator/tokens.ts';
@@ -45,6 +46,7 @@ registerAnalyticsCommand(program);
 registerLiveCommand(program);
 registerWebhooksCommand(program);
 registerTokensCommand(program);
+registerSecretsCommand(program);
 
 // Developer commands: the local stack, its tests and benchmarks.
 registerDevCommand(program);

@@ -28,6 +28,7 @@ import { uploadRoutes } from './uploads/routes.ts';
 import { webhookEndpointRoutes, type WebhookEndpointRoutesDeps } from './outgoing-webhooks/endpoint-routes.ts';
 import { webhookDeliveryRoutes, type WebhookDeliveryRoutesDeps } from './outgoing-webhooks/delivery-routes.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
+import { secretsRoutes, type SecretsRoutesDeps } from './secrets/routes.ts';
 
 export interface OriginDeps {
   log: Logger;
@@ -56,6 +57,8 @@ export interface OriginDeps {
     webhookEndpoints?: WebhookEndpointRoutesDeps;
     /** Live inputs (`/v1/live-inputs`). */
     liveInputs?: LiveInputRoutesDeps;
+    /** Key rotation of the stored secrets (`/v1/secrets`, admin). */
+    secrets?: SecretsRoutesDeps;
     /** Their delivery log, retries, replays and test events. */
     webhookDeliveries?: WebhookDeliveryRoutesDeps;
   };
@@ -144,5 +147,6 @@ function mountOperatorApi(app: Hono, api: NonNullable<OriginDeps['api']>): void 
     app.route('/v1/webhook-endpoints', deliveryRoutes.endpoints);
     app.route('/v1/webhook-deliveries', deliveryRoutes.deliveries);
   }
+  if (api.secrets) app.route('/v1/secrets', secretsRoutes(api.secrets));
   app.route('/v1/api-tokens', apiTokenRoutes({ sql: api.videos.sql, log: api.videos.log }));
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { decodeSecretsKey } from './db/sealed-secrets.ts';
+import { decodeSecretsKey, parsePreviousSecretsKeys } from './db/sealed-secrets.ts';
 import { parseSrtPortRange } from './live/srt-ingest.ts';
 import { WEBHOOK_ATTEMPT_TIMEOUT_MS, WEBHOOK_RETRY_SCHEDULE_SECONDS } from '../../contracts/webhooks.ts';
 
@@ -23,8 +23,16 @@ const schema = z.object({
   EDGE_PUBLIC_URL: z.string().url().optional(),
   VORA_API_TOKEN: z.string().min(16, 'VORA_API_TOKEN must be at least 16 characters'),
   VORA_INTERNAL_SECRET: z.string().min(16).optional(),
-  /** Seals secrets the DB keeps and the origin reads back (webhook endpoint secrets): required, never changed once used. */
+  /** Seals secrets the DB keeps and the origin reads back (webhook, SRT and restream secrets): required; rotated with VORA_SECRETS_KEY_PREVIOUS. */
   VORA_SECRETS_KEY: z.string({ error: 'VORA_SECRETS_KEY is required: 32 random bytes in base64 (`openssl rand -base64 32`; npm start generates one into .vora/secrets.json)' }).refine((text) => decodeSecretsKey(text) !== null, 'VORA_SECRETS_KEY must be 32 random bytes in base64 (`openssl rand -base64 32`)'),
+  /** The keys VORA_SECRETS_KEY replaced (comma-separated): they open what they sealed, which the origin re-seals under the new key at start. */
+  VORA_SECRETS_KEY_PREVIOUS: z.string().optional().superRefine((text, ctx) => {
+    try {
+      parsePreviousSecretsKeys(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
   /** Signs every pull of /media by the shield, the CDN nodes and the edge; unset = only operators read media. */
   VORA_PULL_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'VORA_PULL_SECRET must be 16-128 characters of A-Z, a-z, 0-9, _ or -').optional(),
   /** Every origin shield in front of the gateway (comma-separated base URLs): a deleted video is purged from each. */

@@ -10,6 +10,7 @@ import type { OriginConfig } from './config.ts';
 import { ensureBootstrapToken } from './db/bootstrap-token.ts';
 import { openDatabase, type Sql } from './db/index.ts';
 import { sealedSecrets, type SealedSecrets } from './db/sealed-secrets.ts';
+import { resealStoredSecretsAtStart } from './secrets/rotate-at-start.ts';
 import { createVideoEventPublisher } from './events/video-events.ts';
 import { kafkaClient } from './kafka.ts';
 import { startJwksSync, type JwksSync } from './keys/edge-sync.ts';
@@ -60,7 +61,7 @@ export interface OriginDependencies {
   liveUrls: LiveInputUrls;
   /** A broadcast started or ended: its chat room and the webhook endpoints are told. */
   liveAnnouncements: LiveAnnouncements;
-  /** Seals the secrets the DB keeps that the origin must read back (webhook endpoint secrets) with `VORA_SECRETS_KEY`. */
+  /** Seals the secrets the DB keeps that the origin must read back (webhook, SRT, restream) with `VORA_SECRETS_KEY`; opens older keys' too. */
   sealedSecrets: SealedSecrets;
   /** Keeps the edge's KV `jwks` equal to the playback keys in the DB. */
   jwksSync: JwksSync;
@@ -70,11 +71,13 @@ export interface OriginDependencies {
 export async function openDependencies(config: OriginConfig, log: Logger): Promise<OriginDependencies> {
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
   await ensureBootstrapToken(db, config.VORA_API_TOKEN);
-  const sealed = sealedSecrets(config.VORA_SECRETS_KEY);
+  const sealed = sealedSecrets(config.VORA_SECRETS_KEY, config.VORA_SECRETS_KEY_PREVIOUS);
   const resealed = await sealClearWebhookSecrets(db, sealed);
   if (resealed > 0) log.info({ event: 'webhook_secrets_sealed', endpoints: resealed }, 'webhook secrets stored in clear are now sealed with VORA_SECRETS_KEY');
   const restreamSealed = await sealClearRestreamKeys(db, sealed);
   if (restreamSealed > 0) log.info({ event: 'restream_keys_sealed', targets: restreamSealed }, 'restream target keys stored in clear are now sealed with VORA_SECRETS_KEY');
+  // After the clear ones are sealed: whatever an older key sealed moves under VORA_SECRETS_KEY (or the start is refused, naming the key).
+  await resealStoredSecretsAtStart(db, sealed, log);
   log.info({ event: 'database_ready', backend: config.DATABASE_URL ? 'postgres' : 'pglite' }, 'metadata database ready');
 
   const s3 = originS3Client(config);

@@ -81,6 +81,7 @@ const app = createOriginApp({
     analytics: { clickhouse: deps.clickhouse, log },
     analyticsArchive: { clickhouse: deps.clickhouse, s3, bucket: config.S3_ARCHIVE_BUCKET, log },
     webhookEndpoints: { sql: db, urlPolicy: webhookUrls, sealedSecrets: deps.sealedSecrets, log },
+    secrets: { sql: db, sealedSecrets: deps.sealedSecrets },
     liveInputs: {
       sql: db,
       log,

@@ -76,6 +76,7 @@ module "origin" {
   internal_secret        = random_password.internal_secret.result
   pull_secret            = random_password.pull_secret.result
   secrets_key            = random_bytes.secrets_key.base64
+  previous_secrets_keys  = var.previous_secrets_keys
   shield_urls            = module.shield.purge_urls
   ingest_rtmp_url        = coalesce(module.ingest.rtmps_url, module.ingest.rtmp_url)
   ingest_stat_urls       = module.ingest.stat_urls

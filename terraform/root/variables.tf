@@ -203,3 +203,10 @@ variable "ingest_srt_ports" {
   type        = list(number)
   default     = []
 }
+
+variable "previous_secrets_keys" {
+  description = "During a rotation of random_bytes.secrets_key: its old value (VORA_SECRETS_KEY_PREVIOUS), so the origins re-seal the stored secrets under the new key. Empty otherwise (terraform/README.md)."
+  type        = string
+  default     = ""
+  sensitive   = true
+}

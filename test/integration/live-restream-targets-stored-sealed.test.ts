@@ -45,7 +45,7 @@ describe('restream targets are stored sealed', () => {
     const read = await api(`/v1/live-inputs/${created.body!.id}`);
     expect(JSON.stringify(read.body)).not.toContain(targetKey);
     const { rows } = await origin.sql.query<{ stream_key_sealed: string }>('SELECT stream_key_sealed FROM live_restream_targets WHERE id = $1', [first.id]);
-    expect(rows[0]!.stream_key_sealed).toMatch(/^sealed:v1:/);
+    expect(rows[0]!.stream_key_sealed).toMatch(/^sealed:v2:[0-9a-f]{8}:/);
     expect(JSON.stringify(rows)).not.toContain(targetKey);
 
     expect((await fetch(`${origin.url}/internal/live/restream-targets/${first.id}`)).status).toBe(401);

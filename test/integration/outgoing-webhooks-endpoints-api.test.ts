@@ -99,14 +99,14 @@ describe('webhook secrets at rest', () => {
   it('keeps only sealed text in the row, and signs so that the shown secret verifies', async () => {
     const { id, secret } = WebhookEndpointView.parse(await (await call('POST', '', { url: 'http://127.0.0.1:4002/hook' })).json());
     const row = await storedRow(id);
-    expect(row.secret).toMatch(/^sealed:v1:/);
+    expect(row.secret).toMatch(/^sealed:v2:[0-9a-f]{8}:/);
     const key = secret!.slice('whsec_'.length);
     for (const text of [secret!, key, Buffer.from(key, 'base64').toString('hex'), Buffer.from(key, 'base64').toString('base64url')]) expect(JSON.stringify(row)).not.toContain(text);
     expect(await verifiesWith(id, secret!)).toEqual({ type: 'webhook.test' });
 
     const rotated = WebhookEndpointView.parse(await (await call('POST', `/${id}/rotate-secret`)).json());
     const rotatedRow = await storedRow(id);
-    expect(rotatedRow.secret).toMatch(/^sealed:v1:/);
+    expect(rotatedRow.secret).toMatch(/^sealed:v2:[0-9a-f]{8}:/);
     expect(rotatedRow.previous_secret).toBe(row.secret);
     expect(JSON.stringify(rotatedRow)).not.toContain(rotated.secret!.slice('whsec_'.length));
     // Both sign during the grace: a receiver on either secret verifies.
@@ -122,7 +122,7 @@ describe('webhook secrets at rest', () => {
 
     expect(await sealClearWebhookSecrets(sql, sealed)).toBeGreaterThanOrEqual(1);
     const row = await storedRow(id);
-    expect(row.secret).toMatch(/^sealed:v1:/);
+    expect(row.secret).toMatch(/^sealed:v2:[0-9a-f]{8}:/);
     expect(JSON.stringify(row)).not.toContain(clear.slice('whsec_'.length));
     expect(await verifiesWith(id, clear)).toBeTruthy();
     expect(await sealClearWebhookSecrets(sql, sealed)).toBe(0);

@@ -15,8 +15,8 @@ export interface SrtRowsDeps {
 /** Every port of the range is held by an input. */
 export class NoFreeSrtPort extends Error {}
 
-const passphraseOf = (id: string) => `live_inputs.srt_passphrase:${id}`;
-const relayKeyOf = (id: string) => `live_inputs.srt_relay_key:${id}`;
+export const passphraseOf = (id: string) => `live_inputs.srt_passphrase:${id}`;
+export const relayKeyOf = (id: string) => `live_inputs.srt_relay_key:${id}`;
 
 /**
  * Gives the input SRT ingest, or new credentials when it has it (same port): a new passphrase and relay key, sealed.

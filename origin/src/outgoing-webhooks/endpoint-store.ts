@@ -79,7 +79,7 @@ export function webhookEndpointView(endpoint: WebhookEndpoint | NewlyKeyedEndpoi
 }
 
 /** What a sealed secret of `endpointId` belongs to (its additional data): a sealed value copied to another endpoint does not open. */
-const secretOwner = (endpointId: string) => `webhook-endpoint:${endpointId}`;
+export const secretOwner = (endpointId: string) => `webhook-endpoint:${endpointId}`;
 
 /** The secrets an attempt signs with, in clear: the current one and the previous one (still within its grace or not: `signingSecrets` decides). */
 export function openSigningSecrets(endpoint: WebhookEndpoint, sealed: SealedSecrets): { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null } {

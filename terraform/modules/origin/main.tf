@@ -38,7 +38,7 @@ locals {
   # Secret environment per host role, stored as /{name}/{role}/{VARIABLE}; hosts fetch the whole path at boot.
   # secret-env:begin
   secret_env = {
-    origin = {
+    origin = merge({
       DATABASE_URL         = local.database_url
       S3_ACCESS_KEY_ID     = local.s3_access
       S3_SECRET_ACCESS_KEY = local.s3_secret
@@ -46,7 +46,8 @@ locals {
       VORA_INTERNAL_SECRET = var.internal_secret
       VORA_PULL_SECRET     = var.pull_secret
       VORA_SECRETS_KEY     = var.secrets_key
-    }
+      # Only during a key rotation (an SSM parameter cannot be empty); whether it is set is not secret, the keys are.
+    }, nonsensitive(var.previous_secrets_keys != "") ? { VORA_SECRETS_KEY_PREVIOUS = var.previous_secrets_keys } : {})
     transcoder = {
       S3_ACCESS_KEY_ID     = local.s3_access
       S3_SECRET_ACCESS_KEY = local.s3_secret

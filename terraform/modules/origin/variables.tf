@@ -367,13 +367,25 @@ variable "pull_secret" {
 }
 
 variable "secrets_key" {
-  description = "VORA_SECRETS_KEY: 32 random bytes in base64; the origin seals the webhook endpoint secrets it stores with it (AES-256-GCM). Never replace it while endpoints exist: their secrets would no longer open."
+  description = "VORA_SECRETS_KEY: 32 random bytes in base64; the origin seals the secrets it stores and reads back with it (AES-256-GCM: webhook, SRT, restream). Replace it only with the old value in previous_secrets_keys (README: Rotating VORA_SECRETS_KEY)."
   type        = string
   sensitive   = true
 
   validation {
     condition     = can(regex("^[A-Za-z0-9+/]{43}=$", var.secrets_key))
     error_message = "secrets_key must be 32 bytes in base64 (44 characters ending in =), e.g. random_bytes.secrets_key.base64."
+  }
+}
+
+variable "previous_secrets_keys" {
+  description = "VORA_SECRETS_KEY_PREVIOUS: the keys secrets_key replaced, during a rotation; the origin re-seals what they sealed under secrets_key at start. Comma-separated; empty once `vora secrets rotate` says the rotation is complete."
+  type        = string
+  default     = ""
+  sensitive   = true
+
+  validation {
+    condition     = var.previous_secrets_keys == "" || can(regex("^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$", var.previous_secrets_keys))
+    error_message = "previous_secrets_keys must be old secrets_key values (32 bytes in base64, 44 characters ending in =), comma-separated, or empty."
   }
 }
 
