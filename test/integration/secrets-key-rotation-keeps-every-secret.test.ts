@@ -84,7 +84,7 @@ afterAll(async () => {
 describe('VORA_SECRETS_KEY rotation on a real DB', () => {
   it('re-seals every stored secret under the new key at start, and a delivery still verifies with the secret shown', async () => {
     const old = sealedSecrets(oldKey);
-    // Under the old key: an endpoint whose secret was rotated (both sign), one stored as v1 text, an SRT input, a restream target.
+    // Under the old key: an endpoint whose secret was rotated (both sign: 2 values), one stored as v1 text, an SRT input (2), a restream target.
     const endpoint = await createWebhookEndpoint(sql, old, { url: `http://127.0.0.1:${receiver.port}/rotated`, events: ['*'], description: 'rotated' });
     const shown = (await rotateWebhookSecret(sql, old, endpoint.id))!;
     receiver.secrets.set('/rotated', shown.secret);
@@ -96,14 +96,14 @@ describe('VORA_SECRETS_KEY rotation on a real DB', () => {
     await insertRestreamTargets(sql, old, liveInput.id, [{ url: 'rtmp://restream.test/app', streamKey: 'restream-key-7788' }]);
     const [targetId] = await restreamTargetIds(sql, liveInput.id);
     const oldId = old.keyId;
-    expect((await sealedValues()).sort()).toEqual([null, ...Array(6).fill(oldId)].sort());
+    expect((await sealedValues()).sort()).toEqual([null, ...Array(5).fill(oldId)].sort());
 
     // The origin restarted with the new key and the old one as previous.
     const rotated = sealedSecrets(newKey, oldKey);
     const lines: Array<{ event: string; table?: string; resealed?: number }> = [];
     const startLog = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     const report = await resealStoredSecretsAtStart(sql, rotated, startLog);
-    expect(report).toMatchObject({ keyId: rotated.keyId, resealed: 7, failures: [] });
+    expect(report).toMatchObject({ keyId: rotated.keyId, resealed: 6, failures: [] });
     expect(report.columns.map((column) => [column.table, column.column, column.resealed])).toEqual([
       ['webhook_endpoints', 'secret', 2],
       ['webhook_endpoints', 'previous_secret', 1],
@@ -113,7 +113,7 @@ describe('VORA_SECRETS_KEY rotation on a real DB', () => {
     ]);
     // Progress per batch, then the count.
     expect(lines.filter((line) => line.event === 'stored_secrets_resealing').map((line) => [line.table, line.resealed])).toContainEqual(['live_restream_targets', 1]);
-    expect(lines.find((line) => line.event === 'stored_secrets_resealed')).toMatchObject({ resealed: 7 });
+    expect(lines.find((line) => line.event === 'stored_secrets_resealed')).toMatchObject({ resealed: 6 });
     expect(new Set(await sealedValues())).toEqual(new Set([rotated.keyId]));
     expect((await resealStoredSecretsAtStart(sql, rotated, log)).resealed).toBe(0);
 
