@@ -106,8 +106,9 @@ function startPlayer() {
       section.dataset.fatal = code;
       beacons.fatal(code);
     },
-  });
+  }, { live: config.live });
   section.dataset.engine = player.engine;
+  if (player.hls) section.dataset.lowLatency = String(player.hls.config.lowLatencyMode);
   if (config.live) {
     const live = player;
     const badge = wireLiveBadge(video, $('live-badge'), live.hls);

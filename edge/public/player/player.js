@@ -1,16 +1,18 @@
 // Attaches the stream: hls.js where Media Source Extensions exist, the browser's own HLS (Safari, iOS) otherwise.
+import { hlsConfig } from './hls-config.js';
 
 const MAX_RECOVERIES = 3;
 
 /**
+ * `options.live`: a live page (hls.js in low-latency mode, hls-config.js); Safari's own HLS does LL-HLS by itself.
  * `events`: `levels(levels)` once the master is parsed, `levelSwitched(level, index)`, `fatal(code, message)`,
  * `liveEnded()` once a live playlist ends (EXT-X-ENDLIST), `subtitleTracks([{name, lang}])` when the master's
  * subtitle tracks are known. Returns `{engine, hls?, setLevel(index), setSubtitleTrack(index), destroy()}`;
  * level -1 is automatic, subtitle track -1 is off.
  */
-export function attachStream(video, src, events) {
+export function attachStream(video, src, events, options = { live: false }) {
   const Hls = globalThis.Hls;
-  if (Hls?.isSupported()) return attachHlsJs(Hls, video, src, events);
+  if (Hls?.isSupported()) return attachHlsJs(Hls, video, src, events, hlsConfig({ live: Boolean(options.live) }));
   if (video.canPlayType('application/vnd.apple.mpegurl')) {
     video.src = src;
     // The browser picks renditions itself and names none: the menu keeps only Auto.
@@ -35,8 +37,8 @@ export function attachStream(video, src, events) {
   return { engine: 'none', setLevel() {}, setSubtitleTrack() {}, destroy() {} };
 }
 
-function attachHlsJs(Hls, video, src, events) {
-  const hls = new Hls({ enableWorker: true, backBufferLength: 30 });
+function attachHlsJs(Hls, video, src, events, config) {
+  const hls = new Hls(config);
   let recoveries = 0;
   hls.on(Hls.Events.MANIFEST_PARSED, () => events.levels(hls.levels));
   // hls.js makes its own initial choice (none: no track is DEFAULT) right after it announces the tracks, in the same

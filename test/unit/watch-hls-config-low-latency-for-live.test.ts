@@ -1,0 +1,24 @@
+import Hls from 'hls.js';
+import { describe, expect, it } from 'vitest';
+import { hlsConfig } from '../../edge/public/player/hls-config.js';
+
+describe("the watch page's hls.js settings", () => {
+  it('plays live in low-latency mode (parts, preload hints, blocking reloads) with catch-up after stalls', () => {
+    expect(hlsConfig({ live: true })).toMatchObject({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.25 });
+  });
+
+  it('plays videos in standard mode, without playback-rate catch-up', () => {
+    const config = hlsConfig({ live: false });
+    expect(config.lowLatencyMode).toBe(false);
+    expect(config).not.toHaveProperty('maxLiveSyncPlaybackRate');
+  });
+
+  it('sets only options the pinned hls.js knows, of the types it expects', () => {
+    for (const live of [true, false]) {
+      for (const [name, value] of Object.entries(hlsConfig({ live }))) {
+        expect(Hls.DefaultConfig, name).toHaveProperty(name);
+        expect(typeof value, name).toBe(typeof (Hls.DefaultConfig as unknown as Record<string, unknown>)[name]);
+      }
+    }
+  });
+});
