@@ -17,6 +17,11 @@ export interface ShieldVclOptions {
   probeTimeoutSeconds?: number;
   /** Longest wait for the gateway's first byte on a miss (default 5 s; the gateway gives up on storage after 2 s). */
   firstByteTimeoutSeconds?: number;
+  /**
+   * The same for what the gateway holds on purpose (LL-HLS: a blocking playlist reload, a preload-hinted part), up to
+   * 6 s before its own 503 (default 8 s: above that hold, under the edge's 9 s and hls.js's 10 s).
+   */
+  heldFirstByteTimeoutSeconds?: number;
   /** Addresses allowed to BAN (purge a video); the origin's. Default 127.0.0.1 only. */
   purgers?: string[];
 }
@@ -27,6 +32,7 @@ export const SHIELD_DEFAULTS = {
   probeIntervalSeconds: 1,
   probeTimeoutSeconds: 1,
   firstByteTimeoutSeconds: 5,
+  heldFirstByteTimeoutSeconds: 8,
   purgers: ['127.0.0.1'],
 } as const;
 
@@ -64,7 +70,7 @@ export function renderShieldVcl(options: ShieldVclOptions): string {
   // Options left undefined take the default (a spread would let `undefined` win).
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   const o = { ...SHIELD_DEFAULTS, ...given } as typeof SHIELD_DEFAULTS & ShieldVclOptions;
-  for (const [name, value] of Object.entries({ graceSeconds: o.graceSeconds, healthyGraceSeconds: o.healthyGraceSeconds, probeIntervalSeconds: o.probeIntervalSeconds, probeTimeoutSeconds: o.probeTimeoutSeconds, firstByteTimeoutSeconds: o.firstByteTimeoutSeconds })) {
+  for (const [name, value] of Object.entries({ graceSeconds: o.graceSeconds, healthyGraceSeconds: o.healthyGraceSeconds, probeIntervalSeconds: o.probeIntervalSeconds, probeTimeoutSeconds: o.probeTimeoutSeconds, firstByteTimeoutSeconds: o.firstByteTimeoutSeconds, heldFirstByteTimeoutSeconds: o.heldFirstByteTimeoutSeconds })) {
     if (!Number.isFinite(value) || value < 0 || value > 30 * 24 * 3600) throw new Error(`shield: ${name} must be between 0 and 30 days in seconds, got ${value}`);
   }
   for (const purger of o.purgers) if (!IPV4.test(purger)) throw new Error(`shield: purger ${JSON.stringify(purger)} is not an IPv4 address or CIDR`);
@@ -118,6 +124,15 @@ sub vcl_recv {
   }
   # The pull is signed over the path alone; the cache key is the path alone (segment tokens dropped).
   set req.http.x-vora-path = regsub(req.url, "\\?.*$", "");
+  # LL-HLS blocking reload: a playlist's _HLS_msn/_HLS_part (nothing else of the query) go on to the gateway and key
+  # the object, so a held answer is never mistaken for the plain playlist nor for another part's.
+  set req.http.x-vora-hls = "";
+  if (req.http.x-vora-path ~ "\\.m3u8$" && req.url ~ "[?&]_HLS_msn=[0-9]{1,15}(&|$)") {
+    set req.http.x-vora-hls = "?_HLS_msn=" + regsub(req.url, "^.*[?&]_HLS_msn=([0-9]{1,15})(&.*)?$", "\\1");
+    if (req.url ~ "[?&]_HLS_part=[0-9]{1,15}(&|$)") {
+      set req.http.x-vora-hls = req.http.x-vora-hls + "&_HLS_part=" + regsub(req.url, "^.*[?&]_HLS_part=([0-9]{1,15})(&.*)?$", "\\1");
+    }
+  }
   if (req.http.x-vora-path !~ "^/media/") {
     ${refuse('not_found')}
   }
@@ -162,7 +177,7 @@ sub vcl_recv {
   unset req.http.x-vora-method;
   unset req.http.Authorization;
   unset req.http.Cookie;
-  set req.url = req.http.x-vora-path;
+  set req.url = req.http.x-vora-path + req.http.x-vora-hls;
   # Healthy gateway: serve at most ${o.healthyGraceSeconds} s stale while one background fetch refreshes (a live playlist never stalls).
   # Sick gateway: serve whatever is within the object's grace.
   set req.backend_hint = gateway;
@@ -174,6 +189,9 @@ sub vcl_recv {
 
 sub vcl_hash {
   hash_data(req.http.x-vora-path);
+  if (req.http.x-vora-hls != "") {
+    hash_data(req.http.x-vora-hls);
+  }
   return (lookup);
 }
 
@@ -184,6 +202,12 @@ sub vcl_backend_fetch {
 "} + bereq.http.x-vora-path + {"
 "} + bereq.http.x-vora-pull-expires), "^0x", "");
   unset bereq.http.x-vora-path;
+  unset bereq.http.x-vora-hls;
+  # What the gateway holds on purpose (a blocking reload, a preload-hinted part) is waited for longer; concurrent
+  # askers wait on this one fetch (the waiting list).
+  if (bereq.url ~ "[?&]_HLS_msn=" || bereq.url ~ "\\.part[0-9]+\\.m4s$") {
+    set bereq.first_byte_timeout = ${o.heldFirstByteTimeoutSeconds}s;
+  }
   return (fetch);
 }
 
@@ -193,9 +217,26 @@ sub vcl_backend_response {
     # Never kept: a failed refresh leaves the stale object in place; a failed miss restarts once for a stale copy (vcl_synth).
     return (abandon);
   }
+  if (beresp.status == 404 && bereq.url ~ "\\.part[0-9]+\\.m4s$") {
+    # An LL-HLS part's 404 (a withdrawn preload hint) is never kept: the same name may exist a moment later.
+    # Hit-for-miss: the next asks go to the gateway, and the part, once there, is cached as usual.
+    set beresp.ttl = 1s;
+    set beresp.grace = 0s;
+    set beresp.uncacheable = true;
+    return (deliver);
+  }
   if (beresp.status == 404) {
     # Short, but cached: a burst of asks for a segment not yet written still makes one fetch.
     set beresp.ttl = 1s;
+    set beresp.grace = 0s;
+    return (deliver);
+  }
+  if (bereq.url ~ "[?&]_HLS_msn=") {
+    # A blocking reload's answer: kept at most 1 s, so the viewers waiting on its fetch all get it and the next
+    # identical ask within the second too (any later playlist would satisfy them as well), never served stale.
+    if (beresp.ttl > 1s || beresp.ttl <= 0s) {
+      set beresp.ttl = 1s;
+    }
     set beresp.grace = 0s;
     return (deliver);
   }
@@ -214,6 +255,7 @@ sub vcl_deliver {
     set resp.http.X-Shield-Cache = "HIT";
   }
   unset resp.http.x-vora-path;
+  unset resp.http.x-vora-hls;
   unset resp.http.Via;
   unset resp.http.X-Varnish;
   return (deliver);

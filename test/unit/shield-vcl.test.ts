@@ -31,7 +31,8 @@ describe('renderShieldVcl', () => {
 
   it('keys the cache on the path alone, so viewer tokens never split an object', () => {
     expect(vcl).toContain('set req.http.x-vora-path = regsub(req.url, "\\?.*$", "");');
-    expect(vcl).toMatch(/sub vcl_hash \{\n  hash_data\(req\.http\.x-vora-path\);\n  return \(lookup\);/);
+    // The path, and for an LL-HLS blocking reload its directives (the next test), nothing else.
+    expect(vcl).toContain('sub vcl_hash {\n  hash_data(req.http.x-vora-path);\n  if (req.http.x-vora-hls != "") {\n    hash_data(req.http.x-vora-hls);\n  }\n  return (lookup);');
     expect(vcl).toContain('unset req.http.Authorization;');
   });
 
@@ -43,6 +44,23 @@ describe('renderShieldVcl', () => {
     // A failed miss is asked once more, for any stale copy.
     expect(vcl).toMatch(/resp\.status == 503 && req\.restarts == 0[^}]*return \(restart\);/);
     expect(renderShieldVcl({ ...options, graceSeconds: 600 })).toContain('set beresp.grace = 600s;');
+  });
+
+  it('keeps LL-HLS delivery directives of a playlist in the URL and the key, waits longer for held requests, keeps no part 404', () => {
+    expect(vcl).toContain('set req.url = req.http.x-vora-path + req.http.x-vora-hls;');
+    expect(vcl).toContain(String.raw`if (req.http.x-vora-path ~ "\.m3u8$" && req.url ~ "[?&]_HLS_msn=[0-9]{1,15}(&|$)") {`);
+    expect(vcl).toContain(String.raw`set req.http.x-vora-hls = "?_HLS_msn=" + regsub(req.url, "^.*[?&]_HLS_msn=([0-9]{1,15})(&.*)?$", "\1");`);
+    expect(vcl).toContain(String.raw`set req.http.x-vora-hls = req.http.x-vora-hls + "&_HLS_part=" + regsub(req.url, "^.*[?&]_HLS_part=([0-9]{1,15})(&.*)?$", "\1");`);
+    expect(vcl).toContain('hash_data(req.http.x-vora-path);\n  if (req.http.x-vora-hls != "") {\n    hash_data(req.http.x-vora-hls);\n  }');
+    // Held requests wait longer than the gateway's 6-s hold; ordinary misses keep 5 s.
+    expect(vcl).toContain(String.raw`if (bereq.url ~ "[?&]_HLS_msn=" || bereq.url ~ "\.part[0-9]+\.m4s$") {` + `\n    set bereq.first_byte_timeout = ${SHIELD_DEFAULTS.heldFirstByteTimeoutSeconds}s;`);
+    expect(SHIELD_DEFAULTS.heldFirstByteTimeoutSeconds).toBeGreaterThan(6);
+    expect(vcl).toContain('.first_byte_timeout = 5s;');
+    expect(vcl).toContain(String.raw`if (beresp.status == 404 && bereq.url ~ "\.part[0-9]+\.m4s$") {`);
+    expect(vcl).toContain('set beresp.uncacheable = true;');
+    expect(vcl).toContain('if (bereq.url ~ "[?&]_HLS_msn=") {\n    # A blocking reload');
+    expect(vcl).toContain('unset bereq.http.x-vora-hls;');
+    expect(renderShieldVcl({ ...options, heldFirstByteTimeoutSeconds: 9 })).toContain('set bereq.first_byte_timeout = 9s;');
   });
 
   it('bans a video from the origin only', () => {
