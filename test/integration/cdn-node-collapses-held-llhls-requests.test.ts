@@ -142,7 +142,8 @@ describe('a CDN node in front of an LL-HLS origin', () => {
       const url = new URL(request.url ?? '/', 'http://upstream');
       const msn = url.searchParams.get('_HLS_msn');
       const body = msn === null ? '#EXTM3U plain' : `#EXTM3U held for ${msn}.${url.searchParams.get('_HLS_part')}`;
-      setTimeout(() => answer(response, 200, body, 'public, max-age=2'), msn === null ? 0 : 1500);
+      // Long enough that the plain one is still cached at the end: a held answer must not have replaced it.
+      setTimeout(() => answer(response, 200, body, 'public, max-age=30'), msn === null ? 0 : 1500);
     });
     expect(await (await fetch(`${base}${playlist}?${token()}`)).text()).toBe('#EXTM3U plain');
     const blocking = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(`${base}${playlist}?${token()}&_HLS_msn=3&_HLS_part=2`)).text()));
