@@ -5,20 +5,16 @@
  * upstream fetch, that a part's 404 (a withdrawn hint) is never kept, and that blocking reloads are keyed on their
  * directives.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PULL_HEADERS, verifyPull } from '../../contracts/pull-signing.ts';
-import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
 import { signSegmentToken } from '../../edge/src/playback/segment-token.ts';
-import { isRoot } from '../../stack/exec.ts';
-import { repoRoot } from '../../stack/paths.ts';
-import { nginxTool } from '../../stack/tools/nginx.ts';
 import { testPorts } from '../support/ports.ts';
-import { sleep, waitFor } from '../support/wait.ts';
+import { sleep } from '../support/wait.ts';
+import { startCdnNode, type CdnNode } from './support/cdn-node.ts';
 
 const nodeKey = 'llhls-node-key-0123456789';
 const pullSecret = 'llhls-pull-secret-0123456789';
@@ -30,9 +26,9 @@ const folder = '/media/live/in_1/b1/720p/';
 let base: string;
 let dir: string;
 let upstream: Server;
-let nginx: ChildProcess;
+let node: CdnNode;
 /** Every upstream request: full URL as received, and whether its pull signature holds. */
-const upstreamRequests: { url: string; signed: boolean; at: number }[] = [];
+const upstreamRequests: { url: string; signed: boolean }[] = [];
 const hits = (path: string) => upstreamRequests.filter((request) => request.url.split('?')[0] === path);
 
 type Handler = (request: IncomingMessage, response: ServerResponse, count: number) => void;
@@ -51,37 +47,17 @@ beforeAll(async () => {
   upstream = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://upstream');
     const verdict = await verifyPull({ method: request.method ?? 'GET', path: url.pathname, expires: request.headers[PULL_HEADERS.expires] as string, signature: request.headers[PULL_HEADERS.signature] as string, secret: pullSecret, nowSeconds: nowSeconds() });
-    upstreamRequests.push({ url: request.url ?? '', signed: verdict.ok, at: performance.now() });
+    upstreamRequests.push({ url: request.url ?? '', signed: verdict.ok });
     const handler = routes.get(url.pathname);
     if (!handler) return answer(response, 404, '{"error":{"code":"not_found","message":"no such object"}}', 'no-store');
     handler(request, response, hits(url.pathname).length);
   });
   await new Promise<void>((resolve) => upstream.listen(upstreamPort, '127.0.0.1', resolve));
-  for (const sub of ['cache', 'tmp']) await mkdir(join(dir, sub), { recursive: true });
-  const config = renderNginxConfig(await readFile(join(repoRoot, 'edge/cdn-node/nginx.conf.template'), 'utf8'), {
-    nodeId: 'll-1',
-    listen: `127.0.0.1:${nodePort}`,
-    originHostPort: `127.0.0.1:${upstreamPort}`,
-    nodeDir: dir,
-    nodeKey,
-    pullSecret,
-    accessLog: join(dir, 'access.log'),
-    userDirective: isRoot ? 'user root;' : '',
-  });
-  await writeFile(join(dir, 'nginx.conf'), config);
-  const binary = await nginxTool.locate();
-  if (!binary) throw new Error(`nginx missing: ${nginxTool.fix}`);
-  const started = spawn(binary, ['-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  nginx = started;
-  await waitFor(async () => (await fetch(`${base}/healthz`)).ok, { what: 'nginx, started from the rendered template, to answer /healthz', timeoutMs: 10_000, retryErrors: true, stopOn: () => started.exitCode !== null });
+  node = await startCdnNode({ nodeId: 'll-1', listen: `127.0.0.1:${nodePort}`, originHostPort: `127.0.0.1:${upstreamPort}`, nodeDir: dir, nodeKey, pullSecret });
 });
 
 afterAll(async () => {
-  if (nginx?.pid && nginx.exitCode === null) {
-    const exited = new Promise((resolve) => nginx.once('exit', resolve));
-    process.kill(nginx.pid, 'SIGTERM');
-    await exited;
-  }
+  await node?.stop();
   await new Promise((resolve) => upstream?.close(resolve));
   await rm(dir, { recursive: true, force: true });
 });
