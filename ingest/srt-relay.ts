@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { SrtRelayList, type SrtRelayInput } from '../contracts/live-inputs.ts';
 import { planRelays, relayRestartDelayMs, srtRelayArgs } from './srt-relay-plan.ts';
 
-const RelayConfig = z.object({
+export const RelayConfig = z.object({
   VORA_ORIGIN_URL: z.string().regex(/^https?:\/\/\S+$/, 'VORA_ORIGIN_URL must be the origin\'s http(s) URL, e.g. http://127.0.0.1:8080'),
   VORA_INTERNAL_SECRET: z.string({ error: 'VORA_INTERNAL_SECRET is required: the secret the ingest hooks call the origin with' }).min(16),
   VORA_INGEST_RTMP_BASE: z.string().regex(/^rtmp:\/\/\S+$/).default('rtmp://127.0.0.1:1935/live'),

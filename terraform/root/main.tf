@@ -80,6 +80,7 @@ module "origin" {
   shield_urls            = module.shield.purge_urls
   ingest_rtmp_url        = coalesce(module.ingest.rtmps_url, module.ingest.rtmp_url)
   ingest_stat_urls       = module.ingest.stat_urls
+  ingest_srt_ports       = module.ingest.srt_port_range
 }
 
 module "shield" {

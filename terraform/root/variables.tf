@@ -199,7 +199,7 @@ variable "ingest_tls_pem_parameter" {
 }
 
 variable "ingest_srt_ports" {
-  description = "UDP ports the ingest load balancer forwards for SRT (one per SRT-enabled input); empty until the ingest hosts run SRT listeners."
+  description = "UDP ports of SRT ingest, one consecutive run (one per SRT-enabled input, e.g. 9710..9729): the load balancer forwards them, the ingest hosts' SRT relay listens, the origin hands them out. Empty: no SRT."
   type        = list(number)
   default     = []
 }

@@ -45,6 +45,7 @@ function sample(value: string): string {
     .replace('${task_queues}', 'vora-live')
     .replace('${live_slots}', '4')
     .replace('${ingest_rtmp_url}', 'rtmps://ingest.example.com/live')
+    .replace('${ingest_srt_ports}', '9710-9729')
     .replace('${ingest_stat_urls}', 'http://10.0.3.7:1936/stat,http://10.0.4.7:1936/stat')
     .replace(/\$\{[a-z_0-9]+\}/, 'vora-value');
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hitchFromEnv, nginxFromEnv, renderEnvNames } from '../../ingest/render-cli.ts';
 import { rtmpModulePath } from '../../stack/tools/nginx.ts';
+import { RelayConfig } from '../../ingest/srt-relay.ts';
 import { testPorts } from '../support/ports.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -131,5 +132,38 @@ describe('ingest render-cli', () => {
   it('puts the RTMPS front in front of the RTMP port, and needs the key + chain', () => {
     expect(() => hitchFromEnv(complete)).toThrow(/HITCH_PEM/);
     expect(hitchFromEnv({ ...complete, LISTEN: '0.0.0.0:19350', HITCH_PEM: '/run/vora/ingest.pem' })).toContain('backend = "[127.0.0.1]:19350"');
+  });
+});
+
+describe('the ingest cloud-init runs the SRT relay when srt_ports are set', () => {
+  /** The `"NAME=value" \` lines written to /run/vora/srt-relay.env (between the srt-env markers). */
+  const srtEnv = (): Map<string, string> => {
+    const block = cloudInit.split('# srt-env:begin')[1]?.split('# srt-env:end')[0];
+    if (!block) throw new Error('the ingest cloud-init lost its srt-env markers');
+    return new Map([...block.matchAll(/^\s+"([A-Z_]+)=([^"]*)" \\$/gm)].map((m) => [m[1]!, m[2]!]));
+  };
+
+  it('gives the relay a configuration its own schema takes, relaying into nginx-rtmp on loopback', () => {
+    const env = Object.fromEntries(
+      [...srtEnv()].map(([name, value]) => [
+        name,
+        value
+          .replace('$ORIGIN_URL', 'http://internal-vorag-123.eu-west-1.elb.amazonaws.com:8080')
+          .replace('$ingest_secret', 'internal-secret_0123456789-abcdef')
+          .replace('${rtmp_port}', localNumber('rtmp_port')),
+      ]),
+    );
+    for (const value of Object.values(env)) expect(value).not.toMatch(/\$/);
+    const config = RelayConfig.parse(env);
+    expect(config).toMatchObject({ VORA_INGEST_RTMP_BASE: 'rtmp://127.0.0.1:1935/live', VORA_SRT_LISTEN_HOST: '0.0.0.0' });
+    for (const name of Object.keys(env)) expect(Object.keys(RelayConfig.shape), `${name} is not read by the relay`).toContain(name);
+  });
+
+  it('installs FFmpeg and starts the relay only when the module has SRT ports', () => {
+    expect(cloudInit).toMatch(/ca-certificates%\{ if srt_enabled \}, ffmpeg%\{ endif \}\]/);
+    expect(cloudInit).toMatch(/%\{ if srt_enabled ~\}\n\s+- \[systemctl, enable, --now, vora-ingest-srt\.service\]\n%\{ endif ~\}/);
+    expect(cloudInit).toMatch(/ExecStart=\/usr\/local\/bin\/node --import tsx ingest\/srt-relay\.ts/);
+    expect(statSync(join(root, 'ingest/srt-relay.ts')).isFile()).toBe(true);
+    expect(main).toMatch(/srt_enabled\s+=\s+length\(var\.srt_ports\) > 0/);
   });
 });

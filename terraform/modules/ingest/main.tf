@@ -55,6 +55,7 @@ locals {
     node_arch              = var.architecture == "arm64" ? "arm64" : "x64"
     secrets_version        = aws_ssm_parameter.internal_secret.version
     install_script_b64     = filebase64("${path.module}/../../files/install-vora-release.sh")
+    srt_enabled            = length(var.srt_ports) > 0
   })
 }
 

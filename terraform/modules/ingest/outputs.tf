@@ -27,3 +27,8 @@ output "host_private_ips" {
   description = "Private address of each ingest host (where the live ladders pull the streams that landed on it)."
   value       = aws_instance.ingest[*].private_ip
 }
+
+output "srt_port_range" {
+  description = "The SRT ports as the origin's VORA_SRT_PORTS takes them (9710-9729), or off when srt_ports is empty."
+  value       = length(var.srt_ports) > 0 ? "${var.srt_ports[0]}-${var.srt_ports[length(var.srt_ports) - 1]}" : "off"
+}

@@ -58,9 +58,14 @@ variable "rtmps_ports" {
 }
 
 variable "srt_ports" {
-  description = "UDP ports forwarded to the same port on the hosts for SRT ingest (one port + passphrase per SRT-enabled input). Leave empty until the hosts run SRT listeners: nothing answers on them yet."
+  description = "UDP ports of SRT ingest, one contiguous ascending range (one port + passphrase per SRT-enabled input): forwarded to the same port on every host, where the SRT relay listens; the origin hands them out (VORA_SRT_PORTS). Empty turns SRT off."
   type        = list(number)
   default     = []
+
+  validation {
+    condition     = length(var.srt_ports) == 0 || (var.srt_ports == range(var.srt_ports[0], var.srt_ports[0] + length(var.srt_ports)) && var.srt_ports[0] >= 1024 && var.srt_ports[length(var.srt_ports) - 1] <= 65535)
+    error_message = "srt_ports must be one ascending run of consecutive ports between 1024 and 65535, e.g. [9710, 9711, 9712]: the origin takes them as a range."
+  }
 }
 
 variable "publisher_cidrs" {

@@ -112,6 +112,7 @@ locals {
     shield_urls            = join(",", var.shield_urls)
     ingest_rtmp_url        = var.ingest_rtmp_url
     ingest_stat_urls       = join(",", var.ingest_stat_urls)
+    ingest_srt_ports       = var.ingest_srt_ports
     s3_endpoint            = local.s3_endpoint
     s3_region              = var.s3_region
     raw_bucket             = var.raw_bucket

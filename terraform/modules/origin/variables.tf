@@ -405,6 +405,17 @@ variable "ingest_rtmp_url" {
   }
 }
 
+variable "ingest_srt_ports" {
+  description = "The SRT ports the ingest hosts listen on (module ingest's srt_port_range, e.g. 9710-9729), or off: VORA_SRT_PORTS. Off refuses srt: true on live inputs."
+  type        = string
+  default     = "off"
+
+  validation {
+    condition     = var.ingest_srt_ports == "off" || can(regex("^[0-9]{4,5}-[0-9]{4,5}$", var.ingest_srt_ports))
+    error_message = "ingest_srt_ports must be off or a port range like 9710-9729."
+  }
+}
+
 variable "ingest_stat_urls" {
   description = "Each ingest host's nginx-rtmp stat page (module ingest's stat_urls): the live status reads publishers' bitrates there (VORA_INGEST_STAT_URLS)."
   type        = list(string)
