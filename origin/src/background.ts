@@ -10,6 +10,7 @@ import type { OriginDependencies } from './dependencies.ts';
 import { kafkaClient } from './kafka.ts';
 import { startUploadExpiry } from './uploads/expiry.ts';
 import type { TusUploads } from './uploads/tus-server.ts';
+import { publisherGoneCheck } from './live/ingest-streams.ts';
 import { startOriginWorker } from './workflow/origin-worker.ts';
 import { startStuckVideoSweeper } from './workflow/stuck-video-sweeper.ts';
 import { startTranscodeOutbox } from './workflow/transcode-outbox.ts';
@@ -33,7 +34,7 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
   const stopUploadExpiry = startUploadExpiry({ uploads: uploads.tus, expireStaleUploads: uploads.expireStaleUploads, log });
 
   // Temporal activities that write the DB (the transcoder never does).
-  const originWorker = startInBackground('origin_worker', () => startOriginWorker({ sql: db, s3: deps.s3, mediaBucket: config.S3_MEDIA_BUCKET, events: deps.videoEvents, liveAnnouncements: deps.liveAnnouncements, temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log }), log, 5_000);
+  const originWorker = startInBackground('origin_worker', () => startOriginWorker({ sql: db, s3: deps.s3, mediaBucket: config.S3_MEDIA_BUCKET, events: deps.videoEvents, liveAnnouncements: deps.liveAnnouncements, livePublisherGone: publisherGoneCheck(config.VORA_INGEST_STAT_URLS, log), temporalAddress: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, log }), log, 5_000);
 
   // No video stuck in PROCESSING: pending workflow starts (the outbox) retried until Temporal takes them, and
   // videos whose workflow is gone or ended without them swept (restarted or FAILED with the reason).

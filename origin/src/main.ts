@@ -13,6 +13,7 @@ import { ingestHookRoutes } from './live/ingest-hooks.ts';
 import { internalNodeDrainRoutes } from './nodes/drain-changes.ts';
 import { hostOfRtmpUrl } from './live/srt-ingest.ts';
 import { liveGatewayRoutes } from './live/live-gateway.ts';
+import { publisherGoneCheck } from './live/ingest-streams.ts';
 import { liveNowReader } from './live/live-now.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
@@ -111,6 +112,7 @@ const app = createOriginApp({
           srtSealed: config.VORA_SRT_PORTS ? deps.sealedSecrets : undefined,
           restreamSealed: deps.sealedSecrets,
           restreamEvents: deps.webhookEvents,
+          publisherGone: publisherGoneCheck(config.VORA_INGEST_STAT_URLS, log),
           async onPublish(input, options) {
             await deps.liveBroadcasts.begin(input, options);
             if (options.continued) return;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveInputWithKey } from '../../contracts/live-inputs.ts';
 import { PlaybackTokenAnswer } from '../../contracts/videos.ts';
 import { repoRoot } from '../../stack/paths.ts';
-import { publishTestSource, type Publisher } from '../integration/support/live-publisher.ts';
+import { publishTestSource, type Publisher } from '../support/live-publisher.ts';
 import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { devStackApi, type OperatorApi } from '../support/operator-api.ts';
 import { testPortOffset } from '../support/ports.ts';

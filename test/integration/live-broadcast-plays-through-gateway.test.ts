@@ -11,7 +11,7 @@ import { run } from '../../stack/exec.ts';
 import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
 import { waitFor } from '../support/wait.ts';
 import { listMedia } from './support/ladder-stack.ts';
-import { publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { publishTestSource, type Publisher } from '../support/live-publisher.ts';
 import { liveOriginOperatorToken } from './support/live-origin.ts';
 import { startLiveStack, type LiveStack } from './support/live-stack.ts';
 import { testPorts } from '../support/ports.ts';

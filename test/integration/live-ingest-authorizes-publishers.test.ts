@@ -14,7 +14,7 @@ import { StackRunner } from '../../stack/runner.ts';
 import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
 import { waitFor } from '../support/wait.ts';
 import { startLiveOrigin, type LiveOrigin } from './support/live-origin.ts';
-import { probeRtmp, publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { probeRtmp, publishTestSource, type Publisher } from '../support/live-publisher.ts';
 import { testPorts } from '../support/ports.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 

@@ -16,7 +16,7 @@ import { run } from '../../stack/exec.ts';
 import { operatorApi, type Json, type OperatorApi } from '../support/operator-api.ts';
 import { testPorts } from '../support/ports.ts';
 import { waitFor } from '../support/wait.ts';
-import { publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { publishTestSource, type Publisher } from '../support/live-publisher.ts';
 import { startLiveStack, type LiveStack } from './support/live-stack.ts';
 
 let stack: LiveStack;

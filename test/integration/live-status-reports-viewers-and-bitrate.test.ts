@@ -23,7 +23,7 @@ import { testPorts } from '../support/ports.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { waitFor } from '../support/wait.ts';
 import { startLiveOrigin, type LiveOrigin } from './support/live-origin.ts';
-import { publishTestSource, type Publisher } from './support/live-publisher.ts';
+import { publishTestSource, type Publisher } from '../support/live-publisher.ts';
 
 const ports = await testPorts(import.meta.url);
 const secrets = fakeSecrets();

@@ -5,7 +5,8 @@ import { RtmpNotifyForm } from '../../../contracts/live-inputs.ts';
 import { ApiError } from '../api/errors.ts';
 import { hashSecret } from '../db/secrets.ts';
 import type { Sql } from '../db/sql.ts';
-import { claimPublisher, findLiveInputByKey, heldByPublisher, releasePublisher, type LiveInput } from './live-input-rows.ts';
+import { claimPublisher, findLiveInputByKey, heldByPublisher, releasePublisher, replaceGonePublisher, type LiveInput } from './live-input-rows.ts';
+import type { PublisherGoneCheck } from './ingest-streams.ts';
 import { decidePublish, precheckPublish } from './publish-decision.ts';
 import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import { listSrtRelays } from './srt-input-rows.ts';
@@ -26,6 +27,11 @@ export interface IngestHookDeps {
   onPublish?(input: LiveInput, options: { pullBase: string; continued: boolean }): Promise<unknown>;
   /** Told after the publisher left. */
   onPublishDone?(input: LiveInput): Promise<unknown>;
+  /**
+   * Whether an input's claimed publisher is on no ingest any more (ingest-streams.ts): a publish refused as a second
+   * publisher takes the claim over when it is. Without it (no stat pages configured) such a publish is refused.
+   */
+  publisherGone?: PublisherGoneCheck;
   /** Opens the SRT relays' passphrases and relay keys for `GET /srt-relays` (the SRT relay asks there); without it that route is 404. */
   srtSealed?: SealedSecrets;
   /** Opens restream targets' keys for the restream activity (`/restream-targets/:id`); without it those routes are 404. */
@@ -66,16 +72,26 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
   app.post('/on-publish', async (c) => {
     const form = await readForm(c.req.parseBody());
     const peer = { addr: form.addr, clientId: form.clientid };
-    const decision = precheckPublish(form) ?? decidePublish(await findLiveInputByKey(sql, form.name));
+    const precheck = precheckPublish(form);
+    const found = precheck ? null : await findLiveInputByKey(sql, form.name);
+    const decision = precheck ?? decidePublish(found);
     const refused = (refusal: string, reason: string, liveInputId?: string) => {
       log.warn({ event: 'live_publish_refused', refusal, reason, liveInputId, keyFingerprint: keyFingerprint(form.name), ...peer }, 'publish refused');
       return c.text(reason, 403);
     };
-    if (!decision.allow) return refused(decision.refusal, decision.reason, decision.liveInputId);
-
     const publisher = { clientId: form.clientid ?? '', keyHash: hashSecret(form.name), addr: form.addr ?? '', since: new Date().toISOString() };
-    const claim = await claimPublisher(sql, decision.input.id, publisher);
-    if (!claim) return refused('already_publishing', `live input ${decision.input.id} already has a publisher`, decision.input.id);
+    let claim: { input: LiveInput; continued: boolean } | null;
+    if (decision.allow) {
+      claim = await claimPublisher(sql, decision.input.id, publisher);
+      if (!claim) return refused('already_publishing', `live input ${decision.input.id} already has a publisher`, decision.input.id);
+    } else {
+      // The streamer reconnecting after its ingest restarted: the old claim's publisher is on no ingest any more.
+      const gone = decision.refusal === 'already_publishing' && found?.publisher ? found.publisher : null;
+      const replaced = gone && (await deps.publisherGone?.(found!)) ? await replaceGonePublisher(sql, found!.id, gone, publisher) : null;
+      if (!replaced) return refused(decision.refusal, decision.reason, decision.liveInputId);
+      log.warn({ event: 'live_publisher_gone_replaced', liveInputId: replaced.id, gone: { addr: gone!.addr, clientId: gone!.clientId, since: gone!.since } }, 'claimed publisher is on no ingest (restarted without on_publish_done): the new one continues the broadcast');
+      claim = { input: replaced, continued: true };
+    }
     const { input: claimed, continued } = claim;
     try {
       await deps.onPublish?.(claimed, { pullBase: pullBaseOf(c.req.query('pull')) ?? deps.defaultPullBase, continued });

@@ -192,3 +192,26 @@ export async function heldByPublisher(sql: Sql, match: { clientId: string; keyHa
 export async function setLiveInputStatus(sql: Sql, id: string, status: LiveInputStatus): Promise<void> {
   await sql.query(`UPDATE live_inputs SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, [id, status]);
 }
+
+/**
+ * Hands an input held by a publisher that is gone (its ingest restarted or died: no on_publish_done ever came) to
+ * `next`, continuing the current broadcast — only while `gone` still holds it, so two reconnects cannot both win.
+ */
+export async function replaceGonePublisher(sql: Sql, id: string, gone: Publisher, next: Publisher): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(
+    `UPDATE live_inputs SET publisher = $3::jsonb, status = 'live', updated_at = clock_timestamp()
+     WHERE id = $1 AND publisher = $2::jsonb RETURNING ${columns}`,
+    [id, JSON.stringify(gone), JSON.stringify(next)],
+  );
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}
+
+/** Forgets a publisher that is gone without on_publish_done: the input waits for it (`reconnecting`), as if it had left. */
+export async function releaseGonePublisher(sql: Sql, id: string, gone: Publisher): Promise<LiveInput | null> {
+  const { rows } = await sql.query<LiveInputRow>(
+    `UPDATE live_inputs SET publisher = NULL, status = 'reconnecting', updated_at = clock_timestamp()
+     WHERE id = $1 AND publisher = $2::jsonb RETURNING ${columns}`,
+    [id, JSON.stringify(gone)],
+  );
+  return rows[0] ? liveInputFromRow(rows[0]) : null;
+}

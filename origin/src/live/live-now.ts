@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { LIVE_VIEWER_WINDOW_SECONDS } from '../../../contracts/live-inputs.ts';
 import type { ClickHouseClient } from '../analytics/clickhouse.ts';
 import { readCurrentViewers } from '../analytics/live-viewers.ts';
-import { parseIngestStat, publishedBitrate, type IngestStatStream } from './ingest-stat.ts';
+import { publishedBitrate, type IngestStatStream } from './ingest-stat.ts';
+import { readIngestStreams } from './ingest-streams.ts';
 import type { LiveInput } from './live-input-rows.ts';
 
 /** What a live input's answer says about now. */
@@ -29,20 +30,8 @@ const isOn = (input: LiveInput) => input.status === 'connecting' || input.status
 export function liveNowReader(deps: LiveNowDeps) {
   const timeoutMs = deps.timeoutMs ?? 1_500;
 
-  async function ingestStreams(): Promise<Map<string, IngestStatStream>> {
-    const byName = new Map<string, IngestStatStream>();
-    await Promise.all(deps.statUrls.map(async (url) => {
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-        if (!response.ok) throw new Error(`answered ${response.status}`);
-        const page = parseIngestStat(await response.text());
-        if (!page.ok) throw new Error(page.reason);
-        for (const stream of page.streams) if (stream.publishing || !byName.has(stream.name)) byName.set(stream.name, stream);
-      } catch (error) {
-        deps.log.warn({ event: 'ingest_stat_unreadable', url, err: (error as Error).message }, 'ingest stat page not read: bitrates unknown');
-      }
-    }));
-    return byName;
+  async function ingestStreams(): Promise<ReadonlyMap<string, IngestStatStream>> {
+    return (await readIngestStreams(deps.statUrls, { timeoutMs, log: deps.log })).streams;
   }
 
   async function viewers(ids: string[]): Promise<Map<string, number> | null> {

@@ -3,8 +3,9 @@ import type { LiveInputPresence, LiveOriginActivities } from '../../../contracts
 import type { Sql } from '../db/sql.ts';
 import { createVideo, getVideo, transitionVideo } from '../db/videos.ts';
 import type { LiveAnnouncements } from './live-announcements.ts';
-import { closeBroadcast, getLiveInput, type LiveInput } from './live-input-rows.ts';
+import { closeBroadcast, getLiveInput, releaseGonePublisher, type LiveInput } from './live-input-rows.ts';
 import { restreamTargetIds } from './restream-target-rows.ts';
+import type { PublisherGoneCheck } from './ingest-streams.ts';
 
 /** Where broadcast `n` of an input stands, from its row. Pure. */
 export function presenceOf(input: LiveInput | null, broadcast: number): LiveInputPresence {
@@ -14,13 +15,20 @@ export function presenceOf(input: LiveInput | null, broadcast: number): LiveInpu
 }
 
 /** The live workflow's activities on `vora-origin`: it asks the input's row, the one authority on its publisher. */
-export function createLiveOriginActivities(deps: { sql: Sql; log: Logger; announcements?: LiveAnnouncements }): LiveOriginActivities {
+export function createLiveOriginActivities(deps: { sql: Sql; log: Logger; announcements?: LiveAnnouncements; publisherGone?: PublisherGoneCheck }): LiveOriginActivities {
   return {
     async restreamTargetIds({ inputId }) {
       return restreamTargetIds(deps.sql, inputId);
     },
     async liveInputPresence({ inputId, broadcast }) {
-      return presenceOf(await getLiveInput(deps.sql, inputId), broadcast);
+      const input = await getLiveInput(deps.sql, inputId);
+      const presence = presenceOf(input, broadcast);
+      // The ladder's input ended but the row still names a publisher: gone with its ingest (no on_publish_done), it is waited for as if it had left.
+      if (presence === 'publishing' && (await deps.publisherGone?.(input!)) && (await releaseGonePublisher(deps.sql, inputId, input!.publisher!))) {
+        deps.log.warn({ event: 'live_publisher_gone_released', liveInputId: inputId, broadcast, gone: { addr: input!.publisher!.addr, since: input!.publisher!.since } }, 'claimed publisher is on no ingest: waiting for it to reconnect');
+        return 'reconnecting';
+      }
+      return presence;
     },
     async closeLiveBroadcast({ inputId, broadcast }) {
       if (await closeBroadcast(deps.sql, inputId, broadcast)) {

@@ -5,6 +5,7 @@ import { originTaskQueue } from '../../../contracts/transcode.ts';
 import type { Sql } from '../db/sql.ts';
 import type { VideoEventPublisher } from '../events/video-events.ts';
 import type { LiveAnnouncements } from '../live/live-announcements.ts';
+import type { PublisherGoneCheck } from '../live/ingest-streams.ts';
 import { createLiveOriginActivities } from '../live/live-origin-activities.ts';
 import { createOriginActivities } from './origin-activities.ts';
 
@@ -17,6 +18,8 @@ export interface OriginWorkerDeps {
   events: VideoEventPublisher;
   /** Live broadcasts' "ended" to the chat room and the webhook endpoints (absent in tests that do not follow them). */
   liveAnnouncements?: LiveAnnouncements;
+  /** Whether a live input's claimed publisher is on no ingest any more (the ingests' stat pages); without it a claim stands until on_publish_done. */
+  livePublisherGone?: PublisherGoneCheck;
   temporalAddress: string;
   namespace: string;
   log: Logger;
@@ -41,7 +44,7 @@ export async function startOriginWorker(deps: OriginWorkerDeps): Promise<{ stop(
       taskQueue: originTaskQueue,
       activities: {
         ...createOriginActivities({ sql: deps.sql, events: deps.events, s3: deps.s3, mediaBucket: deps.mediaBucket ?? 'vora-media', log: deps.log.child({ component: 'origin-worker' }) }),
-        ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }), announcements: deps.liveAnnouncements }),
+        ...createLiveOriginActivities({ sql: deps.sql, log: deps.log.child({ component: 'origin-worker' }), announcements: deps.liveAnnouncements, publisherGone: deps.livePublisherGone }),
       },
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 /** An OBS stand-in: FFmpeg publishing a lavfi test pattern + tone over RTMP, and an RTMP reader. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { run } from '../../../stack/exec.ts';
+import { run } from '../../stack/exec.ts';
 
 export interface Publisher {
   child: ChildProcess;
