@@ -4,6 +4,8 @@
  * reconnect window, the broadcast must go on as the same one — status live again, segment numbers continuing behind
  * one discontinuity, one ladder FFmpeg pulling (none orphaned) — and end as one recording holding both parts.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingVideoId } from '../../contracts/live.ts';
 import { run } from '../../stack/exec.ts';
@@ -31,6 +33,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   table.print();
+  // What the origin decided about each publish (a refused reconnect says why only there).
+  const originLog = stack ? await readFile(join(stack.home, 'logs', 'origin.log'), 'utf8').catch(() => '') : '';
+  console.log(originLog.split('\n').filter((line) => /"event":"live_publish/.test(line)).map((line) => line.slice(0, 300)).join('\n'));
   await publisher?.stop();
   await restarted?.stop();
   await stack?.stop();
