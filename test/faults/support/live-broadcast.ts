@@ -39,9 +39,10 @@ export async function storedPlaylist(s3: S3Client, inputId: string, broadcast: n
 }
 
 /** A media playlist's segments in order, with the number of each (`seg_00012.m4s` → 12), and its sections. */
-export function playlistShape(text: string): { numbers: number[]; discontinuities: number; ended: boolean } {
+export function playlistShape(text: string): { numbers: number[]; seconds: number; discontinuities: number; ended: boolean } {
   const numbers = text.split('\n').filter((line) => line.startsWith('seg_')).map((line) => Number(/seg_(\d+)\.m4s/.exec(line)![1]));
-  return { numbers, discontinuities: (text.match(/^#EXT-X-DISCONTINUITY$/gm) ?? []).length, ended: text.includes('#EXT-X-ENDLIST') };
+  const seconds = [...text.matchAll(/^#EXTINF:([\d.]+),/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return { numbers, seconds, discontinuities: (text.match(/^#EXT-X-DISCONTINUITY$/gm) ?? []).length, ended: text.includes('#EXT-X-ENDLIST') };
 }
 
 /** Numbers missing between the first and the last listed segment (a hole a viewer would jump). */
