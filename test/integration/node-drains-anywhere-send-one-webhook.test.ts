@@ -22,8 +22,6 @@ import { listWebhookDeliveries } from '../../origin/src/outgoing-webhooks/delive
 import { createWebhookDispatcher } from '../../origin/src/outgoing-webhooks/dispatcher.ts';
 import { createWebhookEndpoint } from '../../origin/src/outgoing-webhooks/endpoint-store.ts';
 import { createWebhookEventEmitter } from '../../origin/src/outgoing-webhooks/event-emitter.ts';
-import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.ts';
-import { startWebhookWorker } from '../../origin/src/outgoing-webhooks/webhook-worker.ts';
 import { stackContext } from '../../stack/component.ts';
 import { edgeComponent } from '../../stack/components/edge.ts';
 import { temporalComponent } from '../../stack/components/temporal.ts';
@@ -31,7 +29,7 @@ import { StackRunner } from '../../stack/runner.ts';
 import { freePort, testPorts } from '../support/ports.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { waitFor } from '../support/wait.ts';
-import { WebhookReceiver } from './support/webhook-receiver.ts';
+import { startLocalWebhookWorker, WebhookReceiver } from './support/webhook-receiver.ts';
 
 const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
 const secrets = fakeSecrets();
@@ -84,17 +82,7 @@ beforeAll(async () => {
   const created = await createWebhookEndpoint(sql, sealed, { url: `http://127.0.0.1:${receiver.port}/nodes`, events: ['node.*'], description: 'nodes' });
   receiver.secrets.set('/nodes', created.secret);
   endpointId = created.id;
-  worker = await startWebhookWorker({
-    sql,
-    urlPolicy: webhookUrlPolicy('127.0.0.1/32'),
-    sealedSecrets: sealed,
-    timeoutMs: 2_000,
-    endpointConcurrency: 4,
-    onEndpointDisabled: async () => {},
-    temporalAddress: `127.0.0.1:${ctx.ports.temporal}`,
-    namespace: 'default',
-    log,
-  });
+  worker = await startLocalWebhookWorker({ sql, sealedSecrets: sealed, temporalPort: ctx.ports.temporal, log });
 }, 180_000);
 
 afterAll(async () => {

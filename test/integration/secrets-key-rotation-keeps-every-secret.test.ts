@@ -22,8 +22,6 @@ import { listWebhookDeliveries } from '../../origin/src/outgoing-webhooks/delive
 import { createWebhookDispatcher } from '../../origin/src/outgoing-webhooks/dispatcher.ts';
 import { createWebhookEndpoint, getWebhookEndpoint, openSigningSecrets, rotateWebhookSecret, secretOwner } from '../../origin/src/outgoing-webhooks/endpoint-store.ts';
 import { createWebhookEventEmitter } from '../../origin/src/outgoing-webhooks/event-emitter.ts';
-import { webhookUrlPolicy } from '../../origin/src/outgoing-webhooks/url-safety.ts';
-import { startWebhookWorker } from '../../origin/src/outgoing-webhooks/webhook-worker.ts';
 import { resealStoredSecretsAtStart, StoredSecretsNeedMissingKey } from '../../origin/src/secrets/rotate-at-start.ts';
 import { secretsRoutes } from '../../origin/src/secrets/routes.ts';
 import { stackContext } from '../../stack/component.ts';
@@ -32,7 +30,7 @@ import { StackRunner } from '../../stack/runner.ts';
 import { freePort, testPorts } from '../support/ports.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 import { waitFor } from '../support/wait.ts';
-import { WebhookReceiver } from './support/webhook-receiver.ts';
+import { startLocalWebhookWorker, WebhookReceiver } from './support/webhook-receiver.ts';
 
 const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
 const oldKey = randomBytes(32).toString('base64');
@@ -126,17 +124,7 @@ describe('VORA_SECRETS_KEY rotation on a real DB', () => {
 
     // A real delivery with the new key alone: both endpoints' receivers verify it with the secret they were shown.
     const dispatcher = createWebhookDispatcher({ sql, temporal, scheduleSeconds: [0, 1, 1], log });
-    const worker = await startWebhookWorker({
-      sql,
-      urlPolicy: webhookUrlPolicy('127.0.0.1/32'),
-      sealedSecrets: newOnly,
-      timeoutMs: 2_000,
-      endpointConcurrency: 4,
-      onEndpointDisabled: async () => {},
-      temporalAddress: `127.0.0.1:${ctx.ports.temporal}`,
-      namespace: 'default',
-      log,
-    });
+    const worker = await startLocalWebhookWorker({ sql, sealedSecrets: newOnly, temporalPort: ctx.ports.temporal, log });
     try {
       const events = createWebhookEventEmitter({ sql, dispatcher, log });
       const eventId = `evt_rotation_${randomUUID()}`;

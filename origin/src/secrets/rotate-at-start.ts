@@ -29,7 +29,10 @@ export async function resealStoredSecretsAtStart(sql: Sql, sealed: SealedSecrets
     log.error({ event: 'stored_secret_unreadable', table: failure.table, column: failure.column, id: failure.id, err: failure.message }, 'a stored secret does not open: left as it is');
   }
   const refusal = missingKeyRefusal(report);
-  if (refusal) throw new StoredSecretsNeedMissingKey(refusal);
+  if (refusal) {
+    log.fatal({ event: 'stored_secrets_key_missing', missing: report.failures.filter((each) => each.cause === 'key_missing').length, keyId: sealed.keyId, err: refusal }, 'the origin does not start: stored secrets need a key it was not given (VORA_SECRETS_KEY_PREVIOUS)');
+    throw new StoredSecretsNeedMissingKey(refusal);
+  }
   if (report.resealed > 0) {
     log.info({ event: 'stored_secrets_resealed', resealed: report.resealed, keyId: sealed.keyId, columns: report.columns }, `${report.resealed} stored secrets re-sealed under VORA_SECRETS_KEY (${sealed.keyId}): VORA_SECRETS_KEY_PREVIOUS can be removed once every origin runs with this key`);
   }

@@ -1,7 +1,27 @@
-/** A local receiver of outgoing webhooks that verifies each request with the `standardwebhooks` library (the receiver's side of the spec). */
+/** A local receiver of outgoing webhooks that verifies each request with the `standardwebhooks` library (the receiver's side of the spec), and the worker that posts to it. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { WebhookPayload } from '../../../contracts/webhooks.ts';
+import type { SealedSecrets } from '../../../origin/src/db/sealed-secrets.ts';
+import type { Sql } from '../../../origin/src/db/sql.ts';
+import { webhookUrlPolicy } from '../../../origin/src/outgoing-webhooks/url-safety.ts';
+import { startWebhookWorker } from '../../../origin/src/outgoing-webhooks/webhook-worker.ts';
+
+/** The real `vora-webhooks` worker on a test's Temporal, allowed to post to 127.0.0.1, 2 s per attempt. */
+export function startLocalWebhookWorker(deps: { sql: Sql; sealedSecrets: SealedSecrets; temporalPort: number; log: Logger }): Promise<{ stop(): Promise<void> }> {
+  return startWebhookWorker({
+    sql: deps.sql,
+    urlPolicy: webhookUrlPolicy('127.0.0.1/32'),
+    sealedSecrets: deps.sealedSecrets,
+    timeoutMs: 2_000,
+    endpointConcurrency: 4,
+    onEndpointDisabled: async () => {},
+    temporalAddress: `127.0.0.1:${deps.temporalPort}`,
+    namespace: 'default',
+    log: deps.log,
+  });
+}
 
 export interface ReceivedWebhook {
   path: string;
