@@ -24,7 +24,32 @@ export interface LiveBroadcastInput {
   reconnectWindowSeconds: number;
   /** Keep the ended broadcast as a READY video (its segments copied, no re-encode). Absent: on. */
   recording?: boolean;
+  /** `low`: the ladder PUTs fragmented MP4 to the origin's LL-HLS packager. Absent: standard. */
+  latency?: 'standard' | 'low';
 }
+
+/**
+ * One uninterrupted run of the ladder in one rung: its init segment and consecutive segments from `first`.
+ * Runs are separated by EXT-X-DISCONTINUITY (the publisher came back, the worker died, the source changed).
+ */
+export interface LiveSection {
+  mapUri: string;
+  /** Number of the first segment (`seg_{first}.m4s`). */
+  first: number;
+  /** Seconds of each segment, in order. */
+  durations: number[];
+}
+
+/**
+ * A low-latency rung's stream into the origin's packager, under its internal live routes (`…/internal/live`):
+ * one chunked PUT of fragmented MP4 per encoder run; `sections` (GET) answers what was stored once the run is
+ * closed; `end` (POST, per broadcast) closes the playlists with EXT-X-ENDLIST.
+ */
+export const llhlsIngestPaths = {
+  stream: (inputId: string, broadcast: number, rung: string) => `/${inputId}/b${broadcast}/${rung}/stream.mp4`,
+  sections: (inputId: string, broadcast: number, rung: string) => `/${inputId}/b${broadcast}/${rung}/sections`,
+  end: (inputId: string, broadcast: number) => `/${inputId}/b${broadcast}/end`,
+};
 
 /** The video an ended broadcast becomes: one per broadcast, so a retried recording finds its own. */
 export function recordingVideoId(inputId: string, broadcast: number): string {

@@ -14,6 +14,7 @@ import { internalNodeDrainRoutes } from './nodes/drain-changes.ts';
 import { hostOfRtmpUrl } from './live/srt-ingest.ts';
 import { liveGatewayRoutes } from './live/live-gateway.ts';
 import { publisherGoneCheck } from './live/ingest-streams.ts';
+import { LlhlsRenditions } from './live/llhls-renditions.ts';
 import { liveNowReader } from './live/live-now.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
@@ -49,6 +50,8 @@ const twitchCounters = newTwitchWebhookCounters();
 const signing = { sql: db, sync: deps.jwksSync, edgeUrl: config.EDGE_PUBLIC_URL ?? config.EDGE_URL };
 
 // The private gateway: signed pulls (shield, CDN nodes, edge) or an operator's API token.
+// Low-latency inputs' LL-HLS packagers: fed by the ladder's PUTs (/internal/live), read by the live gateway.
+const llhls = new LlhlsRenditions({ s3, bucket: config.S3_MEDIA_BUCKET, log: log.child({ component: 'llhls' }) });
 const mediaPulls = { secret: config.VORA_PULL_SECRET, verifyOperatorToken: (token: string) => verifyApiToken(db, token) };
 
 const app = createOriginApp({
@@ -113,6 +116,7 @@ const app = createOriginApp({
           restreamSealed: deps.sealedSecrets,
           restreamEvents: deps.webhookEvents,
           publisherGone: publisherGoneCheck(config.VORA_INGEST_STAT_URLS, log),
+          llhls,
           async onPublish(input, options) {
             await deps.liveBroadcasts.begin(input, options);
             if (options.continued) return;
@@ -123,7 +127,7 @@ const app = createOriginApp({
       : undefined,
   },
   media: gatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log, pulls: mediaPulls }),
-  liveMedia: liveGatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log, pulls: mediaPulls }),
+  liveMedia: liveGatewayRoutes({ sql: db, s3, mediaBucket: config.S3_MEDIA_BUCKET, log, pulls: mediaPulls, llhls }),
 });
 
 const background = await startBackgroundWork(config, deps, { tus: uploads, expireStaleUploads: gate.expireStaleUploads }, log);

@@ -49,7 +49,7 @@ const transcoderEnv = z.object({
   TRANSCODE_LIVE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /** Restream pushes (`-c copy`, a few % of a core each) one worker runs at once beside its live ladders, on `vora-live`. */
   TRANSCODE_RESTREAM_SLOTS: z.coerce.number().int().min(0).max(256).default(8),
-  /** The origin's internal live routes, e.g. http://127.0.0.1:8080/internal/live: restream pushes read their target there. */
+  /** The origin's internal live routes, e.g. http://127.0.0.1:8080/internal/live: restream pushes read their target there, low-latency ladders PUT their fragmented MP4 there. */
   VORA_ORIGIN_INTERNAL_URL: z.url().optional(),
   /** The secret those routes take (the origin's VORA_INTERNAL_SECRET). */
   VORA_INTERNAL_SECRET: z.string().min(16).optional(),
@@ -89,7 +89,7 @@ export interface TranscoderConfig {
   ffprobe: { path: string; timeoutMs: number; memoryMb: number };
   ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number; cpuBudget: CpuBudget };
   slots: { ladder: number; playable: number; live: number; restream: number; captions: number };
-  /** Where restream pushes read their target (URL and key); null without VORA_ORIGIN_INTERNAL_URL and VORA_INTERNAL_SECRET. */
+  /** The origin's internal live routes: restream pushes read their target there, low-latency ladders PUT to its packager; null without VORA_ORIGIN_INTERNAL_URL and VORA_INTERNAL_SECRET. */
   restreamOrigin: { internalUrl: string; internalSecret: string } | null;
   taskQueues: WorkerTaskQueue[];
   captions: { engines: SpeechEngineSettings; niceness: number; memoryMb: number };

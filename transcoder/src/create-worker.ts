@@ -103,7 +103,7 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
       workers.push(await Worker.create({
         connection, namespace, taskQueue: liveTaskQueue, identity,
         activities: {
-          ...createLiveActivities({ ffmpegPath: config.ffmpeg.path, x264Preset: config.ffmpeg.x264Preset, storage, logger, workRoot: config.ffmpeg.workDir }),
+          ...createLiveActivities({ ffmpegPath: config.ffmpeg.path, x264Preset: config.ffmpeg.x264Preset, storage, logger, workRoot: config.ffmpeg.workDir, packagerOrigin: config.restreamOrigin }),
           // Without the origin's internal URL a restream push has no target to read: it is not offered here.
           ...(config.restreamOrigin ? createRestreamActivities({ ffmpegPath: config.ffmpeg.path, origin: config.restreamOrigin, logger: logger.child({ component: 'restream' }) }) : {}),
         },

@@ -10,6 +10,9 @@ import type { PublisherGoneCheck } from './ingest-streams.ts';
 import { decidePublish, precheckPublish } from './publish-decision.ts';
 import type { SealedSecrets } from '../db/sealed-secrets.ts';
 import { listSrtRelays } from './srt-input-rows.ts';
+import { bearerToken } from '../../../contracts/http.ts';
+import { llhlsIngestRoutes } from './llhls-ingest-routes.ts';
+import type { LlhlsRenditions } from './llhls-renditions.ts';
 import { restreamInternalRoutes } from './restream-internal-routes.ts';
 import type { WebhookEventEmitter } from '../outgoing-webhooks/event-emitter.ts';
 
@@ -34,6 +37,8 @@ export interface IngestHookDeps {
   publisherGone?: PublisherGoneCheck;
   /** Opens the SRT relays' passphrases and relay keys for `GET /srt-relays` (the SRT relay asks there); without it that route is 404. */
   srtSealed?: SealedSecrets;
+  /** Low-latency inputs' packagers: the ladder PUTs each rung's fragmented MP4 here (llhls-ingest-routes.ts). */
+  llhls?: LlhlsRenditions;
   /** Opens restream targets' keys for the restream activity (`/restream-targets/:id`); without it those routes are 404. */
   restreamSealed?: SealedSecrets;
   /** `live_input.restream.live` / `.failed` webhooks when a target's push changes status. */
@@ -58,8 +63,9 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
-    const given = c.req.query('s');
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) throw new ApiError(401, 'missing or wrong ingest secret: the on_publish URL needs ?s=<VORA_INTERNAL_SECRET>');
+    // nginx-rtmp can only send `?s=`; the low-latency ladder's FFmpeg sends a bearer header (kept out of URLs).
+    const given = c.req.query('s') ?? bearerToken(c.req.header('Authorization')) ?? undefined;
+    if (given === undefined || !timingSafeEqual(digest(given), expected)) throw new ApiError(401, 'missing or wrong ingest secret: the on_publish URL needs ?s=<VORA_INTERNAL_SECRET> (or the header Authorization: Bearer <VORA_INTERNAL_SECRET>)');
     await next();
   });
 
@@ -123,6 +129,7 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
     return c.json({ relays: await listSrtRelays({ sql, sealed: deps.srtSealed }) });
   });
 
+  if (deps.llhls) app.route('/', llhlsIngestRoutes({ sql, log, renditions: deps.llhls }));
   if (deps.restreamSealed) app.route('/restream-targets', restreamInternalRoutes({ sql, sealed: deps.restreamSealed, log, events: deps.restreamEvents }));
 
   app.post('/on-publish-done', async (c) => {

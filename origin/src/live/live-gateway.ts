@@ -11,6 +11,8 @@ import { readStoredObject } from '../gateway/stored-object.ts';
 import { getLiveInput } from './live-input-rows.ts';
 import { parseLiveMediaPath } from './live-media-path.ts';
 import { slidingWindow } from './sliding-window.ts';
+import { serveLlhlsMedia, serveLlhlsPlaylist } from './llhls-gateway.ts';
+import type { LlhlsRenditions } from './llhls-renditions.ts';
 
 export interface LiveGatewayDeps {
   sql: Sql;
@@ -18,6 +20,8 @@ export interface LiveGatewayDeps {
   mediaBucket: string;
   log: Logger;
   storageTimeoutMs?: number;
+  /** Low-latency inputs' packagers: their playlists and parts are answered from memory (llhls-gateway.ts). */
+  llhls?: LlhlsRenditions;
   /** Who may pull (../gateway/pull-auth.ts); the origin always passes it. Absent only in tests of the live path alone. */
   pulls?: PullAuthOptions;
 }
@@ -46,7 +50,13 @@ export function liveGatewayRoutes(deps: LiveGatewayDeps): Hono {
     const parsed = parseLiveMediaPath(segments);
     if (!parsed.ok) throw new ApiError(400, parsed.reason);
     const { target } = parsed;
-    if (!(await getLiveInput(deps.sql, target.inputId))) throw new ApiError(404, `no live input ${target.inputId}`);
+    const input = await getLiveInput(deps.sql, target.inputId);
+    if (!input) throw new ApiError(404, `no live input ${target.inputId}`);
+    if (input.latency === 'low' && deps.llhls && segments.length === 4 && target.kind !== 'master') {
+      const ids = { inputId: target.inputId, broadcast: Number(segments[1]!.slice(1)), rendition: segments[2]! };
+      const fromMemory = target.kind === 'playlist' ? await serveLlhlsPlaylist(c, deps.llhls, ids) : await serveLlhlsMedia(c, deps.llhls, ids, segments[3]!);
+      if (fromMemory) return fromMemory;
+    }
     // Segments and init segments are written once: the 'READY' policy makes them immutable.
     if (target.kind !== 'master' && target.kind !== 'playlist') return serveStoredObject(c, objects, target, 'READY');
 

@@ -7,10 +7,11 @@ export type LiveMediaPathResult = { ok: true; target: MediaTarget & { inputId: s
 
 const broadcastPattern = /^b([1-9]\d{0,8})$/;
 const initPattern = /^init(_\d{1,9})?\.mp4$/;
-const segmentPattern = /^seg_\d{5,9}\.m4s$/;
+// A low-latency rendition's parts (`seg_00012.part3.m4s`) are media segments too; only its packager has them.
+const segmentPattern = /^seg_\d{5,9}(\.part\d{1,4})?\.m4s$/;
 
 /**
- * `{inputId}/master.m3u8` or `{inputId}/b{n}/{rung}/{playlist.m3u8 | init_N.mp4 | seg_NNNNN.m4s}`; anything else
+ * `{inputId}/master.m3u8` or `{inputId}/b{n}/{rung}/{playlist.m3u8 | init_N.mp4 | seg_NNNNN.m4s | seg_NNNNN.partK.m4s}`; anything else
  * (every `..`, `%2f`, unexpected character) is refused.
  */
 export function parseLiveMediaPath(segments: readonly string[]): LiveMediaPathResult {
@@ -27,7 +28,7 @@ export function parseLiveMediaPath(segments: readonly string[]): LiveMediaPathRe
     if (file === 'playlist.m3u8') return { ok: true, target: { inputId, videoId: inputId, kind: 'playlist', key, contentType: contentTypes.m3u8 } };
     if (initPattern.test(file)) return { ok: true, target: { inputId, videoId: inputId, kind: 'init', key, contentType: contentTypes.mp4 } };
     if (segmentPattern.test(file)) return { ok: true, target: { inputId, videoId: inputId, kind: 'segment', key, contentType: contentTypes.m4s } };
-    return { ok: false, reason: 'a live rendition file is playlist.m3u8, init_N.mp4 or seg_NNNNN.m4s' };
+    return { ok: false, reason: 'a live rendition file is playlist.m3u8, init_N.mp4, seg_NNNNN.m4s or seg_NNNNN.partK.m4s' };
   }
   return { ok: false, reason: 'live media paths are /media/live/{inputId}/master.m3u8 or /media/live/{inputId}/b{n}/{rung}/{file}' };
 }

@@ -28,7 +28,7 @@ export async function beginOrResumeBroadcast(client: Client, input: LiveInput, o
     await client.workflow.getHandle(liveBroadcastWorkflowId(input.id, input.broadcasts)).signal(liveRepublishedSignalName, pullUrl);
     return;
   }
-  await startLiveBroadcast(client, { inputId: input.id, broadcast: input.broadcasts, pullUrl, reconnectWindowSeconds: input.reconnectWindowSeconds, recording: input.recording });
+  await startLiveBroadcast(client, { inputId: input.id, broadcast: input.broadcasts, pullUrl, reconnectWindowSeconds: input.reconnectWindowSeconds, recording: input.recording, latency: input.latency });
 }
 
 /** Tells the input's current broadcast that its restream targets changed; nothing to tell when it already finished. */

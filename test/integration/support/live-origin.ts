@@ -17,6 +17,7 @@ import { liveGatewayRoutes } from '../../../origin/src/live/live-gateway.ts';
 import type { ReadLiveNow } from '../../../origin/src/live/live-now.ts';
 import type { WebhookEventEmitter } from '../../../origin/src/outgoing-webhooks/event-emitter.ts';
 import { liveInputRoutes, type LiveInputRoutesDeps } from '../../../origin/src/live/routes.ts';
+import { LlhlsRenditions } from '../../../origin/src/live/llhls-renditions.ts';
 import { sealedSecrets } from '../../../origin/src/db/sealed-secrets.ts';
 import { hostOfRtmpUrl, type SrtPortRange } from '../../../origin/src/live/srt-ingest.ts';
 
@@ -60,11 +61,13 @@ export async function startLiveOrigin(options: LiveOriginOptions): Promise<LiveO
   let url = '';
   const app = new Hono();
   const sealed = sealedSecrets(randomBytes(32).toString('base64'));
+  // Low-latency inputs' packagers, as main.ts wires them (writes go to the test's MinIO when it has one).
+  const llhls = options.media ? new LlhlsRenditions({ s3: options.media.s3, bucket: options.media.bucket, log }) : undefined;
   const srt = options.srtPorts ? { host: hostOfRtmpUrl(options.rtmpUrl), ports: options.srtPorts, sealed } : undefined;
   app.route('/v1/live-inputs', liveInputRoutes({ sql, log, get publicUrl() { return url; }, rtmpUrl: options.rtmpUrl, readLiveNow: options.liveNow?.(log), srt, sealed, restreamTargetsChanged: options.restreamTargetsChanged }));
-  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, restreamSealed: sealed, restreamEvents: options.restreamEvents, ...options.hooks }));
+  app.route('/internal/live', ingestHookRoutes({ sql, log, ingestSecret: options.ingestSecret, defaultPullBase: options.rtmpUrl, srtSealed: srt ? sealed : undefined, restreamSealed: sealed, restreamEvents: options.restreamEvents, llhls, ...options.hooks }));
   if (options.media) {
-    app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log }));
+    app.route('/media/live', liveGatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log, llhls }));
     // The VOD gateway is private: the tests read recordings with the operator token `liveOriginOperatorToken`.
     const pulls = { verifyOperatorToken: async (token: string) => (token === liveOriginOperatorToken ? { id: 'tok_live', name: 'live tests', scopes: ['videos:read'] } : null) };
     app.route('/media', gatewayRoutes({ sql, s3: options.media.s3, mediaBucket: options.media.bucket, log, pulls }));

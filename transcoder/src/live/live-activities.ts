@@ -12,6 +12,7 @@ import { mediaContentType } from '../storage/put-once.ts';
 import { RenditionPublisher } from '../storage/rendition-publisher.ts';
 import type { TranscoderStorage } from '../storage/s3-client.ts';
 import { liveLadderArgs } from './live-ladder-args.ts';
+import { endLowLatencyBroadcast, runLowLatencyLadder, type PackagerOrigin } from './low-latency-run.ts';
 import { liveMasterText, livePlaylistText, liveSegmentName, nextSegmentNumber, withRun, type LiveRungSections } from './live-sections.ts';
 
 export interface LiveActivityDeps {
@@ -23,6 +24,8 @@ export interface LiveActivityDeps {
   rungs?: readonly LiveRung[];
   /** How long a ladder keeps trying to pull a stream that is not (yet) there before it gives up. */
   connectGraceMs?: number;
+  /** The origin's internal live routes: low-latency ladders PUT to its packager there. Without it they run standard. */
+  packagerOrigin?: PackagerOrigin | null;
 }
 
 export interface RunLiveLadderInput {
@@ -31,6 +34,8 @@ export interface RunLiveLadderInput {
   pullUrl: string;
   /** What earlier runs of this broadcast stored (the workflow's state); a retried attempt prefers its heartbeat. */
   prior: LiveRungSections;
+  /** `low`: FFmpeg writes fragmented MP4 to the origin's LL-HLS packager, which stores the segments. Absent: standard. */
+  latency?: 'standard' | 'low';
 }
 
 export interface RunLiveLadderResult {
@@ -70,7 +75,33 @@ export function createLiveActivities(deps: LiveActivityDeps) {
     const startedAt = Date.now();
     const grace = deps.connectGraceMs ?? 20_000;
     let segmentsAdded = 0;
+    const packagerOrigin = input.latency === 'low' ? (deps.packagerOrigin ?? null) : null;
+    // Viewers still get the standard playlists (the gateway falls back to them), just not low latency.
+    if (input.latency === 'low' && !packagerOrigin) log.warn({ event: 'live_low_latency_unavailable' }, 'low-latency input run as standard: set VORA_ORIGIN_INTERNAL_URL and VORA_INTERNAL_SECRET on the transcoder');
+    const lowestCount = (all: LiveRungSections) => (all[lowest] ?? []).reduce((sum, section) => sum + section.durations.length, 0);
     for (let tries = 1; ; tries += 1) {
+      if (packagerOrigin) {
+        log.info({ event: 'live_ladder_started', first: nextSegmentNumber(sections), tries, latency: 'low' }, 'low-latency live ladder pulling');
+        const before = lowestCount(sections);
+        const { sections: stored, run } = await runLowLatencyLadder(
+          { inputId: input.inputId, broadcast: input.broadcast, pullUrl: input.pullUrl, prior: sections },
+          { ffmpegPath: deps.ffmpegPath, x264Preset: deps.x264Preset, rungs, origin: packagerOrigin, logger: log, signal: context.cancellationSignal, heartbeat: () => context.heartbeat(sections) },
+        );
+        sections = stored;
+        context.heartbeat(sections);
+        if (context.cancellationSignal.aborted) throw new Error('live ladder cancelled');
+        segmentsAdded = lowestCount(sections) - before;
+        if (segmentsAdded > 0) {
+          log.info({ event: 'live_ladder_ended', segments: segmentsAdded, exit: run.kind === 'exited' ? run.exitCode : run.kind }, 'low-latency live ladder input ended');
+          return { sections, segmentsAdded };
+        }
+        if (Date.now() - startedAt > grace) {
+          log.warn({ event: 'live_ladder_no_stream', tries, last: run.kind === 'exited' ? run.stderrTail.split('\n').slice(-2).join(' ') : run.kind }, 'no stream to pull');
+          return { sections, segmentsAdded: 0 };
+        }
+        await sleep(500);
+        continue;
+      }
       const first = nextSegmentNumber(sections);
       const dir = await freshWorkDir(deps.workRoot, input.inputId, `live-b${input.broadcast}-${first}`, rungs.map((rung) => rung.name));
       const publishers = new Map(rungs.map((rung) => [rung.name, new RenditionPublisher({ s3, bucket: mediaBucket, keyPrefix: liveKeys.rendition(input.inputId, input.broadcast, rung.name, ''), dir: `${dir}/${rung.name}` })]));
@@ -116,7 +147,9 @@ export function createLiveActivities(deps: LiveActivityDeps) {
   }
 
   /** Closes a broadcast: every rung's playlist gets EXT-X-ENDLIST, so players stop polling and it plays as a recording. */
-  async function endLiveBroadcast(input: { inputId: string; broadcast: number; sections: LiveRungSections }): Promise<void> {
+  async function endLiveBroadcast(input: { inputId: string; broadcast: number; sections: LiveRungSections; latency?: 'standard' | 'low' }): Promise<void> {
+    // The low-latency playlists end in the origin's memory; the stored ones below are what remains (and the recording).
+    if (input.latency === 'low' && deps.packagerOrigin) await endLowLatencyBroadcast(deps.packagerOrigin, input);
     await putPlaylists(input, input.sections, true);
     deps.logger.info({ event: 'live_broadcast_ended', liveInputId: input.inputId, broadcast: input.broadcast }, 'live broadcast ended');
   }

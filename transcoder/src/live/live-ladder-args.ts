@@ -11,40 +11,89 @@ export interface LiveLadderArgsOptions {
   x264Preset: string;
 }
 
+export interface LowLatencyLadderArgsOptions {
+  pullUrl: string;
+  rungs: readonly LiveRung[];
+  x264Preset: string;
+  /** Where each rung's fragmented MP4 goes: the origin's packager (`…/internal/live/{id}/b{n}/{rung}/stream.mp4?first=N`). */
+  putUrl: (rung: LiveRung) => string;
+  /** `Authorization` of those PUTs (the origin's internal secret as a bearer token), kept out of the URL. */
+  authorization: string;
+}
+
 /**
- * The live ladder of the trial in issue 17: one decode, one scaled copy per rung (never upscaled), libx264
- * `-tune zerolatency`, a key frame every 2 s whatever the source's timestamps, fMP4 HLS per rung. FFmpeg keeps
- * its full list (`-hls_list_size 0`): the activity stores what it lists; the gateway trims. Pure.
+ * LL-HLS parts are FFmpeg's fragments: `-frag_duration` is in µs, and 330000 makes 10-frame (0.333 s) fragments at
+ * 30 fps that fit PART-TARGET 0.36 (origin/src/live/llhls/README.md). Independent only at keyframes, every 2 s.
  */
-export function liveLadderArgs(options: LiveLadderArgsOptions): string[] {
-  const { rungs } = options;
+export const LIVE_FRAGMENT_MICROSECONDS = 330_000;
+
+/**
+ * Low-latency rungs run at a constant 30 fps: parts are whole fragments of 10 frames (0.333 s) under PART-TARGET
+ * 0.36; at 25 fps a 330-ms fragment is 9 frames (0.36 s) and the first one, stretched by the AAC priming, exceeds it.
+ */
+export const LOW_LATENCY_FRAME_RATE = 30;
+
+/** One decode, one scaled copy per rung (never upscaled; -2 keeps the width even); `fps` makes the frame rate constant. */
+function inputArgs(pullUrl: string, rungs: readonly LiveRung[], fps?: number): string[] {
   const splits = rungs.map((_, index) => `[s${index}]`).join('');
-  // min(height, ih): a 480p source is not blown up to 720p; -2 keeps the width even.
   const scales = rungs.map((rung, index) => `[s${index}]scale=-2:'min(${rung.height},ih)'[v${index}]`).join(';');
-  const args = [
+  return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning', '-progress', 'pipe:1', '-nostats',
     // An ingest that stops answering must end the run, not hang it (microseconds).
     '-rw_timeout', '10000000',
-    '-i', options.pullUrl,
-    '-filter_complex', `[0:v]split=${rungs.length}${splits};${scales}`,
+    '-i', pullUrl,
+    '-filter_complex', `[0:v]${fps ? `fps=${fps},` : ''}split=${rungs.length}${splits};${scales}`,
   ];
+}
+
+/** A rung's encoders: libx264 `-tune zerolatency`, a key frame every 2 s whatever the source's timestamps, AAC. */
+function rungEncoderArgs(rung: LiveRung, index: number, x264Preset: string): string[] {
+  return [
+    '-map', `[v${index}]`, '-map', '0:a?',
+    '-c:v', 'libx264', '-preset', x264Preset, '-tune', 'zerolatency', '-profile:v', 'high', '-level:v', '3.1', '-pix_fmt', 'yuv420p',
+    '-sc_threshold', '0',
+    // The VOD expression (gte(t,n_forced*2)) makes every frame a key frame when timestamps do not start at 0.
+    '-force_key_frames', `expr:if(isnan(prev_forced_t),1,gte(t-prev_forced_t,${(LIVE_SEGMENT_SECONDS - 0.01).toFixed(2)}))`,
+    '-b:v', String(rung.videoBitrate), '-maxrate', String(Math.round(rung.videoBitrate * 1.1)), '-bufsize', String(rung.videoBitrate * 2),
+    '-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-ar', '48000',
+  ];
+}
+
+/**
+ * The live ladder of the trial in issue 17: fMP4 HLS per rung. FFmpeg keeps its full list (`-hls_list_size 0`):
+ * the activity stores what it lists; the gateway trims. Pure.
+ */
+export function liveLadderArgs(options: LiveLadderArgsOptions): string[] {
+  const args = inputArgs(options.pullUrl, options.rungs);
   const initName = `init_${options.startNumber}.mp4`;
-  rungs.forEach((rung, index) => {
+  options.rungs.forEach((rung, index) => {
     const dir = `${options.outDir}/${rung.name}`;
     args.push(
-      '-map', `[v${index}]`, '-map', '0:a?',
-      '-c:v', 'libx264', '-preset', options.x264Preset, '-tune', 'zerolatency', '-profile:v', 'high', '-level:v', '3.1', '-pix_fmt', 'yuv420p',
-      '-sc_threshold', '0',
-      // The VOD expression (gte(t,n_forced*2)) makes every frame a key frame when timestamps do not start at 0.
-      '-force_key_frames', `expr:if(isnan(prev_forced_t),1,gte(t-prev_forced_t,${(LIVE_SEGMENT_SECONDS - 0.01).toFixed(2)}))`,
-      '-b:v', String(rung.videoBitrate), '-maxrate', String(Math.round(rung.videoBitrate * 1.1)), '-bufsize', String(rung.videoBitrate * 2),
-      '-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-ar', '48000',
+      ...rungEncoderArgs(rung, index, options.x264Preset),
       '-f', 'hls', '-hls_time', String(LIVE_SEGMENT_SECONDS), '-hls_list_size', '0',
       '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', initName,
       '-start_number', String(options.startNumber),
       '-hls_flags', 'independent_segments+omit_endlist+temp_file',
       '-hls_segment_filename', `${dir}/seg_%05d.m4s`,
       `${dir}/playlist.m3u8`,
+    );
+  });
+  return args;
+}
+
+/**
+ * The same ladder for a low-latency input: each rung one fragmented MP4 (empty moov, a fragment every ~0.33 s,
+ * each starting a new moof at a key frame), sent as it is written in one chunked HTTP PUT to the origin's packager,
+ * which cuts parts and segments and stores the segments (FFmpeg 5.1 sends each fragment as it closes). Pure.
+ */
+export function lowLatencyLadderArgs(options: LowLatencyLadderArgsOptions): string[] {
+  const args = inputArgs(options.pullUrl, options.rungs, LOW_LATENCY_FRAME_RATE);
+  options.rungs.forEach((rung, index) => {
+    args.push(
+      ...rungEncoderArgs(rung, index, options.x264Preset),
+      '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration', String(LIVE_FRAGMENT_MICROSECONDS),
+      '-method', 'PUT', '-headers', `Authorization: ${options.authorization}\r\n`,
+      options.putUrl(rung),
     );
   });
   return args;

@@ -1,17 +1,7 @@
-import { rungWidth } from '../../../contracts/live.ts';
+import { rungWidth, type LiveSection } from '../../../contracts/live.ts';
 import type { PlaylistSegment } from '../media/media-playlist.ts';
 
-/**
- * One uninterrupted run of the ladder in one rung: its init segment and consecutive segments from `first`.
- * Runs are separated by EXT-X-DISCONTINUITY (the publisher came back, the worker died, the source changed).
- */
-export interface LiveSection {
-  mapUri: string;
-  /** Number of the first segment (`seg_{first}.m4s`). */
-  first: number;
-  /** Seconds of each segment, in order. */
-  durations: number[];
-}
+export type { LiveSection };
 
 /** Every rung's sections so far: what a restarted ladder continues from (heartbeat details, workflow state). */
 export type LiveRungSections = Record<string, LiveSection[]>;

@@ -74,7 +74,7 @@ export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroa
   })();
   while (ladderRuns < MAX_LADDER_RUNS) {
     pulls += 1;
-    const run = await runLiveLadder({ ...key, pullUrl, prior: sections });
+    const run = await runLiveLadder({ ...key, pullUrl, prior: sections, latency: input.latency });
     sections = run.sections;
     ladderRuns += 1;
 
@@ -96,7 +96,7 @@ export async function liveBroadcast(input: LiveBroadcastInput): Promise<LiveBroa
   broadcastOver = true;
   await followTargetChanges;
   await restreams?.stop();
-  await endLiveBroadcast({ ...key, sections });
+  await endLiveBroadcast({ ...key, sections, latency: input.latency });
   if (input.recording !== false && Object.values(sections).some((rung) => rung.length > 0)) {
     // Instant recording: the same segments as a READY video, no re-encode.
     const videoId = recordingVideoId(input.inputId, input.broadcast);
