@@ -3,19 +3,14 @@
  * renderNginxConfig, in front of a stand-in origin that counts its hits. Proves that tokens are
  * checked by nginx alone, that one token serves a whole video, and that the cache absorbs repeats.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
 import { signSegmentToken } from '../../edge/src/playback/segment-token.ts';
 import { PULL_HEADERS, verifyPull } from '../../contracts/pull-signing.ts';
-import { isRoot } from '../../stack/exec.ts';
-import { repoRoot } from '../../stack/paths.ts';
-import { nginxTool } from '../../stack/tools/nginx.ts';
-import { waitFor } from '../support/wait.ts';
+import { startCdnNode, type CdnNode } from './support/cdn-node.ts';
 
 const nodePort = 19910;
 const originPort = 19911;
@@ -28,7 +23,7 @@ const originHits: string[] = [];
 const originPulls: Array<{ url: string; method: string; expires?: string; signature?: string }> = [];
 let dir: string;
 let origin: Server;
-let nginx: ChildProcess;
+let node: CdnNode;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vora-cdn-node-'));
@@ -39,34 +34,11 @@ beforeAll(async () => {
     response.end(`bytes of ${request.url}`);
   });
   await new Promise<void>((resolve) => origin.listen(originPort, '127.0.0.1', resolve));
-  for (const sub of ['cache', 'tmp']) await mkdir(join(dir, sub), { recursive: true });
-  const config = renderNginxConfig(await readFile(join(repoRoot, 'edge/cdn-node/nginx.conf.template'), 'utf8'), {
-    nodeId: 'test-1',
-    listen: `127.0.0.1:${nodePort}`,
-    originHostPort: `127.0.0.1:${originPort}`,
-    nodeDir: dir,
-    nodeKey,
-    pullSecret,
-    accessLog: join(dir, 'access.log'),
-    userDirective: isRoot ? 'user root;' : '',
-  });
-  await writeFile(join(dir, 'nginx.conf'), config);
-  const binary = await nginxTool.locate();
-  if (!binary) throw new Error(`nginx missing: ${nginxTool.fix}`);
-  const started = spawn(binary, ['-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  nginx = started;
-  await waitFor(async () => {
-    if (started.exitCode !== null) throw new Error(`nginx exited with ${started.exitCode}: it did not start from the rendered template`);
-    return (await fetch(`${base}/healthz`)).ok; // a refused connection (not listening yet) is retried
-  }, { what: 'nginx, started from the rendered template, to answer /healthz', timeoutMs: 10_000, retryErrors: true, stopOn: () => started.exitCode !== null });
+  node = await startCdnNode({ nodeId: 'test-1', listen: `127.0.0.1:${nodePort}`, originHostPort: `127.0.0.1:${originPort}`, nodeDir: dir, nodeKey, pullSecret });
 });
 
 afterAll(async () => {
-  if (nginx?.pid && nginx.exitCode === null) {
-    const exited = new Promise((resolve) => nginx.once('exit', resolve));
-    process.kill(nginx.pid, 'SIGTERM');
-    await exited;
-  }
+  await node?.stop();
   await new Promise((resolve) => origin?.close(resolve));
   await rm(dir, { recursive: true, force: true });
 });
