@@ -21,12 +21,14 @@ const preview = $('preview');
 const beacons = startBeacons(video, config);
 const controls = wireControls(video, section);
 
-// Said once, briefly: a screen reader hears "Buffering…" only while the viewer actually waits.
+// Said once, briefly: a screen reader hears "Buffering…" only while the viewer actually waits. An ended broadcast's
+// message stays while the last buffered seconds play out.
+const statusIsPlayers = () => !section.dataset.fatal && !section.dataset.liveEnded;
 video.addEventListener('waiting', () => {
-  if (!section.dataset.fatal) status.textContent = 'Buffering…';
+  if (statusIsPlayers()) status.textContent = 'Buffering…';
 });
 video.addEventListener('playing', () => {
-  if (!section.dataset.fatal) status.textContent = '';
+  if (statusIsPlayers()) status.textContent = '';
 });
 
 if (config.chat) startChat(config.chat, config.playbackToken);
@@ -115,6 +117,7 @@ function startPlayer() {
     controls.useLiveClock(() => secondsBehindLive(video, live.hls));
     liveEnded = once(async () => {
       badge.ended();
+      section.dataset.liveEnded = 'true';
       status.textContent = 'The broadcast has ended. The next one will start here by itself.';
       // The broadcast hls.js played (its variants sit under b{n}/), else the one the master names now.
       const ended = broadcastNumber(live.hls?.levels?.[0]?.url) ?? broadcastNumber(await masterText());
@@ -124,6 +127,7 @@ function startPlayer() {
         return;
       }
       live.destroy();
+      delete section.dataset.liveEnded;
       status.textContent = '';
       startPlayer();
     });
