@@ -30,7 +30,7 @@ function renditionIds(c: Context): RenditionIds {
 /**
  * The low-latency ladder's side of the origin (mounted inside the internal live routes, behind their secret):
  * `PUT …/{id}/b{n}/{rendition}/stream.mp4` — one encoder run's fragmented MP4, read as it arrives into the packager;
- * `GET …/sections` — what the rendition stored, once no run is open; `POST …/{id}/b{n}/end` — EXT-X-ENDLIST.
+ * `GET …/sections` — what the rendition stored, once no run is open (`?wait=0`: so far); `POST …/{id}/b{n}/end` — EXT-X-ENDLIST.
  */
 export function llhlsIngestRoutes(deps: LlhlsIngestDeps): Hono {
   const { renditions, log } = deps;
@@ -74,8 +74,11 @@ export function llhlsIngestRoutes(deps: LlhlsIngestDeps): Hono {
     const ids = renditionIds(c);
     const rendition = renditions.get(ids);
     if (!rendition) return c.json({ sections: [] });
-    await rendition.held.wait(() => !rendition.streaming, SECTIONS_WAIT_MS, c.req.raw.signal);
-    await rendition.settled();
+    // `?wait=0`: what is stored so far, while the run goes on (the ladder's heartbeat carries it).
+    if (c.req.query('wait') !== '0') {
+      await rendition.held.wait(() => !rendition.streaming, SECTIONS_WAIT_MS, c.req.raw.signal);
+      await rendition.settled();
+    }
     return c.json({ sections: rendition.sections(), streaming: rendition.streaming });
   });
 

@@ -81,6 +81,8 @@ export class LlhlsRendition {
   endStream(run: number): void {
     if (run !== this.run || !this.packager.streaming) return;
     this.apply(this.packager.endStream());
+    // `sections` waits for no run to be open, whether or not closing it cut anything.
+    this.held.wake();
     this.log.info({ event: 'llhls_stream_ended', run }, 'low-latency stream ended');
   }
 

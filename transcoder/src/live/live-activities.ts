@@ -85,7 +85,7 @@ export function createLiveActivities(deps: LiveActivityDeps) {
         const before = lowestCount(sections);
         const { sections: stored, run } = await runLowLatencyLadder(
           { inputId: input.inputId, broadcast: input.broadcast, pullUrl: input.pullUrl, prior: sections },
-          { ffmpegPath: deps.ffmpegPath, x264Preset: deps.x264Preset, rungs, origin: packagerOrigin, logger: log, signal: context.cancellationSignal, heartbeat: () => context.heartbeat(sections) },
+          { ffmpegPath: deps.ffmpegPath, x264Preset: deps.x264Preset, rungs, origin: packagerOrigin, logger: log, signal: context.cancellationSignal, heartbeat: (stored) => context.heartbeat(stored) },
         );
         sections = stored;
         context.heartbeat(sections);

@@ -26,8 +26,8 @@ export interface LowLatencyRunDeps {
   origin: PackagerOrigin;
   logger: Logger;
   signal?: AbortSignal;
-  /** Called every few seconds while FFmpeg runs. */
-  heartbeat: () => void;
+  /** Called every few seconds while FFmpeg runs, with what the origin says is stored so far. */
+  heartbeat: (sections: LiveRungSections) => void;
   fetch?: typeof fetch;
 }
 
@@ -51,18 +51,28 @@ export async function runLowLatencyLadder(input: LowLatencyRunInput, deps: LowLa
     putUrl: (rung) => `${deps.origin.internalUrl}${llhlsIngestPaths.stream(input.inputId, input.broadcast, rung.name)}?first=${first}`,
     authorization,
   });
-  const beat = setInterval(deps.heartbeat, heartbeatMs);
+  // The heartbeat carries what is stored so far: after a crash of either side the next run numbers on behind it.
+  let latest = input.prior;
+  const stored = async (wait: boolean) => {
+    const sections: LiveRungSections = { ...latest };
+    for (const rung of deps.rungs) {
+      const url = `${deps.origin.internalUrl}${llhlsIngestPaths.sections(input.inputId, input.broadcast, rung.name)}${wait ? '' : '?wait=0'}`;
+      const answer = await call(url, { headers: { authorization }, signal: AbortSignal.timeout(30_000) });
+      if (!answer.ok) throw new Error(`the origin did not say what ${rung.name} stored: ${answer.status} ${(await answer.text()).slice(0, 200)}`);
+      const body = (await answer.json()) as { sections: LiveSection[] };
+      // An origin that restarted reports only its new packager's runs: earlier ones stay as last heard.
+      sections[rung.name] = mergeReportedSections(latest[rung.name] ?? [], body.sections);
+    }
+    return sections;
+  };
+  const beat = setInterval(() => {
+    stored(false)
+      .then((sections) => (latest = sections))
+      .catch((error) => deps.logger.warn({ event: 'llhls_sections_unread', err: error }, 'could not read what the origin stored so far'))
+      .finally(() => deps.heartbeat(latest));
+  }, heartbeatMs);
   const run = await runFfmpeg({ ffmpegPath: deps.ffmpegPath, args, signal: deps.signal }).finally(() => clearInterval(beat));
-
-  const sections: LiveRungSections = { ...input.prior };
-  for (const rung of deps.rungs) {
-    const url = `${deps.origin.internalUrl}${llhlsIngestPaths.sections(input.inputId, input.broadcast, rung.name)}`;
-    const answer = await call(url, { headers: { authorization }, signal: AbortSignal.timeout(30_000) });
-    if (!answer.ok) throw new Error(`the origin did not say what ${rung.name} stored: ${answer.status} ${(await answer.text()).slice(0, 200)}`);
-    const body = (await answer.json()) as { sections: LiveSection[] };
-    sections[rung.name] = mergeReportedSections(input.prior[rung.name] ?? [], body.sections);
-  }
-  return { sections, run };
+  return { sections: await stored(true), run };
 }
 
 /** Tells the origin the broadcast is over: its low-latency playlists get EXT-X-ENDLIST at once. */
