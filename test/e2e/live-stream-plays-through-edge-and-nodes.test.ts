@@ -4,7 +4,8 @@
  * hls.js in Debian's Chromium, playlists rewritten by the edge, segments from a CDN node under a live segment
  * token — with the LIVE badge saying how far behind live the viewer is. The edge's answers are checked directly too.
  * A webhook endpoint (a local receiver verifying each request with the `standardwebhooks` library) hears the
- * broadcasts go online and offline, the recording become READY, and a refusing restream target fail.
+ * broadcasts go online and offline, the recording become READY, and a refusing restream target fail. A low-latency
+ * input plays in hls.js low-latency mode on LL-HLS parts from a CDN node.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -229,4 +230,44 @@ describe('webhooks of the broadcasts', () => {
     expect(sequenceOf('live_input.online', 1)).toBeLessThan(sequenceOf('live_input.offline', 1));
     expect(sequenceOf('live_input.offline', 1)).toBeLessThan(sequenceOf('live_input.online', 2));
   }, 200_000);
+});
+
+describe('a low-latency input', () => {
+  it('plays in hls.js low-latency mode with LL-HLS parts from a CDN node, and its playlists carry parts and a preload hint', async () => {
+    const created = await api('/v1/live-inputs', { method: 'POST', body: { title: 'live e2e low latency', reconnectWindowSeconds: 0, recording: 'off', latency: 'low' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const low = LiveInputWithKey.parse(created.body);
+    const minted = PlaybackTokenAnswer.parse((await api(`/v1/live-inputs/${low.id}/token`, { method: 'POST', body: { ttlSeconds: 1800 } })).body);
+    const { page: lowPage, pageErrors: lowErrors } = await openPage(browser, { width: 1280, height: 800 });
+    const parts: Array<{ status: number; path: string }> = [];
+    const nodePorts = new Set(stack.ports.cdnNodes.map(String));
+    lowPage.on('response', (response) => {
+      const url = new URL(response.url());
+      if (nodePorts.has(url.port) && /\.part\d+\.m4s$/.test(url.pathname)) parts.push({ status: response.status(), path: url.pathname });
+    });
+    await lowPage.goto(minted.watchUrl);
+    const lowPublisher = publishTestSource(low.publishUrl, { seconds: 60, size: '640x360' });
+    try {
+      const playing = await waitFor(async () => {
+        const state = await pageState(lowPage);
+        if (state.fatal) throw new Error(`the player gave up: ${JSON.stringify(state)}`);
+        return state.currentTime > 3 && parts.length >= 3 ? state : undefined;
+      }, { what: 'the low-latency page to play past 3 s on parts', timeoutMs: 120_000, detail: () => JSON.stringify(parts.slice(-3)) });
+      console.log(`[live e2e] low latency: ${playing.badge}, ${parts.length} parts from nodes`);
+      expect(await lowPage.evaluate(() => document.querySelector<HTMLElement>('.player')!.dataset.lowLatency)).toBe('true');
+      expect(parts.every((part) => part.status === 200), JSON.stringify(parts.slice(0, 5))).toBe(true);
+      expect(parts[0]!.path).toMatch(new RegExp(`^/media/live/${low.id}/b1/[^/]+/seg_\\d{5}\\.part\\d+\\.m4s$`));
+
+      const media = await fetch(minted.url.replace(/master\.m3u8$/, 'b1/360p/playlist.m3u8'));
+      expect(media.status).toBe(200);
+      const text = await media.text();
+      expect(text).toMatch(/^#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES/m);
+      expect(text).toMatch(/^#EXT-X-PART-INF:PART-TARGET=/m);
+      expect(text).toMatch(/^#EXT-X-PRELOAD-HINT:TYPE=PART,URI="http:\/\/127\.0\.0\.1:\d+\/media\/live\//m);
+      expect(lowErrors).toEqual([]);
+    } finally {
+      await lowPublisher.stop();
+      await lowPage.context().close();
+    }
+  }, 180_000);
 });
