@@ -8,9 +8,6 @@
  * input plays in hls.js low-latency mode on LL-HLS parts from a CDN node.
  */
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { Webhook } from 'standardwebhooks';
-import { WebhookPayload } from '../../contracts/webhooks.ts';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +19,7 @@ import { startDevStack, type DevStack } from '../support/dev-stack.ts';
 import { devStackApi, type OperatorApi } from '../support/operator-api.ts';
 import { freePort, testPortOffset } from '../support/ports.ts';
 import { waitFor } from '../support/wait.ts';
+import { WebhookReceiver } from '../support/webhook-receiver.ts';
 import { launchChromium, openPage } from './support/browser-chromium.ts';
 
 let stack: DevStack;
@@ -33,41 +31,21 @@ let publisher: Publisher | undefined;
 let input: LiveInputWithKey;
 let playback: PlaybackTokenAnswer;
 const nodeResponses: Array<{ status: number; path: string }> = [];
-/** What the webhook receiver got: each payload, and whether the endpoint's secret verified it. */
-const webhooks: Array<{ verified: boolean; payload: WebhookPayload }> = [];
-let receiver: Server | undefined;
-
-/** A receiver on 127.0.0.1 (the local stack allows it: VORA_WEBHOOK_ALLOWED_NETWORKS) checking every signature. */
-async function startWebhookReceiver(secret: () => string): Promise<number> {
-  const port = await freePort();
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      let verified = false;
-      try {
-        new Webhook(secret()).verify(body, request.headers as Record<string, string>);
-        verified = true;
-      } catch {}
-      webhooks.push({ verified, payload: WebhookPayload.parse(JSON.parse(body)) });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver!.listen(port, '127.0.0.1', resolve));
-  return port;
-}
+/** The webhook endpoint's receiver (the local stack allows 127.0.0.1: VORA_WEBHOOK_ALLOWED_NETWORKS); it checks every signature. */
+let receiver: WebhookReceiver | undefined;
+const hooksPath = '/hooks';
+const webhooks = () => receiver!.at(hooksPath);
 const artifacts = process.env.VORA_E2E_ARTIFACTS ?? join(repoRoot, '.vora', 'test-results', 'screenshots');
 
 beforeAll(async () => {
   await mkdir(artifacts, { recursive: true });
   stack = await startDevStack(await testPortOffset(import.meta.url));
   api = (path, call) => devStackApi(stack)(path, { timeoutMs: 10_000, ...call });
-  let secret = '';
-  const receiverPort = await startWebhookReceiver(() => secret);
-  const endpoint = await api('/v1/webhook-endpoints', { method: 'POST', body: { url: `http://127.0.0.1:${receiverPort}/hooks`, events: ['live_input.*'] } });
+  receiver = new WebhookReceiver(await freePort());
+  await receiver.listen();
+  const endpoint = await api('/v1/webhook-endpoints', { method: 'POST', body: { url: `http://127.0.0.1:${receiver.port}${hooksPath}`, events: ['live_input.*'] } });
   expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
-  secret = (endpoint.body as { secret: string }).secret;
+  receiver.secrets.set(hooksPath, (endpoint.body as { secret: string }).secret);
   // Nothing listens there: the push to it fails, and says so.
   const refusingTarget = { url: `rtmp://127.0.0.1:${await freePort()}/app`, streamKey: 'refused-target-key-0001' };
   const created = await api('/v1/live-inputs', { method: 'POST', body: { title: 'live e2e', reconnectWindowSeconds: 0, restreamTargets: [refusingTarget] } });
@@ -89,8 +67,7 @@ afterAll(async () => {
   await publisher?.stop();
   await browser?.close();
   await stack?.stop();
-  receiver?.closeAllConnections();
-  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+  await receiver?.close();
 }, 120_000);
 
 const pageState = (p: Page) =>
@@ -207,13 +184,13 @@ describe('when the broadcast ends and the streamer comes back', () => {
 describe('webhooks of the broadcasts', () => {
   it('tell a subscribed endpoint, signed: online twice, offline, the recording READY, the refusing restream target failed', async () => {
     const received = (type: string, match: (data: Record<string, any>) => boolean = () => true) =>
-      webhooks.filter((hook) => hook.payload.type === type && match(hook.payload.data as Record<string, any>));
-    await waitFor(async () => (received('live_input.online').length >= 2 ? true : undefined), { what: 'live_input.online for both broadcasts', timeoutMs: 60_000, detail: () => JSON.stringify(webhooks.map((hook) => hook.payload.type)) });
-    await waitFor(async () => (received('live_input.recording.ready').length >= 1 ? true : undefined), { what: "the first broadcast's recording READY", timeoutMs: 90_000, detail: () => JSON.stringify(webhooks.map((hook) => hook.payload.type)) });
+      webhooks().filter((hook) => hook.payload.type === type && match(hook.payload.data as Record<string, any>));
+    await waitFor(async () => (received('live_input.online').length >= 2 ? true : undefined), { what: 'live_input.online for both broadcasts', timeoutMs: 60_000, detail: () => JSON.stringify(webhooks().map((hook) => hook.payload.type)) });
+    await waitFor(async () => (received('live_input.recording.ready').length >= 1 ? true : undefined), { what: "the first broadcast's recording READY", timeoutMs: 90_000, detail: () => JSON.stringify(webhooks().map((hook) => hook.payload.type)) });
     await waitFor(async () => (received('live_input.restream.failed').length >= 1 ? true : undefined), { what: 'the refusing restream target to fail', timeoutMs: 60_000 });
 
-    console.log(`[live e2e] webhooks received: ${webhooks.map((hook) => hook.payload.type).join(', ')}`);
-    expect(webhooks.every((hook) => hook.verified), 'every request verifies with the secret shown once').toBe(true);
+    console.log(`[live e2e] webhooks received: ${webhooks().map((hook) => hook.payload.type).join(', ')}`);
+    expect(webhooks().every((hook) => hook.verified), 'every request verifies with the secret shown once').toBe(true);
     expect(received('live_input.online').map((hook) => [hook.payload.data.id, hook.payload.data.broadcast])).toEqual([[input.id, 1], [input.id, 2]]);
     expect(received('live_input.offline', (data) => data.broadcast === 1)).toHaveLength(1);
     const [recording] = received('live_input.recording.ready');
@@ -221,11 +198,11 @@ describe('webhooks of the broadcasts', () => {
     const [failed] = received('live_input.restream.failed');
     expect(failed!.payload.data).toMatchObject({ liveInputId: input.id, status: 'failed', streamKeyMasked: '****0001' });
     expect(String(failed!.payload.data.lastError)).toMatch(/refused/i);
-    expect(JSON.stringify(webhooks)).not.toContain('refused-target-key-0001');
+    expect(JSON.stringify(webhooks())).not.toContain('refused-target-key-0001');
     // Deliveries run in parallel, so arrival order is not event order; the per-input sequence is: one number per event,
     // broadcast 2 going online after broadcast 1 went offline.
     const sequenceOf = (type: string, broadcast: number) => received(type, (data) => data.broadcast === broadcast)[0]!.payload.sequence!;
-    const sequences = webhooks.filter((hook) => hook.payload.data.id === input.id).map((hook) => hook.payload.sequence);
+    const sequences = webhooks().filter((hook) => hook.payload.data.id === input.id).map((hook) => hook.payload.sequence);
     expect(new Set(sequences).size).toBe(sequences.length);
     expect(sequenceOf('live_input.online', 1)).toBeLessThan(sequenceOf('live_input.offline', 1));
     expect(sequenceOf('live_input.offline', 1)).toBeLessThan(sequenceOf('live_input.online', 2));
