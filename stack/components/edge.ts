@@ -19,16 +19,20 @@ export function edgeDevVars(ctx: StackContext): string {
   return `# Written by stack/components/edge.ts at every start; edit that file, not this one.\nINTERNAL_SECRET=${ctx.secrets.internalSecret}\nNODE_KEY=${ctx.secrets.nodeKey}\nPULL_SECRET=${ctx.secrets.pullSecret}\n`;
 }
 
-/** The `wrangler dev` command line for this stack: ports, state and the origin's address all come from ctx. */
-export function wranglerDevArgs(ctx: StackContext, envFile: string): string[] {
+/**
+ * The edge's command line for this stack: ports, state and the origin's address all come from ctx. It runs
+ * stack/edge-dev.ts (wrangler's API, the same local runtime as `wrangler dev`) with no inspector: the `wrangler dev`
+ * command always opens one, and with no DevTools attached that keeps every runtime message it gets (the soak's
+ * growing edge). `VORA_EDGE_INSPECTOR=1` opens it on ctx.ports.edgeInspector to debug the worker in DevTools.
+ */
+export function edgeDevArgs(ctx: StackContext, envFile: string, inspector = process.env.VORA_EDGE_INSPECTOR === '1'): string[] {
   return [
-    join(repoRoot, 'node_modules/wrangler/bin/wrangler.js'),
-    'dev',
+    '--import', 'tsx',
+    join(repoRoot, 'stack/edge-dev.ts'),
     '--config', join(repoRoot, 'wrangler.toml'),
     '--ip', '127.0.0.1',
     '--port', String(ctx.ports.edge),
-    '--inspector-ip', '127.0.0.1',
-    '--inspector-port', String(ctx.ports.edgeInspector),
+    ...(inspector ? ['--inspector-port', String(ctx.ports.edgeInspector)] : []),
     '--persist-to', join(ctx.dataDir, 'wrangler'),
     '--env-file', envFile,
     '--var', `ORIGIN_URL:http://127.0.0.1:${ctx.ports.origin}`,
@@ -37,7 +41,6 @@ export function wranglerDevArgs(ctx: StackContext, envFile: string): string[] {
     // Player sites allowed to call the edge (CORS); unset keeps wrangler.toml's empty list.
     ...(process.env.VORA_CORS_ALLOWED_ORIGINS ? ['--var', `CORS_ALLOWED_ORIGINS:${process.env.VORA_CORS_ALLOWED_ORIGINS}`] : []),
     '--log-level', 'info',
-    '--show-interactive-dev-session=false',
   ];
 }
 
@@ -59,7 +62,7 @@ export function wranglerEnv(ctx: StackContext): Record<string, string> {
   };
 }
 
-/** The edge worker and its ChatRoom objects under `wrangler dev` (workerd), with KV/DO state in `{dataDir}/wrangler`. */
+/** The edge worker and its ChatRoom objects under wrangler's local runtime (workerd), with KV/DO state in `{dataDir}/wrangler`. */
 export function edgeComponent(ctx: StackContext): ComponentSpec {
   const url = `http://127.0.0.1:${ctx.ports.edge}`;
   return {
@@ -73,7 +76,7 @@ export function edgeComponent(ctx: StackContext): ComponentSpec {
       const envFile = join(ctx.dataDir, 'edge.dev.vars');
       await writeFile(envFile, edgeDevVars(ctx), { mode: 0o600 });
       await chmod(envFile, 0o600);
-      return { cmd: process.execPath, args: wranglerDevArgs(ctx, envFile), cwd: repoRoot, env: wranglerEnv(ctx) };
+      return { cmd: process.execPath, args: edgeDevArgs(ctx, envFile), cwd: repoRoot, env: wranglerEnv(ctx) };
     },
     async probe() {
       await httpOk(`${url}/healthz`, 3_000);
