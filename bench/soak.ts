@@ -24,7 +24,7 @@ import { flagSetting, modeNote, quick } from './lib/options.ts';
 import { median, resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './lib/results.ts';
 import { ChatLoad } from './lib/soak/chat-load.ts';
 import { processFootprint, sampleGroups } from './lib/soak/process-groups.ts';
-import { componentGrowth, componentHeaders, componentRows, loadSummary, type Sample } from './lib/soak/soak-report.ts';
+import { componentGrowth, componentHeaders, componentRows, loadSummary, processHeaders, processRows, type Sample } from './lib/soak/soak-report.ts';
 import { Tally } from './lib/soak/tally.ts';
 import { UploadLoad } from './lib/soak/upload-load.ts';
 import { ViewerLoad } from './lib/soak/viewer-load.ts';
@@ -142,6 +142,8 @@ try {
   const loads = loadSummary([...samples, idle]);
   say(`\nsoak: ${minutes} min, warm-up ${(warmMs / 60_000).toFixed(1)} min, ${samples.length} samples under load + 1 after the drain\n`);
   say(formatTable(componentHeaders, componentRows(growth)));
+  say('');
+  say(formatTable(processHeaders, processRows(samples, warmMs)));
   say('');
   say(formatTable(['load', 'done', 'errors', 'lost'], [
     ['uploads (TUS; every 3rd cut + resumed)', `${uploads.started} uploaded, ${uploads.cutsResumed} cut+resumed, ${readyMs.length} READY (median ${(median(readyMs) / 1000).toFixed(1)} s), ${uploads.deleted} deleted`, String(errorsOf('upload:')), `${notReady.length} not READY${notReady.length ? `: ${notReady.map((v) => `${v.id} ${v.state}`).join(', ')}` : ''}`],

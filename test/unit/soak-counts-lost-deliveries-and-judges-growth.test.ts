@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ChatLedger } from '../../bench/lib/soak/chat-ledger.ts';
 import { fdNoise, judgeGrowth, robustSlopePerHour, rssNoiseMiB, slopePerHour } from '../../bench/lib/soak/growth.ts';
-import { componentGrowth, componentRows, loadSummary, type Sample } from '../../bench/lib/soak/soak-report.ts';
+import { processLabel } from '../../bench/lib/soak/process-groups.ts';
+import { componentGrowth, componentRows, loadSummary, processRows, type Sample } from '../../bench/lib/soak/soak-report.ts';
 import { Tally } from '../../bench/lib/soak/tally.ts';
 
 describe('ChatLedger', () => {
@@ -81,6 +82,20 @@ describe('growth', () => {
     expect(rows[0]).toEqual(['origin', '2', '200 → 260 → 380', '+120 MiB (+46 %)', '+60 MiB', '40 → 60 → 90 (45)', '+30', 'GROWS (RSS +60 MiB in the last half, fds +15 in the last half)']);
     expect(rows[1]!.at(-1)).toBe('flat');
     expect(loadSummary(samples)).toEqual({ min: 1, median: 2, max: 3 });
+  });
+
+  it('names each process of a group apart and shows which of them grows', () => {
+    expect(processLabel({}, 'workerd')).toBe('workerd');
+    expect(processLabel({ workerd: 1 }, 'workerd')).toBe('workerd#2');
+    expect(processLabel({ workerd: 1, 'workerd#2': 1 }, 'workerd')).toBe('workerd#3');
+    const edge = (node: number, proxy: number, user: number) => ({ processes: 3, rssKiB: (node + proxy + user) * 1024, fds: 10, excluded: 0, byProcess: { node: node * 1024, workerd: proxy * 1024, 'workerd#2': user * 1024 } });
+    const single = { processes: 1, rssKiB: 1024, fds: 1, excluded: 0, byProcess: { minio: 1024 } };
+    const samples: Sample[] = [0, 1, 2, 3, 4].map((i) => ({ at: i * 60_000, load: 1, groups: { edge: edge(300, 60, 100 + 50 * i), minio: single } }));
+    expect(processRows(samples, 60_000)).toEqual([
+      ['edge', 'node', '300 → 300 → 300', '+0 MiB'],
+      ['edge', 'workerd', '60 → 60 → 60', '+0 MiB'],
+      ['edge', 'workerd#2', '100 → 150 → 300', '+75 MiB'],
+    ]);
   });
 });
 

@@ -8,6 +8,8 @@ export interface GroupSample {
   fds: number;
   /** Processes of the group left out of the sums (FFmpeg, which comes and goes with the work). */
   excluded: number;
+  /** RSS (KiB) of each process counted, by name in PID order (`workerd`, `workerd#2`, …): which one of a group grows. */
+  byProcess?: Record<string, number>;
 }
 
 interface ProcessInfo {
@@ -40,12 +42,20 @@ export async function processFootprint(pid: number): Promise<{ rssKiB: number; f
   }
 }
 
+/** `name`, or `name#2`, `name#3`… when the group already has one by that name. Pure. */
+export function processLabel(taken: Record<string, number>, name: string): string {
+  if (!(name in taken)) return name;
+  let n = 2;
+  while (`${name}#${n}` in taken) n += 1;
+  return `${name}#${n}`;
+}
+
 /** One sample per component: every process whose group is the component's leader PID, `excludedNames` left out. */
 export async function sampleGroups(leaders: Record<string, number>, excludedNames: string[] = ['ffmpeg', 'prlimit']): Promise<Record<string, GroupSample>> {
   const byGroup = new Map<number, string>(Object.entries(leaders).map(([name, pid]) => [pid, name]));
-  const samples: Record<string, GroupSample> = Object.fromEntries(Object.keys(leaders).map((name) => [name, { processes: 0, rssKiB: 0, fds: 0, excluded: 0 }]));
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  const samples: Record<string, GroupSample> = Object.fromEntries(Object.keys(leaders).map((name) => [name, { processes: 0, rssKiB: 0, fds: 0, excluded: 0, byProcess: {} }]));
+  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry)).sort((a, b) => Number(a) - Number(b));
+  for (const entry of pids) {
     const info = await processInfo(Number(entry));
     const component = info && byGroup.get(info.pgid);
     if (!info || !component) continue;
@@ -59,6 +69,7 @@ export async function sampleGroups(leaders: Record<string, number>, excludedName
     sample.processes += 1;
     sample.rssKiB += footprint.rssKiB;
     sample.fds += footprint.fds;
+    sample.byProcess![processLabel(sample.byProcess!, info.name)] = footprint.rssKiB;
   }
   return samples;
 }

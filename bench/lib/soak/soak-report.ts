@@ -63,3 +63,19 @@ export function loadSummary(samples: Sample[]): { min: number; median: number; m
   const loads = samples.map((s) => s.load).sort((a, b) => a - b);
   return { min: loads[0] ?? NaN, median: loads[Math.floor(loads.length / 2)] ?? NaN, max: loads.at(-1) ?? NaN };
 }
+
+export const processHeaders = ['component', 'process', 'RSS MiB start → warm → end', 'RSS last half'];
+
+/** Each process of the components with more than one (the edge: wrangler's Node, its two workerd, esbuild), judged like a component. */
+export function processRows(underLoad: Sample[], warmAt: number): string[][] {
+  const last = underLoad.at(-1);
+  if (!last) return [];
+  return Object.entries(last.groups)
+    .filter(([, group]) => Object.keys(group.byProcess ?? {}).length > 1)
+    .flatMap(([component, group]) =>
+      Object.keys(group.byProcess!).map((label) => {
+        const rss = judgeGrowth(underLoad.map((s) => ({ at: s.at, value: mib(s.groups[component]?.byProcess?.[label] ?? 0) })), warmAt, rssNoiseMiB);
+        return [component, label, `${rss.start.toFixed(0)} → ${rss.warm.toFixed(0)} → ${rss.end.toFixed(0)}`, `${signed(rss.lastHalfGrowth)} MiB`];
+      }),
+    );
+}
