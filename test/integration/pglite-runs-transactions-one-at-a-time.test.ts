@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../origin/src/db/open.ts';
+import { openPglite } from '../../origin/src/db/pglite.ts';
 import type { Sql } from '../../origin/src/db/sql.ts';
 import { describeDatabaseContract } from './support/db-contract.ts';
 import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
@@ -37,4 +38,24 @@ describe('PGlite adapter (single connection)', () => {
     await expect(sql.transaction(() => sql.query('SELECT 1'))).rejects.toThrow(/use the `tx` handle/);
     expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
+});
+
+describe('PGlite data dir', () => {
+  it('is created by a throwaway process, then opened here on 16 MB of shared buffers, and reopened with its rows', async () => {
+    const pgliteDir = join(dir, 'fresh');
+    const first = await openPglite(pgliteDir);
+    try {
+      expect((await first.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
+      await first.query('CREATE TABLE kept (note text)');
+      await first.query('INSERT INTO kept VALUES ($1)', ['still here']);
+    } finally {
+      await first.close();
+    }
+    const again = await openPglite(pgliteDir);
+    try {
+      expect((await again.query<{ note: string }>('SELECT note FROM kept')).rows).toEqual([{ note: 'still here' }]);
+    } finally {
+      await again.close();
+    }
+  }, 120_000);
 });
