@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -28,6 +28,7 @@ import { decodeStamp, glassToGlassMs, stampFilter } from './lib/frame-stamp.ts';
 import { loadNote } from './lib/machine.ts';
 import { flagSetting, modeNote, quick } from './lib/options.ts';
 import { median, percentile, writeResults, type BenchResult } from './lib/results.ts';
+import { publishTimeline, type PublishTimeline } from './lib/publish-timeline.ts';
 import { readerScript, type PageReadout } from './lib/stamp-reader-page.ts';
 
 const seconds = flagSetting({ flag: 'seconds', env: 'BENCH_G2G_SECONDS' }, { full: 120, quick: 20 });
@@ -53,6 +54,10 @@ interface Side {
   heights: Set<number>;
   lowLatency: string | null;
   engine: string | null;
+  /** Where the time to the first segment went (standard ladder's log lines; low-latency logs fewer steps). */
+  timeline: PublishTimeline | null;
+  /** hls.js's distance behind the live edge it estimates, sampled each second of the window (its target + drift). */
+  behindSeconds: number[];
 }
 
 /** The OBS stand-in: 720p30 test pattern with the stamp strip + a tone, x264 ultrafast zerolatency 2 s GOP, RTMP. */
@@ -108,7 +113,7 @@ async function waitUntilOffAir(api: JsonClient, id: string): Promise<void> {
   say(`  (input ${id} still not off air after 60 s; going on)`);
 }
 
-async function runSide(api: JsonClient, browser: Browser, mode: Mode): Promise<Side> {
+async function runSide(api: JsonClient, browser: Browser, mode: Mode, logDir: string): Promise<Side> {
   const input = LiveInputWithKey.parse(await api.request('POST', '/v1/live-inputs', { title: `glass-to-glass ${mode}`, reconnectWindowSeconds: 0, recording: 'off', latency: mode }));
   const playback = PlaybackTokenAnswer.parse(await api.request('POST', `/v1/live-inputs/${input.id}/token`, { ttlSeconds: 3600 }));
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
@@ -123,7 +128,7 @@ async function runSide(api: JsonClient, browser: Browser, mode: Mode): Promise<S
 
     const publishedAt = Date.now();
     const publisher = startPublisher(input.publishUrl, seconds + FIRST_FRAME_TIMEOUT_MS / 1000 + 30);
-    const side: Side = { mode, latenciesMs: [], unreadable: 0, stalls: 0, stallMs: 0, windowMs: 0, edgePlayableMs: null, firstFrameMs: NaN, heights: new Set(), lowLatency: null, engine: null };
+    const side: Side = { mode, latenciesMs: [], unreadable: 0, stalls: 0, stallMs: 0, windowMs: 0, edgePlayableMs: null, firstFrameMs: NaN, heights: new Set(), lowLatency: null, engine: null, timeline: null, behindSeconds: [] };
     let measuring = true;
     const edgePlayable = edgePlayableAfter(playback.url, publishedAt, () => measuring);
     try {
@@ -153,6 +158,7 @@ async function runSide(api: JsonClient, browser: Browser, mode: Mode): Promise<S
         side.stallMs = readout.stallMs - stallMsAtStart;
         side.lowLatency = readout.lowLatency;
         side.engine = readout.engine;
+        if (windowStart !== null && readout.behindSeconds !== null) side.behindSeconds.push(readout.behindSeconds);
         if (windowStart === null && Date.now() - publishedAt > FIRST_FRAME_TIMEOUT_MS) {
           const status = await page.evaluate(`document.getElementById('player-status').textContent`);
           throw new Error(`no stamped frame shown ${FIRST_FRAME_TIMEOUT_MS / 1000} s after the publish (page status ${JSON.stringify(status)}, errors ${JSON.stringify(pageErrors)})`);
@@ -165,6 +171,8 @@ async function runSide(api: JsonClient, browser: Browser, mode: Mode): Promise<S
       await publisher.stop();
     }
     await waitUntilOffAir(api, input.id);
+    const logLines = (await Promise.all(['origin', 'transcoder'].map((name) => readFile(join(logDir, `${name}.log`), 'utf8').catch(() => '')))).join('\n').split('\n');
+    side.timeline = publishTimeline(logLines, input.id, publishedAt);
     if (pageErrors.length > 0) say(`  page errors (${mode}): ${pageErrors.slice(0, 3).join(' | ')}`);
     return side;
   } finally {
@@ -189,7 +197,7 @@ try {
   for (let round = 0; round < rounds; round += 1) {
     const order: Mode[] = round % 2 === 0 ? ['standard', 'low'] : ['low', 'standard'];
     for (const mode of order) {
-      const side = await runSide(api, browser, mode);
+      const side = await runSide(api, browser, mode, ctx.logDir);
       sides.push(side);
       say(`  round ${round + 1} ${mode}: median ${median(side.latenciesMs).toFixed(0)} ms over ${side.latenciesMs.length} frames, ${side.stalls} stalls, first frame ${side.firstFrameMs} ms after the publish, load ${loadavg()[0]!.toFixed(1)}`);
     }
@@ -213,6 +221,7 @@ interface Summary {
   heights: string;
   lowLatency: string;
   engine: string;
+  behindSeconds: number;
 }
 function summarise(mode: Mode): Summary {
   const mine = sides.filter((side) => side.mode === mode);
@@ -230,6 +239,7 @@ function summarise(mode: Mode): Summary {
     heights: [...new Set(mine.flatMap((side) => [...side.heights]))].sort((a, b) => a - b).map((h) => `${h}p`).join('+'),
     lowLatency: [...new Set(mine.map((side) => side.lowLatency ?? '?'))].join('/'),
     engine: [...new Set(mine.map((side) => side.engine ?? '?'))].join('/'),
+    behindSeconds: median(mine.flatMap((side) => side.behindSeconds)),
   };
 }
 const standard = summarise('standard');
@@ -237,10 +247,22 @@ const low = summarise('low');
 const ms = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(2)} s` : '—');
 say('');
 say(formatTable(
-  ['input', 'glass-to-glass p50', 'p95', 'stalls/min', 'publish → edge playable', 'publish → first frame', 'frames read (unreadable)', 'renditions', 'hls.js lowLatencyMode', 'round medians (ms)'],
-  [standard, low].map((s, i) => [i === 0 ? 'standard' : 'low-latency', ms(s.p50), ms(s.p95), s.stallsPerMinute.toFixed(2), ms(s.edgePlayableMs), ms(s.firstFrameMs), `${s.samples} (${s.unreadable})`, s.heights, `${s.lowLatency} (${s.engine})`, s.roundMedians]),
+  ['input', 'glass-to-glass p50', 'p95', 'stalls/min', 'publish → edge playable', 'publish → first frame', 'hls.js behind its live edge', 'frames read (unreadable)', 'renditions', 'hls.js lowLatencyMode', 'round medians (ms)'],
+  [standard, low].map((s, i) => [i === 0 ? 'standard' : 'low-latency', ms(s.p50), ms(s.p95), s.stallsPerMinute.toFixed(2), ms(s.edgePlayableMs), ms(s.firstFrameMs), `${s.behindSeconds.toFixed(1)} s`, `${s.samples} (${s.unreadable})`, s.heights, `${s.lowLatency} (${s.engine})`, s.roundMedians]),
 ));
 say(`${rounds} round(s) × ${seconds} s per side, order alternating; ${loadNote()}${quick ? '; QUICK mode' : ''}`);
+
+// Where publish → edge playable goes: each step's median over the rounds, ms after the publisher was spawned.
+const steps: [keyof PublishTimeline, string][] = [
+  ['hookMs', "origin's on_publish hook (time in it)"], ['authorized', 'on_publish answered'], ['ladderStarted', 'ladder FFmpeg spawned'],
+  ['encoding', 'ladder input opened, encoding'], ['firstSegmentStored', 'first segment + playlists in MinIO'],
+];
+const stepMedian = (mode: Mode, step: keyof PublishTimeline) => median(sides.filter((side) => side.mode === mode).map((side) => side.timeline?.[step] ?? NaN).filter(Number.isFinite));
+say('');
+say(formatTable(['publish timeline (median ms)', 'standard', 'low-latency'], [
+  ...steps.map(([step, label]) => [label, ...(['standard', 'low'] as const).map((mode) => (Number.isFinite(stepMedian(mode, step)) ? stepMedian(mode, step).toFixed(0) : '—'))]),
+  ['edge lists it (bench poll, 100 ms)', standard.edgePlayableMs.toFixed(0), low.edgePlayableMs.toFixed(0)],
+]));
 
 const notes = (s: Summary, extra = '') => [extra, `${s.samples} frames read over ${rounds} × ${seconds} s (${s.unreadable} unreadable), round medians ${s.roundMedians} ms, renditions ${s.heights}, hls.js lowLatencyMode ${s.lowLatency}`, '720p30 testsrc2 stamped with the wall clock, x264 ultrafast zerolatency 2 s GOP over RTMP; whole npm start stack, Chromium watch page', modeNote].filter(Boolean).join('; ');
 const results: BenchResult[] = [

@@ -21,6 +21,8 @@ export interface PageReadout {
   lowLatency: string | null;
   engine: string | null;
   rendition: string | null;
+  /** hls.js's own distance behind the live edge it estimates (the LIVE badge's `data-behind-seconds`), now. */
+  behindSeconds: number | null;
 }
 
 /** Installs the reader on the page's `#video`; `window.__stampReader.drain()` hands over what it collected. */
@@ -70,7 +72,8 @@ export function readerScript(): string {
       state.frames = [];
       const open = state.stalledAt === null ? 0 : Date.now() - state.stalledAt;
       return { frames, stalls: state.stalls, stallMs: state.stallMs + open, playingAt: state.playingAt,
-        lowLatency: section.dataset.lowLatency ?? null, engine: section.dataset.engine ?? null, rendition: video.dataset.rendition ?? null };
+        lowLatency: section.dataset.lowLatency ?? null, engine: section.dataset.engine ?? null, rendition: video.dataset.rendition ?? null,
+        behindSeconds: document.getElementById('live-badge')?.dataset.behindSeconds ? Number(document.getElementById('live-badge').dataset.behindSeconds) : null };
     },
   };
 })();`;

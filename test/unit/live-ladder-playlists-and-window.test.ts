@@ -17,8 +17,9 @@ describe('live ladder arguments', () => {
     expect(args[args.indexOf('-filter_complex') + 1]).toBe("[0:v]split=2[s0][s1];[s0]scale=-2:'min(720,ih)'[v0];[s1]scale=-2:'min(360,ih)'[v1]");
   });
 
-  it('forces a key frame every 2 s whatever the timestamps, and writes fMP4 HLS per rung from the given number', () => {
-    expect(joined.match(/-force_key_frames expr:if\(isnan\(prev_forced_t\),1,gte\(t-prev_forced_t,1\.99\)\)/g)).toHaveLength(2);
+  it('forces a key frame every 2 s whatever the timestamps, the second 1 s after the first, and writes fMP4 HLS per rung from the given number', () => {
+    expect(joined.match(/-force_key_frames expr:if\(isnan\(prev_forced_t\),1,gte\(t-prev_forced_t,if\(eq\(n_forced,1\),0\.99,1\.99\)\)\)/g)).toHaveLength(2);
+    expect(joined.match(/-hls_init_time 1 -hls_time 2 /g)).toHaveLength(2);
     expect(joined.match(/-tune zerolatency/g)).toHaveLength(2);
     expect(joined).toContain('-hls_segment_filename /w/720p/seg_%05d.m4s /w/720p/playlist.m3u8');
     expect(joined).toContain('-hls_segment_filename /w/360p/seg_%05d.m4s /w/360p/playlist.m3u8');

@@ -1,6 +1,6 @@
 import Hls from 'hls.js';
 import { describe, expect, it } from 'vitest';
-import { hlsConfig } from '../../edge/public/player/hls-config.js';
+import { hlsConfig, standardLiveTargetLatency } from '../../edge/public/player/hls-config.js';
 
 describe("the watch page's hls.js settings", () => {
   it('plays live in low-latency mode (parts, preload hints, blocking reloads) with catch-up after stalls', () => {
@@ -11,6 +11,18 @@ describe("the watch page's hls.js settings", () => {
     const config = hlsConfig({ live: false });
     expect(config.lowLatencyMode).toBe(false);
     expect(config).not.toHaveProperty('maxLiveSyncPlaybackRate');
+  });
+
+  it('plays a standard live playlist (no parts) two target durations behind its end', () => {
+    expect(standardLiveTargetLatency({ live: true, targetduration: 2, partList: null })).toBe(4);
+    expect(standardLiveTargetLatency({ live: true, targetduration: 6 })).toBe(12);
+  });
+
+  it("leaves hls.js's own target to LL-HLS (PART-HOLD-BACK), ended broadcasts and videos", () => {
+    expect(standardLiveTargetLatency({ live: true, targetduration: 2, partList: [{}] })).toBeNull();
+    expect(standardLiveTargetLatency({ live: false, targetduration: 2, partList: null })).toBeNull();
+    expect(standardLiveTargetLatency({ live: true, targetduration: 0 })).toBeNull();
+    expect(standardLiveTargetLatency(null)).toBeNull();
   });
 
   it('sets only options the pinned hls.js knows, of the types it expects', () => {

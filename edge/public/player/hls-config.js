@@ -15,3 +15,20 @@ export function hlsConfig({ live }) {
   if (live) return { ...COMMON, lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.25 };
   return { ...COMMON, lowLatencyMode: false };
 }
+
+/**
+ * Segments a standard live viewer plays behind the newest listed one's end. hls.js's own is 3 (RFC 8216's "SHOULD NOT
+ * start less than three target durations from the end", a player's choice; a server's HOLD-BACK must be ≥ 3 ×):
+ * with Vora's 2 s segments that is ≈ 6.2 s glass to glass, 2 is ≈ 4.2 s (bench/README.md, live-glass-to-glass).
+ */
+export const STANDARD_LIVE_SEGMENTS_BEHIND = 2;
+
+/**
+ * Pure: the target latency (s) for a loaded live playlist without parts, or null to keep hls.js's own (VOD, and
+ * LL-HLS, which plays at the PART-HOLD-BACK it advertises). Not a constructor option: hls.js lets a configured
+ * `liveSyncDurationCount` override PART-HOLD-BACK too, and the page only learns which kind of input it plays here.
+ */
+export function standardLiveTargetLatency(details) {
+  if (!details?.live || (details.partList?.length ?? 0) > 0 || !(details.targetduration > 0)) return null;
+  return STANDARD_LIVE_SEGMENTS_BEHIND * details.targetduration;
+}

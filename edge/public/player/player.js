@@ -1,5 +1,5 @@
 // Attaches the stream: hls.js where Media Source Extensions exist, the browser's own HLS (Safari, iOS) otherwise.
-import { hlsConfig } from './hls-config.js';
+import { hlsConfig, standardLiveTargetLatency } from './hls-config.js';
 
 const MAX_RECOVERIES = 3;
 
@@ -52,7 +52,15 @@ function attachHlsJs(Hls, video, src, events, config) {
     if (level) events.levelSwitched(level, data.level);
   });
   let wasLive = false;
+  let targetSet = false;
   hls.on(Hls.Events.LEVEL_UPDATED, (_event, data) => {
+    // Set once (setting it again would forget the stalls hls.js adds to it), and in this event, which hls.js sends
+    // after it reads a playlist and before it chooses the first fragment to load: playback starts at the target.
+    const target = config.lowLatencyMode && !targetSet ? standardLiveTargetLatency(data.details) : null;
+    if (target !== null) {
+      hls.targetLatency = target;
+      targetSet = true;
+    }
     if (data.details.live) wasLive = true;
     else if (wasLive) events.liveEnded?.();
   });

@@ -76,6 +76,7 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
   };
 
   app.post('/on-publish', async (c) => {
+    const receivedAt = Date.now();
     const form = await readForm(c.req.parseBody());
     const peer = { addr: form.addr, clientId: form.clientid };
     const precheck = precheckPublish(form);
@@ -107,7 +108,7 @@ export function ingestHookRoutes(deps: IngestHookDeps): Hono {
       log.error({ event: 'live_publish_start_failed', liveInputId: claimed.id, continued, err: error }, 'could not start or resume the broadcast');
       return c.text('the broadcast could not be started; the origin log has the details', 503);
     }
-    log.info({ event: continued ? 'live_publish_resumed' : 'live_publish_authorized', liveInputId: claimed.id, broadcast: claimed.broadcasts, ...peer }, continued ? 'publisher back within the reconnect window' : 'publish authorized');
+    log.info({ event: continued ? 'live_publish_resumed' : 'live_publish_authorized', liveInputId: claimed.id, broadcast: claimed.broadcasts, ...peer, msInHook: Date.now() - receivedAt }, continued ? 'publisher back within the reconnect window' : 'publish authorized');
     // nginx-rtmp renames the stream to the Location (not starting with rtmp://): paths carry the id, not the key.
     return c.body(null, 302, { Location: claimed.id });
   });

@@ -119,10 +119,24 @@ export function createLiveActivities(deps: LiveActivityDeps) {
         context.heartbeat(sections);
       };
       log.info({ event: 'live_ladder_started', first, tries }, 'live ladder pulling');
+      // Where the time to the first playable segment goes (bench live-glass-to-glass reads these).
+      const spawnedAt = Date.now();
+      let encoding = false;
       const run = await encodeWhilePublishing({
-        ffmpeg: { ffmpegPath: deps.ffmpegPath, args: liveLadderArgs({ pullUrl: input.pullUrl, outDir: dir, rungs, startNumber: first, x264Preset: deps.x264Preset }), signal: context.cancellationSignal },
+        ffmpeg: {
+          ffmpegPath: deps.ffmpegPath, args: liveLadderArgs({ pullUrl: input.pullUrl, outDir: dir, rungs, startNumber: first, x264Preset: deps.x264Preset }), signal: context.cancellationSignal,
+          onProgress: () => {
+            if (encoding) return;
+            encoding = true;
+            log.info({ event: 'live_ladder_encoding', msSinceSpawn: Date.now() - spawnedAt }, 'live ladder input opened, encoding');
+          },
+        },
         publishers: [...publishers.values()],
-        afterSync: publishPlaylists,
+        afterSync: async () => {
+          const hadNone = storedCount === 0;
+          await publishPlaylists();
+          if (hadNone && storedCount > 0) log.info({ event: 'live_ladder_first_segment', msSinceSpawn: Date.now() - spawnedAt }, 'first segment and playlists stored');
+        },
         heartbeat: () => context.heartbeat(sections),
         pollMs: 100,
       });

@@ -33,6 +33,12 @@ export const LIVE_FRAGMENT_MICROSECONDS = 330_000;
  */
 export const LOW_LATENCY_FRAME_RATE = 30;
 
+/**
+ * The standard ladder's first segment is 1 s (FFmpeg's `-hls_init_time`, and a key frame 1 s after the first), the
+ * rest 2 s: a broadcast is playable at the edge a second sooner, and so is each reconnect's run.
+ */
+export const LIVE_FIRST_SEGMENT_SECONDS = 1;
+
 /** One decode, one scaled copy per rung (never upscaled; -2 keeps the width even); `fps` makes the frame rate constant. */
 function inputArgs(pullUrl: string, rungs: readonly LiveRung[], fps?: number): string[] {
   const splits = rungs.map((_, index) => `[s${index}]`).join('');
@@ -46,14 +52,23 @@ function inputArgs(pullUrl: string, rungs: readonly LiveRung[], fps?: number): s
   ];
 }
 
-/** A rung's encoders: libx264 `-tune zerolatency`, a key frame every 2 s whatever the source's timestamps, AAC. */
-function rungEncoderArgs(rung: LiveRung, index: number, x264Preset: string): string[] {
+/**
+ * Key frames every 2 s whatever the source's timestamps (the VOD expression, gte(t,n_forced*2), makes every frame a
+ * key frame when timestamps do not start at 0); with `firstAfter`, the second one comes that soon after the first.
+ */
+function keyFrameExpression(firstAfter?: number): string {
+  const every = (LIVE_SEGMENT_SECONDS - 0.01).toFixed(2);
+  const gap = firstAfter ? `if(eq(n_forced,1),${(firstAfter - 0.01).toFixed(2)},${every})` : every;
+  return `expr:if(isnan(prev_forced_t),1,gte(t-prev_forced_t,${gap}))`;
+}
+
+/** A rung's encoders: libx264 `-tune zerolatency`, key frames (keyFrameExpression), AAC. */
+function rungEncoderArgs(rung: LiveRung, index: number, x264Preset: string, firstKeyFrameAfter?: number): string[] {
   return [
     '-map', `[v${index}]`, '-map', '0:a?',
     '-c:v', 'libx264', '-preset', x264Preset, '-tune', 'zerolatency', '-profile:v', 'high', '-level:v', '3.1', '-pix_fmt', 'yuv420p',
     '-sc_threshold', '0',
-    // The VOD expression (gte(t,n_forced*2)) makes every frame a key frame when timestamps do not start at 0.
-    '-force_key_frames', `expr:if(isnan(prev_forced_t),1,gte(t-prev_forced_t,${(LIVE_SEGMENT_SECONDS - 0.01).toFixed(2)}))`,
+    '-force_key_frames', keyFrameExpression(firstKeyFrameAfter),
     '-b:v', String(rung.videoBitrate), '-maxrate', String(Math.round(rung.videoBitrate * 1.1)), '-bufsize', String(rung.videoBitrate * 2),
     '-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-ar', '48000',
   ];
@@ -69,8 +84,8 @@ export function liveLadderArgs(options: LiveLadderArgsOptions): string[] {
   options.rungs.forEach((rung, index) => {
     const dir = `${options.outDir}/${rung.name}`;
     args.push(
-      ...rungEncoderArgs(rung, index, options.x264Preset),
-      '-f', 'hls', '-hls_time', String(LIVE_SEGMENT_SECONDS), '-hls_list_size', '0',
+      ...rungEncoderArgs(rung, index, options.x264Preset, LIVE_FIRST_SEGMENT_SECONDS),
+      '-f', 'hls', '-hls_init_time', String(LIVE_FIRST_SEGMENT_SECONDS), '-hls_time', String(LIVE_SEGMENT_SECONDS), '-hls_list_size', '0',
       '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', initName,
       '-start_number', String(options.startNumber),
       '-hls_flags', 'independent_segments+omit_endlist+temp_file',
