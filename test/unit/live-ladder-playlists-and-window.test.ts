@@ -14,6 +14,9 @@ describe('live ladder arguments', () => {
   it('pulls the renamed stream once and scales one copy per rung, never up', () => {
     expect(args.filter((arg) => arg === '-i')).toHaveLength(1);
     expect(args[args.indexOf('-i') + 1]).toBe('rtmp://127.0.0.1:1935/live/live_abc');
+    // Probes the frame rate on 10 frames, not FFmpeg's 40: the first segment comes ≈ 1 s sooner.
+    expect(args.slice(args.indexOf('-fpsprobesize'), args.indexOf('-fpsprobesize') + 2)).toEqual(['-fpsprobesize', '10']);
+    expect(args.indexOf('-fpsprobesize')).toBeLessThan(args.indexOf('-i'));
     expect(args[args.indexOf('-filter_complex') + 1]).toBe("[0:v]split=2[s0][s1];[s0]scale=-2:'min(720,ih)'[v0];[s1]scale=-2:'min(360,ih)'[v1]");
   });
 

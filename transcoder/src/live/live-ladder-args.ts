@@ -39,6 +39,9 @@ export const LOW_LATENCY_FRAME_RATE = 30;
  */
 export const LIVE_FIRST_SEGMENT_SECONDS = 1;
 
+/** Frames FFmpeg reads to guess the source's frame rate (its default is 40 with millisecond FLV timestamps). */
+export const LIVE_FPS_PROBE_FRAMES = 10;
+
 /** One decode, one scaled copy per rung (never upscaled; -2 keeps the width even); `fps` makes the frame rate constant. */
 function inputArgs(pullUrl: string, rungs: readonly LiveRung[], fps?: number): string[] {
   const splits = rungs.map((_, index) => `[s${index}]`).join('');
@@ -47,6 +50,10 @@ function inputArgs(pullUrl: string, rungs: readonly LiveRung[], fps?: number): s
     '-hide_banner', '-nostdin', '-loglevel', 'warning', '-progress', 'pipe:1', '-nostats',
     // An ingest that stops answering must end the run, not hang it (microseconds).
     '-rw_timeout', '10000000',
+    // FFmpeg reads 40 frames (1.3 s at 30 fps) to guess an H.264 stream's frame rate before it encodes anything; 10
+    // tell 30 from 25 or 60 as well and make the first segment ≈ 1 s sooner. (A shorter -analyzeduration is no cut:
+    // a ladder joining mid-GOP finds no video stream before the next key frame and fails.)
+    '-fpsprobesize', String(LIVE_FPS_PROBE_FRAMES),
     '-i', pullUrl,
     '-filter_complex', `[0:v]${fps ? `fps=${fps},` : ''}split=${rungs.length}${splits};${scales}`,
   ];
