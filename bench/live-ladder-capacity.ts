@@ -8,7 +8,7 @@
 // 5 s warm-up) ≥ 0.98 and its 360p segments' lag (listed − source start − segment end) grows by < 1 s from the first
 // third of the step to the last. The answer is the largest N that holds; N = 1 is the baseline of the CPU per ladder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,7 +17,7 @@ import { LIVE_LADDER } from '../contracts/live.ts';
 import { liveLadderArgs } from '../transcoder/src/live/live-ladder-args.ts';
 import { loadNote } from './lib/machine.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
-import { cpuMsOf } from './lib/process.ts';
+import { segmentLagsMs, watchLadder } from './lib/ladder-watch.ts';
 import { median, writeResults } from './lib/results.ts';
 
 const stepSeconds = numberSetting({ env: 'BENCH_LIVE_CAPACITY_SECONDS', position: 0 }, { full: 40, quick: 10 });
@@ -67,40 +67,15 @@ async function runLadder(source: string, outDir: string): Promise<LadderRun> {
     const match = /^out_time_(?:us|ms)=(\d+)/.exec(line);
     if (match) progress.push({ at: Date.now(), outSeconds: Number(match[1]) / 1e6 });
   });
-  const listedAt = new Map<string, { at: number; endSeconds: number }>();
-  let cpuMs = 0;
-  let lastCpuAt = startedAt;
-  let done = false;
-  const exited = exitOf(ladder).then((code) => ((done = true), code));
-  while (!done) {
-    await sleep(100);
-    try {
-      cpuMs = await cpuMsOf(ladder.pid!);
-      lastCpuAt = Date.now();
-    } catch {
-      /* exited between the check and the read */
-    }
-    const text = await readFile(join(outDir, '360p', 'playlist.m3u8'), 'utf8').catch(() => '');
-    let end = 0;
-    let duration = 0;
-    for (const line of text.split('\n')) {
-      if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8));
-      else if (line.startsWith('seg_')) {
-        end += duration;
-        if (!listedAt.has(line)) listedAt.set(line, { at: Date.now(), endSeconds: end });
-      }
-    }
-  }
-  const code = await exited;
+  const { cpuMs, cpuReadAt, listed, exitCode } = await watchLadder(ladder, join(outDir, '360p', 'playlist.m3u8'), startedAt, 100);
   await exitOf(feeder);
-  if (code !== 0) throw new Error(`a ladder FFmpeg exited with ${code}`);
-  // The last segment is closed by the end of input, not by time: left out.
-  const lags = [...listedAt.values()].slice(0, -1).map(({ at, endSeconds }) => at - (startedAt + endSeconds * 1000));
+  if (exitCode !== 0) throw new Error(`a ladder FFmpeg exited with ${exitCode}`);
+  const lags = segmentLagsMs(listed, startedAt);
   const third = Math.max(1, Math.floor(lags.length / 3));
   const warm = progress.find((sample) => sample.at - startedAt >= WARMUP_MS);
   const last = progress.at(-1);
   const speed = warm && last && last.at > warm.at ? (last.outSeconds - warm.outSeconds) / ((last.at - warm.at) / 1000) : NaN;
-  return { cpuMs, wallMs: lastCpuAt - startedAt, speed, lagGrowthMs: median(lags.slice(-third)) - median(lags.slice(0, third)), segments: listedAt.size };
+  return { cpuMs, wallMs: cpuReadAt - startedAt, speed, lagGrowthMs: median(lags.slice(-third)) - median(lags.slice(0, third)), segments: listed.size };
 }
 
 interface Step {

@@ -7,12 +7,12 @@
 // was made (publisher start + the segment's end on the media timeline, an upper bound: the publisher starts late).
 // The baseline is the trial's bare ladder command (one HLS muxer with var_stream_map) on the same input.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIVE_LADDER, LIVE_SEGMENT_SECONDS } from '../contracts/live.ts';
 import { liveLadderArgs } from '../transcoder/src/live/live-ladder-args.ts';
-import { cpuMsOf } from './lib/process.ts';
+import { segmentLagsMs, watchLadder } from './lib/ladder-watch.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
 import { median, percentile, writeResults } from './lib/results.ts';
 
@@ -58,35 +58,10 @@ async function runLadder(args: (outDir: string) => string[]): Promise<Run> {
   const startedAt = Date.now();
   const ladder = spawn('ffmpeg', args(outDir), { stdio: ['pipe', 'ignore', 'inherit'] });
   publisher.stdout!.pipe(ladder.stdin!);
-  const listedAt = new Map<string, { at: number; endSeconds: number }>();
-  let cpuMs = 0;
-  let lastSampleAt = startedAt;
-  const exited = new Promise((resolve) => ladder.once('exit', resolve));
-  let done = false;
-  void exited.then(() => (done = true));
-  while (!done) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    try {
-      cpuMs = await cpuMsOf(ladder.pid!);
-      lastSampleAt = Date.now();
-    } catch {
-      /* exited between the check and the read */
-    }
-    const text = await readFile(join(outDir, '360p', 'playlist.m3u8'), 'utf8').catch(() => '');
-    let end = 0;
-    let duration = 0;
-    for (const line of text.split('\n')) {
-      if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8));
-      else if (line.startsWith('seg_')) {
-        end += duration;
-        if (!listedAt.has(line)) listedAt.set(line, { at: Date.now(), endSeconds: end });
-      }
-    }
-  }
+  const { cpuMs, cpuReadAt, listed } = await watchLadder(ladder, join(outDir, '360p', 'playlist.m3u8'), startedAt, 50);
   await rm(outDir, { recursive: true, force: true });
-  // The last segment is closed by the end of input, not by time: leave it out.
-  const lagsMs = [...listedAt.values()].slice(0, -1).map(({ at, endSeconds }) => at - (startedAt + endSeconds * 1000));
-  return { lagsMs, cpuShare: cpuMs / (lastSampleAt - startedAt), segments: listedAt.size };
+  const lagsMs = segmentLagsMs(listed, startedAt);
+  return { lagsMs, cpuShare: cpuMs / (cpuReadAt - startedAt), segments: listed.size };
 }
 
 // Alternate the two sides so neither always meets the machine in the same state.
