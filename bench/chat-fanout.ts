@@ -1,14 +1,24 @@
 /**
- * One room, 1,000 WebSocket clients on the local edge (`wrangler dev`): delivered messages/s and p50/p99
- * end-to-end latency at 10, 50 and 100 messages/s of input, for the real ChatRoom (token-verified join,
- * parsing, rules, SQLite history) against EchoRoom, a minimal object that only re-broadcasts (same run).
+ * One room, 1,000 WebSocket clients on the local edge (`wrangler dev`): delivery latency seen by a few probe
+ * sockets and delivered messages/s at 10, 50 and 100 messages/s of input, for the real ChatRoom (token-verified
+ * join, parsing, rules, SQLite history) against EchoRoom, a minimal object that only re-broadcasts.
+ *
+ * Fairness: the receiving load sockets live in worker threads (`lib/chat-load-worker.ts`) and count messages on
+ * the raw bytes; latency comes only from `PROBES` sockets on the main thread, each message stamped with the wall
+ * time it was due (the sender is paced open-loop, so a late send counts as latency); both rooms run under the
+ * same `wrangler dev`, a fresh room each round, sides alternating, the worker idle before each side, and the
+ * figures are the median over rounds. workerd's CPU per 1,000 deliveries is a figure of its own (it does not
+ * depend on what else the machine runs).
+ *
  * Usage: `npx tsx bench/chat-fanout.ts [clients] [seconds]` (defaults 1000 and 10; env BENCH_CHAT_CLIENTS /
- * BENCH_CHAT_SECONDS through `npm run bench`; `--quick`: 50 clients, 2 s, 50 msg/s only).
+ * BENCH_CHAT_SECONDS, BENCH_CHAT_ROUNDS (3), BENCH_CHAT_THREADS (2), BENCH_CHAT_PROTOCOL (the ChatRoom clients'
+ * `v`, 1) through `npm run bench`; `--quick`: 50 clients, 2 s, 50 msg/s only, 1 round).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { shiftedPorts } from '../contracts/local-ports.ts';
 import { stackContext, type StackContext } from '../stack/component.ts';
@@ -16,9 +26,12 @@ import { repoRoot } from '../stack/paths.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
 import { formatTable } from '../cli/lib/table.ts';
+import { stampLatencies, stampText } from './lib/chat-stamps.ts';
+import type { LoadWorkerData } from './lib/chat-load-worker.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { processGroupCpuMs } from './lib/process.ts';
+import { median, percentile, writeResults, type BenchResult } from './lib/results.ts';
 import { bundleWorker, repoWranglerToml, workerComponent } from './lib/wrangler.ts';
-import { writeResults, type BenchResult } from './lib/results.ts';
 
 // `ws` is in node_modules (a wrangler dependency) without types; Node 20 has no global WebSocket.
 interface WsClient {
@@ -26,17 +39,21 @@ interface WsClient {
   on(event: 'message', listener: (data: Buffer) => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
   send(data: string): void;
-  close(): void;
   terminate(): void;
 }
 const { WebSocket } = createRequire(import.meta.url)('ws') as { WebSocket: new (url: string, options: object) => WsClient };
 
 const CLIENTS = numberSetting({ env: 'BENCH_CHAT_CLIENTS', position: 0 }, { full: 1000, quick: 50 });
 const SECONDS = numberSetting({ env: 'BENCH_CHAT_SECONDS', position: 1 }, { full: 10, quick: 2 });
+const ROUNDS = numberSetting({ env: 'BENCH_CHAT_ROUNDS', position: 2 }, { full: 3, quick: 1 });
+const THREADS = numberSetting({ env: 'BENCH_CHAT_THREADS', position: 3 }, { full: 2, quick: 1 });
+const PROTOCOL = numberSetting({ env: 'BENCH_CHAT_PROTOCOL', position: 4 }, { full: 1, quick: 1 });
+/** Sockets on the main thread that time every message; the rest of the room (but the sender) is load. */
+const PROBES = Math.min(10, Math.max(1, Math.floor(CLIENTS / 20)));
 /** 50 msg/s is the issue's figure of record; 10 and 100 show the trend around it. */
 const RATES = quick ? [50] : [10, 50, 100];
-const ROOM = 'bench-fanout';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const wallNow = () => performance.timeOrigin + performance.now();
 
 /** The repo's worker with EchoRoom added, from the bench-only entry (bench/workers/chat-fanout-entry.ts), bundled once. */
 async function benchWranglerConfig(dir: string, ctx: StackContext): Promise<string> {
@@ -45,69 +62,135 @@ async function benchWranglerConfig(dir: string, ctx: StackContext): Promise<stri
   return bundleWorker(dir, ctx, `${toml}${echo}`, join(repoRoot, 'bench/workers/chat-fanout-entry.ts'));
 }
 
-/** Opens `urls` with at most 50 handshakes in flight; every socket counts marked frames into `onSample`. */
-async function connectAll(urls: string[], onSample: (text: string) => void, dropped: { count: number }): Promise<WsClient[]> {
-  const sockets: WsClient[] = [];
-  let next = 0;
-  async function worker() {
-    while (next < urls.length) {
-      const url = urls[next++]!;
-      const socket = new WebSocket(url, { perMessageDeflate: false });
-      await new Promise<void>((resolve, reject) => {
-        socket.on('open', () => resolve());
-        socket.on('error', reject);
+async function openSocket(url: string, onFrame: (data: Buffer) => void, dropped: { count: number }): Promise<WsClient> {
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.on('open', () => resolve());
+    socket.on('error', reject);
+  });
+  socket.on('message', onFrame);
+  socket.on('close', () => (dropped.count += 1));
+  return socket;
+}
+
+// A worker thread does not inherit tsx's hooks from `--import tsx`: the thread registers them, then loads the TypeScript.
+const LOAD_WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./lib/chat-load-worker.ts', import.meta.url).href)}); })`;
+
+/** A load thread and the shared slots it counts into (see LoadWorkerData). */
+class LoadThread {
+  readonly counts = new Int32Array(new SharedArrayBuffer(12));
+  readonly lastAt = new Float64Array(new SharedArrayBuffer(8));
+  readonly worker: Worker;
+  readonly connected: Promise<number>;
+
+  constructor(urls: string[]) {
+    const data: LoadWorkerData = { urls, counters: this.counts.buffer as SharedArrayBuffer, lastAt: this.lastAt.buffer as SharedArrayBuffer };
+    this.worker = new Worker(LOAD_WORKER_BOOT, { eval: true, workerData: data });
+    this.connected = new Promise((resolve, reject) => {
+      this.worker.once('error', reject);
+      this.worker.on('message', (message: { type: string; count?: number; error?: string }) => {
+        if (message.type === 'connected') resolve(message.count!);
+        if (message.type === 'failed') reject(new Error(`a load thread could not connect: ${message.error}`));
       });
-      socket.on('message', (data) => onSample(data.toString()));
-      socket.on('close', () => (dropped.count += 1));
-      sockets.push(socket);
-    }
+    });
   }
-  await Promise.all(Array.from({ length: 50 }, worker));
-  return sockets;
-}
 
-/** `perSecond`: frames delivered over the time from the first send to the last receipt (the drain counts). */
-interface PhaseResult { rate: number; sent: number; delivered: number; perSecond: number; p50: number; p99: number }
-
-/** Latencies of the current phase: text `b:{phase}:{sentAt}` inside whatever frame the room sends back. */
-class Samples {
-  phase = 0;
-  count = 0;
-  lastAt = 0;
-  values = new Float64Array(CLIENTS * Math.max(...RATES) * (SECONDS + 5));
-  take(text: string) {
-    const at = text.indexOf(`b:${this.phase}:`);
-    if (at < 0) return;
-    const start = at + `b:${this.phase}:`.length;
-    const sentAt = Number(text.slice(start, text.indexOf('"', start)));
-    this.lastAt = performance.now();
-    if (this.count < this.values.length) this.values[this.count++] = this.lastAt - sentAt;
+  startPhase(phase: number) {
+    Atomics.store(this.counts, 1, 0);
+    Atomics.store(this.counts, 0, phase);
   }
-  percentile(sorted: Float64Array, p: number) {
-    return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+  received = () => Atomics.load(this.counts, 1);
+  closedByServer = () => Atomics.load(this.counts, 2);
+
+  async close() {
+    const closed = new Promise((resolve) => this.worker.on('message', (message: { type: string }) => message.type === 'closed' && resolve(null)));
+    this.worker.postMessage('close');
+    await closed;
+    await this.worker.terminate();
   }
 }
 
-async function runPhases(sender: WsClient, samples: Samples): Promise<PhaseResult[]> {
+/** Waits until the worker processes use < 5 % of a core over 1 s (the previous side's closes are done), at most 60 s. */
+async function workerIdle(pgid: number) {
+  const deadline = Date.now() + 60_000;
+  let before = await processGroupCpuMs(pgid);
+  while (Date.now() < deadline) {
+    await sleep(1000);
+    const now = await processGroupCpuMs(pgid);
+    if (now - before < 50) return;
+    before = now;
+  }
+  console.log('warning: the worker did not settle within 60 s');
+}
+
+interface PhaseResult { rate: number; sent: number; delivered: number; expected: number; perSecond: number; p50: number; p99: number; cpuPer1000: number; probeSamples: number }
+
+interface Side { name: string; urls(room: string, count: number): Promise<string[]>; prepare(room: string): Promise<void> }
+
+let phaseCounter = 0;
+
+async function runSide(side: Side, room: string, pgid: number): Promise<PhaseResult[]> {
+  await side.prepare(room);
+  const urls = await side.urls(room, CLIENTS);
+  const dropped = { count: 0 };
+  const latencies: number[] = [];
+  let probePhase = 0;
+  const connectStart = performance.now();
+  const sender = await openSocket(urls[0]!, () => {}, dropped);
+  const probes = await Promise.all(
+    urls.slice(1, 1 + PROBES).map((url) => openSocket(url, (data) => latencies.push(...stampLatencies(data.toString(), probePhase, wallNow())), dropped)),
+  );
+  const loadUrls = urls.slice(1 + PROBES);
+  const threads = Array.from({ length: THREADS }, (_, t) => new LoadThread(loadUrls.filter((_, i) => i % THREADS === t)));
+  const loads = (await Promise.all(threads.map((thread) => thread.connected))).reduce((a, b) => a + b, 0);
+  console.log(`${side.name} (${room}): ${1 + probes.length + loads} clients connected in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`);
+  await workerIdle(pgid);
+
   const results: PhaseResult[] = [];
   for (const rate of RATES) {
-    samples.phase += 1;
-    samples.count = 0;
-    const started = performance.now();
+    const phase = ++phaseCounter;
+    latencies.length = 0;
+    probePhase = phase;
+    for (const thread of threads) thread.startPhase(phase);
+    const receivers = probes.length + loads;
+    const delivered = () => threads.reduce((sum, thread) => sum + thread.received(), 0) + latencies.length;
+    const cpuBefore = await processGroupCpuMs(pgid);
+    const started = wallNow();
     let sent = 0;
-    // Drift-free schedule: the n-th message goes at started + n / rate.
-    while (performance.now() - started < SECONDS * 1000) {
-      sender.send(JSON.stringify({ type: 'send', text: `b:${samples.phase}:${performance.now().toFixed(3)}`, nonce: String(sent) }));
+    // Open loop: the n-th message is due at started + n / rate and carries that time, however late it leaves.
+    for (let due = started; due < started + SECONDS * 1000; due = started + (sent * 1000) / rate) {
+      const wait = due - wallNow();
+      if (wait > 0) await sleep(wait);
+      sender.send(JSON.stringify({ type: 'send', text: stampText(phase, due), nonce: `${phase}-${sent}` }));
       sent += 1;
-      await sleep(Math.max(0, started + (sent * 1000) / rate - performance.now()));
     }
-    // Drain: wait until this phase's frames stop arriving (1 s of silence, at most 60 s), so the next phase starts clean.
-    const sendEnd = performance.now();
-    while (performance.now() - sendEnd < 60_000 && performance.now() - Math.max(samples.lastAt, sendEnd) < 1000) await sleep(100);
-    const sorted = samples.values.slice(0, samples.count).sort();
-    const seconds = (Math.max(samples.lastAt, sendEnd) - started) / 1000;
-    results.push({ rate, sent, delivered: samples.count, perSecond: samples.count / seconds, p50: samples.percentile(sorted, 50), p99: samples.percentile(sorted, 99) });
+    const sendEnd = wallNow();
+    // Drain: until every receiver holds every message, or 2 s without progress (at most 30 s).
+    const expected = sent * receivers;
+    let progressAt = wallNow();
+    let seen = delivered();
+    while (seen < expected && wallNow() - sendEnd < 30_000 && wallNow() - progressAt < 2000) {
+      await sleep(50);
+      const now = delivered();
+      if (now > seen) progressAt = wallNow();
+      seen = now;
+    }
+    const cpuMs = (await processGroupCpuMs(pgid)) - cpuBefore;
+    const lastAt = Math.max(sendEnd, ...threads.map((thread) => thread.lastAt[0]!));
+    const sorted = Float64Array.from(latencies).sort();
+    results.push({
+      rate, sent, delivered: seen, expected, perSecond: seen / ((lastAt - started) / 1000),
+      p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuPer1000: (cpuMs / Math.max(1, seen)) * 1000, probeSamples: sorted.length,
+    });
   }
+  const closedByServer = dropped.count + threads.reduce((sum, thread) => sum + thread.closedByServer(), 0);
+  // A socket closed by the server (a worker reload, a 4008) would make the numbers lie: say so.
+  if (closedByServer > 0) console.log(`${side.name}: ${closedByServer} sockets were closed by the server during the run`);
+  sender.terminate();
+  for (const probe of probes) probe.terminate();
+  await Promise.all(threads.map((thread) => thread.close()));
+  await workerIdle(pgid);
   return results;
 }
 
@@ -124,52 +207,72 @@ const internal = (path: string, body: unknown) =>
 try {
   const started = performance.now();
   await runner.start();
+  const pgid = runner.pids()[0]!;
   console.log(`edge ready in ${((performance.now() - started) / 1000).toFixed(1)} s on ${base}`);
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const keys = await internal('/internal/keys', { keys: [{ ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'ES256', use: 'sig' }] });
   if (!keys.ok) throw new Error(`PUT /internal/keys: ${keys.status} ${await keys.text()}`);
-  // The sender posts up to 100 messages/s: lift the per-user rate limit for this room only.
-  const rules = await internal(`/internal/rooms/${ROOM}/rules`, { burst: 1000, ratePerSecond: 1000 });
-  if (!rules.ok) throw new Error(`PUT rules: ${rules.status} ${await rules.text()}`);
-
   const exp = Math.floor(Date.now() / 1000) + 3600;
-  const token = (i: number) =>
-    new SignJWT({ sub: `bench-${i}`, name: `Bench ${i}`, role: i === 0 ? 'broadcaster' : 'viewer', room: ROOM, exp }).setProtectedHeader({ alg: 'ES256', kid: 'bench-1' }).sign(privateKey);
-  const chatUrls = await Promise.all(Array.from({ length: CLIENTS }, async (_, i) => `${wsBase}/rooms/${ROOM}/ws?v=1&token=${await token(i)}`));
-  const echoUrls = Array.from({ length: CLIENTS }, () => `${wsBase}/bench/echo/${ROOM}/ws`);
 
-  const table: Record<string, PhaseResult[]> = {};
-  for (const [name, urls] of [['ChatRoom', chatUrls], ['EchoRoom (baseline)', echoUrls]] as const) {
-    const samples = new Samples();
-    const connectStart = performance.now();
-    const dropped = { count: 0 };
-    const sockets = await connectAll(urls, (text) => samples.take(text), dropped);
-    console.log(`${name}: ${sockets.length} clients connected in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`);
-    await sleep(2000);
-    table[name] = await runPhases(sockets[0]!, samples);
-    // A socket closed by the server (a worker reload, a 4008) would make the numbers lie: say so.
-    if (dropped.count > 0) console.log(`${name}: ${dropped.count} sockets were closed during the run`);
-    for (const socket of sockets) socket.terminate();
-    await sleep(2000);
+  const chatRoom: Side = {
+    name: 'ChatRoom',
+    // The sender posts up to 100 messages/s: lift the per-user rate limit for this room only.
+    async prepare(room) {
+      const rules = await internal(`/internal/rooms/${room}/rules`, { burst: 1000, ratePerSecond: 1000 });
+      if (!rules.ok) throw new Error(`PUT rules: ${rules.status} ${await rules.text()}`);
+    },
+    urls: (room, count) =>
+      Promise.all(
+        Array.from({ length: count }, async (_, i) => {
+          const token = await new SignJWT({ sub: `bench-${i}`, name: `Bench ${i}`, role: i === 0 ? 'broadcaster' : 'viewer', room, exp })
+            .setProtectedHeader({ alg: 'ES256', kid: 'bench-1' })
+            .sign(privateKey);
+          return `${wsBase}/rooms/${room}/ws?v=${PROTOCOL}&token=${token}`;
+        }),
+      ),
+  };
+  const echoRoom: Side = {
+    name: 'EchoRoom (baseline)',
+    async prepare() {},
+    urls: async (room, count) => Array.from({ length: count }, () => `${wsBase}/bench/echo/${room}/ws`),
+  };
+
+  const rounds: Record<string, PhaseResult[][]> = { [chatRoom.name]: [], [echoRoom.name]: [] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    // Alternate which room goes first, so neither always meets a fresher machine.
+    for (const side of round % 2 === 0 ? [chatRoom, echoRoom] : [echoRoom, chatRoom]) {
+      rounds[side.name]!.push(await runSide(side, `fanout-${round}-${side === chatRoom ? 'chat' : 'echo'}`, pgid));
+    }
   }
 
-  const rows = Object.entries(table).flatMap(([name, phases]) =>
-    phases.map((r) => [name, `${r.rate}/s`, String(r.sent), `${r.delivered} / ${r.sent * CLIENTS}`, r.perSecond.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1)]),
+  const rows = Object.entries(rounds).flatMap(([name, perRound]) =>
+    perRound.flatMap((phases, round) =>
+      phases.map((r) => [name, String(round + 1), `${r.rate}/s`, `${r.delivered} / ${r.expected}`, r.perSecond.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.cpuPer1000.toFixed(1)]),
+    ),
   );
-  console.log(`\n${CLIENTS} clients in one room, ${SECONDS} s per rate\n`);
-  console.log(formatTable(['room', 'input', 'sent', 'delivered / expected', 'delivered msgs/s', 'p50 ms', 'p99 ms'], rows));
+  console.log(`\n${CLIENTS} clients in one room (${PROBES} probes, load on ${THREADS} threads), ${SECONDS} s per rate, ${ROUNDS} rounds\n`);
+  console.log(formatTable(['room', 'round', 'input', 'delivered / expected', 'delivered msgs/s', 'probe p50 ms', 'probe p99 ms', 'worker CPU ms / 1,000 deliveries'], rows));
 
-  const chat = table.ChatRoom!;
-  const echo = table['EchoRoom (baseline)']!;
-  const setting = [`${CLIENTS} clients in one room, ${SECONDS} s at the input rate after a 2 s settle; one phase per rate, latencies over every delivered frame`, modeNote].filter(Boolean).join('; ');
-  const results: BenchResult[] = chat.flatMap((r, i) => {
-    const suffix = r.rate === 50 ? '' : `-${r.rate}/s`;
-    const delivered = `${r.delivered} of ${r.sent * CLIENTS} frames`;
+  /** The median over rounds of one figure of one rate. */
+  const med = (name: string, rateIndex: number, pick: (r: PhaseResult) => number) => median(rounds[name]!.map((phases) => pick(phases[rateIndex]!)));
+  const setting = [
+    `${CLIENTS} clients in one room (1 sender, ${PROBES} probe sockets timing every message, the rest counting on ${THREADS} load threads), ChatRoom clients on protocol v${PROTOCOL}; ${SECONDS} s per rate, open-loop sender, median of ${ROUNDS} alternating rounds, fresh room each`,
+    modeNote,
+  ].filter(Boolean).join('; ');
+  const results: BenchResult[] = RATES.flatMap((rate, i) => {
+    const suffix = rate === 50 ? '' : `-${rate}/s`;
+    const chat = (pick: (r: PhaseResult) => number) => med(chatRoom.name, i, pick);
+    const echo = (pick: (r: PhaseResult) => number) => med(echoRoom.name, i, pick);
+    const delivered = rounds[chatRoom.name]!.map((phases) => `${phases[i]!.delivered}/${phases[i]!.expected}`).join(', ');
+    const echoDelivered = rounds[echoRoom.name]!.map((phases) => `${phases[i]!.delivered}/${phases[i]!.expected}`).join(', ');
+    const baseline = 'EchoRoom (re-broadcast only)';
     return [
-      { name: `chat-fanout${suffix}`, value: r.perSecond, unit: 'msgs/s', baseline: 'EchoRoom (re-broadcast only)', baselineValue: echo[i]!.perSecond, better: 'higher' as const,
-        goal: r.rate === 50 ? { ratioAtLeast: 0.8 } : {}, notes: `${r.rate} msg/s in, ${delivered}; ${setting}` },
-      { name: `chat-fanout-p99${suffix}`, value: r.p99, unit: 'ms', baseline: 'EchoRoom (re-broadcast only)', baselineValue: echo[i]!.p99, better: 'lower' as const,
-        goal: r.rate === 50 ? { valueAtMost: 100 } : {}, notes: `p50 ${r.p50.toFixed(1)} ms (EchoRoom ${echo[i]!.p50.toFixed(1)}); send → receive on one clock; ${setting}` },
+      { name: `chat-fanout${suffix}`, value: chat((r) => r.perSecond), unit: 'msgs/s', baseline, baselineValue: echo((r) => r.perSecond), better: 'higher' as const,
+        goal: rate === 50 ? { ratioAtLeast: 0.8 } : {}, notes: `${rate} msg/s in; delivered per round ${delivered} (EchoRoom ${echoDelivered}); ${setting}` },
+      { name: `chat-fanout-p99${suffix}`, value: chat((r) => r.p99), unit: 'ms', baseline, baselineValue: echo((r) => r.p99), better: 'lower' as const,
+        goal: rate === 50 ? { valueAtMost: 100 } : {}, notes: `p50 ${chat((r) => r.p50).toFixed(1)} ms (EchoRoom ${echo((r) => r.p50).toFixed(1)}); due time → probe receipt, one clock; ${setting}` },
+      { name: `chat-fanout-cpu${suffix}`, value: chat((r) => r.cpuPer1000), unit: 'CPU ms / 1,000 deliveries', baseline, baselineValue: echo((r) => r.cpuPer1000), better: 'lower' as const,
+        goal: {}, notes: `wrangler dev's process group (workerd) CPU over the phase and its drain; ${setting}` },
     ];
   });
   await writeResults('chat-fanout', results);

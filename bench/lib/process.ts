@@ -1,6 +1,6 @@
 // Child processes a benchmark starts itself (servers under test), measured and stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /** Resident memory of a process in MiB: now (VmRSS) and peak (VmHWM), from /proc. */
 export async function memoryMiB(pid: number): Promise<{ now: number; peak: number }> {
@@ -43,4 +43,19 @@ export async function stopProcess(child: ChildProcess, graceMs = 5_000): Promise
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** CPU time (ms) used so far by every live process of a process group (wrangler and its workerd children), from /proc. */
+export async function processGroupCpuMs(pgid: number): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = (await readFile(`/proc/${entry}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      if (Number(fields[2]) === pgid) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
 }
