@@ -12,7 +12,7 @@
  *
  * Usage: `npx tsx bench/chat-fanout.ts [clients] [seconds]` (defaults 1000 and 10; env BENCH_CHAT_CLIENTS /
  * BENCH_CHAT_SECONDS, BENCH_CHAT_ROUNDS (3), BENCH_CHAT_THREADS (2), BENCH_CHAT_PROTOCOL (the ChatRoom clients'
- * `v`, 1) through `npm run bench`; `--quick`: 50 clients, 2 s, 50 msg/s only, 1 round).
+ * `v`, 2: the watch page's) through `npm run bench`; `--quick`: 50 clients, 2 s, 50 msg/s only, 1 round).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -47,7 +47,7 @@ const CLIENTS = numberSetting({ env: 'BENCH_CHAT_CLIENTS', position: 0 }, { full
 const SECONDS = numberSetting({ env: 'BENCH_CHAT_SECONDS', position: 1 }, { full: 10, quick: 2 });
 const ROUNDS = numberSetting({ env: 'BENCH_CHAT_ROUNDS', position: 2 }, { full: 3, quick: 1 });
 const THREADS = numberSetting({ env: 'BENCH_CHAT_THREADS', position: 3 }, { full: 2, quick: 1 });
-const PROTOCOL = numberSetting({ env: 'BENCH_CHAT_PROTOCOL', position: 4 }, { full: 1, quick: 1 });
+const PROTOCOL = numberSetting({ env: 'BENCH_CHAT_PROTOCOL', position: 4 }, { full: 2, quick: 2 });
 /** Sockets on the main thread that time every message; the rest of the room (but the sender) is load. */
 const PROBES = Math.min(10, Math.max(1, Math.floor(CLIENTS / 20)));
 /** 50 msg/s is the issue's figure of record; 10 and 100 show the trend around it. */

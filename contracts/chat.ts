@@ -1,7 +1,18 @@
 import { z } from 'zod';
 
-/** Version of the wire protocol below; clients may send `?v=1` on the upgrade, any other value is refused. */
-export const CHAT_PROTOCOL_VERSION = 1;
+/**
+ * The newest version of the wire protocol below. A client names the version it speaks with `?v=` on the upgrade
+ * (absent: 1); any other value is refused. v2 differs from v1 in one frame: in a busy room, messages sent
+ * within one short window reach a v2 socket together, as one `messages` frame.
+ */
+export const CHAT_PROTOCOL_VERSION = 2;
+export type ChatProtocolVersion = 1 | 2;
+
+/** `?v=` of the upgrade: 1 when absent, 'invalid' for anything but 1 or 2 (refused at the edge). */
+export function parseProtocolVersion(value: string | null | undefined): ChatProtocolVersion | 'invalid' {
+  if (value === null || value === undefined || value === '' || value === '1') return 1;
+  return value === '2' ? 2 : 'invalid';
+}
 
 /** `?since=SEQ` of the upgrade as a number, null when absent; anything else is refused at the edge before the upgrade. */
 export function parseSince(value: string | null | undefined): number | null | 'invalid' {
@@ -114,6 +125,13 @@ export const MessageFrame = z.object({
 export type MessageFrame = z.infer<typeof MessageFrame>;
 
 /**
+ * Protocol v2 only: messages broadcast within one batching window of a busy room, oldest first, each exactly as
+ * its own `message` frame would be. A v2 client handles both `message` and `messages`.
+ */
+export const MessagesFrame = z.object({ type: z.literal('messages'), messages: z.array(MessageFrame).min(1) });
+export type MessagesFrame = z.infer<typeof MessagesFrame>;
+
+/**
  * Sent first to every new socket: the stored messages after `?since=` (or the last 200), oldest first.
  * `lastSeq` is the room's counter at that moment; `truncated` says messages after `since` were already pruned.
  */
@@ -186,7 +204,7 @@ export const ErrorFrame = z.object({
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
-export const ServerFrame = z.discriminatedUnion('type', [MessageFrame, HistoryFrame, PresenceFrame, EventFrame, DeletedFrame, ErrorFrame, WelcomeFrame]);
+export const ServerFrame = z.discriminatedUnion('type', [MessageFrame, MessagesFrame, HistoryFrame, PresenceFrame, EventFrame, DeletedFrame, ErrorFrame, WelcomeFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
 /** Close codes the room uses (4000-4999 are the application's). */

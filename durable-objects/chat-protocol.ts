@@ -5,6 +5,7 @@ import {
   ChatUser,
   ClientFrame,
   type ChatErrorCode,
+  type ChatProtocolVersion,
   type DeletedFrame,
   type ErrorFrame,
   type EventFrame,
@@ -113,3 +114,24 @@ export const networkKey = (network: string) => `net/${network}`;
 
 /** The hibernation tag of a user's sockets (`ctx.getWebSockets(tag)`); tags are ≤ 256 chars, user ids ≤ 128. */
 export const userTag = (userId: string) => `user:${userId}`;
+
+/** The hibernation tag of a protocol-v2 socket (v1 sockets carry none: so did every socket before v2). */
+export const PROTOCOL_2_TAG = 'protocol:2';
+
+/** The hibernation tags of a new socket: its user's, and the protocol's when it is not v1. */
+export const socketTags = (userId: string, protocol: ChatProtocolVersion) => (protocol === 2 ? [userTag(userId), PROTOCOL_2_TAG] : [userTag(userId)]);
+
+/** A socket's user and protocol from its tags (socketTags), as the room rebuilds them after waking; null for a socket without a user tag. */
+export function memberFromTags(tags: string[]): { userId: string; protocol: ChatProtocolVersion } | null {
+  const user = tags.find((tag) => tag.startsWith('user:'));
+  return user ? { userId: user.slice('user:'.length), protocol: tags.includes(PROTOCOL_2_TAG) ? 2 : 1 } : null;
+}
+
+/**
+ * What a v2 socket receives for messages that were already encoded one by one (encodeFrame of each MessageFrame):
+ * a lone message as it is, several as one `messages` frame. Built from the encoded texts, so no message is
+ * serialised twice.
+ */
+export function messagesFrameText(encodedMessages: string[]): string {
+  return encodedMessages.length === 1 ? encodedMessages[0]! : `{"type":"messages","messages":[${encodedMessages.join(',')}]}`;
+}

@@ -1,16 +1,24 @@
 import { DurableObject } from 'cloudflare:workers';
 import { errorBody } from '../contracts/http.ts';
-import { CHAT_CLOSE_CODES, CHAT_GUEST_HEADER, CHAT_USER_HEADER, parseSince, type ChatRules, type ChatUser, type LiveEvent, type ModerationFrame, type SendFrame, type ServerFrame } from '../contracts/chat.ts';
+import {
+  CHAT_CLOSE_CODES, CHAT_GUEST_HEADER, CHAT_USER_HEADER, parseProtocolVersion, parseSince,
+  type ChatRules, type ChatUser, type LiveEvent, type MessageFrame, type ModerationFrame, type SendFrame, type ServerFrame,
+} from '../contracts/chat.ts';
 import { recordStrike } from './chat-abuse.ts';
 import { refuseModeration } from './chat-moderation.ts';
 import {
-  deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, messageFrame, networkKey, parseClientFrame,
-  presenceFrame, readAttachment, readForwardedGuest, readForwardedUser, userTag, welcomeFrame, type SocketAttachment,
+  deletedFrame, encodeFrame, errorFrame, eventFrame, historyFrame, memberFromTags, messageFrame, messagesFrameText, networkKey, parseClientFrame,
+  presenceFrame, readAttachment, readForwardedGuest, readForwardedUser, socketTags, userTag, welcomeFrame, type SocketAttachment,
 } from './chat-protocol.ts';
 import { decideSend, writeRefusal } from './chat-rules.ts';
+import { MessageBatcher } from './message-batcher.ts';
 import { MessageSeq } from './message-seq.ts';
 import { planPresence } from './presence-throttle.ts';
+import { RoomSockets } from './room-sockets.ts';
 import { RoomStore } from './room-store.ts';
+
+/** From this many open sockets a room is busy: v2 sockets get messages batched (MessageBatcher); below, each at once. */
+export const BATCH_FROM_SOCKETS = 32;
 
 /** A refused fetch, in the error body every Vora HTTP answer uses (the DO has no Hono to throw to). */
 const refuseFetch = (status: number, code: string, message: string, headers = {}) => Response.json(errorBody(code, message), { status, headers });
@@ -22,12 +30,25 @@ const refuseFetch = (status: number, code: string, message: string, headers = {}
 export class ChatRoom extends DurableObject {
   private readonly seq: MessageSeq;
   private readonly store: RoomStore;
+  private readonly batcher = new MessageBatcher((encoded) => this.sendToAll(this.sockets.speaking(2), messagesFrameText(encoded)));
+  private socketCache: RoomSockets<WebSocket> | null = null;
 
   /** The room needs no bindings. */
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     this.seq = new MessageSeq(ctx.storage.sql);
     this.store = new RoomStore(ctx.storage.sql);
+  }
+
+  /** The open sockets, rebuilt from the runtime's list and tags the first time they are needed after a wake. */
+  private get sockets(): RoomSockets<WebSocket> {
+    if (this.socketCache) return this.socketCache;
+    this.socketCache = new RoomSockets<WebSocket>();
+    for (const socket of this.ctx.getWebSockets()) {
+      const member = memberFromTags(this.ctx.getTags(socket));
+      if (member && socket.readyState === WebSocket.OPEN) this.socketCache.add(socket, member);
+    }
+    return this.socketCache;
   }
 
   /** Liveness probe for the edge's /healthz (RPC); touches no storage. */
@@ -62,18 +83,24 @@ export class ChatRoom extends DurableObject {
     const guest = readForwardedGuest(request.headers.get(CHAT_GUEST_HEADER));
     if (!user || !guest.ok) return refuseFetch(401, 'unauthorized', 'no verified user: connect through the edge with ?token=<chat token> or ?playback=<playback token>');
     if (this.store.isBanned(user.id)) return refuseFetch(403, 'banned', 'you are banned from this room');
-    const since = parseSince(new URL(request.url).searchParams.get('since'));
+    const query = new URL(request.url).searchParams;
+    const since = parseSince(query.get('since'));
+    // The edge refused any other version; a direct call without one speaks v1.
+    const protocol = parseProtocolVersion(query.get('v')) === 2 ? 2 : 1;
 
+    // Messages still waiting for their batch are in the history already: send them to the others first, not twice to the joiner.
+    this.batcher.flush();
     const { 0: client, 1: server } = new WebSocketPair();
-    // The tag finds a user's sockets (timeout notice, ban) without reading every attachment.
-    this.ctx.acceptWebSocket(server, [userTag(user.id)]);
+    // The user tag finds a user's sockets (timeout notice, ban) without reading every attachment; the protocol tag survives hibernation.
+    this.ctx.acceptWebSocket(server, socketTags(user.id, protocol));
+    this.sockets.add(server, { userId: user.id, protocol });
     server.serializeAttachment({ user, ...(guest.guest ? { guest: guest.guest } : {}), joinedAt: Date.now(), strikes: [] } satisfies SocketAttachment);
     // No await between accept and the history: no message can slip between the two, so resume has no gap or duplicate.
     const lastSeq = this.seq.current();
     const { messages, truncated } = this.store.history(since === 'invalid' || (since ?? 0) > lastSeq ? null : since);
     server.send(encodeFrame(historyFrame(messages, lastSeq, truncated)));
     server.send(encodeFrame(welcomeFrame(user, writeRefusal(guest.guest, this.store.rules()))));
-    if (!(await this.presenceChanged())) server.send(encodeFrame(presenceFrame(this.connectedUsers())));
+    if (!(await this.presenceChanged())) server.send(encodeFrame(presenceFrame(this.sockets.users)));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -103,7 +130,7 @@ export class ChatRoom extends DurableObject {
     this.store.appendMessage(message);
     this.store.recordSend(user.id, decision.bucket, now);
     if (attachment.guest && decision.networkBucket) this.store.recordSend(networkKey(attachment.guest.network), decision.networkBucket, now);
-    this.broadcast(message);
+    this.broadcastMessage(message);
   }
 
   private async moderate(ws: WebSocket, actor: ChatUser, frame: ModerationFrame): Promise<void> {
@@ -123,7 +150,10 @@ export class ChatRoom extends DurableObject {
       return;
     }
     this.store.ban(frame.userId, actor.id, now);
-    for (const socket of this.socketsOf(frame.userId)) socket.close(CHAT_CLOSE_CODES.banned, 'banned from this room');
+    for (const socket of this.socketsOf(frame.userId)) {
+      socket.close(CHAT_CLOSE_CODES.banned, 'banned from this room');
+      this.sockets.remove(socket);
+    }
     await this.presenceChanged();
   }
 
@@ -134,10 +164,12 @@ export class ChatRoom extends DurableObject {
     ws.send(encodeFrame(error));
     if (!close) return;
     ws.close(CHAT_CLOSE_CODES.policyViolation, 'too many refused frames');
+    this.sockets.remove(ws);
     await this.presenceChanged();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.sockets.remove(ws);
     // 1005/1006 describe a missing close frame and may not be sent back; answer those with a normal close.
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
@@ -147,7 +179,8 @@ export class ChatRoom extends DurableObject {
     await this.presenceChanged();
   }
 
-  override async webSocketError(): Promise<void> {
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.sockets.remove(ws);
     await this.presenceChanged();
   }
 
@@ -159,7 +192,7 @@ export class ChatRoom extends DurableObject {
   /** Broadcasts the count now, or arms an alarm for the end of the throttle window. True when it broadcast. */
   private async presenceChanged(): Promise<boolean> {
     const now = Date.now();
-    const count = this.connectedUsers();
+    const count = this.sockets.users;
     const plan = planPresence(this.store.presenceSent(), count, now);
     if (plan.kind === 'send') {
       this.broadcast(presenceFrame(count));
@@ -179,20 +212,24 @@ export class ChatRoom extends DurableObject {
     return this.ctx.getWebSockets(userTag(userId)).filter((socket) => socket.readyState === WebSocket.OPEN);
   }
 
-  /** Presence counts people, not tabs: distinct user ids among open sockets. */
-  private connectedUsers(): number {
-    return new Set(this.openSockets().map((socket) => this.ctx.getTags(socket)[0])).size;
+  /** A chat message, serialised once: v1 sockets get it at once; v2 sockets of a busy room get it in the current batch. */
+  private broadcastMessage(message: MessageFrame): void {
+    const data = encodeFrame(message);
+    this.sendToAll(this.sockets.speaking(1), data);
+    if (this.sockets.size >= BATCH_FROM_SOCKETS) return this.batcher.push(data);
+    this.batcher.flush();
+    this.sendToAll(this.sockets.speaking(2), data);
   }
 
-  private openSockets(): WebSocket[] {
-    return this.ctx.getWebSockets().filter((socket) => socket.readyState === WebSocket.OPEN);
-  }
-
-  /** Sends to every open socket; returns how many got the frame. */
+  /** Sends any other frame to every open socket, after the messages still waiting (order holds); returns how many got it. */
   private broadcast(frame: ServerFrame): number {
-    const data = encodeFrame(frame);
+    this.batcher.flush();
+    return this.sendToAll(this.sockets.all(), encodeFrame(frame));
+  }
+
+  private sendToAll(sockets: Iterable<WebSocket>, data: string): number {
     let delivered = 0;
-    for (const socket of this.openSockets()) {
+    for (const socket of sockets) {
       try {
         socket.send(data);
         delivered += 1;

@@ -47,14 +47,16 @@ describe('GET /rooms/:room/ws with a chat token', () => {
   it('refuses an unknown protocol version and a malformed since (400)', async () => {
     const room = uniqueRoom('params');
     const token = await chatToken(room);
-    for (const [query, code] of [[`v=2`, 'unsupported_version'], ['since=-1', 'invalid_since'], ['since=abc', 'invalid_since']] as const) {
+    for (const [query, code] of [[`v=3`, 'unsupported_version'], [`v=0`, 'unsupported_version'], ['since=-1', 'invalid_since'], ['since=abc', 'invalid_since']] as const) {
       const response = await edgeFetch(`/rooms/${room}/ws?token=${token}&${query}`, { headers: { Upgrade: 'websocket' } });
       expect(await refusal(response), query).toMatchObject({ status: 400, code });
     }
-    const v1 = await edgeFetch(`/rooms/${room}/ws?token=${token}&v=1`, { headers: { Upgrade: 'websocket' } });
-    expect(v1.status).toBe(101);
-    v1.webSocket?.accept();
-    v1.webSocket?.close(1000, 'done');
+    for (const version of ['1', '2']) {
+      const accepted = await edgeFetch(`/rooms/${room}/ws?token=${token}&v=${version}`, { headers: { Upgrade: 'websocket' } });
+      expect(accepted.status, `v=${version}`).toBe(101);
+      accepted.webSocket?.accept();
+      accepted.webSocket?.close(1000, 'done');
+    }
   });
 
   it('ignores a user header sent by the client: identity comes only from the token', async () => {

@@ -25,6 +25,8 @@ export interface OpenRoomOptions {
   user?: TestUser;
   /** `?since=` for a resuming client. */
   since?: number;
+  /** `?v=` (absent: the client sends none, which is v1). */
+  protocol?: 1 | 2;
   /** A ready token (else one is signed for `user` and the room). */
   token?: string;
   /** Join as a guest with the watch link's playback token instead (`?playback=…&name=…&viewer=…`), from `ip`. */
@@ -41,6 +43,7 @@ export async function upgradeToRoom(room: string, options: OpenRoomOptions = {})
   if (playback?.name !== undefined) query.set('name', playback.name);
   if (playback?.viewer !== undefined) query.set('viewer', playback.viewer);
   if (options.since !== undefined) query.set('since', String(options.since));
+  if (options.protocol !== undefined) query.set('v', String(options.protocol));
   const headers: Record<string, string> = { Upgrade: 'websocket', ...options.headers, ...(playback?.ip ? { 'CF-Connecting-IP': playback.ip } : {}) };
   return edgeFetch(`/rooms/${room}/ws?${query}`, { headers });
 }

@@ -92,6 +92,8 @@ export function startChat(chat, playbackToken) {
       status.textContent = state.status;
     },
     message: showMessage,
+    // Protocol v2: a busy room sends the messages of one short window together.
+    messages: (frame) => frame.messages.forEach(showMessage),
     presence: (frame) => (presence.textContent = presenceText(frame.count)),
     event(frame) {
       const { kind, text } = describeLiveEvent(frame.event);
@@ -115,7 +117,7 @@ export function startChat(chat, playbackToken) {
     const url = new URL(`/rooms/${encodeURIComponent(chat.room)}/ws`, location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const credential = chat.token ? { token: chat.token } : { playback: playbackToken, viewer: viewerId, ...(name ? { name } : {}) };
-    url.search = new URLSearchParams({ ...credential, v: '1', ...(lastSeq !== null ? { since: String(lastSeq) } : {}) }).toString();
+    url.search = new URLSearchParams({ ...credential, v: '2', ...(lastSeq !== null ? { since: String(lastSeq) } : {}) }).toString();
     socket = new WebSocket(url);
     socket.addEventListener('open', () => {
       attempt = 0;

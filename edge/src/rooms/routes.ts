@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { CHAT_GUEST_HEADER, CHAT_PROTOCOL_VERSION, CHAT_USER_HEADER, parseSince, type ChatGuest, type ChatUser } from '../../../contracts/chat.ts';
+import { CHAT_GUEST_HEADER, CHAT_PROTOCOL_VERSION, CHAT_USER_HEADER, parseProtocolVersion, parseSince, type ChatGuest, type ChatUser } from '../../../contracts/chat.ts';
 import type { EdgeApp } from '../env.ts';
 import { EdgeError } from '../http/errors.ts';
 import { readPlaybackKeys } from '../keys/store.ts';
@@ -11,7 +11,7 @@ import { roomStub } from './room-stub.ts';
 /**
  * `/rooms/{room}/ws?token=<chat JWT>` (a user an app or the origin vouches for) or
  * `/rooms/{room}/ws?playback=<playback JWT>[&name=…][&viewer=…]` (anyone holding the watch link: reads, and
- * writes under a display name when the room's rules let guests write); `[&since=SEQ][&v=1]` for both.
+ * writes under a display name when the room's rules let guests write); `[&since=SEQ][&v=1|2]` for both.
  * The edge verifies the credential, then hands the socket and who it is to the room.
  */
 export const roomRoutes = new Hono<EdgeApp>();
@@ -44,9 +44,8 @@ roomRoutes.get('/:room/ws', async (c) => {
   if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
     throw new EdgeError(426, 'upgrade_required', 'this route only speaks WebSocket: send `Upgrade: websocket`', { Upgrade: 'websocket' });
   }
-  const version = c.req.query('v');
-  if (version !== undefined && version !== String(CHAT_PROTOCOL_VERSION)) {
-    throw new EdgeError(400, 'unsupported_version', `this edge speaks chat protocol v${CHAT_PROTOCOL_VERSION}: connect with ?v=${CHAT_PROTOCOL_VERSION}`);
+  if (parseProtocolVersion(c.req.query('v')) === 'invalid') {
+    throw new EdgeError(400, 'unsupported_version', `this edge speaks chat protocol v1 and v${CHAT_PROTOCOL_VERSION}: connect with ?v=${CHAT_PROTOCOL_VERSION}`);
   }
   if (parseSince(c.req.query('since')) === 'invalid') throw new EdgeError(400, 'invalid_since', 'since must be a message seq (a non-negative integer)');
   const { user, guest } = await joiner(c, room);
