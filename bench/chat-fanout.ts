@@ -11,7 +11,7 @@
  * depend on what else the machine runs).
  *
  * Usage: `npx tsx bench/chat-fanout.ts [clients] [seconds]` (defaults 1000 and 10; env BENCH_CHAT_CLIENTS /
- * BENCH_CHAT_SECONDS, BENCH_CHAT_ROUNDS (3), BENCH_CHAT_THREADS (2), BENCH_CHAT_PROTOCOL (the ChatRoom clients'
+ * BENCH_CHAT_SECONDS, BENCH_CHAT_RATES (10,50,100), BENCH_CHAT_ROUNDS (3), BENCH_CHAT_THREADS (2), BENCH_CHAT_PROTOCOL (the ChatRoom clients'
  * `v`, 2: the watch page's) through `npm run bench`; `--quick`: 50 clients, 2 s, 50 msg/s only, 1 round).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -50,8 +50,9 @@ const THREADS = numberSetting({ env: 'BENCH_CHAT_THREADS', position: 3 }, { full
 const PROTOCOL = numberSetting({ env: 'BENCH_CHAT_PROTOCOL', position: 4 }, { full: 2, quick: 2 });
 /** Sockets on the main thread that time every message; the rest of the room (but the sender) is load. */
 const PROBES = Math.min(10, Math.max(1, Math.floor(CLIENTS / 20)));
-/** 50 msg/s is the issue's figure of record; 10 and 100 show the trend around it. */
-const RATES = quick ? [50] : [10, 50, 100];
+/** 50 msg/s is the issue's figure of record; 10 and 100 show the trend around it (BENCH_CHAT_RATES=50 for a sweep of client counts). */
+const RATES = process.env.BENCH_CHAT_RATES ? process.env.BENCH_CHAT_RATES.split(',').map(Number) : quick ? [50] : [10, 50, 100];
+if (!RATES.every((rate) => Number.isFinite(rate) && rate > 0)) throw new Error(`BENCH_CHAT_RATES must be messages/s separated by commas (e.g. 10,50), got ${process.env.BENCH_CHAT_RATES}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
 
