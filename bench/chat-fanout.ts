@@ -87,6 +87,8 @@ class LoadThread {
   constructor(urls: string[]) {
     const data: LoadWorkerData = { urls, counters: this.counts.buffer as SharedArrayBuffer, lastAt: this.lastAt.buffer as SharedArrayBuffer };
     this.worker = new Worker(LOAD_WORKER_BOOT, { eval: true, workerData: data });
+    // A thread that dies loses its counts: say so rather than let the figures lie.
+    this.worker.on('error', (error) => console.log(`a load thread failed: ${error.message}`));
     this.connected = new Promise((resolve, reject) => {
       this.worker.once('error', reject);
       this.worker.on('message', (message: { type: string; count?: number; error?: string }) => {
@@ -104,8 +106,13 @@ class LoadThread {
   received = () => Atomics.load(this.counts, 1);
   closedByServer = () => Atomics.load(this.counts, 2);
 
+  /** Closes the thread's sockets and ends it; a thread that already ended (or hangs) must not stall the run. */
   async close() {
-    const closed = new Promise((resolve) => this.worker.on('message', (message: { type: string }) => message.type === 'closed' && resolve(null)));
+    const closed = new Promise((resolve) => {
+      this.worker.on('message', (message: { type: string }) => message.type === 'closed' && resolve(null));
+      this.worker.once('exit', resolve);
+      setTimeout(resolve, 10_000);
+    });
     this.worker.postMessage('close');
     await closed;
     await this.worker.terminate();

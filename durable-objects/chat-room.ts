@@ -11,14 +11,12 @@ import {
   presenceFrame, readAttachment, readForwardedGuest, readForwardedUser, socketTags, userTag, welcomeFrame, type SocketAttachment,
 } from './chat-protocol.ts';
 import { decideSend, writeRefusal } from './chat-rules.ts';
-import { MessageBatcher } from './message-batcher.ts';
+import { BATCH_FROM_DELIVERIES_PER_SECOND, MessageBatcher, MessageRate } from './message-batcher.ts';
 import { MessageSeq } from './message-seq.ts';
 import { planPresence } from './presence-throttle.ts';
 import { RoomSockets } from './room-sockets.ts';
 import { RoomStore } from './room-store.ts';
 
-/** From this many open sockets a room is busy: v2 sockets get messages batched (MessageBatcher); below, each at once. */
-export const BATCH_FROM_SOCKETS = 32;
 
 /** A refused fetch, in the error body every Vora HTTP answer uses (the DO has no Hono to throw to). */
 const refuseFetch = (status: number, code: string, message: string, headers = {}) => Response.json(errorBody(code, message), { status, headers });
@@ -28,10 +26,13 @@ const refuseFetch = (status: number, code: string, message: string, headers = {}
  * hibernation API: every per-socket fact lives in the socket's attachment, every per-room fact in SQLite.
  */
 export class ChatRoom extends DurableObject {
+  /** A room is busy from this many deliveries/s: then v2 sockets get messages batched (MessageBatcher). Lowered only by a test. */
+  static batchFromDeliveriesPerSecond = BATCH_FROM_DELIVERIES_PER_SECOND;
   private readonly seq: MessageSeq;
   private readonly store: RoomStore;
   private readonly batcher = new MessageBatcher((encoded) => this.sendToAll(this.sockets.speaking(2), messagesFrameText(encoded)));
   private socketCache: RoomSockets<WebSocket> | null = null;
+  private readonly messageRate = new MessageRate();
 
   /** The room needs no bindings. */
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -130,7 +131,7 @@ export class ChatRoom extends DurableObject {
     this.store.appendMessage(message);
     this.store.recordSend(user.id, decision.bucket, now);
     if (attachment.guest && decision.networkBucket) this.store.recordSend(networkKey(attachment.guest.network), decision.networkBucket, now);
-    this.broadcastMessage(message);
+    this.broadcastMessage(message, now);
   }
 
   private async moderate(ws: WebSocket, actor: ChatUser, frame: ModerationFrame): Promise<void> {
@@ -213,10 +214,10 @@ export class ChatRoom extends DurableObject {
   }
 
   /** A chat message, serialised once: v1 sockets get it at once; v2 sockets of a busy room get it in the current batch. */
-  private broadcastMessage(message: MessageFrame): void {
+  private broadcastMessage(message: MessageFrame, now: number): void {
     const data = encodeFrame(message);
     this.sendToAll(this.sockets.speaking(1), data);
-    if (this.sockets.size >= BATCH_FROM_SOCKETS) return this.batcher.push(data);
+    if (this.messageRate.record(now) * this.sockets.size >= ChatRoom.batchFromDeliveriesPerSecond) return this.batcher.push(data);
     this.batcher.flush();
     this.sendToAll(this.sockets.speaking(2), data);
   }

@@ -49,3 +49,28 @@ export class MessageBatcher {
     }, this.windowMs);
   }
 }
+
+/**
+ * Deliveries per second (messages/s × open sockets) from which a room batches for v2 sockets: below it every
+ * message goes out at once (no added latency); above it, frames per socket are what cost the object its time.
+ */
+export const BATCH_FROM_DELIVERIES_PER_SECOND = 10_000;
+
+/** Messages per second, as the larger of this second's count so far and the whole last second's. */
+export class MessageRate {
+  private second = -1;
+  private count = 0;
+  private previous = 0;
+
+  /** Counts a message at `now` (ms) and returns the rate. */
+  record(now: number): number {
+    const second = Math.floor(now / 1000);
+    if (second !== this.second) {
+      this.previous = second === this.second + 1 ? this.count : 0;
+      this.second = second;
+      this.count = 0;
+    }
+    this.count += 1;
+    return Math.max(this.count, this.previous);
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServerFrame, parseProtocolVersion } from '../../contracts/chat.ts';
 import { encodeFrame, memberFromTags, messageFrame, messagesFrameText, socketTags } from '../../durable-objects/chat-protocol.ts';
-import { MessageBatcher } from '../../durable-objects/message-batcher.ts';
+import { MessageBatcher, MessageRate } from '../../durable-objects/message-batcher.ts';
 
 /** A batcher on a hand-driven clock: `tick()` runs the window timer that is due. */
 function batcherOnHand() {
@@ -43,6 +43,17 @@ describe('MessageBatcher', () => {
     expect(frames).toEqual([['a'], ['b']]);
     tick();
     expect(frames).toEqual([['a'], ['b']]);
+  });
+});
+
+describe('MessageRate', () => {
+  it('is the larger of this second so far and the whole last second, and forgets a second without messages', () => {
+    const rate = new MessageRate();
+    expect([1000, 1100, 1200].map((at) => rate.record(at))).toEqual([1, 2, 3]);
+    // The next second starts from the last one's 3 until it passes it.
+    expect([2000, 2500, 2600, 2700].map((at) => rate.record(at))).toEqual([3, 3, 3, 4]);
+    // A quiet second in between: the rate starts again from what this second holds.
+    expect(rate.record(4000)).toBe(1);
   });
 });
 
