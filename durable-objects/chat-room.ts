@@ -17,7 +17,6 @@ import { planPresence } from './presence-throttle.ts';
 import { RoomSockets } from './room-sockets.ts';
 import { RoomStore } from './room-store.ts';
 
-
 /** A refused fetch, in the error body every Vora HTTP answer uses (the DO has no Hono to throw to). */
 const refuseFetch = (status: number, code: string, message: string, headers = {}) => Response.json(errorBody(code, message), { status, headers });
 
