@@ -14,6 +14,8 @@ export interface ComponentSpec {
   url: string;
   /** Ports that must be free before start (a taken one is a clear error). */
   ports: number[];
+  /** Work that needs none of the dependencies (building the process's code): started with the whole stack, awaited before `command()`. */
+  prepare?(): Promise<void>;
   /** Resolves the command line at start time (after provisioning found the binaries). */
   command(): Promise<{ cmd: string; args: string[]; env?: Record<string, string>; cwd?: string }>;
   /** Resolves once the component answers; throws with the cause if it cannot. Polled by the runner. */

@@ -63,13 +63,17 @@ export class StackRunner {
   async start(): Promise<void> {
     await assertPortsFree(this.specs);
     await mkdir(this.logDir, { recursive: true });
-    for (const wave of startWaves(this.specs)) await Promise.all(wave.map((spec) => this.startOne(spec)));
+    // Preparations overlap the dependencies' starts; a failed one is reported when its component's turn comes.
+    const prepared = new Map(this.specs.map((spec) => [spec.name, spec.prepare?.()]));
+    for (const promise of prepared.values()) promise?.catch(() => {});
+    for (const wave of startWaves(this.specs)) await Promise.all(wave.map((spec) => this.startOne(spec, prepared.get(spec.name))));
   }
 
-  private async startOne(spec: ComponentSpec): Promise<void> {
+  private async startOne(spec: ComponentSpec, prepared?: Promise<void>): Promise<void> {
     const state = this.states.get(spec.name)!;
     state.startedAt = Date.now();
     try {
+      await prepared;
       const { cmd, args, env, cwd } = await spec.command();
       const log = createWriteStream(state.logPath, { flags: 'a' });
       this.logs.push(log);

@@ -17,6 +17,8 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1, 'S3_SECRET_ACCESS_KEY (MinIO root password) is required'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  /** The webhook delivery workflows bundled ahead (`npm start` does it); unset = bundled by this process at start (webpack, ~90 MiB more resident). */
+  VORA_WEBHOOK_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   EDGE_URL: z.string().url().default('http://127.0.0.1:8787'),
   /** Where viewers reach the edge (playback URLs); defaults to EDGE_URL. */

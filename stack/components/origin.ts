@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { ComponentSpec, StackContext } from '../component.ts';
+import { buildNodeProcess, type NodeBuild } from '../node-build.ts';
 import { repoRoot } from '../paths.ts';
 import { srtPortRange } from './ingest-srt.ts';
 
@@ -31,6 +31,9 @@ export function originEnv(ctx: StackContext): Record<string, string> {
 }
 
 export function originComponent(ctx: StackContext): ComponentSpec {
+  // Built JavaScript, not tsx at run time, and the webhook workflows bundled ahead: ~150 MiB less resident.
+  let build: Promise<NodeBuild> | undefined;
+  const built = () => (build ??= buildNodeProcess({ name: 'origin', entry: 'origin/src/main.ts', workflows: 'origin/src/outgoing-webhooks/delivery-workflow.ts' }));
   const url = `http://127.0.0.1:${ctx.ports.origin}`;
   return {
     name: 'origin',
@@ -38,13 +41,12 @@ export function originComponent(ctx: StackContext): ComponentSpec {
     ports: [ctx.ports.origin],
     dependsOn: ['minio', 'temporal', 'kafka', 'clickhouse'],
     readyTimeoutMs: 60_000,
+    async prepare() {
+      await built();
+    },
     async command() {
-      return {
-        cmd: process.execPath,
-        args: ['--import', 'tsx', join(repoRoot, 'origin/src/main.ts')],
-        cwd: repoRoot,
-        env: originEnv(ctx),
-      };
+      const { main, workflows } = await built();
+      return { cmd: process.execPath, args: [main], cwd: repoRoot, env: { ...originEnv(ctx), VORA_WEBHOOK_WORKFLOW_BUNDLE: workflows! } };
     },
     async probe() {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3_000) });

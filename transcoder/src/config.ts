@@ -16,6 +16,8 @@ const transcoderEnv = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Lets `vora dev` recognise this very process among the task queue's pollers. */
   TEMPORAL_WORKER_IDENTITY: z.string().min(1).optional(),
+  /** The workflows bundled ahead (`npm start` does it); unset = bundled by this process at start (webpack, ~90 MiB more resident). */
+  TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   FFPROBE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
@@ -85,7 +87,7 @@ const bothOrNeither = (vars: { FASTER_WHISPER_PYTHON?: string; FASTER_WHISPER_MO
   (vars.FASTER_WHISPER_PYTHON === undefined) === (vars.FASTER_WHISPER_MODEL_DIR === undefined);
 
 export interface TranscoderConfig {
-  temporal: { address: string; namespace: string; identity: string | undefined };
+  temporal: { address: string; namespace: string; identity: string | undefined; workflowBundle?: string };
   ffprobe: { path: string; timeoutMs: number; memoryMb: number };
   ffmpeg: { path: string; x264Preset: string; workDir: string | undefined; ladderNiceness: number; memoryMb: number; cpuBudget: CpuBudget };
   slots: { ladder: number; playable: number; live: number; restream: number; captions: number };
@@ -106,7 +108,7 @@ export function loadTranscoderConfig(env: NodeJS.ProcessEnv = process.env): Tran
   }
   const vars = parsed.data;
   return {
-    temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, identity: vars.TEMPORAL_WORKER_IDENTITY },
+    temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, identity: vars.TEMPORAL_WORKER_IDENTITY, workflowBundle: vars.TEMPORAL_WORKFLOW_BUNDLE },
     ffprobe: { path: vars.FFPROBE_PATH, timeoutMs: vars.FFPROBE_TIMEOUT_MS, memoryMb: vars.FFPROBE_MEMORY_MB },
     ffmpeg: {
       path: vars.FFMPEG_PATH,

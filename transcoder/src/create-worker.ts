@@ -88,7 +88,8 @@ export async function createTranscodeWorker(config: TranscoderConfig, logger: Lo
     const workers: Worker[] = [];
     if (polls(transcodeTaskQueue)) {
       workers.push(await Worker.create({
-        connection, namespace, taskQueue: transcodeTaskQueue, identity, workflowsPath, activities: activities.ladder,
+        connection, namespace, taskQueue: transcodeTaskQueue, identity, activities: activities.ladder,
+        ...(config.temporal.workflowBundle ? { workflowBundle: { codePath: config.temporal.workflowBundle } } : { workflowsPath }),
         maxConcurrentActivityTaskExecutions: config.slots.ladder,
       }));
     }

@@ -44,6 +44,7 @@ export function startOutgoingWebhooks(config: OriginConfig, deps: { sql: Sql; di
     onEndpointDisabled: announceDisabledEndpoint(sql, dispatcher),
     temporalAddress: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
+    workflowBundlePath: config.VORA_WEBHOOK_WORKFLOW_BUNDLE,
     log,
   }), log, 5_000);
   const consumer = startWebhookEventConsumer({ kafka: kafkaClient(config.kafkaBrokers, 'webhooks'), sql, dispatcher, liveUrls: () => deps.liveUrls, log });

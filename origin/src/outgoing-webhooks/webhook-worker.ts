@@ -10,6 +10,8 @@ export interface WebhookWorkerDeps extends Omit<WebhookActivityDeps, 'log'> {
   temporalAddress: string;
   namespace: string;
   log: Logger;
+  /** The delivery workflows bundled ahead (`workflowBundle.codePath`); without it they are bundled here at start. */
+  workflowBundlePath?: string;
   /** Attempts in flight at once across all endpoints (default 50). */
   maxConcurrentAttempts?: number;
 }
@@ -31,7 +33,7 @@ export async function startWebhookWorker(deps: WebhookWorkerDeps): Promise<{ sto
       connection,
       namespace: deps.namespace,
       taskQueue: webhookTaskQueue,
-      workflowsPath,
+      ...(deps.workflowBundlePath ? { workflowBundle: { codePath: deps.workflowBundlePath } } : { workflowsPath }),
       activities: createWebhookActivities({ ...deps, log: deps.log.child({ component: 'webhook-worker' }) }),
       maxConcurrentActivityTaskExecutions: deps.maxConcurrentAttempts ?? 50,
     });
