@@ -12,15 +12,18 @@ import { build, type Plugin } from 'esbuild';
 import { buildDir, pinImportMetaUrl, type NodeBuild, type NodeBuildSpec } from './node-build.ts';
 import { repoRoot } from './paths.ts';
 
-const pinImportMetaUrlPlugin: Plugin = {
-  name: 'pin-import-meta-url',
-  setup(context) {
-    context.onLoad({ filter: /\.ts$/ }, async (args) => ({
-      contents: pinImportMetaUrl(await readFile(args.path, 'utf8'), pathToFileURL(args.path).href),
-      loader: 'ts',
-    }));
-  },
-};
+/** Every module but the entry, whose `import.meta.url` stays the bundle's: "am I the main module?" checks still hold. */
+function pinImportMetaUrlPlugin(entry: string): Plugin {
+  return {
+    name: 'pin-import-meta-url',
+    setup(context) {
+      context.onLoad({ filter: /\.ts$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        return { contents: args.path === entry ? source : pinImportMetaUrl(source, pathToFileURL(args.path).href), loader: 'ts' };
+      });
+    },
+  };
+}
 
 /** Written beside, then renamed over: a process starting meanwhile reads the old file or the new one, whole. */
 async function replaceFile(path: string, contents: string | Uint8Array): Promise<void> {
@@ -35,14 +38,15 @@ const spec = JSON.parse(process.argv[2] ?? '') as NodeBuildSpec;
 const dir = buildDir(spec.name);
 await mkdir(dir, { recursive: true });
 
+const entry = join(repoRoot, spec.entry);
 const bundled = await build({
-  entryPoints: [join(repoRoot, spec.entry)],
+  entryPoints: [entry],
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  plugins: [pinImportMetaUrlPlugin],
+  plugins: [pinImportMetaUrlPlugin(entry)],
   write: false,
   logLevel: 'error',
   outfile: join(dir, 'main.mjs'),

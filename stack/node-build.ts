@@ -30,8 +30,16 @@ export interface NodeBuild {
  */
 export const buildDir = (name: string) => join(repoRoot, 'node_modules', '.cache', 'vora', name);
 
-/** Builds `spec` in a child process and returns where its files are. */
-export async function buildNodeProcess(spec: NodeBuildSpec): Promise<NodeBuild> {
+const inFlight = new Map<string, Promise<NodeBuild>>();
+
+/** Builds `spec` in a child process and returns where its files are; callers asking at the same time share one build. */
+export function buildNodeProcess(spec: NodeBuildSpec): Promise<NodeBuild> {
+  const running = inFlight.get(spec.name) ?? buildInChildProcess(spec).finally(() => inFlight.delete(spec.name));
+  inFlight.set(spec.name, running);
+  return running;
+}
+
+async function buildInChildProcess(spec: NodeBuildSpec): Promise<NodeBuild> {
   const out = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'stack', 'node-build-run.ts'), JSON.stringify(spec)], { cwd: repoRoot, timeoutMs: 180_000 });
   const line = out.trim().split('\n').at(-1) ?? '';
   try {
@@ -44,6 +52,7 @@ export async function buildNodeProcess(spec: NodeBuildSpec): Promise<NodeBuild> 
 /**
  * Source of a module as it goes into the bundle: `import.meta.url` pinned to the module's own file, so paths it
  * resolves next to itself (workflow files, scripts, packages) stay right although the code runs from the bundle.
+ * The entry is left as it is (node-build-run.ts), so its main-module check compares the bundle with `argv[1]`.
  */
 export function pinImportMetaUrl(source: string, fileUrl: string): string {
   return source.replace(/\bimport\.meta\.url\b/g, JSON.stringify(fileUrl));

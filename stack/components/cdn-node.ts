@@ -4,6 +4,7 @@ import { renderNginxConfig } from '../../edge/cdn-node/render-config.ts';
 import { nodeHeartbeatToken } from '../../edge/src/nodes/node-token.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
 import { isRoot, run } from '../exec.ts';
+import { buildNodeProcess, type NodeBuild } from '../node-build.ts';
 import { repoRoot } from '../paths.ts';
 import { nginxTool } from '../tools/nginx.ts';
 import { shieldHostPort } from './shield.ts';
@@ -27,12 +28,18 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
   const nodeId = `local-${index}`;
   const nodeDir = join(ctx.dataDir, 'cdn', nodeId);
   const nodeUrl = `http://127.0.0.1:${port}`;
+  // Built JavaScript, not tsx at run time (~40 MiB less resident per node); the three nodes share one build.
+  let build: Promise<NodeBuild> | undefined;
+  const built = () => (build ??= buildNodeProcess({ name: 'cdn-agent', entry: 'edge/cdn-node/agent.ts' }));
   return {
     name: `cdn-${index}`,
     url: nodeUrl,
     ports: [port],
     dependsOn: ['edge', 'shield'],
     readyTimeoutMs: 30_000,
+    async prepare() {
+      await built();
+    },
     async command() {
       const nginx = await nginxTool.locate();
       if (!nginx) throw new Error(`nginx not found: ${nginxTool.fix}`);
@@ -57,7 +64,7 @@ export function cdnNodeComponent(ctx: StackContext, index: number): ComponentSpe
       await run(nginx, ['-t', '-q', '-c', confPath]);
       return {
         cmd: process.execPath,
-        args: ['--import', 'tsx', join(repoRoot, 'edge/cdn-node/agent.ts')],
+        args: [(await built()).main],
         cwd: repoRoot,
         env: {
           NODE_ID: nodeId,
