@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { idSchema, NAME_PATTERN, VideoId } from './ids.ts';
 
-/** Kafka topic of QoE events; the message key is the video id. */
+/**
+ * Kafka topic of QoE events; the message key is the video id. A message value is one or more PlaybackEventRow
+ * lines of that video joined by '\n' (JSONEachRow, no trailing newline). Older producers wrote one row per
+ * message, and before that one PlaybackEventRecord: consumers read all three while such messages may remain.
+ */
 export const PLAYBACK_EVENTS_TOPIC = 'playback-events';
+
+/**
+ * Most bytes of rows the origin puts in one Kafka request: the broker refuses a partition's batch over its
+ * `message.max.bytes` (1 MiB by default), and every row of a request may be for one video, so one partition.
+ */
+export const MAX_PLAYBACK_EVENTS_SEND_BYTES = 768 * 1024;
 
 /** A beacon body is small: the edge refuses larger ones before parsing (413). */
 export const MAX_BEACON_BYTES = 32 * 1024;
@@ -65,7 +75,7 @@ export const PlaybackEventRecord = z.strictObject({
 export type PlaybackEventRecord = z.infer<typeof PlaybackEventRecord>;
 
 /**
- * What Kafka `playback-events` carries since the sink streams messages into ClickHouse unparsed: one
+ * A line of a Kafka `playback-events` message, which the sink streams into ClickHouse unparsed: one
  * `playback_events` row as JSONEachRow reads it (snake_case, DateTime as epoch seconds), written by the
  * origin from a validated PlaybackEventRecord. The sink checks it only when ClickHouse refuses a batch.
  */

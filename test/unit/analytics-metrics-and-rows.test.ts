@@ -3,7 +3,7 @@ import { BeaconBatch, type PlaybackEventRecord } from '../../contracts/beacons.t
 import { sqlString } from '../../origin/src/analytics/clickhouse.ts';
 import { rebufferRatio, sessionPlayMs, summarySql, toVideoAnalytics } from '../../origin/src/analytics/metrics.ts';
 import { analyticsRange } from '../../origin/src/analytics/routes.ts';
-import { rowMessage, rowsFromMessages, toRow } from '../../origin/src/analytics/rows.ts';
+import { playbackEventMessages, rowLine, rowsFromMessages, rowsInMessage, toRow } from '../../origin/src/analytics/rows.ts';
 import { retentionCutoff } from '../../origin/src/analytics/schema.ts';
 
 const record = (overrides: Partial<PlaybackEventRecord> = {}): PlaybackEventRecord => ({
@@ -77,7 +77,7 @@ describe('rows for ClickHouse', () => {
   });
 
   it('the producer writes each event as its ClickHouse row; the check reads rows and records alike and refuses broken rows', () => {
-    const line = rowMessage(record({ bitrate: 2_000_000 }));
+    const line = rowLine(record({ bitrate: 2_000_000 }));
     expect(JSON.parse(line)).toEqual({ ...toRow(record({ bitrate: 2_000_000 })) });
     expect(JSON.parse(line)).toMatchObject({ event_id: '0123456789abcdef0123456789abcdef', video_id: 'v1', at: 1_767_225_600, at_ms: 1_767_225_600_123, bitrate: 2_000_000 });
     const legacy = JSON.stringify(record({ eventId: 'b'.repeat(32) }));
@@ -87,6 +87,25 @@ describe('rows for ClickHouse', () => {
     expect(rows.map((row) => row.event_id)).toEqual(['0123456789abcdef0123456789abcdef', 'b'.repeat(32)]);
     expect(rows[1]).toEqual(toRow(record({ eventId: 'b'.repeat(32) })));
     expect(invalid).toBe(3);
+  });
+
+  it('a send holds one message per video, its rows as lines in arrival order; the check reads many-row messages line by line', () => {
+    const lines = [
+      { videoId: 'v1', line: rowLine(record({ eventId: '1'.repeat(32) })) },
+      { videoId: 'v2', line: rowLine(record({ eventId: '2'.repeat(32), videoId: 'v2' })) },
+      { videoId: 'v1', line: rowLine(record({ eventId: '3'.repeat(32) })) },
+    ];
+    const messages = playbackEventMessages(lines);
+    expect(messages.map((message) => message.key)).toEqual(['v1', 'v2']);
+    expect(messages[0]!.value).toBe(`${lines[0]!.line}\n${lines[2]!.line}`);
+    expect(messages.map((message) => rowsInMessage(Buffer.from(message.value)))).toEqual([2, 1]);
+    expect(rowsInMessage(Buffer.alloc(0))).toBe(0);
+
+    // A many-row message with a broken line, a one-row message (older producers) and an empty value.
+    const mixed = `${lines[0]!.line}\n{"event_id":\n${rowLine(record({ eventId: '4'.repeat(32) }))}`;
+    const { rows, invalid } = rowsFromMessages([Buffer.from(mixed), Buffer.from(lines[1]!.line), Buffer.alloc(0), messages[0]!.value]);
+    expect(rows.map((row) => row.event_id)).toEqual(['1'.repeat(32), '4'.repeat(32), '2'.repeat(32), '3'.repeat(32)]);
+    expect(invalid).toBe(2);
   });
 
   it('escapes string literals and only ever puts a validated id into SQL', () => {

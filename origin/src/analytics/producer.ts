@@ -1,8 +1,8 @@
-import type { Kafka, Message } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { boundedProducer } from '../kafka.ts';
 import type { Logger } from 'pino';
-import { PLAYBACK_EVENTS_TOPIC, type PlaybackEventRecord } from '../../../contracts/beacons.ts';
-import { rowMessage } from './rows.ts';
+import { MAX_PLAYBACK_EVENTS_SEND_BYTES, PLAYBACK_EVENTS_TOPIC, type PlaybackEventRecord } from '../../../contracts/beacons.ts';
+import { playbackEventMessages, rowLine, type VideoRowLine } from './rows.ts';
 
 export interface PlaybackEventProducer {
   /** Never throws, never waits longer than `lingerMs + timeoutMs`: resolves with what happened to the batch. */
@@ -20,32 +20,33 @@ export interface ProducerOptions {
   pauseAfterFailureMs?: number;
   /** Beacons arriving within this long of each other go to Kafka in one request (default 10 ms; kafkajs has no linger of its own). */
   lingerMs?: number;
-  /** A send goes at once when this many events wait (default 5,000). */
-  maxEventsPerSend?: number;
+  /** Most bytes of rows in one send (default and ceiling MAX_PLAYBACK_EVENTS_SEND_BYTES): a send goes at once when it is full. */
+  maxBytesPerSend?: number;
 }
 
 interface Waiting {
   events: PlaybackEventRecord[];
-  messages: Message[];
+  lines: VideoRowLine[];
   settle: (outcome: 'sent' | 'dropped') => void;
 }
 
 /**
- * Beacons → Kafka `playback-events`, keyed by video (per-video order), each event as its ClickHouse row (the sink
- * streams it on unparsed). Beacons of the same few milliseconds share one acknowledged send. Best-effort: drops are
- * counted and logged.
+ * Beacons → Kafka `playback-events`, each event as its ClickHouse row (the sink streams it on unparsed). Beacons of
+ * the same few milliseconds share one acknowledged send, in which each video's rows are one message keyed by the
+ * video: the broker and both Kafka clients work per message, so a message per event cost most of the ingest.
+ * Best-effort: drops are counted and logged.
  */
 export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptions): PlaybackEventProducer {
   const { log } = options;
   const timeoutMs = options.timeoutMs ?? 1_000;
   const pauseAfterFailureMs = options.pauseAfterFailureMs ?? 5_000;
   const lingerMs = options.lingerMs ?? 10;
-  const maxEventsPerSend = options.maxEventsPerSend ?? 5_000;
+  const maxBytesPerSend = Math.min(options.maxBytesPerSend ?? MAX_PLAYBACK_EVENTS_SEND_BYTES, MAX_PLAYBACK_EVENTS_SEND_BYTES);
   const producer = boundedProducer(kafka, { timeoutMs, idempotent: false, retry: { retries: 1, initialRetryTime: 100 } });
   const stats = { sent: 0, dropped: 0 };
   let brokenUntil = 0;
   let waiting: Waiting[] = [];
-  let waitingEvents = 0;
+  let waitingBytes = 0;
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
 
@@ -58,7 +59,7 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   const send = async (taken: Waiting[]) => {
     const events = taken.flatMap((entry) => entry.events);
     try {
-      await producer.send(PLAYBACK_EVENTS_TOPIC, taken.length === 1 ? taken[0]!.messages : taken.flatMap((entry) => entry.messages));
+      await producer.send(PLAYBACK_EVENTS_TOPIC, playbackEventMessages(taken.length === 1 ? taken[0]!.lines : taken.flatMap((entry) => entry.lines)));
       stats.sent += events.length;
       for (const entry of taken) entry.settle('sent');
     } catch (error) {
@@ -74,7 +75,7 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
     if (waiting.length === 0) return;
     const sending = send(waiting);
     waiting = [];
-    waitingEvents = 0;
+    waitingBytes = 0;
     inFlight.add(sending);
     void sending.finally(() => inFlight.delete(sending));
   };
@@ -82,12 +83,14 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   return {
     publish(events) {
       if (Date.now() < brokenUntil) return Promise.resolve(drop(events, 'Kafka failed moments ago'));
-      // Stringified now, in the request that brought them: the shared send only concatenates.
-      const messages = events.map((event) => ({ key: event.videoId, value: rowMessage(event) }));
+      // Stringified now, in the request that brought them: the shared send only groups and joins.
+      const lines = events.map((event) => ({ videoId: event.videoId, line: rowLine(event) }));
+      const bytes = lines.reduce((sum, { line }) => sum + Buffer.byteLength(line) + 1, 0);
+      if (waitingBytes + bytes > maxBytesPerSend) flush();
       return new Promise((settle) => {
-        waiting.push({ events, messages, settle });
-        waitingEvents += events.length;
-        if (waitingEvents >= maxEventsPerSend) flush();
+        waiting.push({ events, lines, settle });
+        waitingBytes += bytes;
+        if (waitingBytes >= maxBytesPerSend) flush();
         else timer ??= setTimeout(flush, lingerMs);
       });
     },

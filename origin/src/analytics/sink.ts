@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { PLAYBACK_EVENTS_TOPIC } from '../../../contracts/beacons.ts';
 import type { ClickHouseClient } from './clickhouse.ts';
 import { coalescedInserts } from './coalesced-inserts.ts';
-import { rowsFromMessages } from './rows.ts';
+import { rowsFromMessages, rowsInMessage } from './rows.ts';
 import { migrateAnalytics, PLAYBACK_EVENTS_TABLE } from './schema.ts';
 
 export interface SinkOptions {
@@ -28,9 +28,10 @@ export interface SinkOptions {
 export interface SinkStats {
   rows: number;
   inserts: number;
+  /** Lines (or empty messages) that were not rows, skipped. */
   invalid: number;
   failedInserts: number;
-  /** Batches whose insert failed as they came, then checked message by message (once each). */
+  /** Batches whose insert failed as they came, then checked line by line (once each). */
   checkedBatches: number;
   /** Duration of each accepted insert, ms (for benchmarks). */
   insertMs: number[];
@@ -50,8 +51,9 @@ const NEWLINE = Buffer.from('\n');
  * rows repeat their event ids; the analytics queries count each id once (and ReplacingMergeTree drops the
  * copies at merge time).
  *
- * Messages are JSONEachRow lines already (the producer writes rows): they go to ClickHouse unparsed. Only a
- * batch whose insert failed is parsed and checked message by message (once), undecodable ones skipped and counted.
+ * Messages are JSONEachRow lines already (the producer writes a video's rows of a send as one message): they go
+ * to ClickHouse unparsed. Only a batch whose insert failed is parsed and checked line by line (once), undecodable
+ * lines skipped and counted.
  */
 export async function startPlaybackEventsSink(options: SinkOptions): Promise<PlaybackEventsSink> {
   const { kafka, clickhouse, log } = options;
@@ -84,7 +86,7 @@ export async function startPlaybackEventsSink(options: SinkOptions): Promise<Pla
         throw error;
       }
       stats.insertMs.push(performance.now() - startedAt);
-      stats.rows += lines.length;
+      stats.rows += lines.reduce((sum, line) => sum + rowsInMessage(line), 0);
       stats.inserts += 1;
     },
   });
@@ -131,7 +133,7 @@ export async function startPlaybackEventsSink(options: SinkOptions): Promise<Pla
             checked = true;
             stats.checkedBatches += 1;
             stats.invalid += invalid;
-            log.warn({ event: 'playback_events_checked', partition: batch.partition, invalid, err: (error as Error).message }, 'an insert failed; the batch checked message by message, undecodable playback events skipped');
+            log.warn({ event: 'playback_events_checked', partition: batch.partition, invalid, err: (error as Error).message }, 'an insert failed; the batch checked line by line, undecodable playback events skipped');
             continue;
           }
           log.warn({ event: 'clickhouse_insert_failed', partition: batch.partition, rows: lines.length, attempt, err: (error as Error).message }, 'ClickHouse insert failed; offsets stay uncommitted, retrying');
