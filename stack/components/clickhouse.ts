@@ -7,7 +7,7 @@ import { clickhouseTool } from '../tools/clickhouse.ts';
 
 /**
  * config.xml of a single local server: loopback only, no interserver port (no replicas; its default 9009
- * is our TCP port), data under `dir`, logs to the console (the runner's log file), small caches.
+ * is our TCP port), data under `dir`, logs to the console (the runner's log file), small capped caches.
  */
 export function clickhouseConfigXml(ports: Pick<StackPorts, 'clickhouseHttp' | 'clickhouseTcp'>, dir: string): string {
   const data = join(dir, 'data');
@@ -26,8 +26,9 @@ export function clickhouseConfigXml(ports: Pick<StackPorts, 'clickhouseHttp' | '
   <default_profile>default</default_profile>
   <default_database>default</default_database>
   <timezone>UTC</timezone>
-  <mark_cache_size>268435456</mark_cache_size>
-  <uncompressed_cache_size>268435456</uncompressed_cache_size>
+  <!-- Caches with a size cap (64 MiB each): they fill as the analytics tables' parts are read, then stay there. -->
+  <mark_cache_size>67108864</mark_cache_size>
+  <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <max_concurrent_queries>50</max_concurrent_queries>
 </yandex>
 `;
