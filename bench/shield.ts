@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     s3.destroy();
 
     // The gateway alone in its process (bench/servers/gateway.ts), counting every GET by path.
-    const gatewayEnv: GatewayServeEnv = { operatorToken: 'bench-operator-token-0123', endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), maxSockets: 256, validateChecksums: false, pullSecret: secrets.pullSecret, countRequests: true };
+    const gatewayEnv: GatewayServeEnv = { operatorToken: 'bench-operator-token-0123', endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), s3: 'origin', pullSecret: secrets.pullSecret, countRequests: true };
     const listening = await startListening(fileURLToPath(new URL('./servers/gateway.ts', import.meta.url)), [], { GATEWAY_BENCH: JSON.stringify(gatewayEnv) }, 30_000);
     gateway = listening.child;
     const gatewayUrl = `http://127.0.0.1:${listening.port}`;
