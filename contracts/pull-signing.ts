@@ -38,6 +38,9 @@ export function pullMessage(input: { method: string; path: string; expires: numb
 
 const encoder = new TextEncoder();
 
+/** Lower-case hex HMAC-SHA256 of `message`: WebCrypto here (Workers and Node alike); a Node caller may pass node:crypto's. */
+export type HmacSha256Hex = (secret: string, message: string) => string | Promise<string>;
+
 async function hmacSha256Hex(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
@@ -76,6 +79,8 @@ export async function verifyPull(input: {
   signature: string | null | undefined;
   secret: string;
   nowSeconds: number;
+  /** The HMAC to check with; WebCrypto by default. The gateway passes node:crypto's, which answers without a thread-pool hop. */
+  hmac?: HmacSha256Hex;
 }): Promise<PullVerdict> {
   if (!input.expires && !input.signature) {
     return refuse(401, 'unsigned_pull', 'media is private: pull it through a CDN node or the shield, sign it with VORA_PULL_SECRET (headers X-Vora-Pull-Expires and X-Vora-Pull-Signature), or send "Authorization: Bearer <API token>"');
@@ -90,7 +95,7 @@ export async function verifyPull(input: {
   if (expires > input.nowSeconds + MAX_PULL_TTL_SECONDS + PULL_CLOCK_TOLERANCE_SECONDS) {
     return refuse(403, 'pull_expiry_too_far', `a signed pull may be valid for at most ${MAX_PULL_TTL_SECONDS} s; this one expires in ${expires - input.nowSeconds} s`);
   }
-  const expected = await signPull({ method: input.method, path: input.path, expires, secret: input.secret });
+  const expected = await (input.hmac ?? hmacSha256Hex)(input.secret, pullMessage({ method: input.method, path: input.path, expires }));
   if (!constantTimeEqual(expected, input.signature.toLowerCase())) {
     return refuse(401, 'bad_pull_signature', `the pull signature does not match ${pullMethod(input.method)} ${input.path}: the signer's VORA_PULL_SECRET differs from the origin's, or the request was altered`);
   }

@@ -1,4 +1,6 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { pullAuth } from '../../origin/src/gateway/pull-auth.ts';
 import { assertPullSecret, MAX_PULL_TTL_SECONDS, pullHeaders, pullMessage, PULL_HEADERS, signPull, verifyPull } from '../../contracts/pull-signing.ts';
 
 const secret = 'pull-secret-0123456789';
@@ -49,6 +51,18 @@ describe('signed pulls from the gateway', () => {
   it('refuses with 403 a signature minted to last longer than the gateway allows', async () => {
     const lasting = await pullHeaders({ method: 'GET', path, secret, nowSeconds: now, ttlSeconds: MAX_PULL_TTL_SECONDS + 60 });
     expect(await verdictFor(lasting)).toMatchObject({ ok: false, status: 403, code: 'pull_expiry_too_far' });
+  });
+
+  it('lets the gateway check pulls with node:crypto to the same verdicts as WebCrypto', async () => {
+    const gateway = new Hono();
+    gateway.onError((error) => new Response(null, { status: (error as { status?: number }).status ?? 500 }));
+    gateway.use('*', pullAuth({ secret, now: () => now }));
+    gateway.get('*', (c) => c.text('bytes'));
+    const headers = await pullHeaders({ method: 'GET', path, secret, nowSeconds: now });
+    expect((await gateway.request(path, { headers })).status).toBe(200);
+    expect((await gateway.request(path, { method: 'HEAD', headers })).status).toBe(200);
+    expect((await gateway.request('/media/vid_b/360p/seg_00001.m4s', { headers })).status).toBe(401);
+    expect((await gateway.request(path, { headers: await pullHeaders({ method: 'GET', path, secret: 'another-secret-0123456789', nowSeconds: now }) })).status).toBe(401);
   });
 
   it('only takes secrets that are safe to paste into nginx.conf and a VCL', () => {

@@ -1,7 +1,8 @@
+import { createHmac } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { hasScope } from '../../../contracts/api-tokens.ts';
 import { bearerToken } from '../../../contracts/http.ts';
-import { PULL_HEADERS, verifyPull } from '../../../contracts/pull-signing.ts';
+import { PULL_HEADERS, verifyPull, type HmacSha256Hex } from '../../../contracts/pull-signing.ts';
 import type { VerifyToken } from '../api/auth.ts';
 import { ApiError } from '../api/errors.ts';
 
@@ -14,6 +15,9 @@ export interface PullAuthOptions {
 }
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="vora-media"' };
+
+// Synchronous: WebCrypto would import the key and sign on the thread pool, two hops per segment on a busy machine.
+const nodeHmacSha256Hex: HmacSha256Hex = (secret, message) => createHmac('sha256', secret).update(message).digest('hex');
 
 /**
  * The private gateway's door: a request passes with a valid signed pull (contracts/pull-signing.ts)
@@ -38,7 +42,7 @@ export function pullAuth(options: PullAuthOptions): MiddlewareHandler {
     }
     // The signed path is the raw one, as the signer sent it (no decoding, no query).
     const path = new URL(c.req.url).pathname;
-    const verdict = await verifyPull({ method: c.req.method, path, expires, signature, secret: options.secret ?? '', nowSeconds: now() });
+    const verdict = await verifyPull({ method: c.req.method, path, expires, signature, secret: options.secret ?? '', nowSeconds: now(), hmac: nodeHmacSha256Hex });
     if (!verdict.ok) throw new ApiError(verdict.status, verdict.message, { code: verdict.code, headers: challenge });
     return next();
   };
