@@ -135,15 +135,19 @@ export class StackRunner {
     return [...this.children.values()].flatMap((child) => (child.pid ? [child.pid] : []));
   }
 
-  /** Stops components in reverse start order: SIGTERM (or the spec's stopSignal) to each group, SIGKILL after `graceMs`. */
+  /**
+   * Stops components wave by wave in reverse start order: SIGTERM (or the spec's stopSignal) to each group, SIGKILL
+   * after `graceMs`. A wave's components never depend on each other, so they stop together: the slowest sets the pace.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    const order = startWaves(this.specs).flat().reverse();
-    for (const spec of order) {
-      const child = this.children.get(spec.name);
-      if (!child?.pid) continue;
-      await stopProcessGroup(child.pid, graceMs, spec.stopSignal);
-      this.states.get(spec.name)!.status = 'stopped';
+    for (const wave of startWaves(this.specs).reverse()) {
+      await Promise.all(wave.map(async (spec) => {
+        const child = this.children.get(spec.name);
+        if (!child?.pid) return;
+        await stopProcessGroup(child.pid, graceMs, spec.stopSignal);
+        this.states.get(spec.name)!.status = 'stopped';
+      }));
     }
     this.children.clear();
     await Promise.all(this.logs.map((log) => new Promise((resolve) => log.end(resolve))));
