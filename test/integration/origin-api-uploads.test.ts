@@ -31,8 +31,8 @@ beforeAll(async () => {
 afterAll(async () => {
   // The servers must stop even if a client hangs: each step is bounded and the stack goes last.
   const bounded = (step: Promise<unknown> | undefined) => Promise.race([step?.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  await bounded(kafkaEvents?.stop());
-  await bounded(origin?.close());
+  // Together: the event consumer's disconnect waits out its fetch in flight (up to 5 s).
+  await Promise.all([bounded(kafkaEvents?.stop()), bounded(origin?.close())]);
   await stack?.stop();
 }, 90_000);
 
