@@ -1,7 +1,10 @@
 /** Test media and digests: clips made by FFmpeg's generators, SHA-256 of buffers and of stored objects. */
 import { createHash } from 'node:crypto';
+import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { run } from '../../stack/exec.ts';
+import { cacheDir } from '../../stack/paths.ts';
 
 export interface ClipOptions {
   seconds: number;
@@ -17,18 +20,35 @@ export interface ClipOptions {
   videoArgs?: string[];
 }
 
-/** An H.264 (+ AAC) test clip from lavfi's `testsrc2` pattern and a sine tone, moov first. */
+/**
+ * An H.264 (+ AAC) test clip from lavfi's `testsrc2` pattern and a sine tone, moov first. The generators are
+ * deterministic, so each clip is encoded once per FFmpeg version and arguments and then copied from the cache.
+ */
 export async function makeClip(path: string, options: ClipOptions): Promise<void> {
   const { seconds, size, rate = 30, audio = true, preset = 'veryfast', videoArgs = ['-pix_fmt', 'yuv420p'] } = options;
-  await run('ffmpeg', [
+  const args = [
     '-hide_banner', '-v', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=duration=${seconds}:size=${size}:rate=${rate}`,
     ...(audio ? ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`] : []),
     '-c:v', 'libx264', '-preset', preset, ...videoArgs,
     ...(audio ? ['-c:a', 'aac', '-shortest'] : []),
-    '-movflags', '+faststart', path,
-  ], { timeoutMs: 300_000 });
+    '-movflags', '+faststart',
+  ];
+  const cached = join(clipCacheDir, `${sha256(`${await ffmpegVersion()}\n${args.join('\n')}`)}.mp4`);
+  if (!(await stat(cached).catch(() => undefined))?.size) {
+    await mkdir(clipCacheDir, { recursive: true });
+    // Written aside and renamed: a clip in the cache is always whole, even if this process dies mid-encode.
+    const partial = `${cached}.${process.pid}.partial.mp4`;
+    await run('ffmpeg', [...args, partial], { timeoutMs: 300_000 });
+    await rename(partial, cached);
+  }
+  await copyFile(cached, path);
 }
+
+const clipCacheDir = join(cacheDir, 'test-clips');
+let version: Promise<string> | undefined;
+/** The first line of `ffmpeg -version`: another FFmpeg may encode the same arguments differently. */
+const ffmpegVersion = () => (version ??= run('ffmpeg', ['-hide_banner', '-version']).then((out) => out.split('\n')[0]!));
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
