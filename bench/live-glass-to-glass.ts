@@ -64,6 +64,8 @@ interface Side {
   latenciesMs: number[];
   unreadable: number;
   stalls: number;
+  /** Stalls that began within 10 s of playback starting (counted from the page's first `playing`). */
+  startupStalls: number;
   stallMs: number;
   windowMs: number;
   edgePlayableMs: number | null;
@@ -146,7 +148,7 @@ async function runSide(api: JsonClient, browser: Browser, mode: Mode, logDir: st
 
     const publishedAt = Date.now();
     const publisher = startPublisher(input.publishUrl, seconds + FIRST_FRAME_TIMEOUT_MS / 1000 + 30);
-    const side: Side = { mode, latenciesMs: [], unreadable: 0, stalls: 0, stallMs: 0, windowMs: 0, edgePlayableMs: null, firstFrameMs: NaN, heights: new Set(), lowLatency: null, engine: null, timeline: null, behindSeconds: [] };
+    const side: Side = { mode, latenciesMs: [], unreadable: 0, stalls: 0, startupStalls: 0, stallMs: 0, windowMs: 0, edgePlayableMs: null, firstFrameMs: NaN, heights: new Set(), lowLatency: null, engine: null, timeline: null, behindSeconds: [] };
     let measuring = true;
     const edgePlayable = edgePlayableAfter(playback.url, publishedAt, () => measuring);
     try {
@@ -174,6 +176,7 @@ async function runSide(api: JsonClient, browser: Browser, mode: Mode, logDir: st
         }
         side.stalls = readout.stalls - stallsAtStart;
         side.stallMs = readout.stallMs - stallMsAtStart;
+        side.startupStalls = readout.startupStalls;
         side.lowLatency = readout.lowLatency;
         side.engine = readout.engine;
         if (windowStart !== null && readout.behindSeconds !== null) side.behindSeconds.push(readout.behindSeconds);
@@ -217,7 +220,7 @@ try {
     for (const mode of order) {
       const side = await runSide(api, browser, mode, ctx.logDir);
       sides.push(side);
-      say(`  round ${round + 1} ${mode}: median ${median(side.latenciesMs).toFixed(0)} ms over ${side.latenciesMs.length} frames, ${side.stalls} stalls, first frame ${side.firstFrameMs} ms after the publish, load ${loadavg()[0]!.toFixed(1)}`);
+      say(`  round ${round + 1} ${mode}: median ${median(side.latenciesMs).toFixed(0)} ms over ${side.latenciesMs.length} frames, ${side.stalls} stalls (${side.startupStalls} in the first 10 s), first frame ${side.firstFrameMs} ms after the publish, load ${loadavg()[0]!.toFixed(1)}`);
     }
   }
 } finally {
@@ -231,6 +234,7 @@ interface Summary {
   p50: number;
   p95: number;
   stallsPerMinute: number;
+  startupStalls: number;
   edgePlayableMs: number;
   firstFrameMs: number;
   samples: number;
@@ -249,6 +253,7 @@ function summarise(mode: Mode): Summary {
     p50: median(all),
     p95: percentile(all, 95),
     stallsPerMinute: minutes > 0 ? mine.reduce((sum, side) => sum + side.stalls, 0) / minutes : NaN,
+    startupStalls: mine.reduce((sum, side) => sum + side.startupStalls, 0),
     edgePlayableMs: median(mine.map((side) => side.edgePlayableMs ?? NaN).filter(Number.isFinite)),
     firstFrameMs: median(mine.map((side) => side.firstFrameMs)),
     samples: all.length,
@@ -266,8 +271,8 @@ const low = summarise('low');
 const ms = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(2)} s` : '—');
 say('');
 say(formatTable(
-  ['input', 'glass-to-glass p50', 'p95', 'stalls/min', 'publish → edge playable', 'publish → first frame', 'hls.js behind its live edge', 'frames read (unreadable)', 'renditions', 'hls.js lowLatencyMode', 'round medians (ms)'],
-  [standard, standardHlsjs, low].map((s, i) => [['standard', "standard, hls.js's own target (before)", 'low-latency'][i]!, ms(s.p50), ms(s.p95), s.stallsPerMinute.toFixed(2), ms(s.edgePlayableMs), ms(s.firstFrameMs), `${s.behindSeconds.toFixed(1)} s`, `${s.samples} (${s.unreadable})`, s.heights, `${s.lowLatency} (${s.engine})`, s.roundMedians]),
+  ['input', 'glass-to-glass p50', 'p95', 'stalls/min', 'stalls in the first 10 s', 'publish → edge playable', 'publish → first frame', 'hls.js behind its live edge', 'frames read (unreadable)', 'renditions', 'hls.js lowLatencyMode', 'round medians (ms)'],
+  [standard, standardHlsjs, low].map((s, i) => [['standard', "standard, hls.js's own target (before)", 'low-latency'][i]!, ms(s.p50), ms(s.p95), s.stallsPerMinute.toFixed(2), String(s.startupStalls), ms(s.edgePlayableMs), ms(s.firstFrameMs), `${s.behindSeconds.toFixed(1)} s`, `${s.samples} (${s.unreadable})`, s.heights, `${s.lowLatency} (${s.engine})`, s.roundMedians]),
 ));
 say(`${rounds} round(s) × ${seconds} s per side, order alternating; ${loadNote()}${quick ? '; QUICK mode' : ''}`);
 

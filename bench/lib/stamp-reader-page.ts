@@ -16,6 +16,8 @@ export interface PresentedFrame {
 export interface PageReadout {
   frames: PresentedFrame[];
   stalls: number;
+  /** Of the stalls, those that began within 10 s of playback starting (a live start on a short playlist). */
+  startupStalls: number;
   stallMs: number;
   playingAt: number | null;
   lowLatency: string | null;
@@ -33,14 +35,18 @@ export function readerScript(): string {
   const section = video.closest('.player');
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
-  const state = { frames: [], stalls: 0, stallMs: 0, playingAt: null, stalledAt: null };
+  const state = { frames: [], stalls: 0, startupStalls: 0, stallMs: 0, playingAt: null, stalledAt: null };
   video.addEventListener('playing', () => {
     const now = Date.now();
     if (state.playingAt === null) state.playingAt = now;
     if (state.stalledAt !== null) { state.stallMs += now - state.stalledAt; state.stalledAt = null; }
   });
   video.addEventListener('waiting', () => {
-    if (state.playingAt !== null && state.stalledAt === null) { state.stalls += 1; state.stalledAt = Date.now(); }
+    if (state.playingAt !== null && state.stalledAt === null) {
+      state.stalls += 1;
+      state.stalledAt = Date.now();
+      if (state.stalledAt - state.playingAt < 10000) state.startupStalls += 1;
+    }
   });
   const onFrame = () => {
     const at = Date.now();
@@ -71,7 +77,7 @@ export function readerScript(): string {
       const frames = state.frames;
       state.frames = [];
       const open = state.stalledAt === null ? 0 : Date.now() - state.stalledAt;
-      return { frames, stalls: state.stalls, stallMs: state.stallMs + open, playingAt: state.playingAt,
+      return { frames, stalls: state.stalls, startupStalls: state.startupStalls, stallMs: state.stallMs + open, playingAt: state.playingAt,
         lowLatency: section.dataset.lowLatency ?? null, engine: section.dataset.engine ?? null, rendition: video.dataset.rendition ?? null,
         behindSeconds: document.getElementById('live-badge')?.dataset.behindSeconds ? Number(document.getElementById('live-badge').dataset.behindSeconds) : null };
     },
