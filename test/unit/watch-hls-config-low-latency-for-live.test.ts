@@ -20,6 +20,9 @@ describe("the watch page's hls.js settings", () => {
 
   it("leaves hls.js's own target to LL-HLS (PART-HOLD-BACK), ended broadcasts and videos", () => {
     expect(standardLiveTargetLatency({ live: true, targetduration: 2, partList: [{}] })).toBeNull();
+    // An LL-HLS playlist before its first part: PART-INF and CAN-BLOCK-RELOAD already say what it is.
+    expect(standardLiveTargetLatency({ live: true, targetduration: 2, partList: null, partTarget: 0.36 })).toBeNull();
+    expect(standardLiveTargetLatency({ live: true, targetduration: 2, partList: null, canBlockReload: true })).toBeNull();
     expect(standardLiveTargetLatency({ live: false, targetduration: 2, partList: null })).toBeNull();
     expect(standardLiveTargetLatency({ live: true, targetduration: 0 })).toBeNull();
     expect(standardLiveTargetLatency(null)).toBeNull();

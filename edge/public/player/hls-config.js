@@ -29,6 +29,8 @@ export const STANDARD_LIVE_SEGMENTS_BEHIND = 2;
  * `liveSyncDurationCount` override PART-HOLD-BACK too, and the page only learns which kind of input it plays here.
  */
 export function standardLiveTargetLatency(details) {
-  if (!details?.live || (details.partList?.length ?? 0) > 0 || !(details.targetduration > 0)) return null;
+  if (!details?.live || !(details.targetduration > 0)) return null;
+  // Any LL-HLS sign (parts, PART-INF, blocking reloads) leaves the target to hls.js, even before the first part.
+  if ((details.partList?.length ?? 0) > 0 || details.partTarget > 0 || details.canBlockReload) return null;
   return STANDARD_LIVE_SEGMENTS_BEHIND * details.targetduration;
 }
