@@ -5,11 +5,12 @@ import { BufferSlots } from './buffer-slots.ts';
 import { checksumHash, checksumMismatch, type ExpectedChecksum } from './checksum.ts';
 import { countedParts, partSizeFor, placeRemainder, sumOfSizes, voidFromAfter, type CountedPart } from './part-plan.ts';
 import { streamParts, type StreamedParts } from './part-streamer.ts';
+import { sendPartsUnsigned } from './unsigned-part-payload.ts';
 
 export interface StreamingS3StoreOptions extends Options {
   /** Largest upload accepted: sizes the parts of an upload whose length is deferred. */
   maxUploadBytes: number;
-  /** Parts of one PATCH uploading to S3 at once (default 2). */
+  /** Parts of one PATCH uploading to S3 at once (default 4, as the bench's direct multipart). */
   partsInFlightPerPatch?: number;
   /** Part buffers the whole store may hold (default 16, i.e. 128 MiB at 8 MiB parts). */
   bufferSlots?: number;
@@ -54,8 +55,9 @@ export class StreamingS3Store extends S3Store {
     super(options);
     this.extensions = [...this.extensions, 'checksum'];
     this.slots = new BufferSlots(options.bufferSlots ?? 16);
-    this.partsInFlight = options.partsInFlightPerPatch ?? 2;
+    this.partsInFlight = options.partsInFlightPerPatch ?? 4;
     this.maxUploadBytes = options.maxUploadBytes;
+    sendPartsUnsigned(this.client);
   }
 
   override write(src: Readable, id: string, offset: number): Promise<number> {
