@@ -217,8 +217,10 @@ sub vcl_backend_response {
     # Never kept: a failed refresh leaves the stale object in place; a failed miss restarts once for a stale copy (vcl_synth).
     return (abandon);
   }
-  if (beresp.status == 404 && bereq.url ~ "\\.part[0-9]+\\.m4s$") {
+  if (beresp.status == 404 && (bereq.url ~ "\\.part[0-9]+\\.m4s$" || bereq.url ~ "^/media/live/.*\\.m3u8$")) {
     # An LL-HLS part's 404 (a withdrawn preload hint) is never kept: the same name may exist a moment later.
+    # Nor a live playlist's (the broadcast's first segment not stored yet): kept 1 s, it held the first viewers
+    # of a broadcast up to a second past the moment the playlist was written.
     # Hit-for-miss: the next asks go to the gateway, and the part, once there, is cached as usual.
     set beresp.ttl = 1s;
     set beresp.grace = 0s;

@@ -3,7 +3,7 @@
  * front of a stand-in gateway that holds requests as the LL-HLS gateway does (a blocking playlist reload until its
  * part exists, a preload-hinted part until it is written, at most 6 s). Proves that blocking reloads reach the
  * gateway with their directives and are keyed on them, that concurrent identical ones cost one gateway fetch, that
- * a 6-s hold outlasts the shield's patience, and that a part's 404 (a withdrawn hint) is not kept.
+ * a 6-s hold outlasts the shield's patience, and that a part's 404 (a withdrawn hint) and a live playlist's are not kept.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -97,9 +97,17 @@ describe('the shield in front of an LL-HLS gateway', () => {
     expect(fetchesOf(part)).toHaveLength(1);
   }, 20_000);
 
-  it("does not keep a part's 404 (a withdrawn hint whose name exists a moment later), but keeps a segment's for 1 s", async () => {
+  it("does not keep a part's 404 (a withdrawn hint whose name exists a moment later) nor a live playlist's, but keeps a segment's for 1 s", async () => {
     const part = `${folder}seg_00004.part0.m4s`;
     const segment = `${folder}seg_00008.m4s`;
+    // A broadcast's rendition playlist before its first segment is stored: listed the moment it is written.
+    const playlist = '/media/live/in_2/b1/720p/playlist.m3u8';
+    routes.set(playlist, (_request, response, count) => (count === 1 ? answer(response, 404, '{"error":{"code":"not_found","message":"not yet"}}', 'no-store') : answer(response, 200, '#EXTM3U first', 'public, max-age=1')));
+    expect((await pull(playlist)).status).toBe(404);
+    const written = await pull(playlist);
+    expect(written.status).toBe(200);
+    expect(await written.text()).toBe('#EXTM3U first');
+    expect(fetchesOf(playlist)).toHaveLength(2);
     for (const path of [part, segment]) routes.set(path, (_request, response, count) => (count === 1 ? answer(response, 404, '{"error":{"code":"not_found","message":"withdrawn"}}', 'no-store') : answer(response, 200, `bytes of ${path}`, 'public, max-age=31536000, immutable')));
     expect((await pull(part)).status).toBe(404);
     const exists = await pull(part);

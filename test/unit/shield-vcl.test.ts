@@ -56,7 +56,7 @@ describe('renderShieldVcl', () => {
     expect(vcl).toContain(String.raw`if (bereq.url ~ "[?&]_HLS_msn=" || bereq.url ~ "\.part[0-9]+\.m4s$") {` + `\n    set bereq.first_byte_timeout = ${SHIELD_DEFAULTS.heldFirstByteTimeoutSeconds}s;`);
     expect(SHIELD_DEFAULTS.heldFirstByteTimeoutSeconds).toBeGreaterThan(6);
     expect(vcl).toContain('.first_byte_timeout = 5s;');
-    expect(vcl).toContain(String.raw`if (beresp.status == 404 && bereq.url ~ "\.part[0-9]+\.m4s$") {`);
+    expect(vcl).toContain(String.raw`if (beresp.status == 404 && (bereq.url ~ "\.part[0-9]+\.m4s$" || bereq.url ~ "^/media/live/.*\.m3u8$")) {`);
     expect(vcl).toContain('set beresp.uncacheable = true;');
     expect(vcl).toContain('if (bereq.url ~ "[?&]_HLS_msn=") {\n    # A blocking reload');
     expect(vcl).toContain('unset bereq.http.x-vora-hls;');

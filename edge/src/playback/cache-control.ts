@@ -21,6 +21,16 @@ export function sharedCacheSeconds(cacheControl: string | null, capSeconds = EDG
 }
 
 /**
+ * What is left of that lifetime once the shared caches before us have held the response for `age` seconds (its `Age`
+ * header): a live playlist the shield kept for its 1 s must not be kept another second here. Pure.
+ */
+export function freshSecondsLeft(cacheControl: string | null, age: string | null, capSeconds = EDGE_CACHE_MAX_SECONDS): number {
+  const held = Number(age ?? 0);
+  const left = sharedCacheSeconds(cacheControl, Number.POSITIVE_INFINITY) - (Number.isFinite(held) && held > 0 ? Math.floor(held) : 0);
+  return Math.max(0, Math.min(left, capSeconds));
+}
+
+/**
  * A viewer's Cache-Control for something opened by a token: private (the URL is a credential), and never
  * kept past the token's expiry (`exp`, unix seconds) nor past `maxSeconds`. Pure.
  */

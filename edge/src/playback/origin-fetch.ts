@@ -1,6 +1,6 @@
 import { pullHeaders } from '../../../contracts/pull-signing.ts';
 import { MAX_PLAYLIST_CHARS } from './hls-strict.ts';
-import { sharedCacheSeconds } from './cache-control.ts';
+import { freshSecondsLeft, sharedCacheSeconds } from './cache-control.ts';
 import { blockingReloadRefusal, originRefusal, type OriginRefusal } from './origin-refusal.ts';
 
 /** An origin that has not answered (headers) by then is down as far as a viewer is concerned. */
@@ -99,7 +99,7 @@ export async function fetchOriginPlaylist(source: MediaSource, path: string, cac
   const text = await playlistText(response);
   if (text.length > MAX_PLAYLIST_CHARS) return failure(502, 'bad_origin_playlist', `the origin's ${path} is over the ${MAX_PLAYLIST_CHARS} character limit`);
 
-  const maxAgeSeconds = blockingQuery === undefined ? sharedCacheSeconds(response.headers.get('Cache-Control')) : 0;
+  const maxAgeSeconds = blockingQuery === undefined ? freshSecondsLeft(response.headers.get('Cache-Control'), response.headers.get('Age')) : 0;
   if (cache && maxAgeSeconds > 0) {
     const headers = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
     await cache.put(key, new Response(text, { headers }));
