@@ -11,6 +11,8 @@ const schema = z.object({
   /** npm start sets it; run alone, the origin keeps its data in VORA_HOME, else in .vora of the working directory. */
   VORA_DATA_DIR: z.string().default(resolve(process.env.VORA_HOME ?? '.vora')),
   DATABASE_URL: z.string().url().optional(),
+  /** Migrated empty PGlite data dirs a fresh one is copied from (default ~/.cache/vora/pglite); `off` = initdb and migrate in place. */
+  VORA_PGLITE_TEMPLATES: z.string().min(1).optional(),
   S3_ENDPOINT: z.string().url().default('http://127.0.0.1:9000'),
   S3_REGION: z.string().default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(1, 'S3_ACCESS_KEY_ID (MinIO root user) is required'),
@@ -114,6 +116,7 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     ...vars,
     pgliteDir: join(vars.VORA_DATA_DIR, 'origin-db'),
+    pgliteTemplatesDir: vars.VORA_PGLITE_TEMPLATES === 'off' ? null : vars.VORA_PGLITE_TEMPLATES,
     publicUrl: (vars.ORIGIN_PUBLIC_URL ?? `http://${vars.ORIGIN_HOST}:${vars.ORIGIN_PORT}`).replace(/\/+$/, ''),
     kafkaBrokers: vars.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
   };

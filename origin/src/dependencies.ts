@@ -69,7 +69,7 @@ export interface OriginDependencies {
 }
 
 export async function openDependencies(config: OriginConfig, log: Logger): Promise<OriginDependencies> {
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir });
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.pgliteDir, pgliteTemplatesDir: config.pgliteTemplatesDir });
   await ensureBootstrapToken(db, config.VORA_API_TOKEN);
   const sealed = sealedSecrets(config.VORA_SECRETS_KEY, config.VORA_SECRETS_KEY_PREVIOUS);
   const resealed = await sealClearWebhookSecrets(db, sealed);

@@ -1,6 +1,11 @@
+import { join } from 'node:path';
+import { ensurePgliteTemplate } from '../../origin/src/db/pglite-template.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
 import { buildNodeProcess, type NodeBuild } from '../node-build.ts';
-import { repoRoot } from '../paths.ts';
+import { cacheDir, repoRoot } from '../paths.ts';
+
+/** Migrated empty PGlite data dirs, one per PGlite version and migration set: a fresh origin DB is a copy of one. */
+export const pgliteTemplatesDir = join(cacheDir, 'pglite');
 import { srtPortRange } from './ingest-srt.ts';
 
 /** The environment the origin (and the CLI talking to it) reads; one place maps stack → env. */
@@ -9,6 +14,7 @@ export function originEnv(ctx: StackContext): Record<string, string> {
     ORIGIN_HOST: '127.0.0.1',
     ORIGIN_PORT: String(ctx.ports.origin),
     VORA_DATA_DIR: ctx.dataDir,
+    VORA_PGLITE_TEMPLATES: pgliteTemplatesDir,
     S3_ENDPOINT: `http://127.0.0.1:${ctx.ports.minio}`,
     S3_ACCESS_KEY_ID: ctx.secrets.minioUser,
     S3_SECRET_ACCESS_KEY: ctx.secrets.minioPassword,
@@ -42,7 +48,8 @@ export function originComponent(ctx: StackContext): ComponentSpec {
     dependsOn: ['minio', 'temporal', 'kafka', 'clickhouse'],
     readyTimeoutMs: 60_000,
     async prepare() {
-      await built();
+      // The template is made (once per migration set, in a throwaway process) before the origin starts, not by it.
+      await Promise.all([built(), ensurePgliteTemplate(pgliteTemplatesDir)]);
     },
     async command() {
       const { main, workflows } = await built();

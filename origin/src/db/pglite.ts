@@ -1,10 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { execFile } from 'node:child_process';
 import { access, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { copyPgliteTemplate, initialisePgliteInChildProcess } from './pglite-template.ts';
 import type { Sql } from './sql.ts';
 
 /**
@@ -12,28 +10,6 @@ import type { Sql } from './sql.ts';
  * (videos, tokens, channels) works from 16 MB, with the OS page cache behind the files.
  */
 export const pgliteStartParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
-
-// Creates and closes the database: run in a throwaway process, whose memory goes when it exits.
-const initialiseScript = `const { PGlite } = require(process.env.PGLITE_MODULE); PGlite.create(process.env.PGLITE_DIR).then((db) => db.close());`;
-
-/**
- * initdb grows PGlite's WASM memory to ~600 MiB, and a WebAssembly memory never shrinks: done in the origin's
- * own process it would stay resident for the process's life. A fresh `dir` is therefore initialised by a
- * short-lived Node process; an existing one (PG_VERSION written by initdb) is left as it is.
- */
-async function initialiseInChildProcess(dir: string): Promise<void> {
-  const initialised = await access(join(dir, 'PG_VERSION')).then(() => true, () => false);
-  if (initialised) return;
-  try {
-    await promisify(execFile)(process.execPath, ['--eval', initialiseScript], {
-      env: { ...process.env, PGLITE_MODULE: createRequire(import.meta.url).resolve('@electric-sql/pglite'), PGLITE_DIR: dir, NODE_OPTIONS: '' },
-      timeout: 300_000,
-    });
-  } catch (error) {
-    const { stderr } = error as { stderr?: string };
-    throw new Error(`could not create the embedded database in ${dir}: ${stderr?.trim() || (error as Error).message}`);
-  }
-}
 
 /** Queues async work so only one runs at a time: PGlite is a single connection. */
 function createSerialQueue() {
@@ -57,10 +33,24 @@ function transactionHandle(tx: Transaction): Sql {
   return handle;
 }
 
-/** Embedded PostgreSQL (WASM) persisted in `dir`; created on first open. */
-export async function openPglite(dir: string): Promise<Sql> {
-  await mkdir(dir, { recursive: true });
-  await initialiseInChildProcess(dir);
+export interface PgliteOptions {
+  /**
+   * Resolves to a data dir (`pglite-template.ts`) that a fresh `dir` becomes a copy of; called only when `dir` is
+   * fresh. Without it a fresh `dir` is made empty by initdb in a throwaway process (initdb grows PGlite's WASM memory
+   * to ~600 MiB, and a WebAssembly memory never shrinks: done here it would stay resident for the process's life).
+   */
+  template?: () => Promise<string>;
+}
+
+/** Embedded PostgreSQL (WASM) persisted in `dir`; created on first open (PG_VERSION, written by initdb, marks it made). */
+export async function openPglite(dir: string, options: PgliteOptions = {}): Promise<Sql> {
+  const initialised = await access(join(dir, 'PG_VERSION')).then(() => true, () => false);
+  if (!initialised && options.template) {
+    await copyPgliteTemplate(await options.template(), dir);
+  } else if (!initialised) {
+    await mkdir(dir, { recursive: true });
+    await initialisePgliteInChildProcess(dir);
+  }
   const db = await PGlite.create(dir, { startParams: pgliteStartParams });
   const serially = createSerialQueue();
   // Marks async work running inside one of our transactions, to catch queries on the wrong handle.

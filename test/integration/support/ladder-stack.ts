@@ -12,8 +12,7 @@ import { expect } from 'vitest';
 import { minioClient, minioComponent, minioEndpoint } from '../../../stack/components/minio.ts';
 import { temporalComponent } from '../../../stack/components/temporal.ts';
 import { StackRunner } from '../../../stack/runner.ts';
-import { openPglite } from '../../../origin/src/db/pglite.ts';
-import { migrate } from '../../../origin/src/db/migrate.ts';
+import { openDatabase } from '../../../origin/src/db/open.ts';
 import type { Sql } from '../../../origin/src/db/sql.ts';
 import { createVideo, transitionVideo } from '../../../origin/src/db/videos.ts';
 import type { VideoEvent, VideoEventPublisher } from '../../../origin/src/events/video-events.ts';
@@ -50,8 +49,7 @@ export async function startLadderStack(ports: StackPorts): Promise<LadderStack> 
   try {
     await runner.start();
     const s3 = minioClient(ctx);
-    const sql = await openPglite(join(dataDir, 'pglite'));
-    await migrate(sql);
+    const sql = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
     cleanups.unshift(() => sql.close());
     const address = `127.0.0.1:${ctx.ports.temporal}`;
     const connection = await Connection.connect({ address });
