@@ -2,13 +2,16 @@
  * gateway-segment-p99: latency of segment GETs (a 1 MiB object) through the origin's streaming gateway, built as
  * origin/src/main.ts builds it (its own process, bench/servers/gateway.ts; PGlite + MinIO behind it), against a
  * direct anonymous GET from MinIO.
- * Closed loop at 100 concurrent: gateway and baseline in alternating rounds (median of 3); the gateway with an
- * untuned `new S3Client` once, for the table.
+ * The gateway reads each segment with one SigV4-signed request (origin/src/gateway/signed-object-reads.ts); a second
+ * gateway process reads through the SDK's GetObjectCommand instead (`objectReads: 'sdk'`), so both read paths are
+ * measured in the same run.
+ * Closed loop at 100 concurrent: baseline, gateway and SDK-read gateway in alternating rounds (median of 3); the
+ * gateway with an untuned `new S3Client` (SDK reads) once, for the table.
  * Then the figure of record, an open loop below saturation (100 req/s of the same segment, each timed from when it
  * was due, pulls signed as the shield signs them): the p99 the gateway adds over MinIO direct, per round, median of 3
- * (goal < 20 ms). A bare Node hop (bench/servers/bare-hop.ts: node:http piping MinIO's answer, nothing else) runs in
- * the same rotation: what any Node process in the path adds on this machine. Each round also reads the gateway's
- * and the hop's event-loop delay and GC pauses (lib/event-loop-stalls.ts).
+ * (goal < 20 ms). A bare Node hop (bench/servers/bare-hop.ts: node:http piping MinIO's answer, nothing else) and the
+ * SDK-read gateway run in the same rotation: what any Node process in the path adds on this machine, and what the
+ * SDK's read path cost. Each round also reads each server's event-loop delay and GC pauses (lib/event-loop-stalls.ts).
  *   node --import tsx bench/gateway-latency.ts   (--quick: 20 concurrent, 2 s, 1 round)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -73,7 +76,7 @@ async function stallsOf(base: string): Promise<StallReport> {
 
 /** One open-loop side through a server of ours: the load, its stalls and its CPU per request during it. */
 interface ServerRound { result: LoadResult; stalls: StallReport; cpuMsPerRequest: number }
-interface OpenRound { direct: LoadResult; hop: ServerRound; gateway: ServerRound }
+interface OpenRound { direct: LoadResult; hop: ServerRound; gateway: ServerRound; sdk: ServerRound }
 
 async function measureServer(server: { child: ChildProcess; url: string; base: string }, options: OpenLoadOptions): Promise<ServerRound> {
   await stallsOf(server.base);
@@ -142,47 +145,53 @@ async function main(): Promise<void> {
     // signs its pulls as the shield does; MinIO's anonymous read policy wants no header.
     const operatorHeaders = { authorization: `Bearer ${base.operatorToken}` };
     if (!quick) {
-      const untuned = await startGatewayProcess({ ...base, s3: 'sdk-defaults' });
+      const untuned = await startGatewayProcess({ ...base, s3: 'sdk-defaults', reads: 'sdk' });
       try {
-        once.push({ name: 'gateway, untuned new S3Client (50 sockets, CRC of every body)', result: await load(untuned.url, { minio: minioPid, gateway: untuned.child.pid! }, operatorHeaders) });
+        once.push({ name: 'gateway, SDK reads, untuned new S3Client (50 sockets, CRC of every body)', result: await load(untuned.url, { minio: minioPid, gateway: untuned.child.pid! }, operatorHeaders) });
       } finally {
         await stopProcess(untuned.child);
       }
     }
-    const gatewayName = 'gateway (the origin\'s S3 client)';
-    const gateway = await startGatewayProcess(base);
+    const gatewayName = 'gateway (signed reads, as the origin runs)';
+    const sdkName = 'gateway, SDK reads (the origin\'s S3 client)';
+    const gateway = await startGatewayProcess({ ...base, reads: 'signed' });
+    const sdkGateway = await startGatewayProcess({ ...base, reads: 'sdk' });
     const hop = await startBareHop(base.endpoint);
-    const alternating: { direct: Run[]; gateway: Run[] } = { direct: [], gateway: [] };
+    const alternating: { direct: Run[]; gateway: Run[]; sdk: Run[] } = { direct: [], gateway: [], sdk: [] };
     const openRounds: OpenRound[] = [];
     let nodeHit: LoadResult | undefined;
     try {
-      // Closed loop: baseline and gateway in alternating rounds, so drift on a shared machine hits both.
+      // Closed loop: baseline and both gateways in alternating rounds, so drift on a shared machine hits all.
       for (let round = 0; round < rounds; round += 1) {
         alternating.direct.push({ name: 'MinIO direct (baseline)', result: await load(baselineUrl, { minio: minioPid }) });
         alternating.gateway.push({ name: gatewayName, result: await load(gateway.url, { minio: minioPid, gateway: gateway.child.pid! }, operatorHeaders) });
+        alternating.sdk.push({ name: sdkName, result: await load(sdkGateway.url, { minio: minioPid, gateway: sdkGateway.child.pid! }, operatorHeaders) });
       }
-      // Open loop at a fixed rate: what the gateway adds to each answer when nobody queues. The three sides rotate.
+      // Open loop at a fixed rate: what the gateway adds to each answer when nobody queues. The four sides rotate.
       const open = { ratePerSecond: openRate, durationMs: openDurationMs, warmupMs };
       const pullPath = new URL(gateway.url).pathname;
+      // One signature for the round, valid past its end, as a shield's pulls would carry.
+      const signedPull = async () => ({ ...open, headers: await pullHeaders({ method: 'GET', path: pullPath, secret: secrets.pullSecret, nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 240 }) });
       const sides = {
         direct: async () => ({ result: await httpOpenLoad(baselineUrl, open) }),
         hop: () => measureServer(hop, open),
-        // One signature for the round, valid past its end, as a shield's pulls would carry.
-        gateway: async () => measureServer(gateway, { ...open, headers: await pullHeaders({ method: 'GET', path: pullPath, secret: secrets.pullSecret, nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 240 }) }),
+        gateway: async () => measureServer(gateway, await signedPull()),
+        sdk: async () => measureServer(sdkGateway, await signedPull()),
       };
-      const order = ['direct', 'hop', 'gateway'] as const;
+      const order = ['direct', 'hop', 'gateway', 'sdk'] as const;
       for (let round = 0; round < rounds; round += 1) {
         const measured: Partial<Record<(typeof order)[number], { result: LoadResult; stalls?: StallReport; cpuMsPerRequest?: number }>> = {};
         for (let i = 0; i < order.length; i += 1) {
           const side = order[(i + round) % order.length]!;
           measured[side] = await sides[side]();
         }
-        openRounds.push({ direct: measured.direct!.result, hop: measured.hop as ServerRound, gateway: measured.gateway as ServerRound });
+        openRounds.push({ direct: measured.direct!.result, hop: measured.hop as ServerRound, gateway: measured.gateway as ServerRound, sdk: measured.sdk as ServerRound });
       }
       // A CDN node from the shipped template in front of the gateway: the p99 of its cache hits at the same rate.
       nodeHit = await measureNodeHits(ctx.ports.cdnNodes[0]!, new URL(gateway.url).host, secrets.pullSecret, dataDir);
     } finally {
       await stopProcess(hop.child);
+      await stopProcess(sdkGateway.child);
       await stopProcess(gateway.child);
     }
 
@@ -191,7 +200,7 @@ async function main(): Promise<void> {
       const sorted = result.latenciesMs;
       return { name, minioCpu: perRequest('minio'), gatewayCpu: perRequest('gateway'), p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN, rps: result.requests / result.seconds, mibps: result.bytes / 2 ** 20 / result.seconds, errors: result.errors, requests: result.requests };
     };
-    const rows = [...alternating.direct, ...once, ...alternating.gateway].map(row);
+    const rows = [...alternating.direct, ...once, ...alternating.sdk, ...alternating.gateway].map(row);
     console.log(`\n1 MiB segment GETs, ${concurrency} concurrent, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up (client, gateway and MinIO share this machine)\n`);
     console.log(formatTable(['target', 'requests', 'req/s', 'MiB/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'MinIO CPU ms/req', 'gateway CPU ms/req'], rows.map((r) => [r.name, String(r.requests), r.rps.toFixed(0), r.mibps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.max.toFixed(1), String(r.errors), r.minioCpu.toFixed(2), Number.isNaN(r.gatewayCpu) ? '—' : r.gatewayCpu.toFixed(2)])));
     const p = (result: LoadResult, q: number) => percentile(result.latenciesMs, q);
@@ -200,21 +209,24 @@ async function main(): Promise<void> {
       directP99: p(round.direct, 99),
       hopP99: p(round.hop.result, 99),
       gatewayP99: p(round.gateway.result, 99),
+      sdkP99: p(round.sdk.result, 99),
       added: p(round.gateway.result, 99) - p(round.direct, 99),
+      sdkAdded: p(round.sdk.result, 99) - p(round.direct, 99),
       hopAdded: p(round.hop.result, 99) - p(round.direct, 99),
       p50Added: p(round.gateway.result, 50) - p(round.direct, 50),
-      errors: round.direct.errors + round.hop.result.errors + round.gateway.result.errors,
+      sdkP50Added: p(round.sdk.result, 50) - p(round.direct, 50),
+      errors: round.direct.errors + round.hop.result.errors + round.gateway.result.errors + round.sdk.result.errors,
       ...round,
     }));
     console.log(`\nopen loop: ${openRate} req/s of the same 1 MiB segment for ${openDurationMs / 1000} s, each timed from when it was due; sides rotate each round\n`);
     console.log(formatTable(
-      ['round', 'MinIO direct p99 ms', 'bare Node hop p99 ms', 'gateway p99 ms', 'gateway added p99 ms', 'bare hop added p99 ms', 'gateway added p50 ms', 'errors'],
-      openRows.map((r) => [String(r.round), r.directP99.toFixed(1), r.hopP99.toFixed(1), r.gatewayP99.toFixed(1), r.added.toFixed(1), r.hopAdded.toFixed(1), r.p50Added.toFixed(1), String(r.errors)]),
+      ['round', 'MinIO direct p99 ms', 'bare hop p99 ms', 'gateway p99 ms', 'SDK-read gateway p99 ms', 'gateway added p99 ms', 'SDK-read added p99 ms', 'bare hop added p99 ms', 'gateway added p50 ms', 'SDK-read added p50 ms', 'errors'],
+      openRows.map((r) => [String(r.round), r.directP99.toFixed(1), r.hopP99.toFixed(1), r.gatewayP99.toFixed(1), r.sdkP99.toFixed(1), r.added.toFixed(1), r.sdkAdded.toFixed(1), r.hopAdded.toFixed(1), r.p50Added.toFixed(1), r.sdkP50Added.toFixed(1), String(r.errors)]),
     ));
     console.log('\nwhere the time went, per open-loop round (event-loop delay and GC pauses inside each server, its CPU per request):\n');
     console.log(formatTable(
       ['round', 'server', 'CPU ms/req', 'loop delay p99 ms', 'loop delay max ms', 'GC pauses'],
-      openRows.flatMap((r) => (['hop', 'gateway'] as const).map((side) => [String(r.round), side === 'hop' ? 'bare Node hop' : 'gateway', r[side].cpuMsPerRequest.toFixed(2), r[side].stalls.loopDelay.p99.toFixed(1), r[side].stalls.loopDelay.max.toFixed(1), describeGc(r[side].stalls.gc)])),
+      openRows.flatMap((r) => (['hop', 'gateway', 'sdk'] as const).map((side) => [String(r.round), { hop: 'bare Node hop', gateway: 'gateway (signed reads)', sdk: 'gateway (SDK reads)' }[side], r[side].cpuMsPerRequest.toFixed(2), r[side].stalls.loopDelay.p99.toFixed(1), r[side].stalls.loopDelay.max.toFixed(1), describeGc(r[side].stalls.gc)])),
     ));
     if (nodeHit) console.log(`\nCDN node cache hits (nginx, token checked), ${openRate} req/s open loop: p50 ${percentile(nodeHit.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(nodeHit.latenciesMs, 99).toFixed(1)} ms, errors ${nodeHit.errors}`);
     console.log(`load average during the run: ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores`);
@@ -222,9 +234,10 @@ async function main(): Promise<void> {
     const notes = (extra: string) => [`1 MiB object, ${concurrency} concurrent keep-alive loops, ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, median of ${rounds} alternating rounds`, extra, modeNote].filter(Boolean).join('; ');
     const errors = alternating.gateway.reduce((sum, r) => sum + r.result.errors, 0);
     await writeResults('gateway-latency', [
-      { name: 'gateway-segment-p99', value: medianOf(alternating.gateway, (r) => r.p99), unit: 'ms', baseline: 'direct GET from MinIO', baselineValue: medianOf(alternating.direct, (r) => r.p99), better: 'lower', goal: { valueAtMost: 50 }, notes: notes(`the origin's S3 client (origin/src/s3-client.ts); errors ${errors}`) },
+      { name: 'gateway-segment-p99', value: medianOf(alternating.gateway, (r) => r.p99), unit: 'ms', baseline: 'direct GET from MinIO', baselineValue: medianOf(alternating.direct, (r) => r.p99), better: 'lower', goal: { valueAtMost: 50 }, notes: notes(`signed reads on the origin's S3 settings (origin/src/gateway/signed-object-reads.ts); SDK-read gateway p99 ${medianOf(alternating.sdk, (r) => r.p99).toFixed(0)} ms, ${medianOf(alternating.sdk, (r) => r.rps).toFixed(0)} req/s; errors ${errors}`) },
       { name: 'gateway-segment-p50', value: medianOf(alternating.gateway, (r) => r.p50), unit: 'ms', baseline: 'direct GET from MinIO', baselineValue: medianOf(alternating.direct, (r) => r.p50), better: 'lower', goal: {}, notes: notes('') },
-      { name: 'gateway-added-p99-open-loop', value: median(openRows.map((r) => r.added)), unit: 'ms', baseline: `MinIO direct at the same ${openRate} req/s`, baselineValue: median(openRows.map((r) => r.directP99)), better: 'lower', goal: { valueAtMost: 20 }, notes: `p99 the gateway adds at ${openRate} req/s open loop, pulls signed as the shield signs them (gateway p99 − direct p99 per round, median of ${openRows.length}; per round ${openRows.map((r) => r.added.toFixed(1)).join(' / ')} ms; gateway loop delay p99 ${openRows.map((r) => r.gateway.stalls.loopDelay.p99.toFixed(1)).join(' / ')} ms); errors ${openRows.reduce((sum, r) => sum + r.errors, 0)}; ${modeNote}` },
+      { name: 'gateway-added-p99-open-loop', value: median(openRows.map((r) => r.added)), unit: 'ms', baseline: `MinIO direct at the same ${openRate} req/s`, baselineValue: median(openRows.map((r) => r.directP99)), better: 'lower', goal: { valueAtMost: 20 }, notes: `p99 the gateway (signed reads) adds at ${openRate} req/s open loop, pulls signed as the shield signs them (gateway p99 − direct p99 per round, median of ${openRows.length}; per round ${openRows.map((r) => r.added.toFixed(1)).join(' / ')} ms; gateway loop delay p99 ${openRows.map((r) => r.gateway.stalls.loopDelay.p99.toFixed(1)).join(' / ')} ms); errors ${openRows.reduce((sum, r) => sum + r.errors, 0)}; ${modeNote}` },
+      { name: 'gateway-sdk-read-added-p99-open-loop', value: median(openRows.map((r) => r.sdkAdded)), unit: 'ms', baseline: `MinIO direct at the same ${openRate} req/s`, baselineValue: median(openRows.map((r) => r.directP99)), better: 'lower', goal: {}, notes: `the same gateway reading through the SDK's GetObjectCommand (objectReads 'sdk'), same rotation; per round ${openRows.map((r) => r.sdkAdded.toFixed(1)).join(' / ')} ms; CPU ms/req ${openRows.map((r) => r.sdk.cpuMsPerRequest.toFixed(2)).join(' / ')} vs signed ${openRows.map((r) => r.gateway.cpuMsPerRequest.toFixed(2)).join(' / ')}; ${modeNote}` },
       { name: 'bare-node-hop-added-p99-open-loop', value: median(openRows.map((r) => r.hopAdded)), unit: 'ms', baseline: `MinIO direct at the same ${openRate} req/s`, baselineValue: median(openRows.map((r) => r.directP99)), better: 'lower', goal: {}, notes: `the floor of any Node gateway here: node:http piping MinIO's answer, nothing else (bench/servers/bare-hop.ts), same rotation; ${modeNote}` },
       ...(nodeHit ? [{ name: 'cdn-node-hit-p99', value: percentile(nodeHit.latenciesMs, 99), unit: 'ms', baseline: 'none (absolute goal)', baselineValue: null, better: 'lower' as const, goal: { valueAtMost: 10 }, notes: `nginx node from edge/cdn-node/nginx.conf.template, segment token checked, ${openRate} req/s open loop of one cached 1 MiB segment; p50 ${percentile(nodeHit.latenciesMs, 50).toFixed(1)} ms; errors ${nodeHit.errors}` }] : []),
       { name: 'gateway-segment-throughput', value: medianOf(alternating.gateway, (r) => r.rps), unit: 'req/s', baseline: 'direct GET from MinIO', baselineValue: medianOf(alternating.direct, (r) => r.rps), better: 'higher', goal: {}, notes: notes('') },

@@ -20,6 +20,7 @@ export interface GatewayServeEnv {
   /** 'origin': the client origin/src/main.ts uses (origin/src/s3-client.ts); 'sdk-defaults': `new S3Client` with nothing tuned, for comparison. */
   s3: 'origin' | 'sdk-defaults';
   /** VORA_PULL_SECRET: a shield's or CDN node's signed pulls get in too. */ pullSecret?: string;
+  /** How the gateway reads segments (origin/src/gateway/stored-object.ts): 'signed' as the origin does (the default), or 'sdk' (GetObjectCommand), for comparison. */ reads?: 'signed' | 'sdk';
   /** Count every GET under /media by path, read at GET /bench/requests (the shield bench counts origin fetches per object). */ countRequests?: boolean;
 }
 
@@ -36,7 +37,7 @@ async function serveGateway(env: GatewayServeEnv): Promise<void> {
   const log = pino({ level: 'warn', base: { service: 'origin' } });
   // The load client signs its pulls with env.pullSecret as the shield does, or reads as an operator with env.operatorToken.
   const pulls = { secret: env.pullSecret, verifyOperatorToken: async (token: string) => (token === env.operatorToken ? { id: 'bench', name: 'bench', scopes: ['admin'] } : null) };
-  const origin = createOriginApp({ log, healthChecks: [], media: gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, pulls }) });
+  const origin = createOriginApp({ log, healthChecks: [], media: gatewayRoutes({ sql, s3, mediaBucket: 'vora-media', log, pulls, objectReads: env.reads ?? 'signed' }) });
   const app = new Hono();
   app.get('/bench/stalls', (c) => c.json(stalls.read()));
   if (env.countRequests) {

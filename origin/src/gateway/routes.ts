@@ -6,6 +6,7 @@ import { ApiError, handleApiErrors } from '../api/errors.ts';
 import { noStore } from './cache-policy.ts';
 import { serveMaster } from './serve-master.ts';
 import { serveStoredObject } from './serve-object.ts';
+import type { ObjectReads } from './stored-object.ts';
 import { serveSubtitles } from './serve-subtitles.ts';
 import { parseMediaPath } from './media-path.ts';
 import { pullAuth, type PullAuthOptions } from './pull-auth.ts';
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   storageTimeoutMs?: number;
   /** Who may pull: signed pulls (VORA_PULL_SECRET) and operators. Required, so no gateway is ever open by omission. */
   pulls: PullAuthOptions;
+  /** How segments are read from storage: one signed request (default) or the SDK's GetObject (bench comparison). */
+  objectReads?: ObjectReads;
 }
 
 /**
@@ -50,7 +53,7 @@ export function gatewayRoutes(deps: GatewayDeps): Hono {
     if (target.kind === 'subtitle-playlist' || target.kind === 'subtitle-segment') {
       return serveSubtitles(c, { sql: deps.sql, s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs: storageTimeoutMs }, target, state);
     }
-    return serveStoredObject(c, { s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs: storageTimeoutMs }, target, state);
+    return serveStoredObject(c, { s3: deps.s3, bucket: deps.mediaBucket, log: deps.log, timeoutMs: storageTimeoutMs, reads: deps.objectReads }, target, state);
   };
 
   // GET routes answer HEAD too (Hono dispatches HEAD to them and drops the body); the handlers avoid reading bytes for HEAD.

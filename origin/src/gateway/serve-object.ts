@@ -9,13 +9,15 @@ import type { VideoState } from '../videos/states.ts';
 import { cacheControlFor } from './cache-policy.ts';
 import { singleByteRange, singleEntityTag } from './http-conditional.ts';
 import type { MediaTarget } from './media-path.ts';
-import { readStoredObject, type StoredObjectHeaders } from './stored-object.ts';
+import { readStoredObject, type ObjectReads, type StoredObjectHeaders } from './stored-object.ts';
 
 export interface ObjectServingDeps {
   s3: S3Client;
   bucket: string;
   log: Logger;
   timeoutMs: number;
+  /** 'signed' unless said otherwise (stored-object.ts). */
+  reads?: ObjectReads;
 }
 
 function responseHeaders(target: MediaTarget, state: VideoState, stored: StoredObjectHeaders): Record<string, string> {
@@ -56,7 +58,7 @@ function streamBody(c: Context, status: number, headers: Record<string, string>,
 export async function serveStoredObject(c: Context, deps: ObjectServingDeps, target: MediaTarget, state: VideoState): Promise<Response> {
   const range = singleByteRange(c.req.header('Range'));
   const ifNoneMatch = singleEntityTag(c.req.header('If-None-Match'));
-  const stored = await readStoredObject(deps.s3, { bucket: deps.bucket, key: target.key, headOnly: c.req.method === 'HEAD', range, ifNoneMatch, timeoutMs: deps.timeoutMs });
+  const stored = await readStoredObject(deps.s3, { bucket: deps.bucket, key: target.key, headOnly: c.req.method === 'HEAD', range, ifNoneMatch, timeoutMs: deps.timeoutMs }, deps.reads);
   switch (stored.status) {
     case 200:
     case 206: {

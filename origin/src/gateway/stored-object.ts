@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { signedReaderFromClient, type SignedObjectReader } from './signed-object-reads.ts';
 
 export interface StoredObjectRequest {
   bucket: string;
@@ -57,10 +58,42 @@ export function storedObjectFromError(error: unknown, timedOut: boolean): Stored
 }
 
 /**
- * Reads one object from S3 (MinIO): headers within `timeoutMs` or a 503, then the body as a Node stream
- * the caller must consume or destroy. Never throws.
+ * How the gateway reads an object: 'signed' (the default) sends one SigV4-signed request on its own keep-alive
+ * pool (signed-object-reads.ts); 'sdk' goes through the client's GetObjectCommand/HeadObjectCommand, kept for
+ * clients that are not path-style MinIO and as the bench's comparison (bench/gateway-latency.ts).
  */
-export async function readStoredObject(s3: S3Client, request: StoredObjectRequest): Promise<StoredObject> {
+export type ObjectReads = 'signed' | 'sdk';
+
+/** One signed reader per S3 client, made on the first read (the client's endpoint and credentials resolve then). */
+const signedReaders = new WeakMap<S3Client, { reader: SignedObjectReader | null } | Promise<SignedObjectReader | null>>();
+
+function signedReaderFor(s3: S3Client): { reader: SignedObjectReader | null } | Promise<SignedObjectReader | null> {
+  let entry = signedReaders.get(s3);
+  if (!entry) {
+    const pending = signedReaderFromClient(s3).catch(() => null);
+    signedReaders.set(s3, pending);
+    void pending.then((reader) => signedReaders.set(s3, { reader }));
+    entry = pending;
+  }
+  return entry;
+}
+
+/**
+ * Reads one object from S3 (MinIO): headers within `timeoutMs` or a 503, then the body as a Node stream
+ * (MinIO's HTTP response itself: no copy, no buffer) the caller must consume or destroy. Never throws.
+ */
+export async function readStoredObject(s3: S3Client, request: StoredObjectRequest, reads: ObjectReads = 'signed'): Promise<StoredObject> {
+  if (reads === 'signed') {
+    const entry = signedReaderFor(s3);
+    // Once resolved, no await: the reader is used in the same tick.
+    const reader = entry instanceof Promise ? await entry : entry.reader;
+    if (reader) return reader.read(request);
+  }
+  return readStoredObjectWithSdk(s3, request);
+}
+
+/** The same read through the AWS SDK (GetObjectCommand/HeadObjectCommand), errors mapped by storedObjectFromError. */
+export async function readStoredObjectWithSdk(s3: S3Client, request: StoredObjectRequest): Promise<StoredObject> {
   const abort = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
