@@ -9,6 +9,12 @@ export async function memoryMiB(pid: number): Promise<{ now: number; peak: numbe
   return { now: field('VmRSS'), peak: field('VmHWM') };
 }
 
+/** Proportional memory of a process in MiB (PSS, /proc/PID/smaps_rollup): shared pages split among their users, unlike RSS. */
+export async function pssMiB(pid: number): Promise<number> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) / 1024;
+}
+
 /** CPU time (user + system) a process has used so far, in ms: a figure other load on the machine does not skew. */
 export async function cpuMsOf(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultPgliteTemplatesDir } from './db/pglite-template.ts';
 import { decodeSecretsKey, parsePreviousSecretsKeys } from './db/sealed-secrets.ts';
 import { parseSrtPortRange } from './live/srt-ingest.ts';
 import { WEBHOOK_ATTEMPT_TIMEOUT_MS, WEBHOOK_RETRY_SCHEDULE_SECONDS } from '../../contracts/webhooks.ts';
@@ -116,7 +117,7 @@ export function loadOriginConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     ...vars,
     pgliteDir: join(vars.VORA_DATA_DIR, 'origin-db'),
-    pgliteTemplatesDir: vars.VORA_PGLITE_TEMPLATES === 'off' ? null : vars.VORA_PGLITE_TEMPLATES,
+    pgliteTemplatesDir: defaultPgliteTemplatesDir(env),
     publicUrl: (vars.ORIGIN_PUBLIC_URL ?? `http://${vars.ORIGIN_HOST}:${vars.ORIGIN_PORT}`).replace(/\/+$/, ''),
     kafkaBrokers: vars.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
   };

@@ -1,9 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../origin/src/db/open.ts';
+import { schemaMigrations } from '../../origin/src/db/migrations.ts';
 import { openPglite } from '../../origin/src/db/pglite.ts';
+import { ensurePgliteTemplate } from '../../origin/src/db/pglite-template.ts';
 import type { Sql } from '../../origin/src/db/sql.ts';
 import { describeDatabaseContract } from './support/db-contract.ts';
 import { describeProcessingTimesContract } from './support/processing-times-contract.ts';
@@ -41,6 +43,50 @@ describe('PGlite adapter (single connection)', () => {
 });
 
 describe('PGlite data dir', () => {
+  const versions = async (sql: Sql) => (await sql.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((row) => row.version);
+
+  it('starts as a copy of the migrated template, made once per migration set; the copies are independent', async () => {
+    const templates = join(dir, 'templates');
+    const first = await openDatabase({ pgliteDir: join(dir, 'copy-1'), pgliteTemplatesDir: templates });
+    const second = await openDatabase({ pgliteDir: join(dir, 'copy-2'), pgliteTemplatesDir: templates });
+    try {
+      const made = await readdir(templates);
+      expect(made).toEqual([expect.stringMatching(/^empty-\d+\.\d+\.\d+-[0-9a-f]{16}$/)]);
+      expect(await versions(first)).toEqual(schemaMigrations.map((migration) => migration.version));
+      expect(await versions(second)).toEqual(await versions(first));
+      expect((await first.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
+      await first.query(`INSERT INTO api_tokens (id, name, token_hash) VALUES ('tok_1', 'only in copy 1', $1)`, ['a'.repeat(64)]);
+      expect((await second.query('SELECT id FROM api_tokens')).rows).toEqual([]);
+      // Another migration set (a branch with one more migration) gets a template of its own.
+      const more = [...schemaMigrations, { version: 100_000, name: 'test only', statements: ['CREATE TABLE template_probe (x int)'] }];
+      const other = await ensurePgliteTemplate(templates, more);
+      expect((await readdir(templates)).sort()).toEqual([...made, other.slice(templates.length + 1)].sort());
+      const third = await openPglite(join(dir, 'copy-3'), { template: async () => other });
+      try {
+        expect(await versions(third)).toContain(100_000);
+      } finally {
+        await third.close();
+      }
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+    const reopened = await openDatabase({ pgliteDir: join(dir, 'copy-1'), pgliteTemplatesDir: templates });
+    try {
+      expect((await reopened.query<{ name: string }>('SELECT name FROM api_tokens')).rows).toEqual([{ name: 'only in copy 1' }]);
+    } finally {
+      await reopened.close();
+    }
+  }, 120_000);
+
+  it('without templates is made by initdb and migrated in place, to the same versions', async () => {
+    const sql = await openDatabase({ pgliteDir: join(dir, 'in-place'), pgliteTemplatesDir: null });
+    try {
+      expect(await versions(sql)).toEqual(schemaMigrations.map((migration) => migration.version));
+    } finally {
+      await sql.close();
+    }
+  }, 120_000);
+
   it('is created by a throwaway process, then opened here on 16 MB of shared buffers, and reopened with its rows', async () => {
     const pgliteDir = join(dir, 'fresh');
     const first = await openPglite(pgliteDir);

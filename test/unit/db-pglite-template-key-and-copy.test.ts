@@ -33,7 +33,9 @@ describe('template name', () => {
     expect(pgliteTemplateName('0.5.16', await migrationPlan(edited))).not.toBe(base);
   });
 
-  it('lives under VORA_CACHE, else XDG_CACHE_HOME/vora', () => {
+  it('lives in VORA_PGLITE_TEMPLATES (off: none), else under VORA_CACHE, else XDG_CACHE_HOME/vora', () => {
+    expect(defaultPgliteTemplatesDir({ VORA_PGLITE_TEMPLATES: '/t', VORA_CACHE: '/c' })).toBe('/t');
+    expect(defaultPgliteTemplatesDir({ VORA_PGLITE_TEMPLATES: 'off' })).toBeNull();
     expect(defaultPgliteTemplatesDir({ VORA_CACHE: '/c' })).toBe('/c/pglite');
     expect(defaultPgliteTemplatesDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/vora/pglite');
   });

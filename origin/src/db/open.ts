@@ -11,7 +11,8 @@ export interface DatabaseOptions {
   pgliteDir: string;
   /**
    * Where migrated empty PGlite data dirs are kept, one per PGlite version and migration set (default
-   * `~/.cache/vora/pglite`, made there on first need); a fresh `pgliteDir` starts as a copy of one. `null`: a fresh
+   * `VORA_PGLITE_TEMPLATES`, else `~/.cache/vora/pglite`; made there on first need); a fresh `pgliteDir` starts as a
+   * copy of one. `null` (or `VORA_PGLITE_TEMPLATES=off`): a fresh
    * `pgliteDir` is made by initdb and migrated in this process, whose WASM memory keeps what the migrations grew.
    */
   pgliteTemplatesDir?: string | null;

@@ -47,9 +47,13 @@ export function pgliteTemplateName(pgliteVersion: string, plan: readonly Planned
   return `empty-${pgliteVersion}-${hash}`;
 }
 
-/** `VORA_CACHE`, else `$XDG_CACHE_HOME/vora`, else `~/.cache/vora` (as stack/paths.ts), then `pglite/`. */
-export function defaultPgliteTemplatesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.VORA_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vora'), 'pglite');
+/**
+ * `VORA_PGLITE_TEMPLATES` (`off` = none: null), else `VORA_CACHE`, `$XDG_CACHE_HOME/vora` or `~/.cache/vora` (as
+ * stack/paths.ts), then `pglite/`. Read from the environment so a test run can be switched too.
+ */
+export function defaultPgliteTemplatesDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.VORA_PGLITE_TEMPLATES === 'off') return null;
+  return env.VORA_PGLITE_TEMPLATES || join(env.VORA_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vora'), 'pglite');
 }
 
 const requireHere = createRequire(import.meta.url);
