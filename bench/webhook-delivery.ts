@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const sealed = sealedSecrets(secrets.secretsKey);
     const worker = await startWebhookWorker({ sql, urlPolicy: webhookUrlPolicy('127.0.0.1/32'), sealedSecrets: sealed, timeoutMs: 15_000, endpointConcurrency: perEndpointConcurrency, temporalAddress: `127.0.0.1:${ports.temporal}`, namespace: 'default', log });
     stops.push(() => worker.stop());
-    const consumer = startWebhookEventConsumer({ kafka: kafkaClient(brokers, 'webhooks'), sql, dispatcher, liveUrls: () => ({ mediaBaseUrl: 'http://127.0.0.1:1/media', rtmpUrl: 'rtmp://127.0.0.1:1/live' }), log });
+    const consumer = startWebhookEventConsumer({ kafka: kafkaClient(brokers, 'webhooks'), sql, dispatcher, liveUrls: () => ({ publicUrl: 'http://127.0.0.1:1', rtmpUrl: 'rtmp://127.0.0.1:1/live' }), log });
     stops.push(() => consumer.stop());
     await consumer.ready;
     const publisher = createVideoEventPublisher(kafkaClient(brokers, 'video-events'), { log });

@@ -116,8 +116,11 @@ export const LiveInputView = z.object({
   /** How many broadcasts this input has had (the `n` of workflow `live-{id}-{n}`). */
   broadcasts: z.number().int().min(0),
   ingest: IngestEndpoints,
-  /** Present while a broadcast is live, reconnecting or just ended. */
-  playback: z.object({ masterUrl: z.string() }).nullable(),
+  /**
+   * Present while a broadcast is live, reconnecting or just ended. Where to POST (operator token) for a signed
+   * playback URL and watch page: the API never hands out an unsigned playlist URL (the gateway would refuse it).
+   */
+  playback: z.object({ tokenUrl: z.string() }).nullable(),
   /**
    * Watch pages playing the input now: distinct beacon sessions heard in the last LIVE_VIEWER_WINDOW_SECONDS (45 s) whose
    * last event was not pause, ended or error (players without beacons, e.g. ffplay, are not counted). Null while

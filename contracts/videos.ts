@@ -57,9 +57,13 @@ export const VideoView = z.object({
   /** Facts about the uploaded file (e.g. `size`); never where its bytes sit. */
   source: z.record(z.string(), z.unknown()).nullable(),
   failureReason: z.string().nullable(),
+  /** The gateway's copy: private media, readable with an operator's API token (viewers get it through the edge). */
   thumbnailUrl: z.string().nullable(),
-  /** Present once the lowest rendition is published (PLAYABLE, READY). */
-  playback: z.object({ masterUrl: z.string() }).nullable(),
+  /**
+   * Present once the lowest rendition is published (PLAYABLE, READY). Where to POST (operator token) for a signed
+   * playback URL and watch page: the API never hands out an unsigned playlist URL (the gateway would refuse it).
+   */
+  playback: z.object({ tokenUrl: z.string() }).nullable(),
   /** Only on single-video reads. */
   renditions: z.array(RenditionView).optional(),
   /** Only on single-video reads; null when neither the upload nor the channel asked for automatic captions. */

@@ -46,7 +46,6 @@ export function liveInputLines(input: LiveInputView): string[] {
     `  ingest     ${input.ingest.rtmpUrl}/<stream key>`,
     `  broadcasts ${input.broadcasts}, reconnect window ${input.reconnectWindowSeconds} s, recording ${input.recording}, latency ${input.latency}`,
     ...restreamLines(input.restreamTargets),
-    `  playback   ${input.playback?.masterUrl ?? '(nothing yet: no broadcast)'}`,
     `  watch      \`vora live sign ${input.id}\` makes a watch link (it waits while the stream is offline)`,
   ];
 }

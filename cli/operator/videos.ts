@@ -77,7 +77,7 @@ function showVideo(video: VideoView): void {
     ['state', video.state === 'FAILED' ? `FAILED: ${video.failureReason ?? 'no reason recorded'}` : `${video.state} (${Math.floor(video.progress * 100)}%)`],
     ['duration', video.durationSeconds === null ? '—' : formatSeconds(video.durationSeconds)],
     ['source size', typeof video.source?.size === 'number' ? formatBytes(video.source.size) : '—'],
-    ['playlist', video.playback?.masterUrl ?? '— (not playable yet)'],
+    ['playback', video.playback ? `\`vora sign ${video.id}\` makes a watch link and a signed playlist URL` : '— (not playable yet)'],
     ['renditions', (video.renditions ?? []).map((r) => `${r.name} ${r.width}x${r.height}`).join(', ') || '—'],
     ['created', video.createdAt],
     ['updated', video.updatedAt],

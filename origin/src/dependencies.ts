@@ -94,7 +94,7 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
   const configUpdates = createConfigUpdatePublisher(channelConfigKafka, { log });
   const webhooks = createWebhookDispatcher({ sql: db, temporal, scheduleSeconds: config.VORA_WEBHOOK_RETRY_SCHEDULE, log });
   const webhookEvents = createWebhookEventEmitter({ sql: db, dispatcher: webhooks, log });
-  const liveUrls = { mediaBaseUrl: `${config.publicUrl}/media`, rtmpUrl: config.VORA_INGEST_RTMP_URL };
+  const liveUrls = { publicUrl: config.publicUrl, rtmpUrl: config.VORA_INGEST_RTMP_URL };
   const jwksSync = startJwksSync({ sql: db, edgeUrl: config.EDGE_URL, internalSecret: config.VORA_INTERNAL_SECRET, log });
 
   return {

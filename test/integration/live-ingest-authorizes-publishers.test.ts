@@ -95,7 +95,7 @@ describe('publish authorization through nginx-rtmp', () => {
       const { body } = await api(`/v1/live-inputs/${input.id}`);
       return body.status === 'live' ? body : undefined;
     }, { what: 'the publish to be authorized', timeoutMs: 15_000 });
-    expect(live).toMatchObject({ broadcasts: 1, playback: { masterUrl: `${origin.url}/media/live/${input.id}/master.m3u8` } });
+    expect(live).toMatchObject({ broadcasts: 1, playback: { tokenUrl: `${origin.url}/v1/live-inputs/${input.id}/token` } });
     // The stream is readable under the input id: the key appears in no path.
     expect(await probeRtmp(`${rtmpBase}/${input.id}`)).toEqual(expect.arrayContaining(['video', 'audio']));
 

@@ -45,7 +45,7 @@ import { waitFor } from '../support/wait.ts';
 const schedule = [0, 1, 1, 1, 1];
 const log = pino({ level: process.env.VORA_TEST_LOG ?? 'warn' });
 const sealed = sealedSecrets(fakeSecrets().secretsKey);
-const liveUrls = { mediaBaseUrl: 'http://127.0.0.1:1/media', rtmpUrl: 'rtmp://127.0.0.1:1/live' };
+const liveUrls = { publicUrl: 'http://127.0.0.1:1', rtmpUrl: 'rtmp://127.0.0.1:1/live' };
 
 let stack: ApiStack;
 let dir: string;
@@ -280,7 +280,7 @@ describe("the origin's own events, delivered like video events", () => {
       ['live_input.offline', 2],
       ['live_input.recording.ready', 3],
     ]);
-    expect(received[0]!.payload.data).toMatchObject({ id: liveInput.id, status: 'live', broadcast: 1, playback: { masterUrl: `${liveUrls.mediaBaseUrl}/live/${liveInput.id}/master.m3u8` } });
+    expect(received[0]!.payload.data).toMatchObject({ id: liveInput.id, status: 'live', broadcast: 1, playback: { tokenUrl: `${liveUrls.publicUrl}/v1/live-inputs/${liveInput.id}/token` } });
     expect(received[1]!.payload.data).toMatchObject({ id: liveInput.id, status: 'ended', broadcast: 1 });
     expect(received[2]!.payload.data).toMatchObject({ id: liveInput.id, title: 'Hooked show', recording: { id: recordingId, state: 'READY', source: { liveInputId: liveInput.id, broadcast: 1 } } });
   });

@@ -13,7 +13,7 @@ const input: LiveInputWithKey = {
   restreamTargets: [],
   broadcasts: 2,
   ingest: { rtmpUrl: 'rtmp://127.0.0.1:1935/live', srtUrl: null },
-  playback: { masterUrl: 'http://127.0.0.1:8080/media/live/live_abc/master.m3u8' },
+  playback: { tokenUrl: 'http://127.0.0.1:8080/v1/live-inputs/live_abc/token' },
   currentViewers: 3,
   currentBitrate: 2_450_000,
   createdAt: '2026-12-05T07:00:00.000Z',

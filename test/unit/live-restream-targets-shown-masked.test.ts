@@ -15,7 +15,7 @@ const input: LiveInput = {
   ],
   publisher: null, broadcasts: 1, srtPort: null, createdAt: new Date(0), updatedAt: new Date(0),
 };
-const urls = { mediaBaseUrl: 'http://o/media', rtmpUrl: 'rtmp://127.0.0.1:1935/live' };
+const urls = { publicUrl: 'http://o', rtmpUrl: 'rtmp://127.0.0.1:1935/live' };
 
 describe('restream targets changed during a broadcast', () => {
   it('start pushes for new ids in list order and cancel those no longer listed', () => {

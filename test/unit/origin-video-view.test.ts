@@ -12,20 +12,20 @@ const video = (patch: Partial<Video> = {}): Video => ({
 
 describe('videoView', () => {
   it('shows source facts but not where the raw bytes sit', () => {
-    expect(videoView(video(), 'http://o/media').source).toEqual({ size: 42, width: 1920 });
+    expect(videoView(video(), 'http://o').source).toEqual({ size: 42, width: 1920 });
   });
 
   it('offers playback only once the video is PLAYABLE or READY, and the thumbnail until it is DELETED', () => {
-    expect(videoView(video(), 'http://o/media').playback).toBeNull();
-    for (const state of ['PLAYABLE', 'READY'] as const) expect(videoView(video({ state }), 'http://o/media').playback).toEqual({ masterUrl: 'http://o/media/vid_a/master.m3u8' });
-    expect(videoView(video({ state: 'READY', thumbnailKey: 'vid_a/thumbnail.jpg' }), 'http://o/media').thumbnailUrl).toBe('http://o/media/vid_a/thumbnail.jpg');
-    expect(videoView(video({ state: 'DELETED', thumbnailKey: 'vid_a/thumbnail.jpg' }), 'http://o/media').thumbnailUrl).toBeNull();
+    expect(videoView(video(), 'http://o').playback).toBeNull();
+    for (const state of ['PLAYABLE', 'READY'] as const) expect(videoView(video({ state }), 'http://o').playback).toEqual({ tokenUrl: 'http://o/v1/videos/vid_a/token' });
+    expect(videoView(video({ state: 'READY', thumbnailKey: 'vid_a/thumbnail.jpg' }), 'http://o').thumbnailUrl).toBe('http://o/media/vid_a/thumbnail.jpg');
+    expect(videoView(video({ state: 'DELETED', thumbnailKey: 'vid_a/thumbnail.jpg' }), 'http://o').thumbnailUrl).toBeNull();
   });
 
   it('lists renditions only when given (single-video reads), with ISO timestamps', () => {
-    expect(videoView(video(), 'http://o/media')).not.toHaveProperty('renditions');
+    expect(videoView(video(), 'http://o')).not.toHaveProperty('renditions');
     const rendition = { videoId: 'vid_a', name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.4d401e,mp4a.40.2', frameRate: 25, playlistKey: 'vid_a/360p/playlist.m3u8', publishedAt: new Date('2026-01-01T00:02:00Z') };
-    const view = videoView(video(), 'http://o/media', [rendition]);
+    const view = videoView(video(), 'http://o', [rendition]);
     expect(view.renditions).toEqual([{ name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: 700_000, codecs: 'avc1.4d401e,mp4a.40.2', frameRate: 25, publishedAt: '2026-01-01T00:02:00.000Z' }]);
     expect(view.createdAt).toBe('2026-01-01T00:00:00.000Z');
   });
@@ -33,9 +33,9 @@ describe('videoView', () => {
   it('is the VideoView of contracts/videos.ts, the shape the CLI reads, in every state', () => {
     const rendition = { videoId: 'vid_a', name: '360p', width: 640, height: 360, bandwidth: 900_000, averageBandwidth: null, codecs: 'avc1.4d401e', frameRate: null, playlistKey: 'vid_a/360p/playlist.m3u8', publishedAt: new Date('2026-01-01T00:02:00Z') };
     for (const state of VIDEO_STATES) {
-      expect(VideoView.safeParse(videoView(video({ state, thumbnailKey: 'vid_a/thumbnail.jpg' }), 'http://o/media', [rendition])).error).toBeUndefined();
+      expect(VideoView.safeParse(videoView(video({ state, thumbnailKey: 'vid_a/thumbnail.jpg' }), 'http://o', [rendition])).error).toBeUndefined();
     }
-    expect(VideoView.safeParse({ ...videoView(video(), 'http://o/media'), state: 'DONE' }).success).toBe(false);
+    expect(VideoView.safeParse({ ...videoView(video(), 'http://o'), state: 'DONE' }).success).toBe(false);
   });
 
   it('puts the grant in the upload URL query, encoded', () => {

@@ -11,7 +11,7 @@ import type { NewWebhookEvent } from '../../origin/src/outgoing-webhooks/event-s
 import { channelConfigWebhookEvent, liveInputWebhookEvent, liveRecordingReadyWebhookEvent, nodeDrainWebhookEvent, restreamStatusWebhookEvent } from '../../origin/src/outgoing-webhooks/resource-events.ts';
 
 const at = new Date('2026-12-06T10:00:00.000Z');
-const urls = { mediaBaseUrl: 'http://origin.test/media', rtmpUrl: 'rtmp://ingest.test/live' };
+const urls = { publicUrl: 'http://origin.test', rtmpUrl: 'rtmp://ingest.test/live' };
 const node: NodeRecord = { nodeId: 'local-2', url: 'http://127.0.0.1:8082', region: 'local', capacity: 100, load: 0.1, state: 'draining', seenAt: 1, drainedByOperator: true };
 const input: LiveInput = {
   id: 'live_abc123',

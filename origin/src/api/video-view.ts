@@ -8,8 +8,11 @@ const internalSourceFields = new Set(['bucket', 'key', 'uploadId']);
 /** Playback exists once the lowest rendition is published. */
 const playableStates = new Set(['PLAYABLE', 'READY']);
 
-/** The JSON of one video; `renditions` only on single-video reads (a list would cost one query per row). */
-export function videoView(video: Video, mediaBaseUrl: string, renditions?: Rendition[]): VideoView {
+/**
+ * The JSON of one video; `renditions` only on single-video reads (a list would cost one query per row). `publicUrl`
+ * is the origin's own (the API and the private gateway under `/media`).
+ */
+export function videoView(video: Video, publicUrl: string, renditions?: Rendition[]): VideoView {
   const source = video.source === null ? null : Object.fromEntries(Object.entries(video.source).filter(([field]) => !internalSourceFields.has(field)));
   return {
     id: video.id,
@@ -24,8 +27,8 @@ export function videoView(video: Video, mediaBaseUrl: string, renditions?: Rendi
     maxDurationSeconds: video.maxDurationSeconds,
     source,
     failureReason: video.failureReason,
-    thumbnailUrl: video.thumbnailKey && video.state !== 'DELETED' ? `${mediaBaseUrl}/${video.thumbnailKey}` : null,
-    playback: playableStates.has(video.state) ? { masterUrl: `${mediaBaseUrl}/${video.id}/master.m3u8` } : null,
+    thumbnailUrl: video.thumbnailKey && video.state !== 'DELETED' ? `${publicUrl}/media/${video.thumbnailKey}` : null,
+    playback: playableStates.has(video.state) ? { tokenUrl: `${publicUrl}/v1/videos/${video.id}/token` } : null,
     ...(renditions === undefined ? {} : { renditions: renditions.map(renditionView) }),
     createdAt: video.createdAt.toISOString(),
     updatedAt: video.updatedAt.toISOString(),

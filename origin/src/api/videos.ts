@@ -46,7 +46,6 @@ async function requireChannel(sql: Sql, channelId: string | null | undefined): P
 export function videoRoutes(deps: VideoRoutesDeps): Hono {
   const { sql, log } = deps;
   // Read per request: the public URL may be known only once the server listens (port 0 in tests).
-  const mediaBase = () => `${deps.publicUrl}/media`;
   const app = new Hono();
 
   app.post('/', validate('json', CreateVideoBody), async (c) => {
@@ -60,14 +59,14 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     log.info({ event: 'video_created', videoId: video.id }, 'video created');
     await deps.events.publish(newVideoEvent(video.id, 'CREATED', { at: video.createdAt }));
     const upload = { url: uploadUrl(deps.publicUrl, grant.token), expiresAt: grant.expiresAt.toISOString() };
-    return c.json({ ...videoView(video, mediaBase()), upload }, 201, { Location: `${deps.publicUrl}/v1/videos/${video.id}` });
+    return c.json({ ...videoView(video, deps.publicUrl), upload }, 201, { Location: `${deps.publicUrl}/v1/videos/${video.id}` });
   });
 
   app.get('/', validate('query', ListVideosQuery), async (c) => {
     const query = c.req.valid('query');
     try {
       const page = await listVideos(sql, query);
-      return c.json({ videos: page.videos.map((video) => videoView(video, mediaBase())), nextCursor: page.nextCursor });
+      return c.json({ videos: page.videos.map((video) => videoView(video, deps.publicUrl)), nextCursor: page.nextCursor });
     } catch (error) {
       if (error instanceof InvalidCursorError) throw new ApiError(400, error.message);
       throw error;
@@ -78,7 +77,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     const { id } = c.req.valid('param');
     const video = await getVideo(sql, id);
     if (!video) throw noVideo(id);
-    return c.json({ ...videoView(video, mediaBase(), await listRenditions(sql, id)), autoCaptions: await autoCaptionsOf(sql, id) });
+    return c.json({ ...videoView(video, deps.publicUrl, await listRenditions(sql, id)), autoCaptions: await autoCaptionsOf(sql, id) });
   });
 
   /** Title, description, channel and chat room; the rest of a video is the pipeline's to change. */
@@ -89,7 +88,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     const video = await updateVideoSettings(sql, id, changes);
     if (!video) throw noVideo(id);
     log.info({ event: 'video_updated', videoId: id, fields: Object.keys(changes) }, 'video settings changed');
-    return c.json(videoView(video, mediaBase()));
+    return c.json(videoView(video, deps.publicUrl));
   });
 
   /** A fresh one-time upload URL, while nothing was uploaded yet (the first one expired or got lost). */
@@ -126,7 +125,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
       throw new ApiError(503, `video ${id} is DELETED and its objects are removed, but a shield may still serve it: ${which}. Is the shield up, with the origin's address in its purgers and the same VORA_PULL_SECRET? Repeat the DELETE to purge again`, { code: 'shield_purge_failed' });
     }
     const video = await getVideo(sql, id);
-    return c.json(videoView(video!, mediaBase()));
+    return c.json(videoView(video!, deps.publicUrl));
   });
 
   return app;

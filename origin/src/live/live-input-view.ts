@@ -3,9 +3,9 @@ import type { LiveInput } from './live-input-rows.ts';
 import type { LiveNow } from './live-now.ts';
 import { srtPublishUrl, srtUrl } from './srt-ingest.ts';
 
-/** Where a live input's URLs point: the origin's media base and the RTMP application publishers use. */
+/** Where a live input's URLs point: the origin's own (its API) and the RTMP application publishers use. */
 export interface LiveInputUrls {
-  mediaBaseUrl: string;
+  publicUrl: string;
   rtmpUrl: string;
   /** The host SRT publishers dial (the ingest nodes); null when this origin has no SRT ingest. */
   srtHost?: string | null;
@@ -15,11 +15,6 @@ export interface LiveInputUrls {
 export interface IssuedSrt {
   port: number;
   passphrase: string;
-}
-
-/** A broadcast's playlists exist from the first authorized publish on. */
-export function liveMasterPath(inputId: string): string {
-  return `live/${inputId}/master.m3u8`;
 }
 
 const UNKNOWN_NOW: LiveNow = { currentViewers: null, currentBitrate: null };
@@ -37,7 +32,7 @@ export function liveInputView(input: LiveInput, urls: LiveInputUrls, now: LiveNo
     restreamTargets: input.restreamTargets.map((target) => ({ ...target, statusChangedAt: target.statusChangedAt.toISOString() })),
     broadcasts: input.broadcasts,
     ingest: { rtmpUrl: urls.rtmpUrl, srtUrl: input.srtPort !== null && urls.srtHost ? srtUrl(urls.srtHost, input.srtPort) : null },
-    playback: input.broadcasts > 0 && input.status !== 'idle' ? { masterUrl: `${urls.mediaBaseUrl}/${liveMasterPath(input.id)}` } : null,
+    playback: input.broadcasts > 0 && input.status !== 'idle' ? { tokenUrl: `${urls.publicUrl}/v1/live-inputs/${input.id}/token` } : null,
     currentViewers: now.currentViewers,
     currentBitrate: now.currentBitrate,
     createdAt: input.createdAt.toISOString(),

@@ -42,7 +42,7 @@ const noLiveInput = (id: string) => new ApiError(404, `no live input ${id}`);
 /** `/v1/live-inputs`: create (the key shown once), list, read, rotate the key, delete. Operator auth is applied by the caller. */
 export function liveInputRoutes(deps: LiveInputRoutesDeps): Hono {
   const { sql, log } = deps;
-  const urls = () => ({ mediaBaseUrl: `${deps.publicUrl}/media`, rtmpUrl: deps.rtmpUrl, srtHost: deps.srt?.host ?? null });
+  const urls = () => ({ publicUrl: deps.publicUrl, rtmpUrl: deps.rtmpUrl, srtHost: deps.srt?.host ?? null });
   const app = new Hono();
 
   const srtDeps = () => {

@@ -37,7 +37,7 @@ const recordedLiveInputId = (video: Video): string | null => (typeof video.sourc
 export async function webhookEventsOfVideoEvent(sql: Sql, event: VideoEvent, urls: LiveInputUrls): Promise<NewWebhookEvent[]> {
   const video = await getVideo(sql, event.videoId);
   const data = video
-    ? { ...videoView(video, urls.mediaBaseUrl, await listRenditions(sql, video.id)), state: event.state, ...(event.reason === undefined ? {} : { failureReason: event.reason }) }
+    ? { ...videoView(video, urls.publicUrl, await listRenditions(sql, video.id)), state: event.state, ...(event.reason === undefined ? {} : { failureReason: event.reason }) }
     : { id: event.videoId, state: event.state };
   const occurredAt = new Date(event.at);
   const events: NewWebhookEvent[] = [{ id: event.id, type: event.type, occurredAt, data, resourceId: event.videoId }];
