@@ -2,7 +2,8 @@
  * The origin shield restarted while viewers play through the CDN nodes (one whole `vora dev` stack on the file's own
  * ports): varnishd stopped (SIGTERM to its group, its cache gone with it) and started again from the same spec
  * `npm start` uses. Viewers on all three nodes fetch segments at a steady pace and retry a failed one after 1 s, as
- * hls.js does; no segment may need more than one retry, and every byte must be the stored one.
+ * hls.js does; no segment may need more than one retry, and every byte must be the stored one. Then the origin itself is
+ * stopped: the edge must still serve the READY video's playlists and the nodes every segment, from the shield's copies.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
@@ -27,6 +28,8 @@ let api: OperatorApi;
 let work: string;
 let clip: Buffer;
 let restartedPid: number | undefined;
+/** What the first case played, for the second: a READY video the shield holds whole, and the bytes stored for it. */
+let heldVideo: { videoId: string; rendition: string; stored: Map<string, string> } | undefined;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vora-faults-shield-'));
@@ -93,6 +96,7 @@ describe('shield restart during playback', () => {
     expect(playlist.status).toBe(200);
     const segments = mediaUris(await playlist.text());
     expect(segments.length).toBeGreaterThanOrEqual(8);
+    heldVideo = { videoId: video.id, rendition, stored: new Map() };
     // What the gateway stores, asked with the operator's token: the bytes every viewer must get.
     const stored = new Map<string, string>();
     for (const segment of segments) {
@@ -101,6 +105,7 @@ describe('shield restart during playback', () => {
       expect(answer.status, path).toBe(200);
       stored.set(path, sha256(Buffer.from(await answer.arrayBuffer())));
     }
+    heldVideo.stored = stored;
 
     const paceMs = 600;
     const viewers = stack.ports.cdnNodes.map((port) => play(segments.map((segment) => onNode(segment, port)), paceMs));
@@ -136,4 +141,33 @@ describe('shield restart during playback', () => {
     expect((await fetch(again)).status).toBe(200);
     expect((await fetch(new URL(rendition, again))).status).toBe(200);
   }, 420_000);
+
+  it('plays the whole READY video through the edge and every node with the origin stopped (the shield holds it)', async () => {
+    expect(heldVideo, 'the first case played a video through the shield').toBeDefined();
+    const { videoId, rendition, stored } = heldVideo!;
+    const { url } = await playbackUrl(api, videoId); // minted while the origin still answers its API
+    const stoppedAt = Date.now();
+    await stopProcessGroup(stack.pids.origin!, 10_000);
+    expect(groupAlive(stack.pids.origin!)).toBe(false);
+    // Past the edge's own keep of the master (max-age 2 s) and the shield's probe calling the gateway sick.
+    await sleep(4_000);
+    const master = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    expect(master.status, 'the edge serves the master with the origin down').toBe(200);
+    expect(await master.text()).toContain(rendition);
+    const playlist = await fetch(new URL(rendition, url), { signal: AbortSignal.timeout(10_000) });
+    expect(playlist.status, 'the edge serves the media playlist with the origin down').toBe(200);
+    const text = await playlist.text();
+    expect(text).toContain('#EXT-X-ENDLIST');
+    const segments = mediaUris(text);
+    const seconds = [...text.matchAll(/^#EXTINF:([\d.]+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    const viewers = await Promise.all(stack.ports.cdnNodes.map((port) => play(segments.map((segment) => onNode(segment, port)), 0)));
+    const all = viewers.flat();
+    const whole = viewers.filter((fetches) => fetches.every((fetch) => fetch.status === 200 && fetch.sha256 === stored.get(new URL(fetch.url).pathname))).length;
+    table.record({ fault: 'origin stopped: a READY video through the edge and 3 nodes', trials: all.length, passed: all.filter((fetch) => fetch.status === 200 && fetch.attempts === 1).length, worstRecoveryMs: null, dataLost: all.filter((fetch) => fetch.sha256 !== stored.get(new URL(fetch.url).pathname)).length, note: `${whole} of ${viewers.length} viewers played all ${seconds.toFixed(1)} s; origin down for ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s` });
+    for (const fetch of all) {
+      expect(fetch.status, fetch.url).toBe(200);
+      expect(fetch.sha256, fetch.url).toBe(stored.get(new URL(fetch.url).pathname));
+    }
+    expect(whole).toBe(stack.ports.cdnNodes.length);
+  }, 120_000);
 });
