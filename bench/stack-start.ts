@@ -122,7 +122,6 @@ const templateStarted = performance.now();
 await ensurePgliteTemplate(scratch).finally(() => rm(scratch, { recursive: true, force: true }));
 const templateSeconds = (performance.now() - templateStarted) / 1000;
 await ensurePgliteTemplate(pgliteTemplatesDir);
-const loadAtStart = load();
 
 const first: Record<DbSide, StartMeasure[]> = { template: [], 'in-place': [] };
 let keptHome: string | undefined;
@@ -143,7 +142,6 @@ try {
   // Warm restarts on data a template-side first start made: waves, then one at a time.
   const warm = quick ? null : await startOnce(keptHome!, { sequential: false, side: 'template' });
   const sequential = quick ? null : await startOnce(keptHome!, { sequential: true, side: 'template' });
-  const loadAtEnd = load();
 
   const medianOf = (side: DbSide, pick: (m: StartMeasure) => number) => median(first[side].map(pick));
   const perRound = (side: DbSide, pick: (m: StartMeasure) => number) => first[side].map((m) => fmt(pick(m))).join('/');
@@ -163,7 +161,8 @@ try {
   const idleTotal = sum(idleTable.values());
   console.log(`  ${'total'.padEnd(12)} ${fmt(idleTotal.rss).padStart(5)} ${fmt(idleTotal.pss).padStart(5)}`);
   const idleNote = [...idleTable].map(([name, value]) => `${name} ${fmt(value.rss)}`).join(', ');
-  const runNote = `${ROUNDS} round(s) per side, sides alternated, medians; load ${loadAtStart} → ${loadAtEnd}`;
+  // writeResults adds the run's load average.
+  const runNote = `${ROUNDS} round(s) per side, sides alternated, medians`;
   const note = (extra: string) => [extra, runNote, modeNote].filter(Boolean).join('; ');
   const inPlace = 'same first start, DB made in place (initdb child + migrations in the origin)';
 
