@@ -91,6 +91,31 @@ describe('a live token at the edge', () => {
     expect(await bodyText(await edgeFetch(path))).toBe(second);
   });
 
+  it("keeps a live playlist only for what the shield's Age leaves of its max-age: one the shield held 1 s is asked again", async () => {
+    const inputId = uniqueVideo('aged');
+    let calls = 0;
+    const held = (age: string) => () => {
+      calls += 1;
+      return new Response(`${LIVE_MEDIA}#EXTINF:2.000,\nseg_${String(42 + calls).padStart(5, '0')}.m4s\n`, { headers: { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'public, max-age=1', Age: age } });
+    };
+    const path = `/v/${await signer.sign({ sub: inputId, live: true })}/b2/360p/playlist.m3u8`;
+    mockOrigin({ [`/media/live/${inputId}/b2/360p/playlist.m3u8`]: held('1') });
+    const first = await edgeFetch(path);
+    // The viewer's own keep is still the origin's max-age; the edge's cache keeps nothing.
+    expect(first.headers.get('Cache-Control')).toBe('private, max-age=1');
+    expect(await bodyText(first)).toContain('seg_00043.m4s');
+    expect(await bodyText(await edgeFetch(path))).toContain('seg_00044.m4s');
+    expect(calls).toBe(2);
+    // A fresh copy (Age 0) is kept its second: the next viewer within it costs no origin fetch.
+    const fresh = uniqueVideo('fresh');
+    calls = 0;
+    mockOrigin({ [`/media/live/${fresh}/b2/360p/playlist.m3u8`]: held('0') });
+    const freshPath = `/v/${await signer.sign({ sub: fresh, live: true })}/b2/360p/playlist.m3u8`;
+    expect(await bodyText(await edgeFetch(freshPath))).toContain('seg_00043.m4s');
+    expect(await bodyText(await edgeFetch(freshPath))).toContain('seg_00043.m4s');
+    expect(calls).toBe(1);
+  });
+
   it('answers 409 stream_offline with Retry-After while the input has no master (nothing broadcast yet)', async () => {
     const inputId = uniqueVideo('offline');
     mockOrigin({ [`/media/live/${inputId}/master.m3u8`]: () => Response.json(errorBody('not_found', `live/${inputId}/master.m3u8 does not exist yet`), { status: 404 }) });

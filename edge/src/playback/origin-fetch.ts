@@ -99,9 +99,12 @@ export async function fetchOriginPlaylist(source: MediaSource, path: string, cac
   const text = await playlistText(response);
   if (text.length > MAX_PLAYLIST_CHARS) return failure(502, 'bad_origin_playlist', `the origin's ${path} is over the ${MAX_PLAYLIST_CHARS} character limit`);
 
-  const maxAgeSeconds = blockingQuery === undefined ? freshSecondsLeft(response.headers.get('Cache-Control'), response.headers.get('Age')) : 0;
-  if (cache && maxAgeSeconds > 0) {
-    const headers = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': `public, max-age=${maxAgeSeconds}` };
+  const maxAgeSeconds = blockingQuery === undefined ? sharedCacheSeconds(response.headers.get('Cache-Control')) : 0;
+  // The edge keeps it only for what is left once the shield has held it (its Age): a 1-s live playlist the shield
+  // kept 1 s is not kept here another second. The viewer's own private max-age stays the origin's.
+  const keepSeconds = blockingQuery === undefined ? freshSecondsLeft(response.headers.get('Cache-Control'), response.headers.get('Age')) : 0;
+  if (cache && keepSeconds > 0) {
+    const headers = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': `public, max-age=${keepSeconds}` };
     await cache.put(key, new Response(text, { headers }));
   }
   return { ok: true, text, maxAgeSeconds, cached: false };
