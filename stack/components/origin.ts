@@ -3,10 +3,10 @@ import { ensurePgliteTemplate } from '../../origin/src/db/pglite-template.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
 import { buildNodeProcess, type NodeBuild } from '../node-build.ts';
 import { cacheDir, repoRoot } from '../paths.ts';
+import { srtPortRange } from './ingest-srt.ts';
 
 /** Migrated empty PGlite data dirs, one per PGlite version and migration set: a fresh origin DB is a copy of one. */
 export const pgliteTemplatesDir = join(cacheDir, 'pglite');
-import { srtPortRange } from './ingest-srt.ts';
 
 /** The environment the origin (and the CLI talking to it) reads; one place maps stack → env. */
 export function originEnv(ctx: StackContext): Record<string, string> {

@@ -11,8 +11,8 @@ import type { Sql } from './sql.ts';
 
 /**
  * A fresh PGlite data dir is a copy of a "template": one made once per machine by a throwaway process that ran
- * initdb and every migration, then closed. Both grow PGlite's WASM memory (~600 MiB for initdb, more for ~85
- * migrations), and a WebAssembly memory never shrinks, so a process that did either keeps that memory for life.
+ * initdb and every migration, then closed. Both grow PGlite's WASM memory (~600 MiB for initdb, a little more for
+ * the migrations), and a WebAssembly memory never shrinks, so a process that did either keeps that memory for life.
  * A plain file copy costs the opening process nothing. (PGlite's own dumpDataDir/loadDataDir goes through a tarball
  * in memory: measured at a 437 MiB peak.) Migrations still run on open, a no-op on a copy that is up to date.
  */
