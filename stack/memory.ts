@@ -1,14 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { run } from './exec.ts';
 
-/** Resident memory (KiB) of every process in each of the given process groups, from one `ps` call. */
+interface GroupProcess {
+  pid: number;
+  pgid: number;
+  rssKib: number;
+}
+
+/** Every running process in one of the given process groups, with its resident memory (KiB), from one `ps` call. */
+async function processesInGroups(pgids: number[]): Promise<GroupProcess[]> {
+  const wanted = new Set(pgids);
+  const out = await run('ps', ['-eo', 'pid=,pgid=,rss=']);
+  const found: GroupProcess[] = [];
+  for (const line of out.split('\n')) {
+    const [pid, pgid, rssKib] = line.trim().split(/\s+/).map(Number);
+    if (pid !== undefined && pgid !== undefined && rssKib !== undefined && wanted.has(pgid)) found.push({ pid, pgid, rssKib });
+  }
+  return found;
+}
+
+/** Resident memory (KiB) of every process in each of the given process groups. */
 export async function groupRssKib(pgids: number[]): Promise<Map<number, number>> {
   const totals = new Map<number, number>(pgids.map((pgid) => [pgid, 0]));
-  const out = await run('ps', ['-eo', 'pgid=,rss=']);
-  for (const line of out.split('\n')) {
-    const [pgid, rss] = line.trim().split(/\s+/).map(Number);
-    if (pgid !== undefined && rss !== undefined && totals.has(pgid)) totals.set(pgid, totals.get(pgid)! + rss);
-  }
+  for (const { pgid, rssKib } of await processesInGroups(pgids)) totals.set(pgid, totals.get(pgid)! + rssKib);
   return totals;
 }
 
@@ -34,15 +48,11 @@ async function pssKib(pid: number): Promise<number> {
  */
 export async function groupMemoryKib(pgids: number[]): Promise<Map<number, GroupMemory>> {
   const totals = new Map<number, GroupMemory>(pgids.map((pgid) => [pgid, { rssKib: 0, pssKib: 0 }]));
-  const out = await run('ps', ['-eo', 'pid=,pgid=,rss=']);
-  const reads: Promise<void>[] = [];
-  for (const line of out.split('\n')) {
-    const [pid, pgid, rss] = line.trim().split(/\s+/).map(Number);
-    const total = pgid === undefined ? undefined : totals.get(pgid);
-    if (pid === undefined || rss === undefined || !total) continue;
-    total.rssKib += rss;
-    reads.push(pssKib(pid).then((pss) => void (total.pssKib += pss)));
-  }
+  const reads = (await processesInGroups(pgids)).map(async ({ pid, pgid, rssKib }) => {
+    const total = totals.get(pgid)!;
+    total.rssKib += rssKib;
+    total.pssKib += await pssKib(pid);
+  });
   await Promise.all(reads);
   return totals;
 }

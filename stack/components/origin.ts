@@ -48,8 +48,9 @@ export function originComponent(ctx: StackContext): ComponentSpec {
     dependsOn: ['minio', 'temporal', 'kafka', 'clickhouse'],
     readyTimeoutMs: 60_000,
     async prepare() {
-      // The template is made (once per migration set, in a throwaway process) before the origin starts, not by it.
-      await Promise.all([built(), ensurePgliteTemplate(pgliteTemplatesDir)]);
+      // The template is made (once per migration set, in a throwaway process) before the origin starts, not by it;
+      // an origin on PostgreSQL (DATABASE_URL, inherited from this environment) has no use for one.
+      await Promise.all([built(), process.env.DATABASE_URL ? undefined : ensurePgliteTemplate(pgliteTemplatesDir)]);
     },
     async command() {
       const { main, workflows } = await built();
