@@ -39,6 +39,23 @@ export const AutoCaptionsView = z.object({
 });
 export type AutoCaptionsView = z.infer<typeof AutoCaptionsView>;
 
+/** A deleted video's purge from one origin shield (issue 18): retried in the background until the shield acknowledges. */
+export const ShieldPurgeState = z.enum(['pending', 'done', 'abandoned']);
+export type ShieldPurgeState = z.infer<typeof ShieldPurgeState>;
+export const ShieldPurgeView = z.object({
+  /** The shield's base URL (VORA_SHIELD_URLS). */
+  shield: z.string(),
+  /** `pending`: the shield may still serve the video, the origin retries; `abandoned`: it gave up (repeat the DELETE). */
+  state: ShieldPurgeState,
+  attempts: z.number().int(),
+  /** Why the last attempt failed, while the purge is not done. */
+  lastError: z.string().nullable(),
+  /** When the origin tries again; null once the purge ended. */
+  nextAttemptAt: z.iso.datetime().nullable(),
+  requestedAt: z.iso.datetime(),
+});
+export type ShieldPurgeView = z.infer<typeof ShieldPurgeView>;
+
 /** One video in the answers of `/v1/videos` (origin/src/api/video-view.ts writes it; the CLI reads it). */
 export const VideoView = z.object({
   id: VideoId,
@@ -68,6 +85,8 @@ export const VideoView = z.object({
   renditions: z.array(RenditionView).optional(),
   /** Only on single-video reads; null when neither the upload nor the channel asked for automatic captions. */
   autoCaptions: AutoCaptionsView.nullable().optional(),
+  /** On the answer of `DELETE` and single reads of a DELETED video, where the origin has shields: one per shield. */
+  shieldPurges: z.array(ShieldPurgeView).optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -19,6 +19,19 @@ export function videoRows(videos: VideoView[], nowMs: number): string[][] {
   ]);
 }
 
+/** Pure: what `vora videos rm` prints; a shield that did not acknowledge its purge yet is named, with why. */
+export function deletedVideoLines(video: VideoView): string[] {
+  const unfinished = (video.shieldPurges ?? []).filter((purge) => purge.state !== 'done');
+  return [
+    `deleted video ${video.id}`,
+    ...unfinished.map((purge) =>
+      purge.state === 'pending'
+        ? `shield ${purge.shield} may still serve it for now (${purge.lastError ?? 'not tried yet'}): the origin retries the purge in the background until the shield acknowledges`
+        : `shield ${purge.shield} may still serve it: the origin gave up purging it (${purge.lastError ?? 'unknown cause'}); fix the shield, then run this again`,
+    ),
+  ];
+}
+
 /** Every page of GET /v1/videos (bounded: a runaway cursor must not loop forever). */
 async function listAllVideos(api: ReturnType<typeof originClient>): Promise<VideoView[]> {
   const videos: VideoView[] = [];
@@ -135,6 +148,6 @@ export function registerVideosCommand(program: Command): void {
     .action(async (id: string, options: { json?: boolean }) => {
       const video = await originClient(loadCliConfig()).request<VideoView>('DELETE', videoPath(id));
       if (options.json) printJson(video);
-      else printLine(`deleted video ${video.id}`);
+      else for (const line of deletedVideoLines(video)) printLine(line);
     });
 }

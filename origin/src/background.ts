@@ -40,6 +40,8 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
   // videos whose workflow is gone or ended without them swept (restarted or FAILED with the reason).
   const transcodeOutbox = startTranscodeOutbox({ sql: db, start: deps.transcodes.start, log });
   const stopStuckVideoSweeper = startStuckVideoSweeper({ sql: db, events: deps.videoEvents, log, workflowStatus: deps.transcodes.status });
+  // Deleted videos' purges that a shield did not acknowledge at the DELETE (the outbox `shield_purges`), retried until it does.
+  const shieldPurgeLoop = deps.shieldPurges?.start();
 
   // A node that asks for its channel configuration from the root is answered here.
   const configResponder = startInBackground('config_responder', () => startConfigRequestResponder(deps.channelConfigKafka, { sql: db, publisher: deps.configUpdates, log }), log, 10_000);
@@ -75,7 +77,7 @@ export async function startBackgroundWork(config: OriginConfig, deps: OriginDepe
       stopUploadExpiry();
       stopStuckVideoSweeper();
       clearInterval(retentionTimer);
-      await Promise.allSettled([transcodeOutbox.stop(), playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop(), outgoingWebhooks.stop(), nodeDrainPull?.stop()]);
+      await Promise.allSettled([transcodeOutbox.stop(), shieldPurgeLoop?.stop(), playbackSink.stop(), roomBridge?.stop(), originWorker.stop(), configResponder.stop(), edgeConfigWriter.stop(), outgoingWebhooks.stop(), nodeDrainPull?.stop()]);
     },
   };
 }

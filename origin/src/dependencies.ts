@@ -27,6 +27,8 @@ import { sealClearWebhookSecrets } from './outgoing-webhooks/endpoint-store.ts';
 import { sealClearRestreamKeys } from './live/restream-target-rows.ts';
 import type { LiveInputUrls } from './live/live-input-view.ts';
 import { liveAnnouncements, type LiveAnnouncements } from './live/live-announcements.ts';
+import { shieldPurgeOutbox, type ShieldPurgeOutbox } from './shield/purge-outbox.ts';
+import { shieldBan } from './shield/purge-shields.ts';
 
 /** Everything the origin's routes and background work talk to, opened once at start and closed once at the end. */
 export interface OriginDependencies {
@@ -65,6 +67,8 @@ export interface OriginDependencies {
   sealedSecrets: SealedSecrets;
   /** Keeps the edge's KV `jwks` equal to the playback keys in the DB. */
   jwksSync: JwksSync;
+  /** Purges of deleted videos from the shields (VORA_SHIELD_URLS), kept until each acknowledges; absent without shields. */
+  shieldPurges: ShieldPurgeOutbox | undefined;
   close(): Promise<void>;
 }
 
@@ -120,6 +124,10 @@ export async function openDependencies(config: OriginConfig, log: Logger): Promi
     channelConfigKafka,
     configUpdates,
     jwksSync,
+    shieldPurges:
+      config.VORA_PULL_SECRET && config.VORA_SHIELD_URLS.length > 0
+        ? shieldPurgeOutbox({ sql: db, shieldUrls: config.VORA_SHIELD_URLS, ban: shieldBan({ pullSecret: config.VORA_PULL_SECRET }), log })
+        : undefined,
     temporal,
     webhooks,
     webhookEvents,

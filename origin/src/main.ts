@@ -18,7 +18,6 @@ import { LlhlsRenditions } from './live/llhls-renditions.ts';
 import { liveNowReader } from './live/live-now.ts';
 import { clickhouseCheck, databaseCheck, kafkaCheck, minioCheck, temporalCheck } from './health/checks.ts';
 import { s3ClientConfig } from './s3-client.ts';
-import { shieldPurger } from './shield/purge-shields.ts';
 import { createTusUploads } from './uploads/tus-server.ts';
 import { videoUploadGate } from './uploads/video-upload-gate.ts';
 import { sqlMessageIdStore } from './webhooks/message-ids.ts';
@@ -75,7 +74,7 @@ const app = createOriginApp({
       publicUrl: config.publicUrl,
       grantTtlSeconds: config.VORA_UPLOAD_GRANT_TTL_SECONDS,
       stopTranscode: deps.transcodes.stop,
-      purgeShields: config.VORA_PULL_SECRET && config.VORA_SHIELD_URLS.length > 0 ? shieldPurger({ shieldUrls: config.VORA_SHIELD_URLS, pullSecret: config.VORA_PULL_SECRET, log }) : undefined,
+      shieldPurges: deps.shieldPurges,
     },
     keys: signing,
     nodes: { edgeUrl: config.EDGE_URL, internalSecret, events: deps.webhookEvents },

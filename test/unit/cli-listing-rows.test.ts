@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventLine } from '../../cli/operator/events.ts';
 import { nodeRows } from '../../cli/operator/nodes.ts';
 import { tokenRequestBody } from '../../cli/operator/sign.ts';
-import { videoRows } from '../../cli/operator/videos.ts';
+import { deletedVideoLines, videoRows } from '../../cli/operator/videos.ts';
 import type { VideoView } from '../../cli/lib/video-types.ts';
 
 const now = Date.parse('2026-01-01T00:01:00.000Z');
@@ -12,6 +12,25 @@ describe('vora videos ls rows', () => {
     const video: VideoView = { id: 'vid_1', title: 'a clip', channelId: null, chatRoom: 'channel', visibility: 'unlisted', state: 'PROCESSING', progress: 0.426, durationSeconds: 75, failureReason: null, source: { size: 1536 }, playback: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
     expect(videoRows([video], now)).toEqual([['vid_1', 'PROCESSING 42%', 'a clip', '1m15s', '1.5 KiB', '1m00s ago']]);
     expect(videoRows([{ ...video, state: 'CREATED', durationSeconds: null, source: null }], now)[0]!.slice(1, 5)).toEqual(['CREATED', 'a clip', '', '']);
+  });
+});
+
+describe('vora videos rm lines', () => {
+  const video: VideoView = { id: 'vid_1', title: 'a clip', channelId: null, chatRoom: 'channel', visibility: 'unlisted', state: 'DELETED', progress: 1, durationSeconds: 75, failureReason: null, source: null, playback: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+  const purge = { shield: 'http://127.0.0.1:8090', attempts: 1, requestedAt: '2026-01-01T00:00:00.000Z' };
+
+  it('say only that the video is deleted when every shield acknowledged (or there is none)', () => {
+    expect(deletedVideoLines(video)).toEqual(['deleted video vid_1']);
+    expect(deletedVideoLines({ ...video, shieldPurges: [{ ...purge, state: 'done', lastError: null, nextAttemptAt: null }] })).toEqual(['deleted video vid_1']);
+  });
+
+  it('name a shield whose purge is pending, with why and that the origin retries it, or that it gave up', () => {
+    const pending = { ...purge, shield: 'http://127.0.0.1:8091', state: 'pending' as const, lastError: 'could not be reached (ECONNREFUSED)', nextAttemptAt: '2026-01-01T00:00:01.000Z' };
+    const abandoned = { ...purge, shield: 'http://127.0.0.1:8092', state: 'abandoned' as const, lastError: 'answered 403 forbidden', nextAttemptAt: null };
+    const lines = deletedVideoLines({ ...video, shieldPurges: [{ ...purge, state: 'done', lastError: null, nextAttemptAt: null }, pending, abandoned] });
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^shield http:\/\/127\.0\.0\.1:8091 .*ECONNREFUSED.*retries the purge in the background/);
+    expect(lines[2]).toMatch(/^shield http:\/\/127\.0\.0\.1:8092 .*gave up.*403 forbidden.*run this again/);
   });
 });
 

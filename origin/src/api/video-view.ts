@@ -1,5 +1,6 @@
-import type { RenditionView, VideoView } from '../../../contracts/videos.ts';
+import type { RenditionView, ShieldPurgeView, VideoView } from '../../../contracts/videos.ts';
 import type { Rendition } from '../db/renditions.ts';
+import type { ShieldPurge } from '../db/shield-purges.ts';
 import type { Video } from '../db/videos.ts';
 
 /** Source fields kept out of API answers: where the raw bytes sit is the origin's business. */
@@ -45,6 +46,18 @@ function renditionView(rendition: Rendition): RenditionView {
     codecs: rendition.codecs,
     frameRate: rendition.frameRate,
     publishedAt: rendition.publishedAt.toISOString(),
+  };
+}
+
+/** A deleted video's purge from one shield: what was tried, and when the origin tries again while it is pending. */
+export function shieldPurgeView(purge: ShieldPurge): ShieldPurgeView {
+  return {
+    shield: purge.shield,
+    state: purge.state,
+    attempts: purge.attempts,
+    lastError: purge.state === 'done' ? null : purge.lastError,
+    nextAttemptAt: purge.state === 'pending' ? purge.nextAttemptAt.toISOString() : null,
+    requestedAt: purge.requestedAt.toISOString(),
   };
 }
 

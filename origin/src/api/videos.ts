@@ -5,16 +5,17 @@ import type { Sql } from '../db/index.ts';
 import { autoCaptionsOf } from '../auto-captions/auto-captions-view.ts';
 import { requestAutoCaptions } from '../db/auto-captions.ts';
 import { listRenditions } from '../db/renditions.ts';
+import { shieldPurgesOf } from '../db/shield-purges.ts';
 import { issueUploadGrant } from '../db/upload-grants.ts';
 import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, updateVideoSettings } from '../db/videos.ts';
 import { channelExists } from '../channels/channel-rows.ts';
 import { newVideoEvent, type VideoEventPublisher } from '../events/video-events.ts';
 import { VIDEO_STATES } from '../videos/states.ts';
 import { ApiError } from './errors.ts';
-import type { PurgeShields } from '../shield/purge-shields.ts';
+import type { ShieldPurgeOutbox } from '../shield/purge-outbox.ts';
 import { deleteVideoObjects, type MediaBuckets } from './media-objects.ts';
 import { CreateVideoBody, ListVideosQuery, UpdateVideoBody, VideoIdParam } from './video-schemas.ts';
-import { uploadUrl, videoView } from './video-view.ts';
+import { shieldPurgeView, uploadUrl, videoView } from './video-view.ts';
 import { validate } from './validate.ts';
 
 export interface VideoRoutesDeps {
@@ -28,8 +29,8 @@ export interface VideoRoutesDeps {
   grantTtlSeconds: number;
   /** Stops `video-{id}` if it runs; a missing workflow is not an error. */
   stopTranscode?: (videoId: string) => Promise<void>;
-  /** Drops a deleted video from every origin shield (VORA_SHIELD_URLS); absent where there is no shield. */
-  purgeShields?: PurgeShields;
+  /** Drops a deleted video from every origin shield (VORA_SHIELD_URLS), retried until each acknowledges; absent where there is no shield. */
+  shieldPurges?: ShieldPurgeOutbox;
 }
 
 const deletableStates = VIDEO_STATES.filter((state) => state !== 'DELETED');
@@ -77,7 +78,12 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     const { id } = c.req.valid('param');
     const video = await getVideo(sql, id);
     if (!video) throw noVideo(id);
-    return c.json({ ...videoView(video, deps.publicUrl, await listRenditions(sql, id)), autoCaptions: await autoCaptionsOf(sql, id) });
+    const purges = video.state === 'DELETED' ? await shieldPurgesOf(sql, id) : [];
+    return c.json({
+      ...videoView(video, deps.publicUrl, await listRenditions(sql, id)),
+      autoCaptions: await autoCaptionsOf(sql, id),
+      ...(purges.length > 0 ? { shieldPurges: purges.map(shieldPurgeView) } : {}),
+    });
   });
 
   /** Title, description, channel and chat room; the rest of a video is the pipeline's to change. */
@@ -101,15 +107,25 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
     return c.json({ url: uploadUrl(deps.publicUrl, grant.token), expiresAt: grant.expiresAt.toISOString() }, 201);
   });
 
-  /** Idempotent: the state moves to DELETED once, and every call removes whatever objects are left. */
+  /**
+   * Idempotent: the state moves to DELETED once, and every call removes whatever objects are left. The purges of
+   * the shields are recorded with the state change and tried at once; a shield that did not acknowledge is retried
+   * in the background (the answer lists it as pending), and a repeated DELETE purges every shield again.
+   */
   app.delete('/:id', validate('param', VideoIdParam), async (c) => {
     const { id } = c.req.valid('param');
-    const moved = await transitionVideo(sql, id, deletableStates, 'DELETED');
+    const moved = await sql.transaction(async (tx) => {
+      const result = await transitionVideo(tx, id, deletableStates, 'DELETED');
+      if (result.ok) await deps.shieldPurges?.request(tx, id);
+      return result;
+    });
     if (!moved.ok && moved.reason === 'not-found') throw noVideo(id);
     if (moved.ok) {
       log.info({ event: 'video_deleted', videoId: id }, 'video deleted');
       await deps.events.publish(newVideoEvent(id, 'DELETED'));
       await deps.stopTranscode?.(id).catch((error: unknown) => log.warn({ event: 'transcode_stop_failed', videoId: id, err: error }, 'could not stop the transcode workflow'));
+    } else {
+      await deps.shieldPurges?.request(sql, id);
     }
     try {
       const removed = await deleteVideoObjects(deps.s3, deps.buckets, id);
@@ -119,13 +135,9 @@ export function videoRoutes(deps: VideoRoutesDeps): Hono {
       throw new ApiError(503, `video ${id} is DELETED but its objects could not be removed (${(error as Error).message}); is MinIO up? Repeat the DELETE to finish`);
     }
     // After the objects are gone, so that a shield's next fetch of the video finds nothing to keep.
-    const failed = ((await deps.purgeShields?.(id)) ?? []).filter((outcome) => !outcome.ok);
-    if (failed.length > 0) {
-      const which = failed.map((outcome) => `${outcome.shield} ${outcome.ok ? '' : outcome.cause}`).join('; ');
-      throw new ApiError(503, `video ${id} is DELETED and its objects are removed, but a shield may still serve it: ${which}. Is the shield up, with the origin's address in its purgers and the same VORA_PULL_SECRET? Repeat the DELETE to purge again`, { code: 'shield_purge_failed' });
-    }
+    const purges = (await deps.shieldPurges?.purgeNow(id)) ?? [];
     const video = await getVideo(sql, id);
-    return c.json(videoView(video!, deps.publicUrl));
+    return c.json({ ...videoView(video!, deps.publicUrl), ...(purges.length > 0 ? { shieldPurges: purges.map(shieldPurgeView) } : {}) });
   });
 
   return app;

@@ -6,6 +6,7 @@ import { autoCaptionMigrations } from './migrations/auto-captions.ts';
 import { hardeningMigrations } from './migrations/hardening.ts';
 import { liveLatencyMigrations, liveMigrations, liveRestreamMigrations, liveSrtMigrations } from './migrations/live.ts';
 import { processingTimeMigrations } from './migrations/ttp.ts';
+import { shieldPurgeMigrations } from './migrations/shield-purges.ts';
 import { outgoingWebhookMigrations, outgoingWebhookOutboxMigrations } from './migrations/webhooks.ts';
 
 /** One schema step. Append new ones with the next version; never edit one that has shipped. */
@@ -143,4 +144,5 @@ export const schemaMigrations: Migration[] = [
   ...liveSrtMigrations,
   ...liveRestreamMigrations,
   ...liveLatencyMigrations,
+  ...shieldPurgeMigrations,
 ];

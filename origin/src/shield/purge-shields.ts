@@ -2,24 +2,34 @@ import type { Logger } from 'pino';
 import { pullHeaders } from '../../../contracts/pull-signing.ts';
 import { PURGE_METHOD, purgePath } from '../../../contracts/shield-purge.ts';
 
-export interface ShieldPurgerOptions {
-  /** Base URLs of every shield (VORA_SHIELD_URLS), e.g. http://127.0.0.1:8090. */
-  shieldUrls: string[];
+export interface ShieldBanOptions {
   /** VORA_PULL_SECRET: a purge is signed as a pull with method BAN. */
   pullSecret: string;
-  log: Logger;
   /** Longest wait for one shield's answer (default 3 s); a failed attempt is made once more. */
   timeoutMs?: number;
 }
 
+export interface ShieldPurgerOptions extends ShieldBanOptions {
+  /** Base URLs of every shield (VORA_SHIELD_URLS), e.g. http://127.0.0.1:8090. */
+  shieldUrls: string[];
+  log: Logger;
+}
+
 export type PurgeOutcome = { shield: string; ok: true } | { shield: string; ok: false; cause: string };
+
+/** Purges a deleted video from one shield (its base URL): one signed BAN; a failure is returned, never thrown. */
+export type BanFromShield = (shield: string, videoId: string) => Promise<PurgeOutcome>;
 
 /** Purges a deleted video from every shield: one BAN each, in parallel; what failed is returned, never thrown. */
 export type PurgeShields = (videoId: string) => Promise<PurgeOutcome[]>;
 
-export function shieldPurger(options: ShieldPurgerOptions): PurgeShields {
+/** A shield's base URL as the outbox keys it: no trailing slash, so `…:8090` and `…:8090/` are one shield. */
+export function shieldKey(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function shieldBan(options: ShieldBanOptions): BanFromShield {
   const timeoutMs = options.timeoutMs ?? 3_000;
-  const shields = options.shieldUrls.map((url) => url.replace(/\/+$/, ''));
 
   const banOnce = async (shield: string, videoId: string): Promise<PurgeOutcome> => {
     const path = purgePath(videoId);
@@ -35,14 +45,23 @@ export function shieldPurger(options: ShieldPurgerOptions): PurgeShields {
     }
   };
 
+  return async (url, videoId) => {
+    const shield = shieldKey(url);
+    const outcome = await banOnce(shield, videoId);
+    // A refusal (401/403) will not change; a dropped connection or a restart may.
+    return !outcome.ok && outcome.cause.startsWith('could not') ? banOnce(shield, videoId) : outcome;
+  };
+}
+
+/** Every shield at once, logged; the DELETE route goes through the outbox instead (`purge-outbox.ts`), this serves the benchmarks. */
+export function shieldPurger(options: ShieldPurgerOptions): PurgeShields {
+  const ban = shieldBan(options);
   return async (videoId) =>
     Promise.all(
-      shields.map(async (shield) => {
-        let outcome = await banOnce(shield, videoId);
-        // A refusal (401/403) will not change; a dropped connection or a restart may.
-        if (!outcome.ok && outcome.cause.startsWith('could not')) outcome = await banOnce(shield, videoId);
-        if (outcome.ok) options.log.info({ event: 'shield_purged', videoId, shield }, 'video purged from the shield');
-        else options.log.warn({ event: 'shield_purge_failed', videoId, shield, cause: outcome.cause }, 'could not purge the video from the shield');
+      options.shieldUrls.map(async (url) => {
+        const outcome = await ban(url, videoId);
+        if (outcome.ok) options.log.info({ event: 'shield_purged', videoId, shield: outcome.shield }, 'video purged from the shield');
+        else options.log.warn({ event: 'shield_purge_failed', videoId, shield: outcome.shield, cause: outcome.cause }, 'could not purge the video from the shield');
         return outcome;
       }),
     );
