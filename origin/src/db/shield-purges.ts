@@ -45,7 +45,7 @@ const purgeFromRow = (row: ShieldPurgeRow): ShieldPurge => ({
 export async function requestShieldPurges(sql: Sql, videoId: string, shields: string[], firstAttemptAt: Date): Promise<void> {
   if (shields.length === 0) return;
   await sql.query(
-    `INSERT INTO shield_purges (video_id, shield, next_attempt_at) SELECT $1, shield, $3 FROM unnest($2::text[]) AS shield
+    `INSERT INTO shield_purges (video_id, shield, next_attempt_at) SELECT $1::text, shield, $3::timestamptz FROM unnest($2::text[]) AS shield
      ON CONFLICT (video_id, shield) DO UPDATE SET state = 'pending', requested_at = EXCLUDED.requested_at, attempts = 0,
        next_attempt_at = EXCLUDED.next_attempt_at, last_error = NULL, finished_at = NULL`,
     [videoId, shields, firstAttemptAt],

@@ -6,6 +6,7 @@ import { isUniqueViolation, type Sql } from '../../../origin/src/db/sql.ts';
 import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from '../../../origin/src/db/api-tokens.ts';
 import { consumeUploadGrant, issueUploadGrant } from '../../../origin/src/db/upload-grants.ts';
 import { listRenditions, recordRendition } from '../../../origin/src/db/renditions.ts';
+import { abandonShieldPurge, completeShieldPurge, deferShieldPurge, dueShieldPurges, pendingShieldPurgesOf, requestShieldPurges, shieldPurgesOf } from '../../../origin/src/db/shield-purges.ts';
 import { completeTranscodeStart, deferTranscodeStart, dueTranscodeStarts, pendingTranscodeStart, quietTranscodingVideos, requestTranscodeStart } from '../../../origin/src/db/transcode-starts.ts';
 import { createVideo, getVideo, InvalidCursorError, listVideos, transitionVideo, type Video } from '../../../origin/src/db/videos.ts';
 
@@ -67,6 +68,39 @@ export function describeDatabaseContract(name: string, open: () => Promise<Sql>)
       await transitionVideo(sql, gone.id, ['PROCESSING'], 'DELETED');
       await dueTranscodeStarts(sql, now, 1_000);
       expect(await pendingTranscodeStart(sql, gone.id)).toBeNull();
+    });
+
+    it('keeps a shield purge per (video, shield) until done or abandoned; a repeated request starts every one over', async () => {
+      const video = await videoIn(sql, 'CREATED');
+      const [a, b, c] = ['http://127.0.0.1:8090', 'http://127.0.0.1:8091', 'http://127.0.0.1:8092'];
+      const firstAttemptAt = new Date(Date.now() + 60_000);
+      await sql.transaction(async (tx) => {
+        await transitionVideo(tx, video.id, ['CREATED'], 'DELETED');
+        await requestShieldPurges(tx, video.id, [a, b, c], firstAttemptAt);
+      });
+      const due = async (at: Date) => (await dueShieldPurges(sql, at, 1_000)).filter((purge) => purge.videoId === video.id).map((purge) => purge.shield);
+      expect(await due(new Date())).toEqual([]);
+      expect(await due(firstAttemptAt)).toEqual([a, b, c]);
+      await completeShieldPurge(sql, video.id, a);
+      await deferShieldPurge(sql, video.id, b, new Date(firstAttemptAt.getTime() + 2_000), 'could not be reached (ECONNREFUSED)');
+      await abandonShieldPurge(sql, video.id, c, 'answered 403 forbidden');
+      expect(await due(new Date(firstAttemptAt.getTime() + 1_000))).toEqual([]);
+      expect(await due(new Date(firstAttemptAt.getTime() + 2_000))).toEqual([b]);
+      const purges = await shieldPurgesOf(sql, video.id);
+      expect(purges.map(({ shield, state, attempts, lastError }) => ({ shield, state, attempts, lastError }))).toEqual([
+        { shield: a, state: 'done', attempts: 1, lastError: null },
+        { shield: b, state: 'pending', attempts: 1, lastError: 'could not be reached (ECONNREFUSED)' },
+        { shield: c, state: 'abandoned', attempts: 1, lastError: 'answered 403 forbidden' },
+      ]);
+      expect(purges[0]!.finishedAt).toBeInstanceOf(Date);
+      expect(purges[1]!.finishedAt).toBeNull();
+      // Written after the end of a purge, a late outcome changes nothing.
+      await deferShieldPurge(sql, video.id, a, new Date(), 'late');
+      expect((await shieldPurgesOf(sql, video.id))[0]).toMatchObject({ state: 'done', attempts: 1 });
+
+      await requestShieldPurges(sql, video.id, [a, b, c], new Date());
+      const again = await pendingShieldPurgesOf(sql, video.id);
+      expect(again.map(({ shield, attempts, lastError, finishedAt }) => ({ shield, attempts, lastError, finishedAt }))).toEqual([a, b, c].map((shield) => ({ shield, attempts: 0, lastError: null, finishedAt: null })));
     });
 
     it('creates and gets a video; a duplicate id is a unique violation', async () => {
