@@ -19,7 +19,7 @@ import type { ShieldPurgeView, VideoView } from '../../contracts/videos.ts';
 import { handleApiErrors } from '../../origin/src/api/errors.ts';
 import { videoRoutes } from '../../origin/src/api/videos.ts';
 import { recordRendition } from '../../origin/src/db/renditions.ts';
-import { shieldPurgesOf } from '../../origin/src/db/shield-purges.ts';
+import { requestShieldPurges, shieldPurgesOf } from '../../origin/src/db/shield-purges.ts';
 import { createVideo, transitionVideo } from '../../origin/src/db/videos.ts';
 import { createVideoEventPublisher } from '../../origin/src/events/video-events.ts';
 import { kafkaClient } from '../../origin/src/kafka.ts';
@@ -182,5 +182,14 @@ describe('a shield purge that failed at the DELETE', () => {
     const again = await deleteVideo('vid_abandoned', '/gives-up');
     expect(Date.parse(again.shieldPurges[0]!.requestedAt)).toBeGreaterThan(Date.parse(deleted.shieldPurges[0]!.requestedAt));
     expect(again.shieldPurges[0]).toMatchObject({ state: 'abandoned', attempts: 1 });
+  }, 30_000);
+
+  it('is given up at once for a shield taken out of VORA_SHIELD_URLS since', async () => {
+    await readyVideo('vid_retired');
+    const retired = 'http://127.0.0.1:1';
+    await transitionVideo(gateway.sql, 'vid_retired', ['READY'], 'DELETED');
+    await requestShieldPurges(gateway.sql, 'vid_retired', [retired], new Date());
+    const purge = await waitFor(async () => (await shieldPurgesOf(gateway.sql, 'vid_retired')).find((row) => row.state !== 'pending'), { what: 'the loop to end the purge', timeoutMs: 5_000 });
+    expect(purge).toMatchObject({ shield: retired, state: 'abandoned', attempts: 1, lastError: 'the shield is no longer in VORA_SHIELD_URLS' });
   }, 30_000);
 });

@@ -33,6 +33,8 @@ export interface ShieldPurgeOutbox {
 /** Long enough for the DELETE's own attempt (two BANs of at most 3 s each) before the loop may take the same purge. */
 const DELETE_ATTEMPT_CLAIM_MS = 15_000;
 
+const NOT_CONFIGURED = 'the shield is no longer in VORA_SHIELD_URLS';
+
 const HOW_TO_FIX = "is the shield up, with the origin's address in its purgers and the same VORA_PULL_SECRET?";
 
 export function shieldPurgeOutbox(deps: ShieldPurgeOutboxDeps): ShieldPurgeOutbox {
@@ -43,8 +45,14 @@ export function shieldPurgeOutbox(deps: ShieldPurgeOutboxDeps): ShieldPurgeOutbo
   /** One BAN, its outcome written back; never throws for the shield's sake. */
   async function attempt(pending: ShieldPurge): Promise<boolean> {
     const { videoId, shield } = pending;
-    const outcome = await deps.ban(shield, videoId);
     const attempts = pending.attempts + 1;
+    if (!shields.includes(shield)) {
+      // Taken out of service: nothing to purge there, and nothing to retry for a day.
+      await abandonShieldPurge(sql, videoId, shield, NOT_CONFIGURED);
+      log.warn({ event: 'shield_purge_abandoned', videoId, shield, attempts, cause: NOT_CONFIGURED }, `not purging the video from ${shield}: ${NOT_CONFIGURED}`);
+      return false;
+    }
+    const outcome = await deps.ban(shield, videoId);
     if (outcome.ok) {
       await completeShieldPurge(sql, videoId, shield);
       log.info({ event: 'shield_purged', videoId, shield, attempts }, 'video purged from the shield');
