@@ -35,6 +35,7 @@ import { formatTable } from '../cli/lib/table.ts';
 import { httpOpenLoad, type LoadResult } from './lib/http-load.ts';
 import { modeNote, quick } from './lib/options.ts';
 import { startListening, stopProcess } from './lib/process.ts';
+import { generatedBytes, generatedRendition, renditionFiles, segmentName, segmentSeconds, watchRendition, type Rendition } from './lib/rendition-viewers.ts';
 import { median, percentile, writeResults } from './lib/results.ts';
 import type { GatewayServeEnv } from './servers/gateway.ts';
 
@@ -48,15 +49,12 @@ const openDurationMs = quick ? 2_000 : 10_000;
 const warmupMs = quick ? 500 : 2_000;
 const missObjects = Math.floor(((openDurationMs + warmupMs) / 1000) * missRate);
 const playSegments = quick ? 10 : 30;
-const segmentSeconds = 4;
 /** After the gateway stops: past the master's 2 s max-age and the probe's sick verdict (3 probes of 1 s). */
 const originDownPauseMs = 6_000;
 
 const secrets = { apiToken: 'bench-api-token-0123456789', internalSecret: 'bench-internal-0123456789', nodeKey: 'bench-node-key-0123456789abcdef', pullSecret: 'bench-pull-secret-0123456789', minioUser: 'vora-bench', minioPassword: 'vora-bench-password', secretsKey: 'YmVuY2gtc2VjcmV0cy1rZXktMDEyMzQ1Njc4OWFiY2Q=' };
-const bytes = (size: number, seed: number) => new Uint8Array(size).map((_, i) => (i * 31 + seed) % 251);
-const mediaPlaylist = (segments: number) =>
-  ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${segmentSeconds}`, '#EXT-X-PLAYLIST-TYPE:VOD', ...Array.from({ length: segments }, (_, i) => `#EXTINF:${segmentSeconds}.0,\n${segmentName(i)}`), '#EXT-X-ENDLIST', ''].join('\n');
-const segmentName = (i: number) => `seg_${String(i + 1).padStart(5, '0')}.m4s`;
+const fanoutRendition = generatedRendition(fanoutSegments, fanoutSegmentBytes);
+const playRendition = generatedRendition(playSegments, fanoutSegmentBytes);
 const loadNow = () => loadavg()[0]!.toFixed(2);
 
 interface Node {
@@ -93,20 +91,11 @@ async function stopNginx(node: Node): Promise<void> {
   await exited;
 }
 
-/** One viewer: the media playlist, then every segment in order, each read to its end. Returns the seconds it could play from the start. */
-async function watch(nodeUrl: string, videoId: string, segments: number): Promise<{ playedSeconds: number; failures: number }> {
-  const token = signSegmentToken({ videoId, expires: Math.floor(Date.now() / 1000) + 3600, secret: secrets.nodeKey }).query;
-  const get = async (file: string) => {
-    const answer = await fetch(`${nodeUrl}/media/${videoId}/360p/${file}?${token}`, { signal: AbortSignal.timeout(20_000) }).catch(() => null);
-    if (!answer) return false;
-    await answer.arrayBuffer().catch(() => undefined);
-    return answer.status === 200;
-  };
-  if (!(await get('playlist.m3u8'))) return { playedSeconds: 0, failures: 1 };
-  for (let i = 0; i < segments; i += 1) {
-    if (!(await get(segmentName(i)))) return { playedSeconds: i * segmentSeconds, failures: 1 };
-  }
-  return { playedSeconds: segments * segmentSeconds, failures: 0 };
+/** One viewer (bench/lib/rendition-viewers.ts) of a video's 360p rendition. Returns the seconds it could play from the start. */
+async function watch(nodeUrl: string, videoId: string, rendition: Rendition): Promise<{ playedSeconds: number; failures: number }> {
+  const segmentToken = signSegmentToken({ videoId, expires: Math.floor(Date.now() / 1000) + 3600, secret: secrets.nodeKey }).query;
+  const outcome = await watchRendition(nodeUrl, { videoId, renditionName: '360p', rendition, segmentToken });
+  return { playedSeconds: outcome.segmentsPlayed * segmentSeconds, failures: outcome.failure ? 1 : 0 };
 }
 
 async function main(): Promise<void> {
@@ -133,19 +122,17 @@ async function main(): Promise<void> {
       for (const side of ['shield', 'direct']) {
         const id = fanoutVideo(side, round);
         await ready(id);
-        await put(`${id}/360p/playlist.m3u8`, mediaPlaylist(fanoutSegments));
-        for (let i = 0; i < fanoutSegments; i += 1) await put(`${id}/360p/${segmentName(i)}`, bytes(fanoutSegmentBytes, i));
+        for (const { file, body } of renditionFiles(fanoutRendition)) await put(`${id}/360p/${file}`, body);
       }
     }
-    const hitBytes = bytes(2 ** 20, 7);
+    const hitBytes = generatedBytes(2 ** 20, 7);
     await ready('vid_hit');
     await put('vid_hit/360p/seg_00001.m4s', hitBytes);
     await ready('vid_miss');
-    for (let i = 0; i < missObjects; i += 1) await put(`vid_miss/360p/${segmentName(i)}`, bytes(2 ** 20, i));
+    for (let i = 0; i < missObjects; i += 1) await put(`vid_miss/360p/${segmentName(i)}`, generatedBytes(2 ** 20, i));
     for (const side of ['shield', 'direct']) {
       await ready(`vid_play_${side}`);
-      await put(`vid_play_${side}/360p/playlist.m3u8`, mediaPlaylist(playSegments));
-      for (let i = 0; i < playSegments; i += 1) await put(`vid_play_${side}/360p/${segmentName(i)}`, bytes(fanoutSegmentBytes, i));
+      for (const { file, body } of renditionFiles(playRendition)) await put(`vid_play_${side}/360p/${file}`, body);
     }
     await sql.close();
     s3.destroy();
@@ -176,7 +163,7 @@ async function main(): Promise<void> {
         const videoId = fanoutVideo(side, round);
         const nodes = side === 'shield' ? shieldNodes : directNodes;
         const began = performance.now();
-        const viewers = await Promise.all(nodes.flatMap((node) => Array.from({ length: viewersPerNode }, () => watch(node.url, videoId, fanoutSegments))));
+        const viewers = await Promise.all(nodes.flatMap((node) => Array.from({ length: viewersPerNode }, () => watch(node.url, videoId, fanoutRendition))));
         const seconds = (performance.now() - began) / 1000;
         const counts = await gatewayCounts();
         const fetched = Object.entries(counts).filter(([path]) => path.startsWith(`/media/${videoId}/`)).reduce((sum, [, count]) => sum + count, 0);
@@ -227,7 +214,7 @@ async function main(): Promise<void> {
 
     // 3. The origin down: one viewer watched each side's video once (through node 1), then the gateway stops.
     for (const side of ['shield', 'direct'] as const) {
-      const first = await watch((side === 'shield' ? shieldNodes : directNodes)[0]!.url, `vid_play_${side}`, playSegments);
+      const first = await watch((side === 'shield' ? shieldNodes : directNodes)[0]!.url, `vid_play_${side}`, playRendition);
       if (first.failures > 0) throw new Error(`the first viewer of vid_play_${side} could not play it with the origin up`);
     }
     await stopProcess(gateway);
@@ -236,7 +223,7 @@ async function main(): Promise<void> {
     for (const side of ['shield', 'direct'] as const) {
       const nodes = side === 'shield' ? shieldNodes : directNodes;
       // Nodes 2 and 3 never held this video: whatever they serve came from upstream with the origin down.
-      down[side] = await Promise.all(nodes.slice(1).flatMap((node) => Array.from({ length: 5 }, () => watch(node.url, `vid_play_${side}`, playSegments))));
+      down[side] = await Promise.all(nodes.slice(1).flatMap((node) => Array.from({ length: 5 }, () => watch(node.url, `vid_play_${side}`, playRendition))));
     }
     const masterPath = '/media/vid_play_shield/360p/playlist.m3u8';
     const edgePlaylist = await fetch(`${shieldBase}${masterPath}`, { headers: await signed(masterPath) });
