@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from '../cli/lib/table.ts';
+import { buildNodeProcess } from '../stack/node-build.ts';
 import { stopProcessGroup } from '../stack/process-group.ts';
 import { repoRoot } from '../stack/paths.ts';
 import { edgeDevVars, wranglerEnv } from '../stack/components/edge.ts';
@@ -40,12 +41,14 @@ const origin = createServer((request, response) => {
 await new Promise<void>((resolve) => origin.listen(ctx.ports.origin, '127.0.0.1', resolve));
 
 type Side = 'wrangler dev (inspector on)' | 'edge-dev (inspector off)';
+// The launcher as the stack runs it: built JavaScript (stack/components/edge.ts).
+const { main: edgeDevMain } = await buildNodeProcess({ name: 'edge-dev', entry: 'stack/edge-dev.ts' });
 
 function commandOf(side: Side, envFile: string): string[] {
   const common = ['--config', join(repoRoot, 'wrangler.toml'), '--ip', '127.0.0.1', '--port', String(ctx.ports.edge), '--persist-to', join(home, side.startsWith('wrangler') ? 'cli' : 'api'), '--env-file', envFile, '--var', `ORIGIN_URL:http://127.0.0.1:${ctx.ports.origin}`, '--log-level', 'info'];
   return side.startsWith('wrangler')
     ? [join(repoRoot, 'node_modules/wrangler/bin/wrangler.js'), 'dev', ...common, '--inspector-ip', '127.0.0.1', '--inspector-port', String(ctx.ports.edgeInspector), '--show-interactive-dev-session=false']
-    : ['--import', 'tsx', join(repoRoot, 'stack/edge-dev.ts'), ...common];
+    : [edgeDevMain, ...common];
 }
 
 async function measure(side: Side): Promise<{ samples: Sample[]; requests: number; failures: number }> {

@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertPullSecret } from '../../contracts/pull-signing.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
+import { buildNodeProcess, type NodeBuild } from '../node-build.ts';
 import { shieldUrl } from './shield.ts';
 import { repoRoot } from '../paths.ts';
 import { httpOk } from '../probe.ts';
@@ -20,15 +21,13 @@ export function edgeDevVars(ctx: StackContext): string {
 }
 
 /**
- * The edge's command line for this stack: ports, state and the origin's address all come from ctx. It runs
- * stack/edge-dev.ts (wrangler's API, the same local runtime as `wrangler dev`) with no inspector: the `wrangler dev`
+ * The flags of the edge's launcher (stack/edge-dev.ts: wrangler's API, the same local runtime as `wrangler dev`) for
+ * this stack: ports, state and the origin's address all come from ctx. No inspector by default: the `wrangler dev`
  * command always opens one, and with no DevTools attached that keeps every runtime message it gets (the soak's
  * growing edge). `VORA_EDGE_INSPECTOR=1` opens it on ctx.ports.edgeInspector to debug the worker in DevTools.
  */
 export function edgeDevArgs(ctx: StackContext, envFile: string, inspector = process.env.VORA_EDGE_INSPECTOR === '1'): string[] {
   return [
-    '--import', 'tsx',
-    join(repoRoot, 'stack/edge-dev.ts'),
     '--config', join(repoRoot, 'wrangler.toml'),
     '--ip', '127.0.0.1',
     '--port', String(ctx.ports.edge),
@@ -64,6 +63,9 @@ export function wranglerEnv(ctx: StackContext): Record<string, string> {
 
 /** The edge worker and its ChatRoom objects under wrangler's local runtime (workerd), with KV/DO state in `{dataDir}/wrangler`. */
 export function edgeComponent(ctx: StackContext): ComponentSpec {
+  // The launcher runs as built JavaScript, not through tsx: no TypeScript loader nor esbuild service resident beside wrangler.
+  let build: Promise<NodeBuild> | undefined;
+  const built = () => (build ??= buildNodeProcess({ name: 'edge-dev', entry: 'stack/edge-dev.ts' }));
   const url = `http://127.0.0.1:${ctx.ports.edge}`;
   return {
     name: 'edge',
@@ -71,12 +73,16 @@ export function edgeComponent(ctx: StackContext): ComponentSpec {
     ports: [ctx.ports.edge, ctx.ports.edgeInspector],
     // No dependsOn: /healthz answers 200 'degraded' while the origin is still starting.
     readyTimeoutMs: 60_000,
+    async prepare() {
+      await built();
+    },
     async command() {
+      const { main } = await built();
       await mkdir(join(ctx.dataDir, 'wrangler'), { recursive: true });
       const envFile = join(ctx.dataDir, 'edge.dev.vars');
       await writeFile(envFile, edgeDevVars(ctx), { mode: 0o600 });
       await chmod(envFile, 0o600);
-      return { cmd: process.execPath, args: edgeDevArgs(ctx, envFile), cwd: repoRoot, env: wranglerEnv(ctx) };
+      return { cmd: process.execPath, args: [main, ...edgeDevArgs(ctx, envFile)], cwd: repoRoot, env: wranglerEnv(ctx) };
     },
     async probe() {
       await httpOk(`${url}/healthz`, 3_000);

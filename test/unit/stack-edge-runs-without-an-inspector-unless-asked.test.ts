@@ -10,10 +10,8 @@ const ctx = stackContext(shiftedPorts(3000), fakeSecrets(), '/tmp/vora-test-home
 describe('the edge component command line', () => {
   it('starts the edge with no inspector by default, and the launcher reads it back with every port and var', () => {
     const args = edgeDevArgs(ctx, '/tmp/vora-test-home/edge.dev.vars', false);
-    expect(args.slice(0, 2)).toEqual(['--import', 'tsx']);
-    expect(args[2]).toMatch(/stack\/edge-dev\.ts$/);
     expect(args).not.toContain('--inspector-port');
-    const options = parseEdgeDevArgs(args.slice(3));
+    const options = parseEdgeDevArgs(args);
     expect(options).toMatchObject({ ip: '127.0.0.1', port: ctx.ports.edge, persistTo: '/tmp/vora-test-home/wrangler', envFile: '/tmp/vora-test-home/edge.dev.vars', logLevel: 'info' });
     expect(options.inspectorPort).toBeUndefined();
     expect(options.vars.ORIGIN_URL).toBe(`http://127.0.0.1:${ctx.ports.origin}`);
@@ -21,7 +19,7 @@ describe('the edge component command line', () => {
   });
 
   it('opens the inspector on the stack\'s inspector port when asked', () => {
-    const options = parseEdgeDevArgs(edgeDevArgs(ctx, '/tmp/x.vars', true).slice(3));
+    const options = parseEdgeDevArgs(edgeDevArgs(ctx, '/tmp/x.vars', true));
     expect(options.inspectorPort).toBe(ctx.ports.edgeInspector);
   });
 });
