@@ -8,6 +8,7 @@
  * Usage: node --import tsx stack/edge-dev.ts --config wrangler.toml --ip 127.0.0.1 --port 8787 --persist-to DIR
  *          --env-file FILE [--var NAME:VALUE]… [--inspector-port N] [--log-level info]
  */
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { unstable_startWorker } from 'wrangler';
 
@@ -71,6 +72,29 @@ export function parseEdgeDevArgs(argv: string[]): EdgeDevOptions {
   };
 }
 
+/**
+ * Wrangler bundles the worker once (nothing is watched here) and leaves esbuild's service process running: ~70 MiB
+ * resident for the life of the edge, doing nothing. `worker.ready` comes before the bundle is loaded (stopping esbuild
+ * then leaves the runtime without a worker, every request waiting), so the service is stopped only once the worker
+ * has answered a request. Any later build would start a new service.
+ */
+async function stopWranglersEsbuildOnceServing(url: URL): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const answered = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(5_000) }).then(
+      async (response) => (await response.arrayBuffer(), true),
+      () => false,
+    );
+    if (answered) break;
+    // Not serving after two minutes: leave esbuild alone; the stack's own probe reports the edge as not ready.
+    if (Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  // Wrangler's own esbuild (it pins a version of its own): the module instance wrangler required.
+  const wranglers = createRequire(createRequire(import.meta.url).resolve('wrangler'));
+  await (wranglers('esbuild') as { stop(): Promise<void> }).stop();
+}
+
 async function main(): Promise<void> {
   const options = parseEdgeDevArgs(process.argv.slice(2));
   const worker = await unstable_startWorker({
@@ -87,7 +111,9 @@ async function main(): Promise<void> {
     },
   });
   await worker.ready;
-  process.stdout.write(`[edge-dev] ready on ${(await worker.url).href} (inspector ${options.inspectorPort === undefined ? 'off' : `on ${options.ip}:${options.inspectorPort}`})\n`);
+  const url = await worker.url;
+  await stopWranglersEsbuildOnceServing(url);
+  process.stdout.write(`[edge-dev] ready on ${url.href} (inspector ${options.inspectorPort === undefined ? 'off' : `on ${options.ip}:${options.inspectorPort}`})\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
