@@ -72,7 +72,13 @@ async function tailEvents(options: TailOptions): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  const crashed = new Promise<never>((_, reject) => consumer.on(consumer.events.CRASH, (event) => reject(new CliError(`stopped following ${options.topic}: ${event.payload.error.message}`))));
+  const crashed = new Promise<never>((_, reject) =>
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs restarts the consumer after a retriable error ("the coordinator is loading" on a busy or fresh
+      // broker): only a crash it gives up on ends the tail.
+      if (!event.payload.restart) reject(new CliError(`stopped following ${options.topic}: ${event.payload.error.message}`));
+    }),
+  );
   await consumer.run({ eachMessage: async ({ topic, partition, message }) => printLine(eventLine(asTailed(topic, partition, message), Boolean(options.json))) });
   if (!options.json) note(`following ${options.topic} on ${kafkaBrokers.join(',')}${options.fromBeginning ? ' from the beginning' : ''} — Ctrl-C stops`);
   try {
