@@ -40,6 +40,20 @@ describe('PGlite adapter (single connection)', () => {
     await expect(sql.transaction(() => sql.query('SELECT 1'))).rejects.toThrow(/use the `tx` handle/);
     expect((await sql.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
+
+  it('tracks async work only while a transaction runs: afterwards no promise of the process is hooked', async () => {
+    // Node 20 gives every promise async ids while an AsyncLocalStorage is enabled (and calls its hook for each): a
+    // tax on every segment the gateway streams if the guard above stayed on after the origin's first transaction.
+    const hooked = () => Object.getOwnPropertySymbols(Promise.resolve()).length > 0;
+    const inside = await sql.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      return hooked();
+    });
+    expect(inside).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // Node turns the promise hook off once the async stack is empty
+    expect(hooked()).toBe(false);
+    await expect(sql.transaction(() => sql.query('SELECT 1'))).rejects.toThrow(/use the `tx` handle/);
+  });
 });
 
 describe('PGlite data dir', () => {

@@ -1,13 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash, createHmac } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Checksum, SourceData } from '@smithy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { originS3Client } from '../../origin/src/s3-client.ts';
 import {
   buildObjectRequest,
   EMPTY_PAYLOAD_SHA256,
   encodeKeySegment,
-  objectSigner,
   parseS3Error,
   SignedObjectReader,
   signedReaderFromClient,
@@ -15,6 +17,8 @@ import {
   storedObjectFromStatus,
   type ObjectEndpoint,
 } from '../../origin/src/gateway/signed-object-reads.ts';
+import { amzDate, SigningKeyCache, signObjectRequest } from '../../origin/src/gateway/object-request-signing.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const minio: ObjectEndpoint = { protocol: 'http:', hostname: '127.0.0.1', port: 9000, basePath: '/' };
 const read = { bucket: 'vora-media', key: 'vid_1/360p/seg_00001.m4s', headOnly: false, range: null, ifNoneMatch: null };
@@ -45,18 +49,59 @@ describe('buildObjectRequest', () => {
   });
 });
 
-describe('objectSigner', () => {
-  it("signs AWS's documented GET Object example (SigV4 for S3, header-based auth) to its published signature", async () => {
+/** node:crypto in the shape @smithy/signature-v4 asks for: the reference signer the gateway's own is checked against. */
+class NodeSha256 implements Checksum {
+  private hash;
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.make();
+  }
+  update(data: Uint8Array): void {
+    this.hash.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.make();
+  }
+  private make() {
+    if (this.secret === undefined) return createHash('sha256');
+    return createHmac('sha256', typeof this.secret === 'string' ? this.secret : new Uint8Array(this.secret as ArrayBuffer));
+  }
+}
+
+describe('signObjectRequest (SigV4, synchronous)', () => {
+  const example = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+  it("signs AWS's documented GET Object example (SigV4 for S3, header-based auth) to its published signature", () => {
     // https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html, "Example: GET Object".
-    const signer = objectSigner('us-east-1', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
     const request = buildObjectRequest({ protocol: 'https:', hostname: 'examplebucket.s3.amazonaws.com', basePath: '' }, { ...read, bucket: 'x', key: 'test.txt', range: 'bytes=0-9' });
     // The example is virtual-hosted (no bucket in the path); the signing is the same either way.
-    const signed = await signer.sign({ ...request, path: '/test.txt' }, { signingDate: new Date('2013-05-24T00:00:00Z') });
-    expect(signed.headers['x-amz-date']).toBe('20130524T000000Z');
-    expect(signed.headers.authorization).toBe(
+    const headers = signObjectRequest({ ...request, path: '/test.txt' }, { region: 'us-east-1', credentials: example, at: new Date('2013-05-24T00:00:00Z'), keys: new SigningKeyCache() });
+    expect(headers['x-amz-date']).toBe('20130524T000000Z');
+    expect(headers.authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, '
         + 'Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
     );
+  });
+
+  it('signs what @smithy/signature-v4 signs for any object read: keys, ranges, entity tags, ports, days, session tokens', async () => {
+    const random = seededRandom(23);
+    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+    const keys = new SigningKeyCache();
+    for (let trial = 0; trial < 200; trial += 1) {
+      const endpoint = pick<ObjectEndpoint>([minio, { protocol: 'https:', hostname: 's3.example.net', basePath: '/store' }, { protocol: 'http:', hostname: '[::1]', port: 9100, basePath: '' }]);
+      const key = pick(['vid_1/360p/seg_00001.m4s', 'vid_2/master.m3u8', "v/a b/c?d!'()*", 'v/ümlaut/ß.m4s']);
+      const request = buildObjectRequest(endpoint, { bucket: pick(['vora-media', 'b.c']), key, headOnly: random() < 0.3, range: pick([null, 'bytes=0-99', 'bytes=100-']), ifNoneMatch: pick([null, '"e1"', '"abc  def"']) });
+      const credentials = { ...example, ...(random() < 0.2 ? { sessionToken: `token/${trial}+=` } : {}) };
+      const region = pick(['us-east-1', 'eu-west-3']);
+      const at = new Date(Date.UTC(2026, 11, 6 + Math.floor(random() * 3), Math.floor(random() * 24), Math.floor(random() * 60), Math.floor(random() * 60)));
+      const reference = new SignatureV4({ service: 's3', region, credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
+      const expected = await reference.sign({ ...request, headers: { ...request.headers } }, { signingDate: at });
+      const headers = signObjectRequest(request, { region, credentials, at, keys });
+      expect(headers, `trial ${trial}`).toEqual(expected.headers);
+      expect(amzDate(at)).toBe(expected.headers['x-amz-date']);
+    }
   });
 });
 

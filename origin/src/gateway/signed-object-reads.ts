@@ -1,17 +1,17 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Checksum, Provider, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { S3_MAX_SOCKETS } from '../s3-client.ts';
+import { SigningKeyCache, signObjectRequest } from './object-request-signing.ts';
 import type { StoredObject, StoredObjectHeaders, StoredObjectRequest } from './stored-object.ts';
 
 /**
  * The gateway's hot path: GET/HEAD of one object as one SigV4-signed HTTP request on a keep-alive pool, the
  * answer's socket handed to the caller as the body. The SDK's GetObjectCommand does the same exchange through
  * endpoint rules, a middleware stack, schema serde and stream wrapping: ~1 ms of CPU a segment on this box
- * (bench/README.md, gateway-latency). Everything else (uploads, lists, deletes) stays on the SDK.
+ * (bench/README.md, gateway-latency). Everything else (uploads, lists, deletes) stays on the SDK. Signed
+ * synchronously (object-request-signing.ts).
  */
 
 /** Where objects are read from: MinIO's (or S3's) endpoint, addressed path-style as origin/src/s3-client.ts does. */
@@ -111,34 +111,6 @@ export function storedObjectFromStatus(status: number, headers: IncomingHttpHead
   return { status: 500, cause: `storage refused the read: ${code ?? status}` };
 }
 
-/** node:crypto's SHA-256 and HMAC-SHA-256 in the shape SignatureV4 asks for (@aws-crypto is not installed). */
-export class NodeSha256 implements Checksum {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.create();
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    const bytes = this.hash.digest();
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  reset(): void {
-    this.hash = this.create();
-  }
-  private create(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : ArrayBuffer.isView(this.secret) ? new Uint8Array(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : new Uint8Array(this.secret);
-    return createHmac('sha256', key);
-  }
-}
-
-/** S3's SigV4 as the SDK signs it: the path already encoded once (no second escaping), the payload hash sent as a header. */
-export function objectSigner(region: string | Provider<string>, credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>): SignatureV4 {
-  return new SignatureV4({ service: 's3', region, credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
-}
-
 export interface SignedObjectReaderOptions {
   endpoint: ObjectEndpoint;
   region: string | Provider<string>;
@@ -149,13 +121,13 @@ export interface SignedObjectReaderOptions {
 
 /** Reads objects with signed requests on its own keep-alive pool. Never throws. */
 export class SignedObjectReader {
-  private readonly signer: SignatureV4;
+  private readonly keys = new SigningKeyCache();
+  private region: string | undefined;
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
   private readonly connectHost: string;
 
   constructor(readonly options: SignedObjectReaderOptions) {
-    this.signer = objectSigner(options.region, options.credentials);
     const pool = { keepAlive: true, maxSockets: options.maxSockets ?? S3_MAX_SOCKETS };
     const https = options.endpoint.protocol === 'https:';
     this.agent = https ? new HttpsAgent(pool) : new HttpAgent(pool);
@@ -165,9 +137,13 @@ export class SignedObjectReader {
 
   /** Headers within `timeoutMs` (error bodies included) or a 503; then a 200/206 body the caller must consume or destroy. */
   async read(request: StoredObjectRequest): Promise<StoredObject> {
-    let signed: ObjectHttpRequest;
+    const unsigned = buildObjectRequest(this.options.endpoint, request);
+    let headers: Record<string, string>;
     try {
-      signed = (await this.signer.sign(buildObjectRequest(this.options.endpoint, request))) as ObjectHttpRequest;
+      const { region, credentials } = this.options;
+      this.region ??= typeof region === 'string' ? region : await region();
+      const identity = typeof credentials === 'function' ? await credentials() : credentials;
+      headers = signObjectRequest(unsigned, { region: this.region, credentials: identity, at: new Date(), keys: this.keys });
     } catch (error) {
       return { status: 500, cause: `could not sign the read: ${(error as Error).message}` };
     }
@@ -186,7 +162,7 @@ export class SignedObjectReader {
         outgoing?.destroy();
       }, request.timeoutMs);
       const attempt = (retried: boolean) => {
-        const sent = this.send({ agent: this.agent, method: signed.method, hostname: this.connectHost, port: this.options.endpoint.port, path: signed.path, headers: signed.headers });
+        const sent = this.send({ agent: this.agent, method: unsigned.method, hostname: this.connectHost, port: this.options.endpoint.port, path: unsigned.path, headers });
         outgoing = sent;
         sent.on('error', (error: NodeJS.ErrnoException) => {
           // A kept-alive socket storage closed as we reused it: once more on a fresh one (the SDK retried such resets too).
