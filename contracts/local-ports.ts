@@ -7,7 +7,7 @@ import { z } from 'zod';
 export interface StackPorts {
   origin: number;
   edge: number;
-  /** Worker inspector of `wrangler dev`. */
+  /** The edge worker's inspector (DevTools), opened only with `VORA_EDGE_INSPECTOR=1`. */
   edgeInspector: number;
   minio: number;
   minioConsole: number;

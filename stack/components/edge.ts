@@ -7,7 +7,7 @@ import { shieldUrl } from './shield.ts';
 import { repoRoot } from '../paths.ts';
 import { httpOk } from '../probe.ts';
 
-/** The edge worker's secrets as a dotenv file; wrangler dev reads it with `--env-file` (never shown in `ps`). */
+/** The edge worker's secrets as a dotenv file; the launcher reads it with `--env-file` (never shown in `ps`). */
 export function edgeDevVars(ctx: StackContext): string {
   if (!/^[A-Za-z0-9_-]+$/.test(ctx.secrets.internalSecret)) {
     throw new Error('the internal secret must be base64url (A-Z, a-z, 0-9, _ or -): delete it from .vora/secrets.json to have it regenerated');
@@ -21,10 +21,9 @@ export function edgeDevVars(ctx: StackContext): string {
 }
 
 /**
- * The flags of the edge's launcher (stack/edge-dev.ts: wrangler's API, the same local runtime as `wrangler dev`) for
- * this stack: ports, state and the origin's address all come from ctx. No inspector by default: the `wrangler dev`
- * command always opens one, and with no DevTools attached that keeps every runtime message it gets (the soak's
- * growing edge). `VORA_EDGE_INSPECTOR=1` opens it on ctx.ports.edgeInspector to debug the worker in DevTools.
+ * The flags of the edge's launcher (stack/edge-dev.ts: Miniflare running workerd, the local runtime of `wrangler
+ * dev`) for this stack: ports, state and the origin's address all come from ctx. No inspector by default (see the
+ * launcher); `VORA_EDGE_INSPECTOR=1` opens it on ctx.ports.edgeInspector to debug the worker in DevTools.
  */
 export function edgeDevArgs(ctx: StackContext, envFile: string, inspector = process.env.VORA_EDGE_INSPECTOR === '1'): string[] {
   return [
@@ -61,9 +60,9 @@ export function wranglerEnv(ctx: StackContext): Record<string, string> {
   };
 }
 
-/** The edge worker and its ChatRoom objects under wrangler's local runtime (workerd), with KV/DO state in `{dataDir}/wrangler`. */
+/** The edge worker and its ChatRoom objects under the local Workers runtime (workerd), with KV/DO state in `{dataDir}/wrangler`. */
 export function edgeComponent(ctx: StackContext): ComponentSpec {
-  // The launcher runs as built JavaScript, not through tsx: no TypeScript loader nor esbuild service resident beside wrangler.
+  // The launcher runs as built JavaScript, not through tsx: no TypeScript loader nor esbuild service resident beside Miniflare.
   let build: Promise<NodeBuild> | undefined;
   const built = () => (build ??= buildNodeProcess({ name: 'edge-dev', entry: 'stack/edge-dev.ts' }));
   const url = `http://127.0.0.1:${ctx.ports.edge}`;

@@ -11,18 +11,8 @@ export interface RawAnswer {
 
 type RawOptions = { method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number };
 
-/** `wrangler dev`'s proxy, when its runtime reloaded under a request: it retries GET and HEAD itself, asks us to retry the rest. */
-const DEV_PROXY_RELOAD = /^Your worker restarted mid-request\. Please try sending the request again/;
-
-/** One request as written; a non-GET caught by a `wrangler dev` runtime reload is sent once more, as the dev proxy asks. */
-export async function rawRequest(url: string, options: RawOptions = {}): Promise<RawAnswer> {
-  const answer = await rawRequestOnce(url, options);
-  if (answer.status !== 503 || !DEV_PROXY_RELOAD.test(answer.text)) return answer;
-  console.log(`[faults] wrangler dev reloaded its runtime under ${options.method ?? 'GET'} ${new URL(url).pathname}: sent once more`);
-  return rawRequestOnce(url, options);
-}
-
-function rawRequestOnce(url: string, options: RawOptions): Promise<RawAnswer> {
+/** One request as written. */
+export function rawRequest(url: string, options: RawOptions = {}): Promise<RawAnswer> {
   const base = new URL(url);
   const started = performance.now();
   return new Promise((resolve) => {
