@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shiftedPorts } from '../../contracts/local-ports.ts';
 import { stackContext } from '../../stack/component.ts';
 import { edgeDevArgs } from '../../stack/components/edge.ts';
-import { parseEdgeDevArgs } from '../../stack/edge-dev.ts';
+import { parseEdgeDevArgs, textModuleFilter } from '../../stack/edge-dev.ts';
 import { fakeSecrets } from '../support/secrets.ts';
 
 const ctx = stackContext(shiftedPorts(3000), fakeSecrets(), '/tmp/vora-test-home');
@@ -38,5 +38,20 @@ describe('parseEdgeDevArgs', () => {
     expect(() => parseEdgeDevArgs([...base, '--var', 'NOCOLON'])).toThrow(/--var takes NAME:VALUE/);
     expect(() => parseEdgeDevArgs([...base, '--log-level', 'loud'])).toThrow(/--log-level must be one of/);
     expect(() => parseEdgeDevArgs([...base, '--inspect'])).toThrow(/inspect/);
+  });
+});
+
+describe('textModuleFilter (wrangler.toml Text rules in the edge bundle)', () => {
+  it('matches the files the rules name, wherever they are, and nothing else', () => {
+    const filter = textModuleFilter([{ type: 'Text', globs: ['**/hls.min.js'] }, { type: 'Data', globs: ['**/x.bin'] }])!;
+    expect(filter.test('/repo/node_modules/hls.js/dist/hls.min.js')).toBe(true);
+    expect(filter.test('/repo/node_modules/hls.js/dist/hls.js')).toBe(false);
+    expect(filter.test('/repo/node_modules/x/hlsXmin.js')).toBe(false);
+    expect(filter.test('/repo/x.bin')).toBe(false);
+  });
+
+  it('is null without Text rules, and names a glob it cannot bundle', () => {
+    expect(textModuleFilter([])).toBeNull();
+    expect(() => textModuleFilter([{ type: 'Text', globs: ['**/*.txt'] }])).toThrow(/"\*\*\/\*\.txt".*only "\*\*\/file-name" globs/);
   });
 });
