@@ -1,6 +1,7 @@
 /**
- * edge-memory: resident memory of each process of the local edge (wrangler's Node, its two workerd, esbuild) under a
- * steady request load, started the way the stack starts it (stack/edge-dev.ts: wrangler's API, inspector off)
+ * edge-memory: resident memory of each process of the local edge (its Node launcher and workerd; `wrangler dev` has a
+ * second workerd and esbuild) under a steady request load, started the way the stack starts it (stack/edge-dev.ts:
+ * Miniflare, inspector off)
  * against the baseline of the `wrangler dev` command (inspector on, as the stack ran it before). The load is
  * GET /healthz from 4 loops as fast as they are answered: each request reads KV, calls a ChatRoom object and makes
  * one subrequest to the origin (a stand-in HTTP server here answering 200: what is measured is the edge alone).

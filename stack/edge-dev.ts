@@ -22,7 +22,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { WorkerOptions } from 'miniflare';
 import { run } from './exec.ts';
-import { buildDir } from './node-build.ts';
 
 export interface EdgeDevOptions {
   config: string;
@@ -113,7 +112,8 @@ async function prepareWorker(options: EdgeDevOptions): Promise<PreparedWorker> {
   const [esbuild, wrangler] = await Promise.all([import('esbuild'), import('wrangler')]);
   const config = wrangler.unstable_readConfig({ config: options.config });
   if (!config.main) throw new Error(`${options.config} names no \`main\` module for the worker`);
-  const scriptPath = join(buildDir('edge-worker'), 'index.js');
+  // Beside the stack's own state: two stacks of one checkout (npm start and a test's) never write one file.
+  const scriptPath = join(options.persistTo, 'worker-bundle', 'index.js');
   const textFiles = textModuleFilter(config.rules);
   try {
     await esbuild.build({
@@ -142,7 +142,8 @@ async function prepareWorker(options: EdgeDevOptions): Promise<PreparedWorker> {
   return { name: config.name, scriptPath, workerOptions };
 }
 
-/** prepareWorker in a child process of this same launcher, so wrangler (~180 MiB loaded) never stays resident here. */
+/** prepareWorker in a child process of this same launcher, so wrangler (~100 MiB more than Miniflare once loaded) never
+ * stays resident here. */
 async function prepareInChildProcess(argv: string[]): Promise<PreparedWorker> {
   // The options hold the worker's secrets: they come back on the child's stdout, never on a command line.
   const out = await run(process.execPath, [...process.execArgv, process.argv[1]!, '--prepare', ...argv], { timeoutMs: 120_000 });
@@ -156,7 +157,7 @@ async function prepareInChildProcess(argv: string[]): Promise<PreparedWorker> {
 
 /**
  * One full GC once Miniflare is up. Requests go straight to workerd, so this process stays idle from here on and V8
- * would keep its start-up garbage (~90 MiB resident: the bundle read, the runtime's config) for the stack's life.
+ * would keep its start-up garbage (~60 MiB resident: the bundle read, the runtime's config) for the stack's life.
  */
 function releaseStartupGarbage(): void {
   setFlagsFromString('--expose-gc');

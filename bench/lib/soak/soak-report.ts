@@ -66,7 +66,7 @@ export function loadSummary(samples: Sample[]): { min: number; median: number; m
 
 export const processHeaders = ['component', 'process', 'RSS MiB start → warm → end', 'RSS last half'];
 
-/** Each process of the components with more than one (the edge: wrangler's Node, its two workerd, esbuild), judged like a component. */
+/** Each process of the components with more than one (the edge: its Node launcher and workerd), judged like a component. */
 export function processRows(underLoad: Sample[], warmAt: number): string[][] {
   const last = underLoad.at(-1);
   if (!last) return [];
