@@ -142,8 +142,10 @@ async function prepareWorker(options: EdgeDevOptions): Promise<PreparedWorker> {
   return { name: config.name, scriptPath, workerOptions };
 }
 
-/** prepareWorker in a child process of this same launcher, so wrangler (~100 MiB more than Miniflare once loaded) never
- * stays resident here. */
+/**
+ * prepareWorker in a child process of this same launcher, so wrangler (~100 MiB more than Miniflare once loaded)
+ * never stays resident here.
+ */
 async function prepareInChildProcess(argv: string[]): Promise<PreparedWorker> {
   // The options hold the worker's secrets: they come back on the child's stdout, never on a command line.
   const out = await run(process.execPath, [...process.execArgv, process.argv[1]!, '--prepare', ...argv], { timeoutMs: 120_000 });
