@@ -189,6 +189,8 @@ async function serve(argv: string[]): Promise<void> {
         name: prepared.name,
         modules: true,
         scriptPath: prepared.scriptPath,
+        // Module names are paths under this root, and workerd refuses one that climbs out with `..`.
+        modulesRoot: dirname(prepared.scriptPath),
         bindings: { ...prepared.workerOptions.bindings, ...options.vars },
       },
     ],
