@@ -28,6 +28,7 @@ import { StackRunner } from '../stack/runner.ts';
 import { kafkaTool } from '../stack/tools/kafka.ts';
 import { formatTable } from '../cli/lib/table.ts';
 import { loadNote } from './lib/machine.ts';
+import { processGroupCpuMs } from './lib/process.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
 import { median, resultHeaders, resultRows, toStored, writeResults, type BenchResult } from './lib/results.ts';
 
@@ -77,6 +78,18 @@ const kafka = new Kafka({ clientId: 'bench-ingest', brokers: [`127.0.0.1:${ports
 const scalar = async (query: string) => Number(Object.values((await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<Record<string, string>>())[0]!)[0]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** CPU ms used so far by this process (producer and sink), the broker's JVM and ClickHouse, from /proc (by PID). */
+async function cpuNow(): Promise<Record<CpuOwner, number>> {
+  const self = process.cpuUsage();
+  return {
+    bench: (self.user + self.system) / 1000,
+    kafka: await processGroupCpuMs(runner.pidOf('kafka')!),
+    clickhouse: await processGroupCpuMs(runner.pidOf('clickhouse')!),
+  };
+}
+const cpuOwners = ['bench', 'kafka', 'clickhouse'] as const;
+type CpuOwner = (typeof cpuOwners)[number];
+
 /** Waits (at most 2 min) until ClickHouse runs no merge, so neither side pays for the other's parts. */
 async function mergesSettled(): Promise<void> {
   for (let i = 0; i < 240 && (await scalar('SELECT count() FROM system.merges')) > 0; i += 1) await sleep(500);
@@ -124,16 +137,23 @@ try {
   await direct(warm);
 
   const samples: Record<string, number[]> = { direct: [], ...Object.fromEntries(inFlightLevels.map((level) => [`kafka${level}`, []])) };
+  /** CPU µs per event of each process, per side, one sample a round. */
+  const cpuSamples: Record<string, Record<CpuOwner, number[]>> = {};
   for (let round = 0; round < rounds; round += 1) {
     const records = roundEvents(round, events);
     const sides = ['direct', ...inFlightLevels.map((level) => `kafka${level}`)];
     const order = round % 2 === 0 ? sides.reverse() : sides;
     for (const side of order) {
       await mergesSettled();
+      const cpuBefore = await cpuNow();
       const ms = side === 'direct' ? await direct(records) : await viaKafka(records, Number(side.slice('kafka'.length)));
+      const cpuAfter = await cpuNow();
       samples[side]!.push((events / ms) * 1000);
+      const cpu = (cpuSamples[side] ??= { bench: [], kafka: [], clickhouse: [] });
+      for (const owner of cpuOwners) cpu[owner].push(((cpuAfter[owner] - cpuBefore[owner]) * 1000) / events);
+      const cpuText = cpuOwners.map((owner) => `${owner} ${((cpuAfter[owner] - cpuBefore[owner]) / 1000).toFixed(2)} s`).join(', ');
       const published = side === 'direct' ? '' : ` (all acknowledged by Kafka after ${(publishedMs / 1000).toFixed(2)} s)`;
-      console.log(`[analytics-ingest] round ${round + 1} ${side}: ${events} events stored in ${(ms / 1000).toFixed(2)} s${published} (${Math.round((events / ms) * 1000)} events/s), ${loadNote()}`);
+      console.log(`[analytics-ingest] round ${round + 1} ${side}: ${events} events stored in ${(ms / 1000).toFixed(2)} s${published} (${Math.round((events / ms) * 1000)} events/s); CPU ${cpuText}; ${loadNote()}`);
     }
     const stored = await scalar(`SELECT uniqExact(event_id) FROM ${PLAYBACK_EVENTS_TABLE} WHERE session_id LIKE 'r${round}s%'`);
     if (stored !== events) throw new Error(`round ${round + 1}: ClickHouse holds ${stored} distinct events of ${events}`);
@@ -142,6 +162,9 @@ try {
   await sink.stop();
 
   const stats = sink.stats();
+  const cpuNote = (side: string) => `CPU µs/event ${cpuOwners.map((owner) => `${owner} ${median(cpuSamples[side]![owner]).toFixed(1)}`).join(', ')}`;
+  console.log(`[analytics-ingest] CPU µs per event, median of ${rounds} (bench = this process: producer and sink, or the direct insert):`);
+  for (const side of Object.keys(cpuSamples)) console.log(`  ${side}: ${cpuNote(side)}`);
   const note = [
     `${events} events a side a round (beacons of ${eventsPerBeacon}; direct ${directBatchRows} rows an insert), alternating, median of ${rounds}`,
     `sink: ${stats.inserts} inserts, median ${Math.round(median(stats.insertMs))} ms`,
@@ -157,7 +180,7 @@ try {
       baselineValue: median(samples.direct!),
       better: 'higher',
       goal: { ratioAtLeast: 0.8 },
-      notes: `${level} beacons in flight; ${note}`,
+      notes: `${level} beacons in flight; ${cpuNote(`kafka${level}`)} vs direct ${cpuNote('direct')}; ${note}`,
     })),
   ];
   console.log(formatTable(resultHeaders, resultRows(results.map((r) => toStored('analytics-ingest', r, '')))));

@@ -130,6 +130,11 @@ export class StackRunner {
     }
   }
 
+  /** The PID (process group leader) of the named component, if it was started. */
+  pidOf(name: string): number | undefined {
+    return this.children.get(name)?.pid;
+  }
+
   /** The PIDs of every process group we started (for a pid file and for leak checks). */
   pids(): number[] {
     return [...this.children.values()].flatMap((child) => (child.pid ? [child.pid] : []));

@@ -1,9 +1,10 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BeaconBatch, type PlaybackEventRecord } from '../../contracts/beacons.ts';
+import { BeaconBatch, PLAYBACK_EVENTS_ROWS_HEADER, type PlaybackEventRecord } from '../../contracts/beacons.ts';
 import { sqlString } from '../../origin/src/analytics/clickhouse.ts';
 import { rebufferRatio, sessionPlayMs, summarySql, toVideoAnalytics } from '../../origin/src/analytics/metrics.ts';
 import { analyticsRange } from '../../origin/src/analytics/routes.ts';
-import { playbackEventMessages, rowLine, rowsFromMessages, rowsInMessage, toRow } from '../../origin/src/analytics/rows.ts';
+import { gzipLines, isGzip, playbackEventMessages, rowLine, rowsFromMessages, rowsInMessage, toRow } from '../../origin/src/analytics/rows.ts';
 import { retentionCutoff } from '../../origin/src/analytics/schema.ts';
 
 const record = (overrides: Partial<PlaybackEventRecord> = {}): PlaybackEventRecord => ({
@@ -89,7 +90,7 @@ describe('rows for ClickHouse', () => {
     expect(invalid).toBe(3);
   });
 
-  it('a send holds one message per video, its rows as lines in arrival order; the check reads many-row messages line by line', () => {
+  it('a send holds one gzipped message per video, its rows as lines in arrival order and their count in a header; the check reads compressed and older many-row messages line by line', () => {
     const lines = [
       { videoId: 'v1', line: rowLine(record({ eventId: '1'.repeat(32) })) },
       { videoId: 'v2', line: rowLine(record({ eventId: '2'.repeat(32), videoId: 'v2' })) },
@@ -97,15 +98,27 @@ describe('rows for ClickHouse', () => {
     ];
     const messages = playbackEventMessages(lines);
     expect(messages.map((message) => message.key)).toEqual(['v1', 'v2']);
-    expect(messages[0]!.value).toBe(`${lines[0]!.line}\n${lines[2]!.line}`);
-    expect(messages.map((message) => rowsInMessage(Buffer.from(message.value)))).toEqual([2, 1]);
+    expect(messages.every((message) => isGzip(message.value))).toBe(true);
+    // Each member ends its last line: members concatenate into one gzip body of JSONEachRow lines.
+    expect(gunzipSync(messages[0]!.value).toString()).toBe(`${lines[0]!.line}\n${lines[2]!.line}\n`);
+    expect(gunzipSync(Buffer.concat(messages.map((message) => message.value))).toString().split('\n')).toHaveLength(4);
+    expect(messages.map((message) => message.headers[PLAYBACK_EVENTS_ROWS_HEADER])).toEqual(['2', '1']);
+    expect(messages.map((message) => rowsInMessage(message.value, message.headers[PLAYBACK_EVENTS_ROWS_HEADER]))).toEqual([2, 1]);
+    // Without the header (or with a nonsensical one) a compressed message's lines are counted.
+    expect(rowsInMessage(messages[0]!.value)).toBe(2);
+    expect(rowsInMessage(messages[0]!.value, 'many')).toBe(2);
+    expect(rowsInMessage(Buffer.from(`${lines[0]!.line}\n${lines[2]!.line}`))).toBe(2);
     expect(rowsInMessage(Buffer.alloc(0))).toBe(0);
+    expect(isGzip(Buffer.from(lines[0]!.line))).toBe(false);
 
-    // A many-row message with a broken line, a one-row message (older producers) and an empty value.
+    // An older uncompressed many-row message with a broken line, a one-row message, an empty value, a compressed
+    // message, a compressed message with a broken line and a broken gzip member.
     const mixed = `${lines[0]!.line}\n{"event_id":\n${rowLine(record({ eventId: '4'.repeat(32) }))}`;
-    const { rows, invalid } = rowsFromMessages([Buffer.from(mixed), Buffer.from(lines[1]!.line), Buffer.alloc(0), messages[0]!.value]);
-    expect(rows.map((row) => row.event_id)).toEqual(['1'.repeat(32), '4'.repeat(32), '2'.repeat(32), '3'.repeat(32)]);
-    expect(invalid).toBe(2);
+    const brokenInside = gzipLines(['{"event_id":', rowLine(record({ eventId: '5'.repeat(32) }))]);
+    const truncated = messages[0]!.value.subarray(0, messages[0]!.value.length - 6);
+    const { rows, invalid } = rowsFromMessages([Buffer.from(mixed), Buffer.from(lines[1]!.line), Buffer.alloc(0), messages[0]!.value, brokenInside, truncated]);
+    expect(rows.map((row) => row.event_id)).toEqual(['1'.repeat(32), '4'.repeat(32), '2'.repeat(32), '3'.repeat(32), '5'.repeat(32)]);
+    expect(invalid).toBe(4);
   });
 
   it('escapes string literals and only ever puts a validated id into SQL', () => {

@@ -5,7 +5,7 @@ import { MAX_PLAYBACK_EVENTS_SEND_BYTES, PLAYBACK_EVENTS_TOPIC, type PlaybackEve
 import { playbackEventMessages, rowLine, type VideoRowLine } from './rows.ts';
 
 export interface PlaybackEventProducer {
-  /** Never throws, never waits longer than `lingerMs + timeoutMs`: resolves with what happened to the batch. */
+  /** Never throws, never waits much longer than `lingerMs + timeoutMs` (plus compressing the send): resolves with what happened to the batch. */
   publish(events: PlaybackEventRecord[]): Promise<'sent' | 'dropped'>;
   stats(): { sent: number; dropped: number };
   /** Sends what is waiting, then disconnects. */
@@ -32,8 +32,9 @@ interface Waiting {
 
 /**
  * Beacons → Kafka `playback-events`, each event as its ClickHouse row (the sink streams it on unparsed). Beacons of
- * the same few milliseconds share one acknowledged send, in which each video's rows are one message keyed by the
- * video: the broker and both Kafka clients work per message, so a message per event cost most of the ingest.
+ * the same few milliseconds share one acknowledged send, in which each video's rows are one gzipped message keyed by
+ * the video: the broker and both Kafka clients work per message and per byte, so a message per event, then
+ * uncompressed rows (kafkajs copies and checksums every byte in the origin's one thread) cost most of the ingest.
  * Best-effort: drops are counted and logged.
  */
 export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptions): PlaybackEventProducer {
@@ -59,7 +60,8 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   const send = async (taken: Waiting[]) => {
     const events = taken.flatMap((entry) => entry.events);
     try {
-      await producer.send(PLAYBACK_EVENTS_TOPIC, playbackEventMessages(taken.length === 1 ? taken[0]!.lines : taken.flatMap((entry) => entry.lines)));
+      const messages = playbackEventMessages(taken.length === 1 ? taken[0]!.lines : taken.flatMap((entry) => entry.lines));
+      await producer.send(PLAYBACK_EVENTS_TOPIC, messages);
       stats.sent += events.length;
       for (const entry of taken) entry.settle('sent');
     } catch (error) {
