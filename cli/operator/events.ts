@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { VIDEO_EVENTS_TOPIC, VideoEvent } from '../../contracts/video-events.ts';
@@ -30,12 +31,25 @@ export function eventLine(message: TailedMessage, json: boolean): string {
   return `${at}  ${message.topic}[${message.partition}]@${message.offset}  ${message.key ?? '-'}  ${message.value ?? ''}`;
 }
 
+/** Pure: a message value as text; a gzip member (playback-events rows) inflated, or left as it came if broken. */
+export function valueText(value: Buffer | null): string | null {
+  if (value === null) return null;
+  if (value.length >= 2 && value[0] === 0x1f && value[1] === 0x8b) {
+    try {
+      return gunzipSync(value).toString('utf8').trimEnd();
+    } catch {
+      // not a whole gzip member: print it as it came
+    }
+  }
+  return value.toString('utf8');
+}
+
 const asTailed = (topic: string, partition: number, message: KafkaMessage): TailedMessage => ({
   topic,
   partition,
   offset: message.offset,
   key: message.key?.toString('utf8') ?? null,
-  value: message.value?.toString('utf8') ?? null,
+  value: valueText(message.value),
   timestamp: message.timestamp,
 });
 

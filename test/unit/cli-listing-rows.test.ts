@@ -1,5 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { eventLine } from '../../cli/operator/events.ts';
+import { eventLine, valueText } from '../../cli/operator/events.ts';
 import { nodeRows } from '../../cli/operator/nodes.ts';
 import { tokenRequestBody } from '../../cli/operator/sign.ts';
 import { deletedVideoLines, videoRows } from '../../cli/operator/videos.ts';
@@ -50,6 +51,13 @@ describe('vora events tail lines', () => {
   it('print any other message as topic, offset, key and value; JSON keeps the parsed value', () => {
     expect(eventLine({ ...message, topic: 'other', value: 'plain' }, false)).toBe(`2026-01-01T00:01:00.000Z  other[0]@7  vid_1  plain`);
     expect(JSON.parse(eventLine(message, true))).toMatchObject({ topic: 'video-events', offset: '7', value: { type: 'video.failed' } });
+  });
+  it('show gzipped values (playback-events rows) inflated, and anything else as text', () => {
+    expect(valueText(gzipSync('{"event_id":"a"}\n{"event_id":"b"}\n'))).toBe('{"event_id":"a"}\n{"event_id":"b"}');
+    expect(valueText(Buffer.from('plain'))).toBe('plain');
+    expect(valueText(null)).toBeNull();
+    const cut = gzipSync('{"event_id":"a"}\n');
+    expect(valueText(cut.subarray(0, 8))).toBe(cut.subarray(0, 8).toString('utf8'));
   });
 });
 
