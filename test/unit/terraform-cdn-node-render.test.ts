@@ -43,7 +43,8 @@ function hostValues(env: Map<string, string>): Record<string, string> {
   return out;
 }
 
-describe('the CDN node cloud-init renders nginx.conf with the shared renderer', () => {
+// Its tests start tsx and nginx: seconds each on a busy box, over vitest's 5 s default.
+describe('the CDN node cloud-init renders nginx.conf with the shared renderer', { timeout: 60_000 }, () => {
   const env = cloudInitRenderEnv();
 
   it('passes every variable render-cli requires, and none it does not know', () => {

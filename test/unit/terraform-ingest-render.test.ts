@@ -57,7 +57,8 @@ function hostValues(env: Map<string, string>, local = false): Record<string, str
   return out;
 }
 
-describe('the ingest cloud-init renders nginx.conf and hitch.conf with the shared renderer', () => {
+// Its tests start tsx, openssl, nginx and hitch: seconds each on a busy box, over vitest's 5 s default.
+describe('the ingest cloud-init renders nginx.conf and hitch.conf with the shared renderer', { timeout: 60_000 }, () => {
   const env = cloudInitRenderEnv();
 
   it('passes every variable render-cli requires, and none it does not know', () => {
