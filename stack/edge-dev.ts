@@ -158,8 +158,9 @@ async function prepareInChildProcess(argv: string[]): Promise<PreparedWorker> {
 }
 
 /**
- * One full GC once Miniflare is up. Requests go straight to workerd, so this process stays idle from here on and V8
- * would keep its start-up garbage (~60 MiB resident: the bundle read, the runtime's config) for the stack's life.
+ * One full GC once Miniflare is up. Requests go straight to workerd (only their log lines come back here), so this
+ * process allocates little from now on and V8 would keep its start-up garbage (~60 MiB resident: the bundle read,
+ * the runtime's config) for the stack's life.
  */
 function releaseStartupGarbage(): void {
   setFlagsFromString('--expose-gc');
