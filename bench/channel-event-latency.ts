@@ -38,7 +38,7 @@ import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
 import { modeNote, numberSetting } from './lib/options.ts';
 import { median, percentile, writeResults, type BenchResult } from './lib/results.ts';
-import { bundleWorker, repoWranglerToml, workerComponent } from './lib/wrangler.ts';
+import { repoWranglerToml, workerComponent, workerConfig } from './lib/wrangler.ts';
 
 // `ws` is in node_modules (a wrangler dependency) without types; Node 20 has no global WebSocket.
 interface WsClient {
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: \`npm run provision\` installs Debian's chromium`);
   const home = await mkdtemp(join(tmpdir(), 'vora-bench-channel-events-'));
   const ctx = stackContext(shiftedPorts(17000), await loadOrCreateSecrets(home), home);
-  const configPath = await bundleWorker(home, ctx, repoWranglerToml(await readFile(join(repoRoot, 'wrangler.toml'), 'utf8')), join(repoRoot, 'edge/src/index.ts'));
+  const configPath = await workerConfig(home, repoWranglerToml(await readFile(join(repoRoot, 'wrangler.toml'), 'utf8')), join(repoRoot, 'edge/src/index.ts'));
   const edge = workerComponent(ctx, configPath);
   const kafka = kafkaComponent(ctx);
   const runner = new StackRunner([kafka, edge], ctx.logDir);

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { shiftedPorts } from '../contracts/local-ports.ts';
-import { stackContext, type StackContext } from '../stack/component.ts';
+import { stackContext } from '../stack/component.ts';
 import { repoRoot } from '../stack/paths.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { loadOrCreateSecrets } from '../stack/secrets.ts';
@@ -31,7 +31,7 @@ import type { LoadWorkerData } from './lib/chat-load-worker.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
 import { processGroupCpuMs } from './lib/process.ts';
 import { median, percentile, writeResults, type BenchResult } from './lib/results.ts';
-import { bundleWorker, repoWranglerToml, workerComponent } from './lib/wrangler.ts';
+import { repoWranglerToml, workerComponent, workerConfig } from './lib/wrangler.ts';
 
 // `ws` is in node_modules (a wrangler dependency) without types; Node 20 has no global WebSocket.
 interface WsClient {
@@ -56,11 +56,11 @@ if (!RATES.every((rate) => Number.isFinite(rate) && rate > 0)) throw new Error(`
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const wallNow = () => performance.timeOrigin + performance.now();
 
-/** The repo's worker with EchoRoom added, from the bench-only entry (bench/workers/chat-fanout-entry.ts), bundled once. */
-async function benchWranglerConfig(dir: string, ctx: StackContext): Promise<string> {
+/** The repo's worker with EchoRoom added, from the bench-only entry (bench/workers/chat-fanout-entry.ts). */
+async function benchWranglerConfig(dir: string): Promise<string> {
   const toml = repoWranglerToml(await readFile(join(repoRoot, 'wrangler.toml'), 'utf8')).replace('new_sqlite_classes = ["ChatRoom"]', 'new_sqlite_classes = ["ChatRoom", "EchoRoom"]');
   const echo = '\n[[durable_objects.bindings]]\nname = "ECHO_ROOMS"\nclass_name = "EchoRoom"\n';
-  return bundleWorker(dir, ctx, `${toml}${echo}`, join(repoRoot, 'bench/workers/chat-fanout-entry.ts'));
+  return workerConfig(dir, `${toml}${echo}`, join(repoRoot, 'bench/workers/chat-fanout-entry.ts'));
 }
 
 async function openSocket(url: string, onFrame: (data: Buffer) => void, dropped: { count: number }): Promise<WsClient> {
@@ -204,7 +204,7 @@ async function runSide(side: Side, room: string, pgid: number): Promise<PhaseRes
 
 const home = await mkdtemp(join(tmpdir(), 'vora-bench-chat-'));
 const ctx = stackContext(shiftedPorts(15000), await loadOrCreateSecrets(home), home);
-const configPath = await benchWranglerConfig(home, ctx);
+const configPath = await benchWranglerConfig(home);
 const edge = workerComponent(ctx, configPath);
 const runner = new StackRunner([edge], ctx.logDir);
 const base = edge.url;

@@ -23,7 +23,7 @@ import { httpLoad, type LoadResult } from './lib/http-load.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
 import { vodPlaylist } from './lib/playback-fixtures.ts';
 import { median, percentile, writeResults } from './lib/results.ts';
-import { bundleWorker, repoWranglerToml, workerComponent } from './lib/wrangler.ts';
+import { repoWranglerToml, workerComponent, workerConfig } from './lib/wrangler.ts';
 
 const CONCURRENCY = numberSetting({ env: 'BENCH_EDGE_CONCURRENCY', position: 0 }, { full: 16, quick: 4 });
 const SECONDS = numberSetting({ env: 'BENCH_EDGE_SECONDS', position: 1 }, { full: 8, quick: 1.5 });
@@ -52,13 +52,13 @@ function startStandInOrigin(port: number): Promise<{ requests: () => number; ser
   });
 }
 
-async function bundles(home: string, ctx: StackContext): Promise<{ edge: string; baseline: string }> {
+async function workerConfigs(home: string): Promise<{ edge: string; baseline: string }> {
   const toml = await readFile(join(repoRoot, 'wrangler.toml'), 'utf8');
   const compatibilityDate = /^compatibility_date = .*$/m.exec(toml)?.[0] ?? 'compatibility_date = "2026-04-01"';
   const baselineToml = `name = "vora-edge-bench-baseline"\nmain = "unset"\n${compatibilityDate}\n\n[vars]\nBENCH_VIDEO_ID = "${VIDEO_ID}"\n`;
   const [edge, baseline] = await Promise.all([
-    bundleWorker(home, ctx, repoWranglerToml(toml), join(repoRoot, 'edge/src/index.ts')),
-    bundleWorker(home, ctx, baselineToml, join(repoRoot, 'bench/workers/edge-baseline.ts')),
+    workerConfig(home, repoWranglerToml(toml), join(repoRoot, 'edge/src/index.ts')),
+    workerConfig(home, baselineToml, join(repoRoot, 'bench/workers/edge-baseline.ts')),
   ]);
   return { edge, baseline };
 }
@@ -82,7 +82,7 @@ const origin = await startStandInOrigin(ctx.ports.origin);
 let runner: StackRunner | undefined;
 let beat: NodeJS.Timeout | undefined;
 try {
-  const configs = await bundles(home, ctx);
+  const configs = await workerConfigs(home);
   const edge = { ...workerComponent(ctx, configs.edge, 'edge'), readyTimeoutMs: 120_000 };
   const baseline = { ...workerComponent(baselineCtx, configs.baseline, 'edge-baseline'), readyTimeoutMs: 120_000 };
   runner = new StackRunner([edge, baseline], ctx.logDir);

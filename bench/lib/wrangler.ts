@@ -1,27 +1,16 @@
-// Workers under `wrangler dev` for benchmarks: bundled once into a temp dir and run with `no_bundle`,
-// so edits to the repo during a run (other work on this machine) never reload the worker mid-measurement.
+// Workers for benchmarks, run by the stack's edge launcher (stack/edge-dev.ts): it bundles a worker once at its start
+// and never watches, so edits to the repo during a run (other work on this machine) never reload it mid-measurement.
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ComponentSpec, StackContext } from '../../stack/component.ts';
-import { edgeComponent, wranglerEnv } from '../../stack/components/edge.ts';
-import { run } from '../../stack/exec.ts';
+import { edgeComponent } from '../../stack/components/edge.ts';
 import { repoRoot } from '../../stack/paths.ts';
 
-/**
- * Bundles `main` (absolute path) with the wrangler config text `toml` (its `main = …` line is replaced)
- * into `dir`; returns the path of a config that runs the bundle as is.
- */
-export async function bundleWorker(dir: string, ctx: StackContext, toml: string, main: string): Promise<string> {
-  const source = join(dir, `${basename(main, '.ts')}.source.toml`);
-  await writeFile(source, toml.replace(/^main = .*$/m, `main = "${main}"`));
-  const wrangler = join(repoRoot, 'node_modules/wrangler/bin/wrangler.js');
-  const outdir = join(dir, `${basename(main, '.ts')}-bundle`);
-  await run(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outdir, '--config', source], { env: { ...process.env, ...wranglerEnv(ctx) }, timeoutMs: 180_000 });
-  const bundled = join(dir, `${basename(main, '.ts')}.bench.toml`);
-  // The bundler names extra modules `{hash}-{name}`: module rules must match that prefix too.
-  const rules = toml.replace(/^globs = \[.*\]$/gm, (line) => line.replace(/"\*\*\/(?!\*)/g, '"**/*'));
-  await writeFile(bundled, rules.replace(/^main = .*$/m, `main = "${join(outdir, `${basename(main, '.ts')}.js`)}"\nno_bundle = true`));
-  return bundled;
+/** The wrangler config text `toml` with its `main = …` line naming `main` (absolute path), written into `dir`; returns its path. */
+export async function workerConfig(dir: string, toml: string, main: string): Promise<string> {
+  const path = join(dir, `${basename(main, '.ts')}.bench.toml`);
+  await writeFile(path, toml.replace(/^main = .*$/m, `main = "${main}"`));
+  return path;
 }
 
 /** The repo's wrangler.toml with its relative asset directory made absolute (the bundle config lives elsewhere). */
