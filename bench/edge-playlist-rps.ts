@@ -1,6 +1,6 @@
 /**
  * edge-playlist-rps: requests/s for a viewer's media playlist (`/v/{token}/720p/playlist.m3u8`, 1,800 segments)
- * through `wrangler dev`: token verification against KV keys, node choice from KV, the per-viewer rewrite with
+ * through the local workerd (the stack's edge launcher, stack/edge-dev.ts): token verification against KV keys, node choice from KV, the per-viewer rewrite with
  * signed segment URLs. Baseline, same run: a bench-only worker (bench/workers/edge-baseline.ts) answering an
  * edge-cached origin playlist with no auth and no rewrite — the very bytes the edge answers (so both move the same
  * ~200 KB per request), and, for reference, the origin's untouched ~50 KB. Both read one stand-in origin.
@@ -135,8 +135,8 @@ try {
   console.log(formatTable(['worker', 'bytes', 'req/s', 'vs baseline', 'p50 ms', 'p99 ms', 'errors'], rows.map(([label, s, bytes]) => [label, String(bytes), s.rps.toFixed(0), `${(s.rps / base.rps).toFixed(2)}×`, s.p50.toFixed(1), s.p99.toFixed(1), String(s.errors)])));
   const notes = [`${CONCURRENCY} keep-alive loops, ${SECONDS} s rounds after a ${WARMUP_MS / 1000} s warm-up, median of ${ROUNDS} alternating rounds; load client on the same 2 cores as workerd`, modeNote].filter(Boolean).join('; ');
   await writeResults('edge-playlist-rps', [
-    { name: 'edge-playlist-rps', value: real.rps, unit: 'req/s', better: 'higher', baseline: 'same wrangler dev, the same bytes cached, no auth/rewrite', baselineValue: base.rps, goal: { ratioAtLeast: 0.8 }, notes: `errors ${real.errors}/${base.errors}; untouched origin bytes (${sizes.untouched} B) ${untouched.rps.toFixed(0)} req/s; ${notes}` },
-    { name: 'edge-playlist-p99', value: real.p99, unit: 'ms', better: 'lower', baseline: 'same wrangler dev, the same bytes cached, no auth/rewrite', baselineValue: base.p99, goal: {}, notes: `p50 ${real.p50.toFixed(1)} ms vs ${base.p50.toFixed(1)} ms; ${notes}` },
+    { name: 'edge-playlist-rps', value: real.rps, unit: 'req/s', better: 'higher', baseline: 'same local workerd, the same bytes cached, no auth/rewrite', baselineValue: base.rps, goal: { ratioAtLeast: 0.8 }, notes: `errors ${real.errors}/${base.errors}; untouched origin bytes (${sizes.untouched} B) ${untouched.rps.toFixed(0)} req/s; ${notes}` },
+    { name: 'edge-playlist-p99', value: real.p99, unit: 'ms', better: 'lower', baseline: 'same local workerd, the same bytes cached, no auth/rewrite', baselineValue: base.p99, goal: {}, notes: `p50 ${real.p50.toFixed(1)} ms vs ${base.p50.toFixed(1)} ms; ${notes}` },
   ]);
 } finally {
   if (beat) clearInterval(beat);
