@@ -1,7 +1,7 @@
 /**
  * edge-playlist-rps: requests/s for a viewer's media playlist (`/v/{token}/720p/playlist.m3u8`, 1,800 segments)
- * through the local workerd (the stack's edge launcher, stack/edge-dev.ts): token verification against KV keys, node choice from KV, the per-viewer rewrite with
- * signed segment URLs. Baseline, same run: a bench-only worker (bench/workers/edge-baseline.ts) answering an
+ * through the local workerd (the stack's edge launcher, stack/edge-dev.ts): token verification against KV keys,
+ * node choice from KV, the per-viewer rewrite with signed segment URLs. Baseline, same run: a bench-only worker (bench/workers/edge-baseline.ts) answering an
  * edge-cached origin playlist with no auth and no rewrite — the very bytes the edge answers (so both move the same
  * ~200 KB per request), and, for reference, the origin's untouched ~50 KB. Both read one stand-in origin.
  * Rounds alternate baseline / edge so drift on a shared machine hits both; medians are reported.
