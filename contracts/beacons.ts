@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { idSchema, NAME_PATTERN, VideoId } from './ids.ts';
 
 /**
- * Kafka topic of QoE events; the message key is the video id. A message value is one gzip member (RFC 1952) holding
- * one or more PlaybackEventRow lines of that video, each ending in '\n' (JSONEachRow), with the header
- * PLAYBACK_EVENTS_ROWS_HEADER giving how many. Older producers wrote those lines uncompressed and joined by '\n'
- * (no trailing newline), before that one row per message, and before that one PlaybackEventRecord: consumers read
- * all four while such messages may remain (a gzip value starts with 0x1f 0x8b, a JSON line with '{').
+ * Kafka topic of QoE events. A message value is one gzip member (RFC 1952) holding the PlaybackEventRow lines of one
+ * send of the origin, of any videos, each ending in '\n' (JSONEachRow), with the header PLAYBACK_EVENTS_ROWS_HEADER
+ * giving how many; it has no key (partitions take sends in turn). Older producers keyed messages by video id and
+ * wrote one member per video, before that those lines uncompressed and joined by '\n' (no trailing newline), before
+ * that one row per message, and before that one PlaybackEventRecord: consumers read all of them while such messages
+ * may remain (a gzip value starts with 0x1f 0x8b, a JSON line with '{').
  */
 export const PLAYBACK_EVENTS_TOPIC = 'playback-events';
 
@@ -15,8 +16,9 @@ export const PLAYBACK_EVENTS_ROWS_HEADER = 'rows';
 
 /**
  * Most bytes of rows (before compression) the origin puts in one Kafka request: the broker refuses a partition's
- * batch over its `message.max.bytes` (1 MiB by default), and every row of a request may be for one video, so one
- * partition; kept below 1 MiB uncompressed so that no content, however badly it compresses, can reach it.
+ * batch over its `message.max.bytes` (1 MiB by default), and a send is one message, so one partition's batch; kept
+ * below 1 MiB uncompressed so that no content, however badly it compresses, can reach it (gzip adds a few bytes to
+ * what it cannot shrink).
  */
 export const MAX_PLAYBACK_EVENTS_SEND_BYTES = 768 * 1024;
 

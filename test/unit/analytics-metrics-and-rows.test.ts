@@ -4,7 +4,7 @@ import { BeaconBatch, PLAYBACK_EVENTS_ROWS_HEADER, type PlaybackEventRecord } fr
 import { sqlString } from '../../origin/src/analytics/clickhouse.ts';
 import { rebufferRatio, sessionPlayMs, summarySql, toVideoAnalytics } from '../../origin/src/analytics/metrics.ts';
 import { analyticsRange } from '../../origin/src/analytics/routes.ts';
-import { gzipLines, isGzip, playbackEventMessages, rowLine, rowsFromMessages, rowsInMessage, toRow } from '../../origin/src/analytics/rows.ts';
+import { gzipLines, isGzip, playbackEventMessage, rowLine, rowsBody, rowsFromMessages, rowsInMessage, toRow } from '../../origin/src/analytics/rows.ts';
 import { retentionCutoff } from '../../origin/src/analytics/schema.ts';
 
 const record = (overrides: Partial<PlaybackEventRecord> = {}): PlaybackEventRecord => ({
@@ -90,33 +90,34 @@ describe('rows for ClickHouse', () => {
     expect(invalid).toBe(3);
   });
 
-  it('a send holds one gzipped message per video, its rows as lines in arrival order and their count in a header; the check reads compressed and older many-row messages line by line', () => {
-    const lines = [
-      { videoId: 'v1', line: rowLine(record({ eventId: '1'.repeat(32) })) },
-      { videoId: 'v2', line: rowLine(record({ eventId: '2'.repeat(32), videoId: 'v2' })) },
-      { videoId: 'v1', line: rowLine(record({ eventId: '3'.repeat(32) })) },
-    ];
-    const messages = playbackEventMessages(lines);
-    expect(messages.map((message) => message.key)).toEqual(['v1', 'v2']);
-    expect(messages.every((message) => isGzip(message.value))).toBe(true);
-    // Each member ends its last line: members concatenate into one gzip body of JSONEachRow lines.
-    expect(gunzipSync(messages[0]!.value).toString()).toBe(`${lines[0]!.line}\n${lines[2]!.line}\n`);
-    expect(gunzipSync(Buffer.concat(messages.map((message) => message.value))).toString().split('\n')).toHaveLength(4);
-    expect(messages.map((message) => message.headers[PLAYBACK_EVENTS_ROWS_HEADER])).toEqual(['2', '1']);
-    expect(messages.map((message) => rowsInMessage(message.value, message.headers[PLAYBACK_EVENTS_ROWS_HEADER]))).toEqual([2, 1]);
+  it('a send is one gzipped message without a key, its rows as lines in arrival order and their count in a header; the check reads compressed and older many-row messages line by line', async () => {
+    const lines = [rowLine(record({ eventId: '1'.repeat(32) })), rowLine(record({ eventId: '2'.repeat(32), videoId: 'v2' })), rowLine(record({ eventId: '3'.repeat(32), code: 'é€😀' }))];
+    const beacons = [[lines[0]!, lines[1]!], [lines[2]!]];
+    const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+    const message = await playbackEventMessage(beacons, bytes, 3);
+    expect(message).not.toHaveProperty('key');
+    expect(isGzip(message.value)).toBe(true);
+    // The member ends its last line: members concatenate into one gzip body of JSONEachRow lines.
+    expect(gunzipSync(message.value).toString()).toBe(`${lines.join('\n')}\n`);
+    expect(gunzipSync(Buffer.concat([message.value, gzipLines([lines[0]!])])).toString().split('\n')).toHaveLength(5);
+    expect(message.headers[PLAYBACK_EVENTS_ROWS_HEADER]).toBe('3');
+    expect(rowsInMessage(message.value, message.headers[PLAYBACK_EVENTS_ROWS_HEADER])).toBe(3);
+    // A miscounted size would cut rows or leave garbage in the body: refused.
+    expect(() => rowsBody(beacons, bytes - 1)).toThrow(/counted/);
+    expect(() => rowsBody(beacons, bytes + 1)).toThrow(/counted/);
     // Without the header (or with a nonsensical one) a compressed message's lines are counted.
-    expect(rowsInMessage(messages[0]!.value)).toBe(2);
-    expect(rowsInMessage(messages[0]!.value, 'many')).toBe(2);
-    expect(rowsInMessage(Buffer.from(`${lines[0]!.line}\n${lines[2]!.line}`))).toBe(2);
+    expect(rowsInMessage(message.value)).toBe(3);
+    expect(rowsInMessage(message.value, 'many')).toBe(3);
+    expect(rowsInMessage(Buffer.from(`${lines[0]!}\n${lines[2]!}`))).toBe(2);
     expect(rowsInMessage(Buffer.alloc(0))).toBe(0);
-    expect(isGzip(Buffer.from(lines[0]!.line))).toBe(false);
+    expect(isGzip(Buffer.from(lines[0]!))).toBe(false);
 
     // An older uncompressed many-row message with a broken line, a one-row message, an empty value, a compressed
     // message, a compressed message with a broken line and a broken gzip member.
-    const mixed = `${lines[0]!.line}\n{"event_id":\n${rowLine(record({ eventId: '4'.repeat(32) }))}`;
+    const mixed = `${lines[0]!}\n{"event_id":\n${rowLine(record({ eventId: '4'.repeat(32) }))}`;
     const brokenInside = gzipLines(['{"event_id":', rowLine(record({ eventId: '5'.repeat(32) }))]);
-    const truncated = messages[0]!.value.subarray(0, messages[0]!.value.length - 6);
-    const { rows, invalid } = rowsFromMessages([Buffer.from(mixed), Buffer.from(lines[1]!.line), Buffer.alloc(0), messages[0]!.value, brokenInside, truncated]);
+    const truncated = message.value.subarray(0, message.value.length - 6);
+    const { rows, invalid } = rowsFromMessages([Buffer.from(mixed), Buffer.from(lines[1]!), Buffer.alloc(0), message.value, brokenInside, truncated]);
     expect(rows.map((row) => row.event_id)).toEqual(['1'.repeat(32), '4'.repeat(32), '2'.repeat(32), '3'.repeat(32), '5'.repeat(32)]);
     expect(invalid).toBe(4);
   });

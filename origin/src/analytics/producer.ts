@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { boundedProducer } from '../kafka.ts';
 import type { Logger } from 'pino';
 import { MAX_PLAYBACK_EVENTS_SEND_BYTES, PLAYBACK_EVENTS_TOPIC, type PlaybackEventRecord } from '../../../contracts/beacons.ts';
-import { playbackEventMessages, rowLine, type VideoRowLine } from './rows.ts';
+import { playbackEventMessage, rowLine } from './rows.ts';
 
 export interface PlaybackEventProducer {
   /** Never throws, never waits much longer than `lingerMs + timeoutMs` (plus compressing the send): resolves with what happened to the batch. */
@@ -26,15 +26,16 @@ export interface ProducerOptions {
 
 interface Waiting {
   events: PlaybackEventRecord[];
-  lines: VideoRowLine[];
+  /** The events' rows, JSONEachRow. */
+  lines: string[];
   settle: (outcome: 'sent' | 'dropped') => void;
 }
 
 /**
  * Beacons → Kafka `playback-events`, each event as its ClickHouse row (the sink streams it on unparsed). Beacons of
- * the same few milliseconds share one acknowledged send, in which each video's rows are one gzipped message keyed by
- * the video: the broker and both Kafka clients work per message and per byte, so a message per event, then
- * uncompressed rows (kafkajs copies and checksums every byte in the origin's one thread) cost most of the ingest.
+ * the same few milliseconds share one acknowledged send, whose rows are one gzipped message: the broker and both
+ * Kafka clients work per message and per byte, so a message per event, then uncompressed rows (kafkajs copies and
+ * checksums every byte in the origin's one thread), then a compressed message per video cost most of the ingest.
  * Best-effort: drops are counted and logged.
  */
 export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptions): PlaybackEventProducer {
@@ -57,16 +58,16 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
     return 'dropped';
   };
 
-  const send = async (taken: Waiting[]) => {
-    const events = taken.flatMap((entry) => entry.events);
+  const send = async (taken: Waiting[], bytes: number) => {
+    const beacons = taken.map((entry) => entry.lines);
+    const rows = beacons.reduce((sum, lines) => sum + lines.length, 0);
     try {
-      const messages = playbackEventMessages(taken.length === 1 ? taken[0]!.lines : taken.flatMap((entry) => entry.lines));
-      await producer.send(PLAYBACK_EVENTS_TOPIC, messages);
-      stats.sent += events.length;
+      await producer.send(PLAYBACK_EVENTS_TOPIC, [await playbackEventMessage(beacons, bytes, rows)]);
+      stats.sent += rows;
       for (const entry of taken) entry.settle('sent');
     } catch (error) {
       brokenUntil = Date.now() + pauseAfterFailureMs;
-      drop(events, (error as Error).message);
+      drop(taken.flatMap((entry) => entry.events), (error as Error).message);
       for (const entry of taken) entry.settle('dropped');
     }
   };
@@ -75,7 +76,7 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
     clearTimeout(timer);
     timer = undefined;
     if (waiting.length === 0) return;
-    const sending = send(waiting);
+    const sending = send(waiting, waitingBytes);
     waiting = [];
     waitingBytes = 0;
     inFlight.add(sending);
@@ -85,9 +86,10 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   return {
     publish(events) {
       if (Date.now() < brokenUntil) return Promise.resolve(drop(events, 'Kafka failed moments ago'));
-      // Stringified now, in the request that brought them: the shared send only groups and joins.
-      const lines = events.map((event) => ({ videoId: event.videoId, line: rowLine(event) }));
-      const bytes = lines.reduce((sum, { line }) => sum + Buffer.byteLength(line) + 1, 0);
+      // Stringified now, in the request that brought them: the shared send only writes them into one body.
+      const lines = events.map(rowLine);
+      let bytes = 0;
+      for (const line of lines) bytes += Buffer.byteLength(line) + 1;
       if (waitingBytes + bytes > maxBytesPerSend) flush();
       return new Promise((settle) => {
         waiting.push({ events, lines, settle });

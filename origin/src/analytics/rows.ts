@@ -1,4 +1,5 @@
-import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { PLAYBACK_EVENTS_ROWS_HEADER, PlaybackEventRecord, PlaybackEventRow } from '../../../contracts/beacons.ts';
 
 export type { PlaybackEventRow } from '../../../contracts/beacons.ts';
@@ -25,39 +26,52 @@ export function toRow(record: PlaybackEventRecord): PlaybackEventRow {
 /** One event as a line of a Kafka `playback-events` message: its ClickHouse row, JSONEachRow. */
 export const rowLine = (record: PlaybackEventRecord): string => JSON.stringify(toRow(record));
 
-export interface VideoRowLine {
-  videoId: string;
-  line: string;
-}
-
 /**
  * Lines → one gzip member, each line ending in '\n': members concatenate into one gzip body that ClickHouse inflates
- * itself (`Content-Encoding: gzip`). Fastest level: JSON rows still shrink ~12×, which is what Kafka needs (both
- * clients and the broker work per byte; kafkajs encodes, copies and checksums every byte in JavaScript). Synchronous:
- * zlib's asynchronous calls cost several times more CPU each for members this small (tens of KiB).
+ * itself (`Content-Encoding: gzip`). Synchronous, for the small bodies of the sink's slow path and of older
+ * producers' uncompressed messages.
  */
 export function gzipLines(lines: readonly string[]): Buffer {
   return gzipSync(`${lines.join('\n')}\n`, { level: constants.Z_BEST_SPEED });
 }
 
 export interface PlaybackEventMessage {
-  key: string;
   value: Buffer;
   headers: Record<string, string>;
 }
 
-/** Row lines → Kafka messages: one per video (its key, so one partition), its lines in arrival order, gzipped. */
-export function playbackEventMessages(lines: readonly VideoRowLine[]): PlaybackEventMessage[] {
-  const byVideo = new Map<string, string[]>();
-  for (const { videoId, line } of lines) {
-    const video = byVideo.get(videoId);
-    if (video) video.push(line);
-    else byVideo.set(videoId, [line]);
+const NEWLINE = 0x0a;
+const gzipOnThreads = promisify(gzip);
+
+/**
+ * Lines (grouped as the beacons brought them) → one JSONEachRow body, each line ending in '\n', written straight into
+ * one buffer: joining ~2,500 lines into one string and encoding that cost more than compressing it. `bytes` is their
+ * UTF-8 size plus one a line.
+ */
+export function rowsBody(beacons: ReadonlyArray<readonly string[]>, bytes: number): Buffer {
+  const body = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (const lines of beacons) {
+    for (const line of lines) {
+      at += body.write(line, at);
+      body[at++] = NEWLINE;
+    }
   }
-  return Array.from(byVideo, ([key, videoLines]) => ({ key, value: gzipLines(videoLines), headers: { [PLAYBACK_EVENTS_ROWS_HEADER]: String(videoLines.length) } }));
+  if (at !== bytes) throw new Error(`rows took ${at} bytes where ${bytes} were counted`);
+  return body;
 }
 
-const NEWLINE = 0x0a;
+/**
+ * One send's rows → one Kafka message: a single gzip member at the fastest level (JSON rows still shrink ~17×, and
+ * both Kafka clients and the broker work per byte and per message), its row count in a header, and no key
+ * (partitions take sends in turn; nothing reads a partition per video). One member a send rather than one per
+ * video: zlib's set-up per member cost more than the compressing itself, and a member of hundreds of KiB is worth
+ * compressing on libuv's threads, off the origin's one JavaScript thread.
+ */
+export async function playbackEventMessage(beacons: ReadonlyArray<readonly string[]>, bytes: number, rows: number): Promise<PlaybackEventMessage> {
+  const value = await gzipOnThreads(rowsBody(beacons, bytes), { level: constants.Z_BEST_SPEED, chunkSize: 256 * 1024 });
+  return { value, headers: { [PLAYBACK_EVENTS_ROWS_HEADER]: String(rows) } };
+}
 
 /** A gzip member (RFC 1952 magic): what the producer writes; a JSON line, as older producers wrote, starts with '{'. */
 export const isGzip = (value: Buffer): boolean => value.length >= 2 && value[0] === 0x1f && value[1] === 0x8b;
