@@ -6,12 +6,16 @@
  * Kafka side: beacons of 10 events published with 2,000 in flight (a busy edge's concurrent requests, each waiting
  * for Kafka's acknowledgement as the route does; the figure of record) and with 200, timed until the sink has had
  * every row accepted by ClickHouse. Direct side: the same records as rows, 100,000 per insert.
- * Rounds alternate which side goes first, each side starts with ClickHouse's merges settled, and each round's
- * rows are counted in ClickHouse afterwards (every event id present: nothing lost).
+ * Rounds alternate which side goes first, each side starts with ClickHouse's merges settled and this process's heap
+ * collected (no side pays for the garbage of the one before), and each round's rows are counted in ClickHouse
+ * afterwards (every event id present: nothing lost).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { PlaybackEventRecord } from '../contracts/beacons.ts';
@@ -77,6 +81,15 @@ const clickhouse = openClickHouse(`http://127.0.0.1:${ports.clickhouseHttp}`, 60
 const kafka = new Kafka({ clientId: 'bench-ingest', brokers: [`127.0.0.1:${ports.kafka}`], logLevel: logLevel.NOTHING });
 const scalar = async (query: string) => Number(Object.values((await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<Record<string, string>>())[0]!)[0]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A full collection before each side, so that no side's figures hold the garbage the one before left.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+/** Time this process spent in garbage collection so far (its pauses, from V8's gc entries), ms. */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 
 /** CPU ms used so far by this process (producer and sink), the broker's JVM and ClickHouse, from /proc (by PID). */
 async function cpuNow(): Promise<Record<CpuOwner, number>> {
@@ -145,15 +158,19 @@ try {
     const order = round % 2 === 0 ? sides.reverse() : sides;
     for (const side of order) {
       await mergesSettled();
+      collectGarbage();
+      await sleep(50); // the collection's entry is reported asynchronously
+      const gcBefore = gcMs;
       const cpuBefore = await cpuNow();
       const ms = side === 'direct' ? await direct(records) : await viaKafka(records, Number(side.slice('kafka'.length)));
       const cpuAfter = await cpuNow();
+      const sideGcMs = gcMs - gcBefore;
       samples[side]!.push((events / ms) * 1000);
       const cpu = (cpuSamples[side] ??= { bench: [], kafka: [], clickhouse: [] });
       for (const owner of cpuOwners) cpu[owner].push(((cpuAfter[owner] - cpuBefore[owner]) * 1000) / events);
       const cpuText = cpuOwners.map((owner) => `${owner} ${((cpuAfter[owner] - cpuBefore[owner]) / 1000).toFixed(2)} s`).join(', ');
       const published = side === 'direct' ? '' : ` (all acknowledged by Kafka after ${(publishedMs / 1000).toFixed(2)} s)`;
-      console.log(`[analytics-ingest] round ${round + 1} ${side}: ${events} events stored in ${(ms / 1000).toFixed(2)} s${published} (${Math.round((events / ms) * 1000)} events/s); CPU ${cpuText}; ${loadNote()}`);
+      console.log(`[analytics-ingest] round ${round + 1} ${side}: ${events} events stored in ${(ms / 1000).toFixed(2)} s${published} (${Math.round((events / ms) * 1000)} events/s); CPU ${cpuText} (bench GC pauses ${(sideGcMs / 1000).toFixed(2)} s); ${loadNote()}`);
     }
     const stored = await scalar(`SELECT uniqExact(event_id) FROM ${PLAYBACK_EVENTS_TABLE} WHERE session_id LIKE 'r${round}s%'`);
     if (stored !== events) throw new Error(`round ${round + 1}: ClickHouse holds ${stored} distinct events of ${events}`);

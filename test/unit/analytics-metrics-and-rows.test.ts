@@ -4,7 +4,7 @@ import { BeaconBatch, PLAYBACK_EVENTS_ROWS_HEADER, type PlaybackEventRecord } fr
 import { sqlString } from '../../origin/src/analytics/clickhouse.ts';
 import { rebufferRatio, sessionPlayMs, summarySql, toVideoAnalytics } from '../../origin/src/analytics/metrics.ts';
 import { analyticsRange } from '../../origin/src/analytics/routes.ts';
-import { gzipLines, isGzip, playbackEventMessage, rowLine, rowsBody, rowsFromMessages, rowsInMessage, toRow } from '../../origin/src/analytics/rows.ts';
+import { gzipLines, isGzip, playbackEventMessage, rowLine, rowsFromMessages, rowsInMessage, toRow, writeRowLines } from '../../origin/src/analytics/rows.ts';
 import { retentionCutoff } from '../../origin/src/analytics/schema.ts';
 
 const record = (overrides: Partial<PlaybackEventRecord> = {}): PlaybackEventRecord => ({
@@ -92,9 +92,12 @@ describe('rows for ClickHouse', () => {
 
   it('a send is one gzipped message without a key, its rows as lines in arrival order and their count in a header; the check reads compressed and older many-row messages line by line', async () => {
     const lines = [rowLine(record({ eventId: '1'.repeat(32) })), rowLine(record({ eventId: '2'.repeat(32), videoId: 'v2' })), rowLine(record({ eventId: '3'.repeat(32), code: 'é€😀' }))];
+    const size = (beacon: string[]) => beacon.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
     const beacons = [[lines[0]!, lines[1]!], [lines[2]!]];
-    const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
-    const message = await playbackEventMessage(beacons, bytes, 3);
+    const body = Buffer.alloc(1024);
+    let at = 0;
+    for (const beacon of beacons) at = writeRowLines(body, at, beacon, size(beacon));
+    const message = await playbackEventMessage(body.subarray(0, at), 3);
     expect(message).not.toHaveProperty('key');
     expect(isGzip(message.value)).toBe(true);
     // The member ends its last line: members concatenate into one gzip body of JSONEachRow lines.
@@ -103,8 +106,8 @@ describe('rows for ClickHouse', () => {
     expect(message.headers[PLAYBACK_EVENTS_ROWS_HEADER]).toBe('3');
     expect(rowsInMessage(message.value, message.headers[PLAYBACK_EVENTS_ROWS_HEADER])).toBe(3);
     // A miscounted size would cut rows or leave garbage in the body: refused.
-    expect(() => rowsBody(beacons, bytes - 1)).toThrow(/counted/);
-    expect(() => rowsBody(beacons, bytes + 1)).toThrow(/counted/);
+    expect(() => writeRowLines(Buffer.alloc(1024), 0, beacons[0]!, size(beacons[0]!) - 1)).toThrow(/counted/);
+    expect(() => writeRowLines(Buffer.alloc(1024), 0, beacons[1]!, size(beacons[1]!) + 1)).toThrow(/counted/);
     // Without the header (or with a nonsensical one) a compressed message's lines are counted.
     expect(rowsInMessage(message.value)).toBe(3);
     expect(rowsInMessage(message.value, 'many')).toBe(3);

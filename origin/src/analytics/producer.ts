@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { boundedProducer } from '../kafka.ts';
 import type { Logger } from 'pino';
 import { MAX_PLAYBACK_EVENTS_SEND_BYTES, PLAYBACK_EVENTS_TOPIC, type PlaybackEventRecord } from '../../../contracts/beacons.ts';
-import { playbackEventMessage, rowLine } from './rows.ts';
+import { playbackEventMessage, rowLine, writeRowLines } from './rows.ts';
 
 export interface PlaybackEventProducer {
   /** Never throws, never waits much longer than `lingerMs + timeoutMs` (plus compressing the send): resolves with what happened to the batch. */
@@ -26,8 +26,6 @@ export interface ProducerOptions {
 
 interface Waiting {
   events: PlaybackEventRecord[];
-  /** The events' rows, JSONEachRow. */
-  lines: string[];
   settle: (outcome: 'sent' | 'dropped') => void;
 }
 
@@ -48,7 +46,10 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   const stats = { sent: 0, dropped: 0 };
   let brokenUntil = 0;
   let waiting: Waiting[] = [];
+  /** The waiting beacons' rows, JSONEachRow: the next send's body, filled up to waitingBytes. */
+  let body: Buffer | undefined;
   let waitingBytes = 0;
+  let waitingRows = 0;
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
 
@@ -58,11 +59,9 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
     return 'dropped';
   };
 
-  const send = async (taken: Waiting[], bytes: number) => {
-    const beacons = taken.map((entry) => entry.lines);
-    const rows = beacons.reduce((sum, lines) => sum + lines.length, 0);
+  const send = async (taken: Waiting[], rowsBody: Buffer, rows: number) => {
     try {
-      await producer.send(PLAYBACK_EVENTS_TOPIC, [await playbackEventMessage(beacons, bytes, rows)]);
+      await producer.send(PLAYBACK_EVENTS_TOPIC, [await playbackEventMessage(rowsBody, rows)]);
       stats.sent += rows;
       for (const entry of taken) entry.settle('sent');
     } catch (error) {
@@ -76,9 +75,11 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
     clearTimeout(timer);
     timer = undefined;
     if (waiting.length === 0) return;
-    const sending = send(waiting, waitingBytes);
+    const sending = send(waiting, body!.subarray(0, waitingBytes), waitingRows);
     waiting = [];
+    body = undefined;
     waitingBytes = 0;
+    waitingRows = 0;
     inFlight.add(sending);
     void sending.finally(() => inFlight.delete(sending));
   };
@@ -86,14 +87,17 @@ export function createPlaybackEventProducer(kafka: Kafka, options: ProducerOptio
   return {
     publish(events) {
       if (Date.now() < brokenUntil) return Promise.resolve(drop(events, 'Kafka failed moments ago'));
-      // Stringified now, in the request that brought them: the shared send only writes them into one body.
+      // Stringified now, in the request that brought them, and written into the next send's body.
       const lines = events.map(rowLine);
       let bytes = 0;
       for (const line of lines) bytes += Buffer.byteLength(line) + 1;
       if (waitingBytes + bytes > maxBytesPerSend) flush();
+      // Room for a full send (a lone beacon over a small configured cap gets a body of its own size).
+      body ??= Buffer.allocUnsafe(Math.max(maxBytesPerSend, bytes));
+      waitingBytes = writeRowLines(body, waitingBytes, lines, bytes);
+      waitingRows += lines.length;
       return new Promise((settle) => {
-        waiting.push({ events, lines, settle });
-        waitingBytes += bytes;
+        waiting.push({ events, settle });
         if (waitingBytes >= maxBytesPerSend) flush();
         else timer ??= setTimeout(flush, lingerMs);
       });

@@ -44,32 +44,30 @@ const NEWLINE = 0x0a;
 const gzipOnThreads = promisify(gzip);
 
 /**
- * Lines (grouped as the beacons brought them) → one JSONEachRow body, each line ending in '\n', written straight into
- * one buffer: joining ~2,500 lines into one string and encoding that cost more than compressing it. `bytes` is their
- * UTF-8 size plus one a line.
+ * Lines → written into `body` from `at`, each ending in '\n' (JSONEachRow); returns where they end. `bytes` is their
+ * UTF-8 size plus one a line, for which the caller made room. Rows go into their send's buffer as beacons come: never
+ * joined into one string (encoding ~2,500 joined lines cost more than compressing them), nor kept alive as strings
+ * until their send is acknowledged (the garbage collector's work).
  */
-export function rowsBody(beacons: ReadonlyArray<readonly string[]>, bytes: number): Buffer {
-  const body = Buffer.allocUnsafe(bytes);
-  let at = 0;
-  for (const lines of beacons) {
-    for (const line of lines) {
-      at += body.write(line, at);
-      body[at++] = NEWLINE;
-    }
+export function writeRowLines(body: Buffer, at: number, lines: readonly string[], bytes: number): number {
+  const end = at + bytes;
+  for (const line of lines) {
+    at += body.write(line, at);
+    body[at++] = NEWLINE;
   }
-  if (at !== bytes) throw new Error(`rows took ${at} bytes where ${bytes} were counted`);
-  return body;
+  if (at !== end) throw new Error(`rows took ${bytes + at - end} bytes where ${bytes} were counted`);
+  return at;
 }
 
 /**
- * One send's rows → one Kafka message: a single gzip member at the fastest level (JSON rows still shrink ~17×, and
- * both Kafka clients and the broker work per byte and per message), its row count in a header, and no key
+ * One send's body of rows → one Kafka message: a single gzip member at the fastest level (JSON rows still shrink
+ * ~17×, and both Kafka clients and the broker work per byte and per message), its row count in a header, and no key
  * (partitions take sends in turn; nothing reads a partition per video). One member a send rather than one per
  * video: zlib's set-up per member cost more than the compressing itself, and a member of hundreds of KiB is worth
  * compressing on libuv's threads, off the origin's one JavaScript thread.
  */
-export async function playbackEventMessage(beacons: ReadonlyArray<readonly string[]>, bytes: number, rows: number): Promise<PlaybackEventMessage> {
-  const value = await gzipOnThreads(rowsBody(beacons, bytes), { level: constants.Z_BEST_SPEED, chunkSize: 256 * 1024 });
+export async function playbackEventMessage(body: Buffer, rows: number): Promise<PlaybackEventMessage> {
+  const value = await gzipOnThreads(body, { level: constants.Z_BEST_SPEED, chunkSize: 256 * 1024 });
   return { value, headers: { [PLAYBACK_EVENTS_ROWS_HEADER]: String(rows) } };
 }
 
