@@ -195,7 +195,7 @@ describe('beacons → Kafka → sink → ClickHouse → analytics', () => {
     await startClickHouse();
     const result = await waitFor(async () => ((await analytics()).views === 4 ? analytics() : undefined), { what: 'the held session arrives', timeoutMs: 30_000, retryErrors: true });
     expect(result).toMatchObject({ views: 4, watchSeconds: 49 });
-    // The beacon's rows are one message (one video).
+    // The beacon's rows are one message (one send).
     await waitFor(async () => ((await committedOffsets()) === committedBefore + 1 ? true : undefined), { what: 'offsets move on', timeoutMs: 30_000, retryErrors: true });
   });
 

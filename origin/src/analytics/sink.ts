@@ -61,7 +61,7 @@ function memberOf(value: Buffer, rowsHeader: Buffer | string | undefined): Membe
  * rows repeat their event ids; the analytics queries count each id once (and ReplacingMergeTree drops the
  * copies at merge time).
  *
- * Messages are gzipped JSONEachRow lines already (the producer writes a video's rows of a send as one message):
+ * Messages are gzipped JSONEachRow lines already (the producer writes a send's rows as one message):
  * concatenated, they go to ClickHouse as one gzip body, neither inflated nor parsed here. Only a batch whose insert
  * failed is inflated and checked line by line (once), undecodable lines skipped and counted.
  */
@@ -111,7 +111,7 @@ export async function startPlaybackEventsSink(options: SinkOptions): Promise<Pla
     maxWaitTimeInMs: maxWaitMs,
     // The broker holds a fetch until this much arrived or maxWaitMs passed: batching by size and time. While an
     // insert runs the next rows pile up in Kafka, so a busy stream gets larger inserts by itself. Rows are gzipped
-    // (~12×): 256 KiB is some 10,000 rows.
+    // (~17×, one member a send): 256 KiB is some 14,000 rows.
     minBytes: 256 * 1024,
     maxBytes: 96 * 1024 * 1024,
     maxBytesPerPartition: 32 * 1024 * 1024,
