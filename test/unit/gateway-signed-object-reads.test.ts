@@ -6,6 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Checksum, SourceData } from '@smithy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { originS3Client } from '../../origin/src/s3-client.ts';
+import { readStoredObject } from '../../origin/src/gateway/stored-object.ts';
 import {
   buildObjectRequest,
   EMPTY_PAYLOAD_SHA256,
@@ -185,6 +186,34 @@ describe('SignedObjectReader on a socket', () => {
     expect(seen.url).toBe('/vora-media/vid_1/360p/seg_00001.m4s');
     expect(seen.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=k\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
     reader.destroy();
+  });
+
+  it("asks the client again on the next read when its endpoint did not resolve, rather than reading through the SDK for good", async () => {
+    const userAgents: string[] = [];
+    const port = await listen((request, response) => {
+      userAgents.push(String(request.headers['user-agent'] ?? ''));
+      response.writeHead(200, { 'Content-Length': '2', ETag: '"e"' });
+      response.end('ok');
+    });
+    const s3 = originS3Client({ S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
+    const config = s3.config as unknown as { endpoint: () => Promise<unknown> };
+    const endpoint = config.endpoint;
+    let asked = 0;
+    config.endpoint = async () => {
+      asked += 1;
+      if (asked === 1) throw new Error('endpoint not resolvable yet');
+      return endpoint();
+    };
+    for (let i = 0; i < 2; i += 1) {
+      const answer = await readStoredObject(s3, { ...read, timeoutMs: 2_000 });
+      expect(answer.status).toBe(200);
+      for await (const _ of (answer as { body: AsyncIterable<Buffer> }).body);
+    }
+    // The first read went through the SDK (its user agent), the second through the signed reader (none).
+    expect(userAgents).toHaveLength(2);
+    expect(userAgents[0]).toMatch(/aws-sdk-js/);
+    expect(userAgents[1]).not.toMatch(/aws-sdk-js/);
+    s3.destroy();
   });
 
   it('is a 503 when storage sends no headers in time, and when nothing listens', async () => {

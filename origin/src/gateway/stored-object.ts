@@ -70,9 +70,19 @@ const signedReaders = new WeakMap<S3Client, { reader: SignedObjectReader | null 
 function signedReaderFor(s3: S3Client): { reader: SignedObjectReader | null } | Promise<SignedObjectReader | null> {
   let entry = signedReaders.get(s3);
   if (!entry) {
-    const pending = signedReaderFromClient(s3).catch(() => null);
+    const pending = signedReaderFromClient(s3).then(
+      (reader) => {
+        signedReaders.set(s3, { reader });
+        return reader;
+      },
+      () => {
+        // The client could not say its endpoint yet: this read goes through the SDK, which reports the cause,
+        // and the next read asks again rather than leaving every read to the SDK for good.
+        signedReaders.delete(s3);
+        return null;
+      },
+    );
     signedReaders.set(s3, pending);
-    void pending.then((reader) => signedReaders.set(s3, { reader }));
     entry = pending;
   }
   return entry;
