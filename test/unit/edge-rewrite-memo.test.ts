@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RewriteMemo, type RewrittenPlaylist } from '../../edge/src/playback/rewrite-memo.ts';
 
-const entry = (source: string): RewrittenPlaylist => ({ source, query: 'st=a&e=60', durationSeconds: 4, body: `rewritten ${source}` });
+const entry = (source: string): RewrittenPlaylist => ({ source, expires: 60, secret: 'node-key-0123456789', durationSeconds: 4, body: `rewritten ${source}` });
 
 describe('RewriteMemo', () => {
   it('answers only for the same key and the same origin text', () => {

@@ -47,6 +47,19 @@ describe('chooseNode', () => {
     }
   });
 
+  it('asks for the viewer’s region (a function) only when the live nodes span regions, with the same choice as a value', () => {
+    const mixed = [...eight, node('us1', { region: 'us' }), node('us2', { region: 'us' })];
+    let asked = 0;
+    const region = () => (asked++, 'us');
+    for (const key of keys.slice(0, 50)) {
+      expect(chooseNode(eight, key, { viewerRegion: region })?.nodeId).toBe(chooseNode(eight, key, { viewerRegion: 'us' })?.nodeId);
+      expect(chooseNode(eight, key, { viewerRegion: region })?.nodeId).toBe(chooseNode(eight, key)?.nodeId);
+    }
+    expect(asked).toBe(0);
+    for (const key of keys.slice(0, 50)) expect(chooseNode(mixed, key, { viewerRegion: region })?.nodeId).toBe(chooseNode(mixed, key, { viewerRegion: 'us' })?.nodeId);
+    expect(asked).toBe(50);
+  });
+
   it('spills a node above c × mean load to the next node in rendezvous order', () => {
     const key = 'video-42';
     const [first, second] = rankNodes(eight, key);

@@ -7,7 +7,7 @@ import { invalidatePlaybackKeys, readPlaybackKeys } from '../keys/store.ts';
 import type { PlaybackClaims } from '../../../contracts/playback-token.ts';
 import { verifyPlaybackToken } from './claims.ts';
 import { UNKNOWN_KID } from '../auth/verify-jwt.ts';
-import { viewerOf, type Viewer } from './viewer.ts';
+import { lazyViewerOf, type Viewer } from './viewer.ts';
 
 /** Routes under `/v/{token}/`: the verified claims (`sub` is the video) and the viewer, set by requirePlaybackToken. */
 export type PlaybackApp = { Bindings: EdgeEnv; Variables: { claims: PlaybackClaims; viewer: Viewer } };
@@ -15,12 +15,22 @@ export type PlaybackApp = { Bindings: EdgeEnv; Variables: { claims: PlaybackClai
 /** Verifies `:token` against KV `jwks` and the viewer's country and IP; refusals are 401/403 JSON with a short reason. */
 export function requirePlaybackToken(): MiddlewareHandler<PlaybackApp> {
   return async (c, next) => {
-    const viewer = viewerOf(c.req.raw);
+    const viewer = lazyViewerOf(c.req.raw);
     const token = c.req.param('token') ?? '';
     const verify = async (maxAgeMs: number) => {
       const keys = await readPlaybackKeys(c.env.KEYS, { maxAgeMs });
       if (!keys.ok) throw new EdgeError(keys.status, keys.code, keys.reason);
-      return verifyPlaybackToken(token, { jwks: keys.jwks, now: Date.now(), ...viewer });
+      // Getters, not a spread: the viewer's country and IP are read only for a token with rules about them.
+      return verifyPlaybackToken(token, {
+        jwks: keys.jwks,
+        now: Date.now(),
+        get country() {
+          return viewer.country;
+        },
+        get clientIp() {
+          return viewer.clientIp;
+        },
+      });
     };
     const maxAgeMs = kvCacheMs(c.env.KV_CACHE_MS);
     let check = await verify(maxAgeMs);

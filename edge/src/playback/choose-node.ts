@@ -4,8 +4,11 @@ import { pairHash } from './hash.ts';
 export type { NodeRecord };
 
 export interface ChooseNodeOptions {
-  /** The viewer's region (e.g. Cloudflare's `request.cf.continent` or colo region); its live nodes are preferred. */
-  viewerRegion?: string;
+  /**
+   * The viewer's region (e.g. Cloudflare's `request.cf.continent` or colo region); its live nodes are preferred.
+   * A function is called only when the live nodes span more than one region (else the region changes nothing).
+   */
+  viewerRegion?: string | (() => string | undefined);
   /** c in "consistent hashing with bounded loads": a node above c × mean load spills to the next choice. */
   loadBound?: number;
   /** Below this load a node is never "overloaded": at near-idle, noise must not break cache stickiness. */
@@ -22,9 +25,12 @@ function rendezvousScore(node: NodeRecord, contentKey: string): number {
  * Live nodes for `contentKey`, best first: the viewer's region when it has a live node, else all live
  * nodes; ordered by rendezvous score so the same content keeps landing on the same node.
  */
-export function rankNodes(nodes: readonly NodeRecord[], contentKey: string, viewerRegion?: string): NodeRecord[] {
+export function rankNodes(nodes: readonly NodeRecord[], contentKey: string, viewerRegion?: ChooseNodeOptions['viewerRegion']): NodeRecord[] {
   const live = nodes.filter((node) => node.state === 'live' && node.capacity > 0);
-  const local = viewerRegion === undefined ? [] : live.filter((node) => node.region === viewerRegion);
+  // In one region, the viewer's either matches every live node or none: the pool is all of them either way.
+  const oneRegion = live.every((node) => node.region === live[0]!.region);
+  const region = oneRegion || typeof viewerRegion !== 'function' ? viewerRegion : viewerRegion();
+  const local = oneRegion || region === undefined ? [] : live.filter((node) => node.region === region);
   const pool = local.length > 0 ? local : live;
   return pool
     .map((node) => ({ node, score: rendezvousScore(node, contentKey) }))

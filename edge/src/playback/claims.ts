@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
-import { verifyJwt } from '../auth/verify-jwt.ts';
+import { verifyJwt, type JwtCheck } from '../auth/verify-jwt.ts';
+import { VerifiedTokens } from '../auth/verified-tokens.ts';
 import { ipInRanges } from '../../../contracts/cidr.ts';
 import { PlaybackClaims } from '../../../contracts/playback-token.ts';
 
@@ -22,9 +23,20 @@ export interface PlaybackRequest {
 
 const deny = (status: 401 | 403 | 503, reason: string): PlaybackCheck => ({ ok: false, status, reason });
 
-/** Who may watch: checks a playback JWT and its access rules for one request. Never throws. */
-export async function verifyPlaybackToken(token: string, request: PlaybackRequest): Promise<PlaybackCheck> {
+// A player sends one token with every playlist reload: its signature is checked once per isolate and key set.
+const verifiedTokens = new VerifiedTokens<PlaybackClaims>();
+
+async function verifiedClaims(token: string, request: PlaybackRequest): Promise<JwtCheck<PlaybackClaims>> {
+  const known = verifiedTokens.get(request.jwks, token, request.now);
+  if (known) return { ok: true, claims: known };
   const checked = await verifyJwt(token, { jwks: request.jwks, now: request.now, schema: PlaybackClaims, requiredClaims: ['sub'] });
+  if (checked.ok) verifiedTokens.set(request.jwks, token, Object.freeze(checked.claims));
+  return checked;
+}
+
+/** Who may watch: checks a playback JWT (or finds it verified already) and its access rules for one request. Never throws. */
+export async function verifyPlaybackToken(token: string, request: PlaybackRequest): Promise<PlaybackCheck> {
+  const checked = await verifiedClaims(token, request);
   if (!checked.ok) return checked.status === 503 ? deny(503, 'playback key set is invalid') : checked;
   const claims = checked.claims;
 

@@ -7,8 +7,12 @@
 export interface RewrittenPlaylist {
   /** The origin's text it was rewritten from: another text (a live playlist that moved on) is a miss. */
   source: string;
-  /** The segment query it carries, and the duration its expiry was computed from: another query is a miss. */
-  query: string;
+  /**
+   * The segment token's expiry and key, and the duration the expiry was computed from: another expiry (the next
+   * minute) or key is a miss. The video (or live input) the token covers is in the memo key, so these fix the token.
+   */
+  expires: number;
+  secret: string;
   durationSeconds: number;
   body: string;
 }

@@ -80,7 +80,7 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
   const [playlist, nodes] = await Promise.all([fetchOriginPlaylist(mediaSourceOf(c.env), `${mediaPathPrefix}playlist.m3u8`, edgeCache(), blockingQuery), listNodesMemoised(c.env.NODES, kvCacheMs(c.env.KV_CACHE_MS))]);
   if (!playlist.ok) return refuse(playlist);
 
-  const node = chooseNode(nodes, videoId, { viewerRegion: c.get('viewer').region });
+  const node = chooseNode(nodes, videoId, { viewerRegion: () => c.get('viewer').region });
   if (!node) {
     const cause = nodes.length === 0 ? `no CDN node has sent a heartbeat within its liveness bound` : `all ${nodes.length} registered CDN nodes are draining`;
     throw new EdgeError(503, 'no_cdn_node', `no live CDN node to serve segments: ${cause} (check the node agents and GET /internal/nodes)`, { 'Retry-After': '5' });
@@ -92,13 +92,15 @@ async function serveMediaPlaylist(c: Context<PlaybackApp>, folder: string): Prom
   let body: string;
   // A blocking reload's answer is rewritten for it alone: it neither reads nor feeds the memo.
   const memoised = blockingQuery === undefined ? rewrites.get(memoKey, playlist.text) : undefined;
-  if (memoised && segmentQuery(memoised.durationSeconds) === memoised.query) {
+  // Same video, expiry and key: the same segment token, so a hit signs nothing (an MD5 per playlist otherwise).
+  if (memoised && memoised.secret === secret && segmentTokenExpiry(now, memoised.durationSeconds) === memoised.expires) {
     body = memoised.body;
   } else {
     const rewritten = rewriteMedia(playlist.text, { nodeBaseUrl: node.url, mediaPathPrefix, segmentQuery: ({ durationSeconds }) => segmentQuery(durationSeconds) });
     if (!rewritten.ok) throw new EdgeError(502, 'bad_origin_playlist', `the origin's ${folder.slice(0, -1)} playlist is malformed: ${rewritten.error}`);
     body = rewritten.text;
-    if (blockingQuery === undefined) rewrites.set(memoKey, { source: playlist.text, query: segmentQuery(rewritten.durationSeconds), durationSeconds: rewritten.durationSeconds, body });
+    const { durationSeconds } = rewritten;
+    if (blockingQuery === undefined) rewrites.set(memoKey, { source: playlist.text, expires: segmentTokenExpiry(now, durationSeconds), secret, durationSeconds, body });
   }
   return c.body(body, 200, {
     'Content-Type': PLAYLIST_TYPE,
