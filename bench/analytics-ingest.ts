@@ -137,9 +137,10 @@ try {
 
   const direct = async (records: PlaybackEventRecord[]): Promise<number> => {
     const startedAt = performance.now();
-    const rows = records.map(toRow);
-    for (let start = 0; start < rows.length; start += directBatchRows) {
-      await clickhouse.insert({ table: PLAYBACK_EVENTS_TABLE, values: rows.slice(start, start + directBatchRows), format: 'JSONEachRow' });
+    // Each insert's rows made for it, as the producer makes a beacon's, rather than all 300,000 row objects alive
+    // for the whole side.
+    for (let start = 0; start < records.length; start += directBatchRows) {
+      await clickhouse.insert({ table: PLAYBACK_EVENTS_TABLE, values: records.slice(start, start + directBatchRows).map(toRow), format: 'JSONEachRow' });
     }
     return performance.now() - startedAt;
   };
