@@ -29,6 +29,7 @@ import { repoRoot } from '../stack/paths.ts';
 import { nginxTool } from '../stack/tools/nginx.ts';
 import { createVideo, transitionVideo } from '../origin/src/db/videos.ts';
 import { openDatabase } from '../origin/src/db/open.ts';
+import { originNodeFlags } from '../origin/src/node-flags.ts';
 import { stackContext } from '../stack/component.ts';
 import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
 import { StackRunner } from '../stack/runner.ts';
@@ -50,6 +51,11 @@ const openRate = quick ? 20 : 100;
 const openDurationMs = quick ? 2_000 : 10_000;
 const videoId = 'vid_bench';
 const segmentKey = `${videoId}/360p/seg_00001.m4s`;
+/**
+ * The gateway processes run with the origin's V8 flags (origin/src/node-flags.ts), as the origin runs; BENCH_GATEWAY_NODE_FLAGS
+ * (space-separated, `none` for no flags) replaces them, to compare GC settings.
+ */
+const gatewayNodeFlags = process.env.BENCH_GATEWAY_NODE_FLAGS === undefined ? [...originNodeFlags] : process.env.BENCH_GATEWAY_NODE_FLAGS.split(' ').filter((flag) => flag && flag !== 'none');
 
 /** The load, plus the CPU time each named process spent during the measured part. */
 async function load(url: string, pids: Record<string, number>, headers: Record<string, string> = {}): Promise<LoadResult & { cpuMs: Record<string, number> }> {
@@ -61,7 +67,7 @@ async function load(url: string, pids: Record<string, number>, headers: Record<s
 }
 
 async function startGatewayProcess(env: GatewayServeEnv): Promise<{ child: ChildProcess; url: string; base: string }> {
-  const { child, port } = await startListening(fileURLToPath(new URL('./servers/gateway.ts', import.meta.url)), [], { GATEWAY_BENCH: JSON.stringify(env) }, 30_000);
+  const { child, port } = await startListening(fileURLToPath(new URL('./servers/gateway.ts', import.meta.url)), [], { GATEWAY_BENCH: JSON.stringify(env) }, 30_000, gatewayNodeFlags);
   return { child, url: `http://127.0.0.1:${port}/media/${segmentKey}`, base: `http://127.0.0.1:${port}` };
 }
 
@@ -239,6 +245,7 @@ async function main(): Promise<void> {
       console.log(`\nCDN node cache hits (nginx, token checked), ${openRate} req/s open loop: client p50 ${percentile(client.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(client.latenciesMs, 99).toFixed(1)} ms, errors ${client.errors}`);
       console.log(`  the same requests in nginx's own $request_time (read to last byte handed to the kernel): p50 ${server.p50.toFixed(0)} ms, p99 ${server.p99.toFixed(0)} ms, max ${server.max.toFixed(0)} ms, ${server.hits} of ${server.requests} cache hits`);
     }
+    console.log(`gateway processes ran with: ${gatewayNodeFlags.join(' ') || 'no V8 flags'}`);
     console.log(`load average during the run: ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores`);
     const medianOf = (runs: Run[], pick: (r: ReturnType<typeof row>) => number) => median(runs.map(row).map(pick));
     const notes = (extra: string) => [`1 MiB object, ${concurrency} concurrent keep-alive loops, ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, median of ${rounds} alternating rounds`, extra, modeNote].filter(Boolean).join('; ');

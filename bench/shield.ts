@@ -38,6 +38,7 @@ import { startListening, stopProcess } from './lib/process.ts';
 import { generatedBytes, generatedRendition, renditionFiles, segmentName, segmentSeconds, watchRendition, type Rendition } from './lib/rendition-viewers.ts';
 import { median, percentile, writeResults } from './lib/results.ts';
 import type { GatewayServeEnv } from './servers/gateway.ts';
+import { originNodeFlags } from '../origin/src/node-flags.ts';
 
 const rounds = quick ? 1 : 3;
 const viewersPerNode = quick ? 10 : 50;
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
 
     // The gateway alone in its process (bench/servers/gateway.ts), counting every GET by path.
     const gatewayEnv: GatewayServeEnv = { operatorToken: 'bench-operator-token-0123', endpoint: minioEndpoint(ctx), user: secrets.minioUser, password: secrets.minioPassword, pgliteDir: join(dataDir, 'pglite'), s3: 'origin', pullSecret: secrets.pullSecret, countRequests: true };
-    const listening = await startListening(fileURLToPath(new URL('./servers/gateway.ts', import.meta.url)), [], { GATEWAY_BENCH: JSON.stringify(gatewayEnv) }, 30_000);
+    const listening = await startListening(fileURLToPath(new URL('./servers/gateway.ts', import.meta.url)), [], { GATEWAY_BENCH: JSON.stringify(gatewayEnv) }, 30_000, originNodeFlags);
     gateway = listening.child;
     const gatewayUrl = `http://127.0.0.1:${listening.port}`;
     const gatewayCounts = async () => (await (await fetch(`${gatewayUrl}/bench/requests`)).json()) as Record<string, number>;

@@ -26,6 +26,7 @@ import { memoryMiB, startListening, stopProcess } from './lib/process.ts';
 import { writeRandomFile } from './lib/random-file.ts';
 import { median, writeResults } from './lib/results.ts';
 import type { TusServeEnv } from './servers/tus.ts';
+import { originNodeFlags } from '../origin/src/node-flags.ts';
 
 const MiB = 1024 * 1024;
 const partSize = 8 * MiB;
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     await Promise.all([writeRandomFile(file, sizeMiB), writeRandomFile(warmupFile, 16)]);
     const size = (await stat(file)).size;
     const tusEnv: TusServeEnv = { endpoint: minioEndpoint(ctx), ...credentials };
-    const { child, port } = await startListening(fileURLToPath(new URL('./servers/tus.ts', import.meta.url)), [], { TUS_BENCH: JSON.stringify(tusEnv) });
+    const { child, port } = await startListening(fileURLToPath(new URL('./servers/tus.ts', import.meta.url)), [], { TUS_BENCH: JSON.stringify(tusEnv) }, 60_000, originNodeFlags);
     tusProcess = child;
     const idleMiB = Math.round((await memoryMiB(child.pid!)).now);
     // Warm-up: one small upload each way, so the first timed round pays no lazy loading or connection set-up.

@@ -22,8 +22,8 @@ export async function cpuMsOf(pid: number): Promise<number> {
 }
 
 /** Starts `node --import tsx script args…` and resolves with the port once it prints `listening PORT`. */
-export async function startListening(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startListening(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000, nodeFlags: readonly string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not print "listening PORT" within ${timeoutMs / 1000} s`)), timeoutMs);
     child.stdout!.on('data', (data: Buffer) => {

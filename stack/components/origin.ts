@@ -4,6 +4,7 @@ import type { ComponentSpec, StackContext } from '../component.ts';
 import { buildNodeProcess, type NodeBuild } from '../node-build.ts';
 import { cacheDir, repoRoot } from '../paths.ts';
 import { srtPortRange } from './ingest-srt.ts';
+import { originNodeFlags } from '../../origin/src/node-flags.ts';
 
 /** Migrated empty PGlite data dirs, one per PGlite version and migration set: a fresh origin DB is a copy of one. */
 export const pgliteTemplatesDir = join(cacheDir, 'pglite');
@@ -54,7 +55,7 @@ export function originComponent(ctx: StackContext): ComponentSpec {
     },
     async command() {
       const { main, workflows } = await built();
-      return { cmd: process.execPath, args: [main], cwd: repoRoot, env: { ...originEnv(ctx), VORA_WEBHOOK_WORKFLOW_BUNDLE: workflows! } };
+      return { cmd: process.execPath, args: [...originNodeFlags, main], cwd: repoRoot, env: { ...originEnv(ctx), VORA_WEBHOOK_WORKFLOW_BUNDLE: workflows! } };
     },
     async probe() {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3_000) });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOriginConfig } from '../../origin/src/config.ts';
 import { loadTranscoderConfig, workerTaskQueues } from '../../transcoder/src/config.ts';
 import { kafkaTopics } from '../../stack/components/kafka.ts';
+import { originNodeFlags } from '../../origin/src/node-flags.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -80,6 +81,11 @@ describe('origin hosts get the environment origin/src/config.ts reads', () => {
     // Publishers are told the ingest tier's RTMPS URL; the live status reads each ingest host's stat page.
     expect(config.VORA_INGEST_RTMP_URL).toBe('rtmps://ingest.example.com/live');
     expect(config.VORA_INGEST_STAT_URLS).toEqual(['http://10.0.3.7:1936/stat', 'http://10.0.4.7:1936/stat']);
+  });
+
+  it('starts node with the V8 flags the local stack gives the origin (origin/src/node-flags.ts)', () => {
+    const execStart = /^\s+ExecStart=\/usr\/local\/bin\/node (.*) origin\/src\/main\.ts$/m.exec(appHost)?.[1];
+    expect(execStart?.split(' ').filter((arg) => arg !== '--import' && arg !== 'tsx')).toEqual([...originNodeFlags]);
   });
 
   it('keeps secrets out of the user-data: they are only in SSM', () => {
