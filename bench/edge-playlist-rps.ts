@@ -3,7 +3,8 @@
  * through the local workerd (the stack's edge launcher, stack/edge-dev.ts): token verification against KV keys,
  * node choice from KV, the per-viewer rewrite with signed segment URLs. Baseline, same run: a bench-only worker (bench/workers/edge-baseline.ts) answering an
  * edge-cached origin playlist with no auth and no rewrite — the very bytes the edge answers (so both move the same
- * ~200 KB per request), and, for reference, the origin's untouched ~50 KB. Both read one stand-in origin.
+ * ~200 KB per request), and, for reference, the origin's untouched ~50 KB. Both read one stand-in origin, and both
+ * carry wrangler.toml's [assets] block, so the local runtime's static-assets router stands in front of each alike.
  * Rounds alternate baseline / edge so drift on a shared machine hits both; medians are reported.
  *   node --import tsx bench/edge-playlist-rps.ts [concurrency=16] [seconds=8]   (or BENCH_EDGE_CONCURRENCY / BENCH_EDGE_SECONDS)
  */
@@ -55,7 +56,11 @@ function startStandInOrigin(port: number): Promise<{ requests: () => number; ser
 async function workerConfigs(home: string): Promise<{ edge: string; baseline: string }> {
   const toml = await readFile(join(repoRoot, 'wrangler.toml'), 'utf8');
   const compatibilityDate = /^compatibility_date = .*$/m.exec(toml)?.[0] ?? 'compatibility_date = "2026-04-01"';
-  const baselineToml = `name = "vora-edge-bench-baseline"\nmain = "unset"\n${compatibilityDate}\n\n[vars]\nBENCH_VIDEO_ID = "${VIDEO_ID}"\n`;
+  // The edge's own [assets] block too: the local runtime then puts the same static-assets router in front of both
+  // workers (the edge's routes run first either way), so the sides differ only in what the worker does.
+  const assets = /^\[assets\]\n(?:.*\S.*\n)*/m.exec(toml)?.[0];
+  if (!assets) throw new Error('wrangler.toml has no [assets] block: the baseline copies it so both sides meet the same router');
+  const baselineToml = `name = "vora-edge-bench-baseline"\nmain = "unset"\n${compatibilityDate}\n\n[vars]\nBENCH_VIDEO_ID = "${VIDEO_ID}"\n\n${repoWranglerToml(assets)}`;
   const [edge, baseline] = await Promise.all([
     workerConfig(home, repoWranglerToml(toml), join(repoRoot, 'edge/src/index.ts')),
     workerConfig(home, baselineToml, join(repoRoot, 'bench/workers/edge-baseline.ts')),
