@@ -21,7 +21,7 @@ export async function cpuMsOf(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-/** Starts `node --import tsx script args…` and resolves with the port once it prints `listening PORT`. */
+/** Starts `node [nodeFlags…] --import tsx script args…` and resolves with the port once it prints `listening PORT`. */
 export async function startListening(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000, nodeFlags: readonly string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
