@@ -29,7 +29,7 @@ import { formatTable } from '../cli/lib/table.ts';
 import { stampLatencies, stampText } from './lib/chat-stamps.ts';
 import type { LoadWorkerData } from './lib/chat-load-worker.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
-import { processGroupCpuMs } from './lib/process.ts';
+import { boxCpuTimes, idlePercentBetween, processGroupCpuMs } from './lib/process.ts';
 import { median, percentile, writeResults, type BenchResult } from './lib/results.ts';
 import { repoWranglerToml, workerComponent, workerConfig } from './lib/wrangler.ts';
 
@@ -132,7 +132,11 @@ async function workerIdle(pgid: number) {
   console.log('warning: the worker did not settle within 60 s');
 }
 
-interface PhaseResult { rate: number; sent: number; delivered: number; expected: number; perSecond: number; p50: number; p99: number; cpuPer1000: number; probeSamples: number }
+interface PhaseResult {
+  rate: number; sent: number; delivered: number; expected: number; perSecond: number; p50: number; p99: number; cpuPer1000: number; probeSamples: number;
+  /** While the sender ran: the box's unused CPU (all cores) and this process's (probes, sender, load threads) in % of one core. */
+  boxIdlePercent: number; clientCpuPercent: number;
+}
 
 interface Side { name: string; urls(room: string, count: number): Promise<string[]>; prepare(room: string): Promise<void> }
 
@@ -164,6 +168,8 @@ async function runSide(side: Side, room: string, pgid: number): Promise<PhaseRes
     const receivers = probes.length + loads;
     const delivered = () => threads.reduce((sum, thread) => sum + thread.received(), 0) + latencies.length;
     const cpuBefore = await processGroupCpuMs(pgid);
+    const boxBefore = await boxCpuTimes();
+    const clientBefore = process.cpuUsage();
     const started = wallNow();
     let sent = 0;
     // Open loop: the n-th message is due at started + n / rate and carries that time, however late it leaves.
@@ -174,6 +180,9 @@ async function runSide(side: Side, room: string, pgid: number): Promise<PhaseRes
       sent += 1;
     }
     const sendEnd = wallNow();
+    const boxIdlePercent = idlePercentBetween(boxBefore, await boxCpuTimes());
+    const clientCpu = process.cpuUsage(clientBefore);
+    const clientCpuPercent = ((clientCpu.user + clientCpu.system) / 1000 / (sendEnd - started)) * 100;
     // Drain: until every receiver holds every message, or 2 s without progress (at most 30 s).
     const expected = sent * receivers;
     let progressAt = wallNow();
@@ -189,7 +198,7 @@ async function runSide(side: Side, room: string, pgid: number): Promise<PhaseRes
     const sorted = Float64Array.from(latencies).sort();
     results.push({
       rate, sent, delivered: seen, expected, perSecond: seen / ((lastAt - started) / 1000),
-      p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuPer1000: (cpuMs / Math.max(1, seen)) * 1000, probeSamples: sorted.length,
+      p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuPer1000: (cpuMs / Math.max(1, seen)) * 1000, probeSamples: sorted.length, boxIdlePercent, clientCpuPercent,
     });
   }
   const closedByServer = dropped.count + threads.reduce((sum, thread) => sum + thread.closedByServer(), 0);
@@ -255,11 +264,12 @@ try {
 
   const rows = Object.entries(rounds).flatMap(([name, perRound]) =>
     perRound.flatMap((phases, round) =>
-      phases.map((r) => [name, String(round + 1), `${r.rate}/s`, `${r.delivered} / ${r.expected}`, r.perSecond.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.cpuPer1000.toFixed(1)]),
+      phases.map((r) => [name, String(round + 1), `${r.rate}/s`, `${r.delivered} / ${r.expected}`, r.perSecond.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), r.cpuPer1000.toFixed(1), r.clientCpuPercent.toFixed(0), r.boxIdlePercent.toFixed(0)]),
     ),
   );
   console.log(`\n${CLIENTS} clients in one room (${PROBES} probes, load on ${THREADS} threads), ${SECONDS} s per rate, ${ROUNDS} rounds\n`);
-  console.log(formatTable(['room', 'round', 'input', 'delivered / expected', 'delivered msgs/s', 'probe p50 ms', 'probe p99 ms', 'worker CPU ms / 1,000 deliveries'], rows));
+  console.log(formatTable(['room', 'round', 'input', 'delivered / expected', 'delivered msgs/s', 'probe p50 ms', 'probe p99 ms', 'worker CPU ms / 1,000 deliveries', 'clients CPU % of a core', 'box idle %'], rows));
+  console.log('(clients CPU and box idle: while the sender ran; box idle near 0 means the two cores were full, and the tail is the queue for them)');
 
   /** The median over rounds of one figure of one rate. */
   const med = (name: string, rateIndex: number, pick: (r: PhaseResult) => number) => median(rounds[name]!.map((phases) => pick(phases[rateIndex]!)));
@@ -278,7 +288,7 @@ try {
       { name: `chat-fanout${suffix}`, value: chat((r) => r.perSecond), unit: 'msgs/s', baseline, baselineValue: echo((r) => r.perSecond), better: 'higher' as const,
         goal: rate === 50 ? { ratioAtLeast: 0.8 } : {}, notes: `${rate} msg/s in; delivered per round ${delivered} (EchoRoom ${echoDelivered}); ${setting}` },
       { name: `chat-fanout-p99${suffix}`, value: chat((r) => r.p99), unit: 'ms', baseline, baselineValue: echo((r) => r.p99), better: 'lower' as const,
-        goal: rate === 50 ? { valueAtMost: 100 } : {}, notes: `p50 ${chat((r) => r.p50).toFixed(1)} ms (EchoRoom ${echo((r) => r.p50).toFixed(1)}); due time → probe receipt, one clock; ${setting}` },
+        goal: rate === 50 ? { valueAtMost: 100 } : {}, notes: `p50 ${chat((r) => r.p50).toFixed(1)} ms (EchoRoom ${echo((r) => r.p50).toFixed(1)}); due time → probe receipt, one clock; box idle while sending ${chat((r) => r.boxIdlePercent).toFixed(0)} %, the clients' process ${chat((r) => r.clientCpuPercent).toFixed(0)} % of a core; ${setting}` },
       { name: `chat-fanout-cpu${suffix}`, value: chat((r) => r.cpuPer1000), unit: 'CPU ms / 1,000 deliveries', baseline, baselineValue: echo((r) => r.cpuPer1000), better: 'lower' as const,
         goal: {}, notes: `wrangler dev's process group (workerd) CPU over the phase and its drain; ${setting}` },
     ];

@@ -8,7 +8,7 @@
 // 5 s warm-up) ≥ 0.98 and its 360p segments' lag (listed − source start − segment end) grows by < 1 s from the first
 // third of the step to the last. The answer is the largest N that holds; N = 1 is the baseline of the CPU per ladder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ import { LIVE_LADDER } from '../contracts/live.ts';
 import { liveLadderArgs } from '../transcoder/src/live/live-ladder-args.ts';
 import { loadNote } from './lib/machine.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
+import { boxCpuTimes, idlePercentBetween } from './lib/process.ts';
 import { segmentLagsMs, watchLadder } from './lib/ladder-watch.ts';
 import { median, writeResults } from './lib/results.ts';
 
@@ -88,12 +89,6 @@ interface Step {
   idlePercent: number;
 }
 
-/** Idle and total jiffies of all cores so far (/proc/stat's first line). */
-async function cpuTimes(): Promise<{ idle: number; total: number }> {
-  const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return { idle: fields[3]! + (fields[4] ?? 0), total: fields.reduce((sum, value) => sum + value, 0) };
-}
-
 const work = await mkdtemp(join(tmpdir(), 'vora-bench-live-capacity-'));
 const steps: Step[] = [];
 try {
@@ -101,11 +96,11 @@ try {
   await makeSource(source, stepSeconds);
   say(`live-ladder-capacity: ${stepSeconds} s of 720p30 per ladder and step, N = 1 … ${maxLadders} until one does not hold; ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)}`);
   for (let ladders = 1; ladders <= maxLadders; ladders += 1) {
-    const before = await cpuTimes();
+    const before = await boxCpuTimes();
     const runs = await Promise.all(Array.from({ length: ladders }, (_, index) => runLadder(source, join(work, `n${ladders}-${index}`))));
-    const after = await cpuTimes();
+    const after = await boxCpuTimes();
     const holds = runs.every((run) => run.speed >= MIN_SPEED && run.lagGrowthMs < MAX_LAG_GROWTH_MS);
-    steps.push({ ladders, runs, holds, load: loadavg()[0]!, idlePercent: ((after.idle - before.idle) / (after.total - before.total)) * 100 });
+    steps.push({ ladders, runs, holds, load: loadavg()[0]!, idlePercent: idlePercentBetween(before, after) });
     const cpu = runs.map((run) => (run.cpuMs / run.wallMs) * 100);
     say(`  N=${ladders}: ${holds ? 'holds' : 'does NOT hold'} — speed min ${Math.min(...runs.map((run) => run.speed)).toFixed(3)}×, lag growth max ${Math.max(...runs.map((run) => run.lagGrowthMs)).toFixed(0)} ms, CPU per ladder ${median(cpu).toFixed(0)} % of a core, box idle ${steps.at(-1)!.idlePercent.toFixed(0)} %, load ${loadavg()[0]!.toFixed(1)}`);
     if (!holds) break;

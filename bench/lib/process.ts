@@ -65,3 +65,14 @@ export async function processGroupCpuMs(pgid: number): Promise<number> {
   }
   return total;
 }
+
+/** Idle and total jiffies of all cores so far (/proc/stat's first line; iowait counts as idle). */
+export async function boxCpuTimes(): Promise<{ idle: number; total: number }> {
+  const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3]! + (fields[4] ?? 0), total: fields.reduce((sum, value) => sum + value, 0) };
+}
+
+/** Share of the box's CPU time (all cores) nobody used between two `boxCpuTimes` readings, in %. Pure. */
+export function idlePercentBetween(before: { idle: number; total: number }, after: { idle: number; total: number }): number {
+  return ((after.idle - before.idle) / Math.max(1, after.total - before.total)) * 100;
+}
