@@ -95,10 +95,10 @@ async function measureServer(server: { child: ChildProcess; url: string; base: s
   return { result, stalls: await stallsOf(server.base), cpuMsPerRequest: ((await cpuMsOf(server.child.pid!)) - cpuAtStart) / sent };
 }
 
-/** nginx as a CDN node (the shipped template) pulling from the gateway at `gatewayHost`; its cache hits at the open-loop rate. */
 /** One round of node hits: the client's latencies and stalls (its own thread), nginx's timing of the same requests. */
 interface NodeHitRound { client: LoadResult; clientStalls: StallReport; server: NodeServerTimes }
 
+/** nginx as a CDN node (the shipped template) pulling from the gateway at `gatewayHost`; its cache hits at the open-loop rate, `rounds` times. */
 async function measureNodeHits(port: number, gatewayHost: string, pullSecret: string, dataDir: string): Promise<NodeHitRound[]> {
   const dir = join(dataDir, 'cdn-node');
   for (const sub of ['cache', 'tmp']) await mkdir(join(dir, sub), { recursive: true });
