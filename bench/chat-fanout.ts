@@ -18,7 +18,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { shiftedPorts } from '../contracts/local-ports.ts';
 import { stackContext } from '../stack/component.ts';
@@ -30,6 +30,7 @@ import { stampLatencies, stampText } from './lib/chat-stamps.ts';
 import type { LoadWorkerData } from './lib/chat-load-worker.ts';
 import { modeNote, numberSetting, quick } from './lib/options.ts';
 import { boxCpuTimes, idlePercentBetween, processGroupCpuMs } from './lib/process.ts';
+import { tsWorker } from './lib/ts-worker.ts';
 import { median, percentile, writeResults, type BenchResult } from './lib/results.ts';
 import { repoWranglerToml, workerComponent, workerConfig } from './lib/wrangler.ts';
 
@@ -74,9 +75,6 @@ async function openSocket(url: string, onFrame: (data: Buffer) => void, dropped:
   return socket;
 }
 
-// A worker thread does not inherit tsx's hooks from `--import tsx`: the thread registers them, then loads the TypeScript.
-const LOAD_WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./lib/chat-load-worker.ts', import.meta.url).href)}); })`;
-
 /** A load thread and the shared slots it counts into (see LoadWorkerData). */
 class LoadThread {
   readonly counts = new Int32Array(new SharedArrayBuffer(12));
@@ -86,7 +84,7 @@ class LoadThread {
 
   constructor(urls: string[]) {
     const data: LoadWorkerData = { urls, counters: this.counts.buffer as SharedArrayBuffer, lastAt: this.lastAt.buffer as SharedArrayBuffer };
-    this.worker = new Worker(LOAD_WORKER_BOOT, { eval: true, workerData: data });
+    this.worker = tsWorker(new URL('./lib/chat-load-worker.ts', import.meta.url), data);
     // A thread that dies loses its counts: say so rather than let the figures lie.
     this.worker.on('error', (error) => console.log(`a load thread failed: ${error.message}`));
     this.connected = new Promise((resolve, reject) => {
