@@ -56,21 +56,30 @@ export class MessageBatcher {
  */
 export const BATCH_FROM_DELIVERIES_PER_SECOND = 10_000;
 
-/** Messages per second, as the larger of this second's count so far and the whole last second's. */
+/** The span a room's message rate is taken over: short, so that a room turning busy batches within it. */
+export const RATE_WINDOW_MS = 100;
+
+/**
+ * Messages per second over the last RATE_WINDOW_MS. A room that turns busy at once (a thousand viewers answering
+ * the streamer) thus sends at most threshold × window unbatched deliveries (1,000) before it batches; a count per
+ * whole second let it send up to a second's worth (10,000) first, a backlog the object then worked off for
+ * hundreds of milliseconds (bench/README.md "chat-fanout: the first second of a busy room").
+ */
 export class MessageRate {
-  private second = -1;
-  private count = 0;
-  private previous = 0;
+  private readonly arrivals: number[] = [];
+  /** Index of the oldest arrival still inside the window; the ones before it are dropped in batches. */
+  private first = 0;
+
+  constructor(private readonly windowMs = RATE_WINDOW_MS) {}
 
   /** Counts a message at `now` (ms) and returns the rate. */
   record(now: number): number {
-    const second = Math.floor(now / 1000);
-    if (second !== this.second) {
-      this.previous = second === this.second + 1 ? this.count : 0;
-      this.second = second;
-      this.count = 0;
+    this.arrivals.push(now);
+    while (this.arrivals[this.first]! <= now - this.windowMs) this.first += 1;
+    if (this.first >= 1024) {
+      this.arrivals.splice(0, this.first);
+      this.first = 0;
     }
-    this.count += 1;
-    return Math.max(this.count, this.previous);
+    return ((this.arrivals.length - this.first) * 1000) / this.windowMs;
   }
 }

@@ -47,13 +47,22 @@ describe('MessageBatcher', () => {
 });
 
 describe('MessageRate', () => {
-  it('is the larger of this second so far and the whole last second, and forgets a second without messages', () => {
+  it('is the count of the last 100 ms as a per-second rate, so a room is busy within 100 ms of turning busy', () => {
     const rate = new MessageRate();
-    expect([1000, 1100, 1200].map((at) => rate.record(at))).toEqual([1, 2, 3]);
-    // The next second starts from the last one's 3 until it passes it.
-    expect([2000, 2500, 2600, 2700].map((at) => rate.record(at))).toEqual([3, 3, 3, 4]);
-    // A quiet second in between: the rate starts again from what this second holds.
-    expect(rate.record(4000)).toBe(1);
+    expect([1000, 1050, 1099].map((at) => rate.record(at))).toEqual([10, 20, 30]);
+    // 1000 leaves the window at 1100 (it holds (now − 100, now]).
+    expect(rate.record(1100)).toBe(30);
+    // A quiet spell: the rate starts again from this message alone.
+    expect(rate.record(1300)).toBe(10);
+  });
+
+  it('holds only the window: a long steady stream keeps its rate and drops what is older', () => {
+    const rate = new MessageRate();
+    let last = 0;
+    // 50 messages/s for 100 s: 5,000 arrivals, far past the 1,024 the dropped ones are compacted at.
+    for (let i = 0; i < 5_000; i += 1) last = rate.record(i * 20);
+    expect(last).toBe(50);
+    expect((rate as unknown as { arrivals: number[] }).arrivals.length).toBeLessThan(1_030);
   });
 });
 
