@@ -12,6 +12,8 @@
  * (goal < 20 ms). A bare Node hop (bench/servers/bare-hop.ts: node:http piping MinIO's answer, nothing else) and the
  * SDK-read gateway run in the same rotation: what any Node process in the path adds on this machine, and what the
  * SDK's read path cost. Each round also reads each server's event-loop delay and GC pauses (lib/event-loop-stalls.ts).
+ * Every open-loop side's client runs on a fresh worker thread (lib/open-load-thread.ts), as the node hits' does: the
+ * main thread's bookkeeping and garbage from earlier rounds stay out of the latencies, and the client's own stalls show.
  *   node --import tsx bench/gateway-latency.ts   (--quick: 20 concurrent, 2 s, 1 round)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,7 +37,7 @@ import { minioComponent, minioEndpoint } from '../stack/components/minio.ts';
 import { StackRunner } from '../stack/runner.ts';
 import { formatTable } from '../cli/lib/table.ts';
 import { describeGc, type StallReport } from './lib/event-loop-stalls.ts';
-import { httpLoad, httpOpenLoad, type LoadResult, type OpenLoadOptions } from './lib/http-load.ts';
+import { httpLoad, type LoadResult, type OpenLoadOptions } from './lib/http-load.ts';
 import { httpOpenLoadInThread } from './lib/open-load-thread.ts';
 import { nodeServerTimes, type NodeServerTimes } from './lib/node-access-log.ts';
 import { modeNote, quick } from './lib/options.ts';
@@ -83,16 +85,16 @@ async function stallsOf(base: string): Promise<StallReport> {
 }
 
 /** One open-loop side through a server of ours: the load, its stalls and its CPU per request during it. */
-interface ServerRound { result: LoadResult; stalls: StallReport; cpuMsPerRequest: number }
-interface OpenRound { direct: LoadResult; hop: ServerRound; gateway: ServerRound; sdk: ServerRound }
+interface ServerRound { result: LoadResult; clientStalls: StallReport; stalls: StallReport; cpuMsPerRequest: number }
+interface OpenRound { direct: LoadResult; directClientStalls: StallReport; hop: ServerRound; gateway: ServerRound; sdk: ServerRound }
 
 async function measureServer(server: { child: ChildProcess; url: string; base: string }, options: OpenLoadOptions): Promise<ServerRound> {
   await stallsOf(server.base);
   const cpuAtStart = await cpuMsOf(server.child.pid!);
-  const result = await httpOpenLoad(server.url, options);
+  const { result, clientStalls } = await httpOpenLoadInThread(server.url, options);
   // Warm-up requests count in the CPU too: divide by every request sent.
   const sent = Math.floor((options.warmupMs + options.durationMs) / (1000 / options.ratePerSecond));
-  return { result, stalls: await stallsOf(server.base), cpuMsPerRequest: ((await cpuMsOf(server.child.pid!)) - cpuAtStart) / sent };
+  return { result, clientStalls, stalls: await stallsOf(server.base), cpuMsPerRequest: ((await cpuMsOf(server.child.pid!)) - cpuAtStart) / sent };
 }
 
 /** One round of node hits: the client's latencies and stalls (its own thread), nginx's timing of the same requests. */
@@ -193,19 +195,19 @@ async function main(): Promise<void> {
       // One signature for the round, valid past its end, as a shield's pulls would carry.
       const signedPull = async () => ({ ...open, headers: await pullHeaders({ method: 'GET', path: pullPath, secret: secrets.pullSecret, nowSeconds: Math.floor(Date.now() / 1000), ttlSeconds: 240 }) });
       const sides = {
-        direct: async () => ({ result: await httpOpenLoad(baselineUrl, open) }),
+        direct: () => httpOpenLoadInThread(baselineUrl, open),
         hop: () => measureServer(hop, open),
         gateway: async () => measureServer(gateway, await signedPull()),
         sdk: async () => measureServer(sdkGateway, await signedPull()),
       };
       const order = ['direct', 'hop', 'gateway', 'sdk'] as const;
       for (let round = 0; round < rounds; round += 1) {
-        const measured: Partial<Record<(typeof order)[number], { result: LoadResult; stalls?: StallReport; cpuMsPerRequest?: number }>> = {};
+        const measured: Partial<Record<(typeof order)[number], { result: LoadResult; clientStalls: StallReport; stalls?: StallReport; cpuMsPerRequest?: number }>> = {};
         for (let i = 0; i < order.length; i += 1) {
           const side = order[(i + round) % order.length]!;
           measured[side] = await sides[side]();
         }
-        openRounds.push({ direct: measured.direct!.result, hop: measured.hop as ServerRound, gateway: measured.gateway as ServerRound, sdk: measured.sdk as ServerRound });
+        openRounds.push({ direct: measured.direct!.result, directClientStalls: measured.direct!.clientStalls, hop: measured.hop as ServerRound, gateway: measured.gateway as ServerRound, sdk: measured.sdk as ServerRound });
       }
       // A CDN node from the shipped template in front of the gateway: the p99 of its cache hits at the same rate.
       nodeHits = await measureNodeHits(ctx.ports.cdnNodes[0]!, new URL(gateway.url).host, secrets.pullSecret, dataDir);
@@ -243,10 +245,14 @@ async function main(): Promise<void> {
       ['round', 'MinIO direct p99 ms', 'bare hop p99 ms', 'gateway p99 ms', 'SDK-read gateway p99 ms', 'gateway added p99 ms', 'SDK-read added p99 ms', 'bare hop added p99 ms', 'gateway added p50 ms', 'SDK-read added p50 ms', 'errors'],
       openRows.map((r) => [String(r.round), r.directP99.toFixed(1), r.hopP99.toFixed(1), r.gatewayP99.toFixed(1), r.sdkP99.toFixed(1), r.added.toFixed(1), r.sdkAdded.toFixed(1), r.hopAdded.toFixed(1), r.p50Added.toFixed(1), r.sdkP50Added.toFixed(1), String(r.errors)]),
     ));
-    console.log('\nwhere the time went, per open-loop round (event-loop delay and GC pauses inside each server, its CPU per request):\n');
+    console.log('\nwhere the time went, per open-loop round (event-loop delay and GC pauses inside each server, its CPU per request; the client, a fresh thread per side, its own):\n');
+    const clientLoop = (stalls: StallReport) => `${stalls.loopDelay.p99.toFixed(1)} / ${stalls.loopDelay.max.toFixed(1)}`;
     console.log(formatTable(
-      ['round', 'server', 'CPU ms/req', 'loop delay p99 ms', 'loop delay max ms', 'GC pauses'],
-      openRows.flatMap((r) => (['hop', 'gateway', 'sdk'] as const).map((side) => [String(r.round), { hop: 'bare Node hop', gateway: 'gateway (signed reads)', sdk: 'gateway (SDK reads)' }[side], r[side].cpuMsPerRequest.toFixed(2), r[side].stalls.loopDelay.p99.toFixed(1), r[side].stalls.loopDelay.max.toFixed(1), describeGc(r[side].stalls.gc)])),
+      ['round', 'side', 'CPU ms/req', 'loop delay p99 ms', 'loop delay max ms', 'GC pauses', 'client loop delay p99 / max ms'],
+      openRows.flatMap((r) => [
+        [String(r.round), 'MinIO direct', '—', '—', '—', '—', clientLoop(r.directClientStalls)],
+        ...(['hop', 'gateway', 'sdk'] as const).map((side) => [String(r.round), { hop: 'bare Node hop', gateway: 'gateway (signed reads)', sdk: 'gateway (SDK reads)' }[side], r[side].cpuMsPerRequest.toFixed(2), r[side].stalls.loopDelay.p99.toFixed(1), r[side].stalls.loopDelay.max.toFixed(1), describeGc(r[side].stalls.gc), clientLoop(r[side].clientStalls)]),
+      ]),
     ));
     if (nodeHits) {
       console.log(`\nCDN node cache hits (nginx, token checked), ${openRate} req/s open loop of one cached 1 MiB segment, the client on a fresh thread each round:\n`);
