@@ -15,8 +15,8 @@ export interface BenchOptions {
   forwarded?: string[];
 }
 
-/** Benchmarks that run only when named: a 30-minute soak (or 10 minutes of edge memory) does not belong in "every benchmark". */
-export const namedOnly = ['soak', 'edge-memory'];
+/** Benchmarks that run only when named: a 30-minute soak (or 10 minutes of edge or ClickHouse memory) does not belong in "every benchmark". */
+export const namedOnly = ['soak', 'edge-memory', 'clickhouse-memory'];
 
 /** `soak --minutes 2` → the names, and the flags from the first `--…` on (passed to the scripts). Pure. */
 export function splitBenchArgs(tokens: string[]): { names: string[]; forwarded: string[] } {
