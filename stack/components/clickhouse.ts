@@ -47,8 +47,8 @@ export const clickhouseUsersXml = `<?xml version="1.0"?>
  * jemalloc's settings for the server (Debian links ClickHouse 18.16 against libjemalloc, which reads MALLOC_CONF).
  * By default a freed page goes back to the system only when its arena allocates again, ~10 s later: under a steady
  * trickle of small inserts (the playback sink's, about two a second) most of the server's threads each kept theirs,
- * and its RSS climbed 75 → 322 MiB in 20 minutes. A background thread returning them within a second kept it at
- * 130 (bench/README.md "ClickHouse under a trickle of inserts").
+ * and its RSS climbed 75 → 215 MiB in 12 minutes (322 in 20). A background thread returning them after a second
+ * kept it at 138 (bench/README.md "soak and ClickHouse memory"; `npm run bench -- clickhouse-memory`).
  */
 export const CLICKHOUSE_MALLOC_CONF = 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0';
 
