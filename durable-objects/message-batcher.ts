@@ -63,7 +63,7 @@ export const RATE_WINDOW_MS = 100;
  * Messages per second over the last RATE_WINDOW_MS. A room that turns busy at once (a thousand viewers answering
  * the streamer) thus sends at most threshold × window unbatched deliveries (1,000) before it batches; a count per
  * whole second let it send up to a second's worth (10,000) first, a backlog the object then worked off for
- * hundreds of milliseconds (bench/README.md "chat-fanout: the first second of a busy room").
+ * hundreds of milliseconds (bench/README.md "chat-fanout on a quiet box: the first second of a busy room").
  */
 export class MessageRate {
   private readonly arrivals: number[] = [];
