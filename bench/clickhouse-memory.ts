@@ -3,12 +3,12 @@
  * JSONEachRow inserts (one every 500 ms, 5–24 rows, into `vora.playback_events` and its daily view), for the server
  * as the stack starts it (its config, users and MALLOC_CONF, stack/components/clickhouse.ts) against the same
  * server with jemalloc's defaults. Both run at the same time and get the same bodies (which goes first alternates),
- * so the only difference is the allocator's settings. RSS every 30 s; each side judged like a soak component from
+ * so the only difference is the allocator's settings. Each server is started by the stack's own component. RSS every 30 s; each side judged like a soak component from
  * the end of its warm-up (20 %).
  *   npm run bench -- clickhouse-memory --minutes 12     (or BENCH_CLICKHOUSE_MEMORY_MINUTES; quick: 1)
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,9 +17,10 @@ import { shiftedPorts } from '../contracts/local-ports.ts';
 import { openClickHouse } from '../origin/src/analytics/clickhouse.ts';
 import { gzipLines, toRow } from '../origin/src/analytics/rows.ts';
 import { migrateAnalytics, PLAYBACK_EVENTS_TABLE } from '../origin/src/analytics/schema.ts';
-import { CLICKHOUSE_MALLOC_CONF, clickhouseConfigXml, clickhouseUsersXml } from '../stack/components/clickhouse.ts';
+import { stackContext, type StackContext } from '../stack/component.ts';
+import { CLICKHOUSE_MALLOC_CONF, clickhouseComponent } from '../stack/components/clickhouse.ts';
+import { loadOrCreateSecrets } from '../stack/secrets.ts';
 import { stopProcessGroup } from '../stack/process-group.ts';
-import { clickhouseTool } from '../stack/tools/clickhouse.ts';
 import { flagSetting, modeNote } from './lib/options.ts';
 import { writeResults, type BenchResult } from './lib/results.ts';
 import { sampleGroups } from './lib/soak/process-groups.ts';
@@ -35,29 +36,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Side {
   name: string;
-  /** jemalloc's settings; '' is its defaults. */
-  mallocConf: string;
+  /** jemalloc's settings in place of the stack's; '' is jemalloc's defaults, undefined the stack's own. */
+  mallocConf?: string;
+  ctx: StackContext;
   port: number;
-  dir: string;
   pid?: number;
 }
 
 const home = await mkdtemp(join(tmpdir(), 'vora-bench-clickhouse-memory-'));
-const ports = shiftedPorts(5400);
-const sides: Side[] = [
-  { name: "jemalloc's defaults (baseline)", mallocConf: '', port: ports.clickhouseHttp, dir: join(home, 'defaults') },
-  { name: `the stack's (MALLOC_CONF=${CLICKHOUSE_MALLOC_CONF})`, mallocConf: CLICKHOUSE_MALLOC_CONF, port: ports.clickhouseHttp + 1, dir: join(home, 'stack') },
-];
+const secrets = await loadOrCreateSecrets(home);
+const sideOf = (name: string, shift: number, mallocConf?: string): Side => {
+  const ctx = stackContext(shiftedPorts(shift), secrets, join(home, String(shift)));
+  return { name, mallocConf, ctx, port: ctx.ports.clickhouseHttp };
+};
+const sides: Side[] = [sideOf("jemalloc's defaults (baseline)", 5400, ''), sideOf(`the stack's (MALLOC_CONF=${CLICKHOUSE_MALLOC_CONF})`, 5401)];
 
+/** The server exactly as the stack starts it (clickhouseComponent: config, users, environment), but for MALLOC_CONF when the side sets it. */
 async function start(side: Side): Promise<void> {
-  const server = await clickhouseTool.locate();
-  if (!server) throw new Error(`clickhouse-server is not installed: run \`vora provision\` (or ${clickhouseTool.fix})`);
-  await mkdir(join(side.dir, 'data'), { recursive: true });
-  // The stack's config; the TCP port beside the HTTP one, clear of both sides' HTTP ports.
-  await writeFile(join(side.dir, 'config.xml'), clickhouseConfigXml({ clickhouseHttp: side.port, clickhouseTcp: side.port + 100 }, side.dir));
-  await writeFile(join(side.dir, 'users.xml'), clickhouseUsersXml);
-  const env = { ...process.env, MALLOC_CONF: side.mallocConf };
-  const child = spawn(server, [`--config-file=${join(side.dir, 'config.xml')}`], { cwd: side.dir, env, detached: true, stdio: 'ignore' });
+  const { cmd, args, cwd, env } = await clickhouseComponent(side.ctx).command();
+  const mallocConf = side.mallocConf ?? env?.MALLOC_CONF ?? '';
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env, MALLOC_CONF: mallocConf }, detached: true, stdio: 'ignore' });
   side.pid = child.pid!;
   const readyBy = Date.now() + 30_000;
   while ((await fetch(`http://127.0.0.1:${side.port}/ping`).then((r) => r.ok, () => false)) === false) {
