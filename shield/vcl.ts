@@ -36,6 +36,15 @@ export const SHIELD_DEFAULTS = {
   purgers: ['127.0.0.1'],
 } as const;
 
+/**
+ * How long the shield keeps an idle client connection open (varnishd `-p timeout_idle`; its default is 5 s).
+ * workerd also drops an idle pooled connection after 5 s, so with equal timeouts the edge could send a request on a
+ * connection the shield was closing at that instant: "Network connection lost", a 502 to the viewer (6 of 400
+ * requests spaced at the timeout, measured). Longer than any client's pool (workerd 5 s, nginx's upstream
+ * keepalive_timeout 60 s), the client always closes first.
+ */
+export const SHIELD_CLIENT_IDLE_SECONDS = 75;
+
 /** The shield answers this itself: the stack's readiness probe and the tier's load-balancer check. */
 export const SHIELD_HEALTH_PATH = '/shield/healthz';
 /** The gateway route the shield's health probe asks (unsigned, tells only whether storage answers). */

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderShieldVcl, SHIELD_HEALTH_PATH } from '../../shield/vcl.ts';
+import { renderShieldVcl, SHIELD_CLIENT_IDLE_SECONDS, SHIELD_HEALTH_PATH } from '../../shield/vcl.ts';
 import type { ComponentSpec, StackContext } from '../component.ts';
 import { httpOk } from '../probe.ts';
 import { varnishTool } from '../tools/varnish.ts';
@@ -38,6 +38,7 @@ export function shieldComponent(ctx: StackContext, options: { gatewayPort?: numb
           // A second listener for a TLS front (hitch, stack/components/shield-tls.ts), which sends the PROXY header.
           ...(options.proxyPort ? ['-a', `127.0.0.1:${options.proxyPort},PROXY`] : []),
           '-T', 'none', '-f', vclPath, '-s', `malloc,${options.memory ?? '256m'}`,
+          '-p', `timeout_idle=${SHIELD_CLIENT_IDLE_SECONDS}`,
         ],
       };
     },

@@ -98,4 +98,12 @@ describe('shield render-cli (the shield tier renders its VCL at boot)', () => {
     for (const name of renderEnvNames.required) expect(cloudInit, name).toMatch(new RegExp(`\\b${name}=`));
     expect(cloudInit).toMatch(/packages: \[varnish, varnish-vmod-digest/);
   });
+
+  it('keeps idle clients as long as the local shield does (longer than workerd\'s and nginx\'s pools)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { SHIELD_CLIENT_IDLE_SECONDS } = await import('../../shield/vcl.ts');
+    const cloudInit = await readFile(new URL('../../terraform/modules/shield/templates/cloud-init.yaml.tftpl', import.meta.url), 'utf8');
+    expect(cloudInit).toContain(`-p timeout_idle=${SHIELD_CLIENT_IDLE_SECONDS}`);
+    expect(SHIELD_CLIENT_IDLE_SECONDS).toBeGreaterThan(60);
+  });
 });
