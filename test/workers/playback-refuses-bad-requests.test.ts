@@ -101,6 +101,27 @@ describe('origin failures', () => {
     expect(await errorOf(failed)).toMatchObject({ code: 'origin_error', message: expect.stringMatching(/500/) });
   });
 
+  it('asks again once when a connection drops before any answer (a pooled connection the shield was closing)', async () => {
+    const video = uniqueVideo('dropped');
+    let drops = 1;
+    const asked = mockOrigin({
+      [`/media/${video}/master.m3u8`]: () => {
+        if (drops-- > 0) throw new Error('Network connection lost.');
+        return playlist(MASTER)();
+      },
+    });
+    const served = await fetchAs(video, 'master.m3u8');
+    expect(served.status).toBe(200);
+    expect(asked).toEqual([`/media/${video}/master.m3u8`, `/media/${video}/master.m3u8`]);
+
+    const other = uniqueVideo('dropped-twice');
+    const twice = mockOrigin({ [`/media/${other}/master.m3u8`]: () => { throw new Error('Network connection lost.'); } });
+    const failed = await fetchAs(other, 'master.m3u8');
+    expect(failed.status).toBe(502);
+    expect(await errorOf(failed)).toMatchObject({ code: 'origin_unreachable', message: expect.stringMatching(/2 tries\): Network connection lost/) });
+    expect(twice).toHaveLength(2);
+  });
+
   it('502 at once when the origin is unreachable, 504 within its timeout when it hangs', async () => {
     const video = uniqueVideo('down');
     vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('connect ECONNREFUSED'));

@@ -10,6 +10,8 @@ export const ORIGIN_TIMEOUT_MS = 4000;
  * 8 s for it (shield/vcl.ts); past 9 s hls.js (10 s to first byte for playlists) would give up on the edge anyway.
  */
 export const BLOCKING_RELOAD_TIMEOUT_MS = 9000;
+/** Tries of a media GET that fails before any answer (a refused or dropped connection), within the one timeout. */
+export const ORIGIN_ATTEMPTS = 2;
 
 export type OriginFailure = { ok: false } & OriginRefusal;
 export type OriginResponse = { ok: true; response: Response } | OriginFailure;
@@ -48,12 +50,20 @@ export async function fetchOrigin(source: MediaSource, path: string, options: Or
   const url = `${source.baseUrl.replace(/\/+$/, '')}${path}${blockingQuery ? `?${blockingQuery}` : ''}`;
   const signal = AbortSignal.timeout(timeoutMs);
   const headers = source.pullSecret ? await pullHeaders({ method: 'GET', path, secret: source.pullSecret, nowSeconds: Math.floor(Date.now() / 1000) }) : {};
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, redirect: 'manual', headers });
-  } catch (error) {
-    if (signal.aborted) return failure(504, 'origin_timeout', `the origin did not answer ${path} within ${timeoutMs} ms`);
-    return failure(502, 'origin_unreachable', `the origin is not reachable for ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  let response: Response | undefined;
+  let lastError: unknown;
+  // A GET is asked twice before the viewer sees a 502: a pooled connection the server closed as it was reused fails
+  // at once ("Network connection lost"), and a fresh one then answers. Both tries share the one timeout.
+  for (let attempt = 1; attempt <= ORIGIN_ATTEMPTS && !response; attempt++) {
+    try {
+      response = await fetch(url, { signal, redirect: 'manual', headers });
+    } catch (error) {
+      if (signal.aborted) return failure(504, 'origin_timeout', `the origin did not answer ${path} within ${timeoutMs} ms`);
+      lastError = error;
+    }
+  }
+  if (!response) {
+    return failure(502, 'origin_unreachable', `the origin is not reachable for ${path} (${ORIGIN_ATTEMPTS} tries): ${lastError instanceof Error ? lastError.message : String(lastError)}`);
   }
   if (response.status === 200) return { ok: true, response };
   const explained = response.status === 409 || (blockingQuery !== undefined && (response.status === 400 || response.status === 503));
